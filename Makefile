@@ -1,0 +1,163 @@
+# KOS-A64: a capability microkernel for 64-bit ARM.
+#
+#   make                     build the kernel for PLATFORM (virt by default)
+#   make run                 boot it in QEMU (quit: Ctrl-A X)
+#   make test                build and run every test (host + QEMU console)
+#   make debug               QEMU halted with a gdb server
+#   make PLATFORM=rpi4       Raspberry Pi 4 build (kernel8.img, config.txt)
+#   make PLATFORM=rpi4 sdcard   bootable SD card image
+#   make deps                install missing host packages and fetch build inputs
+#   make clean
+#
+# QEMU knobs: QEMU_MEM, QEMU_SMP, GIC (2|3), QEMU_EXTRA, BOOTARGS.
+
+PLATFORM ?= virt
+PLATFORMS := virt rpi4
+ifeq ($(filter $(PLATFORM),$(PLATFORMS)),)
+$(error PLATFORM must be one of: $(PLATFORMS))
+endif
+
+# GNU Arm's bare-metal toolchain when present, else Debian's cross compiler.
+ifeq ($(origin CROSS_COMPILE),undefined)
+CROSS_COMPILE := $(if $(shell command -v aarch64-none-elf-gcc 2>/dev/null),aarch64-none-elf-,aarch64-linux-gnu-)
+endif
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+PYTHON  ?= /usr/bin/python3
+
+BUILD   := build/$(PLATFORM)
+OBJ     := $(BUILD)/obj
+
+# Physical load address: RAM base + the Image header's text_offset (0x80000).
+KERNEL_PHYS_virt := 0x40080000
+KERNEL_PHYS_rpi4 := 0x80000
+KERNEL_PHYS := $(KERNEL_PHYS_$(PLATFORM))
+
+INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
+KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
+            -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
+            -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -MMD -MP $(INCLUDES) \
+            -DKERNEL_BUILD='"$(PLATFORM)"'
+KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -mcpu=cortex-a72 -g
+KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
+
+KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/$(PLATFORM).c \
+               $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/lib/*.c)
+KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
+
+ifeq ($(PLATFORM),rpi4)
+IMAGES := $(BUILD)/kernel8.img $(BUILD)/config.txt
+else
+IMAGES := $(BUILD)/kernel.img
+endif
+
+.PHONY: all kernel run debug test test-host test-console deps deps-check sdcard clean format lint
+all: kernel
+kernel: $(BUILD)/kernel.elf $(IMAGES)
+
+# Quiet by default; `make V=1` shows full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+$(OBJ)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(OBJ)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.ld: ld/kernel.ld.S Makefile
+	@mkdir -p $(dir $@)
+	$(call say,LDS,$@)
+	$(Q)$(CC) -E -P -x c -D__ASSEMBLER__ -DKERNEL_PHYS=$(KERNEL_PHYS) $(INCLUDES) \
+	    -MMD -MP -MT $@ -MF $@.d $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/kernel.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -T $(BUILD)/kernel.ld -Map $(BUILD)/kernel.map -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/kernel.img: $(BUILD)/kernel.elf
+	$(call say,IMAGE,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/kernel8.img: $(BUILD)/kernel.img
+	cp $< $@
+
+$(BUILD)/config.txt: arch/aarch64/board/rpi4-config.txt
+	cp $< $@
+
+-include $(KERNEL_OBJS:.o=.d) $(BUILD)/kernel.ld.d
+
+# ---------------------------------------------------------------- QEMU
+QEMU      ?= qemu-system-aarch64
+QEMU_MEM  ?= 512M
+QEMU_SMP  ?= 2
+GIC       ?= 2
+QEMU_EXTRA ?=
+BOOTARGS  ?=
+RUN_BOOTARGS := exit=semihosting panic=poweroff $(BOOTARGS)
+QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) \
+             -nographic -nic none -semihosting-config enable=on,target=native \
+             -kernel build/virt/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
+
+run: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt kernel
+	@echo "Booting in QEMU virt (quit: Ctrl-A X)"
+	$(QEMU) $(QEMU_ARGS)
+
+debug: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt kernel
+	@echo "QEMU is halted with a gdb server on :1234. Attach with:"
+	@echo "  gdb-multiarch build/virt/kernel.elf -ex 'target remote :1234'"
+	$(QEMU) $(QEMU_ARGS) -S -s
+
+# ---------------------------------------------------------------- tests
+PYTEST_ARGS ?=
+test: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt kernel
+	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
+	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
+	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+# ---------------------------------------------------------------- dependencies
+deps:
+	tools/deps/host-deps.sh
+	tools/deps/fetch-all.sh build/deps
+
+deps-check:
+	@tools/deps/host-deps.sh --check || $(MAKE) --no-print-directory deps
+
+# ---------------------------------------------------------------- Pi 4 SD card
+RPI4_FW := build/deps/rpi4-firmware
+sdcard:
+	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
+	@test -f $(RPI4_FW)/start4.elf || tools/deps/fetch-rpi4-firmware.sh $(RPI4_FW)
+	tools/mksdcard.sh build/rpi4/sdcard.img $(RPI4_FW)/start4.elf $(RPI4_FW)/fixup4.dat \
+	    $(RPI4_FW)/bcm2711-rpi-4-b.dtb build/rpi4/config.txt build/rpi4/kernel8.img
+
+# In `make test`: build the SD image when the firmware could be fetched (offline: the image tests skip).
+sdcard-if-possible:
+	@if test -f $(RPI4_FW)/start4.elf || tools/deps/fetch-rpi4-firmware.sh $(RPI4_FW); then \
+	    $(MAKE) --no-print-directory sdcard; \
+	else echo "note: Pi 4 firmware unavailable, SD image not built"; fi
+
+# ---------------------------------------------------------------- hygiene
+C_SOURCES = $(shell git ls-files '*.c' '*.h')
+format:
+	clang-format -i $(C_SOURCES)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+	    --suppress=missingIncludeSystem $(INCLUDES) kernel arch drivers
+
+clean:
+	rm -rf build/virt build/rpi4 build/test-logs build/host

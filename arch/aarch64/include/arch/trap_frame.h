@@ -1,0 +1,36 @@
+/* Layout of the register frame saved on every exception (vectors.S). */
+#ifndef ARCH_TRAP_FRAME_H
+#define ARCH_TRAP_FRAME_H
+
+#define TF_X30   240
+#define TF_SP    248
+#define TF_ELR   256
+#define TF_SPSR  264
+#define TF_SIZE  288   /* 16-byte aligned */
+
+/* Vector kinds: (source << 2) | type. */
+#define TRAP_SYNC    0
+#define TRAP_IRQ     1
+#define TRAP_FIQ     2
+#define TRAP_SERROR  3
+#define TRAP_SRC_CUR_SP0  0
+#define TRAP_SRC_CUR_SPX  1
+#define TRAP_SRC_LOWER64  2
+#define TRAP_SRC_LOWER32  3
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct trap_frame {
+    uint64_t x[31];
+    uint64_t sp;      /* SP_EL0 of the interrupted context */
+    uint64_t elr;
+    uint64_t spsr;
+    uint64_t pad[2];
+};
+
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
+_Static_assert(__builtin_offsetof(struct trap_frame, elr) == TF_ELR, "trap frame layout");
+#endif
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * Kernel address space: builds the final TTBR1 map (kernel image with
+ * W^X permissions, all RAM as normal memory, devices on demand through
+ * ioremap) and the generic page-table walker pt_map used for user spaces.
+ * The early map from boot.S is replaced wholesale, never edited in place, so
+ * no live block ever needs splitting (break-before-make).
+ */
+#include <arch/mmu.h>
+#include <arch/pgtable.h>
+#include <arch/sysreg.h>
+#include <kernel/arch.h>
+#include <kernel/lib.h>
+#include <kernel/pmm.h>
+#include <kernel/printk.h>
+
+extern char _start[], _etext[], _erodata[], _end[];
+
+#define ENTRIES      512
+#define POOL_TABLES  48        /* tables needed before the page allocator exists */
+
+static pte_t kernel_l1[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static pte_t table_pool[POOL_TABLES][ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static int pool_used;
+
+static pte_t *alloc_table(void)
+{
+    if (pool_used < POOL_TABLES)
+        return table_pool[pool_used++];
+    if (!pmm_ready())
+        return NULL;
+    paddr_t pa = pmm_alloc_page();
+    if (!pa)
+        return NULL;
+    pte_t *t = phys_to_virt(pa);
+    memset(t, 0, PAGE_SIZE);
+    return t;
+}
+
+static inline unsigned idx(uint64_t va, int level)
+{
+    return (unsigned)(va >> (12 + 9 * (3 - level))) & (ENTRIES - 1);
+}
+
+int pt_map(pte_t *l1, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, unsigned flags)
+{
+    if ((va | pa | size) & (PAGE_SIZE - 1))
+        return -1;
+    while (size) {
+        pte_t *table = l1;
+        for (int level = 1; level <= 3; level++) {
+            uint64_t span = 1ULL << (12 + 9 * (3 - level));
+            pte_t *e = &table[idx(va, level)];
+            bool leaf_ok = level == 3 ||
+                ((flags & MAP_BLOCKS) && level >= 1 && !((va | pa) & (span - 1)) && size >= span);
+            if (leaf_ok && !(*e & PTE_VALID && level < 3 && (*e & PTE_TABLE))) {
+                if (!(*e & PTE_VALID) || !(flags & MAP_NO_REPLACE))
+                    *e = (pa & PTE_ADDR_MASK) | attrs | PTE_VALID | (level == 3 ? PTE_PAGE : 0);
+                va += span;
+                pa += span;
+                size -= span;
+                break;
+            }
+            if (*e & PTE_VALID) {
+                if (!(*e & PTE_TABLE)) {       /* a block is in the way */
+                    if (flags & MAP_NO_REPLACE) {
+                        uint64_t skip = span - (va & (span - 1));
+                        skip = MIN(skip, size);
+                        va += skip;
+                        pa += skip;
+                        size -= skip;
+                        break;
+                    }
+                    return -2;
+                }
+                table = phys_to_virt(*e & PTE_ADDR_MASK);
+                continue;
+            }
+            pte_t *next = alloc_table();
+            if (!next)
+                return -3;
+            *e = virt_to_phys(next) | PTE_VALID | PTE_TABLE;
+            table = next;
+        }
+    }
+    dsb_ishst();
+    isb();
+    return 0;
+}
+
+pte_t pt_lookup(const pte_t *l1, uint64_t va, int *level)
+{
+    const pte_t *table = l1;
+    for (int lv = 1; lv <= 3; lv++) {
+        pte_t e = table[idx(va, lv)];
+        if (!(e & PTE_VALID))
+            return 0;
+        if (lv == 3 || !(e & PTE_TABLE)) {
+            if (level)
+                *level = lv;
+            return e;
+        }
+        table = phys_to_virt(e & PTE_ADDR_MASK);
+    }
+    return 0;
+}
+
+static void map_or_die(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, unsigned flags)
+{
+    /* No console may exist yet: a failure here can only stop the core. */
+    if (pt_map(kernel_l1, va, pa, size, attrs, flags) != 0)
+        arch_halt();
+}
+
+void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, uint64_t dtb_size)
+{
+    uint64_t text = (uint64_t)_start, etext = (uint64_t)_etext;
+    uint64_t erodata = (uint64_t)_erodata, end = (uint64_t)_end;
+
+    /* Kernel image first, at page granularity, so its permissions survive. */
+    map_or_die(text, virt_to_phys(text), etext - text,
+               PTE_AF | PTE_SH_INNER | PTE_ATTR(MT_NORMAL) | PTE_UXN | PTE_RDONLY, 0);
+    map_or_die(etext, virt_to_phys(etext), erodata - etext, PROT_KERNEL_RAM | PTE_PXN | PTE_RDONLY, 0);
+    map_or_die(erodata, virt_to_phys(erodata), end - erodata, PROT_KERNEL_RAM | PTE_PXN, 0);
+
+    for (int i = 0; i < nram; i++) {
+        uint64_t base = ALIGN_UP(ram[i][0], PAGE_SIZE);
+        uint64_t top = ALIGN_DOWN(ram[i][0] + ram[i][1], PAGE_SIZE);
+        if (top > base && top <= USER_VA_END)
+            map_or_die((uint64_t)phys_to_virt(base), base, top - base,
+                       PROT_KERNEL_RAM | PTE_PXN, MAP_BLOCKS | MAP_NO_REPLACE);
+    }
+    if (dtb_size) {
+        uint64_t b = ALIGN_DOWN(dtb_pa, PAGE_SIZE), t = ALIGN_UP(dtb_pa + dtb_size, PAGE_SIZE);
+        map_or_die((uint64_t)phys_to_virt(b), b, t - b, PROT_KERNEL_RAM | PTE_PXN | PTE_RDONLY,
+                   MAP_NO_REPLACE);
+    }
+
+    write_sysreg(ttbr1_el1, virt_to_phys(kernel_l1));
+    /* No user space yet: stop TTBR0 walks (the early identity map goes away). */
+    write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
+    isb();
+    __asm__ volatile("tlbi vmalle1\n dsb ish\n isb" ::: "memory");
+}
+
+void *ioremap(uint64_t pa, size_t size)
+{
+    uint64_t b = ALIGN_DOWN(pa, PAGE_SIZE), t = ALIGN_UP(pa + size, PAGE_SIZE);
+    if (size == 0 || t > USER_VA_END || t < b)
+        return NULL;
+    for (uint64_t p = b; p < t; p += PAGE_SIZE) {
+        pte_t e = pt_lookup(kernel_l1, (uint64_t)phys_to_virt(p), NULL);
+        if (e && ((e >> 2) & 7) != MT_DEVICE_nGnRE)
+            return NULL;   /* RAM is never remapped as a device */
+    }
+    if (pt_map(kernel_l1, (uint64_t)phys_to_virt(b), b, t - b, PROT_KERNEL_DEV, MAP_NO_REPLACE))
+        return NULL;
+    return phys_to_virt(pa);
+}
+
+const pte_t *mmu_kernel_l1(void) { return kernel_l1; }

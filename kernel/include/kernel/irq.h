@@ -1,0 +1,28 @@
+/*
+ * Interrupt routing: an interrupt controller driver registers its ops, and
+ * handlers attach to interrupt ids (GIC INTIDs: 16..31 PPI, 32.. SPI).
+ */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#include <stdint.h>
+
+#define IRQ_MAX 1020
+
+struct irq_chip {
+    const char *name;
+    void (*enable)(unsigned intid);
+    void (*disable)(unsigned intid);
+    unsigned (*ack)(void);           /* returns the INTID, >= 1020 when spurious */
+    void (*eoi)(unsigned intid);
+};
+
+typedef void (*irq_handler_t)(unsigned intid, void *ctx);
+
+void irq_set_chip(const struct irq_chip *chip);
+const struct irq_chip *irq_get_chip(void);
+int irq_attach(unsigned intid, irq_handler_t fn, void *ctx);
+void irq_handle(void);   /* called by the arch trap code on an IRQ exception */
+uint64_t irq_count(unsigned intid);
+
+#endif

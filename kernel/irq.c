@@ -1,0 +1,42 @@
+/* Interrupt handler table and the generic IRQ entry (ack, dispatch, eoi). */
+#include <kernel/irq.h>
+#include <kernel/printk.h>
+
+static const struct irq_chip *chip;
+static struct {
+    irq_handler_t fn;
+    void *ctx;
+    uint64_t count;
+} handlers[IRQ_MAX];
+
+void irq_set_chip(const struct irq_chip *c) { chip = c; }
+const struct irq_chip *irq_get_chip(void) { return chip; }
+
+int irq_attach(unsigned intid, irq_handler_t fn, void *ctx)
+{
+    if (intid >= IRQ_MAX || !chip)
+        return -1;
+    handlers[intid].fn = fn;
+    handlers[intid].ctx = ctx;
+    chip->enable(intid);
+    return 0;
+}
+
+void irq_handle(void)
+{
+    if (!chip)
+        return;
+    unsigned intid = chip->ack();
+    if (intid >= IRQ_MAX)
+        return;   /* spurious */
+    handlers[intid].count++;
+    if (handlers[intid].fn)
+        handlers[intid].fn(intid, handlers[intid].ctx);
+    else
+        printk("irq: unexpected interrupt %u (disabled)\n", intid);
+    if (!handlers[intid].fn)
+        chip->disable(intid);
+    chip->eoi(intid);
+}
+
+uint64_t irq_count(unsigned intid) { return intid < IRQ_MAX ? handlers[intid].count : 0; }

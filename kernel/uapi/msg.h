@@ -1,0 +1,48 @@
+/*
+ * IPC message layout shared by the kernel, the security module, the IDL
+ * code generator (tools/nk) and user space. docs/ABI.md describes it.
+ *
+ * A message is an SMsgHdr immediately followed by its constant part
+ * (`size` bytes: the fixed-size arguments of the method), plus an optional
+ * arena (variable-size data) in a separate user buffer. Variable-size
+ * arguments (string, bytes, sequence) sit in the constant part as an
+ * nk_arena_desc {offset, size} into the arena. Handles travel in the
+ * header's `handles[]` slots; a Handle argument in the constant part holds
+ * the slot index.
+ */
+#ifndef UAPI_MSG_H
+#define UAPI_MSG_H
+
+#include <stdint.h>
+
+typedef uint32_t Handle;
+#define INVALID_HANDLE 0u
+
+#define MSG_MAX_CONST    512u      /* bytes of constant part after the header */
+#define MSG_MAX_ARENA    65536u    /* bytes of arena in one message */
+#define MSG_MAX_HANDLES  4u        /* handles carried by one message */
+
+typedef struct SMsgHandle {
+    Handle   handle;   /* sender: its handle; receiver: the new handle */
+    uint32_t rights;   /* rights for the receiver's copy (subset of sender's) */
+} SMsgHandle;
+
+typedef struct SMsgHdr {
+    uint32_t riid;        /* endpoint id (runtime interface id) in the server class */
+    uint32_t mid;         /* method id within the endpoint's interface */
+    uint32_t size;        /* bytes of constant part following this header */
+    uint32_t nhandles;    /* used entries of handles[] */
+    uint64_t arena;       /* user address of the arena buffer, 0 when none */
+    uint32_t arena_size;  /* bytes of arena used (send) / received (receive) */
+    uint32_t arena_cap;   /* capacity of the arena buffer (receive side) */
+    SMsgHandle handles[MSG_MAX_HANDLES];
+    /* uint8_t data[size] follows: the constant part */
+} SMsgHdr;
+
+/* Reference to variable-size data in the arena, stored in the constant part. */
+typedef struct nk_arena_desc {
+    uint32_t offset;
+    uint32_t size;
+} nk_arena_desc;
+
+#endif

@@ -11,6 +11,7 @@
 #
 # QEMU knobs: QEMU_MEM, QEMU_SMP, GIC (2|3), QEMU_EXTRA, BOOTARGS.
 
+.DEFAULT_GOAL := all
 PLATFORM ?= virt
 PLATFORMS := virt rpi4
 ifeq ($(filter $(PLATFORM),$(PLATFORMS)),)
@@ -43,8 +44,20 @@ KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -mcpu=cortex-a72 -g
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
 
 KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/$(PLATFORM).c \
-               $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/lib/*.c)
+               $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
+
+# User programs and the boot image that carries them (userland/userland.mk).
+-include userland/userland.mk
+ifndef BOOTIMAGE
+# No user programs yet: an empty boot image (header only).
+BOOTIMAGE := $(BUILD)/bootimage-empty.bin
+$(BOOTIMAGE):
+	@mkdir -p $(dir $@)
+	printf 'KOSBOOT1\0\0\0\0\020\0\0\0' > $@
+endif
+$(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
+$(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
 
 ifeq ($(PLATFORM),rpi4)
 IMAGES := $(BUILD)/kernel8.img $(BUILD)/config.txt

@@ -12,6 +12,9 @@
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/selftest.h>
+#include <kernel/bootimage.h>
+#include <kernel/task.h>
+#include <uapi/syscall.h>
 #include <kernel/time.h>
 #include <kernel/version.h>
 #include <drivers/arm_timer.h>
@@ -20,7 +23,7 @@
 #include <arch/mmu.h>
 #include <arch/board.h>
 
-#define TICK_HZ 100
+#define TICK_HZ 1000
 
 extern char _start[], _end[];
 
@@ -75,6 +78,28 @@ static void deliberate_fault(void)
     panic("unknown fault kind '%s'", kind);
 }
 
+/* Starts the first user task (Einit, or init=<program>) and the scheduler. */
+static __attribute__((noreturn)) void start_init(void)
+{
+    char program[48] = "Einit";
+    int n = bootimage_init();
+    if (n < 0)
+        panic("boot image is corrupt");
+    printk("boot image: %d program(s)\n", n);
+    bootarg("init", program, sizeof(program));
+    const char *argv[1] = { program };
+    struct task_args args = {
+        .name = program, .class_name = program, .program = program,
+        .argc = 1, .argv = argv, .priority = THREAD_PRIORITY_DEFAULT,
+    };
+    struct task *init;
+    Retcode rc = task_spawn(&args, &init);
+    if (rc)
+        panic("cannot start init program '%s': error %d", program, rc);
+    kobject_put(&init->obj);      /* the task lives on through its "alive" reference */
+    sched_run();
+}
+
 void kmain(uint64_t dtb_pa)
 {
     int err = platform_probe_dtb(dtb_pa);
@@ -94,6 +119,7 @@ void kmain(uint64_t dtb_pa)
     if (pmm_init((const struct pmm_range *)platform.ram, platform.nram, reserved, nreserved))
         panic("no usable RAM after reservations");
     print_memory();
+    sched_init();                 /* the timer tick below already calls into the scheduler */
 
     int gic = gic_init(fdt);
     if (gic < 0)
@@ -105,6 +131,8 @@ void kmain(uint64_t dtb_pa)
     arch_irq_enable();
 
     deliberate_fault();
-    int failed = selftest_run();
-    arch_poweroff(failed ? 1 : 0);
+    if (selftest_run())
+        panic("kernel self-test failed");
+    arch_irq_disable();           /* from here on the kernel runs with IRQs masked */
+    start_init();
 }

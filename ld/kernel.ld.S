@@ -24,8 +24,7 @@ SECTIONS
     . = ALIGN(PAGE_SIZE);
     _etext = .;
     .rodata : { *(.rodata .rodata.*) }
-    .bootimage : {
-        . = ALIGN(16);
+    .bootimage : ALIGN(16) {
         __bootimage_start = .;
         KEEP(*(.bootimage))
         __bootimage_end = .;

@@ -71,3 +71,4 @@ uint64_t arch_counter(void)
 uint64_t arch_counter_freq(void) { return read_sysreg(cntfrq_el0); }
 
 void arch_irq_enable(void) { irq_enable(); }
+void arch_irq_disable(void) { irq_disable(); }

@@ -158,3 +158,86 @@ void *ioremap(uint64_t pa, size_t size)
 }
 
 const pte_t *mmu_kernel_l1(void) { return kernel_l1; }
+
+/* ---- user address spaces ------------------------------------------------ */
+
+pte_t *pt_alloc_root(void)
+{
+    paddr_t pa = pmm_alloc_page();
+    if (!pa)
+        return NULL;
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    return phys_to_virt(pa);
+}
+
+static void free_level(pte_t *table, int level)
+{
+    if (level < 3) {
+        for (int i = 0; i < ENTRIES; i++)
+            if ((table[i] & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE))
+                free_level(phys_to_virt(table[i] & PTE_ADDR_MASK), level + 1);
+    }
+    pmm_free_page(virt_to_phys(table));
+}
+
+void pt_free_tree(pte_t *l1) { free_level(l1, 1); }
+
+void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa))
+{
+    for (uint64_t end = va + size; va < end; va += PAGE_SIZE) {
+        pte_t *table = l1;
+        for (int level = 1; level <= 3; level++) {
+            pte_t *e = &table[idx(va, level)];
+            if (!(*e & PTE_VALID))
+                break;
+            if (level == 3) {
+                if (fn)
+                    fn(*e & PTE_ADDR_MASK);
+                *e = 0;
+                break;
+            }
+            table = phys_to_virt(*e & PTE_ADDR_MASK);
+        }
+    }
+    dsb_ishst();
+}
+
+uint64_t pt_user_attrs(uint32_t prot, int device)
+{
+    uint64_t a = PTE_AF | PTE_NG | PTE_USER | PTE_PXN;
+    a |= device ? PTE_ATTR(MT_DEVICE_nGnRE) : (PTE_ATTR(MT_NORMAL) | PTE_SH_INNER);
+    if (!(prot & 2))          /* VM_WRITE */
+        a |= PTE_RDONLY;
+    if (!(prot & 4) || device) /* VM_EXEC */
+        a |= PTE_UXN;
+    return a;
+}
+
+int pt_user_access_ok(pte_t e, int write)
+{
+    if (!(e & PTE_VALID) || !(e & PTE_USER))
+        return 0;
+    return !write || !(e & PTE_RDONLY);
+}
+
+void arch_switch_user_space(const pte_t *l1, uint16_t asid)
+{
+    static const pte_t empty_l1[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+    if (!l1) {                 /* no user space: an empty table, reserved ASID 0 */
+        l1 = empty_l1;
+        asid = 0;
+    }
+    write_sysreg(ttbr0_el1, virt_to_phys(l1) | ((uint64_t)asid << 48));
+    static int ttbr0_enabled;
+    if (!ttbr0_enabled) {
+        write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
+        ttbr0_enabled = 1;
+    }
+    isb();
+}
+
+void arch_tlb_flush_asid(uint16_t asid)
+{
+    __asm__ volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb"
+                     :: "r"((uint64_t)asid << 48) : "memory");
+}

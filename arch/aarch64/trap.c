@@ -9,6 +9,11 @@
 #include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/exc_class.h>
+#include <kernel/syscall.h>
+#include <kernel/task.h>
+#include <arch/mmu.h>
+#include <uapi/syscall.h>
 
 static const char *const vector_names[16] = {
     "sync exception (EL1, SP_EL0)", "IRQ (EL1, SP_EL0)", "FIQ (EL1, SP_EL0)", "SError (EL1, SP_EL0)",
@@ -17,10 +22,44 @@ static const char *const vector_names[16] = {
     "sync exception from AArch32", "IRQ from AArch32", "FIQ from AArch32", "SError from AArch32",
 };
 
-/* Weak until the task layer exists: a user exception with no handler is fatal. */
-__attribute__((weak)) void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
+/* Names a user fault from its syndrome, in the words the diagnostic line uses. */
+static const char *user_fault_kind(uint64_t esr, uint64_t far)
 {
-    panic_trap("user exception with no task layer", tf, esr, far);
+    unsigned ec = ESR_EC(esr), fsc = esr & 0x3f;
+    bool perm = fsc >= 0x0d && fsc <= 0x0f;
+    switch (ec) {
+    case EC_DABT_LOWER:
+        if (far >= USER_VA_END)
+            return "access to kernel memory";
+        if (fsc == 0x21)
+            return "misaligned access";
+        if (perm)
+            return (esr & (1u << 6)) ? "write to read-only memory" : "read of protected memory";
+        return "access to unmapped memory";
+    case EC_IABT_LOWER:
+        if (far >= USER_VA_END)
+            return "execution of kernel memory";
+        return perm ? "execution of non-executable memory" : "execution of unmapped memory";
+    case EC_UNKNOWN: return "undefined instruction";
+    case EC_SP_ALIGN: return "misaligned stack pointer";
+    case EC_PC_ALIGN: return "misaligned program counter";
+    case EC_BRK64: return "breakpoint";
+    case EC_ILLEGAL_STATE: return "illegal execution state";
+    default: return exc_class_name(esr);
+    }
+}
+
+static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
+{
+    if (ESR_EC(esr) == EC_SVC64) {
+        tf->x[0] = (uint64_t)(int64_t)syscall_dispatch(tf->x[8], tf->x);
+        return;
+    }
+    struct task *t = current_task();
+    printk("fault: task %s (pid %llu, tid %llu): %s at %#llx, pc %#llx; task killed\n", t->name,
+           (unsigned long long)t->pid, (unsigned long long)current->tid,
+           user_fault_kind(esr, far), (unsigned long long)far, (unsigned long long)tf->elr);
+    task_exit(t, TASK_EXIT_FAULT);
 }
 
 void trap_dispatch(struct trap_frame *tf, unsigned long kind)
@@ -28,12 +67,18 @@ void trap_dispatch(struct trap_frame *tf, unsigned long kind)
     unsigned type = kind & 3, src = kind >> 2;
     uint64_t esr = read_sysreg(esr_el1), far = read_sysreg(far_el1);
 
-    if (type == TRAP_IRQ && (src == TRAP_SRC_CUR_SPX || src == TRAP_SRC_LOWER64)) {
-        irq_handle();
+    if (type == TRAP_IRQ && src == TRAP_SRC_CUR_SPX) {
+        irq_handle();                 /* only the idle loop runs with IRQs open */
         return;
     }
-    if (type == TRAP_SYNC && src == TRAP_SRC_LOWER64) {
-        user_exception(tf, esr, far);
+    if (src == TRAP_SRC_LOWER64 && (type == TRAP_IRQ || type == TRAP_SYNC)) {
+        current->frame = tf;
+        if (type == TRAP_IRQ)
+            irq_handle();
+        else
+            user_exception(tf, esr, far);
+        if (need_resched)
+            schedule();               /* preemption point: only on the way back to EL0 */
         return;
     }
     panic_trap(vector_names[kind & 15], tf, esr, far);

@@ -22,6 +22,7 @@ void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, ui
 void *ioremap(uint64_t pa, size_t size);
 
 void arch_irq_enable(void);
+void arch_irq_disable(void);
 uint64_t arch_counter(void);        /* free-running system counter */
 uint64_t arch_counter_freq(void);   /* its frequency in Hz */
 void arch_dump_frame(const struct trap_frame *tf);

@@ -20,3 +20,17 @@ pte_t pt_lookup(const pte_t *l1, uint64_t va, int *level);
 
 
 #endif
+
+/* User address spaces (arch/aarch64/mmu.c). */
+pte_t *pt_alloc_root(void);
+/* Frees the table pages of a tree (not the leaf pages it maps). */
+void pt_free_tree(pte_t *l1);
+/* Clears leaf entries in [va, va+size); calls fn(pa) for each mapped page. */
+void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa));
+/* Descriptor attributes for a user mapping with VM_READ/VM_WRITE/VM_EXEC. */
+uint64_t pt_user_attrs(uint32_t prot, int device);
+/* True when the leaf entry allows EL0 access (write access if `write`). */
+int pt_user_access_ok(pte_t e, int write);
+/* Installs the address space for EL0 and drops stale TLB entries of an ASID. */
+void arch_switch_user_space(const pte_t *l1, uint16_t asid);
+void arch_tlb_flush_asid(uint16_t asid);

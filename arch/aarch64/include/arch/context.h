@@ -1,0 +1,38 @@
+/*
+ * Per-thread CPU state kept while a thread is switched out: the callee-saved
+ * registers of the kernel side (cpu_switch), the EL0 thread pointer and the
+ * FP/SIMD registers of the user side.
+ */
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
+
+#include <stdint.h>
+
+struct arch_context {
+    uint64_t x19_x28[10];
+    uint64_t fp, lr, sp;      /* x29, x30, kernel sp */
+    uint64_t tpidr_el0;
+    uint64_t fpcr, fpsr;
+    __uint128_t v[32] __attribute__((aligned(16)));
+};
+
+#define CTX_TPIDR  104
+#define CTX_FPCR   112
+#define CTX_V      128
+
+struct trap_frame;
+
+/* Switches kernel stacks and user register state from `prev` to `next`. */
+void cpu_switch(struct arch_context *prev, struct arch_context *next);
+/* Prepares a new thread whose first run "returns" to EL0 at entry. */
+struct trap_frame *arch_thread_init_user(struct arch_context *ctx, void *kstack_top,
+                                         uint64_t entry, uint64_t sp, uint64_t arg0,
+                                         uint64_t tls);
+/* Prepares a kernel thread (idle) that starts in fn(). */
+void arch_thread_init_kernel(struct arch_context *ctx, void *kstack_top, void (*fn)(void));
+/* Sets argument register n (x0..x7) of a thread that has not run yet. */
+void arch_frame_set_arg(struct trap_frame *tf, int n, uint64_t value);
+void arch_sync_icache(void);
+void arch_wait_for_interrupt(void);   /* enable IRQs, wfi, disable again */
+
+#endif

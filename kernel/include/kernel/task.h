@@ -1,0 +1,56 @@
+/*
+ * Tasks (processes): an address space, a handle table, threads, and a
+ * security class. A task's exit releases all of them at once: memory,
+ * handles, threads (KasperskyOS CE leaves them allocated; we do not).
+ */
+#ifndef KERNEL_TASK_H
+#define KERNEL_TASK_H
+
+#include <stdint.h>
+#include <kernel/handle.h>
+#include <kernel/list.h>
+#include <kernel/object.h>
+#include <kernel/sched.h>
+#include <kernel/vm.h>
+
+#define TASK_NAME_MAX  48
+
+enum task_state { TASK_ALIVE, TASK_EXITING, TASK_EXITED };
+
+struct task {
+    struct kobject obj;
+    char name[TASK_NAME_MAX];
+    char class_name[TASK_NAME_MAX];
+    uint32_t class_id;
+    uint64_t pid;
+    struct vmspace vm;
+    struct handle_table handles;
+    struct list_node threads;
+    uint32_t nthreads;
+    enum task_state state;
+    int32_t exit_status;
+    struct wait_queue exit_waiters;
+    struct list_node all_link;
+};
+
+struct task_args {
+    const char *name, *class_name, *program;
+    int argc;
+    const char *const *argv;
+    int envc;
+    const char *const *envp;
+    uint32_t priority;
+};
+
+/* Creates a task from a boot-image program and starts its main thread. On
+ * success *out holds one reference (the caller's, e.g. a handle's). */
+Retcode task_spawn(const struct task_args *args, struct task **out);
+/* Ends `t` with status: kills its threads, frees its memory and handles. */
+void task_exit(struct task *t, int32_t status);
+/* Called by the scheduler when the last thread of `t` has exited. */
+void task_finished(struct task *t);
+uint64_t task_count(void);
+
+static inline struct task *current_task(void) { return current->task; }
+
+#endif

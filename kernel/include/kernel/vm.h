@@ -1,0 +1,56 @@
+/*
+ * User address spaces: a page table + ASID and a sorted list of regions.
+ * All user memory is mapped eagerly (no demand paging), so a user pointer
+ * is valid exactly when the page table says so; copy_{from,to}_user check
+ * every page that way and never fault.
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <arch/pgtable.h>
+#include <uapi/retcode.h>
+
+#define USER_BASE        0x400000UL           /* below: never mapped (NULL guard) */
+#define USER_STACK_TOP   0x7FFFFF0000UL
+#define USER_STACK_SIZE  (256UL << 10)
+
+#define VMR_OWNS_PAGES   (1u << 0)   /* pages come from pmm and go back on free */
+#define VMR_GUARD        (1u << 1)   /* reserved, never mapped (stack guard) */
+#define VMR_DEVICE       (1u << 2)
+
+struct vm_region {
+    uint64_t start, size;
+    uint32_t prot, flags;
+    struct vm_region *next;
+};
+
+struct vmspace {
+    pte_t *l1;
+    uint16_t asid;
+    struct vm_region *regions;     /* sorted by start, non-overlapping */
+    uint64_t pages;                /* pages owned (accounting) */
+};
+
+Retcode vm_create(struct vmspace *vm);
+void vm_destroy(struct vmspace *vm);
+/* Reserves and maps zeroed memory; *addr is a hint (or exact with `fixed`). */
+Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed);
+Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size);
+Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size);
+Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size);
+/* Changes the protection of a whole region (ELF loader: write, then seal). */
+Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t prot);
+void vm_activate(const struct vmspace *vm);
+
+/* Kernel-side access to user memory; rcInvalidArgument on any bad byte. */
+Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t n);
+Retcode copy_to_user(const struct vmspace *vm, uint64_t dst, const void *src, size_t n);
+/* Copies a NUL-terminated string of at most max-1 chars; rcBufferTooLarge if longer. */
+Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src, size_t max);
+/* Physical address behind a user VA (for futex keys); rcInvalidArgument if unmapped. */
+Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa);
+
+#endif

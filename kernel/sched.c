@@ -1,0 +1,295 @@
+/*
+ * Threads, run queues, blocking and timeouts. Single core, kernel not
+ * preemptible (interrupts are masked whenever the kernel runs, except in the
+ * idle loop), so no locks: every function here runs to completion.
+ */
+#include <kernel/sched.h>
+#include <kernel/lib.h>
+#include <kernel/panic.h>
+#include <kernel/pmm.h>
+#include <kernel/printk.h>
+#include <kernel/slab.h>
+#include <kernel/task.h>
+#include <kernel/time.h>
+#include <arch/mmu.h>
+#include <uapi/syscall.h>
+
+struct thread *current;
+bool need_resched;
+
+static struct list_node runq[THREAD_PRIORITY_MAX + 1];
+static uint32_t runq_bitmap;
+static struct list_node sleepers = LIST_INIT(sleepers);
+static struct thread idle_thread;
+static struct thread *zombie;        /* exited thread whose stack is freed after the switch */
+static uint64_t next_tid = 1;
+static uint64_t nthreads;
+
+static void runq_add(struct thread *t)
+{
+    list_add_tail(&runq[t->priority], &t->run_link);
+    runq_bitmap |= 1u << t->priority;
+}
+
+static void runq_remove(struct thread *t)
+{
+    list_del(&t->run_link);
+    if (list_empty(&runq[t->priority]))
+        runq_bitmap &= ~(1u << t->priority);
+}
+
+static struct thread *runq_pop(void)
+{
+    if (!runq_bitmap)
+        return NULL;
+    unsigned prio = 31 - (unsigned)__builtin_clz(runq_bitmap);
+    struct thread *t = list_entry(runq[prio].next, struct thread, run_link);
+    runq_remove(t);
+    return t;
+}
+
+static void idle_loop(void)
+{
+    for (;;) {
+        if (runq_bitmap)
+            schedule();
+        else
+            arch_wait_for_interrupt();
+    }
+}
+
+void sched_init(void)
+{
+    for (int i = 0; i <= THREAD_PRIORITY_MAX; i++)
+        list_init(&runq[i]);
+    paddr_t stack = pmm_alloc_pages(KSTACK_PAGES, 1);
+    if (!stack)
+        panic("no memory for the idle thread");
+    idle_thread.kstack = phys_to_virt(stack);
+    idle_thread.state = THREAD_RUNNABLE;   /* never queued: runs when nothing else can */
+    arch_thread_init_kernel(&idle_thread.ctx, (char *)idle_thread.kstack + KSTACK_PAGES * PAGE_SIZE,
+                            idle_loop);
+    list_init(&idle_thread.run_link);
+    list_init(&idle_thread.timer_link);
+    current = &idle_thread;                /* until sched_run(): "the boot thread" */
+}
+
+static void thread_destroy(struct kobject *o)
+{
+    struct thread *t = container_of(o, struct thread, obj);
+    BUG_ON(t->state != THREAD_DEAD && t->state != THREAD_NEW);
+    if (t->kstack)
+        pmm_free_pages(virt_to_phys(t->kstack), KSTACK_PAGES);
+    kfree(t);
+}
+
+struct thread *thread_create_user(struct task *task, uint64_t entry, uint64_t sp, uint64_t arg,
+                                  uint64_t tls, uint32_t priority, Retcode *rc)
+{
+    if (priority > THREAD_PRIORITY_MAX) {
+        *rc = rcInvalidArgument;
+        return NULL;
+    }
+    struct thread *t = kmalloc(sizeof(*t));
+    paddr_t stack = t ? pmm_alloc_pages(KSTACK_PAGES, 1) : 0;
+    if (!stack) {
+        kfree(t);
+        *rc = rcOutOfMemory;
+        return NULL;
+    }
+    kobject_init(&t->obj, KOBJ_THREAD, thread_destroy);   /* this ref: "alive" */
+    t->kstack = phys_to_virt(stack);
+    t->frame = arch_thread_init_user(&t->ctx, (char *)t->kstack + KSTACK_PAGES * PAGE_SIZE,
+                                     entry, sp, arg, tls);
+    t->task = task;
+    t->tid = next_tid++;
+    t->state = THREAD_NEW;
+    t->priority = priority;
+    list_init(&t->run_link);
+    list_init(&t->timer_link);
+    wait_queue_init(&t->joiners);
+    list_add_tail(&task->threads, &t->task_link);
+    task->nthreads++;
+    nthreads++;
+    *rc = rcOk;
+    return t;
+}
+
+void thread_start(struct thread *t)
+{
+    t->state = THREAD_RUNNABLE;
+    runq_add(t);
+    if (t->priority > current->priority || current == &idle_thread)
+        need_resched = true;
+}
+
+static void reap_zombie(void)
+{
+    if (zombie && zombie != current) {
+        struct thread *z = zombie;
+        zombie = NULL;
+        pmm_free_pages(virt_to_phys(z->kstack), KSTACK_PAGES);
+        z->kstack = NULL;
+        kobject_put(&z->obj);          /* drop the "alive" reference */
+    }
+}
+
+void schedule(void)
+{
+    reap_zombie();
+    need_resched = false;
+    struct thread *prev = current;
+    if (prev->state == THREAD_RUNNING && prev != &idle_thread) {
+        prev->state = THREAD_RUNNABLE;
+        runq_add(prev);
+    }
+    struct thread *next = runq_pop();
+    if (!next)
+        next = &idle_thread;
+    next->state = THREAD_RUNNING;
+    if (next == prev)
+        return;
+    if (next->slice == 0)
+        next->slice = TIME_SLICE_TICKS;
+    if (next->task && next->task != prev->task)
+        vm_activate(&next->task->vm);
+    current = next;
+    cpu_switch(&prev->ctx, &next->ctx);
+    reap_zombie();
+}
+
+void sched_yield(void)
+{
+    current->slice = 0;
+    schedule();
+}
+
+void sched_tick(void)
+{
+    uint64_t now = time_ticks();
+    while (!list_empty(&sleepers)) {
+        struct thread *t = list_entry(sleepers.next, struct thread, timer_link);
+        if (t->deadline > now)
+            break;
+        thread_wake(t, rcTimeout);
+    }
+    if (current != &idle_thread && current->slice && --current->slice == 0)
+        need_resched = true;
+}
+
+void wait_queue_init(struct wait_queue *wq) { list_init(&wq->waiters); }
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+    uint64_t hz = time_hz();
+    uint64_t ticks = ns / 1000000000ULL * hz + (ns % 1000000000ULL * hz + 999999999ULL) / 1000000000ULL;
+    return ticks + 1;            /* the current tick is already partly over */
+}
+
+Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns)
+{
+    struct thread *t = current;
+    if (timeout_ns == 0)
+        return rcTimeout;
+    t->state = THREAD_BLOCKED;
+    t->blocked_on = wq;
+    t->wake_rc = rcOk;
+    if (wq)
+        list_add_tail(&wq->waiters, &t->run_link);
+    if (timeout_ns != INFINITE_TIMEOUT) {
+        t->deadline = time_ticks() + ns_to_ticks(timeout_ns);
+        struct list_node *pos = sleepers.next;
+        while (pos != &sleepers && list_entry(pos, struct thread, timer_link)->deadline <= t->deadline)
+            pos = pos->next;
+        list_add_tail(pos, &t->timer_link);     /* insert before pos: sorted */
+    }
+    schedule();
+    return t->wake_rc;
+}
+
+void thread_wake(struct thread *t, Retcode rc)
+{
+    if (t->state != THREAD_BLOCKED)
+        return;
+    list_del(&t->run_link);
+    list_del(&t->timer_link);
+    t->blocked_on = NULL;
+    t->wake_rc = rc;
+    t->state = THREAD_RUNNABLE;
+    runq_add(t);
+    if (t->priority > current->priority || current == &idle_thread)
+        need_resched = true;
+}
+
+unsigned wait_queue_wake(struct wait_queue *wq, unsigned n, Retcode rc)
+{
+    unsigned woken = 0;
+    while (!list_empty(&wq->waiters) && (n == 0 || woken < n)) {
+        thread_wake(list_entry(wq->waiters.next, struct thread, run_link), rc);
+        woken++;
+    }
+    return woken;
+}
+
+/* Common end of a thread: leaves its task, wakes joiners. */
+static void thread_finish(struct thread *t)
+{
+    wait_queue_wake(&t->joiners, 0, rcOk);
+    list_del(&t->task_link);
+    t->task->nthreads--;
+    nthreads--;
+}
+
+void thread_exit(int64_t value)
+{
+    struct thread *t = current;
+    t->exit_value = value;
+    t->state = THREAD_DEAD;
+    thread_finish(t);
+    if (t->task->nthreads == 0)
+        task_finished(t->task);
+    zombie = t;
+    schedule();
+    panic("dead thread %llu was scheduled", (unsigned long long)t->tid);
+}
+
+void thread_kill(struct thread *t)
+{
+    BUG_ON(t == current);
+    if (t->state == THREAD_DEAD)
+        return;
+    if (t->state == THREAD_RUNNABLE)
+        runq_remove(t);
+    list_del(&t->run_link);
+    list_del(&t->timer_link);
+    t->exit_value = -1;
+    t->state = THREAD_DEAD;
+    thread_finish(t);
+    kobject_put(&t->obj);                  /* its stack goes with the last reference */
+}
+
+uint64_t thread_count(void) { return nthreads; }
+
+void thread_discard(struct thread *t)
+{
+    BUG_ON(t->state != THREAD_NEW);
+    list_del(&t->task_link);
+    t->task->nthreads--;
+    nthreads--;
+    kobject_put(&t->obj);
+}
+
+__attribute__((noreturn)) void sched_run(void)
+{
+    static struct arch_context boot_ctx;    /* the boot stack is abandoned here */
+    struct thread *next = runq_pop();
+    if (!next)
+        next = &idle_thread;
+    next->state = THREAD_RUNNING;
+    next->slice = TIME_SLICE_TICKS;
+    if (next->task)
+        vm_activate(&next->task->vm);
+    current = next;
+    cpu_switch(&boot_ctx, &next->ctx);
+    panic("scheduler returned to the boot stack");
+}

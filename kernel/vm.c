@@ -1,0 +1,306 @@
+/*
+ * User address spaces: region bookkeeping, eager mapping of zeroed pages,
+ * ASIDs, and checked copies between kernel and user memory. Portable: the
+ * page-table format stays behind arch/pgtable.h.
+ */
+#include <kernel/vm.h>
+#include <kernel/lib.h>
+#include <kernel/pmm.h>
+#include <kernel/slab.h>
+#include <arch/mmu.h>
+#include <uapi/syscall.h>
+
+#define ASID_MAX 65536
+static uint64_t asid_bitmap[ASID_MAX / 64] = { 1 };   /* ASID 0: kernel/none */
+static struct kmem_cache region_cache;
+
+static int asid_alloc(void)
+{
+    for (int w = 0; w < ASID_MAX / 64; w++) {
+        if (asid_bitmap[w] == ~0ULL)
+            continue;
+        int b = __builtin_ctzll(~asid_bitmap[w]);
+        asid_bitmap[w] |= 1ULL << b;
+        return w * 64 + b;
+    }
+    return -1;
+}
+
+static void asid_free(uint16_t asid) { asid_bitmap[asid / 64] &= ~(1ULL << (asid % 64)); }
+
+Retcode vm_create(struct vmspace *vm)
+{
+    if (!region_cache.obj_size)
+        kmem_cache_init(&region_cache, "vm_region", sizeof(struct vm_region));
+    memset(vm, 0, sizeof(*vm));
+    int asid = asid_alloc();
+    if (asid < 0)
+        return rcQuotaExceeded;
+    vm->l1 = pt_alloc_root();
+    if (!vm->l1) {
+        asid_free((uint16_t)asid);
+        return rcOutOfMemory;
+    }
+    vm->asid = (uint16_t)asid;
+    arch_tlb_flush_asid(vm->asid);     /* a recycled ASID may have stale entries */
+    return rcOk;
+}
+
+static void free_page_cb(uint64_t pa) { pmm_free_page(pa); }
+
+static void region_release(struct vmspace *vm, struct vm_region *r)
+{
+    if (!(r->flags & VMR_GUARD)) {
+        pt_unmap(vm->l1, r->start, r->size, (r->flags & VMR_OWNS_PAGES) ? free_page_cb : NULL);
+        if (r->flags & VMR_OWNS_PAGES)
+            vm->pages -= r->size / PAGE_SIZE;
+    }
+    kmem_cache_free(&region_cache, r);
+}
+
+void vm_destroy(struct vmspace *vm)
+{
+    if (!vm->l1)
+        return;
+    while (vm->regions) {
+        struct vm_region *r = vm->regions;
+        vm->regions = r->next;
+        region_release(vm, r);
+    }
+    arch_switch_user_space(NULL, 0);      /* it may be the live TTBR0 */
+    arch_tlb_flush_asid(vm->asid);
+    pt_free_tree(vm->l1);
+    asid_free(vm->asid);
+    vm->l1 = NULL;
+}
+
+/* Finds a gap of `size` at or above `hint`; 0 if none. */
+static uint64_t find_gap(const struct vmspace *vm, uint64_t hint, uint64_t size)
+{
+    uint64_t at = MAX(hint, USER_BASE);
+    for (const struct vm_region *r = vm->regions; r; r = r->next) {
+        if (r->start >= at + size)
+            break;
+        if (r->start + r->size > at)
+            at = r->start + r->size;
+    }
+    return at + size <= USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE ? at : 0;
+}
+
+static bool range_free(const struct vmspace *vm, uint64_t start, uint64_t size)
+{
+    for (const struct vm_region *r = vm->regions; r; r = r->next)
+        if (start < r->start + r->size && r->start < start + size)
+            return false;
+    return true;
+}
+
+static Retcode region_insert(struct vmspace *vm, uint64_t start, uint64_t size, uint32_t prot,
+                             uint32_t flags, struct vm_region **out)
+{
+    struct vm_region *r = kmem_cache_alloc(&region_cache);
+    if (!r)
+        return rcOutOfMemory;
+    r->start = start;
+    r->size = size;
+    r->prot = prot;
+    r->flags = flags;
+    struct vm_region **pp = &vm->regions;
+    while (*pp && (*pp)->start < start)
+        pp = &(*pp)->next;
+    r->next = *pp;
+    *pp = r;
+    *out = r;
+    return rcOk;
+}
+
+static void region_remove(struct vmspace *vm, struct vm_region *r)
+{
+    struct vm_region **pp = &vm->regions;
+    while (*pp != r)
+        pp = &(*pp)->next;
+    *pp = r->next;
+    region_release(vm, r);
+    arch_tlb_flush_asid(vm->asid);
+}
+
+static Retcode check_range(uint64_t addr, uint64_t size)
+{
+    if (size == 0 || (addr | size) & (PAGE_SIZE - 1))
+        return rcInvalidArgument;
+    if (addr < USER_BASE || addr + size < addr || addr + size > USER_VA_END)
+        return rcInvalidArgument;
+    return rcOk;
+}
+
+static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t size, bool fixed)
+{
+    if (size == 0 || size & (PAGE_SIZE - 1) || size > USER_VA_END)
+        return rcInvalidArgument;
+    if (fixed) {
+        Retcode rc = check_range(*addr, size);
+        if (rc)
+            return rc;
+        return range_free(vm, *addr, size) ? rcOk : rcAlreadyExists;
+    }
+    uint64_t at = find_gap(vm, ALIGN_DOWN(*addr, PAGE_SIZE), size);
+    if (!at)
+        at = find_gap(vm, USER_BASE, size);
+    if (!at)
+        return rcOutOfMemory;
+    *addr = at;
+    return rcOk;
+}
+
+Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed)
+{
+    if ((prot & VM_WRITE) && (prot & VM_EXEC))
+        return rcInvalidArgument;          /* never W+X */
+    if (prot & ~(VM_READ | VM_WRITE | VM_EXEC))
+        return rcInvalidArgument;
+    size = ALIGN_UP(size, PAGE_SIZE);
+    Retcode rc = place(vm, addr, size, fixed);
+    if (rc)
+        return rc;
+    if (size / PAGE_SIZE > pmm_free_count())
+        return rcOutOfMemory;
+    struct vm_region *r;
+    rc = region_insert(vm, *addr, size, prot, VMR_OWNS_PAGES, &r);
+    if (rc)
+        return rc;
+    uint64_t attrs = pt_user_attrs(prot, 0);
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        paddr_t pa = pmm_alloc_page();
+        if (!pa || pt_map(vm->l1, *addr + off, pa, PAGE_SIZE, attrs, 0)) {
+            if (pa)
+                pmm_free_page(pa);
+            r->size = off;                 /* release exactly what was mapped */
+            vm->pages += off / PAGE_SIZE;
+            region_remove(vm, r);
+            return rcOutOfMemory;
+        }
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    }
+    vm->pages += size / PAGE_SIZE;
+    return rcOk;
+}
+
+Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size)
+{
+    Retcode rc = check_range(addr, size);
+    if (rc)
+        return rc;
+    if (!range_free(vm, addr, size))
+        return rcAlreadyExists;
+    struct vm_region *r;
+    return region_insert(vm, addr, size, 0, VMR_GUARD, &r);
+}
+
+Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size)
+{
+    size = ALIGN_UP(size, PAGE_SIZE);
+    Retcode rc = place(vm, addr, size, false);
+    if (rc)
+        return rc;
+    struct vm_region *r;
+    rc = region_insert(vm, *addr, size, VM_READ | VM_WRITE, VMR_DEVICE, &r);
+    if (rc)
+        return rc;
+    if (pt_map(vm->l1, *addr, ALIGN_DOWN(pa, PAGE_SIZE), size, pt_user_attrs(VM_READ | VM_WRITE, 1), 0)) {
+        region_remove(vm, r);
+        return rcOutOfMemory;
+    }
+    return rcOk;
+}
+
+static struct vm_region *region_at(const struct vmspace *vm, uint64_t addr, uint64_t size)
+{
+    for (struct vm_region *r = vm->regions; r; r = r->next)
+        if (r->start == addr && r->size == size && !(r->flags & VMR_GUARD))
+            return r;
+    return NULL;
+}
+
+Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size)
+{
+    struct vm_region *r = region_at(vm, addr, ALIGN_UP(size, PAGE_SIZE));
+    if (!r)
+        return rcInvalidArgument;
+    region_remove(vm, r);
+    return rcOk;
+}
+
+Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t prot)
+{
+    struct vm_region *r = region_at(vm, addr, ALIGN_UP(size, PAGE_SIZE));
+    if (!r || ((prot & VM_WRITE) && (prot & VM_EXEC)) || !(r->flags & VMR_OWNS_PAGES))
+        return rcInvalidArgument;
+    uint64_t attrs = pt_user_attrs(prot, 0);
+    for (uint64_t va = r->start; va < r->start + r->size; va += PAGE_SIZE) {
+        pte_t e = pt_lookup(vm->l1, va, NULL);
+        if (pt_map(vm->l1, va, e & PTE_ADDR_MASK, PAGE_SIZE, attrs, 0))
+            return rcInternalError;
+    }
+    r->prot = prot;
+    arch_tlb_flush_asid(vm->asid);
+    return rcOk;
+}
+
+void vm_activate(const struct vmspace *vm) { arch_switch_user_space(vm->l1, vm->asid); }
+
+Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa)
+{
+    if (va >= USER_VA_END)
+        return rcInvalidArgument;
+    pte_t e = pt_lookup(vm->l1, va, NULL);
+    if (!pt_user_access_ok(e, write))
+        return rcInvalidArgument;
+    *pa = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+    return rcOk;
+}
+
+/* Walks [uaddr, uaddr+n) page by page; fn copies between the kernel buffer and the page. */
+static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write,
+                         void *kbuf, bool to_user)
+{
+    if (!vm->l1 || uaddr + n < uaddr || uaddr + n > USER_VA_END)
+        return rcInvalidArgument;
+    char *k = kbuf;
+    while (n) {
+        uint64_t pa;
+        if (vm_user_phys(vm, uaddr, write, &pa))
+            return rcInvalidArgument;
+        size_t chunk = MIN(n, PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)));
+        if (to_user)
+            memcpy(phys_to_virt(pa), k, chunk);
+        else
+            memcpy(k, phys_to_virt(pa), chunk);
+        k += chunk;
+        uaddr += chunk;
+        n -= chunk;
+    }
+    return rcOk;
+}
+
+Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t n)
+{
+    return user_walk(vm, src, n, false, dst, false);
+}
+
+Retcode copy_to_user(const struct vmspace *vm, uint64_t dst, const void *src, size_t n)
+{
+    return user_walk(vm, dst, n, true, (void *)src, true);
+}
+
+Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src, size_t max)
+{
+    for (size_t i = 0; i < max; i++) {
+        Retcode rc = copy_from_user(vm, &dst[i], src + i, 1);
+        if (rc)
+            return rc;
+        if (dst[i] == '\0')
+            return rcOk;
+    }
+    dst[max - 1] = '\0';
+    return rcBufferTooLarge;
+}

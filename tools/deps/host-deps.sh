@@ -1,0 +1,59 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need (only the missing ones).
+#   tools/deps/host-deps.sh          install what is missing (as root, or through sudo)
+#   tools/deps/host-deps.sh --check  exit 1 when something is missing, install nothing
+set -eu
+
+# package:probe  — probe is a command on PATH, a file path, or py:<module>
+REQUIRED="
+gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc
+binutils-aarch64-linux-gnu:aarch64-linux-gnu-objcopy
+qemu-system-arm:qemu-system-aarch64
+picolibc-aarch64-linux-gnu:/usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs
+gcc:gcc
+make:make
+python3-pytest:py:pytest
+python3-pexpect:py:pexpect
+python3-yaml:py:yaml
+python3-serial:py:serial
+gdb-multiarch:gdb-multiarch
+device-tree-compiler:dtc
+mtools:mcopy
+dosfstools:mkfs.vfat
+fdisk:sfdisk
+dpkg-dev:dpkg-source
+xz-utils:xz
+"
+
+missing=""
+for entry in $REQUIRED; do
+    pkg=${entry%%:*}
+    probe=${entry#*:}
+    case "$probe" in
+        py:*) /usr/bin/python3 -c "import ${probe#py:}" 2>/dev/null && continue ;;
+        /*)   [ -e "$probe" ] && continue ;;
+        *)    command -v "$probe" >/dev/null 2>&1 && continue ;;
+    esac
+    missing="$missing $pkg"
+done
+
+if [ -z "$missing" ]; then
+    [ "${1:-}" = --check ] || echo "host-deps: all packages present"
+    exit 0
+fi
+if [ "${1:-}" = --check ]; then
+    echo "host-deps: missing:$missing"
+    exit 1
+fi
+
+if [ "$(id -u)" = 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "host-deps: please install as root: apt-get install$missing" >&2
+    exit 1
+fi
+echo "host-deps: installing:$missing"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

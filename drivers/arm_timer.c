@@ -49,6 +49,8 @@ int arm_timer_init(const struct fdt *fdt, unsigned hz)
     time_init(freq, hz);
     write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + step);
     write_sysreg(cntv_ctl_el0, 1);        /* enable, unmasked */
+    /* EL0 may read the virtual counter (benchmarks, clocks); no timer access. */
+    write_sysreg(cntkctl_el1, 1u << 1);
     isb();
     return irq_attach(virt_timer_intid(fdt), timer_irq, 0);
 }

@@ -74,7 +74,10 @@ static void cap_unlink(struct cap *c)
 
 static void cap_free(struct cap *c)
 {
-    kobject_put(c->obj);
+    struct kobject *o = c->obj;
+    if (--o->handles == 0 && o->last_handle)
+        o->last_handle(o);
+    kobject_put(o);
     kmem_cache_free(&cap_cache, c);
 }
 
@@ -90,6 +93,7 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
     if (!c)
         return rcOutOfMemory;
     kobject_get(obj);
+    obj->handles++;
     c->obj = obj;
     c->rights = rights;
     c->parent = parent;

@@ -14,6 +14,7 @@
 #include <kernel/selftest.h>
 #include <kernel/bootimage.h>
 #include <kernel/task.h>
+#include <kernel/security.h>
 #include <uapi/syscall.h>
 #include <kernel/time.h>
 #include <kernel/version.h>
@@ -87,6 +88,7 @@ static __attribute__((noreturn)) void start_init(void)
         panic("boot image is corrupt");
     printk("boot image: %d program(s)\n", n);
     bootarg("init", program, sizeof(program));
+    security_init();
     const char *argv[1] = { program };
     struct task_args args = {
         .name = program, .class_name = program, .program = program,

@@ -9,7 +9,9 @@ void kobject_init(struct kobject *o, uint32_t type, kobject_destroy_fn destroy)
 {
     o->type = type;
     o->refs = 1;
+    o->handles = 0;
     o->destroy = destroy;
+    o->last_handle = NULL;
     live++;
 }
 

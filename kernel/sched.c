@@ -11,6 +11,7 @@
 #include <kernel/slab.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
+#include <kernel/ipc.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
 
@@ -74,6 +75,8 @@ void sched_init(void)
     current = &idle_thread;                /* until sched_run(): "the boot thread" */
 }
 
+_Static_assert(sizeof(struct thread) <= KMALLOC_MAX, "struct thread must fit a kmalloc slot");
+
 static void thread_destroy(struct kobject *o)
 {
     struct thread *t = container_of(o, struct thread, obj);
@@ -107,6 +110,7 @@ struct thread *thread_create_user(struct task *task, uint64_t entry, uint64_t sp
     t->priority = priority;
     list_init(&t->run_link);
     list_init(&t->timer_link);
+    list_init(&t->ipc.served_link);
     wait_queue_init(&t->joiners);
     list_add_tail(&task->threads, &t->task_link);
     task->nthreads++;
@@ -158,6 +162,42 @@ void schedule(void)
     reap_zombie();
 }
 
+/* Switches from the current thread to `next`, which must be off every queue. */
+static void switch_to(struct thread *next)
+{
+    struct thread *prev = current;
+    next->state = THREAD_RUNNING;
+    if (next->slice == 0)
+        next->slice = TIME_SLICE_TICKS;
+    if (next->task != prev->task)
+        vm_activate(&next->task->vm);
+    current = next;
+    cpu_switch(&prev->ctx, &next->ctx);
+    reap_zombie();
+}
+
+static void add_sleeper(struct thread *t, uint64_t timeout_ns);
+
+Retcode thread_block_switch(struct thread *next, uint64_t timeout_ns)
+{
+    struct thread *t = current;
+    t->state = THREAD_BLOCKED;
+    t->blocked_on = NULL;
+    t->wake_rc = rcOk;
+    if (timeout_ns != INFINITE_TIMEOUT)
+        add_sleeper(t, timeout_ns);
+    switch_to(next);
+    return t->wake_rc;
+}
+
+void thread_switch_to(struct thread *next)
+{
+    struct thread *prev = current;
+    prev->state = THREAD_RUNNABLE;
+    runq_add(prev);
+    switch_to(next);
+}
+
 void sched_yield(void)
 {
     current->slice = 0;
@@ -196,15 +236,19 @@ Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns)
     t->wake_rc = rcOk;
     if (wq)
         list_add_tail(&wq->waiters, &t->run_link);
-    if (timeout_ns != INFINITE_TIMEOUT) {
-        t->deadline = time_ticks() + ns_to_ticks(timeout_ns);
-        struct list_node *pos = sleepers.next;
-        while (pos != &sleepers && list_entry(pos, struct thread, timer_link)->deadline <= t->deadline)
-            pos = pos->next;
-        list_add_tail(pos, &t->timer_link);     /* insert before pos: sorted */
-    }
+    if (timeout_ns != INFINITE_TIMEOUT)
+        add_sleeper(t, timeout_ns);
     schedule();
     return t->wake_rc;
+}
+
+static void add_sleeper(struct thread *t, uint64_t timeout_ns)
+{
+    t->deadline = time_ticks() + ns_to_ticks(timeout_ns);
+    struct list_node *pos = sleepers.next;
+    while (pos != &sleepers && list_entry(pos, struct thread, timer_link)->deadline <= t->deadline)
+        pos = pos->next;
+    list_add_tail(pos, &t->timer_link);         /* insert before pos: sorted */
 }
 
 void thread_wake(struct thread *t, Retcode rc)
@@ -234,6 +278,7 @@ unsigned wait_queue_wake(struct wait_queue *wq, unsigned n, Retcode rc)
 /* Common end of a thread: leaves its task, wakes joiners. */
 static void thread_finish(struct thread *t)
 {
+    ipc_thread_gone(t);
     wait_queue_wake(&t->joiners, 0, rcOk);
     list_del(&t->task_link);
     t->task->nthreads--;

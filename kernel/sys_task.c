@@ -32,7 +32,7 @@ Retcode sys_TaskCreate(sysarg_t uspec, sysarg_t size, sysarg_t out, sysarg_t a3,
         goto out;
     rc = rcInvalidArgument;
     if (s->strings_size != size - sizeof(*s) || s->argc > TASK_MAX_ARGS || s->envc > TASK_MAX_ARGS ||
-        s->priority > THREAD_PRIORITY_MAX)
+        s->priority > THREAD_PRIORITY_MAX || (s->flags & ~TASK_SUSPENDED))
         goto out;
     a.name = spec_string(s, s->name_off);
     a.class_name = spec_string(s, s->class_off);
@@ -50,6 +50,8 @@ Retcode sys_TaskCreate(sysarg_t uspec, sysarg_t size, sysarg_t out, sysarg_t a3,
     a.envc = (int)s->envc;
     a.envp = envp;
     a.priority = s->priority;
+    a.suspended = s->flags & TASK_SUSPENDED;
+    a.parent = self;
 
     struct task *t;
     if ((rc = task_spawn(&a, &t)))
@@ -62,6 +64,15 @@ Retcode sys_TaskCreate(sysarg_t uspec, sysarg_t size, sysarg_t out, sysarg_t a3,
 out:
     kfree(s);
     return rc;
+}
+
+Retcode sys_TaskStart(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    struct cap *c;
+    if (h > 0xffffffffu)
+        return rcInvalidArgument;
+    Retcode rc = handle_lookup(&current_task()->handles, (Handle)h, KOBJ_TASK, RIGHT_TASK_CONTROL, &c);
+    return rc ? rc : task_start(container_of(c->obj, struct task, obj));
 }
 
 Retcode sys_TaskExit(sysarg_t status, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)

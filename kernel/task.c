@@ -10,6 +10,7 @@
 #include <kernel/elf.h>
 #include <kernel/lib.h>
 #include <kernel/printk.h>
+#include <kernel/security.h>
 #include <kernel/slab.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
@@ -69,8 +70,11 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
 {
     const uint8_t *img;
     size_t img_size;
-    Retcode rc = bootimage_find(a->program, &img, &img_size);
+    uint32_t class_id;
+    Retcode rc = security_execute(a->parent, a->class_name, &class_id);
     if (rc)
+        return rc;
+    if ((rc = bootimage_find(a->program, &img, &img_size)))
         return rc;
     struct task *t = kmalloc(sizeof(*t));
     if (!t)
@@ -78,6 +82,7 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
     kobject_init(&t->obj, KOBJ_TASK, task_destroy);     /* the caller's reference */
     copy_name(t->name, a->name);
     copy_name(t->class_name, a->class_name);
+    t->class_id = class_id;
     list_init(&t->threads);
     wait_queue_init(&t->exit_waiters);
     list_init(&t->all_link);
@@ -108,8 +113,20 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
     ntasks++;
     kobject_get(&t->obj);                   /* the "alive" reference, dropped at exit */
     list_add_tail(&all_tasks, &t->all_link);
-    thread_start(main);
+    t->main_thread = main;
+    if (!a->suspended)
+        task_start(t);
     *out = t;
+    return rcOk;
+}
+
+Retcode task_start(struct task *t)
+{
+    if (!t->main_thread || t->state != TASK_ALIVE)
+        return rcInvalidThreadState;
+    struct thread *main = t->main_thread;
+    t->main_thread = NULL;
+    thread_start(main);
     return rcOk;
 }
 
@@ -117,6 +134,8 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
 static void task_release(struct task *t)
 {
     t->state = TASK_EXITED;
+    t->main_thread = NULL;
+    t->listener = NULL;
     handle_table_destroy(&t->handles);
     vm_destroy(&t->vm);
     list_del(&t->all_link);

@@ -39,6 +39,8 @@ typedef struct SMsgHdr {
     /* uint8_t data[size] follows: the constant part */
 } SMsgHdr;
 
+_Static_assert(sizeof(SMsgHdr) == 64, "SMsgHdr is 64 bytes (docs/ABI.md)");
+
 /* Reference to variable-size data in the arena, stored in the constant part. */
 typedef struct nk_arena_desc {
     uint32_t offset;

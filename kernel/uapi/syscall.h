@@ -20,6 +20,7 @@
     X(2,  Reply,             2)  /* (Handle, const SMsgHdr *out) */ \
     X(3,  CallEx,            4)  /* (Handle, out, in, uint64 timeout_ns) */ \
     X(4,  RecvEx,            3)  /* (Handle, in, uint64 timeout_ns) */ \
+    X(5,  ReplyRecv,         4)  /* (Handle, const SMsgHdr *out, SMsgHdr *in, uint64 timeout_ns) */ \
     X(10, HandleClose,       1)  /* (Handle) */ \
     X(11, HandleCopy,        3)  /* (Handle src, uint32 rights, Handle *out) rights must be a subset */ \
     X(12, HandleRevoke,      1)  /* (Handle) closes it and invalidates every descendant */ \
@@ -42,6 +43,9 @@
     X(50, TaskCreate,        3)  /* (const struct KnTaskSpec *, uint64 size, Handle *out) */ \
     X(51, TaskExit,          1)  /* (int32 status) never returns */ \
     X(52, TaskWait,          3)  /* (Handle task, int32 *status, uint64 timeout_ns) */ \
+    X(53, TaskStart,         1)  /* (Handle task) starts a task created with TASK_SUSPENDED */ \
+    X(54, ChannelCreate,     3)  /* (Handle client_task, Handle server_task, const char *name) */ \
+    X(55, ServiceLookup,     3)  /* (const char *name, uint32 role, Handle *out) */ \
     X(60, DebugWrite,        2)  /* (const char *buf, uint64 len) to the console */ \
     X(61, ClockGet,          1)  /* (uint64 *ns since boot) */ \
     X(62, SysInfo,           1)  /* (struct KnSysInfo *out) */ \
@@ -83,9 +87,18 @@ struct KnTaskSpec {
     uint32_t envc;
     uint32_t env_off[TASK_MAX_ARGS];   /* "KEY=VALUE" */
     uint32_t priority;
+    uint32_t flags;          /* TASK_SUSPENDED: wait for TaskStart */
     uint32_t strings_size;
     char strings[];          /* NUL-terminated strings */
 };
+
+#define TASK_SUSPENDED 1u
+
+/* ServiceLookup roles: the client end (ServiceLocatorConnect) or the
+ * server's listener (ServiceLocatorRegister) of a named channel. */
+#define SERVICE_CLIENT 0u
+#define SERVICE_SERVER 1u
+#define SERVICE_NAME_MAX 64
 
 struct KnHandleInfo {
     uint32_t type;           /* KOBJ_* */

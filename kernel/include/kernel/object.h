@@ -13,8 +13,11 @@ typedef void (*kobject_destroy_fn)(struct kobject *obj);
 
 struct kobject {
     uint32_t type;              /* KOBJ_* */
-    uint32_t refs;
+    uint32_t refs;              /* handles + kernel references */
+    uint32_t handles;           /* live handles naming the object, in any task */
     kobject_destroy_fn destroy;
+    /* Optional: runs when the last handle goes (e.g. an IPC server end disconnects). */
+    void (*last_handle)(struct kobject *obj);
 };
 
 void kobject_init(struct kobject *o, uint32_t type, kobject_destroy_fn destroy);

@@ -12,6 +12,7 @@
 #include <arch/context.h>
 #include <kernel/list.h>
 #include <kernel/object.h>
+#include <kernel/ipc_types.h>
 #include <uapi/retcode.h>
 
 #define KSTACK_PAGES 4
@@ -45,6 +46,7 @@ struct thread {
     uint64_t wait_key;              /* futex key while waiting on a futex */
     int64_t exit_value;
     struct wait_queue joiners;
+    struct ipc_thread ipc;
 };
 
 extern struct thread *current;
@@ -71,6 +73,12 @@ void wait_queue_init(struct wait_queue *wq);
 /* Blocks the caller on wq (or only on the timer when wq is NULL) until woken or
  * until timeout_ns (INFINITE_TIMEOUT: none). Returns the waker's Retcode or rcTimeout. */
 Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns);
+/* Blocks the caller (on nothing but the optional timeout) and runs `next`
+ * at once, skipping the run queue: the IPC fast path. `next` must be off
+ * every queue. Returns the caller's wake Retcode. */
+Retcode thread_block_switch(struct thread *next, uint64_t timeout_ns);
+/* Makes `next` (off every queue) run now; the caller stays runnable. */
+void thread_switch_to(struct thread *next);
 /* Wakes one blocked thread with rc. */
 void thread_wake(struct thread *t, Retcode rc);
 /* Wakes up to n waiters (all when n == 0) with rc; returns how many. */

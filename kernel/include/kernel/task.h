@@ -15,7 +15,18 @@
 
 #define TASK_NAME_MAX  48
 
+#define TASK_MAX_SERVICES 16
+
 enum task_state { TASK_ALIVE, TASK_EXITING, TASK_EXITED };
+
+/* A named channel end this task can find with ServiceLookup. */
+struct service_entry {
+    char name[64];
+    uint32_t role;           /* SERVICE_CLIENT or SERVICE_SERVER */
+    Handle handle;
+};
+
+struct ipc_server;
 
 struct task {
     struct kobject obj;
@@ -31,6 +42,11 @@ struct task {
     int32_t exit_status;
     struct wait_queue exit_waiters;
     struct list_node all_link;
+    struct thread *main_thread;      /* until started (TASK_SUSPENDED) */
+    struct ipc_server *listener;     /* its receive point, created with its first channel */
+    Handle listener_handle;
+    struct service_entry services[TASK_MAX_SERVICES];
+    uint32_t nservices;
 };
 
 struct task_args {
@@ -40,11 +56,15 @@ struct task_args {
     int envc;
     const char *const *envp;
     uint32_t priority;
+    bool suspended;                  /* leave the main thread stopped until task_start() */
+    const struct task *parent;       /* for the execute check; NULL = the kernel */
 };
 
 /* Creates a task from a boot-image program and starts its main thread. On
  * success *out holds one reference (the caller's, e.g. a handle's). */
 Retcode task_spawn(const struct task_args *args, struct task **out);
+/* Starts the main thread of a task spawned suspended. */
+Retcode task_start(struct task *t);
 /* Ends `t` with status: kills its threads, frees its memory and handles. */
 void task_exit(struct task *t, int32_t status);
 /* Called by the scheduler when the last thread of `t` has exited. */

@@ -1,0 +1,42 @@
+/*
+ * Synchronous IPC: Call / Recv / Reply over channels.
+ *
+ * A server end (listener) is one receive point shared by every channel to
+ * it; a client end names one listener. Both are kernel objects behind
+ * handles. Every request and response passes the security module
+ * (kernel/security_hook.c) with the kernel's own checked copy of the
+ * message, so what was checked is what is delivered.
+ */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <kernel/list.h>
+#include <kernel/object.h>
+#include <kernel/sched.h>
+
+struct task;
+
+struct ipc_server {
+    struct kobject obj;              /* KOBJ_IPC_LISTENER */
+    struct task *owner;              /* server task; NULL once disconnected */
+    struct task *class_owner;        /* referenced: whose class the policy sees as dst */
+    struct wait_queue receivers;     /* server threads blocked in Recv */
+    struct wait_queue callers;       /* client threads waiting to be received */
+    struct list_node served;         /* client threads whose request is being handled */
+    bool connected;
+};
+
+struct ipc_client {
+    struct kobject obj;              /* KOBJ_IPC_CLIENT */
+    struct ipc_server *server;
+};
+
+struct ipc_server *ipc_server_create(struct task *owner);
+struct ipc_client *ipc_client_create(struct ipc_server *server);
+
+/* Cleans up IPC state of a thread that exits or is killed (either side). */
+void ipc_thread_gone(struct thread *t);
+
+#endif

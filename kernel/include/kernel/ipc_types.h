@@ -1,0 +1,36 @@
+/*
+ * Per-thread IPC state, embedded in struct thread so that the Call path
+ * never allocates: the checked copy of the outgoing message lives here.
+ */
+#ifndef KERNEL_IPC_TYPES_H
+#define KERNEL_IPC_TYPES_H
+
+#include <stdint.h>
+#include <kernel/list.h>
+#include <uapi/msg.h>
+
+struct thread;
+struct ipc_server;
+
+/* A message as the kernel holds it between the sender's check and delivery. */
+struct kmsg {
+    SMsgHdr hdr;
+    uint8_t data[MSG_MAX_CONST];
+};
+
+struct ipc_thread {
+    struct kmsg msg;                 /* this thread's outgoing message (request or reply) */
+    /* client side */
+    struct ipc_server *calling;      /* server called, while waiting for the reply */
+    struct thread *served_by;        /* server thread that took our request */
+    uint64_t in_uaddr;               /* where the reply goes (Call's msgIn) */
+    SMsgHdr in_cap;                  /* its capacities as the caller gave them */
+    struct list_node served_link;    /* on calling->served while being served */
+    /* server side */
+    struct thread *serving;          /* client whose request we hold */
+    uint32_t serving_riid, serving_mid;
+    uint64_t recv_uaddr;             /* Recv's msgIn */
+    SMsgHdr recv_cap;
+};
+
+#endif

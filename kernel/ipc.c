@@ -1,0 +1,422 @@
+/*
+ * Call / Recv / Reply (and ReplyRecv, CallEx, RecvEx).
+ *
+ * Path of a request: the client's header and constant part are copied once
+ * into the calling thread's kmsg and validated; the security module decides
+ * on that copy; if a server thread waits in Recv, the message goes straight
+ * into its buffer (arena copied user-to-user, once) and the CPU switches to
+ * it directly. The reply takes the same way back. No allocation anywhere on
+ * the path. Dead ends never leave a thread waiting: a disconnect or a killed
+ * peer wakes the other side with rcNotConnected.
+ */
+#include <kernel/ipc.h>
+#include <kernel/handle.h>
+#include <kernel/lib.h>
+#include <kernel/security.h>
+#include <kernel/slab.h>
+#include <kernel/syscall.h>
+#include <kernel/task.h>
+#include <arch/mmu.h>
+
+#define HDR_SIZE sizeof(SMsgHdr)
+
+static void server_destroy(struct kobject *o)
+{
+    struct ipc_server *s = container_of(o, struct ipc_server, obj);
+    if (s->class_owner)
+        kobject_put(&s->class_owner->obj);
+    kfree(s);
+}
+
+/* Wakes every client of a server whose server side is gone. */
+static void server_disconnect(struct kobject *o)
+{
+    struct ipc_server *s = container_of(o, struct ipc_server, obj);
+    s->connected = false;
+    s->owner = NULL;
+    wait_queue_wake(&s->callers, 0, rcNotConnected);
+    wait_queue_wake(&s->receivers, 0, rcNotConnected);
+    struct list_node *pos, *tmp;
+    list_for_each_safe(pos, tmp, &s->served) {
+        struct thread *c = list_entry(pos, struct thread, ipc.served_link);
+        list_del(&c->ipc.served_link);
+        if (c->ipc.served_by)
+            c->ipc.served_by->ipc.serving = NULL;
+        c->ipc.served_by = NULL;
+        thread_wake(c, rcNotConnected);
+    }
+}
+
+struct ipc_server *ipc_server_create(struct task *owner)
+{
+    struct ipc_server *s = kmalloc(sizeof(*s));
+    if (!s)
+        return NULL;
+    kobject_init(&s->obj, KOBJ_IPC_LISTENER, server_destroy);
+    s->obj.last_handle = server_disconnect;
+    s->owner = owner;
+    s->class_owner = owner;                   /* kept for the policy's dst class */
+    kobject_get(&owner->obj);
+    wait_queue_init(&s->receivers);
+    wait_queue_init(&s->callers);
+    list_init(&s->served);
+    s->connected = true;
+    return s;
+}
+
+static void client_destroy(struct kobject *o)
+{
+    struct ipc_client *c = container_of(o, struct ipc_client, obj);
+    kobject_put(&c->server->obj);
+    kfree(c);
+}
+
+struct ipc_client *ipc_client_create(struct ipc_server *server)
+{
+    struct ipc_client *c = kmalloc(sizeof(*c));
+    if (!c)
+        return NULL;
+    kobject_init(&c->obj, KOBJ_IPC_CLIENT, client_destroy);
+    kobject_get(&server->obj);
+    c->server = server;
+    return c;
+}
+
+/* ---- message checks and delivery ---------------------------------------- */
+
+/* Copies and validates the header and constant part at uaddr into m. */
+static Retcode fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m)
+{
+    if (uaddr & 7)
+        return rcInvalidArgument;
+    Retcode rc = copy_from_user(&t->vm, &m->hdr, uaddr, HDR_SIZE);
+    if (rc)
+        return rc;
+    if (m->hdr.size > MSG_MAX_CONST || m->hdr.nhandles > MSG_MAX_HANDLES ||
+        m->hdr.arena_size > MSG_MAX_ARENA || (m->hdr.arena_size && m->hdr.arena >= USER_VA_END))
+        return rcInvalidArgument;
+    rc = copy_from_user(&t->vm, m->data, uaddr + HDR_SIZE, m->hdr.size);
+    if (rc)
+        return rc;
+    for (uint32_t i = 0; i < m->hdr.nhandles; i++) {
+        struct cap *c;
+        rc = handle_lookup(&t->handles, m->hdr.handles[i].handle, KOBJ_NONE, RIGHT_TRANSFER, &c);
+        if (rc)
+            return rc == rcNoCapability ? rcNoCapability : rcInvalidArgument;
+        if (m->hdr.handles[i].rights & ~c->rights)
+            return rcNoCapability;            /* never more rights than the sender holds */
+    }
+    return rcOk;
+}
+
+/* Reads a receive buffer's capacities (size = room for the constant part). */
+static Retcode fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap)
+{
+    if (uaddr & 7)
+        return rcInvalidArgument;
+    Retcode rc = copy_from_user(&t->vm, cap, uaddr, HDR_SIZE);
+    if (rc)
+        return rc;
+    if (cap->size > MSG_MAX_CONST || cap->arena_cap > MSG_MAX_ARENA ||
+        (cap->arena_cap && cap->arena >= USER_VA_END))
+        return rcInvalidArgument;
+    /* The whole buffer must be writable now, so delivery cannot fail on it later. */
+    uint64_t probe;
+    for (uint64_t off = 0; off < HDR_SIZE + cap->size; off += 8)
+        if ((rc = copy_from_user(&t->vm, &probe, uaddr + off, 8)) ||
+            (rc = copy_to_user(&t->vm, uaddr + off, &probe, 8)))
+            return rc;
+    return rcOk;
+}
+
+/* Copies n bytes between two address spaces, one page at a time (the arena). */
+static Retcode copy_user_to_user(struct task *from, uint64_t src, struct task *to, uint64_t dst,
+                                 size_t n)
+{
+    while (n) {
+        uint64_t spa, dpa;
+        if (vm_user_phys(&from->vm, src, false, &spa))
+            return rcSourceFault;
+        if (vm_user_phys(&to->vm, dst, true, &dpa))
+            return rcTargetFault;
+        size_t chunk = MIN(n, MIN(PAGE_SIZE - (src & (PAGE_SIZE - 1)), PAGE_SIZE - (dst & (PAGE_SIZE - 1))));
+        memcpy(phys_to_virt(dpa), phys_to_virt(spa), chunk);
+        src += chunk;
+        dst += chunk;
+        n -= chunk;
+    }
+    return rcOk;
+}
+
+/*
+ * Delivers m (from `from`) into the receive buffer uaddr/cap of `to`:
+ * arena, transferred handles (descendants with the chosen rights), header,
+ * constant part. On failure nothing stays installed in `to`.
+ */
+static Retcode deliver(struct task *from, const struct kmsg *m, struct task *to, uint64_t uaddr,
+                       const SMsgHdr *cap)
+{
+    if (m->hdr.size > cap->size || m->hdr.arena_size > cap->arena_cap)
+        return rcBufferTooSmall;
+    Retcode rc = copy_user_to_user(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
+    if (rc)
+        return rc;
+    SMsgHdr out = m->hdr;
+    out.arena = cap->arena;
+    out.arena_cap = cap->arena_cap;
+    for (uint32_t i = 0; i < m->hdr.nhandles; i++) {
+        rc = handle_derive(&from->handles, m->hdr.handles[i].handle, m->hdr.handles[i].rights,
+                           RIGHT_TRANSFER, &to->handles, &out.handles[i].handle);
+        if (rc) {
+            while (i--)
+                handle_close(&to->handles, out.handles[i].handle);
+            return rcTransferError;
+        }
+    }
+    if ((rc = copy_to_user(&to->vm, uaddr, &out, HDR_SIZE)) ||
+        (rc = copy_to_user(&to->vm, uaddr + HDR_SIZE, m->data, m->hdr.size))) {
+        for (uint32_t i = 0; i < m->hdr.nhandles; i++)
+            handle_close(&to->handles, out.handles[i].handle);
+        return rcTargetFault;
+    }
+    return rcOk;
+}
+
+/* Pairs a client with the server thread that now holds its request. */
+static void bind(struct thread *client, struct thread *server, struct ipc_server *s)
+{
+    client->ipc.served_by = server;
+    list_add_tail(&s->served, &client->ipc.served_link);
+    server->ipc.serving = client;
+    server->ipc.serving_riid = client->ipc.msg.hdr.riid;
+    server->ipc.serving_mid = client->ipc.msg.hdr.mid;
+}
+
+static void unbind(struct thread *client)
+{
+    if (client->ipc.served_by)
+        client->ipc.served_by->ipc.serving = NULL;
+    client->ipc.served_by = NULL;
+    list_del(&client->ipc.served_link);
+}
+
+/* ---- client side ----------------------------------------------------------- */
+
+static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t timeout)
+{
+    struct thread *self = current;
+    struct task *t = self->task;
+    struct cap *c;
+    Retcode rc = handle_lookup(&t->handles, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL, &c);
+    if (rc)
+        return rc;
+    struct ipc_server *s = container_of(c->obj, struct ipc_client, obj)->server;
+    if (!s->connected)
+        return rcNotConnected;
+    if ((rc = fetch_message(t, out_uaddr, &self->ipc.msg)) ||
+        (rc = fetch_capacity(t, in_uaddr, &self->ipc.in_cap)))
+        return rc;
+    if ((rc = security_ipc(SEC_REQUEST, t, s->class_owner, &self->ipc.msg)))
+        return rc;
+    self->ipc.in_uaddr = in_uaddr;
+    self->ipc.calling = s;
+    kobject_get(&s->obj);                     /* the client handle may close meanwhile */
+
+    struct thread *server = list_first(&s->receivers.waiters, struct thread, run_link);
+    while (server) {
+        rc = deliver(t, &self->ipc.msg, server->task, server->ipc.recv_uaddr, &server->ipc.recv_cap);
+        if (rc == rcOk) {
+            list_del(&server->run_link);      /* off the receivers queue */
+            list_del(&server->timer_link);
+            server->state = THREAD_BLOCKED;
+            server->wake_rc = rcOk;
+            bind(self, server, s);
+            rc = thread_block_switch(server, timeout);   /* fast path: straight to the server */
+            break;
+        }
+        if (rc != rcTargetFault && rc != rcBufferTooSmall)
+            break;                            /* our own message is at fault */
+        thread_wake(server, rc);              /* that receiver cannot take it: tell it */
+        server = list_first(&s->receivers.waiters, struct thread, run_link);
+        rc = rcOk;
+    }
+    if (!server && rc == rcOk)
+        rc = thread_wait_on(&s->callers, timeout);
+    if (rc == rcTimeout || rc == rcIpcInterrupt)
+        unbind(self);                         /* a late Reply will find nobody */
+    self->ipc.calling = NULL;
+    kobject_put(&s->obj);
+    return rc;
+}
+
+Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    if (h > 0xffffffffu)
+        return rcInvalidArgument;
+    return do_call((Handle)h, out, in, INFINITE_TIMEOUT);
+}
+
+Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
+{
+    if (h > 0xffffffffu)
+        return rcInvalidArgument;
+    return do_call((Handle)h, out, in, timeout);
+}
+
+/* ---- server side ------------------------------------------------------------ */
+
+static Retcode lookup_listener(Handle h, struct ipc_server **out)
+{
+    struct cap *c;
+    Retcode rc = handle_lookup(&current_task()->handles, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV, &c);
+    if (rc)
+        return rc;
+    *out = container_of(c->obj, struct ipc_server, obj);
+    return (*out)->connected ? rcOk : rcNotConnected;
+}
+
+/* Takes the first deliverable pending request, or blocks until one arrives. */
+static Retcode do_recv(struct ipc_server *s, uint64_t in_uaddr, uint64_t timeout,
+                       struct thread *switch_to_client)
+{
+    struct thread *self = current;
+    Retcode rc = fetch_capacity(self->task, in_uaddr, &self->ipc.recv_cap);
+    if (rc)
+        goto fail;
+    self->ipc.recv_uaddr = in_uaddr;
+    for (;;) {
+        struct thread *client = list_first(&s->callers.waiters, struct thread, run_link);
+        if (!client)
+            break;
+        rc = deliver(client->task, &client->ipc.msg, self->task, in_uaddr, &self->ipc.recv_cap);
+        if (rc == rcBufferTooSmall || rc == rcTargetFault)
+            goto fail;                        /* our buffer: the client stays queued */
+        list_del(&client->run_link);
+        if (rc) {
+            thread_wake(client, rc);          /* the client's message could not be read */
+            continue;
+        }
+        bind(client, self, s);
+        if (switch_to_client)
+            thread_wake(switch_to_client, switch_to_client->wake_rc);
+        return rcOk;
+    }
+    if (switch_to_client) {
+        /* ReplyRecv: wait as a receiver and run the replied client right away. */
+        self->state = THREAD_BLOCKED;
+        self->wake_rc = rcOk;
+        list_add_tail(&s->receivers.waiters, &self->run_link);
+        return thread_block_switch(switch_to_client, timeout);
+    }
+    return thread_wait_on(&s->receivers, timeout);
+fail:
+    if (switch_to_client)                     /* the replied client must still run */
+        thread_wake(switch_to_client, switch_to_client->wake_rc);
+    return rc;
+}
+
+Retcode sys_Recv(sysarg_t h, sysarg_t in, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    struct ipc_server *s;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    if (rc)
+        return rc;
+    if (current->ipc.serving)
+        return rcInvalidThreadState;          /* Reply to the request held first */
+    return do_recv(s, in, INFINITE_TIMEOUT, NULL);
+}
+
+Retcode sys_RecvEx(sysarg_t h, sysarg_t in, sysarg_t timeout, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    struct ipc_server *s;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    if (rc)
+        return rc;
+    if (current->ipc.serving)
+        return rcInvalidThreadState;
+    return do_recv(s, in, timeout, NULL);
+}
+
+/*
+ * Sends the reply to the client held by the current thread. On return the
+ * client is unbound and either woken (switch == false) or left blocked with
+ * its wake code set for the caller to switch to (*client_out).
+ */
+static Retcode do_reply(struct ipc_server *s, uint64_t out_uaddr, bool wake,
+                        struct thread **client_out)
+{
+    struct thread *self = current;
+    struct thread *client = self->ipc.serving;
+    *client_out = NULL;
+    if (!client)
+        return rcNotConnected;                /* the client gave up or died */
+    if (client->state != THREAD_BLOCKED) {    /* it timed out and has not run yet */
+        unbind(client);
+        return rcNotConnected;
+    }
+    Retcode rc = fetch_message(self->task, out_uaddr, &self->ipc.msg);
+    if (rc)
+        return rc;                            /* the server may retry with a valid reply */
+    self->ipc.msg.hdr.riid = self->ipc.serving_riid;   /* a reply answers the request's method */
+    self->ipc.msg.hdr.mid = self->ipc.serving_mid;
+    Retcode crc = security_ipc(SEC_RESPONSE, self->task, client->task, &self->ipc.msg);
+    if (crc == rcOk)
+        crc = deliver(self->task, &self->ipc.msg, client->task, client->ipc.in_uaddr,
+                      &client->ipc.in_cap);
+    unbind(client);
+    list_del(&client->timer_link);
+    client->wake_rc = crc;
+    if (wake) {
+        thread_wake(client, crc);
+    } else {
+        client->state = THREAD_BLOCKED;
+        *client_out = client;
+    }
+    return crc;
+}
+
+Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    struct ipc_server *s;
+    struct thread *client;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    if (rc)
+        return rc;
+    rc = do_reply(s, out, false, &client);
+    if (client) {
+        if (client->priority >= current->priority)
+            thread_switch_to(client);         /* fast path back to the caller */
+        else
+            thread_wake(client, client->wake_rc);
+    }
+    return rc;
+}
+
+Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
+{
+    struct ipc_server *s;
+    struct thread *client = NULL;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    if (rc)
+        return rc;
+    if (current->ipc.serving) {
+        rc = do_reply(s, out, false, &client);
+        if (rc && !client)
+            return rc;                        /* reply not sent: let the server fix it */
+    }
+    rc = do_recv(s, in, timeout, client);
+    return rc;
+}
+
+/* ---- teardown ---------------------------------------------------------------- */
+
+void ipc_thread_gone(struct thread *t)
+{
+    if (t->ipc.served_by || list_linked(&t->ipc.served_link))
+        unbind(t);                            /* a client: its server forgets it */
+    struct thread *client = t->ipc.serving;
+    if (client) {                             /* a server: its client must not wait forever */
+        unbind(client);
+        thread_wake(client, rcNotConnected);
+    }
+}

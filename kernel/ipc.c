@@ -121,12 +121,7 @@ static Retcode fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap)
         (cap->arena_cap && cap->arena >= USER_VA_END))
         return rcInvalidArgument;
     /* The whole buffer must be writable now, so delivery cannot fail on it later. */
-    uint64_t probe;
-    for (uint64_t off = 0; off < HDR_SIZE + cap->size; off += 8)
-        if ((rc = copy_from_user(&t->vm, &probe, uaddr + off, 8)) ||
-            (rc = copy_to_user(&t->vm, uaddr + off, &probe, 8)))
-            return rc;
-    return rcOk;
+    return vm_check_user_range(&t->vm, uaddr, HDR_SIZE + cap->size, true);
 }
 
 /* Copies n bytes between two address spaces, one page at a time (the arena). */
@@ -357,9 +352,15 @@ static Retcode do_reply(struct ipc_server *s, uint64_t out_uaddr, bool wake,
     Retcode rc = fetch_message(self->task, out_uaddr, &self->ipc.msg);
     if (rc)
         return rc;                            /* the server may retry with a valid reply */
-    self->ipc.msg.hdr.riid = self->ipc.serving_riid;   /* a reply answers the request's method */
-    self->ipc.msg.hdr.mid = self->ipc.serving_mid;
-    Retcode crc = security_ipc(SEC_RESPONSE, self->task, client->task, &self->ipc.msg);
+    /* A reply answers the request's method, or is an error reply for it. */
+    bool error = self->ipc.msg.hdr.mid == MSG_MID_ERROR;
+    if (error && self->ipc.msg.hdr.size != sizeof(int32_t))
+        return rcInvalidArgument;
+    self->ipc.msg.hdr.riid = self->ipc.serving_riid;
+    if (!error)
+        self->ipc.msg.hdr.mid = self->ipc.serving_mid;
+    Retcode crc = security_ipc(error ? SEC_ERROR : SEC_RESPONSE, self->task, client->task,
+                               &self->ipc.msg);
     if (crc == rcOk)
         crc = deliver(self->task, &self->ipc.msg, client->task, client->ipc.in_uaddr,
                       &client->ipc.in_cap);

@@ -282,6 +282,17 @@ static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, boo
     return rcOk;
 }
 
+Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write)
+{
+    if (!vm->l1 || uaddr + n < uaddr || uaddr + n > USER_VA_END)
+        return rcInvalidArgument;
+    uint64_t end = uaddr + n, pa;
+    for (uint64_t va = ALIGN_DOWN(uaddr, PAGE_SIZE); va < end; va += PAGE_SIZE)
+        if (vm_user_phys(vm, va, write, &pa))
+            return rcInvalidArgument;
+    return rcOk;
+}
+
 Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t n)
 {
     return user_walk(vm, src, n, false, dst, false);

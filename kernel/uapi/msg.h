@@ -22,6 +22,11 @@ typedef uint32_t Handle;
 #define MSG_MAX_ARENA    65536u    /* bytes of arena in one message */
 #define MSG_MAX_HANDLES  4u        /* handles carried by one message */
 
+/* A reply with this method id is an error reply: its constant part is one
+ * int32 Retcode (the server's dispatcher or method failed). The kernel keeps
+ * it and the security module sees it as an `error` event. */
+#define MSG_MID_ERROR    0xffffffffu
+
 typedef struct SMsgHandle {
     Handle   handle;   /* sender: its handle; receiver: the new handle */
     uint32_t rights;   /* rights for the receiver's copy (subset of sender's) */

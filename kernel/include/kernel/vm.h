@@ -50,6 +50,8 @@ Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t
 Retcode copy_to_user(const struct vmspace *vm, uint64_t dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max-1 chars; rcBufferTooLarge if longer. */
 Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src, size_t max);
+/* rcOk when every byte of [uaddr, uaddr+n) is user-accessible (writable if `write`). */
+Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write);
 /* Physical address behind a user VA (for futex keys); rcInvalidArgument if unmapped. */
 Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa);
 

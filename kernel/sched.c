@@ -83,6 +83,7 @@ static void thread_destroy(struct kobject *o)
     BUG_ON(t->state != THREAD_DEAD && t->state != THREAD_NEW);
     if (t->kstack)
         pmm_free_pages(virt_to_phys(t->kstack), KSTACK_PAGES);
+    arch_context_release(&t->ctx);
     kfree(t);
 }
 
@@ -158,7 +159,7 @@ void schedule(void)
     if (next->task && next->task != prev->task)
         vm_activate(&next->task->vm);
     current = next;
-    cpu_switch(&prev->ctx, &next->ctx);
+    arch_context_switch(&prev->ctx, &next->ctx);
     reap_zombie();
 }
 
@@ -172,7 +173,7 @@ static void switch_to(struct thread *next)
     if (next->task != prev->task)
         vm_activate(&next->task->vm);
     current = next;
-    cpu_switch(&prev->ctx, &next->ctx);
+    arch_context_switch(&prev->ctx, &next->ctx);
     reap_zombie();
 }
 
@@ -290,6 +291,7 @@ void thread_exit(int64_t value)
     struct thread *t = current;
     t->exit_value = value;
     t->state = THREAD_DEAD;
+    arch_context_release(&t->ctx);
     thread_finish(t);
     if (t->task->nthreads == 0)
         task_finished(t->task);
@@ -309,6 +311,7 @@ void thread_kill(struct thread *t)
     list_del(&t->timer_link);
     t->exit_value = -1;
     t->state = THREAD_DEAD;
+    arch_context_release(&t->ctx);
     thread_finish(t);
     kobject_put(&t->obj);                  /* its stack goes with the last reference */
 }
@@ -335,6 +338,6 @@ __attribute__((noreturn)) void sched_run(void)
     if (next->task)
         vm_activate(&next->task->vm);
     current = next;
-    cpu_switch(&boot_ctx, &next->ctx);
+    arch_context_switch(&boot_ctx, &next->ctx);
     panic("scheduler returned to the boot stack");
 }

@@ -3,6 +3,7 @@
 #include <arch/sysreg.h>
 #include <arch/trap_frame.h>
 #include <kernel/lib.h>
+#include <stdbool.h>
 
 extern void thread_start_user(void);
 extern void thread_start_kernel(void);
@@ -34,6 +35,50 @@ void arch_thread_init_kernel(struct arch_context *ctx, void *kstack_top, void (*
     ctx->sp = (uint64_t)kstack_top;
     ctx->lr = (uint64_t)thread_start_kernel;
     ctx->x19_x28[0] = (uint64_t)fn;
+}
+
+/*
+ * Lazy FP/SIMD: the registers belong to `fp_owner` until another thread
+ * uses them. Threads that do not own them run with EL0 FP access trapped
+ * (CPACR_EL1.FPEN = 01); the first FP instruction hands them over. An IPC
+ * ping-pong between threads that do no floating point never moves them.
+ */
+extern void fpsimd_save(struct arch_context *ctx);
+extern void fpsimd_load(struct arch_context *ctx);
+
+static struct arch_context *fp_owner;
+static bool fp_enabled = true;       /* boot.S leaves FP untrapped */
+
+static void set_fp_access(bool enable)
+{
+    if (enable == fp_enabled)
+        return;
+    write_sysreg(cpacr_el1, enable ? (3u << 20) : (1u << 20));
+    isb();
+    fp_enabled = enable;
+}
+
+void arch_context_switch(struct arch_context *prev, struct arch_context *next)
+{
+    set_fp_access(next == fp_owner);
+    cpu_switch(prev, next);
+}
+
+void arch_context_release(struct arch_context *ctx)
+{
+    if (fp_owner == ctx)
+        fp_owner = NULL;
+}
+
+void arch_fpsimd_trap(struct arch_context *ctx)
+{
+    set_fp_access(true);
+    if (fp_owner != ctx) {
+        if (fp_owner)
+            fpsimd_save(fp_owner);
+        fpsimd_load(ctx);
+        fp_owner = ctx;
+    }
 }
 
 void arch_frame_set_arg(struct trap_frame *tf, int n, uint64_t value)

@@ -1,8 +1,9 @@
 /*
- * cpu_switch(prev, next): saves the callee-saved registers, kernel SP,
- * TPIDR_EL0 and the FP/SIMD registers of the running thread into prev and
- * loads next's. The kernel never touches FP/SIMD (-mgeneral-regs-only), so
- * those registers always hold user state here.
+ * cpu_switch(prev, next): saves the callee-saved registers, kernel SP and
+ * TPIDR_EL0 of the running thread into prev and loads next's. FP/SIMD
+ * registers are switched lazily (context.c): only when a thread that does
+ * not own them touches them. fpsimd_save/fpsimd_load move them to and from
+ * an arch_context.
  */
 #include <arch/asm.h>
 
@@ -16,6 +17,19 @@ FUNC(cpu_switch)
     mov     x2, sp
     mrs     x3, tpidr_el0
     stp     x2, x3, [x0, #96]
+    ldp     x2, x3, [x1, #96]
+    mov     sp, x2
+    msr     tpidr_el0, x3
+    ldp     x19, x20, [x1, #0]
+    ldp     x21, x22, [x1, #16]
+    ldp     x23, x24, [x1, #32]
+    ldp     x25, x26, [x1, #48]
+    ldp     x27, x28, [x1, #64]
+    ldp     x29, x30, [x1, #80]
+    ret
+END(cpu_switch)
+
+FUNC(fpsimd_save)
     mrs     x2, fpcr
     mrs     x3, fpsr
     stp     x2, x3, [x0, #112]
@@ -36,8 +50,11 @@ FUNC(cpu_switch)
     stp     q26, q27, [x2, #416]
     stp     q28, q29, [x2, #448]
     stp     q30, q31, [x2, #480]
+    ret
+END(fpsimd_save)
 
-    add     x2, x1, #128
+FUNC(fpsimd_load)
+    add     x2, x0, #128
     ldp     q0, q1, [x2, #0]
     ldp     q2, q3, [x2, #32]
     ldp     q4, q5, [x2, #64]
@@ -54,20 +71,11 @@ FUNC(cpu_switch)
     ldp     q26, q27, [x2, #416]
     ldp     q28, q29, [x2, #448]
     ldp     q30, q31, [x2, #480]
-    ldp     x2, x3, [x1, #112]
+    ldp     x2, x3, [x0, #112]
     msr     fpcr, x2
     msr     fpsr, x3
-    ldp     x2, x3, [x1, #96]
-    mov     sp, x2
-    msr     tpidr_el0, x3
-    ldp     x19, x20, [x1, #0]
-    ldp     x21, x22, [x1, #16]
-    ldp     x23, x24, [x1, #32]
-    ldp     x25, x26, [x1, #48]
-    ldp     x27, x28, [x1, #64]
-    ldp     x29, x30, [x1, #80]
     ret
-END(cpu_switch)
+END(fpsimd_load)
 
 /* First run of a user thread: sp points at its trap frame. */
 FUNC(thread_start_user)

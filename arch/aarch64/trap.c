@@ -5,6 +5,7 @@
  */
 #include <arch/sysreg.h>
 #include <arch/trap_frame.h>
+#include <arch/context.h>
 #include <kernel/arch.h>
 #include <kernel/irq.h>
 #include <kernel/panic.h>
@@ -53,6 +54,10 @@ static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
 {
     if (ESR_EC(esr) == EC_SVC64) {
         tf->x[0] = (uint64_t)(int64_t)syscall_dispatch(tf->x[8], tf->x);
+        return;
+    }
+    if (ESR_EC(esr) == EC_FP_ASIMD) {
+        arch_fpsimd_trap(&current->ctx);      /* lazy FP/SIMD switch, not a fault */
         return;
     }
     struct task *t = current_task();

@@ -24,6 +24,12 @@ struct trap_frame;
 
 /* Switches kernel stacks and user register state from `prev` to `next`. */
 void cpu_switch(struct arch_context *prev, struct arch_context *next);
+/* cpu_switch plus lazy FP/SIMD ownership: use this one. */
+void arch_context_switch(struct arch_context *prev, struct arch_context *next);
+/* The context is going away: forget it as the FP/SIMD owner. */
+void arch_context_release(struct arch_context *ctx);
+/* EL0 touched FP/SIMD without owning the registers: hand them over. */
+void arch_fpsimd_trap(struct arch_context *current_ctx);
 /* Prepares a new thread whose first run "returns" to EL0 at entry. */
 struct trap_frame *arch_thread_init_user(struct arch_context *ctx, void *kstack_top,
                                          uint64_t entry, uint64_t sp, uint64_t arg0,

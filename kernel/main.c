@@ -33,8 +33,14 @@ static int nreserved;
 
 static void reserve(uint64_t base, uint64_t size)
 {
-    if (size && nreserved < PMM_MAX_RESERVED)
-        reserved[nreserved++] = (struct pmm_range){ base, size };
+    for (int i = 0; i < nreserved; i++)
+        if (reserved[i].base == base && reserved[i].size == size)
+            return;                   /* the DTB may repeat what we already know */
+    if (!size)
+        return;
+    if (nreserved == PMM_MAX_RESERVED)
+        panic("more than %d reserved memory ranges", PMM_MAX_RESERVED);
+    reserved[nreserved++] = (struct pmm_range){ base, size };
 }
 
 /* Kernel image, DTB, page 0 (Pi spin table), /memreserve/ and /reserved-memory. */

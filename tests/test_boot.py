@@ -1,0 +1,89 @@
+"""Boot foundation on the console: banner, memory from the DTB, timer tick,
+decoded kernel faults, and a clear report when there is no device tree."""
+import re
+
+import pytest
+
+import boards
+
+BANNER = r"KOS-A64 microkernel \S+ \((QEMU virt|Raspberry Pi 4), (virt|rpi4)\)"
+
+
+@pytest.mark.each_board
+def test_boots_to_banner_and_passes_selftest(boot, board):
+    con = boot()
+    m = con.expect(BANNER, timeout=30)
+    assert m.group(2) == board
+    con.expect(r"irq: GICv[23]")
+    con.expect(r"selftest: page allocator: ok")
+    con.expect(r"selftest: slab allocator: ok")
+    con.expect(r"selftest: passed \(0 failures\)")
+
+
+@pytest.mark.each_board
+def test_timer_ticks_advance_at_the_programmed_rate(boot):
+    con = boot()
+    m = con.expect(r"timer: (\d+) Hz counter, (\d+) Hz tick", timeout=30)
+    assert int(m.group(1)) > 1_000_000 and int(m.group(2)) == 1000
+    m = con.expect(r"selftest: (\d+) ticks took (\d+) ms")
+    ticks, ms = int(m.group(1)), int(m.group(2))
+    assert ticks == 100
+    assert 90 <= ms < 2000, f"100 ticks of 1 ms took {ms} ms"
+    con.expect(r"selftest: timer ticks: ok")
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+@pytest.mark.parametrize("mem,mib", [("128M", 128), ("2G", 2048)])
+def test_reported_ram_matches_qemu_memory(boot, mem, mib):
+    con = boot(mem=mem)
+    m = con.expect(r"memory: (\d+) MiB in (\d+) range", timeout=30)
+    assert int(m.group(1)) == mib
+    m = con.expect(r"pages: (\d+) free of (\d+)")
+    free, total = int(m.group(1)), int(m.group(2))
+    assert total == mib * 256
+    assert total - 1024 < free < total          # kernel image, DTB, tables reserved
+    con.expect(r"selftest: passed")
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+@pytest.mark.parametrize("gic", ["2", "3"])
+def test_both_gic_versions_deliver_the_tick(boot, gic, monkeypatch):
+    monkeypatch.setenv("GIC", gic)
+    con = boot()
+    con.expect(rf"irq: GICv{gic}", timeout=30)
+    con.expect(r"selftest: timer ticks: ok")
+
+
+@pytest.mark.qemu_only
+@pytest.mark.each_board
+def test_kernel_data_abort_is_decoded(boot):
+    con = boot(bootargs="fault=data", panic_ok=True)
+    con.expect_panic(timeout=30)
+    con.expect(r"EC 0x25: data abort from current EL")
+    con.expect(r"FAR 0xffffff7f00000000|FAR 0x[0-9a-f]+ +\(translation fault")
+    con.expect(r"ELR 0xffffff80[0-9a-f]+")
+    con.expect(r"x30 0x[0-9a-f]{16}")
+    assert con.read_until_exit() == 3          # panic=poweroff: status 3
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_undefined_instruction_in_kernel_is_decoded(boot):
+    con = boot(bootargs="fault=undef", panic_ok=True)
+    con.expect_panic(timeout=30)
+    con.expect(r"EC 0x00: unknown reason \(undefined instruction\)")
+    assert con.read_until_exit() == 3
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_missing_device_tree_is_reported_not_hung(boot):
+    # Booted as an ELF, QEMU passes no DTB pointer (x0 = 0): the kernel must
+    # say so on the board's fallback UART instead of hanging silently.
+    con = boot(kernel=boards.ROOT / "build/virt/kernel.elf", panic_ok=True)
+    con.expect(r"KOS-A64 microkernel", timeout=30)
+    con.expect_panic()
+    con.expect(r"no usable device tree at x0=0x0: truncated or absent")
+    con.expect(r"System halted")

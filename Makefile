@@ -35,13 +35,22 @@ KERNEL_PHYS_virt := 0x40080000
 KERNEL_PHYS_rpi4 := 0x80000
 KERNEL_PHYS := $(KERNEL_PHYS_$(PLATFORM))
 
+KGEN     := $(BUILD)/gen/kernel
 INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
             -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
             -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -MMD -MP $(INCLUDES) \
-            -DKERNEL_BUILD='"$(PLATFORM)"'
+            -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)"'
 KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -mcpu=cortex-a72 -g
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
+
+# Kernel endpoints: C generated from the kl.core IDL by tools/nk (kernel/kcall.c).
+KGEN_STAMP := $(KGEN)/kl/core/Core.edl.h
+KCORE_IDL  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl)
+NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*)
+$(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
+	$(call say,NK,kl.core.Core)
+	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core
 
 KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/$(PLATFORM).c \
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
@@ -78,7 +87,7 @@ Q := @
 say = @printf '  %-8s %s\n' $(1) $(2)
 endif
 
-$(OBJ)/%.c.o: %.c
+$(OBJ)/%.c.o: %.c | $(KGEN_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@

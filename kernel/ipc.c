@@ -11,6 +11,7 @@
  */
 #include <kernel/ipc.h>
 #include <kernel/handle.h>
+#include <kernel/kcall.h>
 #include <kernel/lib.h>
 #include <kernel/security.h>
 #include <kernel/slab.h>
@@ -153,7 +154,9 @@ static Retcode deliver(struct task *from, const struct kmsg *m, struct task *to,
 {
     if (m->hdr.size > cap->size || m->hdr.arena_size > cap->arena_cap)
         return rcBufferTooSmall;
-    Retcode rc = copy_user_to_user(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
+    if (!from && (m->hdr.arena_size || m->hdr.nhandles))
+        return rcInternalError;               /* kernel replies carry neither */
+    Retcode rc = from ? copy_user_to_user(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size) : rcOk;
     if (rc)
         return rc;
     SMsgHdr out = m->hdr;
@@ -214,6 +217,8 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     if ((rc = security_ipc(SEC_REQUEST, t, s->class_owner, &self->ipc.msg)))
         return rc;
     self->ipc.in_uaddr = in_uaddr;
+    if (kcall_is_kernel(s))
+        return kcall_serve(self);             /* the kernel answers in the caller's context */
     self->ipc.calling = s;
     kobject_get(&s->obj);                     /* the client handle may close meanwhile */
 
@@ -407,6 +412,11 @@ Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, s
     }
     rc = do_recv(s, in, timeout, client);
     return rc;
+}
+
+Retcode ipc_deliver_kernel_reply(struct thread *self)
+{
+    return deliver(NULL, &self->ipc.msg, self->task, self->ipc.in_uaddr, &self->ipc.in_cap);
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <kernel/bootimage.h>
 #include <kernel/task.h>
 #include <kernel/security.h>
+#include <kernel/kcall.h>
 #include <uapi/syscall.h>
 #include <kernel/time.h>
 #include <kernel/version.h>
@@ -95,6 +96,7 @@ static __attribute__((noreturn)) void start_init(void)
     printk("boot image: %d program(s)\n", n);
     bootarg("init", program, sizeof(program));
     security_init();
+    kcall_init();
     const char *argv[1] = { program };
     struct task_args args = {
         .name = program, .class_name = program, .program = program,

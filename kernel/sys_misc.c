@@ -1,11 +1,7 @@
-/* Small kernel services with no subsystem of their own: console output, clock, statistics, power off. */
+/* DebugWrite: the console for tasks until the VFS owns stdout (a direct call: it is a byte stream). */
 #include <kernel/syscall.h>
-#include <kernel/arch.h>
-#include <kernel/object.h>
-#include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/task.h>
-#include <kernel/time.h>
 
 /* DebugWrite: raw console output for tasks, until the VFS owns stdout. */
 Retcode sys_DebugWrite(sysarg_t buf, sysarg_t len, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
@@ -26,27 +22,4 @@ Retcode sys_DebugWrite(sysarg_t buf, sysarg_t len, sysarg_t a2, sysarg_t a3, sys
         off += n;
     }
     return rcOk;
-}
-
-Retcode sys_ClockGet(sysarg_t out, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
-{
-    uint64_t ns = time_now_ns();
-    return copy_to_user(&current_task()->vm, out, &ns, sizeof(ns));
-}
-
-Retcode sys_SysInfo(sysarg_t out, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
-{
-    struct KnSysInfo info = {
-        .free_pages = pmm_free_count(), .total_pages = pmm_total_count(),
-        .tasks = task_count(), .threads = thread_count(),
-        .ticks = time_ticks(), .tick_hz = time_hz(), .kobjects = kobject_live_count(),
-    };
-    return copy_to_user(&current_task()->vm, out, &info, sizeof(info));
-}
-
-Retcode sys_PowerOff(sysarg_t status, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
-{
-    if (current_task()->pid != 1)
-        return rcNoCapability;              /* only Einit may end the system */
-    arch_poweroff((int32_t)status);
 }

@@ -11,6 +11,7 @@
 #include <kernel/lib.h>
 #include <kernel/printk.h>
 #include <kernel/security.h>
+#include <kernel/kcall.h>
 #include <kernel/slab.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
@@ -90,6 +91,7 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
 
     uint64_t entry, sp, argv, envp;
     if ((rc = vm_create(&t->vm)) || (rc = handle_table_init(&t->handles, HANDLE_QUOTA_DEFAULT)) ||
+        (rc = kcall_install(t)) ||
         (rc = elf_load(&t->vm, img, img_size, &entry)) ||
         (rc = vm_reserve_guard(&t->vm, USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE, PAGE_SIZE))) {
         kobject_put(&t->obj);

@@ -41,4 +41,9 @@ enum {
 
 #define HANDLE_QUOTA_DEFAULT 256   /* slots per process */
 
+/* Every task starts with one handle: a client end to the kernel's endpoints
+ * (kl.core.Core), in slot 1 with generation 1. Closing it cuts the task off
+ * from kernel services. */
+#define KERNEL_HANDLE 0x00010001u
+
 #endif

@@ -36,6 +36,9 @@ struct ipc_client {
 struct ipc_server *ipc_server_create(struct task *owner);
 struct ipc_client *ipc_client_create(struct ipc_server *server);
 
+/* Delivers the kernel's reply built in self->ipc.msg to the caller's Call buffer. */
+Retcode ipc_deliver_kernel_reply(struct thread *self);
+
 /* Cleans up IPC state of a thread that exits or is killed (either side). */
 void ipc_thread_gone(struct thread *t);
 

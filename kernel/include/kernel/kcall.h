@@ -1,0 +1,31 @@
+/*
+ * Kernel endpoints (kl.core.Core): kernel services reached with Call on the
+ * kernel handle, described in IDL (tools/sysroot/kl/core/) and dispatched by
+ * the code tools/nk generates from it, so the security policy governs them
+ * like any other IPC.
+ */
+#ifndef KERNEL_KCALL_H
+#define KERNEL_KCALL_H
+
+#include "kl/core/Core.edl.h"
+
+struct task;
+struct kmsg;
+struct thread;
+struct ipc_server;
+
+extern const struct kl_core_Handle_ops kcall_handle_ops;
+extern const struct kl_core_Thread_ops kcall_thread_ops;
+extern const struct kl_core_Task_ops kcall_task_ops;
+extern const struct kl_core_Channel_ops kcall_channel_ops;
+extern const struct kl_core_Vmm_ops kcall_vmm_ops;
+extern const struct kl_core_Sys_ops kcall_sys_ops;
+
+void kcall_init(void);
+/* Gives a new task its kernel handle (KERNEL_HANDLE, its first handle). */
+Retcode kcall_install(struct task *t);
+bool kcall_is_kernel(const struct ipc_server *s);
+/* Serves the request in self->ipc.msg (already fetched and allowed). */
+Retcode kcall_serve(struct thread *self);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * The kernel as an IPC server. Every task gets a client handle to the
+ * kernel's endpoint object (KERNEL_HANDLE); a Call on it is checked by the
+ * security module like any request (destination class kl.core.Core), then
+ * served synchronously in the caller's context by the IDL-generated
+ * dispatcher over the kcall_*_ops tables, and the reply (also checked)
+ * goes back through the same delivery code as a server's reply.
+ */
+#include <kernel/kcall.h>
+#include <kernel/handle.h>
+#include <kernel/ipc.h>
+#include <kernel/lib.h>
+#include <kernel/security.h>
+#include <kernel/task.h>
+
+/* Request arenas of kernel methods are small (Task.Create's strings). Only
+ * methods that never block read it, so one buffer serves every thread. */
+#define KCALL_ARENA_MAX 8192
+static uint8_t req_arena[KCALL_ARENA_MAX] __attribute__((aligned(8)));
+
+static struct ipc_server kernel_server;
+
+static const struct kl_core_Core_ops core_ops = {
+    .handle = &kcall_handle_ops, .thread = &kcall_thread_ops, .task = &kcall_task_ops,
+    .channel = &kcall_channel_ops, .vmm = &kcall_vmm_ops, .sys = &kcall_sys_ops,
+};
+
+static void never_destroyed(struct kobject *o) { (void)o; }
+
+void kcall_init(void)
+{
+    kobject_init(&kernel_server.obj, KOBJ_IPC_LISTENER, never_destroyed);
+    wait_queue_init(&kernel_server.receivers);
+    wait_queue_init(&kernel_server.callers);
+    list_init(&kernel_server.served);
+    kernel_server.connected = true;
+}
+
+bool kcall_is_kernel(const struct ipc_server *s) { return s == &kernel_server; }
+
+Retcode kcall_install(struct task *t)
+{
+    struct ipc_client *c = ipc_client_create(&kernel_server);
+    if (!c)
+        return rcOutOfMemory;
+    Handle h;
+    Retcode rc = handle_install(&t->handles, &c->obj, RIGHT_IPC_CALL, NULL, &h);
+    kobject_put(&c->obj);
+    if (rc == rcOk && h != KERNEL_HANDLE)
+        rc = rcInternalError;                 /* must be the task's first handle */
+    return rc;
+}
+
+Retcode kcall_serve(struct thread *self)
+{
+    struct task *t = self->task;
+    struct kmsg *m = &self->ipc.msg;
+    if (m->hdr.nhandles)
+        return rcInvalidArgument;             /* kernel methods take handle values, not transfers */
+    if (m->hdr.arena_size > KCALL_ARENA_MAX)
+        return rcBufferTooLarge;
+    Retcode rc = copy_from_user(&t->vm, req_arena, m->hdr.arena, m->hdr.arena_size);
+    if (rc)
+        return rcSourceFault;
+    m->hdr.arena = (uint64_t)(uintptr_t)req_arena;
+    /* The reply is built over the request, in the caller's own kmsg. */
+    kl_core_Core_dispatch(&core_ops, &m->hdr, sizeof(m->hdr) + m->hdr.size, &m->hdr, sizeof(*m),
+                          NULL, 0);
+    enum sec_event_kind ev = m->hdr.mid == MSG_MID_ERROR ? SEC_ERROR : SEC_RESPONSE;
+    if ((rc = security_ipc(ev, NULL, t, m)))
+        return rc;
+    return ipc_deliver_kernel_reply(self);
+}

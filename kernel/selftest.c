@@ -6,6 +6,7 @@
 #include <kernel/selftest.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
+#include <kernel/platform.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/slab.h>
@@ -64,8 +65,24 @@ static void test_ticks(void)
     check(time_ticks() >= t0 + n && ms >= 90 && ms < 2000, "timer ticks");
 }
 
+/* Every RAM range must be reachable through the linear map, also above 4 GiB. */
+static void test_linear_map(void)
+{
+    bool ok = true;
+    for (int i = 0; i < platform.nram; i++) {
+        uint64_t first = platform.ram[i][0], last = first + platform.ram[i][1] - 8;
+        volatile uint64_t *a = phys_to_virt(first), *b = phys_to_virt(last);
+        uint64_t va = *a, vb = *b;            /* a bad mapping faults right here */
+        *a = va;
+        *b = vb;
+        ok = ok && *a == va && *b == vb;
+    }
+    check(ok, "linear map covers all RAM");
+}
+
 int selftest_run(void)
 {
+    test_linear_map();
     test_pages();
     test_slab();
     test_ticks();

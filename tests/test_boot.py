@@ -34,7 +34,7 @@ def test_timer_ticks_advance_at_the_programmed_rate(boot):
 
 @pytest.mark.qemu_only
 @pytest.mark.boards("virt")
-@pytest.mark.parametrize("mem,mib", [("128M", 128), ("2G", 2048)])
+@pytest.mark.parametrize("mem,mib", [("128M", 128), ("2G", 2048), ("8G", 8192)])
 def test_reported_ram_matches_qemu_memory(boot, mem, mib):
     con = boot(mem=mem)
     m = con.expect(r"memory: (\d+) MiB in (\d+) range", timeout=30)
@@ -43,6 +43,7 @@ def test_reported_ram_matches_qemu_memory(boot, mem, mib):
     free, total = int(m.group(1)), int(m.group(2))
     assert total == mib * 256
     assert total - 1024 < free < total          # kernel image, DTB, tables reserved
+    con.expect(r"selftest: linear map covers all RAM: ok")   # up to the top, above 4 GiB too
     con.expect(r"selftest: passed")
 
 

@@ -90,14 +90,19 @@ static Retcode fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m)
 {
     if (uaddr & 7)
         return rcInvalidArgument;
-    Retcode rc = copy_from_user(&t->vm, &m->hdr, uaddr, HDR_SIZE);
-    if (rc)
+    /* Usual case: header and constant part in one page, found with one walk. */
+    const uint8_t *w = vm_user_window(&t->vm, uaddr, HDR_SIZE, false);
+    Retcode rc = rcOk;
+    if (w)
+        m->hdr = *(const SMsgHdr *)(const void *)w;   /* inline ldp/stp, no call */
+    else if ((rc = copy_from_user(&t->vm, &m->hdr, uaddr, HDR_SIZE)))
         return rc;
     if (m->hdr.size > MSG_MAX_CONST || m->hdr.nhandles > MSG_MAX_HANDLES ||
         m->hdr.arena_size > MSG_MAX_ARENA || (m->hdr.arena_size && m->hdr.arena >= USER_VA_END))
         return rcInvalidArgument;
-    rc = copy_from_user(&t->vm, m->data, uaddr + HDR_SIZE, m->hdr.size);
-    if (rc)
+    if (w && (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + m->hdr.size <= PAGE_SIZE)
+        memcpy(m->data, w + HDR_SIZE, m->hdr.size);
+    else if ((rc = copy_from_user(&t->vm, m->data, uaddr + HDR_SIZE, m->hdr.size)))
         return rc;
     for (uint32_t i = 0; i < m->hdr.nhandles; i++) {
         struct cap *c;
@@ -115,13 +120,18 @@ static Retcode fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap)
 {
     if (uaddr & 7)
         return rcInvalidArgument;
-    Retcode rc = copy_from_user(&t->vm, cap, uaddr, HDR_SIZE);
-    if (rc)
+    const uint8_t *w = vm_user_window(&t->vm, uaddr, HDR_SIZE, true);
+    Retcode rc = rcOk;
+    if (w)
+        *cap = *(const SMsgHdr *)(const void *)w;
+    else if ((rc = copy_from_user(&t->vm, cap, uaddr, HDR_SIZE)))
         return rc;
     if (cap->size > MSG_MAX_CONST || cap->arena_cap > MSG_MAX_ARENA ||
         (cap->arena_cap && cap->arena >= USER_VA_END))
         return rcInvalidArgument;
     /* The whole buffer must be writable now, so delivery cannot fail on it later. */
+    if (w && (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + cap->size <= PAGE_SIZE)
+        return rcOk;                          /* the window already proved it */
     return vm_check_user_range(&t->vm, uaddr, HDR_SIZE + cap->size, true);
 }
 
@@ -171,8 +181,12 @@ static Retcode deliver(struct task *from, const struct kmsg *m, struct task *to,
             return rcTransferError;
         }
     }
-    if ((rc = copy_to_user(&to->vm, uaddr, &out, HDR_SIZE)) ||
-        (rc = copy_to_user(&to->vm, uaddr + HDR_SIZE, m->data, m->hdr.size))) {
+    uint8_t *w = vm_user_window(&to->vm, uaddr, HDR_SIZE + m->hdr.size, true);
+    if (w) {
+        *(SMsgHdr *)(void *)w = out;
+        memcpy(w + HDR_SIZE, m->data, m->hdr.size);
+    } else if ((rc = copy_to_user(&to->vm, uaddr, &out, HDR_SIZE)) ||
+               (rc = copy_to_user(&to->vm, uaddr + HDR_SIZE, m->data, m->hdr.size))) {
         for (uint32_t i = 0; i < m->hdr.nhandles; i++)
             handle_close(&to->handles, out.handles[i].handle);
         return rcTargetFault;

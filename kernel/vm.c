@@ -14,6 +14,11 @@
 static uint64_t asid_bitmap[ASID_MAX / 64] = { 1 };   /* ASID 0: kernel/none */
 static struct kmem_cache region_cache;
 
+static void tlb_flush(struct vmspace *vm)
+{
+    memset(vm->tlb, 0, sizeof(vm->tlb));
+}
+
 static int asid_alloc(void)
 {
     for (int w = 0; w < ASID_MAX / 64; w++) {
@@ -67,6 +72,7 @@ void vm_destroy(struct vmspace *vm)
         vm->regions = r->next;
         region_release(vm, r);
     }
+    tlb_flush(vm);
     arch_switch_user_space(NULL, 0);      /* it may be the live TTBR0 */
     arch_tlb_flush_asid(vm->asid);
     pt_free_tree(vm->l1);
@@ -116,6 +122,7 @@ static Retcode region_insert(struct vmspace *vm, uint64_t start, uint64_t size, 
 
 static void region_remove(struct vmspace *vm, struct vm_region *r)
 {
+    tlb_flush(vm);
     struct vm_region **pp = &vm->regions;
     while (*pp != r)
         pp = &(*pp)->next;
@@ -242,20 +249,33 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
             return rcInternalError;
     }
     r->prot = prot;
+    tlb_flush(vm);
     arch_tlb_flush_asid(vm->asid);
     return rcOk;
 }
 
 void vm_activate(const struct vmspace *vm) { arch_switch_user_space(vm->l1, vm->asid); }
 
-Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa)
+Retcode vm_user_phys(const struct vmspace *cvm, uint64_t va, bool write, uint64_t *pa)
 {
-    if (va >= USER_VA_END)
+    struct vmspace *vm = (struct vmspace *)cvm;     /* the cache is not part of the state */
+    uint64_t page = ALIGN_DOWN(va, PAGE_SIZE), off = va & (PAGE_SIZE - 1);
+    for (int i = 0; i < VM_TLB_ENTRIES; i++) {
+        if (vm->tlb[i].va == page + 1 && (vm->tlb[i].writable || !write)) {
+            *pa = vm->tlb[i].pa | off;
+            return rcOk;
+        }
+    }
+    if (va >= USER_VA_END || !vm->l1)
         return rcInvalidArgument;
     pte_t e = pt_lookup(vm->l1, va, NULL);
     if (!pt_user_access_ok(e, write))
         return rcInvalidArgument;
-    *pa = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+    struct vm_tlb_entry *t = &vm->tlb[vm->tlb_next++ % VM_TLB_ENTRIES];
+    t->va = page + 1;
+    t->pa = e & PTE_ADDR_MASK;
+    t->writable = pt_user_access_ok(e, true);
+    *pa = t->pa | off;
     return rcOk;
 }
 
@@ -280,6 +300,14 @@ static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, boo
         n -= chunk;
     }
     return rcOk;
+}
+
+void *vm_user_window(const struct vmspace *vm, uint64_t uaddr, size_t len, bool write)
+{
+    uint64_t pa;
+    if ((uaddr & (PAGE_SIZE - 1)) + len > PAGE_SIZE || vm_user_phys(vm, uaddr, write, &pa))
+        return NULL;
+    return phys_to_virt(pa);
 }
 
 Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write)

@@ -215,7 +215,9 @@ uint64_t pt_user_attrs(uint32_t prot, int device)
 
 int pt_user_access_ok(pte_t e, int write)
 {
-    if (!(e & PTE_VALID) || !(e & PTE_USER))
+    /* Device memory mapped to a task is not in the kernel's linear map:
+     * the kernel never copies through it. */
+    if (!(e & PTE_VALID) || !(e & PTE_USER) || ((e >> 2) & 7) != MT_NORMAL)
         return 0;
     return !write || !(e & PTE_RDONLY);
 }

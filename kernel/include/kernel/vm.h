@@ -27,11 +27,22 @@ struct vm_region {
     struct vm_region *next;
 };
 
+/* Recently translated user pages, so IPC buffers need no page-table walk.
+ * Only positive results are kept; every unmap or protection change empties it. */
+#define VM_TLB_ENTRIES 4
+struct vm_tlb_entry {
+    uint64_t va;                   /* page address + 1 (0: empty) */
+    uint64_t pa;
+    bool writable;
+};
+
 struct vmspace {
     pte_t *l1;
     uint16_t asid;
     struct vm_region *regions;     /* sorted by start, non-overlapping */
     uint64_t pages;                /* pages owned (accounting) */
+    struct vm_tlb_entry tlb[VM_TLB_ENTRIES];
+    unsigned tlb_next;
 };
 
 Retcode vm_create(struct vmspace *vm);
@@ -50,6 +61,9 @@ Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t
 Retcode copy_to_user(const struct vmspace *vm, uint64_t dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max-1 chars; rcBufferTooLarge if longer. */
 Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src, size_t max);
+/* Kernel view of [uaddr, uaddr+len) when it lies in one accessible page, else
+ * NULL (then use the copy functions): the fast path for small IPC buffers. */
+void *vm_user_window(const struct vmspace *vm, uint64_t uaddr, size_t len, bool write);
 /* rcOk when every byte of [uaddr, uaddr+n) is user-accessible (writable if `write`). */
 Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write);
 /* Physical address behind a user VA (for futex keys); rcInvalidArgument if unmapped. */

@@ -29,7 +29,7 @@ void pt_free_tree(pte_t *l1);
 void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa));
 /* Descriptor attributes for a user mapping with VM_READ/VM_WRITE/VM_EXEC. */
 uint64_t pt_user_attrs(uint32_t prot, int device);
-/* True when the leaf entry allows EL0 access (write access if `write`). */
+/* True when the leaf entry is normal memory EL0 may access (write access if `write`). */
 int pt_user_access_ok(pte_t e, int write);
 /* Installs the address space for EL0 and drops stale TLB entries of an ASID. */
 void arch_switch_user_space(const pte_t *l1, uint16_t asid);

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Runs the benchmark solution in QEMU with -icount shift=0 and reports.
+
+With -icount shift=0 every guest instruction advances virtual time by 1 ns,
+so counter readings inside the guest are instruction counts and repeat
+exactly from run to run. The benchmark programs print lines
+
+    BENCH <key> min=<n> median=<n> unit=<unit> [n=<samples>]
+
+which this tool collects into build/bench/results.json (one key per figure,
+e.g. "ipc_roundtrip_instr": {"min": .., "median": ..}) and prints as a table.
+
+usage: tools/bench.py [--kernel build/virt/kernel.img] [--timeout 600] [--out build/bench]
+"""
+import argparse
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+LINE = re.compile(r"^BENCH (\S+) min=(\d+) median=(\d+) unit=(\S+)(?: n=(\d+))?", re.M)
+
+
+def run(kernel, timeout, mem):
+    argv = ["qemu-system-aarch64", "-M", "virt,gic-version=2", "-cpu", "cortex-a72",
+            "-m", mem, "-smp", "1", "-nographic", "-nic", "none", "-icount", "shift=0",
+            "-semihosting-config", "enable=on,target=native", "-kernel", str(kernel),
+            "-append", "exit=semihosting panic=poweroff"]
+    started = time.monotonic()
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kernel", default=str(ROOT / "build/bench/kernel.img"))
+    ap.add_argument("--out", default=str(ROOT / "build/bench"))
+    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--mem", default="1G")
+    args = ap.parse_args()
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        status, log, wall = run(args.kernel, args.timeout, args.mem)
+    except subprocess.TimeoutExpired:
+        print(f"bench: QEMU did not finish within {args.timeout:.0f} s", file=sys.stderr)
+        return 1
+    (out / "console.log").write_text(log)
+    results = {}
+    for m in LINE.finditer(log):
+        key, lo, med, unit, n = m.groups()
+        results[key] = {"min": int(lo), "median": int(med), "unit": unit}
+        if n:
+            results[key]["samples"] = int(n)
+    (out / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    if status != 0 or not results:
+        print(f"bench: the benchmark solution failed (exit status {status}); "
+              f"see {out / 'console.log'}", file=sys.stderr)
+        print("\n".join(log.splitlines()[-15:]), file=sys.stderr)
+        return 1
+    width = max(len(k) for k in results)
+    print(f"{'figure':<{width}}  {'min':>12}  {'median':>12}  unit")
+    for key in sorted(results):
+        r = results[key]
+        print(f"{key:<{width}}  {r['min']:>12}  {r['median']:>12}  {r['unit']}")
+    print(f"\n(-icount shift=0: 1 instruction = 1 ns of guest time; {wall:.1f} s of wall time)")
+    print(f"results: {out / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

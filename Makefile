@@ -57,14 +57,7 @@ KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/
 KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
 
 # User programs and the boot image that carries them (userland/userland.mk).
--include userland/userland.mk
-ifndef BOOTIMAGE
-# No user programs yet: an empty boot image (header only).
-BOOTIMAGE := $(BUILD)/bootimage-empty.bin
-$(BOOTIMAGE):
-	@mkdir -p $(dir $@)
-	printf 'KOSBOOT1\0\0\0\0\020\0\0\0' > $@
-endif
+include userland/userland.mk
 $(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
 

@@ -181,7 +181,7 @@ static void revoke_one(struct cap *c)
 Retcode handle_revoke(struct handle_table *ht, Handle h)
 {
     struct cap *root;
-    Retcode rc = handle_lookup(ht, h, KOBJ_NONE, 0, &root);
+    Retcode rc = handle_lookup(ht, h, KOBJ_NONE, RIGHT_REVOKE, &root);
     if (rc)
         return rc;
     struct cap *c = root;

@@ -152,10 +152,10 @@ void schedule(void)
     if (!next)
         next = &idle_thread;
     next->state = THREAD_RUNNING;
+    if (next->slice == 0)
+        next->slice = TIME_SLICE_TICKS;   /* also when it runs on: a spinner must expire again */
     if (next == prev)
         return;
-    if (next->slice == 0)
-        next->slice = TIME_SLICE_TICKS;
     if (next->task && next->task != prev->task)
         vm_activate(&next->task->vm);
     current = next;

@@ -24,10 +24,10 @@ static int pool_used;
 
 static pte_t *alloc_table(void)
 {
-    if (pool_used < POOL_TABLES)
-        return table_pool[pool_used++];
+    /* The static pool only serves the kernel map built before the page
+     * allocator exists; later tables (user spaces) must be freeable pages. */
     if (!pmm_ready())
-        return NULL;
+        return pool_used < POOL_TABLES ? table_pool[pool_used++] : NULL;
     paddr_t pa = pmm_alloc_page();
     if (!pa)
         return NULL;

@@ -61,6 +61,9 @@ static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
         return;
     }
     struct task *t = current_task();
+    unsigned ec = ESR_EC(esr);
+    if (ec != EC_DABT_LOWER && ec != EC_IABT_LOWER && ec != EC_PC_ALIGN)
+        far = tf->elr;                        /* FAR is only meaningful for aborts */
     printk("fault: task %s (pid %llu, tid %llu): %s at %#llx, pc %#llx; task killed\n", t->name,
            (unsigned long long)t->pid, (unsigned long long)current->tid,
            user_fault_kind(esr, far), (unsigned long long)far, (unsigned long long)tf->elr);

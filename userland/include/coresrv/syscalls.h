@@ -1,0 +1,93 @@
+/*
+ * coresrv/syscalls.h: the direct system calls. Every stub is generated from
+ * SYSCALL_LIST (kernel/uapi/syscall.h), so numbers and argument counts
+ * cannot drift from the kernel's table; the typed KasperskyOS-named
+ * functions below only convert their arguments. Every other kernel service
+ * is a kernel-endpoint method (the coresrv/<family>/ headers).
+ */
+#ifndef CORESRV_SYSCALLS_H
+#define CORESRV_SYSCALLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uapi/msg.h>
+#include <uapi/retcode.h>
+#include <uapi/syscall.h>
+
+/* Raw call: `svc #0`, number in x8, arguments in x0..x5, Retcode in x0;
+ * every other register is preserved (docs/ABI.md). */
+static inline Retcode kos_syscall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                                   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    register uint64_t x8 __asm__("x8") = nr;
+    register uint64_t x0 __asm__("x0") = a0;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    register uint64_t x4 __asm__("x4") = a4;
+    register uint64_t x5 __asm__("x5") = a5;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0)
+                     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+                     : "memory");
+    return (Retcode)(int32_t)x0;
+}
+
+/* One stub per SYSCALL_LIST entry: kos_sys_<Name>(a0 .. a<argc-1>), all
+ * arguments as uint64_t; and KOS_SYS_ARGC_<Name> = its argument count. */
+#define KOS_SYS_PARAMS_0 void
+#define KOS_SYS_PARAMS_1 uint64_t a0
+#define KOS_SYS_PARAMS_2 uint64_t a0, uint64_t a1
+#define KOS_SYS_PARAMS_3 uint64_t a0, uint64_t a1, uint64_t a2
+#define KOS_SYS_PARAMS_4 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3
+#define KOS_SYS_PARAMS_5 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
+#define KOS_SYS_PARAMS_6 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define KOS_SYS_ARGS_0 0, 0, 0, 0, 0, 0
+#define KOS_SYS_ARGS_1 a0, 0, 0, 0, 0, 0
+#define KOS_SYS_ARGS_2 a0, a1, 0, 0, 0, 0
+#define KOS_SYS_ARGS_3 a0, a1, a2, 0, 0, 0
+#define KOS_SYS_ARGS_4 a0, a1, a2, a3, 0, 0
+#define KOS_SYS_ARGS_5 a0, a1, a2, a3, a4, 0
+#define KOS_SYS_ARGS_6 a0, a1, a2, a3, a4, a5
+
+#define KOS_SYS_STUB(nr, name, argc)                                           \
+    enum { KOS_SYS_ARGC_##name = argc };                                       \
+    static inline Retcode kos_sys_##name(KOS_SYS_PARAMS_##argc)                \
+    {                                                                          \
+        return kos_syscall6(nr, KOS_SYS_ARGS_##argc);                          \
+    }
+SYSCALL_LIST(KOS_SYS_STUB)
+#undef KOS_SYS_STUB
+
+/* ---- IPC (KasperskyOS names) ------------------------------------------- */
+
+/* Client: send a request on a client IPC handle, block until the reply.
+ * msgIn->size/arena/arena_cap state the room for the reply. */
+Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn);
+/* Server: take the next request from a listener (or server) handle. */
+Retcode Recv(Handle handle, SMsgHdr *msgIn);
+/* Server: answer the request this thread holds. */
+Retcode Reply(Handle handle, const SMsgHdr *msgOut);
+/* Call / Recv with a timeout in nanoseconds (0 polls, INFINITE_TIMEOUT waits). */
+Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
+Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs);
+/* Reply to the held request (if any), then receive the next one. */
+Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
+
+/* ---- the other direct calls -------------------------------------------- */
+
+/* Ends the calling thread; Thread.Wait gives `value` to the joiner. */
+__attribute__((noreturn)) void KnThreadExit(int64_t value);
+/* Gives up the rest of the time slice. */
+Retcode KnThreadYield(void);
+/* Sleeps while *addr == expected (rcFutexWouldBlock otherwise), until a wake
+ * or the timeout (ns; rcTimeout). Spurious returns are possible: recheck. */
+Retcode KnFutexWait(const uint32_t *addr, uint32_t expected, uint64_t timeoutNs);
+/* Wakes up to `count` waiters on addr (0 = all); *woken (may be NULL). */
+Retcode KnFutexWake(const uint32_t *addr, uint32_t count, uint32_t *woken);
+/* Ends the whole task (every thread) with `status`. */
+__attribute__((noreturn)) void KnTaskExit(int32_t status);
+/* Bytes to the kernel console (at most 1 MiB per call: rcBufferTooLarge). */
+Retcode KnDebugWrite(const void *buf, size_t len);
+
+#endif

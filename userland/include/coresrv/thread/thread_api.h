@@ -1,0 +1,27 @@
+/*
+ * coresrv/thread/thread_api.h: the low-level thread calls (kernel endpoint
+ * kl.core.Thread). Programs use kos/thread.h, which manages stacks and TLS;
+ * these take raw addresses and thread handles.
+ */
+#ifndef CORESRV_THREAD_THREAD_API_H
+#define CORESRV_THREAD_THREAD_API_H
+
+#include <rtl/types.h>
+#include <uapi/msg.h>
+#include <uapi/retcode.h>
+
+/* A new thread of this task starting at entry(arg) with sp = stackTop
+ * (16-byte aligned) and TPIDR_EL0 = tp; priority 0..31. The handle carries
+ * RIGHT_THREAD_WAIT and RIGHT_THREAD_CONTROL. */
+Retcode KnThreadCreate(void (*entry)(void *), void *arg, void *stackTop, void *tp,
+                       rtl_uint32_t priority, Handle *thread);
+/* Waits for the thread to end (timeout in ns) and gives its exit value. */
+Retcode KnThreadWait(Handle thread, rtl_uint64_t timeoutNs, rtl_int64_t *value);
+/* Priority of a thread (INVALID_HANDLE: the caller); rcBusy while it is queued. */
+Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority);
+/* The kernel's id of the calling thread. */
+Retcode KnThreadGetKernelId(rtl_uint64_t *tid);
+/* Sleeps for `ns` nanoseconds (tick resolution, 1 ms); 0 yields. */
+Retcode KnSleepNs(rtl_uint64_t ns);
+
+#endif

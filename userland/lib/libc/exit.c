@@ -1,0 +1,8 @@
+/* _exit: the end of exit() (after atexit handlers and destructors): TaskExit. */
+#include <coresrv/task/task_api.h>
+#include <unistd.h>
+
+void _exit(int status)
+{
+    KnTaskExit(status);
+}

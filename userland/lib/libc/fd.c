@@ -1,0 +1,143 @@
+/*
+ * The descriptor table behind read/write/lseek/close (kos/fd.h). Each slot
+ * names a backend; the console backend serves 0, 1, 2 until a VFS client
+ * installs its own. Backends return counts or negative errnos; this layer
+ * turns them into the POSIX -1/errno convention.
+ */
+#include <errno.h>
+#include <kos/fd.h>
+#include <kos/mutex.h>
+#include <coresrv/syscalls.h>
+#include <unistd.h>
+
+struct slot {
+    const struct kos_fd_ops *ops;
+    void *ctx;
+};
+
+static KosMutex fd_lock = KOS_MUTEX_INITIALIZER;
+static struct slot fds[KOS_FD_MAX] = {
+    [0] = { &kos_console_ops, NULL },
+    [1] = { &kos_console_ops, NULL },
+    [2] = { &kos_console_ops, NULL },
+};
+
+int kos_fd_install(int fd, const struct kos_fd_ops *ops, void *ctx)
+{
+    if (!ops || fd >= KOS_FD_MAX)
+        return -EBADF;
+    KosMutexLock(&fd_lock);
+    if (fd < 0) {
+        for (fd = 0; fd < KOS_FD_MAX && fds[fd].ops; fd++)
+            ;
+    }
+    if (fd < KOS_FD_MAX) {
+        fds[fd].ops = ops;
+        fds[fd].ctx = ctx;
+    }
+    KosMutexUnlock(&fd_lock);
+    return fd < KOS_FD_MAX ? fd : -EMFILE;
+}
+
+int kos_fd_get(int fd, const struct kos_fd_ops **ops, void **ctx)
+{
+    if (fd < 0 || fd >= KOS_FD_MAX)
+        return -EBADF;
+    KosMutexLock(&fd_lock);
+    *ops = fds[fd].ops;
+    *ctx = fds[fd].ctx;
+    KosMutexUnlock(&fd_lock);
+    return *ops ? 0 : -EBADF;
+}
+
+int kos_fd_release(int fd)
+{
+    if (fd < 0 || fd >= KOS_FD_MAX)
+        return -EBADF;
+    KosMutexLock(&fd_lock);
+    int rc = fds[fd].ops ? 0 : -EBADF;
+    fds[fd].ops = NULL;
+    fds[fd].ctx = NULL;
+    KosMutexUnlock(&fd_lock);
+    return rc;
+}
+
+static long result(long r)
+{
+    if (r < 0) {
+        errno = (int)-r;
+        return -1;
+    }
+    return r;
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+    const struct kos_fd_ops *ops;
+    void *ctx;
+    int rc = kos_fd_get(fd, &ops, &ctx);
+    if (rc == 0 && !ops->read)
+        rc = -EBADF;
+    return result(rc ? rc : ops->read(ctx, buf, n));
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    const struct kos_fd_ops *ops;
+    void *ctx;
+    int rc = kos_fd_get(fd, &ops, &ctx);
+    if (rc == 0 && !ops->write)
+        rc = -EBADF;
+    return result(rc ? rc : ops->write(ctx, buf, n));
+}
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+    const struct kos_fd_ops *ops;
+    void *ctx;
+    int rc = kos_fd_get(fd, &ops, &ctx);
+    if (rc == 0 && !ops->lseek)
+        rc = -ESPIPE;
+    return (off_t)result(rc ? rc : ops->lseek(ctx, offset, whence));
+}
+
+int close(int fd)
+{
+    const struct kos_fd_ops *ops;
+    void *ctx;
+    int rc = kos_fd_get(fd, &ops, &ctx);
+    if (rc == 0) {
+        kos_fd_release(fd);
+        rc = ops->close ? ops->close(ctx) : 0;
+    }
+    return (int)result(rc);
+}
+
+/* ---- console backend ------------------------------------------------------ */
+
+#define DEBUG_WRITE_MAX (1u << 20)          /* DebugWrite's per-call limit */
+
+static ssize_t console_write(void *ctx, const void *buf, size_t n)
+{
+    (void)ctx;
+    for (size_t done = 0; done < n;) {
+        size_t chunk = n - done < DEBUG_WRITE_MAX ? n - done : DEBUG_WRITE_MAX;
+        if (KnDebugWrite((const char *)buf + done, chunk) != rcOk)
+            return done ? (ssize_t)done : -EIO;
+        done += chunk;
+    }
+    return (ssize_t)n;
+}
+
+static ssize_t console_read(void *ctx, void *buf, size_t n)
+{
+    (void)ctx;
+    (void)buf;
+    (void)n;
+    return 0;                               /* no console input yet: end of file */
+}
+
+const struct kos_fd_ops kos_console_ops = {
+    .read = console_read,
+    .write = console_write,
+};

@@ -1,0 +1,36 @@
+/* Low-level thread calls: coresrv/thread/thread_api.h over kl.core.Thread. */
+#include <coresrv/thread/thread_api.h>
+#include "kcall.h"
+
+#define U(x) ((uint64_t)(uintptr_t)(x))
+
+Retcode KnThreadCreate(void (*entry)(void *), void *arg, void *stackTop, void *tp,
+                       rtl_uint32_t priority, Handle *thread)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    return kl_core_Thread_Create(&p, U(entry), U(arg), U(stackTop), U(tp), priority, thread);
+}
+
+Retcode KnThreadWait(Handle thread, rtl_uint64_t timeoutNs, rtl_int64_t *value)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    return kl_core_Thread_Wait(&p, thread, timeoutNs, value);
+}
+
+Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    return kl_core_Thread_SetPriority(&p, thread, priority);
+}
+
+Retcode KnThreadGetKernelId(rtl_uint64_t *tid)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    return kl_core_Thread_CurrentId(&p, tid);
+}
+
+Retcode KnSleepNs(rtl_uint64_t ns)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    return kl_core_Thread_Sleep(&p, ns);
+}

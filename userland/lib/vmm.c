@@ -1,0 +1,86 @@
+/*
+ * Memory: coresrv/vmm/vmm_api.h over kl.core.Vmm, and the thread-stack
+ * area allocator (stacks sit at addresses the library picks, so the page
+ * under each one stays unmapped as a guard).
+ */
+#include <coresrv/vmm/vmm_api.h>
+#include <kos/mutex.h>
+#include "kcall.h"
+#include "layout.h"
+
+Retcode KnVmAllocate(void *hint, rtl_size_t size, rtl_uint32_t prot, rtl_uint32_t flags,
+                     void **addr)
+{
+    if (!addr)
+        return rcInvalidArgument;
+    if (!hint && !(flags & VM_FIXED))
+        hint = (void *)KOS_HEAP_END;               /* keep clear of the heap reservation */
+    uint64_t at = 0;
+    struct kl_core_Vmm_proxy p = kcall_vmm();
+    Retcode rc = kl_core_Vmm_Allocate(&p, (uint64_t)(uintptr_t)hint, size, prot, flags, &at);
+    *addr = rc == rcOk ? (void *)(uintptr_t)at : NULL;
+    return rc;
+}
+
+Retcode KnVmFree(void *addr, rtl_size_t size)
+{
+    struct kl_core_Vmm_proxy p = kcall_vmm();
+    return kl_core_Vmm_Free(&p, (uint64_t)(uintptr_t)addr, size);
+}
+
+/* ---- thread stacks -------------------------------------------------------
+ * Slots are carved downwards from the top of the area. A freed slot goes on
+ * a short free list and is reused for a stack of the same size; the area is
+ * large (60 GiB) so a simple scheme is enough. */
+
+#define FREE_SLOTS 32
+static KosMutex stack_lock = KOS_MUTEX_INITIALIZER;
+static uint64_t stack_cursor = KOS_STACK_AREA_TOP;    /* everything above is carved */
+static struct { uint64_t base, size; } free_slots[FREE_SLOTS];
+
+void *kos_stack_map(uint64_t size, int *rc)
+{
+    void *out = NULL;
+    *rc = rcOutOfMemory;
+    KosMutexLock(&stack_lock);
+    for (int i = 0; i < FREE_SLOTS; i++) {
+        if (free_slots[i].size == size) {
+            uint64_t base = free_slots[i].base;
+            *rc = KnVmAllocate((void *)(uintptr_t)base, size, VM_READ | VM_WRITE, VM_FIXED, &out);
+            if (*rc == rcOk) {
+                free_slots[i].size = 0;
+                goto done;
+            }
+        }
+    }
+    /* A few tries: some other code may have mapped memory in the area. */
+    for (int tries = 0; tries < 8; tries++) {
+        if (stack_cursor - KOS_STACK_AREA_BASE < size + KOS_GUARD_SIZE) {
+            *rc = rcOutOfMemory;
+            break;
+        }
+        uint64_t base = stack_cursor - size;
+        stack_cursor = base - KOS_GUARD_SIZE;
+        *rc = KnVmAllocate((void *)(uintptr_t)base, size, VM_READ | VM_WRITE, VM_FIXED, &out);
+        if (*rc != rcAlreadyExists)
+            break;
+    }
+done:
+    KosMutexUnlock(&stack_lock);
+    return *rc == rcOk ? out : NULL;
+}
+
+void kos_stack_unmap(void *base, uint64_t size)
+{
+    if (KnVmFree(base, size) != rcOk)
+        return;
+    KosMutexLock(&stack_lock);
+    for (int i = 0; i < FREE_SLOTS; i++) {
+        if (free_slots[i].size == 0) {
+            free_slots[i].base = (uint64_t)(uintptr_t)base;
+            free_slots[i].size = size;
+            break;
+        }
+    }
+    KosMutexUnlock(&stack_lock);
+}

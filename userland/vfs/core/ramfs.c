@@ -1,0 +1,538 @@
+/*
+ * VFS core: ramfs, the read-write RAM file system (mounted at "/" by default).
+ * Owns its nodes, directory tables and file chunks, all charged to a byte budget; it must
+ * never let a full budget corrupt a file (a write stops short, ENOSPC when nothing fits).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "vfs_fs.h"
+
+/*
+ * File data lives in 4 KiB chunks under a radix tree of 128-way nodes whose height grows
+ * with the file: height 0 is one chunk, height 4 covers 128^4 chunks = 2^40 bytes, which is
+ * VFS_FILE_MAX. Missing chunks are holes and read as zeros. Invariant: the bytes of a chunk
+ * beyond the file size are zero, so growing a file never shows stale data.
+ */
+#define CHUNK_SHIFT 12
+#define CHUNK_SIZE  (1u << CHUNK_SHIFT)
+#define FAN_SHIFT   7
+#define FAN         (1u << FAN_SHIFT)
+#define MAX_HEIGHT  4
+#define NODE_BYTES  (FAN * sizeof(void *))
+_Static_assert(((int64_t)1 << (CHUNK_SHIFT + FAN_SHIFT * MAX_HEIGHT)) >= VFS_FILE_MAX,
+               "the chunk tree must cover VFS_FILE_MAX");
+
+struct rnode;
+
+/* Directory entries are kept in creation order; seq is the readdir cookie, so entries added
+ * or removed while a client iterates never make it skip or repeat the others. */
+struct rdirent {
+    uint64_t seq;
+    struct rnode *node;
+    uint8_t len;
+    char name[VFS_NAME_MAX];
+};
+
+struct rnode {
+    uint64_t ino;
+    uint32_t mode;
+    uint32_t nlink;                 /* 0 once removed; freed when also opens == 0 */
+    uint32_t opens;
+    struct rnode *next;             /* work list of ramfs_destroy */
+    /* regular file */
+    int64_t size;
+    void *root;
+    unsigned height;
+    uint64_t chunks;
+    /* directory */
+    struct rdirent *ents;
+    size_t count, cap;
+    uint64_t next_seq;
+};
+
+struct ramfs {
+    struct vfs_fs base;
+    struct vfs_alloc a;
+    int have_alloc;
+    uint64_t budget, used;          /* budget 0: unlimited */
+    uint64_t next_ino;
+    struct rnode *root;
+};
+
+static int is_dir(const struct rnode *n) { return (n->mode & VFS_S_IFMT) == VFS_S_IFDIR; }
+
+static void *ram_alloc(struct ramfs *fs, size_t size)
+{
+    if (fs->budget && size > fs->budget - fs->used)
+        return NULL;
+    void *p = vfs_mem_alloc(fs->have_alloc ? &fs->a : NULL, size);
+    if (p)
+        fs->used += size;
+    return p;
+}
+
+static void ram_free(struct ramfs *fs, void *p, size_t size)
+{
+    if (!p)
+        return;
+    vfs_mem_free(fs->have_alloc ? &fs->a : NULL, p, size);
+    fs->used -= size;
+}
+
+/* ---------------------------------------------------------------- chunk tree */
+static uint64_t span(unsigned height) { return (uint64_t)1 << (FAN_SHIFT * height); }
+
+static uint8_t *chunk_get(struct ramfs *fs, struct rnode *f, uint64_t idx, int create)
+{
+    while (idx >= span(f->height)) {
+        if (!create)
+            return NULL;
+        if (f->height >= MAX_HEIGHT)
+            return NULL;
+        if (f->root) {
+            void **n = ram_alloc(fs, NODE_BYTES);
+            if (!n)
+                return NULL;
+            memset(n, 0, NODE_BYTES);
+            n[0] = f->root;
+            f->root = n;
+        }
+        f->height++;
+    }
+    void **slot = &f->root;
+    for (unsigned lvl = f->height; lvl > 0; lvl--) {
+        if (!*slot) {
+            if (!create)
+                return NULL;
+            void *n = ram_alloc(fs, NODE_BYTES);
+            if (!n)
+                return NULL;
+            memset(n, 0, NODE_BYTES);
+            *slot = n;
+        }
+        void **node = *slot;
+        slot = &node[(idx >> (FAN_SHIFT * (lvl - 1))) & (FAN - 1)];
+    }
+    if (!*slot && create) {
+        uint8_t *c = ram_alloc(fs, CHUNK_SIZE);
+        if (!c)
+            return NULL;
+        memset(c, 0, CHUNK_SIZE);
+        *slot = c;
+        f->chunks++;
+    }
+    return *slot;
+}
+
+/* Frees every chunk with index >= first below *slot (a subtree of height lvl starting at
+ * chunk base), and the tree nodes left with nothing to cover. Depth <= MAX_HEIGHT. */
+static void tree_trim(struct ramfs *fs, struct rnode *f, void **slot, unsigned lvl,
+                      uint64_t base, uint64_t first)
+{
+    if (!*slot)
+        return;
+    if (lvl == 0) {
+        if (base >= first) {
+            ram_free(fs, *slot, CHUNK_SIZE);
+            f->chunks--;
+            *slot = NULL;
+        }
+        return;
+    }
+    void **kids = *slot;
+    uint64_t child = span(lvl - 1);
+    for (unsigned i = 0; i < FAN; i++) {
+        uint64_t cb = base + i * child;
+        if (cb + child <= first)
+            continue;
+        tree_trim(fs, f, &kids[i], lvl - 1, cb, first);
+    }
+    if (base >= first) {
+        ram_free(fs, *slot, NODE_BYTES);
+        *slot = NULL;
+    }
+}
+
+static void file_trim(struct ramfs *fs, struct rnode *f, int64_t size)
+{
+    uint64_t first = ((uint64_t)size + CHUNK_SIZE - 1) >> CHUNK_SHIFT;
+    tree_trim(fs, f, &f->root, f->height, 0, first);
+    if (!f->root)
+        f->height = 0;
+    if (size & (CHUNK_SIZE - 1)) {
+        uint8_t *c = chunk_get(fs, f, (uint64_t)size >> CHUNK_SHIFT, 0);
+        size_t in = (size_t)(size & (CHUNK_SIZE - 1));
+        if (c)
+            memset(c + in, 0, CHUNK_SIZE - in);
+    }
+}
+
+/* ---------------------------------------------------------------- nodes */
+static struct rnode *node_new(struct ramfs *fs, uint32_t mode)
+{
+    struct rnode *n = ram_alloc(fs, sizeof *n);
+    if (!n)
+        return NULL;
+    memset(n, 0, sizeof *n);
+    n->ino = fs->next_ino++;
+    n->mode = mode;
+    n->nlink = (mode & VFS_S_IFMT) == VFS_S_IFDIR ? 2 : 1;
+    return n;
+}
+
+static void node_free(struct ramfs *fs, struct rnode *n)
+{
+    if (is_dir(n))
+        ram_free(fs, n->ents, n->cap * sizeof *n->ents);
+    else
+        file_trim(fs, n, 0);
+    ram_free(fs, n, sizeof *n);
+}
+
+static void maybe_free(struct ramfs *fs, struct rnode *n)
+{
+    if (n->nlink == 0 && n->opens == 0)
+        node_free(fs, n);
+}
+
+static long dir_find(const struct rnode *d, const char *name, size_t len)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->ents[i].len == len && memcmp(d->ents[i].name, name, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+static int dir_add(struct ramfs *fs, struct rnode *d, const char *name, size_t len,
+                   struct rnode *n)
+{
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 4;
+        struct rdirent *e = ram_alloc(fs, cap * sizeof *e);
+        if (!e)
+            return -ENOSPC;
+        if (d->count)
+            memcpy(e, d->ents, d->count * sizeof *e);
+        ram_free(fs, d->ents, d->cap * sizeof *e);
+        d->ents = e;
+        d->cap = cap;
+    }
+    struct rdirent *e = &d->ents[d->count++];
+    e->seq = d->next_seq++;
+    e->node = n;
+    e->len = (uint8_t)len;
+    memcpy(e->name, name, len);
+    return 0;
+}
+
+/* Never allocates, so removing works on a full file system. */
+static void dir_del(struct ramfs *fs, struct rnode *d, size_t i)
+{
+    memmove(&d->ents[i], &d->ents[i + 1], (d->count - i - 1) * sizeof *d->ents);
+    d->count--;
+    if (d->count == 0) {
+        ram_free(fs, d->ents, d->cap * sizeof *d->ents);
+        d->ents = NULL;
+        d->cap = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- operations */
+static void *ram_root(struct vfs_fs *vfs_fs) { return ((struct ramfs *)vfs_fs)->root; }
+
+static int ram_lookup(struct vfs_fs *vfs_fs, void *dir, const char *name, size_t len, void **out)
+{
+    (void)vfs_fs;
+    struct rnode *d = dir;
+    if (!is_dir(d))
+        return -ENOTDIR;
+    long i = dir_find(d, name, len);
+    if (i < 0)
+        return -ENOENT;
+    *out = d->ents[i].node;
+    return 0;
+}
+
+static int ram_getattr(struct vfs_fs *vfs_fs, void *node, struct vfs_stat *st)
+{
+    (void)vfs_fs;
+    struct rnode *n = node;
+    memset(st, 0, sizeof *st);
+    st->st_ino = n->ino;
+    st->st_mode = n->mode;
+    st->st_nlink = n->nlink;
+    st->st_blksize = CHUNK_SIZE;
+    if (is_dir(n)) {
+        st->st_size = (int64_t)n->count;
+    } else {
+        st->st_size = n->size;
+        st->st_blocks = (int64_t)(n->chunks * (CHUNK_SIZE / 512));
+    }
+    return 0;
+}
+
+static void ram_ref(struct vfs_fs *vfs_fs, void *node)
+{
+    (void)vfs_fs;
+    ((struct rnode *)node)->opens++;
+}
+
+static void ram_unref(struct vfs_fs *vfs_fs, void *node)
+{
+    struct rnode *n = node;
+    n->opens--;
+    maybe_free((struct ramfs *)vfs_fs, n);
+}
+
+static int64_t ram_read(struct vfs_fs *vfs_fs, void *node, void *buf, size_t len, int64_t off)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *f = node;
+    if (is_dir(f))
+        return -EISDIR;
+    if (off >= f->size)
+        return 0;
+    if (len > (uint64_t)(f->size - off))
+        len = (size_t)(f->size - off);
+    size_t done = 0;
+    while (done < len) {
+        uint64_t pos = (uint64_t)off + done;
+        size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
+        size_t n = CHUNK_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        const uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, 0);
+        if (c)
+            memcpy((uint8_t *)buf + done, c + in, n);
+        else
+            memset((uint8_t *)buf + done, 0, n);
+        done += n;
+    }
+    return (int64_t)done;
+}
+
+static int64_t ram_write(struct vfs_fs *vfs_fs, void *node, const void *buf, size_t len,
+                         int64_t off)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *f = node;
+    if (is_dir(f))
+        return -EISDIR;
+    size_t done = 0;
+    while (done < len) {
+        uint64_t pos = (uint64_t)off + done;
+        size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
+        size_t n = CHUNK_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, 1);
+        if (!c)
+            break;
+        memcpy(c + in, (const uint8_t *)buf + done, n);
+        done += n;
+    }
+    if (done && off + (int64_t)done > f->size)
+        f->size = off + (int64_t)done;
+    if (done == 0 && len > 0)
+        return -ENOSPC;
+    return (int64_t)done;
+}
+
+static int ram_truncate(struct vfs_fs *vfs_fs, void *node, int64_t size)
+{
+    struct rnode *f = node;
+    if (is_dir(f))
+        return -EISDIR;
+    if (size < f->size)
+        file_trim((struct ramfs *)vfs_fs, f, size);
+    f->size = size;
+    return 0;
+}
+
+static int ram_create(struct vfs_fs *vfs_fs, void *dir, const char *name, size_t len,
+                      uint32_t mode, void **out)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *d = dir;
+    if (!is_dir(d))
+        return -ENOTDIR;
+    if (d->nlink == 0)
+        return -ENOENT;                 /* created in a removed directory */
+    if (dir_find(d, name, len) >= 0)
+        return -EEXIST;
+    struct rnode *n = node_new(fs, mode);
+    if (!n)
+        return -ENOSPC;
+    if (dir_add(fs, d, name, len, n)) {
+        ram_free(fs, n, sizeof *n);
+        return -ENOSPC;
+    }
+    if (is_dir(n))
+        d->nlink++;
+    *out = n;
+    return 0;
+}
+
+static int ram_remove(struct vfs_fs *vfs_fs, void *dir, const char *name, size_t len, int rmdir)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *d = dir;
+    if (!is_dir(d))
+        return -ENOTDIR;
+    long i = dir_find(d, name, len);
+    if (i < 0)
+        return -ENOENT;
+    struct rnode *n = d->ents[i].node;
+    if (rmdir) {
+        if (!is_dir(n))
+            return -ENOTDIR;
+        if (n->count)
+            return -ENOTEMPTY;
+        n->nlink = 0;
+        d->nlink--;
+    } else {
+        if (is_dir(n))
+            return -EISDIR;
+        n->nlink--;
+    }
+    dir_del(fs, d, (size_t)i);
+    maybe_free(fs, n);
+    return 0;
+}
+
+static int ram_rename(struct vfs_fs *vfs_fs, void *odir, const char *oname, size_t olen,
+                      void *ndir, const char *nname, size_t nlen)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *od = odir, *nd = ndir;
+    if (!is_dir(od) || !is_dir(nd))
+        return -ENOTDIR;
+    long oi = dir_find(od, oname, olen);
+    if (oi < 0)
+        return -ENOENT;
+    if (nd->nlink == 0)
+        return -ENOENT;
+    struct rnode *src = od->ents[oi].node;
+    long ni = dir_find(nd, nname, nlen);
+    if (ni >= 0) {
+        struct rnode *tgt = nd->ents[ni].node;
+        if (tgt == src)
+            return 0;
+        if (is_dir(src) && !is_dir(tgt))
+            return -ENOTDIR;
+        if (!is_dir(src) && is_dir(tgt))
+            return -EISDIR;
+        if (is_dir(tgt) && tgt->count)
+            return -ENOTEMPTY;
+        nd->ents[ni].node = src;        /* the target keeps its place in the listing */
+        dir_del(fs, od, (size_t)oi);
+        if (is_dir(src)) {
+            tgt->nlink = 0;
+            od->nlink--;                /* src left od; tgt left nd, src arrived: net 0 */
+        } else {
+            tgt->nlink--;
+        }
+        maybe_free(fs, tgt);
+        return 0;
+    }
+    int rc = dir_add(fs, nd, nname, nlen, src);   /* first, so ENOSPC changes nothing */
+    if (rc)
+        return rc;
+    dir_del(fs, od, (size_t)oi);                /* appending never moved index oi */
+    if (is_dir(src) && od != nd) {
+        od->nlink--;
+        nd->nlink++;
+    }
+    return 0;
+}
+
+static int ram_readdir(struct vfs_fs *vfs_fs, void *dir, uint64_t *cookie,
+                       struct vfs_dirent *out)
+{
+    (void)vfs_fs;
+    struct rnode *d = dir;
+    if (!is_dir(d))
+        return -ENOTDIR;
+    size_t lo = 0, hi = d->count;       /* first entry with seq >= *cookie */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].seq < *cookie)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == d->count)
+        return 0;
+    const struct rdirent *e = &d->ents[lo];
+    memset(out, 0, sizeof *out);
+    out->d_ino = e->node->ino;
+    out->d_type = is_dir(e->node) ? VFS_DT_DIR : VFS_DT_REG;
+    out->d_namlen = e->len;
+    memcpy(out->d_name, e->name, e->len);
+    *cookie = e->seq + 1;
+    return 1;
+}
+
+/* Iterative: directories can nest deeper than any path (rename builds chains). */
+static void ram_destroy(struct vfs_fs *vfs_fs)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *list = fs->root;
+    if (list)
+        list->next = NULL;
+    while (list) {
+        struct rnode *d = list;
+        list = d->next;
+        for (size_t i = 0; i < d->count; i++) {
+            struct rnode *n = d->ents[i].node;
+            if (is_dir(n)) {
+                n->next = list;
+                list = n;
+            } else if (--n->nlink == 0 && n->opens == 0) {
+                node_free(fs, n);
+            }
+        }
+        node_free(fs, d);
+    }
+    struct vfs_alloc a = fs->a;
+    vfs_mem_free(fs->have_alloc ? &a : NULL, fs, sizeof *fs);
+}
+
+static const struct vfs_fs_ops ramfs_ops = {
+    .root = ram_root,
+    .lookup = ram_lookup,
+    .getattr = ram_getattr,
+    .ref = ram_ref,
+    .unref = ram_unref,
+    .read = ram_read,
+    .write = ram_write,
+    .truncate = ram_truncate,
+    .create = ram_create,
+    .remove = ram_remove,
+    .rename = ram_rename,
+    .readdir = ram_readdir,
+    .destroy = ram_destroy,
+};
+
+int ramfs_create(const struct vfs_alloc *a, uint64_t budget, struct vfs_fs **out)
+{
+    struct ramfs *fs = vfs_mem_alloc(a, sizeof *fs);
+    if (!fs)
+        return -ENOMEM;
+    memset(fs, 0, sizeof *fs);
+    fs->base.ops = &ramfs_ops;
+    if (a) {
+        fs->a = *a;
+        fs->have_alloc = 1;
+    }
+    fs->budget = budget;
+    fs->next_ino = 1;
+    fs->root = node_new(fs, VFS_S_IFDIR | 0755);
+    if (!fs->root) {
+        vfs_mem_free(a, fs, sizeof *fs);
+        return -ENOSPC;
+    }
+    *out = &fs->base;
+    return 0;
+}

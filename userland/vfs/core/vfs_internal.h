@@ -1,0 +1,86 @@
+/*
+ * VFS core: the private structures shared by vfs_mount.c (namespace: mounts and path
+ * resolution) and vfs.c (clients, descriptors, file calls). Not for the server's use.
+ */
+#ifndef VFS_CORE_VFS_INTERNAL_H
+#define VFS_CORE_VFS_INTERNAL_H
+
+#include "vfs_fs.h"
+
+#define FSTYPE_MAX      8
+#define FSTYPE_NAME_MAX 15
+
+struct vfs_mount {
+    int used;
+    uint32_t id;                    /* st_dev */
+    char path[VFS_PATH_MAX];        /* normalised, absolute */
+    size_t path_len;
+    struct vfs_fs *fs;
+    unsigned flags;                 /* VFS_MS_RDONLY */
+    uint32_t opens;                 /* open files: umount is EBUSY while > 0 */
+};
+
+/* An open file description. Only one descriptor refers to it (there is no dup yet). */
+struct vfs_file {
+    struct vfs_mount *mnt;
+    void *node;                     /* pinned with ops->ref */
+    int flags;
+    int is_dir;
+    int64_t pos;                    /* byte offset, or readdir cookie for a directory */
+};
+
+struct vfs_client {
+    struct vfs *vfs;
+    struct vfs_client *prev, *next;
+    struct vfs_file *fds[VFS_FD_MAX];
+    char cwd[VFS_PATH_MAX];
+    size_t cwd_len;
+};
+
+struct fstype {
+    char name[FSTYPE_NAME_MAX + 1];
+    vfs_fstype_fn fn;
+    void *ctx;
+};
+
+struct vfs {
+    struct vfs_alloc a;
+    int have_alloc;
+    vfs_image_fn image;
+    void *image_ctx;
+    int fstab_from_vfs;
+    struct vfs_mount mounts[VFS_MOUNT_MAX];
+    uint32_t next_mount_id;
+    struct fstype types[FSTYPE_MAX];
+    struct vfs_client *clients;
+};
+
+/* A path resolved to its mount: rest is the part inside the mount ("" = its root). */
+struct resolved {
+    char path[VFS_PATH_MAX];
+    size_t len;
+    int must_dir;
+    struct vfs_mount *mnt;
+    const char *rest;
+    size_t rest_len;
+};
+
+static inline int vfs_st_is_dir(const struct vfs_stat *st)
+{
+    return (st->st_mode & VFS_S_IFMT) == VFS_S_IFDIR;
+}
+
+/* vfs_mount.c: the namespace */
+int vfs_mnt_ro(const struct vfs_mount *m);
+int vfs_mount_below(struct vfs *vfs, const char *p, size_t len);
+int vfs_node_stat(struct vfs_mount *m, void *node, struct vfs_stat *st);
+int vfs_check_search(struct vfs_mount *m, void *node);
+int vfs_walk(struct vfs_mount *m, const char *p, size_t len, void **out);
+int vfs_walk_parent(const struct resolved *r, void **dir, const char **name, size_t *nlen);
+int vfs_resolve(struct vfs *vfs, const char *cwd, size_t cwd_len, const char *path, size_t len,
+                struct resolved *r);
+/* vfs_mount.c, for vfs_args.c: a whole small file (-f fstab) */
+int vfs_internal_read_file(struct vfs *vfs, const char *path, size_t len, char *buf,
+                           size_t cap, size_t *out_len);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * VFS core: lexical path normalisation (cwd join, ".", "..", repeated and trailing "/").
+ * Owns no state; must never read past the given lengths or climb above "/".
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "vfs.h"
+
+/* Appends the components of src to the absolute path held in buf[0..*n) ("" = "/"). */
+static int push_components(char *buf, size_t size, size_t *n, const char *src, size_t len,
+                           int *last_dot)
+{
+    size_t i = 0;
+    *last_dot = 0;
+    while (i < len) {
+        while (i < len && src[i] == '/')
+            i++;
+        size_t start = i;
+        while (i < len && src[i] != '/')
+            i++;
+        size_t clen = i - start;
+        if (clen == 0)
+            break;
+        if (clen > VFS_NAME_MAX)
+            return -ENAMETOOLONG;
+        const char *comp = src + start;
+        *last_dot = 0;
+        if (clen == 1 && comp[0] == '.') {
+            *last_dot = 1;
+            continue;
+        }
+        if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
+            *last_dot = 1;
+            while (*n > 0 && buf[*n - 1] != '/')
+                (*n)--;
+            if (*n > 0)
+                (*n)--;                 /* the '/' before it; at "/" this is a no-op */
+            continue;
+        }
+        if (*n + 1 + clen > size)
+            return -ENAMETOOLONG;
+        buf[(*n)++] = '/';
+        memcpy(buf + *n, comp, clen);
+        *n += clen;
+    }
+    return 0;
+}
+
+int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t len,
+                       char *out, size_t out_size, size_t *out_len, int *must_dir)
+{
+    char tmp[2 * VFS_PATH_MAX];
+    size_t n = 0;
+    int last_dot = 0, rc;
+
+    if ((!path && len) || !out || !out_len || !must_dir)
+        return -EFAULT;
+    if (out_size < VFS_PATH_MAX)
+        return -EINVAL;
+    if (len == 0)
+        return -ENOENT;                 /* POSIX: the empty path names nothing */
+    if (len >= VFS_PATH_MAX)            /* before scanning: len may be anything */
+        return -ENAMETOOLONG;
+    if (memchr(path, '\0', len))
+        return -EINVAL;
+    if (path[0] != '/') {
+        if (!cwd || cwd_len == 0 || cwd[0] != '/' || cwd_len >= VFS_PATH_MAX ||
+            memchr(cwd, '\0', cwd_len))
+            return -EINVAL;
+        rc = push_components(tmp, sizeof tmp, &n, cwd, cwd_len, &last_dot);
+        if (rc)
+            return rc;
+    }
+    rc = push_components(tmp, sizeof tmp, &n, path, len, &last_dot);
+    if (rc)
+        return rc;
+    *must_dir = path[len - 1] == '/' || last_dot;
+    if (n == 0)
+        tmp[n++] = '/';
+    if (n >= VFS_PATH_MAX)
+        return -ENAMETOOLONG;
+    memcpy(out, tmp, n);
+    out[n] = '\0';
+    *out_len = n;
+    return 0;
+}

@@ -136,7 +136,7 @@ debug: deps-check
 	$(QEMU) $(QEMU_ARGS) -S -s
 
 # ---------------------------------------------------------------- tests
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= --board all
 test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel

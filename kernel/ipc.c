@@ -78,8 +78,10 @@ struct ipc_client *ipc_client_create(struct ipc_server *server)
     if (!c)
         return NULL;
     kobject_init(&c->obj, KOBJ_IPC_CLIENT, client_destroy);
+    static uint32_t next_badge = 1;
     kobject_get(&server->obj);
     c->server = server;
+    c->badge = next_badge++;
     return c;
 }
 
@@ -160,7 +162,7 @@ static Retcode copy_user_to_user(struct task *from, uint64_t src, struct task *t
  * constant part. On failure nothing stays installed in `to`.
  */
 static Retcode deliver(struct task *from, const struct kmsg *m, struct task *to, uint64_t uaddr,
-                       const SMsgHdr *cap)
+                       const SMsgHdr *cap, uint32_t badge)
 {
     if (m->hdr.size > cap->size || m->hdr.arena_size > cap->arena_cap)
         return rcBufferTooSmall;
@@ -170,6 +172,7 @@ static Retcode deliver(struct task *from, const struct kmsg *m, struct task *to,
     if (rc)
         return rc;
     SMsgHdr out = m->hdr;
+    out.badge = badge;
     out.arena = cap->arena;
     out.arena_cap = cap->arena_cap;
     for (uint32_t i = 0; i < m->hdr.nhandles; i++) {
@@ -222,7 +225,9 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     Retcode rc = handle_lookup(&t->handles, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL, &c);
     if (rc)
         return rc;
-    struct ipc_server *s = container_of(c->obj, struct ipc_client, obj)->server;
+    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    struct ipc_server *s = ch->server;
+    self->ipc.badge = ch->badge;
     if (!s->connected)
         return rcNotConnected;
     if ((rc = fetch_message(t, out_uaddr, &self->ipc.msg)) ||
@@ -238,7 +243,8 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
 
     struct thread *server = list_first(&s->receivers.waiters, struct thread, run_link);
     while (server) {
-        rc = deliver(t, &self->ipc.msg, server->task, server->ipc.recv_uaddr, &server->ipc.recv_cap);
+        rc = deliver(t, &self->ipc.msg, server->task, server->ipc.recv_uaddr, &server->ipc.recv_cap,
+                     self->ipc.badge);
         if (rc == rcOk) {
             list_del(&server->run_link);      /* off the receivers queue */
             list_del(&server->timer_link);
@@ -302,7 +308,8 @@ static Retcode do_recv(struct ipc_server *s, uint64_t in_uaddr, uint64_t timeout
         struct thread *client = list_first(&s->callers.waiters, struct thread, run_link);
         if (!client)
             break;
-        rc = deliver(client->task, &client->ipc.msg, self->task, in_uaddr, &self->ipc.recv_cap);
+        rc = deliver(client->task, &client->ipc.msg, self->task, in_uaddr, &self->ipc.recv_cap,
+                     client->ipc.badge);
         if (rc == rcBufferTooSmall || rc == rcTargetFault)
             goto fail;                        /* our buffer: the client stays queued */
         list_del(&client->run_link);
@@ -382,7 +389,7 @@ static Retcode do_reply(struct ipc_server *s, uint64_t out_uaddr, bool wake,
                                &self->ipc.msg);
     if (crc == rcOk)
         crc = deliver(self->task, &self->ipc.msg, client->task, client->ipc.in_uaddr,
-                      &client->ipc.in_cap);
+                      &client->ipc.in_cap, 0);
     unbind(client);
     list_del(&client->timer_link);
     client->wake_rc = crc;
@@ -430,7 +437,7 @@ Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, s
 
 Retcode ipc_deliver_kernel_reply(struct thread *self)
 {
-    return deliver(NULL, &self->ipc.msg, self->task, self->ipc.in_uaddr, &self->ipc.in_cap);
+    return deliver(NULL, &self->ipc.msg, self->task, self->ipc.in_uaddr, &self->ipc.in_cap, 0);
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

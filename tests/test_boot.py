@@ -6,12 +6,16 @@ import pytest
 
 import boards
 
+# These tests are about the kernel's own start: the first task is the small
+# `hello` program, whatever solution the image carries.
+HELLO = "init=hello"
+
 BANNER = r"KOS-A64 microkernel \S+ \((QEMU virt|Raspberry Pi 4), (virt|rpi4)\)"
 
 
 @pytest.mark.each_board
 def test_boots_to_banner_and_passes_selftest(boot, board):
-    con = boot()
+    con = boot(bootargs=HELLO)
     m = con.expect(BANNER, timeout=30)
     assert m.group(2) == board
     con.expect(r"irq: GICv[23]")
@@ -22,7 +26,7 @@ def test_boots_to_banner_and_passes_selftest(boot, board):
 
 @pytest.mark.each_board
 def test_timer_ticks_advance_at_the_programmed_rate(boot):
-    con = boot()
+    con = boot(bootargs=HELLO)
     m = con.expect(r"timer: (\d+) Hz counter, (\d+) Hz tick", timeout=30)
     assert int(m.group(1)) > 1_000_000 and int(m.group(2)) == 1000
     m = con.expect(r"selftest: (\d+) ticks took (\d+) ms")
@@ -36,7 +40,7 @@ def test_timer_ticks_advance_at_the_programmed_rate(boot):
 @pytest.mark.boards("virt")
 @pytest.mark.parametrize("mem,mib", [("128M", 128), ("2G", 2048), ("8G", 8192)])
 def test_reported_ram_matches_qemu_memory(boot, mem, mib):
-    con = boot(mem=mem)
+    con = boot(mem=mem, bootargs=HELLO)
     m = con.expect(r"memory: (\d+) MiB in (\d+) range", timeout=30)
     assert int(m.group(1)) == mib
     m = con.expect(r"pages: (\d+) free of (\d+)")
@@ -52,7 +56,7 @@ def test_reported_ram_matches_qemu_memory(boot, mem, mib):
 @pytest.mark.parametrize("gic", ["2", "3"])
 def test_both_gic_versions_deliver_the_tick(boot, gic, monkeypatch):
     monkeypatch.setenv("GIC", gic)
-    con = boot()
+    con = boot(bootargs=HELLO)
     con.expect(rf"irq: GICv{gic}", timeout=30)
     con.expect(r"selftest: timer ticks: ok")
 

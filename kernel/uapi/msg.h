@@ -33,10 +33,12 @@ typedef struct SMsgHandle {
 } SMsgHandle;
 
 typedef struct SMsgHdr {
-    uint32_t riid;        /* endpoint id (runtime interface id) in the server class */
+    uint16_t riid;        /* endpoint id (runtime interface id) in the server class */
+    uint16_t nhandles;    /* used entries of handles[] */
     uint32_t mid;         /* method id within the endpoint's interface */
     uint32_t size;        /* bytes of constant part following this header */
-    uint32_t nhandles;    /* used entries of handles[] */
+    uint32_t badge;       /* received request: the badge of the caller's channel,
+                             unique per client end (0 in replies); ignored when sent */
     uint64_t arena;       /* user address of the arena buffer, 0 when none */
     uint32_t arena_size;  /* bytes of arena used (send) / received (receive) */
     uint32_t arena_cap;   /* capacity of the arena buffer (receive side) */

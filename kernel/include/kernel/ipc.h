@@ -31,6 +31,7 @@ struct ipc_server {
 struct ipc_client {
     struct kobject obj;              /* KOBJ_IPC_CLIENT */
     struct ipc_server *server;
+    uint32_t badge;                  /* tells the server which channel a request came by */
 };
 
 struct ipc_server *ipc_server_create(struct task *owner);

@@ -24,6 +24,7 @@ struct ipc_thread {
     struct ipc_server *calling;      /* server called, while waiting for the reply */
     struct thread *served_by;        /* server thread that took our request */
     uint64_t in_uaddr;               /* where the reply goes (Call's msgIn) */
+    uint32_t badge;                  /* badge of the channel the request goes by */
     SMsgHdr in_cap;                  /* its capacities as the caller gave them */
     struct list_node served_link;    /* on calling->served while being served */
     /* server side */

@@ -57,6 +57,9 @@ KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/
 KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
 
 # User programs and the boot image that carries them (userland/userland.mk).
+BENCH_PROGRAMS := bench bench_client bench_server bench_nop
+USER_PROGRAMS += $(BENCH_PROGRAMS)
+$(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
 $(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
@@ -67,7 +70,7 @@ else
 IMAGES := $(BUILD)/kernel.img
 endif
 
-.PHONY: all kernel run debug test test-host test-console deps deps-check sdcard clean format lint
+.PHONY: all kernel run debug test bench test-host test-console deps deps-check sdcard clean format lint
 all: kernel
 kernel: $(BUILD)/kernel.elf $(IMAGES)
 
@@ -142,6 +145,12 @@ test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+# ---------------------------------------------------------------- benchmarks
+# The same kernel image, booted with init=bench under -icount shift=0.
+bench: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt kernel
+	$(PYTHON) tools/bench.py --kernel build/virt/kernel.img --bootargs init=bench
 
 # ---------------------------------------------------------------- dependencies
 deps:

@@ -10,7 +10,7 @@ exactly from run to run. The benchmark programs print lines
 which this tool collects into build/bench/results.json (one key per figure,
 e.g. "ipc_roundtrip_instr": {"min": .., "median": ..}) and prints as a table.
 
-usage: tools/bench.py [--kernel build/virt/kernel.img] [--timeout 600] [--out build/bench]
+usage: tools/bench.py [--kernel build/virt/kernel.img] [--bootargs init=bench] [--timeout 900] [--out build/bench]
 """
 import argparse
 import json
@@ -24,11 +24,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^BENCH (\S+) min=(\d+) median=(\d+) unit=(\S+)(?: n=(\d+))?", re.M)
 
 
-def run(kernel, timeout, mem):
+def run(kernel, timeout, mem, bootargs):
     argv = ["qemu-system-aarch64", "-M", "virt,gic-version=2", "-cpu", "cortex-a72",
             "-m", mem, "-smp", "1", "-nographic", "-nic", "none", "-icount", "shift=0",
             "-semihosting-config", "enable=on,target=native", "-kernel", str(kernel),
-            "-append", "exit=semihosting panic=poweroff"]
+            "-append", f"exit=semihosting panic=poweroff {bootargs}"]
     started = time.monotonic()
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
     return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
@@ -36,7 +36,8 @@ def run(kernel, timeout, mem):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kernel", default=str(ROOT / "build/bench/kernel.img"))
+    ap.add_argument("--kernel", default=str(ROOT / "build/virt/kernel.img"))
+    ap.add_argument("--bootargs", default="init=bench")
     ap.add_argument("--out", default=str(ROOT / "build/bench"))
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--mem", default="1G")
@@ -44,7 +45,7 @@ def main():
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        status, log, wall = run(args.kernel, args.timeout, args.mem)
+        status, log, wall = run(args.kernel, args.timeout, args.mem, args.bootargs)
     except subprocess.TimeoutExpired:
         print(f"bench: QEMU did not finish within {args.timeout:.0f} s", file=sys.stderr)
         return 1

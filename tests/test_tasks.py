@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from programs import assert_checks, run_program
+
 CHECKS = {
     "test_threads": ["create_8_threads", "join_8_results", "errno_per_thread",
                      "priorities_0_to_31_accepted", "priorities_out_of_range_rejected",
@@ -35,23 +37,9 @@ CHECKS = {
 }
 
 
-def run_program(boot, program, timeout=120):
-    con = boot(bootargs=f"init={program}")
-    con.expect(rf"{program}: done \((\d+) failures?\)", timeout=timeout)
-    status = con.read_until_exit(timeout=30)
-    text = con.text
-    results = dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
-    return status, results, text
-
-
 @pytest.mark.parametrize("program", sorted(CHECKS))
 def test_program_checks_pass(boot, program):
-    status, results, _ = run_program(boot, program)
-    failed = {k: v for k, v in results.items() if v != "ok"}
-    assert not failed, f"{program}: failed checks: {failed}"
-    missing = [c for c in CHECKS[program] if c not in results]
-    assert not missing, f"{program}: checks never reported: {missing}"
-    assert status == 0
+    assert_checks(boot, program, CHECKS[program])
 
 
 def test_two_tasks_print_concurrently(boot):

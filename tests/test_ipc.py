@@ -1,0 +1,22 @@
+"""Synchronous Call IPC on the console: answers, malformed messages, handle
+transfer, timeouts, a dying server, eight concurrent clients
+(userland/tests/test_ipc.c and its ipc_* programs)."""
+import re
+
+from programs import assert_checks
+
+IPC_CHECKS = [
+    "eight_clients_all_answers_right", "client_checks_pass", "server_exited",
+    "call_returns_data", "request_carries_badge",
+    "const_part_over_limit", "arena_over_limit", "arena_in_kernel_memory", "arena_unmapped",
+    "header_in_kernel_memory", "header_unaligned", "header_unmapped", "reply_buffer_unmapped",
+    "reply_buffer_read_only", "too_many_handles", "forged_handle_in_message",
+    "system_keeps_running", "transfer_reduced_rights", "transfer_more_rights_refused",
+    "transfer_needs_transfer_right", "reply_too_big_for_buffer", "callex_times_out",
+    "call_after_timeout", "server_exit_mid_call", "call_after_server_exit",
+]
+
+
+def test_ipc_behaviour(boot):
+    text = assert_checks(boot, "test_ipc", IPC_CHECKS)
+    assert len(re.findall(r"ipc_hammer \d: 0 wrong answers", text)) == 8

@@ -181,7 +181,7 @@ format:
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
-	    --suppress=missingIncludeSystem $(INCLUDES) kernel arch drivers
+	    --suppress=missingIncludeSystem -U__ASSEMBLER__ -D__aarch64__ $(INCLUDES) -I$(KGEN) kernel arch drivers
 
 clean:
 	rm -rf build/virt build/rpi4 build/test-logs build/host

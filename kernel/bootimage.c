@@ -13,7 +13,7 @@ static const struct bootimage_entry *entries;
 
 int bootimage_init(void)
 {
-    size_t size = (size_t)(__bootimage_end - __bootimage_start);
+    size_t size = (size_t)((uintptr_t)__bootimage_end - (uintptr_t)__bootimage_start);
     const struct bootimage_hdr *h = (const void *)__bootimage_start;
     if (size < sizeof(*h) || memcmp(h->magic, BOOTIMAGE_MAGIC, 8) != 0)
         return -1;

@@ -47,7 +47,7 @@ static void reserve(uint64_t base, uint64_t size)
 /* Kernel image, DTB, page 0 (Pi spin table), /memreserve/ and /reserved-memory. */
 static void collect_reserved(const struct fdt *fdt)
 {
-    reserve(virt_to_phys(_start), (uint64_t)(_end - _start));
+    reserve(virt_to_phys(_start), (uint64_t)((uintptr_t)_end - (uintptr_t)_start));   /* linker symbols */
     reserve(platform.dtb_pa, platform.dtb_size);
     reserve(0, PAGE_SIZE);
     struct fdt_reg r;

@@ -336,7 +336,7 @@ fail:
     return rc;
 }
 
-Retcode sys_Recv(sysarg_t h, sysarg_t in, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout)
 {
     struct ipc_server *s;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
@@ -344,18 +344,17 @@ Retcode sys_Recv(sysarg_t h, sysarg_t in, sysarg_t a2, sysarg_t a3, sysarg_t a4,
         return rc;
     if (current->ipc.serving)
         return rcInvalidThreadState;          /* Reply to the request held first */
-    return do_recv(s, in, INFINITE_TIMEOUT, NULL);
+    return do_recv(s, in, timeout, NULL);
+}
+
+Retcode sys_Recv(sysarg_t h, sysarg_t in, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    return recv_common(h, in, INFINITE_TIMEOUT);
 }
 
 Retcode sys_RecvEx(sysarg_t h, sysarg_t in, sysarg_t timeout, sysarg_t a3, sysarg_t a4, sysarg_t a5)
 {
-    struct ipc_server *s;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
-    if (rc)
-        return rc;
-    if (current->ipc.serving)
-        return rcInvalidThreadState;
-    return do_recv(s, in, timeout, NULL);
+    return recv_common(h, in, timeout);
 }
 
 /*

@@ -14,12 +14,27 @@ const struct irq_chip *irq_get_chip(void) { return chip; }
 
 int irq_attach(unsigned intid, irq_handler_t fn, void *ctx)
 {
-    if (intid >= IRQ_MAX || !chip)
+    if (intid >= IRQ_MAX || !chip || handlers[intid].fn)
         return -1;
     handlers[intid].fn = fn;
     handlers[intid].ctx = ctx;
     chip->enable(intid);
     return 0;
+}
+
+void irq_detach(unsigned intid)
+{
+    if (intid >= IRQ_MAX || !chip)
+        return;
+    chip->disable(intid);
+    handlers[intid].fn = NULL;
+    handlers[intid].ctx = NULL;
+}
+
+void irq_mask(unsigned intid, bool masked)
+{
+    if (intid < IRQ_MAX && chip)
+        (masked ? chip->disable : chip->enable)(intid);
 }
 
 void irq_handle(void)

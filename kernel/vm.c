@@ -192,6 +192,32 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
     return rcOk;
 }
 
+Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa_out)
+{
+    size = ALIGN_UP(size, PAGE_SIZE);
+    Retcode rc = place(vm, addr, size, false);
+    if (rc)
+        return rc;
+    paddr_t pa = pmm_alloc_pages(size / PAGE_SIZE, 1);
+    if (!pa)
+        return rcOutOfMemory;
+    struct vm_region *r;
+    if ((rc = region_insert(vm, *addr, size, VM_READ | VM_WRITE, VMR_OWNS_PAGES, &r))) {
+        pmm_free_pages(pa, size / PAGE_SIZE);
+        return rc;
+    }
+    memset(phys_to_virt(pa), 0, size);
+    if (pt_map(vm->l1, *addr, pa, size, pt_user_attrs(VM_READ | VM_WRITE, 0), 0)) {
+        r->size = 0;                          /* nothing mapped: free the run by hand */
+        region_remove(vm, r);
+        pmm_free_pages(pa, size / PAGE_SIZE);
+        return rcOutOfMemory;
+    }
+    vm->pages += size / PAGE_SIZE;
+    *pa_out = pa;
+    return rcOk;
+}
+
 Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size)
 {
     Retcode rc = check_range(addr, size);

@@ -23,6 +23,7 @@ KCALL_PROXY(Task, task)
 KCALL_PROXY(Channel, channel)
 KCALL_PROXY(Vmm, vmm)
 KCALL_PROXY(Sys, sys)
+KCALL_PROXY(Io, io)
 #undef KCALL_PROXY
 
 #endif

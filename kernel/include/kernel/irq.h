@@ -6,6 +6,7 @@
 #define KERNEL_IRQ_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
 #define IRQ_MAX 1020
 
@@ -21,7 +22,10 @@ typedef void (*irq_handler_t)(unsigned intid, void *ctx);
 
 void irq_set_chip(const struct irq_chip *chip);
 const struct irq_chip *irq_get_chip(void);
+/* Attaches a handler and enables the line; -1 if the line is taken. */
 int irq_attach(unsigned intid, irq_handler_t fn, void *ctx);
+void irq_detach(unsigned intid);
+void irq_mask(unsigned intid, bool masked);
 void irq_handle(void);   /* called by the arch trap code on an IRQ exception */
 uint64_t irq_count(unsigned intid);
 

@@ -49,6 +49,8 @@ Retcode vm_create(struct vmspace *vm);
 void vm_destroy(struct vmspace *vm);
 /* Reserves and maps zeroed memory; *addr is a hint (or exact with `fixed`). */
 Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed);
+/* Like vm_alloc (read-write) but physically contiguous; *pa gets the bus address (DMA). */
+Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa);
 Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size);
 Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size);
 Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size);

@@ -1,0 +1,130 @@
+/*
+ * Kernel endpoint kl.core.Io: device access for user-space drivers. MMIO
+ * ranges that are not RAM can be mapped, an interrupt line becomes an IRQ
+ * object (the line is masked when it fires until the driver acks it), and
+ * DMA buffers are physically contiguous. The security policy decides which
+ * tasks may call these methods at all.
+ */
+#include <kernel/kcall.h>
+#include <kernel/handle.h>
+#include <kernel/irq.h>
+#include <kernel/lib.h>
+#include <kernel/platform.h>
+#include <kernel/slab.h>
+#include <kernel/task.h>
+#include <arch/mmu.h>
+
+#define IRQ_RIGHTS (RIGHT_IRQ_WAIT)
+
+struct irq_object {
+    struct kobject obj;              /* KOBJ_IRQ */
+    unsigned intid;
+    uint32_t pending;                /* fired and not yet waited for */
+    struct wait_queue waiters;
+};
+
+static bool overlaps_ram(uint64_t pa, uint64_t size)
+{
+    for (int i = 0; i < platform.nram; i++)
+        if (pa < platform.ram[i][0] + platform.ram[i][1] && platform.ram[i][0] < pa + size)
+            return true;
+    return false;
+}
+
+static Retcode op_map_mmio(void *ctx, uint64_t pa, uint64_t size, uint64_t *addr)
+{
+    (void)ctx;
+    uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+    uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
+    if (size == 0 || pa + size < pa || pa + size > USER_VA_END || overlaps_ram(base, len))
+        return rcInvalidArgument;            /* RAM is never handed out as a device */
+    *addr = 0;
+    Retcode rc = vm_map_device(&current_task()->vm, addr, base, len);
+    if (rc == rcOk)
+        *addr += pa - base;
+    return rc;
+}
+
+static void irq_fired(unsigned intid, void *ctx)
+{
+    struct irq_object *o = ctx;
+    irq_mask(intid, true);           /* until the driver has serviced the device */
+    o->pending++;
+    wait_queue_wake(&o->waiters, 1, rcOk);
+}
+
+static void irq_destroy(struct kobject *obj)
+{
+    struct irq_object *o = container_of(obj, struct irq_object, obj);
+    irq_detach(o->intid);
+    kfree(o);
+}
+
+static Retcode op_attach_irq(void *ctx, uint32_t intid, uint32_t *out)
+{
+    (void)ctx;
+    if (intid < 32 || intid >= IRQ_MAX)
+        return rcInvalidArgument;            /* SPIs only: SGIs/PPIs belong to the kernel */
+    struct irq_object *o = kmalloc(sizeof(*o));
+    if (!o)
+        return rcOutOfMemory;
+    kobject_init(&o->obj, KOBJ_IRQ, irq_destroy);
+    o->intid = intid;
+    wait_queue_init(&o->waiters);
+    if (irq_attach(intid, irq_fired, o)) {
+        kfree(o);
+        return rcBusy;
+    }
+    Retcode rc = handle_install(&current_task()->handles, &o->obj, IRQ_RIGHTS, NULL, out);
+    kobject_put(&o->obj);                    /* the handle holds it (or it detaches now) */
+    return rc;
+}
+
+static Retcode irq_of(uint32_t h, struct irq_object **out)
+{
+    struct cap *c;
+    Retcode rc = handle_lookup(&current_task()->handles, h, KOBJ_IRQ, RIGHT_IRQ_WAIT, &c);
+    if (rc == rcOk)
+        *out = container_of(c->obj, struct irq_object, obj);
+    return rc;
+}
+
+static Retcode op_wait_irq(void *ctx, uint32_t h, uint64_t timeout)
+{
+    (void)ctx;
+    struct irq_object *o;
+    Retcode rc = irq_of(h, &o);
+    if (rc)
+        return rc;
+    kobject_get(&o->obj);
+    while (o->pending == 0 && rc == rcOk)
+        rc = thread_wait_on(&o->waiters, timeout);
+    if (rc == rcOk)
+        o->pending--;
+    kobject_put(&o->obj);
+    return rc;
+}
+
+static Retcode op_ack_irq(void *ctx, uint32_t h)
+{
+    (void)ctx;
+    struct irq_object *o;
+    Retcode rc = irq_of(h, &o);
+    if (rc == rcOk)
+        irq_mask(o->intid, false);
+    return rc;
+}
+
+static Retcode op_alloc_dma(void *ctx, uint64_t size, uint64_t *addr, uint64_t *pa)
+{
+    (void)ctx;
+    if (size == 0 || size > (64u << 20))
+        return rcInvalidArgument;
+    *addr = 0;
+    return vm_alloc_contig(&current_task()->vm, addr, size, pa);
+}
+
+const struct kl_core_Io_ops kcall_io_ops = {
+    .MapMmio = op_map_mmio, .AttachIrq = op_attach_irq, .WaitIrq = op_wait_irq,
+    .AckIrq = op_ack_irq, .AllocDma = op_alloc_dma,
+};

@@ -1,0 +1,15 @@
+"""Device access for user-space drivers (kl.core.Io) on QEMU virt: MMIO of
+the PL031 RTC, its interrupt delivered to a task, DMA memory
+(userland/tests/test_io.c)."""
+import pytest
+
+from programs import assert_checks
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_device_access_endpoint(boot):
+    assert_checks(boot, "test_io", [
+        "ram_is_not_a_device", "mmio_mapped", "mmio_reads_device_id", "irq_attached",
+        "irq_line_is_exclusive", "kernel_ppi_refused", "irq_wait_times_out", "irq_delivered",
+        "irq_acked", "irq_free_after_close", "dma_buffer", "dma_buffer_writable"])

@@ -10,6 +10,13 @@
 
 static volatile void *uart_base;
 static enum uart_kind uart_kind;
+static uint64_t console_pa;
+
+void uart_describe(void)
+{
+    printk("console: %s at %#llx\n", uart_kind == UART_PL011 ? "PL011" : "mini UART",
+           (unsigned long long)console_pa);
+}
 
 void uart_putc(char c)
 {
@@ -63,5 +70,6 @@ enum uart_kind uart_console_init(const struct fdt *fdt)
     uart_base = base;
     uart_kind = kind;
     console_register(uart_putc);
+    console_pa = pa;
     return kind;
 }

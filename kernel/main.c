@@ -124,6 +124,7 @@ void kmain(uint64_t dtb_pa)
     if (platform.model[0])
         printk("model: %s\n", platform.model);
     printk("cmdline: %s\n", bootargs_get());
+    uart_describe();
 
     collect_reserved(fdt);
     if (pmm_init((const struct pmm_range *)platform.ram, platform.nram, reserved, nreserved))

@@ -1,6 +1,7 @@
 """Boot foundation on the console: banner, memory from the DTB, timer tick,
 decoded kernel faults, and a clear report when there is no device tree."""
 import re
+import subprocess
 
 import pytest
 
@@ -92,3 +93,23 @@ def test_missing_device_tree_is_reported_not_hung(boot):
     con.expect_panic()
     con.expect(r"no usable device tree at x0=0x0: truncated or absent")
     con.expect(r"System halted")
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("rpi4")
+@pytest.mark.parametrize("alias,uart,address", [
+    (None, "mini UART", "0xfe215040"),            # Debian's DTB: stdout-path = serial1
+    ("serial0", "PL011", "0xfe201000"),           # as with dtoverlay=disable-bt
+])
+def test_pi4_console_follows_the_device_tree(boot, tmp_path, alias, uart, address):
+    extra = []
+    if alias:
+        dtb = tmp_path / "console.dtb"
+        dtb.write_bytes(boards.RPI4_DTB.read_bytes())
+        subprocess.run(["fdtput", "-t", "s", str(dtb), "/chosen", "stdout-path",
+                        f"{alias}:115200n8"], check=True)
+        extra = ["-dtb", str(dtb)]                 # the last -dtb wins
+    con = boot(bootargs=HELLO, extra=extra)
+    con.expect(BANNER, timeout=30)
+    con.expect(rf"console: {uart} at {address}")
+    con.expect(r"selftest: passed")

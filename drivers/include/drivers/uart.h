@@ -13,6 +13,8 @@ struct fdt;
 /* Chooses the console from the DTB (stdout-path, serial0) or the board fallback. */
 enum uart_kind uart_console_init(const struct fdt *fdt);
 void uart_putc(char c);
+/* Prints which UART is the console (after the banner). */
+void uart_describe(void);
 int uart_getc(void);             /* -1 when no byte is waiting */
 
 void pl011_init(volatile void *base, bool program_baud);

@@ -56,11 +56,44 @@ KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
 
+# The solution booted by default (solutions/<name>: init.yaml, idl/, one
+# folder of C sources per program) and its Einit, generated from init.yaml.
+SOLUTION ?= echo
+SOL_DIR  := solutions/$(SOLUTION)
+ifeq ($(wildcard $(SOL_DIR)/init.yaml $(SOL_DIR)/init.yaml.in),)
+$(error SOLUTION=$(SOLUTION): no $(SOL_DIR)/init.yaml; solutions: $(notdir $(wildcard solutions/*)))
+endif
+SOL_INIT := $(firstword $(wildcard $(SOL_DIR)/init.yaml $(SOL_DIR)/init.yaml.in))
+SOL_OUT  := $(BUILD)/solution
+SOL_GEN  := $(SOL_OUT)/gen
+SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.c)))))
+SOL_CLASSES = $(shell $(PYTHON) -m tools.einit --list-classes $(SOL_INIT))
+SOL_NK_STAMP := $(SOL_GEN)/.stamp
+EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
+USER_PROGRAMS += $(SOL_PROGRAMS) Einit
+$(foreach p,$(SOL_PROGRAMS),$(eval USER_SRCS_$(p) := $(wildcard $(SOL_DIR)/$(p)/*.c)))
+USER_SRCS_Einit := userland/einit/einit.c $(SOL_OUT)/einit_table.c
+
 # User programs and the boot image that carries them (userland/userland.mk).
 BENCH_PROGRAMS := bench bench_client bench_server bench_nop
 USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
+USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
+
+$(SOL_OUT)/solution.name: user-force
+	@mkdir -p $(dir $@)
+	@echo '$(SOLUTION)' | cmp -s - $@ || echo '$(SOLUTION)' > $@
+$(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(NK_SRCS) \
+                 $(SOL_OUT)/solution.name
+	$(call say,NK,$(SOLUTION))
+	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
+	    $(filter-out Einit kl.%,$(SOL_CLASSES)) && touch $@
+$(SOL_OUT)/einit_table.c: $(SOL_INIT) tools/einit/__main__.py $(SOL_OUT)/solution.name
+	$(call say,EINIT,$<)
+	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(sort $(USER_PROGRAMS))) -o $@ $<
+$(patsubst %.c,$(USER_OBJ)/%.o,$(foreach p,$(SOL_PROGRAMS),$(USER_SRCS_$(p)))): | $(SOL_NK_STAMP)
+comma := ,
 $(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
 

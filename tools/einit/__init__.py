@@ -1,0 +1,1 @@
+"""init.yaml (KasperskyOS init description) -> Einit's task and channel table."""

@@ -1,0 +1,66 @@
+/*
+ * Einit: the first task. Starts every task of the solution (init.yaml,
+ * compiled into einit_table), suspended; creates the channels between them;
+ * starts them all; then waits for the tasks that are not servers. When they
+ * have all ended, Einit ends with the first non-zero status among them (or
+ * 0), and the kernel powers the system off with it. Servers (targets of a
+ * connection) are expected to run for as long as the system does.
+ */
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/task/task_api.h>
+#include <stdio.h>
+#include <uapi/syscall.h>
+#include "einit_table.h"
+
+#define MAX_TASKS 32
+
+int main(void)
+{
+    const struct einit_table *t = &einit_table;
+    Handle task[MAX_TASKS];
+    if (t->ntasks > MAX_TASKS) {
+        printf("Einit: %d tasks, at most %d supported\n", t->ntasks, MAX_TASKS);
+        return 1;
+    }
+    for (int i = 0; i < t->ntasks; i++) {
+        const struct einit_task *e = &t->tasks[i];
+        const char *argv[TASK_MAX_ARGS + 1], *envp[TASK_MAX_ARGS + 1];
+        for (int a = 0; a < e->argc && a < TASK_MAX_ARGS; a++)
+            argv[a] = e->argv[a];
+        argv[e->argc < TASK_MAX_ARGS ? e->argc : TASK_MAX_ARGS] = NULL;
+        for (int a = 0; a < e->envc && a < TASK_MAX_ARGS; a++)
+            envp[a] = e->envp[a];
+        envp[e->envc < TASK_MAX_ARGS ? e->envc : TASK_MAX_ARGS] = NULL;
+        Retcode rc = KnTaskCreate(e->name, e->cls, e->program, argv, envp,
+                                  THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &task[i]);
+        if (rc) {
+            printf("Einit: cannot start %s (class %s, program %s): error %d\n", e->name, e->cls,
+                   e->program, rc);
+            return 1;
+        }
+    }
+    for (int i = 0; i < t->nconnections; i++) {
+        const struct einit_connection *c = &t->connections[i];
+        Retcode rc = KnChannelCreate(task[c->client], task[c->server], c->channel);
+        if (rc) {
+            printf("Einit: cannot connect %s to %s (%s): error %d\n", t->tasks[c->client].name,
+                   t->tasks[c->server].name, c->channel, rc);
+            return 1;
+        }
+    }
+    for (int i = 0; i < t->ntasks; i++)
+        KnTaskStart(task[i]);
+    printf("Einit: started %d task(s)\n", t->ntasks);
+
+    int status = 0;
+    for (int i = 0; i < t->ntasks; i++) {
+        if (t->tasks[i].is_server)
+            continue;
+        int32_t st = 0;
+        KnTaskWait(task[i], INFINITE_TIMEOUT, &st);
+        printf("Einit: %s exited with status %d\n", t->tasks[i].name, st);
+        if (st && !status)
+            status = st;
+    }
+    return status;
+}

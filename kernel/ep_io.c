@@ -96,12 +96,12 @@ static Retcode op_wait_irq(void *ctx, uint32_t h, uint64_t timeout)
     Retcode rc = irq_of(h, &o);
     if (rc)
         return rc;
-    kobject_get(&o->obj);
+    thread_hold(&o->obj);
     while (o->pending == 0 && rc == rcOk)
         rc = thread_wait_on(&o->waiters, timeout);
     if (rc == rcOk)
         o->pending--;
-    kobject_put(&o->obj);
+    thread_unhold();
     return rc;
 }
 

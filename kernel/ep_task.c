@@ -81,11 +81,11 @@ static Retcode op_wait(void *ctx, uint32_t h, uint64_t timeout, int32_t *status)
         return rc;
     if (t == current_task())
         return rcInvalidThreadState;
-    kobject_get(&t->obj);
+    thread_hold(&t->obj);
     while (t->state != TASK_EXITED && rc == rcOk)
         rc = thread_wait_on(&t->exit_waiters, timeout);
     *status = t->exit_status;
-    kobject_put(&t->obj);
+    thread_unhold();
     return rc;
 }
 

@@ -46,11 +46,11 @@ static Retcode op_wait(void *ctx, uint32_t h, uint64_t timeout, int64_t *value)
         return rc;
     if (th == current)
         return rcInvalidThreadState;          /* waiting for oneself never ends */
-    kobject_get(&th->obj);                    /* the handle may be closed while we wait */
+    thread_hold(&th->obj);                    /* the handle may be closed while we wait */
     while (th->state != THREAD_DEAD && rc == rcOk)
         rc = thread_wait_on(&th->joiners, timeout);
     *value = th->exit_value;
-    kobject_put(&th->obj);
+    thread_unhold();
     return rc;
 }
 

@@ -239,7 +239,7 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     if (kcall_is_kernel(s))
         return kcall_serve(self);             /* the kernel answers in the caller's context */
     self->ipc.calling = s;
-    kobject_get(&s->obj);                     /* the client handle may close meanwhile */
+    thread_hold(&s->obj);                     /* the client handle may close meanwhile */
 
     struct thread *server = list_first(&s->receivers.waiters, struct thread, run_link);
     while (server) {
@@ -265,7 +265,7 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     if (rc == rcTimeout || rc == rcIpcInterrupt)
         unbind(self);                         /* a late Reply will find nobody */
     self->ipc.calling = NULL;
-    kobject_put(&s->obj);
+    thread_unhold();
     return rc;
 }
 

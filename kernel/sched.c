@@ -252,6 +252,20 @@ static void add_sleeper(struct thread *t, uint64_t timeout_ns)
     list_add_tail(pos, &t->timer_link);         /* insert before pos: sorted */
 }
 
+void thread_hold(struct kobject *obj)
+{
+    kobject_get(obj);
+    current->held = obj;
+}
+
+void thread_unhold(void)
+{
+    struct kobject *obj = current->held;
+    current->held = NULL;
+    if (obj)
+        kobject_put(obj);
+}
+
 void thread_wake(struct thread *t, Retcode rc)
 {
     if (t->state != THREAD_BLOCKED)
@@ -313,6 +327,10 @@ void thread_kill(struct thread *t)
     t->state = THREAD_DEAD;
     arch_context_release(&t->ctx);
     thread_finish(t);
+    if (t->held) {                         /* it died blocked on that object */
+        kobject_put(t->held);
+        t->held = NULL;
+    }
     kobject_put(&t->obj);                  /* its stack goes with the last reference */
 }
 

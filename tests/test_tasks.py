@@ -32,6 +32,7 @@ CHECKS = {
                     "vm_allocate_works_again", "malloc_until_enomem", "malloc_works_after_free"],
     "test_spawn": ["spawn_unknown_program", "spawn_first", "spawn_second", "exit_statuses",
                    "pages_back_after_exit", "kobjects_back_after_exit"],
+    "test_kill_waiting": ["child_exit_status", "threads_killed_while_blocked_leak_nothing"],
     "test_faults": ["fault_null_killed", "fault_kernel_killed", "fault_exec_killed",
                     "fault_undef_killed", "fault_stack_killed", "fault_write_ro_killed"],
 }

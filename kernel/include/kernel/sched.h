@@ -46,6 +46,7 @@ struct thread {
     uint64_t wait_key;              /* futex key while waiting on a futex */
     int64_t exit_value;
     struct wait_queue joiners;
+    struct kobject *held;           /* referenced while blocked on it: dropped if killed */
     struct ipc_thread ipc;
 };
 
@@ -79,6 +80,11 @@ Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns);
 Retcode thread_block_switch(struct thread *next, uint64_t timeout_ns);
 /* Makes `next` (off every queue) run now; the caller stays runnable. */
 void thread_switch_to(struct thread *next);
+/* Keep `obj` (whose wait queue the caller is about to block on) alive while
+ * blocked: thread_hold takes a reference that thread_unhold, or the thread's
+ * death, drops, so a thread killed while waiting leaks nothing. */
+void thread_hold(struct kobject *obj);
+void thread_unhold(void);
 /* Wakes one blocked thread with rc. */
 void thread_wake(struct thread *t, Retcode rc);
 /* Wakes up to n waiters (all when n == 0) with rc; returns how many. */

@@ -27,7 +27,10 @@ LD      := $(CROSS_COMPILE)ld
 OBJCOPY := $(CROSS_COMPILE)objcopy
 PYTHON  ?= /usr/bin/python3
 
-BUILD   := build/$(PLATFORM)
+# The default solution builds into build/<platform>; any other into
+# build/<platform>-<solution>, so several images can exist side by side.
+SOLUTION ?= echo
+BUILD   := build/$(PLATFORM)$(if $(filter echo,$(SOLUTION)),,-$(SOLUTION))
 OBJ     := $(BUILD)/obj
 
 # Physical load address: RAM base + the Image header's text_offset (0x80000).
@@ -36,6 +39,7 @@ KERNEL_PHYS_rpi4 := 0x80000
 KERNEL_PHYS := $(KERNEL_PHYS_$(PLATFORM))
 
 KGEN     := $(BUILD)/gen/kernel
+POLICY_C := $(BUILD)/gen/policy.c
 INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
             -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
@@ -54,11 +58,11 @@ $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 
 KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/$(PLATFORM).c \
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
+KERNEL_SRCS += $(wildcard kernel/security/*.c) $(POLICY_C)
 KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
 
 # The solution booted by default (solutions/<name>: init.yaml, idl/, one
 # folder of C sources per program) and its Einit, generated from init.yaml.
-SOLUTION ?= echo
 SOL_DIR  := solutions/$(SOLUTION)
 ifeq ($(wildcard $(SOL_DIR)/init.yaml $(SOL_DIR)/init.yaml.in),)
 $(error SOLUTION=$(SOLUTION): no $(SOL_DIR)/init.yaml; solutions: $(notdir $(wildcard solutions/*)))
@@ -67,7 +71,7 @@ SOL_INIT := $(firstword $(wildcard $(SOL_DIR)/init.yaml $(SOL_DIR)/init.yaml.in)
 SOL_OUT  := $(BUILD)/solution
 SOL_GEN  := $(SOL_OUT)/gen
 SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.c)))))
-SOL_CLASSES = $(shell $(PYTHON) -m tools.einit --list-classes $(SOL_INIT))
+SOL_CLASSES = $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-classes $(SOL_INIT))
 SOL_NK_STAMP := $(SOL_GEN)/.stamp
 EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
 USER_PROGRAMS += $(SOL_PROGRAMS) Einit
@@ -89,11 +93,21 @@ $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(N
 	$(call say,NK,$(SOLUTION))
 	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
 	    $(filter-out Einit kl.%,$(SOL_CLASSES)) && touch $@
-$(SOL_OUT)/einit_table.c: $(SOL_INIT) tools/einit/__main__.py $(SOL_OUT)/solution.name
+$(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name
 	$(call say,EINIT,$<)
 	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(sort $(USER_PROGRAMS))) -o $@ $<
 $(patsubst %.c,$(USER_OBJ)/%.o,$(foreach p,$(SOL_PROGRAMS),$(USER_SRCS_$(p)))): | $(SOL_NK_STAMP)
 comma := ,
+
+# The solution's security policy (security.psl[.in]) compiled into the kernel;
+# without one, explicit grant-everything tables (logged at boot).
+SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
+PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py
+$(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/*.psl) \
+             $(SOL_OUT)/solution.name
+	@mkdir -p $(dir $@)
+	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
+	$(Q)$(PYTHON) -m tools.psl -I $(SOL_DIR)/idl -I $(SOL_DIR) -o $@ $(or $(SOL_PSL),--nonsecurity)
 $(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
 

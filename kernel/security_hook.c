@@ -1,37 +1,135 @@
 /*
  * The security hook. Asks the security module compiled from the solution's
- * PSL policy (kernel/security/) about every event and prints one audit line
- * per denial. Class ids are assigned at execute time from the policy's
- * class table; a task whose class the policy does not know cannot start.
+ * PSL policy (tools/psl -> build/<platform>/gen/policy.c, read by
+ * kernel/security/sec_engine.c) about every event and prints one audit line
+ * per denial (and per grant when the policy's audit profile asks for it);
+ * the last SEC_AUDIT_RING audited decisions stay in a ring buffer.
+ * Class ids are assigned at execute time from the policy's class table; a
+ * task whose class the policy does not know cannot start.
  */
 #include <kernel/security.h>
+#include <kernel/lib.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/task.h>
+#include "security/sec_engine.h"
 
-/* Until a policy is linked in, the kernel runs in an explicit, loudly logged
- * development mode in which every event is granted. */
-__attribute__((weak)) const void *sec_policy_tables;
+/* The generated policy. Weak: a kernel linked without one runs the built-in
+ * permissive tables below, loudly logged. */
+extern const struct sec_tables sec_policy __attribute__((weak));
+
+static const struct sec_tables no_policy = {
+    .magic = SEC_TABLES_MAGIC,
+    .version = SEC_TABLES_VERSION,
+    .flags = SEC_F_PERMISSIVE,
+    .source = "<none>",
+};
+
+static const struct sec_tables *policy = &no_policy;
+static struct sec_audit_ring audit_ring;
+
+const struct sec_audit_ring *security_audit_ring(void)
+{
+    return &audit_ring;
+}
 
 void security_init(void)
 {
-    if (!sec_policy_tables)
-        printk("security: WARNING: no policy compiled in; every event is granted\n");
+    const struct sec_tables *t = &sec_policy;
+    if (t && !sec_tables_valid(t))
+        panic("security: the policy tables are corrupt (magic %#x, version %u)", t->magic,
+              t->version);
+    policy = t ? t : &no_policy;
+    if (policy->flags & SEC_F_PERMISSIVE) {
+        printk("security: WARNING: no policy (nonsecurity, from %s): every event is granted\n",
+               policy->source);
+        return;
+    }
+    printk("security: policy %s: %u classes, audit %s\n", policy->source, policy->nclasses,
+           (policy->flags & SEC_F_AUDIT_GRANTED) ? "denied+granted" : "denied");
+}
+
+static uint32_t class_of(const struct task *t)
+{
+    return t ? t->class_id : policy->core_class;
+}
+
+static const char *class_name_of(const struct task *t)
+{
+    if (!t)
+        return policy->nclasses ? sec_class_name(policy, policy->core_class) : "kl.core.Core";
+    return t->class_name;
+}
+
+static enum sec_event engine_event(enum sec_event_kind ev)
+{
+    switch (ev) {
+    case SEC_EXECUTE: return SEC_EV_EXECUTE;
+    case SEC_REQUEST: return SEC_EV_REQUEST;
+    case SEC_RESPONSE: return SEC_EV_RESPONSE;
+    case SEC_ERROR: return SEC_EV_ERROR;
+    case SEC_SECURITY: return SEC_EV_SECURITY;
+    }
+    return SEC_EV_SECURITY;
+}
+
+static void audit(enum sec_event ev, const struct sec_result *r, uint32_t src_class,
+                  const char *src_cls, const char *src_task, uint32_t dst_class,
+                  const char *dst_cls, const char *dst_task, uint32_t riid, uint32_t mid)
+{
+    if (r->granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
+        return;
+    sec_audit_push(&audit_ring, ev, r->granted, src_class, dst_class, src_task, dst_task, riid, mid,
+                   r->reason);
+    /* "<endpoint>.<method>" when the event concerns one (not execute) */
+    const char *sep = r->endpoint ? " " : "";
+    const char *ep = r->endpoint ? r->endpoint : "";
+    const char *dot = r->endpoint ? "." : "";
+    const char *meth = r->endpoint ? (r->method ? r->method : "?") : "";
+    if (r->granted)
+        printk("audit: granted %s %s(%s) -> %s(%s)%s%s%s%s\n", sec_event_name(ev), src_cls,
+               src_task, dst_cls, dst_task, sep, ep, dot, meth);
+    else
+        printk("audit: denied %s %s(%s) -> %s(%s)%s%s%s%s: %s\n", sec_event_name(ev), src_cls,
+               src_task, dst_cls, dst_task, sep, ep, dot, meth, r->reason ? r->reason : "denied");
 }
 
 Retcode security_execute(const struct task *src, const char *class_name, uint32_t *class_id)
 {
-    (void)src;
-    (void)class_name;
-    *class_id = 0;
-    return rcOk;
+    struct sec_result r;
+    uint32_t dst = sec_class_find(policy, class_name);
+    uint32_t s = class_of(src);
+    *class_id = dst;
+    sec_decide_execute(policy, s, dst, &r);
+    audit(SEC_EV_EXECUTE, &r, s, class_name_of(src), src ? src->name : "kernel", dst, class_name,
+          "-", 0, 0);
+    return r.granted ? rcOk : rcSecurityDisallow;
 }
 
 Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struct task *dst,
                      const struct kmsg *m)
 {
-    (void)ev;
-    (void)src;
-    (void)dst;
-    (void)m;
-    return rcOk;
+    struct sec_result r;
+    enum sec_event e = engine_event(ev);
+    struct sec_message msg = {
+        .riid = m->hdr.riid,
+        .mid = m->hdr.mid,
+        .size = m->hdr.size <= MSG_MAX_CONST ? m->hdr.size : MSG_MAX_CONST + 1u,
+        .arena_size = m->hdr.arena_size,
+        .nhandles = m->hdr.nhandles,
+        .data = m->data,
+    };
+    if (e == SEC_EV_ERROR) {
+        /* An error reply carries MSG_MID_ERROR: the request's method is the
+         * one the replying server thread holds (kernel replies: unknown). */
+        msg.mid = SEC_MID_UNKNOWN;
+        if (src && current && current->task == src && current->ipc.serving)
+            msg.mid = current->ipc.serving_mid;
+    }
+    uint32_t s = class_of(src), d = class_of(dst);
+    sec_decide_ipc(policy, e, s, d, &msg, &r);
+    audit(e, &r, s, class_name_of(src), src ? src->name : "kernel", d, class_name_of(dst),
+          dst ? dst->name : "kernel", msg.riid, msg.mid);
+    return r.granted ? rcOk : rcSecurityDisallow;
 }

@@ -15,6 +15,7 @@ UNITS = {
     "test_fdt": ["kernel/fdt.c"],
     "test_pmm": ["kernel/pmm.c", "kernel/slab.c", "kernel/printk.c"],
     "test_printk": ["kernel/printk.c"],
+    "test_sec_engine": ["kernel/security/sec_engine.c"],
 }
 # The kernel's own snprintf replaces libc's: keep gcc from checking it as the builtin.
 EXTRA = {"test_printk": ["-fno-builtin", "-Wno-format", "-Wno-format-truncation"]}

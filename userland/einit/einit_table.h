@@ -14,6 +14,8 @@ struct einit_task {
     const char *const *envp;         /* "KEY=VALUE" */
     int envc;
     int is_server;                   /* the target of some connection: not waited for */
+    int priority;                    /* main thread priority 0..31 (init.yaml `priority:`,
+                                        default THREAD_PRIORITY_DEFAULT = 15) */
 };
 
 struct einit_connection {

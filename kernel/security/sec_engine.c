@@ -1,0 +1,360 @@
+/*
+ * The security module's decision engine (sec_engine.h). Order of a decision:
+ * classes known -> message well formed (layout) -> verdict cell -> condition
+ * program. Anything out of range denies.
+ */
+#include "sec_engine.h"
+#include <kernel/lib.h>
+
+static const char R_NO_BINDING[] = "no_binding";
+static const char R_UNKNOWN_CLASS[] = "unknown_class";
+static const char R_BAD_ENDPOINT[] = "malformed: no such endpoint";
+static const char R_BAD_METHOD[] = "malformed: no such method";
+static const char R_BAD_SIZE[] = "malformed: constant part size";
+static const char R_BAD_TAG[] = "malformed: union tag";
+static const char R_BAD_ARENA[] = "malformed: arena descriptor";
+static const char R_BAD_HANDLE[] = "malformed: handle slot";
+static const char R_POLICY[] = "policy_error";
+
+bool sec_tables_valid(const struct sec_tables *t)
+{
+    return t && t->magic == SEC_TABLES_MAGIC && t->version == SEC_TABLES_VERSION;
+}
+
+uint32_t sec_class_find(const struct sec_tables *t, const char *name)
+{
+    if (!t || !name)
+        return SEC_CLASS_NONE;
+    for (uint32_t i = 0; i < t->nclasses; i++)
+        if (strcmp(t->classes[i].name, name) == 0)
+            return i;
+    return SEC_CLASS_NONE;
+}
+
+const char *sec_class_name(const struct sec_tables *t, uint32_t class_id)
+{
+    if (!t || class_id >= t->nclasses)
+        return "?";
+    return t->classes[class_id].name;
+}
+
+const char *sec_event_name(enum sec_event ev)
+{
+    switch (ev) {
+    case SEC_EV_EXECUTE: return "execute";
+    case SEC_EV_REQUEST: return "request";
+    case SEC_EV_RESPONSE: return "response";
+    case SEC_EV_ERROR: return "error";
+    case SEC_EV_SECURITY: return "security";
+    }
+    return "?";
+}
+
+static bool finish(struct sec_result *r, bool granted, const char *reason)
+{
+    r->granted = granted;
+    r->reason = granted ? NULL : reason;
+    return granted;
+}
+
+static bool malformed(struct sec_result *r, const char *reason)
+{
+    r->malformed = true;
+    return finish(r, false, reason);
+}
+
+/* ---- layout validation ---------------------------------------------------- */
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+
+/* Offsets in the tables are trusted only after the size check; still,
+ * every read stays within `size`. */
+static bool cond_holds(const struct sec_msg_layout *l, const uint8_t *data, uint32_t size,
+                       uint16_t c)
+{
+    uint32_t steps = 0;
+    while (c != SEC_NO_COND) {
+        if (c >= l->nconds || ++steps > l->nconds)
+            return false;
+        const struct sec_cond *k = &l->conds[c];
+        if ((uint32_t)k->tag_offset + 4u > size || rd32(data + k->tag_offset) != k->value)
+            return false;
+        c = k->parent;
+    }
+    return true;
+}
+
+/* NULL when well formed, else the reason. Strings' contents are in the
+ * sender's arena, which the kernel has not copied yet: their NUL is checked
+ * by the receiving dispatcher; here only the descriptor. */
+static const char *check_layout(const struct sec_msg_layout *l, const struct sec_message *m)
+{
+    uint32_t i;
+    if (m->size != l->size)
+        return R_BAD_SIZE;
+    for (i = 0; i < l->nunions; i++) {
+        const struct sec_union_ref *u = &l->unions[i];
+        if ((uint32_t)u->offset + 4u > m->size)
+            return R_POLICY;
+        if (cond_holds(l, m->data, m->size, u->cond) && rd32(m->data + u->offset) >= u->nmembers)
+            return R_BAD_TAG;
+    }
+    for (i = 0; i < l->narena; i++) {
+        const struct sec_arena_ref *a = &l->arena[i];
+        if ((uint32_t)a->offset + 8u > m->size || a->elem_size == 0 || a->elem_align == 0)
+            return R_POLICY;
+        if (!cond_holds(l, m->data, m->size, a->cond))
+            continue;
+        uint32_t off = rd32(m->data + a->offset), sz = rd32(m->data + a->offset + 4);
+        if (off > m->arena_size || sz > m->arena_size - off || sz % a->elem_size != 0 ||
+            off % a->elem_align != 0 || sz / a->elem_size > a->max)
+            return R_BAD_ARENA;
+        if (a->kind == SEC_ARENA_STRING && sz == 0)
+            return R_BAD_ARENA;
+    }
+    for (i = 0; i < l->nhandles; i++) {
+        const struct sec_handle_ref *h = &l->handles[i];
+        if ((uint32_t)h->offset + 4u > m->size)
+            return R_POLICY;
+        if (!cond_holds(l, m->data, m->size, h->cond))
+            continue;
+        uint32_t slot = rd32(m->data + h->offset);
+        if (slot != SEC_NO_HANDLE && slot >= m->nhandles)
+            return R_BAD_HANDLE;
+    }
+    return NULL;
+}
+
+/* ---- condition programs ---------------------------------------------------- */
+
+static int64_t load(const uint8_t *p, unsigned width, bool sign)
+{
+    uint64_t v = 0;
+    for (unsigned k = 0; k < width; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    if (sign && width < 8 && (v >> (8 * width - 1)) & 1u)
+        v |= ~0ull << (8 * width);
+    return (int64_t)v;
+}
+
+static bool compare(uint8_t op, int64_t a, int64_t b, bool uns)
+{
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+    switch (op) {
+    case SEC_OP_EQ: return a == b;
+    case SEC_OP_NE: return a != b;
+    case SEC_OP_LT: return uns ? ua < ub : a < b;
+    case SEC_OP_LE: return uns ? ua <= ub : a <= b;
+    case SEC_OP_GT: return uns ? ua > ub : a > b;
+    default: return uns ? ua >= ub : a >= b;
+    }
+}
+
+static const char *reason_at(const struct sec_tables *t, uint32_t k)
+{
+    return k < t->nreasons ? t->reasons[k] : R_POLICY;
+}
+
+static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32_t size,
+                        struct sec_result *r)
+{
+    if (k >= t->nprograms)
+        return finish(r, false, R_POLICY);
+    const struct sec_program *p = &t->programs[k];
+    if (p->first > t->ninsns || p->count > t->ninsns - p->first)
+        return finish(r, false, R_POLICY);
+    int64_t st[SEC_STACK_MAX];
+    uint32_t sp = 0;
+    for (uint32_t i = 0; i < p->count; i++) {
+        const struct sec_insn *in = &t->insns[p->first + i];
+        switch (in->op) {
+        case SEC_OP_LOAD:
+            if (sp >= SEC_STACK_MAX || !(in->width == 1 || in->width == 2 || in->width == 4 ||
+                                         in->width == 8) ||
+                in->arg > size || in->width > size - in->arg || !data)
+                return finish(r, false, R_POLICY);
+            st[sp++] = load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED);
+            break;
+        case SEC_OP_CONST:
+            if (sp >= SEC_STACK_MAX)
+                return finish(r, false, R_POLICY);
+            st[sp++] = in->imm;
+            break;
+        case SEC_OP_EQ: case SEC_OP_NE: case SEC_OP_LT:
+        case SEC_OP_LE: case SEC_OP_GT: case SEC_OP_GE:
+            if (sp < 2)
+                return finish(r, false, R_POLICY);
+            sp--;
+            st[sp - 1] = compare(in->op, st[sp - 1], st[sp], in->flags & SEC_INSN_UNSIGNED);
+            break;
+        case SEC_OP_AND:
+        case SEC_OP_OR:
+            if (sp < 2)
+                return finish(r, false, R_POLICY);
+            sp--;
+            st[sp - 1] = in->op == SEC_OP_AND ? (st[sp - 1] && st[sp]) : (st[sp - 1] || st[sp]);
+            break;
+        case SEC_OP_NOT:
+            if (sp < 1)
+                return finish(r, false, R_POLICY);
+            st[sp - 1] = !st[sp - 1];
+            break;
+        case SEC_OP_ASSERT:
+        case SEC_OP_REFUTE:
+            if (sp < 1)
+                return finish(r, false, R_POLICY);
+            sp--;
+            if ((st[sp] != 0) != (in->op == SEC_OP_ASSERT))
+                return finish(r, false, reason_at(t, in->arg));
+            break;
+        case SEC_OP_FAIL:
+            return finish(r, false, reason_at(t, in->arg));
+        default:
+            return finish(r, false, R_POLICY);
+        }
+    }
+    return finish(r, true, NULL);
+}
+
+static bool verdict(const struct sec_tables *t, uint32_t v, const uint8_t *data, uint32_t size,
+                    struct sec_result *r)
+{
+    if (v == SEC_V_NO_BINDING)
+        return finish(r, false, R_NO_BINDING);
+    if (v == SEC_V_GRANT)
+        return finish(r, true, NULL);
+    return run_program(t, v - SEC_V_PROGRAM, data, size, r);
+}
+
+/* verdicts[row + index], or no binding */
+static bool cell(const struct sec_tables *t, const int32_t *rows, uint32_t row, uint32_t index,
+                 const uint8_t *data, uint32_t size, struct sec_result *r)
+{
+    int32_t base = rows ? rows[row] : SEC_NO_ROW;
+    if (base < 0)
+        return finish(r, false, R_NO_BINDING);
+    if ((uint32_t)base > t->nverdicts || index >= t->nverdicts - (uint32_t)base)
+        return finish(r, false, R_POLICY);
+    return verdict(t, t->verdicts[(uint32_t)base + index], data, size, r);
+}
+
+static void clear(struct sec_result *r)
+{
+    r->granted = false;
+    r->malformed = false;
+    r->reason = NULL;
+    r->endpoint = NULL;
+    r->method = NULL;
+}
+
+bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
+                        struct sec_result *r)
+{
+    clear(r);
+    if (!sec_tables_valid(t))
+        return finish(r, false, R_POLICY);
+    if (t->flags & SEC_F_PERMISSIVE)
+        return finish(r, true, NULL);
+    if (src >= t->nclasses || dst >= t->nclasses)
+        return finish(r, false, R_UNKNOWN_CLASS);
+    return verdict(t, t->execute[src * t->nclasses + dst], NULL, 0, r);
+}
+
+bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
+                    const struct sec_message *m, struct sec_result *r)
+{
+    clear(r);
+    if (!sec_tables_valid(t))
+        return finish(r, false, R_POLICY);
+    if (t->flags & SEC_F_PERMISSIVE)
+        return finish(r, true, NULL);
+    if (src >= t->nclasses || (ev != SEC_EV_SECURITY && dst >= t->nclasses))
+        return finish(r, false, R_UNKNOWN_CLASS);
+
+    if (ev == SEC_EV_SECURITY) {
+        const struct sec_class *c = &t->classes[src];
+        if (m->mid >= c->nsecurity)
+            return malformed(r, R_BAD_METHOD);
+        const struct sec_method *meth = &c->security[m->mid];
+        r->method = meth->name;
+        const char *bad = check_layout(&meth->req, m);
+        if (bad)
+            return malformed(r, bad);
+        return cell(t, t->security_rows, src, m->mid, m->data, m->size, r);
+    }
+    if (ev != SEC_EV_REQUEST && ev != SEC_EV_RESPONSE && ev != SEC_EV_ERROR)
+        return finish(r, false, R_POLICY);
+
+    /* The server's class holds the method: dst for a request, src for the answer. */
+    const struct sec_class *server = &t->classes[ev == SEC_EV_REQUEST ? dst : src];
+    if (m->riid >= server->nendpoints)
+        return malformed(r, R_BAD_ENDPOINT);
+    const struct sec_endpoint *ep = &server->endpoints[m->riid];
+    r->endpoint = ep->path;
+    uint32_t row = src * t->nclasses + dst;
+
+    if (ev == SEC_EV_ERROR) {
+        if (m->size != 4)
+            return malformed(r, R_BAD_SIZE);
+        if (m->mid == SEC_MID_UNKNOWN)      /* per-endpoint verdict */
+            return cell(t, t->error_rows, row, server->nslots + m->riid, NULL, 0, r);
+        if (m->mid >= ep->nmethods)
+            return malformed(r, R_BAD_METHOD);
+        r->method = server->methods[ep->slot_base + m->mid].name;
+        return cell(t, t->error_rows, row, ep->slot_base + m->mid, NULL, 0, r);
+    }
+    if (m->mid >= ep->nmethods)
+        return malformed(r, R_BAD_METHOD);
+    uint32_t slot = ep->slot_base + m->mid;
+    if (slot >= server->nslots)
+        return finish(r, false, R_POLICY);
+    const struct sec_method *meth = &server->methods[slot];
+    r->method = meth->name;
+    const char *bad = check_layout(ev == SEC_EV_REQUEST ? &meth->req : &meth->res, m);
+    if (bad)
+        return malformed(r, bad);
+    return cell(t, ev == SEC_EV_REQUEST ? t->request_rows : t->response_rows, row, slot, m->data,
+                m->size, r);
+}
+
+/* ---- audit ring ------------------------------------------------------------------ */
+
+static void copy_name(char *dst, const char *src)
+{
+    size_t n = 0;
+    if (src)
+        while (n + 1 < SEC_AUDIT_NAME_MAX && src[n]) {
+            dst[n] = src[n];
+            n++;
+        }
+    dst[n] = '\0';
+}
+
+uint64_t sec_audit_push(struct sec_audit_ring *ring, enum sec_event ev, bool granted,
+                        uint32_t src_class, uint32_t dst_class, const char *src_task,
+                        const char *dst_task, uint32_t riid, uint32_t mid, const char *reason)
+{
+    struct sec_audit_record *rec = &ring->rec[ring->count % SEC_AUDIT_RING];
+    rec->seq = ++ring->count;
+    rec->event = (uint8_t)ev;
+    rec->granted = granted;
+    rec->riid = (uint16_t)riid;
+    rec->mid = mid;
+    rec->src_class = src_class;
+    rec->dst_class = dst_class;
+    copy_name(rec->src_task, src_task);
+    copy_name(rec->dst_task, dst_task);
+    rec->reason = reason;
+    return rec->seq;
+}
+
+const struct sec_audit_record *sec_audit_get(const struct sec_audit_ring *ring, uint64_t age)
+{
+    if (age >= ring->count || age >= SEC_AUDIT_RING)
+        return NULL;
+    return &ring->rec[(ring->count - 1 - age) % SEC_AUDIT_RING];
+}

@@ -1,0 +1,86 @@
+/*
+ * The security module's decision engine: portable, freestanding C over the
+ * tables tools/psl generates (sec_tables.h). No allocation, no locks; every
+ * decision is bounded. kernel/security_hook.c is its only kernel user; the
+ * host test (tests/host/test_sec_engine.c) runs it under ASan/UBSan.
+ */
+#ifndef SEC_ENGINE_H
+#define SEC_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sec_tables.h"
+
+enum sec_event { SEC_EV_EXECUTE, SEC_EV_REQUEST, SEC_EV_RESPONSE, SEC_EV_ERROR, SEC_EV_SECURITY };
+
+#define SEC_CLASS_NONE  0xFFFFFFFFu   /* a class the policy does not know */
+#define SEC_MID_UNKNOWN 0xFFFFFFFFu   /* error event whose request method is not known */
+
+/* What the engine looks at in a message (the kernel's checked copy). For
+ * a response or an error, riid/mid are those of the request; the error
+ * body is the 4-byte Retcode. */
+struct sec_message {
+    uint32_t riid, mid;
+    uint32_t size;                   /* constant part bytes at data */
+    uint32_t arena_size;
+    uint32_t nhandles;
+    const uint8_t *data;
+};
+
+struct sec_result {
+    bool granted;
+    bool malformed;
+    const char *reason;              /* why denied (NULL when granted) */
+    const char *endpoint;            /* endpoint path of the method, NULL if none / unknown */
+    const char *method;              /* method name, NULL if none / unknown */
+};
+
+/* Tables with the right magic and version? */
+bool sec_tables_valid(const struct sec_tables *t);
+/* The id of class `name`, or SEC_CLASS_NONE. */
+uint32_t sec_class_find(const struct sec_tables *t, const char *name);
+const char *sec_class_name(const struct sec_tables *t, uint32_t class_id);
+const char *sec_event_name(enum sec_event ev);
+
+/* May a task of class src start a task of class dst? (src: core_class for the kernel) */
+bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
+                        struct sec_result *r);
+/* Request (dst = server class), response and error (src = server class) and
+ * security (dst ignored) events. The message is validated against the
+ * method's layout first: a malformed message is denied before any rule. */
+bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
+                    const struct sec_message *m, struct sec_result *r);
+
+/* ---- audit ring: the last SEC_AUDIT_RING decisions that were audited ---- */
+#define SEC_AUDIT_RING     64u
+#define SEC_AUDIT_NAME_MAX 32u
+
+struct sec_audit_record {
+    uint64_t seq;                    /* 1, 2, ... in audit order */
+    uint8_t event;                   /* enum sec_event */
+    uint8_t granted;
+    uint16_t riid;
+    uint32_t mid;
+    uint32_t src_class, dst_class;
+    char src_task[SEC_AUDIT_NAME_MAX];
+    char dst_task[SEC_AUDIT_NAME_MAX];
+    const char *reason;              /* static string (tables or engine) or NULL */
+};
+
+struct sec_audit_ring {
+    struct sec_audit_record rec[SEC_AUDIT_RING];
+    uint64_t count;                  /* records ever pushed */
+};
+
+/* Appends a record (names are truncated copies); returns its seq. */
+uint64_t sec_audit_push(struct sec_audit_ring *ring, enum sec_event ev, bool granted,
+                        uint32_t src_class, uint32_t dst_class, const char *src_task,
+                        const char *dst_task, uint32_t riid, uint32_t mid, const char *reason);
+/* The record `age` steps back (0 = the newest), NULL if not kept. */
+const struct sec_audit_record *sec_audit_get(const struct sec_audit_ring *ring, uint64_t age);
+
+/* The kernel's ring (defined by kernel/security_hook.c). */
+const struct sec_audit_ring *security_audit_ring(void);
+
+#endif

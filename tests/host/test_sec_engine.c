@@ -1,0 +1,289 @@
+/*
+ * Host test of the security engine (kernel/security/sec_engine.c) over
+ * hand-built tables: class lookup, execute, layout validation (size, union
+ * tag, arena descriptor, handle slot) before rules, verdict rows, condition
+ * programs (signed/unsigned loads and compares, && || !), corrupt programs,
+ * the error event's per-endpoint verdict, permissive tables, the audit ring.
+ * tests/tools/test_psl_e2e.py runs it over tables tools/psl generates.
+ */
+#include <string.h>
+#include "security/sec_engine.h"
+#include "check.h"
+
+/* class 0 = kl.core.Core (no endpoints), 1 = Client, 2 = Server:
+ *   ep 0 "ctl": 0 Put(req: u32 a @0, s16 b @4, desc str @8 (max 16), union tag @16 (2 members),
+ *                    handle slot @20 only when tag == 1; size 24)
+ *               1 Get(req: size 0; res: u64 v @0, size 8)
+ *   ep 1 "aux": 0 Ping(req: u64 big @0, size 8) */
+static const struct sec_cond put_conds[] = { { 16, SEC_NO_COND, 1 } };
+static const struct sec_arena_ref put_arena[] = { { 8, SEC_NO_COND, 16, 1, 1, SEC_ARENA_STRING } };
+static const struct sec_handle_ref put_handles[] = { { 20, 0 } };
+static const struct sec_union_ref put_unions[] = { { 16, SEC_NO_COND, 2 } };
+static const struct sec_method server_methods[] = {
+    { "Put", { 24, 16, 1, 1, 1, 1, put_arena, put_handles, put_unions, put_conds },
+      { 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL } },
+    { "Get", { 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL },
+      { 8, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL } },
+    { "Ping", { 8, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL },
+      { 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL } },
+};
+static const struct sec_endpoint server_eps[] = {
+    { "ctl", "demo.ICtl", 2, 0 },
+    { "aux", "demo.IAux", 1, 2 },
+};
+static const struct sec_method client_security[] = {
+    { "Check", { 4, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL }, { 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL } },
+};
+static const struct sec_class classes[] = {
+    { "kl.core.Core", 0, NULL, 0, NULL, 0, NULL },
+    { "Client", 0, NULL, 0, NULL, 1, client_security },
+    { "Server", 2, server_eps, 3, server_methods, 0, NULL },
+};
+
+/* programs: 0 = assert(a != 0 && b >= -2); 1 = deny(big > 0x8000000000000000 unsigned);
+ * 2 = FAIL; 3 = stack underflow (corrupt); 4 = LOAD past the message (corrupt);
+ * 5 = assert(!(a == 7) || false) */
+static const struct sec_insn insns[] = {
+    { SEC_OP_LOAD, 4, 0, 0, 0, 0 }, { SEC_OP_CONST, 0, 0, 0, 0, 0 }, { SEC_OP_NE, 0, 0, 0, 0, 0 },
+    { SEC_OP_LOAD, 2, SEC_INSN_SIGNED, 0, 4, 0 }, { SEC_OP_CONST, 0, 0, 0, 0, -2 },
+    { SEC_OP_GE, 0, 0, 0, 0, 0 }, { SEC_OP_AND, 0, 0, 0, 0, 0 }, { SEC_OP_ASSERT, 0, 0, 0, 0, 0 },
+    /* 8 */
+    { SEC_OP_LOAD, 8, 0, 0, 0, 0 }, { SEC_OP_CONST, 0, 0, 0, 0, INT64_MIN },
+    { SEC_OP_GT, 0, SEC_INSN_UNSIGNED, 0, 0, 0 }, { SEC_OP_REFUTE, 0, 0, 0, 1, 0 },
+    /* 12 */
+    { SEC_OP_FAIL, 0, 0, 0, 2, 0 },
+    /* 13 */
+    { SEC_OP_AND, 0, 0, 0, 0, 0 },
+    /* 14 */
+    { SEC_OP_LOAD, 4, 0, 0, 400, 0 }, { SEC_OP_ASSERT, 0, 0, 0, 0, 0 },
+    /* 16 */
+    { SEC_OP_LOAD, 4, 0, 0, 0, 0 }, { SEC_OP_CONST, 0, 0, 0, 0, 7 }, { SEC_OP_EQ, 0, 0, 0, 0, 0 },
+    { SEC_OP_NOT, 0, 0, 0, 0, 0 }, { SEC_OP_CONST, 0, 0, 0, 0, 0 }, { SEC_OP_OR, 0, 0, 0, 0, 0 },
+    { SEC_OP_ASSERT, 0, 0, 0, 3, 0 },
+};
+static const struct sec_program programs[] = {
+    { 0, 8 }, { 8, 4 }, { 12, 1 }, { 13, 1 }, { 14, 2 }, { 16, 7 },
+};
+static const char *const reasons[] = { "assert A", "deny B", "deny C", "assert D" };
+
+#define P(k) (SEC_V_PROGRAM + (k))
+/* execute [src*3+dst]: the kernel may start Client and Server; Client nothing. */
+static const uint16_t execute[] = {
+    0, 1, 1,
+    0, 0, 0,
+    0, 0, 0,
+};
+/* verdict rows: Server has 3 slots (+ 2 endpoint cells for errors) */
+static const uint16_t verdicts[] = {
+    /* 0: Client -> Server requests */ P(0), SEC_V_GRANT, P(1),
+    /* 3: Client -> Server, corrupt programs */ P(3), P(4), P(5),
+    /* 6: Server -> Client responses */ SEC_V_NO_BINDING, SEC_V_GRANT, P(2),
+    /* 9: errors Server -> Client: slots then endpoints ctl, aux */
+    SEC_V_GRANT, SEC_V_GRANT, P(2), SEC_V_GRANT, P(2),
+    /* 14: security of Client */ SEC_V_GRANT,
+};
+static const int32_t request_rows[] = {
+    -1, -1, -1,
+    -1, -1, 0,
+    -1, -1, -1,
+};
+static const int32_t request_rows_corrupt[] = {
+    -1, -1, -1,
+    -1, -1, 3,
+    -1, -1, -1,
+};
+static const int32_t response_rows[] = {
+    -1, -1, -1,
+    -1, -1, -1,
+    -1, 6, -1,
+};
+static const int32_t error_rows[] = {
+    -1, -1, -1,
+    -1, -1, -1,
+    -1, 9, -1,
+};
+static const int32_t security_rows[] = { -1, 14, -1 };
+
+static struct sec_tables tables = {
+    SEC_TABLES_MAGIC, SEC_TABLES_VERSION, SEC_F_AUDIT_DENIED, "test", 3, classes, 0,
+    execute, request_rows, response_rows, error_rows, security_rows,
+    sizeof verdicts / sizeof verdicts[0], verdicts,
+    sizeof programs / sizeof programs[0], programs,
+    sizeof insns / sizeof insns[0], insns,
+    sizeof reasons / sizeof reasons[0], reasons,
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint8_t buf[512];
+
+/* A well-formed Put: a, b, string "hi\0" at arena 0 (3 bytes), tag 0. */
+static struct sec_message put(uint32_t a, int16_t b)
+{
+    memset(buf, 0, sizeof buf);
+    put32(buf, a);
+    buf[4] = (uint8_t)b;
+    buf[5] = (uint8_t)((uint16_t)b >> 8);
+    put32(buf + 8, 0);
+    put32(buf + 12, 3);
+    put32(buf + 16, 0);
+    put32(buf + 20, 0xFFFFFFFFu);
+    struct sec_message m = { 0, 0, 24, 3, 0, buf };
+    return m;
+}
+
+static bool req(const struct sec_message *m, struct sec_result *r)
+{
+    return sec_decide_ipc(&tables, SEC_EV_REQUEST, 1, 2, m, r);
+}
+
+int main(void)
+{
+    struct sec_result r;
+    struct sec_message m;
+
+    CHECK(sec_tables_valid(&tables));
+    CHECK_EQ(sec_class_find(&tables, "Server"), 2);
+    CHECK_EQ(sec_class_find(&tables, "Nobody"), SEC_CLASS_NONE);
+    CHECK(strcmp(sec_class_name(&tables, 1), "Client") == 0);
+    CHECK(strcmp(sec_event_name(SEC_EV_ERROR), "error") == 0);
+
+    /* execute */
+    CHECK(sec_decide_execute(&tables, 0, 1, &r) && r.reason == NULL);
+    CHECK(!sec_decide_execute(&tables, 1, 2, &r) && strcmp(r.reason, "no_binding") == 0);
+    CHECK(!sec_decide_execute(&tables, 0, SEC_CLASS_NONE, &r) && strcmp(r.reason, "unknown_class") == 0);
+
+    /* request: condition program on a (u32) and b (s16) */
+    m = put(5, -2);
+    CHECK(req(&m, &r));
+    CHECK(strcmp(r.endpoint, "ctl") == 0 && strcmp(r.method, "Put") == 0);
+    m = put(0, 1);
+    CHECK(!req(&m, &r) && strcmp(r.reason, "assert A") == 0 && !r.malformed);
+    m = put(5, -3);
+    CHECK(!req(&m, &r) && strcmp(r.reason, "assert A") == 0);
+
+    /* malformed: denied before the rules, whatever they say */
+    m = put(5, 1);
+    m.size = 20;
+    CHECK(!req(&m, &r) && r.malformed && strstr(r.reason, "malformed") == r.reason);
+    m = put(5, 1);
+    put32(buf + 12, 4);                                 /* string past the arena */
+    CHECK(!req(&m, &r) && r.malformed);
+    m = put(5, 1);
+    put32(buf + 12, 17);
+    m.arena_size = 17;                                  /* longer than string<16> */
+    CHECK(!req(&m, &r) && r.malformed);
+    m = put(5, 1);
+    put32(buf + 8, 0xFFFFFFF0u);                        /* offset overflow */
+    CHECK(!req(&m, &r) && r.malformed);
+    m = put(5, 1);
+    put32(buf + 12, 0);                                 /* empty string: no NUL */
+    CHECK(!req(&m, &r) && r.malformed);
+    m = put(5, 1);
+    put32(buf + 16, 2);                                 /* union tag out of range */
+    CHECK(!req(&m, &r) && r.malformed && strstr(r.reason, "tag"));
+    m = put(5, 1);
+    put32(buf + 16, 1);                                 /* tag 1: handle slot 0 with no handle */
+    put32(buf + 20, 0);
+    CHECK(!req(&m, &r) && r.malformed && strstr(r.reason, "handle"));
+    m.nhandles = 1;
+    CHECK(req(&m, &r));
+    m = put(5, 1);
+    put32(buf + 20, 0);                                 /* tag 0: the slot field is not used */
+    CHECK(req(&m, &r));
+    m = put(5, 1);
+    m.riid = 2;
+    CHECK(!req(&m, &r) && r.malformed && strstr(r.reason, "endpoint"));
+    m.riid = 0;
+    m.mid = 2;
+    CHECK(!req(&m, &r) && r.malformed && strstr(r.reason, "method"));
+
+    /* Get: unconditional grant; Ping: unsigned 64-bit deny condition */
+    struct sec_message g = { 0, 1, 0, 0, 0, buf };
+    CHECK(req(&g, &r));
+    memset(buf, 0xFF, 8);
+    struct sec_message p = { 1, 0, 8, 0, 0, buf };
+    CHECK(!req(&p, &r) && strcmp(r.reason, "deny B") == 0);
+    memset(buf, 0, 8);
+    buf[7] = 0x80;                                      /* == 0x8000000000000000: not greater */
+    CHECK(req(&p, &r));
+
+    /* no row for the pair / the reverse direction */
+    m = put(5, 1);
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_REQUEST, 0, 2, &m, &r) && strcmp(r.reason, "no_binding") == 0);
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_REQUEST, 1, SEC_CLASS_NONE, &m, &r) &&
+          strcmp(r.reason, "unknown_class") == 0);
+
+    /* responses (src = server) */
+    struct sec_message res = { 0, 1, 8, 0, 0, buf };
+    CHECK(sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res, &r));
+    res.size = 4;
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res, &r) && r.malformed);
+    struct sec_message res0 = { 0, 0, 0, 0, 0, buf };
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res0, &r) && strcmp(r.reason, "no_binding") == 0);
+    struct sec_message res2 = { 1, 0, 0, 0, 0, buf };
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res2, &r) && strcmp(r.reason, "deny C") == 0);
+
+    /* errors: by method, or per endpoint when the method is unknown */
+    struct sec_message err = { 0, 1, 4, 0, 0, buf };
+    CHECK(sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r));
+    err.riid = 1;
+    err.mid = 0;
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r));
+    err.mid = SEC_MID_UNKNOWN;
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r) && r.method == NULL);
+    err.riid = 0;
+    CHECK(sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r));
+    err.size = 8;
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r) && r.malformed);
+
+    /* security event: the src class's security interface */
+    struct sec_message sq = { 0, 0, 4, 0, 0, buf };
+    CHECK(sec_decide_ipc(&tables, SEC_EV_SECURITY, 1, SEC_CLASS_NONE, &sq, &r));
+    sq.mid = 1;
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_SECURITY, 1, SEC_CLASS_NONE, &sq, &r) && r.malformed);
+    sq.mid = 0;
+    CHECK(!sec_decide_ipc(&tables, SEC_EV_SECURITY, 2, SEC_CLASS_NONE, &sq, &r));
+
+    /* corrupt programs deny, they never crash */
+    tables.request_rows = request_rows_corrupt;
+    m = put(5, 1);
+    CHECK(!req(&m, &r) && strcmp(r.reason, "policy_error") == 0);
+    CHECK(!req(&g, &r) && strcmp(r.reason, "policy_error") == 0);
+    memset(buf, 0, 8);
+    CHECK(req(&p, &r));                                 /* P(5): a = 0 -> !(0 == 7) */
+    put32(buf, 7);
+    CHECK(!req(&p, &r) && strcmp(r.reason, "assert D") == 0);
+    tables.request_rows = request_rows;
+
+    /* bad tables */
+    tables.magic = 0;
+    CHECK(!sec_decide_execute(&tables, 0, 1, &r));
+    CHECK(!sec_tables_valid(&tables));
+    tables.magic = SEC_TABLES_MAGIC;
+
+    /* permissive: anything goes, even unknown classes */
+    static const struct sec_tables open = { SEC_TABLES_MAGIC, SEC_TABLES_VERSION, SEC_F_PERMISSIVE,
+                                            "none", 0, NULL, 0, NULL, NULL, NULL, NULL, NULL,
+                                            0, NULL, 0, NULL, 0, NULL, 0, NULL };
+    CHECK(sec_decide_execute(&open, SEC_CLASS_NONE, SEC_CLASS_NONE, &r));
+    CHECK(sec_decide_ipc(&open, SEC_EV_REQUEST, 7, 9, &m, &r));
+
+    /* audit ring: keeps the last SEC_AUDIT_RING, names truncated */
+    static struct sec_audit_ring ring;
+    CHECK(sec_audit_get(&ring, 0) == NULL);
+    for (uint32_t i = 0; i < SEC_AUDIT_RING + 5; i++)
+        sec_audit_push(&ring, SEC_EV_REQUEST, false, 1, 2, "a-very-long-task-name-that-does-not-fit",
+                       "srv", 0, i, "no_binding");
+    const struct sec_audit_record *a = sec_audit_get(&ring, 0);
+    CHECK(a && a->seq == SEC_AUDIT_RING + 5 && a->mid == SEC_AUDIT_RING + 4);
+    CHECK(a && strlen(a->src_task) == SEC_AUDIT_NAME_MAX - 1 && strcmp(a->dst_task, "srv") == 0);
+    a = sec_audit_get(&ring, SEC_AUDIT_RING - 1);
+    CHECK(a && a->mid == 5);
+    CHECK(sec_audit_get(&ring, SEC_AUDIT_RING) == NULL);
+    CHECK_DONE();
+}

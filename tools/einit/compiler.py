@@ -1,0 +1,254 @@
+"""init.yaml (KasperskyOS init description) -> the C table Einit runs.
+
+Keys (KasperskyOS): `entities:` (a list, may be empty); per item `name` (the
+class, an EDL name), `task` (instance name, default `name`), `path` (program,
+default the last dotted part of `name`), `connections:` (list of
+{target: <server task>, id: <channel> | {var: MACRO, include: header.h}}),
+`args:` (list of strings), `env:` (map of strings). Extension: `priority:`
+(0..31, default 15). Unknown keys are warnings; every error names the file
+and the line of the template the value came from.
+"""
+import pathlib
+import re
+
+import yaml
+
+from tools import template
+
+KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority"}
+KNOWN_CONNECTION_KEYS = {"target", "id"}
+PRIORITY_DEFAULT = 15
+PRIORITY_MAX = 31
+TASK_NAME_MAX = 47          # kernel TASK_NAME_MAX (48) with the NUL
+CHANNEL_NAME_MAX = 63       # kernel service_entry.name (64) with the NUL
+
+
+class InitError(Exception):
+    pass
+
+
+class Source:
+    """The input file and the map from expanded lines back to template lines."""
+
+    def __init__(self, path, line_map=None, warn=None):
+        self.path = path
+        self.line_map = line_map
+        self.warnings = []
+        self._warn = warn
+
+    def line(self, mark_line):              # 0-based expanded line -> 1-based template line
+        if self.line_map and 0 <= mark_line < len(self.line_map):
+            return self.line_map[mark_line]
+        return mark_line + 1
+
+    def where(self, node):
+        return f"{self.path}:{self.line(node.start_mark.line)}:{node.start_mark.column + 1}"
+
+    def error(self, node, msg):
+        loc = self.where(node) if node is not None else self.path
+        return InitError(f"{loc}: error: {msg}")
+
+    def warn(self, node, msg):
+        text = f"{self.where(node)}: warning: {msg}"
+        self.warnings.append(text)
+        if self._warn:
+            self._warn(text)
+
+
+def is_null(node):
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def scalar(src, node, what):
+    if not isinstance(node, yaml.ScalarNode) or is_null(node) or node.value == "":
+        raise src.error(node, f"{what} must be a non-empty string")
+    return node.value
+
+
+def mapping(src, node, what):
+    if not isinstance(node, yaml.MappingNode):
+        raise src.error(node, f"{what} must be a mapping")
+    return [(scalar(src, k, "a key"), k, v) for k, v in node.value]
+
+
+def sequence(src, node, what):
+    if is_null(node):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise src.error(node, f"{what} must be a list")
+    return node.value
+
+
+def resolve_macro(src, node, var, header, include_dirs):
+    for d in include_dirs:
+        f = pathlib.Path(d) / header
+        if f.is_file():
+            m = re.search(rf'^\s*#\s*define\s+{re.escape(var)}\s+"((?:[^"\\]|\\.)*)"', f.read_text(), re.M)
+            if m:
+                return m.group(1).replace('\\"', '"').replace("\\\\", "\\")
+            raise src.error(node, f"{header} does not define {var} as a string (unknown macro)")
+    raise src.error(node, f"include file {header} not found "
+                          f"(searched: {', '.join(map(str, include_dirs)) or 'no -I'})")
+
+
+def channel_id(src, node, include_dirs):
+    if isinstance(node, yaml.ScalarNode):
+        return scalar(src, node, "id")
+    if not isinstance(node, yaml.MappingNode):
+        raise src.error(node, "id must be a string or {var: MACRO, include: header.h}")
+    keys = {k: v for k, _, v in mapping(src, node, "id")}
+    if set(keys) != {"var", "include"}:
+        raise src.error(node, "id must be a string or {var: MACRO, include: header.h}")
+    return resolve_macro(src, keys["var"], scalar(src, keys["var"], "var"),
+                         scalar(src, keys["include"], "include"), include_dirs)
+
+
+def parse(src, text, include_dirs, programs):
+    """Returns (tasks, connections): tasks are dicts, connections (client, server, channel)
+    index triples."""
+    root = yaml.compose(text)
+    if root is None:
+        raise InitError(f"{src.path}: error: empty init description (it needs `entities:`)")
+    if isinstance(root, yaml.SequenceNode):
+        ents = root                                     # the seed page's bare list
+    else:
+        ents = None
+        for key, knode, v in mapping(src, root, "the init description"):
+            if key == "entities":
+                ents = v
+            else:
+                src.warn(knode, f"unknown key `{key}` ignored")
+        if ents is None:
+            raise InitError(f"{src.path}: error: no `entities:` list")
+    tasks, conns = [], []
+    for item in sequence(src, ents, "entities"):
+        fields = {}
+        for key, knode, v in mapping(src, item, "an entity"):
+            if key not in KNOWN_ENTITY_KEYS:
+                src.warn(knode, f"unknown key `{key}` ignored")
+            elif key in fields:
+                raise src.error(knode, f"`{key}` given twice")
+            fields[key] = v
+        if "name" not in fields:
+            raise src.error(item, "entity without `name`")
+        cls = scalar(src, fields["name"], "name")
+        task = scalar(src, fields["task"], "task") if "task" in fields else cls
+        prog = scalar(src, fields["path"], "path") if "path" in fields else cls.split(".")[-1]
+        for what, value, node in (("task name", task, fields.get("task", fields["name"])),
+                                  ("class name", cls, fields["name"])):
+            if len(value) > TASK_NAME_MAX:
+                raise src.error(node, f"{what} `{value}` is longer than {TASK_NAME_MAX} characters")
+        if programs is not None and prog not in programs:
+            raise src.error(fields.get("path", fields["name"]),
+                            f"no program `{prog}` in the boot image (programs: "
+                            f"{', '.join(sorted(programs)) or 'none'})")
+        if any(t["task"] == task for t in tasks):
+            raise src.error(fields.get("task", fields["name"]), f"duplicate task name `{task}`")
+        args = []
+        for a in sequence(src, fields["args"], "args") if "args" in fields else []:
+            if not isinstance(a, yaml.ScalarNode) or is_null(a):
+                raise src.error(a, "an argument must be a string")
+            args.append(a.value)
+        env = []
+        if "env" in fields and not is_null(fields["env"]):
+            for k, knode, v in mapping(src, fields["env"], "env"):
+                if not isinstance(v, yaml.ScalarNode):
+                    raise src.error(v, f"env value of `{k}` must be a string")
+                env.append(f"{k}={'' if is_null(v) else v.value}")
+        priority = PRIORITY_DEFAULT
+        if "priority" in fields:
+            p = fields["priority"]
+            if not (isinstance(p, yaml.ScalarNode) and re.fullmatch(r"[0-9]+", p.value)) \
+                    or int(p.value) > PRIORITY_MAX:
+                raise src.error(p, f"priority must be an integer 0..{PRIORITY_MAX}")
+            priority = int(p.value)
+        for c in (sequence(src, fields["connections"], "connections") if "connections" in fields else []):
+            cf = {}
+            for k, knode, v in mapping(src, c, "a connection"):
+                if k not in KNOWN_CONNECTION_KEYS:
+                    src.warn(knode, f"unknown key `{k}` ignored")
+                cf[k] = v
+            if "target" not in cf or "id" not in cf:
+                raise src.error(c, "a connection needs `target` and `id`")
+            chan = channel_id(src, cf["id"], include_dirs)
+            if len(chan) > CHANNEL_NAME_MAX:
+                raise src.error(cf["id"], f"channel name `{chan}` is longer than {CHANNEL_NAME_MAX} characters")
+            conns.append((task, scalar(src, cf["target"], "target"), chan, cf["target"], cf["id"]))
+        tasks.append({"task": task, "cls": cls, "program": prog, "args": args, "env": env,
+                      "priority": priority})
+    names = [t["task"] for t in tasks]
+    seen = set()
+    for client, target, chan, tnode, inode in conns:
+        if target not in names:
+            raise src.error(tnode, f"connection target `{target}` is not a task of this solution "
+                                   f"(tasks: {', '.join(names)})")
+        if (client, chan) in seen:
+            raise src.error(inode, f"task `{client}` has two connections named `{chan}`")
+        seen.add((client, chan))
+    return tasks, [(names.index(c), names.index(t), chan) for c, t, chan, _, _ in conns]
+
+
+def c_str(s):
+    out = []
+    for ch in s:
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif ch == "?":
+            out.append("\\?")                               # no trigraphs
+        elif 32 <= ord(ch) < 127:
+            out.append(ch)
+        else:
+            out.extend(f"\\{b:03o}" for b in ch.encode("utf-8"))
+    return '"' + "".join(out) + '"'
+
+
+def emit(tasks, conns, source_name="init.yaml"):
+    servers = {s for _, s, _ in conns}
+    out = [f"/* Generated by tools/einit from {source_name}: do not edit. */",
+           '#include "einit_table.h"', ""]
+    for i, t in enumerate(tasks):
+        argv = [t["task"]] + t["args"]
+        out.append(f"static const char *const argv_{i}[] = {{ {', '.join(map(c_str, argv))} }};")
+        out.append(f"static const char *const envp_{i}[] = {{ {', '.join(map(c_str, t['env'])) or '0'} }};")
+    out.append("")
+    if tasks:
+        out.append("static const struct einit_task tasks[] = {")
+        for i, t in enumerate(tasks):
+            out.append(f"    {{ {c_str(t['task'])}, {c_str(t['cls'])}, {c_str(t['program'])}, argv_{i}, "
+                       f"{1 + len(t['args'])}, envp_{i}, {len(t['env'])}, {int(i in servers)}, "
+                       f"{t['priority']} }},")
+        out.append("};")
+        out.append("")
+    if conns:
+        out.append("static const struct einit_connection connections[] = {")
+        for c, s, chan in conns:
+            out.append(f"    {{ {c}, {s}, {c_str(chan)} }},")
+        out.append("};")
+        out.append("")
+    out.append("const struct einit_table einit_table = {")
+    out.append(f"    {'tasks' if tasks else '0'}, {len(tasks)}, "
+               f"{'connections' if conns else '0'}, {len(conns)},")
+    out.append("};")
+    return "\n".join(out) + "\n"
+
+
+def compile_file(path, include_dirs=(), defines=None, programs=None, warn=None):
+    """Read init.yaml or init.yaml.in; returns (tasks, connections). Raises InitError
+    (also for template and YAML errors)."""
+    try:
+        text = pathlib.Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise InitError(f"{path}: error: {e.strerror}") from None
+    line_map = None
+    if str(path).endswith(".in"):
+        try:
+            text, line_map = template.expand(text, defines or {}, str(path), warn=warn)
+        except template.TemplateError as e:
+            raise InitError(str(e)) from None
+    src = Source(str(path), line_map, warn)
+    try:
+        return parse(src, text, list(include_dirs), programs)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        loc = f"{path}:{src.line(mark.line)}:{mark.column + 1}" if mark else str(path)
+        raise InitError(f"{loc}: error: YAML syntax: {getattr(e, 'problem', None) or e}") from None

@@ -1,0 +1,353 @@
+"""PSL parser: tokens -> a list of top-level declarations (plain tuples/objects).
+
+Supported subset (docs/POLICY.md):
+  execute: kl.core.Execute
+  use nk.base._ | use <own.path>._ | use EDL <Class> | task class <Class> [: <Edl>]
+  <event> [selectors] { body }        event: execute request response error security
+      selectors: src= dst= endpoint= method= component= interface=  (commas optional)
+      body: grant () | deny () | deny (<cond>) | assert (<cond>) | match <selectors> { body }
+      cond: message.<param>[.<field>|.[i]]..., integers, true/false,
+            == != < <= > >=, !, &&, ||, ==>, ( )
+  audit profile <name> = { <level> : { <model> : { kss : [ "granted", "denied" ] } } }
+  audit default = <profile> <level>
+"""
+
+from tools.psl.errors import PslError, unsupported
+
+EVENTS = ("execute", "request", "response", "error", "security")
+SELECTOR_KEYS = ("src", "dst", "endpoint", "method", "component", "interface")
+CMP_OPS = ("==", "!=", "<", "<=", ">", ">=")
+
+
+class Node:
+    def __init__(self, kind, pos, **kw):
+        self.kind = kind
+        self.pos = pos
+        self.__dict__.update(kw)
+
+    def __repr__(self):
+        return "Node(%s %s)" % (self.kind, {k: v for k, v in self.__dict__.items()
+                                            if k not in ("kind", "pos")})
+
+
+class Parser:
+    def __init__(self, toks, warn=None):
+        self.toks = toks
+        self.i = 0
+        self.warn = warn
+
+    # -- helpers
+    @property
+    def tok(self):
+        return self.toks[self.i]
+
+    def peek(self, k=1):
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def next(self):
+        t = self.toks[self.i]
+        if t.kind != "eof":
+            self.i += 1
+        return t
+
+    def at(self, value, kind=None):
+        return self.tok.is_(value, kind)
+
+    def describe(self, t):
+        if t.kind == "eof":
+            return "end of file"
+        if t.kind == "str":
+            return '"%s"' % t.value
+        return "`%s`" % t.value
+
+    def expect(self, value, what=None):
+        t = self.tok
+        if not t.is_(value):
+            raise PslError(t.pos, "expected %s, found %s" % (what or "`%s`" % value, self.describe(t)))
+        return self.next()
+
+    def name(self, what="a name"):
+        t = self.tok
+        if t.kind != "name":
+            raise PslError(t.pos, "expected %s, found %s" % (what, self.describe(t)))
+        return self.next()
+
+    def dotted(self, what="a qualified name"):
+        first = self.name(what)
+        parts = [first.value]
+        while self.at(".", "punct") and self.peek().kind == "name":
+            self.next()
+            parts.append(self.next().value)
+        return ".".join(parts), first.pos
+
+    # -- top level
+    def parse(self):
+        items = []
+        while self.tok.kind != "eof":
+            items.append(self.top())
+        return [i for i in items if i is not None]
+
+    def top(self):
+        t = self.tok
+        if t.kind != "name":
+            raise PslError(t.pos, "expected a declaration or a binding, found %s" % self.describe(t))
+        v = t.value
+        if v == "execute" and self.peek().is_(":", "punct"):
+            self.next()
+            self.next()
+            iface, ipos = self.dotted("the execute interface")
+            return Node("execute_decl", t.pos, iface=iface, ipos=ipos)
+        if v in EVENTS:
+            self.next()
+            sels = self.selectors()
+            body = self.block()
+            return Node("binding", t.pos, event=v, sels=sels, body=body)
+        if v == "use":
+            return self.use()
+        if v == "task":
+            self.next()
+            self.expect("class", "`class` after `task`")
+            cls, cpos = self.dotted("a class name")
+            edl, epos = cls, cpos
+            if self.at(":", "punct"):
+                self.next()
+                edl, epos = self.dotted("an EDL name")
+            return Node("task_class", t.pos, cls=cls, cpos=cpos, edl=edl, epos=epos)
+        if v == "policy":
+            raise unsupported(t.pos, "`policy object` (security model objects)")
+        if v == "audit":
+            return self.audit()
+        if v == "assert" and self.peek().kind == "str":
+            # policy tests: they do not change the module; skip them
+            self.next()
+            self.next()
+            self.skip_block()
+            if self.warn:
+                self.warn("%s: warning: policy tests (`assert \"...\" { }`) are not run; skipped" % t.pos)
+            return None
+        if v in ("import", "pragma", "type", "const"):
+            raise unsupported(t.pos, "`%s`" % v)
+        raise PslError(t.pos, "unexpected %s: expected `use`, `execute`, a binding "
+                              "(execute, request, response, error, security) or `audit`" % self.describe(t))
+
+    def skip_block(self):
+        self.expect("{")
+        depth = 1
+        while depth:
+            t = self.next()
+            if t.kind == "eof":
+                raise PslError(t.pos, "missing `}`")
+            if t.is_("{", "punct"):
+                depth += 1
+            elif t.is_("}", "punct"):
+                depth -= 1
+
+    def use(self):
+        t = self.next()
+        if self.at("EDL", "name"):
+            self.next()
+            cls, cpos = self.dotted("a class name after `use EDL`")
+            return Node("use_edl", t.pos, cls=cls, cpos=cpos)
+        path, ppos = self.dotted("a PSL package (`use nk.base._`)")
+        if self.at("=", "punct"):
+            raise unsupported(self.tok.pos, "`use <alias> = ...`")
+        parts = path.split(".")
+        if parts[-1] != "_" or len(parts) < 2:
+            raise PslError(ppos, "expected `use <package>._` or `use EDL <Class>`, found `use %s`" % path)
+        return Node("use_psl", t.pos, package=".".join(parts[:-1]), ppos=ppos)
+
+    def audit(self):
+        t = self.next()
+        if self.at("profile", "name"):
+            self.next()
+            name = self.name("a profile name")
+            self.expect("=")
+            value = self.value()
+            return Node("audit_profile", t.pos, name=name.value, npos=name.pos, value=value)
+        if self.at("default", "name"):
+            self.next()
+            self.expect("=")
+            name = self.name("a profile name")
+            level = 0
+            if self.tok.kind == "num":
+                level = self.next().value
+            return Node("audit_default", t.pos, name=name.value, npos=name.pos, level=level)
+        raise unsupported(self.tok.pos, "`audit %s`" % (self.tok.value or ""))
+
+    def value(self):
+        """A PSL value for audit profiles: {k : v, ..}, [v, ..], string, number, name."""
+        t = self.tok
+        if t.is_("{", "punct"):
+            self.next()
+            out = []
+            while not self.at("}", "punct"):
+                k = self.next()
+                if k.kind not in ("name", "num", "str"):
+                    raise PslError(k.pos, "expected a key, found %s" % self.describe(k))
+                self.expect(":")
+                out.append((k.value, k.pos, self.value()))
+                if self.at(",", "punct"):
+                    self.next()
+            self.next()
+            return Node("dict", t.pos, items=out)
+        if t.is_("[", "punct"):
+            self.next()
+            out = []
+            while not self.at("]", "punct"):
+                out.append(self.value())
+                if self.at(",", "punct"):
+                    self.next()
+                elif not self.at("]", "punct"):
+                    raise PslError(self.tok.pos, "expected `,` or `]`, found %s" % self.describe(self.tok))
+            self.next()
+            return Node("list", t.pos, items=out)
+        if t.kind in ("str", "num"):
+            self.next()
+            return Node("atom", t.pos, value=t.value)
+        if t.kind == "name":
+            v, p = self.dotted()
+            return Node("atom", p, value=v)
+        raise PslError(t.pos, "expected a value, found %s" % self.describe(t))
+
+    # -- bindings
+    def selectors(self):
+        sels = []
+        while not self.at("{", "punct"):
+            t = self.tok
+            if t.kind != "name" or not self.peek().is_("=", "punct"):
+                raise PslError(t.pos, "expected a selector (src=, dst=, endpoint=, method=, "
+                                      "component=, interface=) or `{`, found %s" % self.describe(t))
+            if t.value not in SELECTOR_KEYS:
+                raise PslError(t.pos, "unknown selector `%s` (src, dst, endpoint, method, "
+                                      "component, interface)" % t.value)
+            self.next()
+            self.next()
+            val, vpos = self.dotted("the value of `%s=`" % t.value)
+            sels.append(Node("sel", t.pos, key=t.value, value=val, vpos=vpos))
+            if self.at(",", "punct"):
+                self.next()
+        return sels
+
+    def block(self):
+        self.expect("{", "`{`")
+        body = []
+        while not self.at("}", "punct"):
+            if self.tok.kind == "eof":
+                raise PslError(self.tok.pos, "missing `}`")
+            body.append(self.statement())
+        self.next()
+        return body
+
+    def statement(self):
+        t = self.tok
+        if t.kind != "name":
+            raise PslError(t.pos, "expected a rule or `match`, found %s" % self.describe(t))
+        v = t.value
+        if v == "match":
+            self.next()
+            sels = self.selectors()
+            return Node("match", t.pos, sels=sels, body=self.block())
+        if v == "choice":
+            raise unsupported(t.pos, "`choice`")
+        if v in ("grant", "deny", "assert") and self.peek().is_("(", "punct"):
+            self.next()
+            self.next()
+            cond = None
+            if not self.at(")", "punct"):
+                if v == "grant":
+                    raise PslError(self.tok.pos, "`grant` takes no argument: `grant ()`")
+                cond = self.expr()
+            elif v == "assert":
+                raise PslError(self.tok.pos, "`assert` needs a condition: `assert (<cond>)`")
+            self.expect(")", "`)`")
+            return Node("rule", t.pos, rule=v, cond=cond)
+        if v in ("grant", "deny", "assert"):
+            raise PslError(self.peek().pos, "expected `(` after `%s`" % v)
+        name, npos = self.dotted()
+        raise unsupported(npos, "the security model rule `%s`" % name)
+
+    # -- conditions
+    def expr(self):
+        a = self.or_()
+        if self.at("==>", "punct"):
+            t = self.next()
+            b = self.expr()
+            return Node("bin", t.pos, op="==>", a=a, b=b)
+        return a
+
+    def or_(self):
+        a = self.and_()
+        while self.at("||", "punct"):
+            t = self.next()
+            a = Node("bin", t.pos, op="||", a=a, b=self.and_())
+        return a
+
+    def and_(self):
+        a = self.not_()
+        while self.at("&&", "punct"):
+            t = self.next()
+            a = Node("bin", t.pos, op="&&", a=a, b=self.not_())
+        return a
+
+    def not_(self):
+        if self.at("!", "punct"):
+            t = self.next()
+            return Node("not", t.pos, a=self.not_())
+        return self.cmp()
+
+    def cmp(self):
+        a = self.primary()
+        if self.tok.kind == "punct" and self.tok.value in CMP_OPS:
+            t = self.next()
+            b = self.primary()
+            if self.tok.kind == "punct" and self.tok.value in CMP_OPS:
+                raise PslError(self.tok.pos, "comparisons do not chain: use parentheses and `&&`")
+            return Node("bin", t.pos, op=t.value, a=a, b=b)
+        return a
+
+    def primary(self):
+        t = self.tok
+        if t.is_("(", "punct"):
+            self.next()
+            e = self.expr()
+            self.expect(")", "`)`")
+            return e
+        if t.kind == "num":
+            self.next()
+            return Node("int", t.pos, value=t.value)
+        if t.is_("-", "punct") and self.peek().kind == "num":
+            self.next()
+            return Node("int", t.pos, value=-self.next().value)
+        if t.kind == "name" and t.value in ("true", "false"):
+            self.next()
+            return Node("bool", t.pos, value=t.value == "true")
+        if t.kind == "name" and t.value == "message":
+            self.next()
+            parts = []
+            while self.at(".", "punct"):
+                self.next()
+                if self.at("[", "punct"):
+                    self.next()
+                    n = self.tok
+                    if n.kind != "num":
+                        raise PslError(n.pos, "expected an index, found %s" % self.describe(n))
+                    self.next()
+                    self.expect("]", "`]`")
+                    if not parts:
+                        raise PslError(n.pos, "`message` is not an array")
+                    parts[-1] += "[%d]" % n.value
+                else:
+                    parts.append(self.name("a parameter or field name").value)
+            if self.tok.is_("[", "punct"):
+                raise unsupported(self.tok.pos, "indexing without `.` (write `.[i]`)")
+            if not parts:
+                raise unsupported(t.pos, "`message` as a whole (name an integer field)")
+            return Node("msg", t.pos, field=".".join(parts))
+        if t.kind == "str":
+            raise unsupported(t.pos, "a string value in a condition")
+        if t.kind == "name":
+            name, npos = self.dotted()
+            raise unsupported(npos, "the expression `%s`" % name)
+        if t.kind == "punct" and t.value in "[{":
+            raise unsupported(t.pos, "a %s value in a condition" % ("list" if t.value == "[" else "dictionary"))
+        raise PslError(t.pos, "expected a condition, found %s" % self.describe(t))

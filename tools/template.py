@@ -1,0 +1,274 @@
+"""Template expansion for init.yaml.in and security.psl.in (KasperskyOS SDK style).
+
+    python3 -m tools.template [-D NAME=VALUE]... [-o OUT] FILE.in
+
+What is expanded, in this order, line by line:
+
+1. Jinja-like lines (CE 1.3+), alone on their line, nested freely:
+       {% if BOARD == "RPI4_BCM2711" %}   {% if X != "v" %}   {% if FLAG %}
+       {% if not FLAG %}   {% elif ... %}   {% else %}   {% endif %}
+   Conditions may be joined with `and` / `or`. A bare name is true when it is
+   defined (-D) with a CMake-true value (not "", 0, OFF, NO, FALSE, N, IGNORE,
+   NOTFOUND, *-NOTFOUND). Lines of branches not taken are dropped.
+2. Lines holding only an SDK marker `@INIT_EXTERNAL_ENTITIES@`,
+   `@INIT_<prog>_ENTITY_CONNECTIONS[+]@`, `@INIT_<prog>_ENTITY_ENV[+]@`,
+   `@INIT_<prog>_ENTITY_ARGS@`, `@INIT_<prog>_PATH@`: replaced by the -D value of
+   that name (without the @), nothing by default (no warning).
+3. `@NAME@` anywhere: the -D value; an unknown name expands to nothing with a
+   warning on stderr.
+
+Dropped lines become empty lines so that line numbers in later error messages
+still match the template (`expand()` also returns a line map for multi-line
+values). Unbalanced directives are errors `file:line: error: ...`.
+"""
+
+import argparse
+import re
+import sys
+
+FALSE_VALUES = {"", "0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND"}
+DIRECTIVE = re.compile(r"^\s*\{%-?\s*(.*?)\s*-?%\}\s*$")
+SDK_MARKER = re.compile(r"^\s*@(INIT_EXTERNAL_ENTITIES|INIT_[A-Za-z0-9_]+?_(?:ENTITY_CONNECTIONS\+?|"
+                        r"ENTITY_ENV\+?|ENTITY_ARGS|PATH))@\s*$")
+AT_NAME = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)@")
+
+
+class TemplateError(Exception):
+    def __init__(self, file, line, msg):
+        self.file, self.line, self.msg = file, line, msg
+        super().__init__(f"{file}:{line}: error: {msg}")
+
+
+def truthy(value):
+    if value is None:
+        return False
+    v = value.strip().upper()
+    return v not in FALSE_VALUES and not v.endswith("-NOTFOUND")
+
+
+_COND_TOKEN = re.compile(r'\s*(?:(==|!=)|(\(|\))|"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([A-Za-z_][A-Za-z0-9_]*)|(\S))')
+
+
+def eval_condition(text, defines, file, line):
+    """A small boolean language: comparisons of names and strings, not/and/or, ()."""
+    toks = []
+    for m in _COND_TOKEN.finditer(text):
+        if m.group(6) is not None:
+            raise TemplateError(file, line, f"unexpected `{m.group(6)}` in condition `{text}`")
+        if m.group(1):
+            toks.append(("op", m.group(1)))
+        elif m.group(2):
+            toks.append(("op", m.group(2)))
+        elif m.group(3) is not None:
+            toks.append(("str", m.group(3)))
+        elif m.group(4) is not None:
+            toks.append(("str", m.group(4)))
+        elif m.group(5) is not None:
+            w = m.group(5)
+            toks.append(("op", w) if w in ("and", "or", "not") else ("name", w))
+    pos = [0]
+
+    def peek():
+        return toks[pos[0]] if pos[0] < len(toks) else (None, None)
+
+    def take():
+        t = peek()
+        pos[0] += 1
+        return t
+
+    def bad(what):
+        raise TemplateError(file, line, f"{what} in condition `{text}`")
+
+    def operand():
+        k, v = take()
+        if k == "str":
+            return ("str", v)
+        if k == "name":
+            if v in ("true", "True"):
+                return ("bool", True)
+            if v in ("false", "False"):
+                return ("bool", False)
+            return ("name", v)
+        if (k, v) == ("op", "("):
+            r = or_expr()
+            if take() != ("op", ")"):
+                bad("missing `)`")
+            return ("bool", r)
+        bad("expected a name or a string")
+
+    def value(o):
+        k, v = o
+        if k == "name":
+            return defines.get(v, "")
+        if k == "bool":
+            return "1" if v else ""
+        return v
+
+    def truth(o):
+        k, v = o
+        if k == "name":
+            return truthy(defines.get(v))
+        if k == "bool":
+            return v
+        return v != ""
+
+    def comparison():
+        if peek() == ("op", "not"):
+            take()
+            return not comparison()
+        a = operand()
+        if peek() in (("op", "=="), ("op", "!=")):
+            op = take()[1]
+            b = operand()
+            eq = value(a) == value(b)
+            return eq if op == "==" else not eq
+        return truth(a)
+
+    def and_expr():
+        r = comparison()
+        while peek() == ("op", "and"):
+            take()
+            r = comparison() and r
+        return r
+
+    def or_expr():
+        r = and_expr()
+        while peek() == ("op", "or"):
+            take()
+            r = and_expr() or r
+        return r
+
+    if not toks:
+        bad("empty condition")
+    r = or_expr()
+    if pos[0] != len(toks):
+        bad(f"unexpected `{toks[pos[0]][1]}`")
+    return r
+
+
+def expand(text, defines, file="<template>", warn=None):
+    """Returns (expanded text, line map): line_map[i] is the template line (1-based)
+    of output line i+1."""
+    if warn is None:
+        def warn(msg):
+            print(msg, file=sys.stderr)
+    out, line_map = [], []
+    # stack of [taking_now, some_branch_taken, parent_active, opening line, seen_else]
+    stack = []
+    warned = set()
+
+    def active():
+        return all(s[0] for s in stack)
+
+    def subst(s, lineno):
+        def one(m):
+            name = m.group(1)
+            if name not in defines:
+                if name not in warned:
+                    warn(f"{file}:{lineno}: warning: @{name}@ is not defined (-D {name}=...): "
+                         "expands to nothing")
+                    warned.add(name)
+                return ""
+            return defines[name]
+        return AT_NAME.sub(one, s)
+
+    lines = text.split("\n")
+    for lineno, raw in enumerate(lines, 1):
+        last = lineno == len(lines)
+        d = DIRECTIVE.match(raw)
+        if d:
+            body = d.group(1)
+            kw, _, rest = body.partition(" ")
+            rest = rest.strip()
+            if kw == "if":
+                if not rest:
+                    raise TemplateError(file, lineno, "`{% if %}` needs a condition")
+                parent = active()
+                cond = parent and eval_condition(subst(rest, lineno), defines, file, lineno)
+                stack.append([bool(cond), bool(cond), parent, lineno, False])
+            elif kw == "elif":
+                if not stack:
+                    raise TemplateError(file, lineno, "`{% elif %}` without `{% if %}`")
+                s = stack[-1]
+                if s[4]:
+                    raise TemplateError(file, lineno, "`{% elif %}` after `{% else %}`")
+                if not rest:
+                    raise TemplateError(file, lineno, "`{% elif %}` needs a condition")
+                take = s[2] and not s[1] and eval_condition(subst(rest, lineno), defines, file, lineno)
+                s[0] = bool(take)
+                s[1] = s[1] or bool(take)
+            elif kw == "else":
+                if not stack:
+                    raise TemplateError(file, lineno, "`{% else %}` without `{% if %}`")
+                s = stack[-1]
+                if s[4]:
+                    raise TemplateError(file, lineno, "second `{% else %}`")
+                s[4] = True
+                s[0] = s[2] and not s[1]
+                s[1] = True
+            elif kw == "endif":
+                if not stack:
+                    raise TemplateError(file, lineno, "`{% endif %}` without `{% if %}`")
+                stack.pop()
+            else:
+                raise TemplateError(file, lineno, f"unknown directive `{{% {body} %}}` "
+                                    "(supported: if, elif, else, endif)")
+            if not last:
+                out.append("")
+                line_map.append(lineno)
+            continue
+        if "{%" in raw and "%}" in raw:
+            raise TemplateError(file, lineno, "a `{% ... %}` directive must be alone on its line")
+        if not active():
+            out.append("")
+            line_map.append(lineno)
+            continue
+        m = SDK_MARKER.match(raw)
+        if m:
+            value = defines.get(m.group(1), "")
+            parts = value.split("\n") if value else [""]
+        else:
+            parts = subst(raw, lineno).split("\n")
+        for p in parts:
+            out.append(p)
+            line_map.append(lineno)
+    if stack:
+        raise TemplateError(file, stack[-1][3], "`{% if %}` without `{% endif %}`")
+    return "\n".join(out), line_map
+
+
+def parse_defines(items):
+    d = {}
+    for item in items or ():
+        name, eq, value = item.partition("=")
+        d[name] = value if eq else "1"
+    return d
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m tools.template",
+                                 description="Expand @NAME@ markers and {% if %} lines.")
+    ap.add_argument("input")
+    ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("-o", "--output")
+    args = ap.parse_args(argv)
+    try:
+        with open(args.input, encoding="utf-8") as f:
+            text = f.read()
+        result, _ = expand(text, parse_defines(args.defines), args.input)
+    except OSError as e:
+        print(f"{args.input}: error: {e.strerror}", file=sys.stderr)
+        return 1
+    except TemplateError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(result)
+    else:
+        sys.stdout.write(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -189,6 +189,7 @@ debug: deps-check
 PYTEST_ARGS ?= --board all
 test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)

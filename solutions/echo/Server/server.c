@@ -8,6 +8,7 @@
 static Retcode ping(void *ctx, uint32_t value, uint32_t *result)
 {
     (void)ctx;
+    printf("Server: Ping(%u)\n", value);     /* shows which requests reached the server */
     *result = value + 1;
     return rcOk;
 }

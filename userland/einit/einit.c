@@ -32,7 +32,7 @@ int main(void)
             envp[a] = e->envp[a];
         envp[e->envc < TASK_MAX_ARGS ? e->envc : TASK_MAX_ARGS] = NULL;
         Retcode rc = KnTaskCreate(e->name, e->cls, e->program, argv, envp,
-                                  THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &task[i]);
+                                  (uint32_t)e->priority, TASK_SUSPENDED, &task[i]);
         if (rc) {
             printf("Einit: cannot start %s (class %s, program %s): error %d\n", e->name, e->cls,
                    e->program, rc);

@@ -190,6 +190,7 @@ PYTEST_ARGS ?= --board all
 test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=hello kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)

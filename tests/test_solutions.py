@@ -41,3 +41,13 @@ def test_policy_refuses_to_start_a_class_it_does_not_know(boot):
     con.expect(r"audit: denied execute", timeout=60)
     con.expect_panic()
     con.expect(r"cannot start init program 'hello': error -20")
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_hello_solution(boot):
+    con = boot(kernel=boards.ROOT / "build/virt-hello/kernel.img")
+    con.expect(r"Einit: started 1 task\(s\)", timeout=60)
+    con.expect(r"Hello world!")
+    con.expect(r"Einit: Hello exited with status 0")
+    assert con.read_until_exit() == 0

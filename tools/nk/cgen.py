@@ -891,9 +891,9 @@ def gen_class(cls):
 
 # ---------------------------------------------------------------- layout tables
 
-def cond_table(fields):
-    """Distinct union conditions of a message as nk_cond rows; returns
-    (rows, index of a field's innermost condition)."""
+def cond_table(fields, no_cond="NK_NO_COND"):
+    """Distinct union conditions of a message as condition rows; returns
+    (rows, C name of a field's innermost condition). Shared with tools/psl."""
     rows, index = [], {}
 
     def idx(cond):
@@ -908,7 +908,7 @@ def cond_table(fields):
 
     for f in fields:
         idx(f.cond)
-    return rows, lambda cond: "NK_NO_COND" if not cond else "%du" % index[cond]
+    return rows, lambda cond: no_cond if not cond else "%du" % index[cond]
 
 
 def msg_layout(c, sym, lay):

@@ -1,5 +1,7 @@
 """Tables (tools.psl.compiler) -> policy.c defining `const struct sec_tables sec_policy`."""
 
+from tools.nk.cgen import cond_table
+
 OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "SEC_OP_LT",
        6: "SEC_OP_LE", 7: "SEC_OP_GT", 8: "SEC_OP_GE", 9: "SEC_OP_AND", 10: "SEC_OP_OR",
        11: "SEC_OP_NOT", 12: "SEC_OP_ASSERT", 13: "SEC_OP_REFUTE", 14: "SEC_OP_FAIL"}
@@ -22,21 +24,8 @@ def c_str(s):
 
 
 def cond_rows(fields):
-    rows, index = [], {}
-
-    def idx(cond):
-        if not cond:
-            return None
-        if cond in index:
-            return index[cond]
-        parent = idx(cond[:-1])
-        rows.append((cond[-1][0], parent, cond[-1][1]))
-        index[cond] = len(rows) - 1
-        return index[cond]
-
-    for f in fields:
-        idx(f.cond)
-    return rows, (lambda cond: "SEC_NO_COND" if not cond else "%du" % index[cond])
+    """The message's union conditions as sec_cond rows (the same walk as tools/nk's)."""
+    return cond_table(fields, no_cond="SEC_NO_COND")
 
 
 class Emitter:

@@ -83,6 +83,7 @@ BENCH_PROGRAMS := bench bench_client bench_server bench_nop
 USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
+include userland/net/net.mk
 USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
 
 $(SOL_OUT)/solution.name: user-force

@@ -15,6 +15,8 @@
 #include <arch/mmu.h>
 
 #define IRQ_RIGHTS (RIGHT_IRQ_WAIT)
+/* Device and DMA mappings go high, away from the heap that grows after .bss. */
+#define IO_MAP_HINT 0x4000000000UL
 
 struct irq_object {
     struct kobject obj;              /* KOBJ_IRQ */
@@ -38,7 +40,7 @@ static Retcode op_map_mmio(void *ctx, uint64_t pa, uint64_t size, uint64_t *addr
     uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
     if (size == 0 || pa + size < pa || pa + size > USER_VA_END || overlaps_ram(base, len))
         return rcInvalidArgument;            /* RAM is never handed out as a device */
-    *addr = 0;
+    *addr = IO_MAP_HINT;
     Retcode rc = vm_map_device(&current_task()->vm, addr, base, len);
     if (rc == rcOk)
         *addr += pa - base;
@@ -120,7 +122,7 @@ static Retcode op_alloc_dma(void *ctx, uint64_t size, uint64_t *addr, uint64_t *
     (void)ctx;
     if (size == 0 || size > (64u << 20))
         return rcInvalidArgument;
-    *addr = 0;
+    *addr = IO_MAP_HINT;
     return vm_alloc_contig(&current_task()->vm, addr, size, pa);
 }
 

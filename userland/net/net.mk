@@ -72,6 +72,7 @@ $(NET_LIB_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/tests-net/*.c
     | $(NET_LWIP_DIR)/VERSION
 
 $(NET_LIB): $(NET_LIB_OBJS)
+	@mkdir -p $(dir $@)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && $(USER_AR) rcs $@ $^
 

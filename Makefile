@@ -84,6 +84,7 @@ USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
 include userland/net/net.mk
+include userland/vfs/vfs.mk
 USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
 
 $(SOL_OUT)/solution.name: user-force

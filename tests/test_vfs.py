@@ -1,0 +1,61 @@
+"""VfsFsnet and libvfs on the console (docs/VFS.md, "Server and client").
+
+Each test boots one launcher of userland/tests-vfs as the first task: it
+starts VfsFsnet and its client(s), connects them, waits for the clients and
+checks that VfsFsnet is still running. Every check named below must appear
+and pass, and the launcher must exit with status 0.
+"""
+import re
+
+import pytest
+
+import boards
+from programs import assert_checks
+
+PROGRAMS_LIST = boards.VIRT_KERNEL.parent / "user/programs.list"
+LAUNCH = ["create_VfsFsnet", "start_VfsFsnet", "VfsFsnet_still_running"]
+
+CHECKS = {
+    "test_vfs_posix_run": LAUNCH + [
+        "test_vfs_posix_status", "channel_found", "table_open_ENOENT", "table_open_EEXIST",
+        "table_open_EISDIR", "table_open_ENOTDIR", "table_rmdir_ENOTEMPTY", "table_close_EBADF",
+        "table_open_EINVAL_accmode", "table_open_ENAMETOOLONG_path",
+        "table_open_ENAMETOOLONG_name", "table_open_EROFS_create", "table_rename_EXDEV",
+        "contents_pread", "contents_append_lands_at_end", "contents_unlinked_open_file",
+        "stdio_fgets_lines", "stdio_stdout_is_console", "dir_readdir_all", "dir_seekdir",
+        "cwd_relative_open", "romfs_read", "romfs_fstab_from_romfs", "emfile",
+        "emfile_recovers", "enospc_short_write", "enospc_ENOSPC", "enospc_data_intact",
+        "enospc_other_file_intact", "enospc_space_back", "big_write_1MiB", "big_checksum",
+        "big_checksum_odd_reads", "big_pread_random", "release_closed_remote_fds",
+    ],
+    "test_vfs_hostile_run": LAUNCH + [
+        "test_vfs_hostile_status", "bad_sizes_error_replies", "unknown_methods_refused",
+        "unknown_endpoints_refused", "bad_arena_descriptors_refused",
+        "write_longer_than_arena_refused", "write_64KiB_accepted", "bad_fds_EBADF",
+        "read_4GiB_count_capped", "value_pwrite_at_int64_max", "reply_too_big_for_client",
+        "reply_arena_too_big_for_client", "unwanted_handles_dropped", "fuzz_all_answered",
+        "fuzz_replies_well_formed", "still_works_after_fuzz",
+    ],
+    "test_vfs_two_run": LAUNCH + ["vfs_two_a_status", "vfs_two_b_status"] + [
+        f"{c}_{name}" for c in "AB" for name in (
+            "channel_from_env", "own_descriptor_numbers", "descriptors_read_own_data",
+            "other_descriptors_not_visible", "own_cwd", "shared_namespace", "big_checksum",
+            "log_records_intact", "clients_ran_concurrently")
+    ],
+}
+
+pytestmark = [pytest.mark.qemu_only, pytest.mark.boards("virt")]
+
+
+@pytest.fixture(autouse=True)
+def _vfs_programs_built():
+    if PROGRAMS_LIST.exists() and "VfsFsnet" not in PROGRAMS_LIST.read_text().split():
+        pytest.skip("VfsFsnet is not in the boot image (userland/vfs/vfs.mk not included)")
+
+
+@pytest.mark.parametrize("launcher", sorted(CHECKS))
+def test_vfs_scenario(boot, launcher):
+    text = assert_checks(boot, launcher, CHECKS[launcher], timeout=300)
+    if launcher == "test_vfs_posix_run":
+        m = re.search(r"a 1 MiB write into the 256 KiB ramfs stored (\d+) bytes", text)
+        assert m and 0 < int(m.group(1)) <= 256 * 1024

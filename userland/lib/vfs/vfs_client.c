@@ -1,0 +1,581 @@
+/*
+ * libvfs: POSIX file calls over IPC to a VFS process (kl.VfsFilesystem).
+ *
+ * open() asks the VFS for a descriptor and installs it in the C library's
+ * descriptor table (kos/fd.h) with this file's backend, so read/write/
+ * lseek/close and stdio streams (fopen, fprintf, fgets) reach the VFS.
+ * The remote descriptor number is the backend's ctx. Reads and writes move
+ * through the message arena in chunks of at most IoMax (64 KiB), straight
+ * from and into the caller's buffer: no copy on this side, no big stack
+ * buffer. Every other call uses the generated proxy.
+ *
+ * Results come back as `res` (>= 0 or -errno); a transport failure (no
+ * server, a malformed answer) is EIO. The channel is found once by name
+ * (vfs/client.h); descriptors 0-2 are never touched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/syscalls.h>
+#include <kos/fd.h>
+#include <kos/mutex.h>
+#include <vfs/client.h>
+#include <vfs/defs.h>
+#include <VfsFsnet.edl.h>
+#include "vfs_client_internal.h"
+
+#define IO_MAX kl_VfsFilesystem_IoMax
+#define PATH_LIMIT kl_VfsFilesystem_PathMax
+#define LONGEST_IO 0x7ffff000u      /* as Linux: longer reads and writes are short */
+
+/* ---- the channel ------------------------------------------------------------------- */
+
+static KosMutex conn_lock = KOS_MUTEX_INITIALIZER;
+static struct kl_VfsFilesystem_proxy proxy;
+static int connected;               /* proxy is valid: set (release) after it is filled */
+static int released;
+
+static int is_connected(void)
+{
+    return __atomic_load_n(&connected, __ATOMIC_ACQUIRE);
+}
+
+const char *vfs_client_channel_name(void)
+{
+    const char *v = getenv("_VFS_FILESYSTEM_BACKEND");
+    if (!v)
+        v = getenv("VFS_FILESYSTEM_BACKEND");
+    if (v && strncmp(v, "client:", 7) == 0 && v[7])
+        return v + 7;
+    return _VFS_CONNECTION_ID;
+}
+
+Handle vfs_client_channel(void)
+{
+    KosMutexLock(&conn_lock);
+    if (!connected) {
+        Handle h;
+        if (KnChannelLookup(vfs_client_channel_name(), SERVICE_CLIENT, &h) == rcOk) {
+            kl_VfsFilesystem_proxy_init(&proxy, h, VfsFsnet_vfs_fs_riid);
+            __atomic_store_n(&connected, 1, __ATOMIC_RELEASE);
+        }
+    }
+    Handle h = connected ? proxy.channel : INVALID_HANDLE;
+    KosMutexUnlock(&conn_lock);
+    if (h == INVALID_HANDLE)
+        errno = ENOSYS;
+    return h;
+}
+
+/* The proxy, or NULL (no VFS channel). */
+struct kl_VfsFilesystem_proxy *vfs_proxy(void)
+{
+    if (!is_connected() && vfs_client_channel() == INVALID_HANDLE)
+        return NULL;
+    return &proxy;
+}
+
+/* A proxy result and `res` as one -errno / value. */
+int64_t vfs_result(Retcode rc, int64_t res)
+{
+    if (rc != rcOk)
+        return rc == rcBufferTooLarge ? -ENAMETOOLONG : -EIO;
+    return res;
+}
+
+long vfs_posix(int64_t r)
+{
+    if (r < 0) {
+        errno = (int)-r;
+        return -1;
+    }
+    return (long)r;
+}
+
+/* 0 when `path` may be sent, else -errno. */
+int vfs_check_path(const char *path)
+{
+    if (!path)
+        return -EFAULT;
+    size_t n = strnlen(path, PATH_LIMIT);
+    if (n == 0)
+        return -ENOENT;
+    if (n >= PATH_LIMIT)
+        return -ENAMETOOLONG;
+    return 0;
+}
+
+int vfs_client_release(void)
+{
+    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    if (!p)
+        return (int)vfs_posix(-ENOSYS);
+    int64_t res = 0;
+    return (int)vfs_posix(vfs_result(kl_VfsFilesystem_Release(p, &res), res));
+}
+
+/* At exit, after the other destructors (stdio flushes run before): the VFS closes
+ * whatever this process left open. Without it the state stays until the kernel can
+ * tell the VFS that the client is gone (docs/VFS.md). */
+__attribute__((destructor(101))) static void release_at_exit(void)
+{
+    if (is_connected() && !released) {
+        released = 1;
+        int64_t res;
+        kl_VfsFilesystem_Release(&proxy, &res);
+    }
+}
+
+/* ---- reads and writes: the arena is the caller's buffer ------------------------------ */
+
+/* One Read (off < 0) or Pread of at most IO_MAX bytes into buf. */
+static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int positional)
+{
+    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    if (!p)
+        return -ENOSYS;
+    union {
+        struct kl_VfsFilesystem_Read_req r;
+        struct kl_VfsFilesystem_Pread_req p;
+    } rq;
+    union {
+        struct kl_VfsFilesystem_Read_res r;
+        struct kl_VfsFilesystem_Pread_res p;
+        uint8_t raw[sizeof(SMsgHdr) + 16];
+    } rs;
+    _Static_assert(offsetof(struct kl_VfsFilesystem_Read_res, data) ==
+                           offsetof(struct kl_VfsFilesystem_Pread_res, data) &&
+                       offsetof(struct kl_VfsFilesystem_Read_res, res) ==
+                           offsetof(struct kl_VfsFilesystem_Pread_res, res) &&
+                       kl_VfsFilesystem_Read_res_size == kl_VfsFilesystem_Pread_res_size,
+                   "Read and Pread answer alike");
+    memset(&rq, 0, sizeof rq);
+    rq.r.hdr.riid = (uint16_t)p->riid;
+    if (positional) {
+        rq.p.hdr.mid = kl_VfsFilesystem_Pread_mid;
+        rq.p.hdr.size = kl_VfsFilesystem_Pread_req_size;
+        rq.p.fd = sfd;
+        rq.p.offset = off;
+        rq.p.count = n;
+    } else {
+        rq.r.hdr.mid = kl_VfsFilesystem_Read_mid;
+        rq.r.hdr.size = kl_VfsFilesystem_Read_req_size;
+        rq.r.fd = sfd;
+        rq.r.count = n;
+    }
+    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
+    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
+    rs.r.hdr.arena = (uintptr_t)buf;
+    rs.r.hdr.arena_cap = n;
+    Retcode rc = Call(p->channel, &rq.r.hdr, &rs.r.hdr);
+    uint32_t mid = positional ? kl_VfsFilesystem_Pread_mid : kl_VfsFilesystem_Read_mid;
+    if (rc == rcOk)
+        rc = nk_check_response(&rs.r.hdr, mid, kl_VfsFilesystem_Read_res_size, n);
+    if (rc != rcOk)
+        return -EIO;
+    int64_t res = rs.r.res;
+    uint32_t got = rs.r.data.size;
+    if (res < 0)
+        return got == 0 ? res : -EIO;
+    /* The answer must be exactly res bytes at the start of our buffer. */
+    if ((uint64_t)res != got || got > n || (got && rs.r.data.offset != 0) ||
+        rs.r.hdr.arena_size < got)
+        return -EIO;
+    return res;
+}
+
+/* One Write (off < 0) or Pwrite of at most IO_MAX bytes from buf. */
+static int64_t write_chunk(int sfd, const void *buf, uint32_t n, int64_t off, int positional)
+{
+    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    if (!p)
+        return -ENOSYS;
+    union {
+        struct kl_VfsFilesystem_Write_req w;
+        struct kl_VfsFilesystem_Pwrite_req p;
+    } rq;
+    union {
+        struct kl_VfsFilesystem_Write_res r;
+        uint8_t raw[sizeof(SMsgHdr) + 8];
+    } rs;
+    memset(&rq, 0, sizeof rq);
+    rq.w.hdr.riid = (uint16_t)p->riid;
+    nk_arena_desc d = { 0, n };
+    if (positional) {
+        rq.p.hdr.mid = kl_VfsFilesystem_Pwrite_mid;
+        rq.p.hdr.size = kl_VfsFilesystem_Pwrite_req_size;
+        rq.p.fd = sfd;
+        rq.p.offset = off;
+        rq.p.data = d;
+    } else {
+        rq.w.hdr.mid = kl_VfsFilesystem_Write_mid;
+        rq.w.hdr.size = kl_VfsFilesystem_Write_req_size;
+        rq.w.fd = sfd;
+        rq.w.data = d;
+    }
+    rq.w.hdr.arena = n ? (uintptr_t)buf : 0;
+    rq.w.hdr.arena_size = n;
+    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
+    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
+    Retcode rc = Call(p->channel, &rq.w.hdr, &rs.r.hdr);
+    uint32_t mid = positional ? kl_VfsFilesystem_Pwrite_mid : kl_VfsFilesystem_Write_mid;
+    _Static_assert(kl_VfsFilesystem_Write_res_size == kl_VfsFilesystem_Pwrite_res_size,
+                   "Write and Pwrite answer alike");
+    if (rc == rcOk)
+        rc = nk_check_response(&rs.r.hdr, mid, kl_VfsFilesystem_Write_res_size, 0);
+    if (rc != rcOk)
+        return -EIO;
+    if (rs.r.res > (int64_t)n)
+        return -EIO;
+    return rs.r.res;
+}
+
+/* Whole transfers: chunk after chunk until done, a short chunk, or an error (then the
+ * bytes already moved, if any). off < 0 with !positional: the descriptor's offset. */
+int64_t vfs_transfer(int sfd, void *buf, size_t n, int64_t off, int positional, int writing)
+{
+    if (n > LONGEST_IO)
+        n = LONGEST_IO;
+    size_t done = 0;
+    do {
+        uint32_t chunk = n - done < IO_MAX ? (uint32_t)(n - done) : IO_MAX;
+        int64_t r = writing ? write_chunk(sfd, (const uint8_t *)buf + done, chunk, off, positional)
+                            : read_chunk(sfd, (uint8_t *)buf + done, chunk, off, positional);
+        if (r < 0)
+            return done ? (int64_t)done : r;
+        done += (size_t)r;
+        if (positional)
+            off += r;
+        if ((uint64_t)r < chunk)
+            break;
+    } while (done < n);
+    return (int64_t)done;
+}
+
+/* ---- the descriptor backend ------------------------------------------------------------- */
+
+#define SFD(ctx) ((int)((intptr_t)(ctx) - 1))
+#define CTX(sfd) ((void *)(intptr_t)((sfd) + 1))
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n)
+{
+    return (ssize_t)vfs_transfer(SFD(ctx), buf, n, -1, 0, 0);
+}
+
+static ssize_t fd_write(void *ctx, const void *buf, size_t n)
+{
+    return (ssize_t)vfs_transfer(SFD(ctx), (void *)(uintptr_t)buf, n, -1, 0, 1);
+}
+
+static off_t fd_lseek(void *ctx, off_t offset, int whence)
+{
+    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    if (!p)
+        return -ENOSYS;
+    int64_t res = 0;
+    return (off_t)vfs_result(kl_VfsFilesystem_Lseek(p, SFD(ctx), offset, whence, &res), res);
+}
+
+static int fd_close(void *ctx)
+{
+    return (int)vfs_remote_close(SFD(ctx));
+}
+
+const struct kos_fd_ops vfs_fd_ops = {
+    .read = fd_read, .write = fd_write, .lseek = fd_lseek, .close = fd_close,
+};
+
+int64_t vfs_remote_close(int sfd)
+{
+    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    if (!p)
+        return -ENOSYS;
+    int64_t res = 0;
+    return vfs_result(kl_VfsFilesystem_Close(p, sfd, &res), res);
+}
+
+int vfs_install(int sfd)
+{
+    int fd = kos_fd_install(-1, &vfs_fd_ops, CTX(sfd));
+    if (fd < 0)
+        vfs_remote_close(sfd);
+    return fd;
+}
+
+/* The remote descriptor of fd: >= 0, -EBADF (not open), -ESPIPE (open, not a VFS file). */
+int vfs_sfd(int fd)
+{
+    const struct kos_fd_ops *ops;
+    void *ctx;
+    int rc = kos_fd_get(fd, &ops, &ctx);
+    if (rc < 0)
+        return rc;
+    return ops == &vfs_fd_ops ? SFD(ctx) : -ESPIPE;
+}
+
+int vfs_client_remote_fd(int fd)
+{
+    int sfd = vfs_sfd(fd);
+    return sfd >= 0 ? sfd : (int)vfs_posix(-EBADF);
+}
+
+/* ---- POSIX -------------------------------------------------------------------------------- */
+
+int open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    int64_t r = vfs_check_path(path);
+    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    if (!r && !p)
+        r = -ENOSYS;
+    if (!r) {
+        int64_t res = 0;
+        r = vfs_result(kl_VfsFilesystem_Open(p, path, flags, mode, &res), res);
+        if (r >= 0)
+            r = vfs_install((int)r);
+    }
+    return (int)vfs_posix(r);
+}
+
+int creat(const char *path, mode_t mode)
+{
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t offset)
+{
+    int sfd = vfs_sfd(fd);
+    if (sfd < 0)
+        return vfs_posix(sfd);
+    if (offset < 0)
+        return vfs_posix(-EINVAL);
+    return vfs_posix(vfs_transfer(sfd, buf, n, offset, 1, 0));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t offset)
+{
+    int sfd = vfs_sfd(fd);
+    if (sfd < 0)
+        return vfs_posix(sfd);
+    if (offset < 0)
+        return vfs_posix(-EINVAL);
+    return vfs_posix(vfs_transfer(sfd, (void *)(uintptr_t)buf, n, offset, 1, 1));
+}
+
+static void from_wire(const struct kl_VfsFilesystem_StatInfo *w, struct stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->st_dev = w->dev;
+    st->st_ino = w->ino;
+    st->st_mode = w->mode;
+    st->st_nlink = w->nlink;
+    st->st_size = w->size;
+    st->st_blksize = w->blksize;
+    st->st_blocks = w->blocks;
+}
+
+/* fstat: libkos's misc.c has an ENOSYS fstat. While it is a strong symbol, vfs.mk
+ * builds this with VFS_FSTAT_WRAP and links clients with --wrap=fstat; once it is weak,
+ * this is plain fstat. */
+#ifdef VFS_FSTAT_WRAP
+#define VFS_FSTAT __wrap_fstat
+int VFS_FSTAT(int fd, struct stat *st);
+#else
+#define VFS_FSTAT fstat
+#endif
+
+int VFS_FSTAT(int fd, struct stat *st)
+{
+    if (!st)
+        return (int)vfs_posix(-EFAULT);
+    int sfd = vfs_sfd(fd);
+    if (sfd == -ESPIPE) {
+        const struct kos_fd_ops *ops;
+        void *ctx;
+        kos_fd_get(fd, &ops, &ctx);
+        if (ops != &kos_console_ops)
+            return (int)vfs_posix(-ENOSYS);
+        memset(st, 0, sizeof *st);
+        st->st_mode = S_IFCHR | 0620;           /* the console */
+        st->st_nlink = 1;
+        st->st_blksize = 256;
+        return 0;
+    }
+    if (sfd < 0)
+        return (int)vfs_posix(sfd);
+    struct kl_VfsFilesystem_StatInfo w;
+    int64_t res = 0;
+    int64_t r = vfs_result(kl_VfsFilesystem_Fstat(vfs_proxy(), sfd, &w, &res), res);
+    if (r == 0)
+        from_wire(&w, st);
+    return (int)vfs_posix(r);
+}
+
+int stat(const char *path, struct stat *st)
+{
+    int64_t r = vfs_check_path(path);
+    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    if (!r && !p)
+        r = -ENOSYS;
+    if (!r && !st)
+        r = -EFAULT;
+    if (!r) {
+        struct kl_VfsFilesystem_StatInfo w;
+        int64_t res = 0;
+        r = vfs_result(kl_VfsFilesystem_Stat(p, path, &w, &res), res);
+        if (r == 0)
+            from_wire(&w, st);
+    }
+    return (int)vfs_posix(r);
+}
+
+/* No symbolic links: lstat is stat. */
+int lstat(const char *path, struct stat *st)
+{
+    return stat(path, st);
+}
+
+int access(const char *path, int mode)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    /* Every client owns every file: the owner bits decide. */
+    if (((mode & R_OK) && !(st.st_mode & S_IRUSR)) || ((mode & W_OK) && !(st.st_mode & S_IWUSR)) ||
+        ((mode & X_OK) && !(st.st_mode & S_IXUSR)))
+        return (int)vfs_posix(-EACCES);
+    return 0;
+}
+
+int ftruncate(int fd, off_t length)
+{
+    int sfd = vfs_sfd(fd);
+    if (sfd < 0)
+        return (int)vfs_posix(sfd == -ESPIPE ? -EINVAL : sfd);
+    int64_t res = 0;
+    return (int)vfs_posix(vfs_result(kl_VfsFilesystem_Ftruncate(vfs_proxy(), sfd, length, &res), res));
+}
+
+int truncate(const char *path, off_t length)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    int r = ftruncate(fd, length);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return r;
+}
+
+int fsync(int fd)
+{
+    int sfd = vfs_sfd(fd);
+    if (sfd == -ESPIPE)
+        return 0;                               /* the console has nothing to flush */
+    if (sfd < 0)
+        return (int)vfs_posix(sfd);
+    int64_t res = 0;
+    return (int)vfs_posix(vfs_result(kl_VfsFilesystem_Fsync(vfs_proxy(), sfd, &res), res));
+}
+
+int fdatasync(int fd)
+{
+    return fsync(fd);
+}
+
+/* The path calls that answer only `res`. */
+#define PATH_CALL(call, ...)                                                   \
+    do {                                                                       \
+        int64_t r_ = vfs_check_path(path);                                     \
+        struct kl_VfsFilesystem_proxy *p_ = r_ ? NULL : vfs_proxy();           \
+        if (!r_ && !p_)                                                        \
+            r_ = -ENOSYS;                                                      \
+        if (!r_) {                                                             \
+            int64_t res_ = 0;                                                  \
+            r_ = vfs_result(call(p_, __VA_ARGS__, &res_), res_);               \
+        }                                                                      \
+        return (int)vfs_posix(r_);                                             \
+    } while (0)
+
+int unlink(const char *path)
+{
+    PATH_CALL(kl_VfsFilesystem_Unlink, path);
+}
+
+int rmdir(const char *path)
+{
+    PATH_CALL(kl_VfsFilesystem_Rmdir, path);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    PATH_CALL(kl_VfsFilesystem_Mkdir, path, mode);
+}
+
+int chdir(const char *path)
+{
+    PATH_CALL(kl_VfsFilesystem_Chdir, path);
+}
+
+int rename(const char *from, const char *to)
+{
+    int64_t r = vfs_check_path(from);
+    if (!r)
+        r = vfs_check_path(to);
+    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    if (!r && !p)
+        r = -ENOSYS;
+    if (!r) {
+        int64_t res = 0;
+        r = vfs_result(kl_VfsFilesystem_Rename(p, from, to, &res), res);
+    }
+    return (int)vfs_posix(r);
+}
+
+char *getcwd(char *buf, size_t size)
+{
+    char path[PATH_LIMIT];
+    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    int64_t r = -ENOSYS;
+    if (p) {
+        int64_t res = 0;
+        r = vfs_result(kl_VfsFilesystem_Getcwd(p, path, sizeof path, &res), res);
+    }
+    if (r < 0) {
+        vfs_posix(r);
+        return NULL;
+    }
+    size_t len = strnlen(path, sizeof path - 1);
+    if (!buf) {                                 /* as glibc: allocate (size 0: just enough) */
+        if (size == 0)
+            size = len + 1;
+        if (size < len + 1) {
+            errno = ERANGE;
+            return NULL;
+        }
+        if (!(buf = malloc(size))) {
+            errno = ENOMEM;
+            return NULL;
+        }
+    } else if (size == 0) {
+        errno = EINVAL;
+        return NULL;
+    } else if (size < len + 1) {
+        errno = ERANGE;
+        return NULL;
+    }
+    memcpy(buf, path, len + 1);
+    return buf;
+}

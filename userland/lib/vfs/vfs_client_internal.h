@@ -1,0 +1,29 @@
+/* libvfs internals shared by vfs_client.c and vfs_dir.c. */
+#ifndef VFS_CLIENT_INTERNAL_H
+#define VFS_CLIENT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <kos/fd.h>
+#include <kl/VfsFilesystem.idl.h>
+
+extern const struct kos_fd_ops vfs_fd_ops;
+
+/* The proxy on the VFS channel, or NULL when there is none. */
+struct kl_VfsFilesystem_proxy *vfs_proxy(void);
+/* A proxy Retcode and the answer's res as one value: res, or -EIO / -ENAMETOOLONG. */
+int64_t vfs_result(Retcode rc, int64_t res);
+/* POSIX convention: r < 0 sets errno = -r and gives -1; else r. */
+long vfs_posix(int64_t r);
+/* 0 when the path can be sent, else -EFAULT, -ENOENT (empty), -ENAMETOOLONG. */
+int vfs_check_path(const char *path);
+/* Remote descriptor of a C library descriptor: >= 0, -EBADF, or -ESPIPE (not a VFS file). */
+int vfs_sfd(int fd);
+/* Installs remote descriptor sfd in the C library table: the new fd, or -EMFILE (sfd is
+ * then closed). */
+int vfs_install(int sfd);
+int64_t vfs_remote_close(int sfd);
+/* Read or write n bytes in chunks of at most IoMax. */
+int64_t vfs_transfer(int sfd, void *buf, size_t n, int64_t off, int positional, int writing);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * libvfs: <dirent.h> over kl.VfsFilesystem. A DIR holds a C library
+ * descriptor opened with Opendir (so dirfd, fstat and close work on it);
+ * each readdir is one Readdir round trip. The position is the VFS's cookie,
+ * read and set with lseek: telldir, seekdir and rewinddir need no state here.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "vfs_client_internal.h"
+
+struct __kos_dir {
+    int fd;
+    struct dirent ent;
+};
+
+static DIR *dir_of(int fd)
+{
+    DIR *d = malloc(sizeof *d);
+    if (!d) {
+        close(fd);
+        errno = ENOMEM;
+        return NULL;
+    }
+    memset(d, 0, sizeof *d);
+    d->fd = fd;
+    return d;
+}
+
+DIR *opendir(const char *path)
+{
+    int64_t r = vfs_check_path(path);
+    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    if (!r && !p)
+        r = -ENOSYS;
+    if (!r) {
+        int64_t res = 0;
+        r = vfs_result(kl_VfsFilesystem_Opendir(p, path, &res), res);
+        if (r >= 0)
+            r = vfs_install((int)r);
+    }
+    if (r < 0) {
+        vfs_posix(r);
+        return NULL;
+    }
+    return dir_of((int)r);
+}
+
+DIR *fdopendir(int fd)
+{
+    struct stat st;
+    if (vfs_sfd(fd) < 0) {
+        errno = EBADF;
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0)
+        return NULL;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return NULL;
+    }
+    return dir_of(fd);
+}
+
+int dirfd(DIR *d)
+{
+    if (!d) {
+        errno = EINVAL;
+        return -1;
+    }
+    return d->fd;
+}
+
+/* One entry into *e: 1, 0 at the end, or -errno. */
+static int next_entry(DIR *d, struct dirent *e)
+{
+    int sfd = vfs_sfd(d->fd);
+    if (sfd < 0)
+        return -EBADF;
+    struct kl_VfsFilesystem_DirEntry w;
+    int64_t res = 0;
+    int64_t r = vfs_result(kl_VfsFilesystem_Readdir(vfs_proxy(), sfd, &w, &res), res);
+    if (r <= 0)
+        return (int)r;
+    if (r != 1 || w.namlen == 0 || w.namlen > kl_VfsFilesystem_NameMax)
+        return -EIO;
+    memset(e, 0, sizeof *e);
+    e->d_ino = (ino_t)w.ino;
+    e->d_type = (unsigned char)(w.type == DT_DIR || w.type == DT_REG ? w.type : DT_UNKNOWN);
+    e->d_namlen = (unsigned char)w.namlen;
+    e->d_reclen = sizeof *e;
+    memcpy(e->d_name, w.name, w.namlen);
+    e->d_name[w.namlen] = '\0';
+    return 1;
+}
+
+struct dirent *readdir(DIR *d)
+{
+    if (!d) {
+        errno = EBADF;
+        return NULL;
+    }
+    int r = next_entry(d, &d->ent);
+    if (r < 0)
+        errno = -r;
+    return r == 1 ? &d->ent : NULL;             /* the end: NULL, errno untouched */
+}
+
+int readdir_r(DIR *d, struct dirent *entry, struct dirent **result)
+{
+    if (!d || !entry || !result)
+        return EINVAL;
+    int r = next_entry(d, entry);
+    *result = r == 1 ? entry : NULL;
+    return r < 0 ? -r : 0;
+}
+
+long telldir(DIR *d)
+{
+    return d ? (long)lseek(d->fd, 0, SEEK_CUR) : -1;
+}
+
+void seekdir(DIR *d, long cookie)
+{
+    if (d)
+        lseek(d->fd, cookie, SEEK_SET);
+}
+
+void rewinddir(DIR *d)
+{
+    seekdir(d, 0);
+}
+
+int closedir(DIR *d)
+{
+    if (!d) {
+        errno = EBADF;
+        return -1;
+    }
+    int r = close(d->fd);
+    free(d);
+    return r;
+}

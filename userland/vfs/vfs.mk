@@ -1,0 +1,102 @@
+# userland/vfs/vfs.mk: the VFS process VfsFsnet, the VFS client library (libvfs)
+# and the generated kl.VfsFilesystem headers (docs/VFS.md, "Server and client").
+# Included by the top Makefile after userland/userland.mk (uses USER_OBJ, USER_OUT,
+# USER_CPPFLAGS, USER_AR, user_program, BUILD, PYTHON, SOL_DIR, Q, say).
+#
+# Interface:
+#   VFS_IDL_DIR       userland/idl/vfs: VfsFsnet.edl, kl/VfsNet.edl, kl/VfsEntity.edl,
+#                     kl/Vfs.cdl, kl/VfsFilesystem.idl (pass it with -I to tools/nk,
+#                     tools/einit and tools/psl in solutions that use VfsFsnet)
+#   VFS_GEN           $(BUILD)/gen/vfs: the generated headers (on USER_CPPFLAGS)
+#   VFS_CLIENT_LIBS   libvfs, for the LIBS argument of user_program: object files, not
+#                     an archive, so its open() always wins over libkos's weak stub
+#   VFS_LDFLAGS       link flags libvfs programs need (see fstat below); vfs_program
+#                     adds them
+#   VFS_ROMFS_DIR     the folder packed into VfsFsnet's romfs image (source "romfs"):
+#                     $(SOL_DIR)/romfs when the solution has one, else
+#                     userland/vfs/server/romfs
+#   VfsFsnet          the program (boot-image entry VfsFsnet)
+#   vfs_program       $(eval $(call vfs_program,NAME,SOURCES)): a user program linked
+#                     with libvfs
+#   make vfs          builds all of it
+#   VFS_TEST_PROGRAMS the test programs of userland/tests-vfs (clients and launchers)
+
+VFS_IDL_DIR := userland/idl/vfs
+VFS_OUT     := $(BUILD)/vfs
+VFS_GEN     := $(BUILD)/gen/vfs
+VFS_NK_STAMP := $(VFS_GEN)/VfsFsnet.edl.h
+VFS_CLASSES := VfsFsnet kl.VfsNet kl.VfsEntity
+
+USER_CPPFLAGS += -I$(VFS_GEN) -Iuserland/lib/vfs/include
+
+# ---- generated headers ------------------------------------------------------------
+$(VFS_NK_STAMP): $(shell find $(VFS_IDL_DIR) -name '*.?dl') $(NK_SRCS)
+	$(call say,NK,VfsFsnet)
+	$(Q)$(PYTHON) -m tools.nk -I $(VFS_IDL_DIR) --out $(VFS_GEN) $(VFS_CLASSES) && touch $@
+
+# ---- the VFS core (userland/vfs/core) as an archive for the server --------------------
+VFS_CORE_LIB  := $(VFS_OUT)/libvfscore.a
+VFS_CORE_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/vfs/core/*.c))
+$(VFS_CORE_LIB): $(VFS_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && $(USER_AR) rcs $@ $^
+
+# ---- the romfs image, linked into VfsFsnet --------------------------------------------
+VFS_ROMFS_DIR ?= $(if $(wildcard $(SOL_DIR)/romfs),$(SOL_DIR)/romfs,userland/vfs/server/romfs)
+VFS_ROMFS_IMG := $(VFS_OUT)/romfs.img
+VFS_ROMFS_OBJ := $(USER_OBJ)/userland/vfs/server/romfs_image.o
+$(VFS_OUT)/romfs.dir: user-force
+	@mkdir -p $(dir $@)
+	@echo '$(VFS_ROMFS_DIR)' | cmp -s - $@ || echo '$(VFS_ROMFS_DIR)' > $@
+$(VFS_ROMFS_IMG): $(VFS_OUT)/romfs.dir tools/mkromfs.py $(shell find $(VFS_ROMFS_DIR) 2>/dev/null)
+	$(call say,MKROMFS,$(VFS_ROMFS_DIR))
+	$(Q)$(PYTHON) tools/mkromfs.py $(VFS_ROMFS_DIR) $@
+$(VFS_ROMFS_OBJ): USER_CPPFLAGS += -DVFS_ROMFS_IMAGE='"$(VFS_ROMFS_IMG)"'
+$(VFS_ROMFS_OBJ): $(VFS_ROMFS_IMG)
+
+# ---- VfsFsnet --------------------------------------------------------------------------
+VFS_SERVER_SRCS := $(wildcard userland/vfs/server/*.c)
+$(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CORE_LIB)))
+
+# ---- libvfs (userland/lib/vfs) ---------------------------------------------------------
+VFS_CLIENT_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c))
+VFS_CLIENT_LIBS := $(VFS_CLIENT_OBJS)
+
+# libkos's fstat (userland/lib/libc/misc.c) must be weak for libvfs to replace it.
+# While it is not, libvfs defines __wrap_fstat and its programs link with
+# --wrap=fstat (VFS_LDFLAGS); this switches itself off when misc.c's becomes weak.
+VFS_WEAK_FSTAT_RE := __attribute__[(][(]weak[)][)][^;]*[^_a-z]fstat *[(]
+VFS_FSTAT_WEAK := $(shell grep -sqE '$(VFS_WEAK_FSTAT_RE)' userland/lib/libc/misc.c && echo 1)
+ifeq ($(VFS_FSTAT_WEAK),1)
+VFS_LDFLAGS :=
+else
+VFS_LDFLAGS := -Wl,--wrap=fstat
+$(VFS_CLIENT_OBJS): USER_CPPFLAGS += -DVFS_FSTAT_WRAP
+endif
+
+define vfs_program
+$(call user_program,$(1),$(2),$(VFS_CLIENT_LIBS))
+$(USER_OUT)/bin/$(1): USER_LDFLAGS += $(VFS_LDFLAGS)
+endef
+
+# ---- tests (userland/tests-vfs) -----------------------------------------------------------
+# test_vfs_<x>.c: a VFS client linked with libvfs; test_vfs_<x>_run.c: its launcher,
+# the first task of a test boot (init=test_vfs_<x>_run).
+VFS_TEST_DIR      := userland/tests-vfs
+VFS_TEST_SRCS     := $(wildcard $(VFS_TEST_DIR)/test_vfs_*.c)
+VFS_TEST_PROGRAMS := $(sort $(basename $(notdir $(VFS_TEST_SRCS))))
+VFS_TEST_CLIENTS  := $(filter-out %_run,$(VFS_TEST_PROGRAMS))
+VFS_TEST_RUNNERS  := $(filter %_run,$(VFS_TEST_PROGRAMS))
+$(foreach p,$(VFS_TEST_CLIENTS),$(eval $(call vfs_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
+$(foreach p,$(VFS_TEST_RUNNERS),$(eval $(call user_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
+
+# Everything that includes a generated header waits for it.
+$(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)) \
+    $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_TEST_SRCS)): | $(VFS_NK_STAMP)
+
+.PHONY: vfs
+vfs: $(USER_OUT)/bin/VfsFsnet $(VFS_CLIENT_OBJS) \
+     $(foreach p,$(VFS_TEST_PROGRAMS),$(USER_OUT)/bin/$(p))
+
+-include $(VFS_CORE_OBJS:.o=.d) $(VFS_CLIENT_OBJS:.o=.d) $(VFS_ROMFS_OBJ:.o=.d)

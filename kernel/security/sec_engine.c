@@ -1,10 +1,9 @@
 /*
  * The security module's decision engine (sec_engine.h). Order of a decision:
  * classes known -> message well formed (layout) -> verdict cell -> condition
- * program. Anything out of range denies.
+ * program. Anything out of range denies. Freestanding: no library calls.
  */
 #include "sec_engine.h"
-#include <kernel/lib.h>
 
 static const char R_NO_BINDING[] = "no_binding";
 static const char R_UNKNOWN_CLASS[] = "unknown_class";
@@ -14,6 +13,8 @@ static const char R_BAD_SIZE[] = "malformed: constant part size";
 static const char R_BAD_TAG[] = "malformed: union tag";
 static const char R_BAD_ARENA[] = "malformed: arena descriptor";
 static const char R_BAD_HANDLE[] = "malformed: handle slot";
+static const char R_BAD_NHANDLES[] = "malformed: handle count";
+static const char R_NO_MESSAGE[] = "malformed: no message";
 static const char R_POLICY[] = "policy_error";
 
 bool sec_tables_valid(const struct sec_tables *t)
@@ -21,12 +22,21 @@ bool sec_tables_valid(const struct sec_tables *t)
     return t && t->magic == SEC_TABLES_MAGIC && t->version == SEC_TABLES_VERSION;
 }
 
+static bool name_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 uint32_t sec_class_find(const struct sec_tables *t, const char *name)
 {
-    if (!t || !name)
+    if (!t || !name || !t->classes)
         return SEC_CLASS_NONE;
     for (uint32_t i = 0; i < t->nclasses; i++)
-        if (strcmp(t->classes[i].name, name) == 0)
+        if (t->classes[i].name && name_eq(t->classes[i].name, name))
             return i;
     return SEC_CLASS_NONE;
 }
@@ -41,34 +51,68 @@ const char *sec_class_name(const struct sec_tables *t, uint32_t class_id)
 const char *sec_event_name(enum sec_event ev)
 {
     switch (ev) {
-    case SEC_EV_EXECUTE: return "execute";
-    case SEC_EV_REQUEST: return "request";
-    case SEC_EV_RESPONSE: return "response";
-    case SEC_EV_ERROR: return "error";
-    case SEC_EV_SECURITY: return "security";
+    case SEC_EV_EXECUTE:
+        return "execute";
+    case SEC_EV_REQUEST:
+        return "request";
+    case SEC_EV_RESPONSE:
+        return "response";
+    case SEC_EV_ERROR:
+        return "error";
+    case SEC_EV_SECURITY:
+        return "security";
     }
     return "?";
 }
 
-static bool finish(struct sec_result *r, bool granted, const char *reason)
+const char *sec_reason_name(enum sec_reason code)
 {
-    r->granted = granted;
-    r->reason = granted ? NULL : reason;
-    return granted;
+    switch (code) {
+    case SEC_R_GRANTED:
+        return "granted";
+    case SEC_R_NO_BINDING:
+        return "no_binding";
+    case SEC_R_DENIED_BY_RULE:
+        return "denied_by_rule";
+    case SEC_R_MALFORMED:
+        return "malformed";
+    case SEC_R_UNKNOWN_CLASS:
+        return "unknown_class";
+    case SEC_R_POLICY_ERROR:
+        return "policy_error";
+    }
+    return "?";
+}
+
+static bool finish(struct sec_result *r, enum sec_reason code, const char *reason)
+{
+    r->code = code;
+    r->granted = code == SEC_R_GRANTED;
+    r->malformed = code == SEC_R_MALFORMED;
+    r->reason = r->granted ? NULL : reason;
+    return r->granted;
+}
+
+static bool grant(struct sec_result *r)
+{
+    return finish(r, SEC_R_GRANTED, NULL);
+}
+
+static bool policy_error(struct sec_result *r)
+{
+    return finish(r, SEC_R_POLICY_ERROR, R_POLICY);
 }
 
 static bool malformed(struct sec_result *r, const char *reason)
 {
-    r->malformed = true;
-    return finish(r, false, reason);
+    return finish(r, SEC_R_MALFORMED, reason);
 }
 
 /* ---- layout validation ---------------------------------------------------- */
 
 static uint32_t rd32(const uint8_t *p)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 /* Offsets in the tables are trusted only after the size check; still,
@@ -96,6 +140,13 @@ static const char *check_layout(const struct sec_msg_layout *l, const struct sec
     uint32_t i;
     if (m->size != l->size)
         return R_BAD_SIZE;
+    if (m->size && !m->data)
+        return R_NO_MESSAGE;
+    if (m->nhandles > l->nhandles)
+        return R_BAD_NHANDLES;
+    if ((l->narena && !l->arena) || (l->nhandles && !l->handles) || (l->nunions && !l->unions) ||
+        (l->nconds && !l->conds))
+        return R_POLICY;
     for (i = 0; i < l->nunions; i++) {
         const struct sec_union_ref *u = &l->unions[i];
         if ((uint32_t)u->offset + 4u > m->size)
@@ -129,6 +180,15 @@ static const char *check_layout(const struct sec_msg_layout *l, const struct sec
     return NULL;
 }
 
+int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m,
+                     const char **reason)
+{
+    const char *bad = !l ? R_POLICY : !m ? R_NO_MESSAGE : check_layout(l, m);
+    if (reason)
+        *reason = bad;
+    return bad ? -1 : 0;
+}
+
 /* ---- condition programs ---------------------------------------------------- */
 
 static int64_t load(const uint8_t *p, unsigned width, bool sign)
@@ -145,12 +205,18 @@ static bool compare(uint8_t op, int64_t a, int64_t b, bool uns)
 {
     uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
     switch (op) {
-    case SEC_OP_EQ: return a == b;
-    case SEC_OP_NE: return a != b;
-    case SEC_OP_LT: return uns ? ua < ub : a < b;
-    case SEC_OP_LE: return uns ? ua <= ub : a <= b;
-    case SEC_OP_GT: return uns ? ua > ub : a > b;
-    default: return uns ? ua >= ub : a >= b;
+    case SEC_OP_EQ:
+        return a == b;
+    case SEC_OP_NE:
+        return a != b;
+    case SEC_OP_LT:
+        return uns ? ua < ub : a < b;
+    case SEC_OP_LE:
+        return uns ? ua <= ub : a <= b;
+    case SEC_OP_GT:
+        return uns ? ua > ub : a > b;
+    default:
+        return uns ? ua >= ub : a >= b;
     }
 }
 
@@ -163,70 +229,74 @@ static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *d
                         struct sec_result *r)
 {
     if (k >= t->nprograms)
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
     const struct sec_program *p = &t->programs[k];
     if (p->first > t->ninsns || p->count > t->ninsns - p->first)
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
     int64_t st[SEC_STACK_MAX];
     uint32_t sp = 0;
     for (uint32_t i = 0; i < p->count; i++) {
         const struct sec_insn *in = &t->insns[p->first + i];
         switch (in->op) {
         case SEC_OP_LOAD:
-            if (sp >= SEC_STACK_MAX || !(in->width == 1 || in->width == 2 || in->width == 4 ||
-                                         in->width == 8) ||
+            if (sp >= SEC_STACK_MAX ||
+                !(in->width == 1 || in->width == 2 || in->width == 4 || in->width == 8) ||
                 in->arg > size || in->width > size - in->arg || !data)
-                return finish(r, false, R_POLICY);
+                return policy_error(r);
             st[sp++] = load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED);
             break;
         case SEC_OP_CONST:
             if (sp >= SEC_STACK_MAX)
-                return finish(r, false, R_POLICY);
+                return policy_error(r);
             st[sp++] = in->imm;
             break;
-        case SEC_OP_EQ: case SEC_OP_NE: case SEC_OP_LT:
-        case SEC_OP_LE: case SEC_OP_GT: case SEC_OP_GE:
+        case SEC_OP_EQ:
+        case SEC_OP_NE:
+        case SEC_OP_LT:
+        case SEC_OP_LE:
+        case SEC_OP_GT:
+        case SEC_OP_GE:
             if (sp < 2)
-                return finish(r, false, R_POLICY);
+                return policy_error(r);
             sp--;
             st[sp - 1] = compare(in->op, st[sp - 1], st[sp], in->flags & SEC_INSN_UNSIGNED);
             break;
         case SEC_OP_AND:
         case SEC_OP_OR:
             if (sp < 2)
-                return finish(r, false, R_POLICY);
+                return policy_error(r);
             sp--;
             st[sp - 1] = in->op == SEC_OP_AND ? (st[sp - 1] && st[sp]) : (st[sp - 1] || st[sp]);
             break;
         case SEC_OP_NOT:
             if (sp < 1)
-                return finish(r, false, R_POLICY);
+                return policy_error(r);
             st[sp - 1] = !st[sp - 1];
             break;
         case SEC_OP_ASSERT:
         case SEC_OP_REFUTE:
             if (sp < 1)
-                return finish(r, false, R_POLICY);
+                return policy_error(r);
             sp--;
             if ((st[sp] != 0) != (in->op == SEC_OP_ASSERT))
-                return finish(r, false, reason_at(t, in->arg));
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
             break;
         case SEC_OP_FAIL:
-            return finish(r, false, reason_at(t, in->arg));
+            return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
         default:
-            return finish(r, false, R_POLICY);
+            return policy_error(r);
         }
     }
-    return finish(r, true, NULL);
+    return grant(r);
 }
 
 static bool verdict(const struct sec_tables *t, uint32_t v, const uint8_t *data, uint32_t size,
                     struct sec_result *r)
 {
     if (v == SEC_V_NO_BINDING)
-        return finish(r, false, R_NO_BINDING);
+        return finish(r, SEC_R_NO_BINDING, R_NO_BINDING);
     if (v == SEC_V_GRANT)
-        return finish(r, true, NULL);
+        return grant(r);
     return run_program(t, v - SEC_V_PROGRAM, data, size, r);
 }
 
@@ -236,9 +306,9 @@ static bool cell(const struct sec_tables *t, const int32_t *rows, uint32_t row, 
 {
     int32_t base = rows ? rows[row] : SEC_NO_ROW;
     if (base < 0)
-        return finish(r, false, R_NO_BINDING);
+        return finish(r, SEC_R_NO_BINDING, R_NO_BINDING);
     if ((uint32_t)base > t->nverdicts || index >= t->nverdicts - (uint32_t)base)
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
     return verdict(t, t->verdicts[(uint32_t)base + index], data, size, r);
 }
 
@@ -246,7 +316,8 @@ static void clear(struct sec_result *r)
 {
     r->granted = false;
     r->malformed = false;
-    r->reason = NULL;
+    r->code = SEC_R_POLICY_ERROR;
+    r->reason = R_POLICY;
     r->endpoint = NULL;
     r->method = NULL;
 }
@@ -256,11 +327,13 @@ bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
 {
     clear(r);
     if (!sec_tables_valid(t))
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
     if (t->flags & SEC_F_PERMISSIVE)
-        return finish(r, true, NULL);
+        return grant(r);
     if (src >= t->nclasses || dst >= t->nclasses)
-        return finish(r, false, R_UNKNOWN_CLASS);
+        return finish(r, SEC_R_UNKNOWN_CLASS, R_UNKNOWN_CLASS);
+    if (!t->execute)
+        return policy_error(r);
     return verdict(t, t->execute[src * t->nclasses + dst], NULL, 0, r);
 }
 
@@ -269,11 +342,15 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src,
 {
     clear(r);
     if (!sec_tables_valid(t))
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
     if (t->flags & SEC_F_PERMISSIVE)
-        return finish(r, true, NULL);
+        return grant(r);
     if (src >= t->nclasses || (ev != SEC_EV_SECURITY && dst >= t->nclasses))
-        return finish(r, false, R_UNKNOWN_CLASS);
+        return finish(r, SEC_R_UNKNOWN_CLASS, R_UNKNOWN_CLASS);
+    if (!t->classes)
+        return policy_error(r);
+    if (!m)
+        return malformed(r, R_NO_MESSAGE);
 
     if (ev == SEC_EV_SECURITY) {
         const struct sec_class *c = &t->classes[src];
@@ -283,11 +360,11 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src,
         r->method = meth->name;
         const char *bad = check_layout(&meth->req, m);
         if (bad)
-            return malformed(r, bad);
+            return bad == R_POLICY ? policy_error(r) : malformed(r, bad);
         return cell(t, t->security_rows, src, m->mid, m->data, m->size, r);
     }
     if (ev != SEC_EV_REQUEST && ev != SEC_EV_RESPONSE && ev != SEC_EV_ERROR)
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
 
     /* The server's class holds the method: dst for a request, src for the answer. */
     const struct sec_class *server = &t->classes[ev == SEC_EV_REQUEST ? dst : src];
@@ -300,10 +377,14 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src,
     if (ev == SEC_EV_ERROR) {
         if (m->size != 4)
             return malformed(r, R_BAD_SIZE);
-        if (m->mid == SEC_MID_UNKNOWN)      /* per-endpoint verdict */
+        if (m->nhandles)
+            return malformed(r, R_BAD_NHANDLES);
+        if (m->mid == SEC_MID_UNKNOWN) /* per-endpoint verdict */
             return cell(t, t->error_rows, row, server->nslots + m->riid, NULL, 0, r);
         if (m->mid >= ep->nmethods)
             return malformed(r, R_BAD_METHOD);
+        if (ep->slot_base + m->mid >= server->nslots)
+            return policy_error(r);
         r->method = server->methods[ep->slot_base + m->mid].name;
         return cell(t, t->error_rows, row, ep->slot_base + m->mid, NULL, 0, r);
     }
@@ -311,14 +392,22 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src,
         return malformed(r, R_BAD_METHOD);
     uint32_t slot = ep->slot_base + m->mid;
     if (slot >= server->nslots)
-        return finish(r, false, R_POLICY);
+        return policy_error(r);
     const struct sec_method *meth = &server->methods[slot];
     r->method = meth->name;
     const char *bad = check_layout(ev == SEC_EV_REQUEST ? &meth->req : &meth->res, m);
     if (bad)
-        return malformed(r, bad);
+        return bad == R_POLICY ? policy_error(r) : malformed(r, bad);
     return cell(t, ev == SEC_EV_REQUEST ? t->request_rows : t->response_rows, row, slot, m->data,
                 m->size, r);
+}
+
+bool sec_decide(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
+                const struct sec_message *m, struct sec_result *r)
+{
+    if (ev == SEC_EV_EXECUTE)
+        return sec_decide_execute(t, src, dst, r);
+    return sec_decide_ipc(t, ev, src, dst, m, r);
 }
 
 /* ---- audit ring ------------------------------------------------------------------ */

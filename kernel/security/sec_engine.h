@@ -14,27 +14,43 @@
 
 enum sec_event { SEC_EV_EXECUTE, SEC_EV_REQUEST, SEC_EV_RESPONSE, SEC_EV_ERROR, SEC_EV_SECURITY };
 
-#define SEC_CLASS_NONE  0xFFFFFFFFu   /* a class the policy does not know */
-#define SEC_MID_UNKNOWN 0xFFFFFFFFu   /* error event whose request method is not known */
+#define SEC_CLASS_NONE  0xFFFFFFFFu /* a class the policy does not know */
+#define SEC_MID_UNKNOWN 0xFFFFFFFFu /* error event whose request method is not known */
 
 /* What the engine looks at in a message (the kernel's checked copy). For
  * a response or an error, riid/mid are those of the request; the error
  * body is the 4-byte Retcode. */
 struct sec_message {
     uint32_t riid, mid;
-    uint32_t size;                   /* constant part bytes at data */
+    uint32_t size; /* constant part bytes at data */
     uint32_t arena_size;
     uint32_t nhandles;
     const uint8_t *data;
 };
 
-struct sec_result {
-    bool granted;
-    bool malformed;
-    const char *reason;              /* why denied (NULL when granted) */
-    const char *endpoint;            /* endpoint path of the method, NULL if none / unknown */
-    const char *method;              /* method name, NULL if none / unknown */
+/* Why a decision came out as it did (sec_result.code). */
+enum sec_reason {
+    SEC_R_GRANTED = 0,    /* every rule that ran granted */
+    SEC_R_NO_BINDING,     /* no binding matched, or none of its rules ran */
+    SEC_R_DENIED_BY_RULE, /* deny (), deny (c) with c true, assert (c) with c false */
+    SEC_R_MALFORMED,      /* the message does not fit the method's layout */
+    SEC_R_UNKNOWN_CLASS,  /* src or dst is not a class of the policy */
+    SEC_R_POLICY_ERROR    /* corrupt tables or bad arguments: deny */
 };
+
+struct sec_result {
+    bool granted;   /* == (code == SEC_R_GRANTED) */
+    bool malformed; /* == (code == SEC_R_MALFORMED) */
+    enum sec_reason code;
+    const char *reason;   /* why denied, as text (NULL when granted):
+                             "no_binding", "assert at security.psl:14:5", ... */
+    const char *endpoint; /* endpoint path of the method, NULL if none / unknown */
+    const char *method;   /* method name, NULL if none / unknown */
+};
+
+/* Every function below is total: any input (class ids out of range, a NULL
+ * message, corrupt tables) gives a decision, never a read outside the
+ * tables or outside m->data[0 .. m->size). */
 
 /* Tables with the right magic and version? */
 bool sec_tables_valid(const struct sec_tables *t);
@@ -51,26 +67,38 @@ bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
  * method's layout first: a malformed message is denied before any rule. */
 bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
                     const struct sec_message *m, struct sec_result *r);
+/* Either of the above by event: m is ignored for SEC_EV_EXECUTE. */
+bool sec_decide(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
+                const struct sec_message *m, struct sec_result *r);
+/* The structure check alone (sec_decide_ipc runs it before any rule): 0 when
+ * m fits layout l, else -1 with *reason set ("malformed: ..."). Checks the
+ * exact constant part size, union tags, arena descriptors (inside
+ * m->arena_size, aligned, whole elements, at most the maximum, a string not
+ * empty), handle slots (< m->nhandles) and the handle count (m->nhandles at
+ * most the layout's handle fields). */
+int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m,
+                     const char **reason);
+const char *sec_reason_name(enum sec_reason code);
 
 /* ---- audit ring: the last SEC_AUDIT_RING decisions that were audited ---- */
 #define SEC_AUDIT_RING     64u
 #define SEC_AUDIT_NAME_MAX 32u
 
 struct sec_audit_record {
-    uint64_t seq;                    /* 1, 2, ... in audit order */
-    uint8_t event;                   /* enum sec_event */
+    uint64_t seq;  /* 1, 2, ... in audit order */
+    uint8_t event; /* enum sec_event */
     uint8_t granted;
     uint16_t riid;
     uint32_t mid;
     uint32_t src_class, dst_class;
     char src_task[SEC_AUDIT_NAME_MAX];
     char dst_task[SEC_AUDIT_NAME_MAX];
-    const char *reason;              /* static string (tables or engine) or NULL */
+    const char *reason; /* static string (tables or engine) or NULL */
 };
 
 struct sec_audit_ring {
     struct sec_audit_record rec[SEC_AUDIT_RING];
-    uint64_t count;                  /* records ever pushed */
+    uint64_t count; /* records ever pushed */
 };
 
 /* Appends a record (names are truncated copies); returns its seq. */

@@ -23,29 +23,29 @@
 
 #include <stdint.h>
 
-#define SEC_TABLES_MAGIC   0x4b534d31u      /* "KSM1" */
+#define SEC_TABLES_MAGIC   0x4b534d31u /* "KSM1" */
 #define SEC_TABLES_VERSION 1u
 
 /* tables.flags */
-#define SEC_F_PERMISSIVE    0x1u   /* no policy: every event granted, any class may start */
-#define SEC_F_AUDIT_GRANTED 0x2u   /* audit profile asks for granted decisions too */
-#define SEC_F_AUDIT_DENIED  0x4u   /* audit profile asks for denials (always printed anyway) */
+#define SEC_F_PERMISSIVE    0x1u /* no policy: every event granted, any class may start */
+#define SEC_F_AUDIT_GRANTED 0x2u /* audit profile asks for granted decisions too */
+#define SEC_F_AUDIT_DENIED  0x4u /* audit profile asks for denials (always printed anyway) */
 
 /* verdict codes */
-#define SEC_V_NO_BINDING 0u        /* no binding matched: deny */
-#define SEC_V_GRANT      1u        /* every rule run grants, unconditionally */
-#define SEC_V_PROGRAM    2u        /* SEC_V_PROGRAM + k: run programs[k] */
+#define SEC_V_NO_BINDING 0u /* no binding matched: deny */
+#define SEC_V_GRANT      1u /* every rule run grants, unconditionally */
+#define SEC_V_PROGRAM    2u /* SEC_V_PROGRAM + k: run programs[k] */
 
-#define SEC_NO_COND     0xFFFFu
-#define SEC_NO_HANDLE   0xFFFFFFFFu
-#define SEC_NO_ROW      (-1)
+#define SEC_NO_COND   0xFFFFu
+#define SEC_NO_HANDLE 0xFFFFFFFFu
+#define SEC_NO_ROW    (-1)
 
 enum sec_arena_kind { SEC_ARENA_BYTES = 0, SEC_ARENA_STRING = 1, SEC_ARENA_SEQUENCE = 2 };
 
 /* "the uint32 union tag at tag_offset == value", and its parent (nested unions). */
 struct sec_cond {
     uint16_t tag_offset;
-    uint16_t parent;               /* index into the message's conds[] or SEC_NO_COND */
+    uint16_t parent; /* index into the message's conds[] or SEC_NO_COND */
     uint32_t value;
 };
 
@@ -53,10 +53,10 @@ struct sec_cond {
 struct sec_arena_ref {
     uint16_t offset;
     uint16_t cond;
-    uint32_t max;                  /* elements; string: bytes including the NUL */
+    uint32_t max; /* elements; string: bytes including the NUL */
     uint16_t elem_size;
     uint8_t elem_align;
-    uint8_t kind;                  /* enum sec_arena_kind */
+    uint8_t kind; /* enum sec_arena_kind */
 };
 
 /* A uint32 handle slot index at `offset` (SEC_NO_HANDLE = none). */
@@ -74,8 +74,8 @@ struct sec_union_ref {
 
 /* The constant part of a request or a response. */
 struct sec_msg_layout {
-    uint32_t size;                 /* exact */
-    uint32_t arena_max;            /* bytes it can need (items rounded up to 8) */
+    uint32_t size;      /* exact */
+    uint32_t arena_max; /* bytes it can need (items rounded up to 8) */
     uint16_t narena, nhandles, nunions, nconds;
     const struct sec_arena_ref *arena;
     const struct sec_handle_ref *handles;
@@ -89,19 +89,19 @@ struct sec_method {
 };
 
 struct sec_endpoint {
-    const char *path;              /* "main.store", "ctl" */
-    const char *interface;         /* "demo.IStore" */
-    uint32_t nmethods;             /* mid < nmethods */
-    uint32_t slot_base;            /* its methods are methods[slot_base + mid] */
+    const char *path;      /* "main.store", "ctl" */
+    const char *interface; /* "demo.IStore" */
+    uint32_t nmethods;     /* mid < nmethods */
+    uint32_t slot_base;    /* its methods are methods[slot_base + mid] */
 };
 
 struct sec_class {
     const char *name;
-    uint32_t nendpoints;           /* riid < nendpoints */
+    uint32_t nendpoints; /* riid < nendpoints */
     const struct sec_endpoint *endpoints;
-    uint32_t nslots;               /* methods of all endpoints */
+    uint32_t nslots; /* methods of all endpoints */
     const struct sec_method *methods;
-    uint32_t nsecurity;            /* methods of its `security` interface */
+    uint32_t nsecurity; /* methods of its `security` interface */
     const struct sec_method *security;
 };
 
@@ -112,46 +112,53 @@ struct sec_class {
  * end of the program grants. reason = reasons[arg] of the failing check.
  */
 enum sec_op {
-    SEC_OP_LOAD = 1,               /* push the integer at offset arg (width, SEC_INSN_SIGNED) */
-    SEC_OP_CONST,                  /* push imm */
-    SEC_OP_EQ, SEC_OP_NE, SEC_OP_LT, SEC_OP_LE, SEC_OP_GT, SEC_OP_GE,  /* SEC_INSN_UNSIGNED */
-    SEC_OP_AND, SEC_OP_OR, SEC_OP_NOT,
-    SEC_OP_ASSERT,                 /* pop; false -> deny reasons[arg] */
-    SEC_OP_REFUTE,                 /* pop; true -> deny reasons[arg] */
-    SEC_OP_FAIL                    /* deny reasons[arg] */
+    SEC_OP_LOAD = 1, /* push the integer at offset arg (width, SEC_INSN_SIGNED) */
+    SEC_OP_CONST,    /* push imm */
+    SEC_OP_EQ,
+    SEC_OP_NE,
+    SEC_OP_LT,
+    SEC_OP_LE,
+    SEC_OP_GT,
+    SEC_OP_GE, /* SEC_INSN_UNSIGNED */
+    SEC_OP_AND,
+    SEC_OP_OR,
+    SEC_OP_NOT,
+    SEC_OP_ASSERT, /* pop; false -> deny reasons[arg] */
+    SEC_OP_REFUTE, /* pop; true -> deny reasons[arg] */
+    SEC_OP_FAIL    /* deny reasons[arg] */
 };
 
-#define SEC_INSN_SIGNED   0x1u     /* LOAD: sign-extend */
-#define SEC_INSN_UNSIGNED 0x2u     /* comparisons: compare as uint64 */
+#define SEC_INSN_SIGNED   0x1u /* LOAD: sign-extend */
+#define SEC_INSN_UNSIGNED 0x2u /* comparisons: compare as uint64 */
 #define SEC_STACK_MAX     16u
 
 struct sec_insn {
     uint8_t op;
-    uint8_t width;                 /* LOAD: 1, 2, 4 or 8 */
+    uint8_t width; /* LOAD: 1, 2, 4 or 8 */
     uint8_t flags;
     uint8_t pad;
-    uint32_t arg;                  /* LOAD: offset; ASSERT/REFUTE/FAIL: reason index */
-    int64_t imm;                   /* CONST */
+    uint32_t arg; /* LOAD: offset; ASSERT/REFUTE/FAIL: reason index */
+    int64_t imm;  /* CONST */
 };
 
 struct sec_program {
-    uint32_t first;                /* index into insns[] */
+    uint32_t first; /* index into insns[] */
     uint32_t count;
 };
 
 struct sec_tables {
-    uint32_t magic;                /* SEC_TABLES_MAGIC */
-    uint32_t version;              /* SEC_TABLES_VERSION */
-    uint32_t flags;                /* SEC_F_* */
-    const char *source;            /* the policy file it was compiled from */
+    uint32_t magic;     /* SEC_TABLES_MAGIC */
+    uint32_t version;   /* SEC_TABLES_VERSION */
+    uint32_t flags;     /* SEC_F_* */
+    const char *source; /* the policy file it was compiled from */
     uint32_t nclasses;
     const struct sec_class *classes;
-    uint32_t core_class;           /* kl.core.Core: the kernel, as src and dst */
-    const uint16_t *execute;       /* [src * nclasses + dst] */
-    const int32_t *request_rows;   /* [src * nclasses + dst] -> verdicts[] index or SEC_NO_ROW */
+    uint32_t core_class;         /* kl.core.Core: the kernel, as src and dst */
+    const uint16_t *execute;     /* [src * nclasses + dst] */
+    const int32_t *request_rows; /* [src * nclasses + dst] -> verdicts[] index or SEC_NO_ROW */
     const int32_t *response_rows;
-    const int32_t *error_rows;     /* rows hold nslots(src) + nendpoints(src) verdicts */
-    const int32_t *security_rows;  /* [src] */
+    const int32_t *error_rows;    /* rows hold nslots(src) + nendpoints(src) verdicts */
+    const int32_t *security_rows; /* [src] */
     uint32_t nverdicts;
     const uint16_t *verdicts;
     uint32_t nprograms;

@@ -1,17 +1,19 @@
 """tools/einit: init.yaml in KasperskyOS's format -> Einit's table; bad input -> file:line errors."""
+import json
 import pathlib
 import subprocess
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests/tools/data/einit"
 
 
 def run(tmp_path, text, programs="Client,VfsFsnet,Server", name="init.yaml", extra=()):
     f = tmp_path / name
     f.write_text(text)
     return subprocess.run(["/usr/bin/python3", "-m", "tools.einit",
-                           "-I", str(ROOT / "userland/include"), "--programs", programs, *extra, str(f)],
+                           "-I", str(DATA / "include"), "--programs", programs, *extra, str(f)],
                           capture_output=True, text=True, cwd=ROOT)
 
 
@@ -59,7 +61,7 @@ def test_template_markers_are_expanded(tmp_path):
     ("entities:\n- name: Client\n- name: Client\n", 3, "duplicate task name `Client`"),
     ("entities:\n- name: Missing\n", 2, "no program `Missing`"),
     ("entities:\n- name: Client\n  connections:\n  - target: Client\n"
-     "    id: {var: NOPE, include: vfs/defs.h}\n", 5, "does not define NOPE"),
+     "    id: {var: NOPE, include: vfs/defs.h}\n", 5, "unknown macro NOPE"),
     ("entities:\n- name: Client\n  connections:\n  - target: Client\n"
      "    id: {var: X, include: no/such.h}\n", 5, "include file no/such.h not found"),
     ("entities:\n- name: [Client\n", 3, "YAML syntax"),
@@ -79,7 +81,6 @@ def test_unknown_keys_warn(tmp_path):
 
 
 # ---- templates, line numbers through templates, types, priority, listing, C --------------
-DATA = ROOT / "tests/tools/data/einit"
 
 
 def run_file(path, *extra, programs="Client,Store,VfsFsnet"):
@@ -129,12 +130,17 @@ def test_template_errors_keep_template_lines(tmp_path):
     ("entities:\n- name: Client\n  priority: 40\n", 3, "priority must be an integer 0..31"),
     ("entities:\n- name: Client\n  priority: high\n", 3, "priority must be an integer 0..31"),
     ("entities:\n- name: Client\n  name: Client\n", 3, "`name` given twice"),
-    ("entities:\n- name: Client\n  connections:\n  - target: Client\n    id: {var: DEMO_NUMBER, "
-     "include: demo/defs.h}\n", 5, "does not define DEMO_NUMBER as a string"),
+    ("entities:\n- name: Client\n  connections:\n  - target: Client\n    id: {var: DEMO_EMPTY, "
+     "include: demo/defs.h}\n", 5, "macro DEMO_EMPTY in"),
+    ("entities:\n- name: Client\n  connections:\n  - target: Client\n    id: {var: DEMO_LOOP, "
+     "include: demo/defs.h}\n", 5, "empty or circular"),
+    ("entities:\n- name: Client\n  connections:\n  - target: Client\n    id: {var: DEMO_FUNC, "
+     "include: demo/defs.h}\n", 5, "unknown macro DEMO_FUNC"),
     ("entities:\n- name: Client\n  connections:\n  - {target: Client, id: a}\n  - {target: Client, id: a}\n",
      5, "two connections named `a`"),
     ("entities:\n- name: Client\n  task: " + "t" * 48 + "\n", 3, "longer than 47"),
     ("entities: 5\n", 1, "entities must be a list"),
+    ("entities: []\nentities: []\n", 2, "`entities` given twice"),
     ("- 1\n", 1, "an entity must be a mapping"),
 ])
 def test_wrong_types(tmp_path, text, line, message):
@@ -155,6 +161,32 @@ def test_macros_bare_list_and_empty(tmp_path):
     f.write_text("entities: []\n")
     res = run_file(f)
     assert res.returncode == 0 and "0, 0, 0, 0," in res.stdout
+
+
+@pytest.mark.parametrize("macro,channel", [
+    ("DEMO_STORE_ID", "demo.Store"), ("DEMO_NUMBER", "42"), ("DEMO_JOINED", "demo.Joined"),
+    ("DEMO_ALIAS", "demo.Store"), ("DEMO_BARE", "demo.Bare"),
+])
+def test_macro_forms(tmp_path, macro, channel):
+    f = tmp_path / "init.yaml"
+    f.write_text("entities:\n- name: Client\n  connections:\n  - target: Client\n"
+                 f"    id: {{var: {macro}, include: demo/defs.h}}\n")
+    res = run_file(f)
+    assert res.returncode == 0, res.stderr
+    assert f'{{ 0, 0, "{channel}" }}' in res.stdout
+
+
+def test_json_output(tmp_path):
+    out = tmp_path / "solution.json"
+    res = run_file(DATA / "init.yaml.in", "-D", "STORE_PROGRAM=Store", "--json", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    j = json.loads(out.read_text())
+    assert j["classes"] == ["demo.Client", "demo.Store"] and j["programs"] == ["Client", "Store"]
+    assert j["connections"] == [{"client": "client1", "server": "store", "channel": "demo.Store"}]
+    assert j["tasks"][1] == {"task": "store", "class": "demo.Store", "program": "Store",
+                             "args": ["-l", "romfs /etc romfs ro"], "env": [], "priority": 20,
+                             "is_server": True}
+    assert j["tasks"][0]["env"] == ["VFS_FILESYSTEM_BACKEND=client:demo.Store"]
 
 
 def test_lists(tmp_path):

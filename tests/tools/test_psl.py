@@ -135,6 +135,7 @@ def test_audit_default_without_granted():
     ("request dst=demo.Door method=Open { assert (message.code == \"a\") }\n", 7, 61, "a string value"),
     ("execute: kl.core.Other\n", 7, 10, "the execute interface `kl.core.Other`"),
     ("use x = y\n", 7, 7, "`use <alias> = ...` is not supported yet"),
+    ("request { audit trace\n grant () }\n", 7, 11, "an audit profile inside a binding"),
     # audit
     ("audit default = nope 0\n", 7, 17, "no audit profile `nope`"),
     ("audit profile p = { 0 : { base : { kss : [\"maybe\"] } } }\n", 7, 43, "`kss` takes"),

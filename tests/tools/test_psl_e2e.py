@@ -121,6 +121,19 @@ def test_malformed_before_rules(driver):
     assert "size" in answers[5] and "endpoint" in answers[8] and "method" in answers[9]
 
 
+def test_handles_are_checked_before_rules(driver):
+    # Pass(in Handle h, in UInt32 flags): h is a slot index into the message's handles
+    assert driver(door("Pass", h=0, flags=1, nhandles=1),
+                  door("Pass", h=0xFFFFFFFF, flags=1),           # no handle: allowed
+                  door("Pass", h=0, flags=9, nhandles=1),        # the rule
+                  door("Pass", h=1, flags=1, nhandles=1),        # slot past the handles
+                  door("Pass", h=0, flags=1, nhandles=2),        # more handles than fields
+                  door("Get", nhandles=1)) == [                  # a method without handles
+        "granted", "granted", "denied assert at good.psl:44:52",
+        "denied malformed: handle slot [malformed]", "denied malformed: handle count [malformed]",
+        "denied malformed: handle count [malformed]"]
+
+
 def test_unsigned_and_signed_64(driver):
     big = 0x8000000000000001
     q = lambda **kw: door("Wide", **kw)  # noqa: E731

@@ -2,14 +2,16 @@
 C table Einit runs (userland/einit/einit_table.h). docs/INIT.md describes it.
 
 usage: python3 -m tools.einit [-I DIR]... [-D NAME=VALUE]... [--programs a,b,...]
-                              [-o out.c] [--list-classes | --list-programs | --list-tasks] init.yaml[.in]
+                              [-o out.c] [--json | --list-classes | --list-programs | --list-tasks]
+                              init.yaml[.in]
 """
 import argparse
+import json
 import pathlib
 import sys
 
 from tools import template
-from tools.einit.compiler import InitError, compile_file, emit
+from tools.einit.compiler import InitError, compile_file, emit, to_json
 
 
 def main(argv=None):
@@ -25,6 +27,8 @@ def main(argv=None):
     ap.add_argument("--list-programs", action="store_true", help="print the programs the solution runs")
     ap.add_argument("--list-classes", action="store_true", help="print the classes (EDL names) it uses")
     ap.add_argument("--list-tasks", action="store_true", help="print the task names")
+    ap.add_argument("--json", action="store_true",
+                    help="write the solution as JSON (tasks, classes, programs, channels) instead of C")
     args = ap.parse_args(argv)
     defines = template.parse_defines(args.defines)
     programs = set(p for p in args.programs.split(",") if p) if args.programs is not None else None
@@ -40,7 +44,10 @@ def main(argv=None):
         key = "program" if args.list_programs else "cls" if args.list_classes else "task"
         print(" ".join(sorted({t[key] for t in tasks})))
         return 0
-    text = emit(tasks, conns, pathlib.Path(args.input).name)
+    if args.json:
+        text = json.dumps(to_json(tasks, conns), indent=2) + "\n"
+    else:
+        text = emit(tasks, conns, pathlib.Path(args.input).name)
     if args.output:
         out = pathlib.Path(args.output)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -79,14 +79,57 @@ def sequence(src, node, what):
     return node.value
 
 
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?![(A-Za-z0-9_])(.*)$", re.M)
+_VALUE_TOKEN = re.compile(r'\s*(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_]*)|(\S+?)(?=\s|"|$))')
+
+
+def header_defines(text):
+    """Object-like macros of a header: {name: replacement text}. Comments are
+    dropped and backslash-newlines joined first."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    text = text.replace("\\\n", " ")
+    return {m.group(1): m.group(2).strip() for m in _DEFINE.finditer(text)}
+
+
+def macro_value(defines, name, seen=()):
+    """The channel name a macro stands for: its string literal(s), adjacent ones
+    joined; a macro naming another macro of the header is followed; any other
+    replacement (`42`, `demo.Vfs`) is taken as written. None: not a usable name."""
+    if name in seen or name not in defines:
+        return None
+    text = defines[name]
+    parts, pos = [], 0
+    while pos < len(text):
+        m = _VALUE_TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group(1) is not None:
+            parts.append(("str", re.sub(r"\\(.)", r"\1", m.group(1))))
+        elif m.group(2) is not None:
+            parts.append(("name", m.group(2)))
+        elif m.group(3):
+            parts.append(("other", m.group(3)))
+    if parts and all(k == "str" for k, _ in parts):
+        return "".join(v for _, v in parts)
+    if len(parts) == 1 and parts[0][0] == "name" and parts[0][1] in defines:
+        return macro_value(defines, parts[0][1], seen + (name,))
+    text = text.strip()
+    return text or None
+
+
 def resolve_macro(src, node, var, header, include_dirs):
     for d in include_dirs:
         f = pathlib.Path(d) / header
         if f.is_file():
-            m = re.search(rf'^\s*#\s*define\s+{re.escape(var)}\s+"((?:[^"\\]|\\.)*)"', f.read_text(), re.M)
-            if m:
-                return m.group(1).replace('\\"', '"').replace("\\\\", "\\")
-            raise src.error(node, f"{header} does not define {var} as a string (unknown macro)")
+            defines = header_defines(f.read_text(encoding="utf-8", errors="replace"))
+            if var not in defines:
+                raise src.error(node, f"unknown macro {var}: {f} does not define it")
+            value = macro_value(defines, var)
+            if value is None:
+                raise src.error(node, f"macro {var} in {f} is empty or circular: not a channel name")
+            return value
     raise src.error(node, f"include file {header} not found "
                           f"(searched: {', '.join(map(str, include_dirs)) or 'no -I'})")
 
@@ -106,7 +149,7 @@ def channel_id(src, node, include_dirs):
 def parse(src, text, include_dirs, programs):
     """Returns (tasks, connections): tasks are dicts, connections (client, server, channel)
     index triples."""
-    root = yaml.compose(text)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes keep their lines; no objects built
     if root is None:
         raise InitError(f"{src.path}: error: empty init description (it needs `entities:`)")
     if isinstance(root, yaml.SequenceNode):
@@ -115,6 +158,8 @@ def parse(src, text, include_dirs, programs):
         ents = None
         for key, knode, v in mapping(src, root, "the init description"):
             if key == "entities":
+                if ents is not None:
+                    raise src.error(knode, "`entities` given twice")
                 ents = v
             else:
                 src.warn(knode, f"unknown key `{key}` ignored")
@@ -230,6 +275,20 @@ def emit(tasks, conns, source_name="init.yaml"):
                f"{'connections' if conns else '0'}, {len(conns)},")
     out.append("};")
     return "\n".join(out) + "\n"
+
+
+def to_json(tasks, conns):
+    """The solution as plain data (--json): what the build needs to know."""
+    servers = {srv for _, srv, _ in conns}
+    return {
+        "tasks": [{"task": t["task"], "class": t["cls"], "program": t["program"], "args": t["args"],
+                   "env": t["env"], "priority": t["priority"], "is_server": i in servers}
+                  for i, t in enumerate(tasks)],
+        "connections": [{"client": tasks[c]["task"], "server": tasks[srv]["task"], "channel": chan}
+                        for c, srv, chan in conns],
+        "classes": sorted({t["cls"] for t in tasks}),
+        "programs": sorted({t["program"] for t in tasks}),
+    }
 
 
 def compile_file(path, include_dirs=(), defines=None, programs=None, warn=None):

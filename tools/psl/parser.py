@@ -249,6 +249,9 @@ class Parser:
             return Node("match", t.pos, sels=sels, body=self.block())
         if v == "choice":
             raise unsupported(t.pos, "`choice`")
+        if v == "audit" and self.peek().kind == "name":
+            raise unsupported(t.pos, "an audit profile inside a binding (`audit <profile>`; "
+                                     "use `audit default = <profile> <level>`)")
         if v in ("grant", "deny", "assert") and self.peek().is_("(", "punct"):
             self.next()
             self.next()

@@ -6,21 +6,21 @@
 #define EINIT_TABLE_H
 
 struct einit_task {
-    const char *name;                /* task (instance) name */
-    const char *cls;                 /* security class (EDL name) */
-    const char *program;             /* boot-image program */
-    const char *const *argv;         /* argc entries, argv[0] = task name */
+    const char *name;        /* task (instance) name */
+    const char *cls;         /* security class (EDL name) */
+    const char *program;     /* boot-image program */
+    const char *const *argv; /* argc entries, argv[0] = task name */
     int argc;
-    const char *const *envp;         /* "KEY=VALUE" */
+    const char *const *envp; /* "KEY=VALUE" */
     int envc;
-    int is_server;                   /* the target of some connection: not waited for */
-    int priority;                    /* main thread priority 0..31 (init.yaml `priority:`,
-                                        default THREAD_PRIORITY_DEFAULT = 15) */
+    int is_server; /* the target of some connection: not waited for */
+    int priority;  /* main thread priority 0..31 (init.yaml `priority:`,
+                      default THREAD_PRIORITY_DEFAULT = 15) */
 };
 
 struct einit_connection {
-    int client, server;              /* indices into tasks */
-    const char *channel;             /* channel name (the `id` of the connection) */
+    int client, server;  /* indices into tasks */
+    const char *channel; /* channel name (the `id` of the connection) */
 };
 
 struct einit_table {

@@ -5,7 +5,8 @@
  *   q EVENT SRC DST RIID MID SIZE ARENA NHANDLES HEX    request|response|error|security
  * SRC/DST are class names; an unknown name gives SEC_CLASS_NONE. MID may be "?"
  * (error event, method unknown). HEX is the constant part ("-" when empty).
- * Answers: "granted" or "denied <reason>" (+ " [malformed]").
+ * Answers: "granted" or "denied <reason>" (+ " [malformed]"). The reason code
+ * (sec_result.code) is checked against the text: a mismatch ends the run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,32 @@
 
 extern const struct sec_tables sec_policy;
 
+/* The code the reason text implies. */
+static enum sec_reason expected_code(const struct sec_result *r)
+{
+    if (r->granted)
+        return SEC_R_GRANTED;
+    if (!strncmp(r->reason, "malformed", 9))
+        return SEC_R_MALFORMED;
+    if (!strcmp(r->reason, "no_binding"))
+        return SEC_R_NO_BINDING;
+    if (!strcmp(r->reason, "unknown_class"))
+        return SEC_R_UNKNOWN_CLASS;
+    if (!strcmp(r->reason, "policy_error"))
+        return SEC_R_POLICY_ERROR;
+    return SEC_R_DENIED_BY_RULE; /* "assert at f:l:c", "deny at ..." */
+}
+
 static enum sec_event event(const char *s)
 {
-    if (!strcmp(s, "request")) return SEC_EV_REQUEST;
-    if (!strcmp(s, "response")) return SEC_EV_RESPONSE;
-    if (!strcmp(s, "error")) return SEC_EV_ERROR;
-    if (!strcmp(s, "security")) return SEC_EV_SECURITY;
+    if (!strcmp(s, "request"))
+        return SEC_EV_REQUEST;
+    if (!strcmp(s, "response"))
+        return SEC_EV_RESPONSE;
+    if (!strcmp(s, "error"))
+        return SEC_EV_ERROR;
+    if (!strcmp(s, "security"))
+        return SEC_EV_SECURITY;
     return SEC_EV_EXECUTE;
 }
 
@@ -38,18 +59,20 @@ int main(void)
         if (sscanf(line, "x %127s %127s", src, dst) == 2) {
             sec_decide_execute(&sec_policy, sec_class_find(&sec_policy, src),
                                sec_class_find(&sec_policy, dst), &r);
-        } else if (sscanf(line, "q %31s %127s %127s %u %31s %u %u %u %2099s", ev, src, dst, &riid, mid,
-                          &size, &arena, &nh, hex) == 9) {
+        } else if (sscanf(line, "q %31s %127s %127s %u %31s %u %u %u %2099s", ev, src, dst, &riid,
+                          mid, &size, &arena, &nh, hex) == 9) {
             size_t n = 0;
             if (strcmp(hex, "-") != 0)
                 for (; hex[2 * n] && hex[2 * n + 1] && n < sizeof data; n++) {
-                    char b[3] = { hex[2 * n], hex[2 * n + 1], 0 };
+                    char b[3] = {hex[2 * n], hex[2 * n + 1], 0};
                     data[n] = (uint8_t)strtoul(b, NULL, 16);
                 }
-            uint8_t *copy = malloc(n ? n : 1);            /* exact size: ASan sees overreads */
+            uint8_t *copy = malloc(n ? n : 1); /* exact size: ASan sees overreads */
             memcpy(copy, data, n);
-            struct sec_message m = { riid, strcmp(mid, "?") ? (uint32_t)strtoul(mid, NULL, 0) : SEC_MID_UNKNOWN,
-                                     size, arena, nh, copy };
+            struct sec_message m = {
+                riid, strcmp(mid, "?") ? (uint32_t)strtoul(mid, NULL, 0) : SEC_MID_UNKNOWN,
+                size, arena,
+                nh,   copy};
             if (size > n) {
                 printf("bad query: size %u > %zu data bytes\n", size, n);
                 free(copy);
@@ -61,6 +84,10 @@ int main(void)
         } else {
             printf("bad query\n");
             continue;
+        }
+        if (r.code != expected_code(&r) || r.malformed != (r.code == SEC_R_MALFORMED)) {
+            printf("code %s does not fit reason %s\n", sec_reason_name(r.code), r.reason);
+            return 1;
         }
         if (r.granted)
             printf("granted\n");

@@ -29,8 +29,15 @@ PYTHON  ?= /usr/bin/python3
 
 # The default solution builds into build/<platform>; any other into
 # build/<platform>-<solution>, so several images can exist side by side.
-SOLUTION ?= echo
-BUILD   := build/$(PLATFORM)$(if $(filter echo,$(SOLUTION)),,-$(SOLUTION))
+SOLUTION ?= vfs
+SOL_SUFFIX := $(if $(filter vfs,$(SOLUTION)),,-$(SOLUTION))
+BUILD   := build/$(PLATFORM)$(SOL_SUFFIX)
+VIRT_BUILD := build/virt$(SOL_SUFFIX)
+RPI4_BUILD := build/rpi4$(SOL_SUFFIX)
+# The console tests boot test programs by name (init=<program>) in the image of
+# this solution: it has no policy, so the kernel may start any program. (The
+# default solution's policy rightly refuses programs it does not know.)
+TEST_SOLUTION := echo
 OBJ     := $(BUILD)/obj
 
 # Physical load address: RAM base + the Image header's text_offset (0x80000).
@@ -74,8 +81,7 @@ SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.
 SOL_CLASSES = $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-classes $(SOL_INIT))
 SOL_NK_STAMP := $(SOL_GEN)/.stamp
 EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
-USER_PROGRAMS += $(SOL_PROGRAMS) Einit
-$(foreach p,$(SOL_PROGRAMS),$(eval USER_SRCS_$(p) := $(wildcard $(SOL_DIR)/$(p)/*.c)))
+USER_PROGRAMS += Einit
 USER_SRCS_Einit := userland/einit/einit.c $(SOL_OUT)/einit_table.c
 
 # User programs and the boot image that carries them (userland/userland.mk).
@@ -85,6 +91,8 @@ $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
 include userland/net/net.mk
 include userland/vfs/vfs.mk
+# Solution programs use the C library's files (and sockets) through libvfs.
+$(foreach p,$(SOL_PROGRAMS),$(eval $(call vfs_program,$(p),$(wildcard $(SOL_DIR)/$(p)/*.c))))
 USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
 
 $(SOL_OUT)/solution.name: user-force
@@ -94,11 +102,11 @@ $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(N
                  $(SOL_OUT)/solution.name
 	$(call say,NK,$(SOLUTION))
 	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
-	    $(filter-out Einit kl.%,$(SOL_CLASSES)) && touch $@
+	    $(filter-out Einit kl.% $(VFS_CLASSES),$(SOL_CLASSES)) && touch $@
 $(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name
 	$(call say,EINIT,$<)
 	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(sort $(USER_PROGRAMS))) -o $@ $<
-$(patsubst %.c,$(USER_OBJ)/%.o,$(foreach p,$(SOL_PROGRAMS),$(USER_SRCS_$(p)))): | $(SOL_NK_STAMP)
+$(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard $(SOL_DIR)/*/*.c)): | $(SOL_NK_STAMP)
 comma := ,
 
 # The solution's security policy (security.psl[.in]) compiled into the kernel;
@@ -109,7 +117,7 @@ $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR
              $(SOL_OUT)/solution.name
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
-	$(Q)$(PYTHON) -m tools.psl -I $(SOL_DIR)/idl -I $(SOL_DIR) -o $@ $(or $(SOL_PSL),--nonsecurity)
+	$(Q)$(PYTHON) -m tools.psl -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) -o $@ $(or $(SOL_PSL),--nonsecurity)
 $(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
 
@@ -174,7 +182,7 @@ BOOTARGS  ?=
 RUN_BOOTARGS := exit=semihosting panic=poweroff $(BOOTARGS)
 QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) \
              -nographic -nic none -semihosting-config enable=on,target=native \
-             -kernel build/virt/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
+             -kernel $(VIRT_BUILD)/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
 
 run: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt kernel
@@ -184,24 +192,26 @@ run: deps-check
 debug: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt kernel
 	@echo "QEMU is halted with a gdb server on :1234. Attach with:"
-	@echo "  gdb-multiarch build/virt/kernel.elf -ex 'target remote :1234'"
+	@echo "  gdb-multiarch $(VIRT_BUILD)/kernel.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_ARGS) -S -s
 
 # ---------------------------------------------------------------- tests
 PYTEST_ARGS ?= --board all
 test: deps-check
-	@$(MAKE) --no-print-directory PLATFORM=virt kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=vfs kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=hello kernel
-	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
+	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=vfs kernel
+	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- benchmarks
-# The same kernel image, booted with init=bench under -icount shift=0.
+# The test image, booted with init=bench under -icount shift=0.
 bench: deps-check
-	@$(MAKE) --no-print-directory PLATFORM=virt kernel
-	$(PYTHON) tools/bench.py --kernel build/virt/kernel.img --bootargs init=bench
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
+	$(PYTHON) tools/bench.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img --bootargs init=bench
 
 # ---------------------------------------------------------------- dependencies
 deps:
@@ -216,8 +226,8 @@ RPI4_FW := build/deps/rpi4-firmware
 sdcard:
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 kernel
 	@test -f $(RPI4_FW)/start4.elf || tools/deps/fetch-rpi4-firmware.sh $(RPI4_FW)
-	tools/mksdcard.sh build/rpi4/sdcard.img $(RPI4_FW)/start4.elf $(RPI4_FW)/fixup4.dat \
-	    $(RPI4_FW)/bcm2711-rpi-4-b.dtb build/rpi4/config.txt build/rpi4/kernel8.img
+	tools/mksdcard.sh $(RPI4_BUILD)/sdcard.img $(RPI4_FW)/start4.elf $(RPI4_FW)/fixup4.dat \
+	    $(RPI4_FW)/bcm2711-rpi-4-b.dtb $(RPI4_BUILD)/config.txt $(RPI4_BUILD)/kernel8.img
 
 # In `make test`: build the SD image when the firmware could be fetched (offline: the image tests skip).
 sdcard-if-possible:

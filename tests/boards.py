@@ -3,10 +3,10 @@
     qemu_argv(board, mem=None, smp=None, bootargs="", extra=()) -> argv list
 
 Boards:
-  virt  QEMU `virt` (Debian 12's QEMU 7.2 is enough), build/virt/kernel.img.
+  virt  QEMU `virt` (Debian 12's QEMU 7.2 is enough), build/virt-echo/kernel.img.
         $QEMU picks the binary (default qemu-system-aarch64), $GIC the GIC
         version (2), $QEMU_MEM / $QEMU_SMP the defaults for mem / smp.
-  rpi4  QEMU `raspi4b` (QEMU 9+), build/rpi4/kernel8.img with Debian's
+  rpi4  QEMU `raspi4b` (QEMU 9+), build/rpi4-echo/kernel8.img with Debian's
         bcm2711-rpi-4-b.dtb. The binary comes from $QEMU_RPI4, else
         build/deps/qemu-trixie/qemu-system-aarch64 (`make deps`), else the
         system's qemu-system-aarch64 if its `-M help` lists raspi4b.
@@ -31,8 +31,12 @@ import subprocess
 ROOT = pathlib.Path(os.environ.get("KOS_ROOT", pathlib.Path(__file__).resolve().parents[1]))
 BOARDS = ("virt", "rpi4")
 
-VIRT_KERNEL = ROOT / "build/virt/kernel.img"
-RPI4_KERNEL = ROOT / "build/rpi4/kernel8.img"
+# The images the tests boot by default: the test solution's (Makefile TEST_SOLUTION),
+# whose lack of a policy lets the kernel start any program given with init=.
+VIRT_KERNEL = ROOT / "build/virt-echo/kernel.img"
+RPI4_KERNEL = ROOT / "build/rpi4-echo/kernel8.img"
+# The default solution's images (`make run`, the SD card).
+DEFAULT_KERNEL = {"virt": ROOT / "build/virt/kernel.img", "rpi4": ROOT / "build/rpi4/kernel8.img"}
 RPI4_DTB = ROOT / "build/deps/rpi4-firmware/bcm2711-rpi-4-b.dtb"
 TRIXIE_QEMU = ROOT / "build/deps/qemu-trixie/qemu-system-aarch64"
 
@@ -115,7 +119,7 @@ def qemu_argv(board, mem=None, smp=None, bootargs="", extra=(), semihosting=True
                 "-smp", str(smp or os.environ.get("QEMU_SMP", "2")),
                 "-nographic", "-nic", "none",
                 "-kernel", str(kernel), "-append", args]
-        files = [(kernel, "run `make` (PLATFORM=virt)", ImageMissing)]
+        files = [(kernel, "run `make test` or `make SOLUTION=echo`", ImageMissing)]
     elif board == "rpi4":
         qemu = rpi4_qemu()
         kernel = pathlib.Path(kernel or RPI4_KERNEL)
@@ -125,7 +129,7 @@ def qemu_argv(board, mem=None, smp=None, bootargs="", extra=(), semihosting=True
                 "-chardev", "stdio,id=con,mux=on,signal=off",
                 "-serial", "chardev:con", "-serial", "chardev:con",
                 "-append", args]
-        files = [(kernel, "run `make PLATFORM=rpi4`", ImageMissing),
+        files = [(kernel, "run `make test` or `make PLATFORM=rpi4 SOLUTION=echo`", ImageMissing),
                  (RPI4_DTB, "run `make deps` (tools/deps/fetch-rpi4-firmware.sh "
                   "build/deps/rpi4-firmware)", BoardUnavailable)]
     else:

@@ -110,7 +110,7 @@ def test_qemu_argv(monkeypatch):
     assert argv[argv.index("-append") + 1] == "exit=semihosting panic=poweroff foo=1"
     assert ["-nic", "none"] == argv[argv.index("-nic"):argv.index("-nic") + 2]
     assert "enable=on,target=native" in argv and argv[-1] == "-s"
-    assert argv[argv.index("-kernel") + 1].endswith("build/virt/kernel.img")
+    assert argv[argv.index("-kernel") + 1].endswith("build/virt-echo/kernel.img")
     with pytest.raises(ValueError):
         boards.qemu_argv("pc")
 
@@ -182,8 +182,8 @@ def test_fixtures_in_pytest(tmp_path):
     fake = tmp_path / "fake-qemu"
     fake.write_text(FAKE_QEMU)
     fake.chmod(0o755)
-    (tmp_path / "build/virt").mkdir(parents=True)
-    (tmp_path / "build/virt/kernel.img").write_bytes(b"\0" * 64)
+    (tmp_path / "build/virt-echo").mkdir(parents=True)
+    (tmp_path / "build/virt-echo/kernel.img").write_bytes(b"\0" * 64)
     env = dict(os.environ, KOS_ROOT=str(tmp_path), QEMU=str(fake),
                QEMU_RPI4="/nonexistent/qemu", PIDFILE=str(tmp_path / "pid"))
     res = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", "-q",

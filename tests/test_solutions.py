@@ -6,9 +6,43 @@ import pytest
 import boards
 
 
+CLIENT_STEPS = [
+    r"mkdir /data +ok \(/data\)",
+    r"write /data/notes.txt +ok \(33 bytes\)",
+    r"read back +ok",
+    r"append +ok \(size 69\)",
+    r"list /data +ok \(1 entry: notes.txt\)",
+    r"read romfs /etc/motd +ok \(\"Welcome to the KOS-style microkernel: this line comes from the romfs image.\"\)",
+    r"romfs is read-only +ok \(Read-only file system\)",
+    r"remove /data/notes.txt +ok \(stat: ENOENT\)",
+]
+
+
 @pytest.mark.each_board
-def test_default_solution_echo_runs_and_powers_off(boot):
-    con = boot()                                   # no init=: Einit starts the solution
+def test_default_solution_client_and_vfsfsnet(boot, board):
+    """`make run`'s solution (and the SD card's): Client's file work through VfsFsnet,
+    one line per step, the forbidden rename denied by the policy (audit line, EACCES),
+    status 0."""
+    con = boot(kernel=boards.DEFAULT_KERNEL[board])    # Einit starts the solution
+    con.expect(r"Einit: started 2 task\(s\)", timeout=60)
+    con.expect(r"VfsFsnet: serving files on '\{VFS\}'")
+    for line in CLIENT_STEPS:
+        con.expect(r"Client: " + line)
+    con.expect(r"audit: denied request Client\(Client\) -> VfsFsnet\(VfsFsnet\) vfs\.fs\.Rename: "
+               r"no_binding")
+    con.expect(r"Client: rename \(forbidden\) +ok \(Permission denied\)")
+    con.expect(r"Client: all steps done")
+    con.expect(r"Einit: Client exited with status 0")
+    assert con.read_until_exit() == 0
+    assert "FAILED" not in con.text
+    # Only the rename was refused: every other VFS method Client used was granted.
+    assert len(re.findall(r"audit: denied", con.text)) == 1
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_echo_solution_runs_and_powers_off(boot):
+    con = boot(kernel=boards.ROOT / "build/virt-echo/kernel.img")
     con.expect(r"Einit: started 2 task\(s\)", timeout=60)
     for value in range(1, 6):
         con.expect(rf"Client: Ping\({value}\) = {value + 1} \(rc 0\)")

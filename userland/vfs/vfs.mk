@@ -10,8 +10,6 @@
 #   VFS_GEN           $(BUILD)/gen/vfs: the generated headers (on USER_CPPFLAGS)
 #   VFS_CLIENT_LIBS   libvfs, for the LIBS argument of user_program: object files, not
 #                     an archive, so its open() always wins over libkos's weak stub
-#   VFS_LDFLAGS       link flags libvfs programs need (see fstat below); vfs_program
-#                     adds them
 #   VFS_ROMFS_DIR     the folder packed into VfsFsnet's romfs image (source "romfs"):
 #                     $(SOL_DIR)/romfs when the solution has one, else
 #                     userland/vfs/server/romfs
@@ -63,21 +61,8 @@ $(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CO
 VFS_CLIENT_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c))
 VFS_CLIENT_LIBS := $(VFS_CLIENT_OBJS)
 
-# libkos's fstat (userland/lib/libc/misc.c) must be weak for libvfs to replace it.
-# While it is not, libvfs defines __wrap_fstat and its programs link with
-# --wrap=fstat (VFS_LDFLAGS); this switches itself off when misc.c's becomes weak.
-VFS_WEAK_FSTAT_RE := __attribute__[(][(]weak[)][)][^;]*[^_a-z]fstat *[(]
-VFS_FSTAT_WEAK := $(shell grep -sqE '$(VFS_WEAK_FSTAT_RE)' userland/lib/libc/misc.c && echo 1)
-ifeq ($(VFS_FSTAT_WEAK),1)
-VFS_LDFLAGS :=
-else
-VFS_LDFLAGS := -Wl,--wrap=fstat
-$(VFS_CLIENT_OBJS): USER_CPPFLAGS += -DVFS_FSTAT_WRAP
-endif
-
 define vfs_program
 $(call user_program,$(1),$(2),$(VFS_CLIENT_LIBS))
-$(USER_OUT)/bin/$(1): USER_LDFLAGS += $(VFS_LDFLAGS)
 endef
 
 # ---- tests (userland/tests-vfs) -----------------------------------------------------------

@@ -59,7 +59,8 @@ int isatty(int fd)
     return 0;
 }
 
-int fstat(int fd, struct stat *st)
+/* Weak: libvfs supplies the real one in programs that link it. */
+__attribute__((weak)) int fstat(int fd, struct stat *st)
 {
     (void)fd;
     (void)st;

@@ -83,9 +83,11 @@ struct kl_VfsFilesystem_proxy *vfs_proxy(void)
 /* A proxy result and `res` as one -errno / value. */
 int64_t vfs_result(Retcode rc, int64_t res)
 {
-    if (rc != rcOk)
-        return rc == rcBufferTooLarge ? -ENAMETOOLONG : -EIO;
-    return res;
+    if (rc == rcOk)
+        return res;
+    if (rc == rcSecurityDisallow)
+        return -EACCES;             /* the policy refused the request (or its answer) */
+    return rc == rcBufferTooLarge ? -ENAMETOOLONG : -EIO;
 }
 
 long vfs_posix(int64_t r)
@@ -385,17 +387,8 @@ static void from_wire(const struct kl_VfsFilesystem_StatInfo *w, struct stat *st
     st->st_blocks = w->blocks;
 }
 
-/* fstat: libkos's misc.c has an ENOSYS fstat. While it is a strong symbol, vfs.mk
- * builds this with VFS_FSTAT_WRAP and links clients with --wrap=fstat; once it is weak,
- * this is plain fstat. */
-#ifdef VFS_FSTAT_WRAP
-#define VFS_FSTAT __wrap_fstat
-int VFS_FSTAT(int fd, struct stat *st);
-#else
-#define VFS_FSTAT fstat
-#endif
-
-int VFS_FSTAT(int fd, struct stat *st)
+/* fstat: replaces libkos's weak ENOSYS one. */
+int fstat(int fd, struct stat *st)
 {
     if (!st)
         return (int)vfs_posix(-EFAULT);

@@ -452,6 +452,7 @@ int main(int argc, char *argv[])
         fprintf(stderr, "VfsFsnet: no channel '%s'\n", channel_name());
         return 3;
     }
+    printf("VfsFsnet: serving files on '%s'\n", channel_name());
 
     arm_receive();
     Retcode r = Recv(listener, &req.hdr);

@@ -63,7 +63,8 @@ $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 	$(call say,NK,kl.core.Core)
 	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core
 
-KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c) arch/aarch64/board/$(PLATFORM).c \
+KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c arch/aarch64/lib/*.S) \
+               arch/aarch64/board/$(PLATFORM).c \
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
 KERNEL_SRCS += $(wildcard kernel/security/*.c) $(POLICY_C)
 KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
@@ -93,6 +94,7 @@ include userland/net/net.mk
 include userland/vfs/vfs.mk
 # Solution programs use the C library's files (and sockets) through libvfs.
 $(foreach p,$(SOL_PROGRAMS),$(eval $(call vfs_program,$(p),$(wildcard $(SOL_DIR)/$(p)/*.c))))
+$(eval $(call vfs_program,bench_vfs,userland/bench/bench_vfs.c))
 USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
 
 $(SOL_OUT)/solution.name: user-force
@@ -180,13 +182,25 @@ GIC       ?= 2
 QEMU_EXTRA ?=
 BOOTARGS  ?=
 RUN_BOOTARGS := exit=semihosting panic=poweroff $(BOOTARGS)
+# Network solutions (net_*) get a virtio-net device on QEMU's user network, with
+# 127.0.0.1:NET_PORT on the host forwarded to the guest's port 7 (TCP and UDP).
+NET_PORT  ?= 5555
+ifneq ($(filter net_%,$(SOLUTION)),)
+RUN_NIC := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_PORT)-:7,hostfwd=udp:127.0.0.1:$(NET_PORT)-:7 \
+           -device virtio-net-device,netdev=n0 -global virtio-mmio.force-legacy=false
+RUN_NOTE := @echo "Network: host 127.0.0.1:$(NET_PORT) -> guest port 7 (TCP and UDP), e.g. nc 127.0.0.1 $(NET_PORT)"
+else
+RUN_NIC := -nic none
+RUN_NOTE := @true
+endif
 QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) \
-             -nographic -nic none -semihosting-config enable=on,target=native \
+             -nographic $(RUN_NIC) -semihosting-config enable=on,target=native \
              -kernel $(VIRT_BUILD)/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
 
 run: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt kernel
 	@echo "Booting in QEMU virt (quit: Ctrl-A X)"
+	$(RUN_NOTE)
 	$(QEMU) $(QEMU_ARGS)
 
 debug: deps-check
@@ -202,6 +216,9 @@ test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=hello kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_echo kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_http kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_split kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=vfs kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible

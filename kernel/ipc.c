@@ -137,20 +137,30 @@ static Retcode fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap)
     return vm_check_user_range(&t->vm, uaddr, HDR_SIZE + cap->size, true);
 }
 
-/* Copies n bytes between two address spaces, one page at a time (the arena). */
+/* Copies n bytes between two address spaces (the arena). Each side is translated
+ * once per page it touches: when the two page offsets differ, a page of one side
+ * spans two pieces of the other, and translating both sides for every piece would
+ * double the lookups. */
 static Retcode copy_user_to_user(struct task *from, uint64_t src, struct task *to, uint64_t dst,
                                  size_t n)
 {
+    uint64_t spa = 0, dpa = 0;
+    size_t sleft = 0, dleft = 0;      /* bytes left in the current page of each side */
     while (n) {
-        uint64_t spa, dpa;
-        if (vm_user_phys(&from->vm, src, false, &spa))
-            return rcSourceFault;
-        if (vm_user_phys(&to->vm, dst, true, &dpa))
-            return rcTargetFault;
-        size_t chunk = MIN(n, MIN(PAGE_SIZE - (src & (PAGE_SIZE - 1)), PAGE_SIZE - (dst & (PAGE_SIZE - 1))));
+        if (!sleft) {
+            if (vm_user_phys(&from->vm, src, false, &spa))
+                return rcSourceFault;
+            sleft = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+        }
+        if (!dleft) {
+            if (vm_user_phys(&to->vm, dst, true, &dpa))
+                return rcTargetFault;
+            dleft = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+        }
+        size_t chunk = MIN(n, MIN(sleft, dleft));
         memcpy(phys_to_virt(dpa), phys_to_virt(spa), chunk);
-        src += chunk;
-        dst += chunk;
+        src += chunk, spa += chunk, sleft -= chunk;
+        dst += chunk, dpa += chunk, dleft -= chunk;
         n -= chunk;
     }
     return rcOk;

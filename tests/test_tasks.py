@@ -30,6 +30,8 @@ CHECKS = {
                      "quota_create_again", "quota_objects_freed"],
     "test_memory": ["vm_wx_refused", "vm_allocate_until_out_of_memory", "vm_free_all",
                     "vm_allocate_works_again", "malloc_until_enomem", "malloc_works_after_free"],
+    "test_mem": ["memcpy_all_lengths_and_alignments", "memmove_overlapping_both_ways",
+                 "memset_all_lengths_and_alignments"],
     "test_spawn": ["spawn_unknown_program", "spawn_first", "spawn_second", "exit_statuses",
                    "pages_back_after_exit", "kobjects_back_after_exit"],
     "test_kill_waiting": ["child_exit_status", "threads_killed_while_blocked_leak_nothing"],

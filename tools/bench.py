@@ -34,6 +34,33 @@ def run(kernel, timeout, mem, bootargs):
     return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
 
 
+# Figures computed from measured ones: (key, unit, function of results -> value).
+FILE_BYTES = 4 << 20
+
+
+def _per_instr(key):
+    return lambda r: round(FILE_BYTES / r[key]["median"], 3)
+
+
+def _ratio(key):
+    return lambda r: round(r["memcpy_4m_instr"]["median"] / r[key]["median"], 3)
+
+
+DERIVED = [
+    ("memcpy_bytes_per_instr", "bytes/instr", ["memcpy_4m_instr"], _per_instr("memcpy_4m_instr")),
+    ("vfs_write_bytes_per_instr", "bytes/instr", ["vfs_write_4m_instr"], _per_instr("vfs_write_4m_instr")),
+    ("vfs_read_bytes_per_instr", "bytes/instr", ["vfs_read_4m_instr"], _per_instr("vfs_read_4m_instr")),
+    ("vfs_write_vs_memcpy", "ratio", ["vfs_write_4m_instr", "memcpy_4m_instr"], _ratio("vfs_write_4m_instr")),
+    ("vfs_read_vs_memcpy", "ratio", ["vfs_read_4m_instr", "memcpy_4m_instr"], _ratio("vfs_read_4m_instr")),
+]
+
+
+def derive(results):
+    """The DERIVED figures whose inputs were measured: {key: {"value", "unit"}}."""
+    return {key: {"value": fn(results), "unit": unit}
+            for key, unit, needs, fn in DERIVED if all(k in results for k in needs)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default=str(ROOT / "build/virt/kernel.img"))
@@ -56,17 +83,21 @@ def main():
         results[key] = {"min": int(lo), "median": int(med), "unit": unit}
         if n:
             results[key]["samples"] = int(n)
-    (out / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    derived = derive(results)
+    (out / "results.json").write_text(json.dumps({**results, **derived}, indent=2, sort_keys=True)
+                                      + "\n")
     if status != 0 or not results:
         print(f"bench: the benchmark solution failed (exit status {status}); "
               f"see {out / 'console.log'}", file=sys.stderr)
         print("\n".join(log.splitlines()[-15:]), file=sys.stderr)
         return 1
-    width = max(len(k) for k in results)
+    width = max(len(k) for k in list(results) + list(derived))
     print(f"{'figure':<{width}}  {'min':>12}  {'median':>12}  unit")
     for key in sorted(results):
         r = results[key]
         print(f"{key:<{width}}  {r['min']:>12}  {r['median']:>12}  {r['unit']}")
+    for key, d in derived.items():
+        print(f"{key:<{width}}  {d['value']:>12}  {'':>12}  {d['unit']}")
     print(f"\n(-icount shift=0: 1 instruction = 1 ns of guest time; {wall:.1f} s of wall time)")
     print(f"results: {out / 'results.json'}")
     return 0

@@ -60,8 +60,8 @@ $(USER_OBJ)/%.o: %.S
 	$(Q)$(CC) $(USER_CPPFLAGS) -D__ASSEMBLER__ -mcpu=cortex-a72 -g -MMD -MP -c $< -o $@
 
 # ---- libkos.a and crt0.o -------------------------------------------------------
-USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c)
-USER_LIB_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(USER_LIB_SRCS))
+USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S
+USER_LIB_OBJS := $(patsubst %,$(USER_OBJ)/%.o,$(basename $(USER_LIB_SRCS)))
 
 USER_AR ?= $(CROSS_COMPILE)ar
 $(USER_LIB): $(USER_LIB_OBJS)

@@ -1,64 +1,9 @@
 /*
- * memcpy/memset/str* for the freestanding kernel. Simple byte loops with a
- * word-sized fast path for memcpy/memset, which dominate (page clearing,
- * message copies).
+ * str* and mem* helpers for the freestanding kernel. memcpy, memmove and
+ * memset, which dominate (page clearing, message copies), are in assembly:
+ * arch/aarch64/lib/mem.S, shared with user space.
  */
 #include <kernel/lib.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-        /* Two words per step: the compiler turns this into ldp/stp. */
-        for (; n >= 16; n -= 16, d += 16, s += 16) {
-            uint64_t a = ((const uint64_t *)(const void *)s)[0];
-            uint64_t b = ((const uint64_t *)(const void *)s)[1];
-            ((uint64_t *)(void *)d)[0] = a;
-            ((uint64_t *)(void *)d)[1] = b;
-        }
-        if (n >= 8) {
-            *(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-            d += 8, s += 8, n -= 8;
-        }
-        if (n >= 4) {
-            *(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
-            d += 4, s += 4, n -= 4;
-        }
-    }
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d == s || n == 0)
-        return dst;
-    if (d < s || d >= s + n)
-        return memcpy(dst, src, n);
-    while (n--)
-        d[n] = s[n];
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    if (((uintptr_t)d & 7) == 0) {
-        uint64_t v = (unsigned char)c;
-        v |= v << 8;
-        v |= v << 16;
-        v |= v << 32;
-        for (; n >= 8; n -= 8, d += 8)
-            *(uint64_t *)(void *)d = v;
-    }
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
 
 int memcmp(const void *a, const void *b, size_t n)
 {

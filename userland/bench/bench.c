@@ -1,7 +1,8 @@
 /*
  * bench: the benchmark solution's first task. Starts bench_server and
  * bench_client connected by channel "bench", waits for them, then measures
- * a process start (create + start + exit + wait of bench_nop). Run by
+ * a process start (create + start + exit + wait of bench_nop), then file
+ * I/O: VfsFsnet and bench_vfs connected on _VFS_CONNECTION_ID. Run by
  * `make bench` under QEMU -icount shift=0 (tools/bench.py).
  */
 #include <coresrv/channel/channel_api.h>
@@ -9,6 +10,7 @@
 #include <coresrv/task/task_api.h>
 #include <coresrv/syscalls.h>
 #include <uapi/syscall.h>
+#include <vfs/defs.h>
 #include "bench.h"
 
 #define STARTS 20
@@ -46,6 +48,15 @@ int main(void)
         KnHandleClose(nop);
     }
     bench_report("process_start_instr", samples, STARTS);
+
+    Handle vfs = start("VfsFsnet", TASK_SUSPENDED);
+    client = start("bench_vfs", TASK_SUSPENDED);
+    status = -1;
+    if (KnChannelCreate(client, vfs, _VFS_CONNECTION_ID) || KnTaskStart(vfs) ||
+        KnTaskStart(client) || KnTaskWait(client, INFINITE_TIMEOUT, &status) || status != 0) {
+        printf("bench: bench_vfs failed (status %d)\n", status);
+        return 1;
+    }
     printf("bench: done\n");
     return 0;
 }

@@ -44,7 +44,7 @@ def test_reported_ram_matches_qemu_memory(boot, mem, mib):
     con = boot(mem=mem, bootargs=HELLO)
     m = con.expect(r"memory: (\d+) MiB in (\d+) range", timeout=30)
     assert int(m.group(1)) == mib
-    m = con.expect(r"pages: (\d+) free of (\d+)")
+    m = con.expect(r"pages: (\d+) free of (\d+)\s")     # up to the line end: the whole number
     free, total = int(m.group(1)), int(m.group(2))
     assert total == mib * 256
     assert total - 1024 < free < total          # kernel image, DTB, tables reserved

@@ -4,7 +4,9 @@
  * security module like any request (destination class kl.core.Core), then
  * served synchronously in the caller's context by the IDL-generated
  * dispatcher over the kcall_*_ops tables, and the reply (also checked)
- * goes back through the same delivery code as a server's reply.
+ * goes back through the same delivery code as a server's reply. A Call on
+ * riid MSG_RIID_SECURITY is a security call, already decided by the
+ * security hook: granted ones are answered here with an empty reply.
  */
 #include <kernel/kcall.h>
 #include <kernel/handle.h>
@@ -56,6 +58,15 @@ Retcode kcall_serve(struct thread *self)
 {
     struct task *t = self->task;
     struct kmsg *m = &self->ipc.msg;
+    if (m->hdr.riid == MSG_RIID_SECURITY) {
+        /* A security call the module granted (security_call): the answer is
+         * an empty reply on the same riid/mid; there is no response event. */
+        m->hdr.size = 0;
+        m->hdr.nhandles = 0;
+        m->hdr.arena = 0;
+        m->hdr.arena_size = 0;
+        return ipc_deliver_kernel_reply(self);
+    }
     if (m->hdr.nhandles)
         return rcInvalidArgument;             /* kernel methods take handle values, not transfers */
     if (m->hdr.arena_size > KCALL_ARENA_MAX)

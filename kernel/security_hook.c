@@ -5,7 +5,10 @@
  * per denial (and per grant when the policy's audit profile asks for it);
  * the last SEC_AUDIT_RING audited decisions stay in a ring buffer.
  * Class ids are assigned at execute time from the policy's class table; a
- * task whose class the policy does not know cannot start.
+ * task whose class the policy does not know cannot start. A Call on the
+ * kernel handle with riid MSG_RIID_SECURITY is a security call (event
+ * `security`, security_call). Denied: rcSecurityDisallow; a malformed
+ * message (layout check): rcInvalidArgument.
  */
 #include <kernel/security.h>
 #include <kernel/lib.h>
@@ -107,11 +110,16 @@ Retcode security_execute(const struct task *src, const char *class_name, uint32_
     return r.granted ? rcOk : rcSecurityDisallow;
 }
 
-Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struct task *dst,
-                     const struct kmsg *m)
+/* The verdict as a Retcode: malformed messages are the caller's fault. */
+static Retcode verdict_rc(const struct sec_result *r)
 {
-    struct sec_result r;
-    enum sec_event e = engine_event(ev);
+    if (r->granted)
+        return rcOk;
+    return r->malformed ? rcInvalidArgument : rcSecurityDisallow;
+}
+
+static struct sec_message engine_message(const struct kmsg *m)
+{
     struct sec_message msg = {
         .riid = m->hdr.riid,
         .mid = m->hdr.mid,
@@ -120,6 +128,31 @@ Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struc
         .nhandles = m->hdr.nhandles,
         .data = m->data,
     };
+    return msg;
+}
+
+Retcode security_call(const struct task *src, const struct kmsg *m)
+{
+    struct sec_result r;
+    struct sec_message msg = engine_message(m);
+    uint32_t s = class_of(src);
+    sec_decide_ipc(policy, SEC_EV_SECURITY, s, policy->core_class, &msg, &r);
+    if (!r.endpoint)
+        r.endpoint = "security";              /* audit: "security.<Method>" */
+    audit(SEC_EV_SECURITY, &r, s, class_name_of(src), src ? src->name : "kernel",
+          policy->core_class, class_name_of(NULL), "kernel", msg.riid, msg.mid);
+    return verdict_rc(&r);
+}
+
+Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struct task *dst,
+                     const struct kmsg *m)
+{
+    struct sec_result r;
+    enum sec_event e = engine_event(ev);
+    /* A request to the kernel on the security riid is a security call. */
+    if (ev == SEC_SECURITY || (ev == SEC_REQUEST && !dst && m->hdr.riid == MSG_RIID_SECURITY))
+        return security_call(src, m);
+    struct sec_message msg = engine_message(m);
     if (e == SEC_EV_ERROR) {
         /* An error reply carries MSG_MID_ERROR: the request's method is the
          * one the replying server thread holds (kernel replies: unknown). */
@@ -131,5 +164,5 @@ Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struc
     sec_decide_ipc(policy, e, s, d, &msg, &r);
     audit(e, &r, s, class_name_of(src), src ? src->name : "kernel", d, class_name_of(dst),
           dst ? dst->name : "kernel", msg.riid, msg.mid);
-    return r.granted ? rcOk : rcSecurityDisallow;
+    return verdict_rc(&r);
 }

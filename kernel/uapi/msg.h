@@ -27,6 +27,13 @@ typedef uint32_t Handle;
  * it and the security module sees it as an `error` event. */
 #define MSG_MID_ERROR    0xffffffffu
 
+/* A Call on the kernel handle (KERNEL_HANDLE) with this riid is a security
+ * call: the task asks the security module through its class's `security`
+ * interface (PSL event `security`); mid = the method of that interface, the
+ * constant part its `in` parameters. The answer is an empty reply (rcOk) or
+ * rcSecurityDisallow; a malformed query gives rcInvalidArgument. */
+#define MSG_RIID_SECURITY 0xffffu
+
 typedef struct SMsgHandle {
     Handle   handle;   /* sender: its handle; receiver: the new handle */
     uint32_t rights;   /* rights for the receiver's copy (subset of sender's) */

@@ -42,7 +42,7 @@ def test_generated_file_names(gen):
         "test/IAll.idl.h", "demo/IStore.idl.h", "demo/IControl.idl.h",
         "test/Rich.edl.h", "test/Rich.layout.h", "demo/Server.edl.h", "demo/Server.layout.h",
         "demo/Client.edl.h", "demo/Client.layout.h", "test/Edge.idl.h", "test/Empty.idl.h",
-        "test/EdgeServer.edl.h", "test/EdgeServer.layout.h"])
+        "test/EdgeServer.edl.h", "test/EdgeServer.layout.h", "test/ISec.idl.h"])
 
 
 def test_generated_names_follow_the_convention(gen):

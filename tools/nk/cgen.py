@@ -843,6 +843,10 @@ def gen_class(cls):
         h = idl_header_name(e.interface.package)
         if h not in incs:
             incs.append(h)
+    if cls.security is not None:
+        h = idl_header_name(cls.security.package)
+        if h not in incs:
+            incs.append(h)
     for h in incs:
         c('#include "%s"' % h)
     c()
@@ -850,6 +854,9 @@ def gen_class(cls):
     for e in cls.endpoints:
         c("#define %s_%s_riid %s  /* %s */" % (p, e.cname, u32(e.riid), e.interface.name))
     c("#define %s_nendpoints %s\n" % (p, u32(len(cls.endpoints))))
+    if cls.security is not None:
+        gen_security(c, cls)
+    gen_sl_table(c, cls)
     if cls.endpoints:
         ifs = [e.interface.cprefix for e in cls.endpoints]
         c("/* Buffer sizes a server of %s needs. */" % cls.name)
@@ -887,6 +894,42 @@ def gen_class(cls):
         c("}\n")
     c("#endif")
     return c.text()
+
+
+def gen_security(c, cls):
+    """The class's security interface: a proxy of that interface on the
+    kernel handle with riid NK_RIID_SECURITY (docs/IDL.md, docs/POLICY.md)."""
+    p, i = cls.cprefix, cls.security.cprefix
+    c("/* Security interface of %s (%s): its methods are asked of the security" % (cls.name, cls.security.name))
+    c(" * module with Call on the kernel handle and riid NK_RIID_SECURITY; the")
+    c(" * proxy returns rcOk (granted), rcSecurityDisallow (denied) or")
+    c(" * rcInvalidArgument (malformed). KasperskyOS names it <Class>_securityIid. */")
+    if not any(e.cname == "security" for e in cls.endpoints):   # else: that endpoint's RIID
+        c("#define %s_security_riid NK_RIID_SECURITY" % p)
+    c("#define %s_securityIid NK_RIID_SECURITY" % p)
+    c("static inline void %s_security_proxy_init(struct %s_proxy *proxy, Handle kernel)" % (p, i))
+    c("{\n    %s_proxy_init(proxy, kernel, NK_RIID_SECURITY);\n}\n" % i)
+
+
+def gen_sl_table(c, cls):
+    """Endpoint names -> RIIDs for ServiceLocatorGetRiid (userland/lib/sl.c):
+    one record per class in the section nk_sl_classes, which the linker
+    gathers between __start_nk_sl_classes and __stop_nk_sl_classes. Not in
+    the kernel (KERNEL_BUILD) or with NK_NO_SL_TABLE."""
+    p = cls.cprefix
+    c("/* Service Locator record of %s (coresrv/sl/sl_api.h). */" % cls.name)
+    c("#if !defined(KERNEL_BUILD) && !defined(NK_NO_SL_TABLE)")
+    eps = "NULL"
+    if cls.endpoints:
+        eps = "%s_sl_endpoints" % p
+        c("static const struct nk_sl_endpoint %s[] = {" % eps)
+        for e in cls.endpoints:
+            c('    { "%s", %s },' % (e.path, u32(e.riid)))
+        c("};")
+    c("__attribute__((used, section(\"nk_sl_classes\"), aligned(8)))")
+    c('static const struct nk_sl_class %s_sl_class = { "%s", %s, %s };'
+      % (p, cls.name, eps, u32(len(cls.endpoints))))
+    c("#endif\n")
 
 
 # ---------------------------------------------------------------- layout tables

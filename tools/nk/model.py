@@ -169,11 +169,29 @@ class Loader:
             inst.component = self.load_component(inst.comp_name, inst.pos)
         if c.security_name:
             c.security = self.load_interface(c.security_name, c.security_pos)
+            self.check_security(c)
         flat = [(e.name, e.interface, e.pos) for e in c.endpoint_decls]
         for inst in c.instances:
             for sub in inst.component.endpoints:
                 flat.append((inst.name + "." + sub.path, sub.interface, sub.pos))
         c.endpoints = [Endpoint(p, i, iface, pos) for i, (p, iface, pos) in enumerate(flat)]
+
+    def check_security(self, c):
+        """A security interface is asked of the security module, which only
+        grants or denies: out/error parameters stay empty and handles are not
+        transferred to it (warnings: the file is still valid EDL)."""
+        if c.kind != "class":
+            self.warn(c.security_pos, "the security interface of component '%s' is not used: "
+                      "only a class's own (EDL) security interface can be called" % c.name)
+            return
+        for m in c.security.methods:
+            for p in m.out_params:
+                self.warn(p.pos, "security method '%s' of %s: '%s' parameters are never filled "
+                          "(the security module answers only grant or deny)"
+                          % (m.name, c.name, p.direction))
+            if m.request.max_handles:
+                self.warn(m.pos, "security method '%s' of %s carries handles: a security call "
+                          "cannot transfer them (rcInvalidArgument)" % (m.name, c.name))
 
     # -- any file by path
     def load_file(self, path):

@@ -28,6 +28,28 @@ _Static_assert(sizeof(nk_arena_desc) == 8, "tools/nk assumes an 8-byte nk_arena_
 /* Every arena item starts on this boundary. */
 #define NK_ARENA_ALIGN 8u
 
+/* RIID of a class's security interface: a Call on the kernel handle with
+ * this riid asks the security module (event `security`), mid = the method
+ * of the class's security interface. Same value as MSG_RIID_SECURITY. */
+#define NK_RIID_SECURITY 0xFFFFu
+#ifdef MSG_RIID_SECURITY
+_Static_assert(MSG_RIID_SECURITY == NK_RIID_SECURITY, "NK_RIID_SECURITY is MSG_RIID_SECURITY");
+#endif
+/* No such endpoint (ServiceLocatorGetRiid). */
+#define NK_INVALID_RIID  0xFFFFFFFFu
+
+/* A class's endpoint names (`main.store`) and RIIDs, one record per class
+ * (<Class>.edl.h), for the Service Locator (coresrv/sl/sl_api.h). */
+struct nk_sl_endpoint {
+    const char *name;
+    uint32_t riid;
+};
+struct nk_sl_class {
+    const char *name;
+    const struct nk_sl_endpoint *endpoints;
+    uint32_t count;
+};
+
 #define NK_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define NK_MAX(a, b) ((a) > (b) ? (a) : (b))
 

@@ -216,6 +216,9 @@ test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=hello kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_echo kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_http kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_split kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=policy_checks kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=vfs kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=$(TEST_SOLUTION) kernel

@@ -186,7 +186,7 @@ static void phase_unknown(void)
         }
     }
     CHECK("unknown_methods_refused", ok, "see above");
-    static const uint16_t riids[] = { 1, 2, 100, 0xffff };
+    static const uint16_t riids[] = { 2, 3, 100, 0xffff };     /* 0 fs, 1 net */
     ok = 1;
     for (size_t i = 0; i < sizeof riids / sizeof riids[0]; i++) {
         clear_out();

@@ -54,8 +54,16 @@ $(VFS_ROMFS_OBJ): USER_CPPFLAGS += -DVFS_ROMFS_IMAGE='"$(VFS_ROMFS_IMG)"'
 $(VFS_ROMFS_OBJ): $(VFS_ROMFS_IMG)
 
 # ---- VfsFsnet --------------------------------------------------------------------------
+# The network endpoint (vfs_net.c) runs on lwIP (userland/net/net.mk); with NET=0 a stub
+# answers -ENETDOWN to every socket call.
 VFS_SERVER_SRCS := $(wildcard userland/vfs/server/*.c)
-$(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CORE_LIB)))
+ifeq ($(NET),1)
+$(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)): USER_CPPFLAGS += $(NET_CPPFLAGS)
+$(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)): | $(NET_LWIP_DIR)/VERSION
+else
+VFS_SERVER_SRCS := $(filter-out %/vfs_net.c,$(VFS_SERVER_SRCS)) userland/vfs/server/nonet/vfs_net_none.c
+endif
+$(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CORE_LIB) $(NET_LIBS)))
 
 # ---- libvfs (userland/lib/vfs) ---------------------------------------------------------
 VFS_CLIENT_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c))
@@ -75,6 +83,16 @@ VFS_TEST_CLIENTS  := $(filter-out %_run,$(VFS_TEST_PROGRAMS))
 VFS_TEST_RUNNERS  := $(filter %_run,$(VFS_TEST_PROGRAMS))
 $(foreach p,$(VFS_TEST_CLIENTS),$(eval $(call vfs_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
 $(foreach p,$(VFS_TEST_RUNNERS),$(eval $(call user_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
+
+# Socket tests (userland/tests-netsock, docs/NET.md): clients with libvfs, launchers plain.
+NETSOCK_TEST_DIR      := userland/tests-netsock
+NETSOCK_TEST_SRCS     := $(wildcard $(NETSOCK_TEST_DIR)/test_netsock*.c)
+NETSOCK_TEST_PROGRAMS := $(sort $(basename $(notdir $(NETSOCK_TEST_SRCS))))
+$(foreach p,$(filter-out %_run,$(NETSOCK_TEST_PROGRAMS)),\
+    $(eval $(call vfs_program,$(p),$(NETSOCK_TEST_DIR)/$(p).c)))
+$(foreach p,$(filter %_run,$(NETSOCK_TEST_PROGRAMS)),\
+    $(eval $(call user_program,$(p),$(NETSOCK_TEST_DIR)/$(p).c)))
+VFS_TEST_SRCS += $(NETSOCK_TEST_SRCS)
 
 # Everything that includes a generated header waits for it.
 $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)) \

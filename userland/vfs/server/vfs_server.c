@@ -15,6 +15,13 @@
  * else in a request is checked by the generated dispatcher before an op
  * runs; a malformed request gets an error reply, a well-formed one a
  * normal reply whose `res` is >= 0 or -errno. The server never exits.
+ *
+ * Requests are served by a pool of worker threads (vfs_pool.c); the file
+ * side (the VFS core, the client table) runs under one lock, fs_lock. The
+ * network endpoint (kl.VfsNetwork, vfs_net.c) runs outside it, so a socket
+ * call that blocks holds only its worker.
+ *
+ *   VfsFsnet ... [-n <network option>]...   (ip=A.B.C.D/N, gw=, nodhcp, ...: docs/NET.md)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,9 +31,12 @@
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/syscalls.h>
 #include <coresrv/thread/thread_api.h>
+#include <kos/mutex.h>
 #include <vfs/defs.h>
 #include <VfsFsnet.edl.h>
 #include "../core/vfs.h"
+#include "vfs_net.h"
+#include "vfs_pool.h"
 #include "vfs_server.h"
 
 #define MAX_CLIENTS 64              /* client processes served at once */
@@ -50,6 +60,7 @@ static int image_of(void *ctx, const char *source, size_t len, const void **imag
 /* ---- clients, by badge ---------------------------------------------------------- */
 
 static struct vfs *the_vfs;
+static KosMutex fs_lock = KOS_MUTEX_INITIALIZER;  /* the VFS core, clients[], cur */
 
 static struct {
     uint32_t badge;                 /* 0: free slot */
@@ -93,6 +104,7 @@ void vfs_server_client_gone(uint32_t badge)
             clients[i].client = NULL;
         }
     }
+    vfs_net_client_gone(badge);     /* and its sockets */
 }
 
 int vfs_server_client_count(void)
@@ -351,54 +363,43 @@ static const struct kl_VfsFilesystem_ops fs_ops = {
     .Readdir = op_readdir, .Getcwd = op_getcwd, .Chdir = op_chdir, .Release = op_release,
 };
 
-static const struct VfsFsnet_ops class_ops = { .vfs_fs = &fs_ops, .vfs_fs_ctx = NULL };
+static const struct VfsFsnet_ops class_ops = { .vfs_fs = &fs_ops, .vfs_fs_ctx = NULL,
+                                               .vfs_net = &vfs_net_ops, .vfs_net_ctx = NULL };
 
 /* ---- the server loop ---------------------------------------------------------------- */
 
-static union {
-    SMsgHdr hdr;
-    uint8_t raw[sizeof(SMsgHdr) + MSG_MAX_CONST];       /* any request the kernel can deliver */
-} req;
-static union {
-    SMsgHdr hdr;
-    uint8_t raw[VfsFsnet_res_max > sizeof(SMsgHdr) + 4 ? VfsFsnet_res_max : sizeof(SMsgHdr) + 4];
-} res;
-static _Alignas(8) uint8_t req_arena[MSG_MAX_ARENA];
-static _Alignas(8) uint8_t res_arena[MSG_MAX_ARENA];
-
-_Static_assert(VfsFsnet_req_arena_max <= MSG_MAX_ARENA, "request arena fits");
-_Static_assert(VfsFsnet_res_arena_max <= MSG_MAX_ARENA, "response arena fits");
-
-static void arm_receive(void)
+/* Answers the request in m->req in m->res; runs in any worker thread. */
+static void serve(struct vfs_msgbuf *m)
 {
-    req.hdr.size = MSG_MAX_CONST;
-    req.hdr.nhandles = 0;
-    req.hdr.arena = (uintptr_t)req_arena;
-    req.hdr.arena_size = 0;
-    req.hdr.arena_cap = sizeof req_arena;
-}
-
-/* Answers the received request in res. */
-static void serve(void)
-{
-    uint32_t gone;
-    if (is_disconnect_notice(&req.hdr, &gone)) {
-        vfs_server_client_gone(gone);
-        nk_reply_error(&res.hdr, sizeof res, req.hdr.riid, rcOk);
-        return;
+    SMsgHdr *rq = &m->req.hdr;
+    if (rq->riid == VfsFsnet_vfs_net_riid) {
+        /* Sockets: outside fs_lock (the call may block); vfs_net.c has its own lock. */
+        vfs_net_set_caller(rq->badge);
+        VfsFsnet_dispatch(&class_ops, rq, sizeof m->req, &m->res.hdr, sizeof m->res,
+                          m->res_arena, sizeof m->res_arena);
+    } else {
+        KosMutexLock(&fs_lock);
+        uint32_t gone;
+        if (is_disconnect_notice(rq, &gone)) {
+            vfs_server_client_gone(gone);
+            nk_reply_error(&m->res.hdr, sizeof m->res, rq->riid, rcOk);
+            KosMutexUnlock(&fs_lock);
+            return;
+        }
+        cur_err = 0;
+        cur = client_of(rq->badge, &cur_err);
+        VfsFsnet_dispatch(&class_ops, rq, sizeof m->req, &m->res.hdr, sizeof m->res,
+                          m->res_arena, sizeof m->res_arena);
+        /* Release: after the reply is built, so the answer still names the client. */
+        if (m->res.hdr.mid == kl_VfsFilesystem_Release_mid && rq->riid == VfsFsnet_vfs_fs_riid &&
+            rq->mid == kl_VfsFilesystem_Release_mid)
+            vfs_server_client_gone(rq->badge);
+        cur = NULL;
+        KosMutexUnlock(&fs_lock);
     }
-    cur_err = 0;
-    cur = client_of(req.hdr.badge, &cur_err);
-    VfsFsnet_dispatch(&class_ops, &req.hdr, sizeof req, &res.hdr, sizeof res, res_arena,
-                      sizeof res_arena);
-    /* Release: after the reply is built, so the answer still names the client. */
-    if (res.hdr.mid == kl_VfsFilesystem_Release_mid && req.hdr.riid == VfsFsnet_vfs_fs_riid &&
-        req.hdr.mid == kl_VfsFilesystem_Release_mid)
-        vfs_server_client_gone(req.hdr.badge);
-    /* The interface carries no handles: drop any a client sent anyway. */
-    for (uint32_t i = 0; i < req.hdr.nhandles && i < MSG_MAX_HANDLES; i++)
-        KnHandleClose(req.hdr.handles[i].handle);
-    cur = NULL;
+    /* The interfaces carry no handles: drop any a client sent anyway. */
+    for (uint32_t i = 0; i < rq->nhandles && i < MSG_MAX_HANDLES; i++)
+        KnHandleClose(rq->handles[i].handle);
 }
 
 /* The backend variable: "server:<channel>" names our channel. */
@@ -412,12 +413,23 @@ static const char *channel_name(void)
     return _VFS_CONNECTION_ID;
 }
 
+/* _VFS_NETWORK_BACKEND = server:<channel>: the name a network-only VFS is found by. */
+static const char *net_channel_name(void)
+{
+    const char *v = getenv("_VFS_NETWORK_BACKEND");
+    if (!v)
+        v = getenv("VFS_NETWORK_BACKEND");
+    if (v && strncmp(v, "server:", 7) == 0 && v[7])
+        return v + 7;
+    return _VFS_CONNECTION_ID;
+}
+
 static Handle find_listener(void)
 {
     /* The kernel gives a task one listener for all its channels; any of its names finds
      * it. Try the configured name, then the class names init.yaml may have used. */
-    const char *names[] = { channel_name(), _VFS_CONNECTION_ID, "VfsFsnet", "kl.VfsNet",
-                            "kl.VfsEntity" };
+    const char *names[] = { channel_name(), net_channel_name(), _VFS_CONNECTION_ID, "VfsFsnet",
+                            "kl.VfsNet", "kl.VfsEntity" };
     for (int attempt = 0; attempt < 100; attempt++) {
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             Handle h;
@@ -437,8 +449,21 @@ int main(int argc, char *argv[])
         fprintf(stderr, "VfsFsnet: cannot create the VFS: %s\n", strerror(-rc));
         return 2;
     }
+    /* "-n <option>" words are the network's; the rest are the VFS's. */
+    char *vargv[64], *nargv[16];
+    int vargc = 0, nargc = 0;
+    for (int i = 0; i < argc && vargc < 63; i++) {
+        if (i > 0 && argv[i] && strcmp(argv[i], "-n") == 0 && i + 1 < argc && argv[i + 1]) {
+            if (nargc < 16)
+                nargv[nargc++] = argv[i + 1];
+            i++;
+        } else {
+            vargv[vargc++] = argv[i];
+        }
+    }
+    vargv[vargc] = NULL;
     struct vfs_error err = { 0, "" };
-    rc = vfs_parse_args(the_vfs, argc, argv, &err);
+    rc = vfs_parse_args(the_vfs, vargc, vargv, &err);
     if (rc < 0) {
         if (err.line)
             fprintf(stderr, "VfsFsnet: fstab line %d: %s (%s)\n", err.line, err.msg, strerror(-rc));
@@ -454,22 +479,6 @@ int main(int argc, char *argv[])
     }
     printf("VfsFsnet: serving files on '%s'\n", channel_name());
 
-    arm_receive();
-    Retcode r = Recv(listener, &req.hdr);
-    for (;;) {
-        if (r != rcOk) {
-            if (r == rcInvalidThreadState) {        /* still holding a request: answer it */
-                nk_reply_error(&res.hdr, sizeof res, 0, rcInternalError);
-                Reply(listener, &res.hdr);
-            }
-            arm_receive();
-            r = Recv(listener, &req.hdr);
-            continue;
-        }
-        serve();
-        arm_receive();
-        /* A reply that cannot be delivered (the client died or gave a short buffer) is
-         * the client's problem; ReplyRecv goes on receiving either way. */
-        r = ReplyRecv(listener, &res.hdr, &req.hdr, INFINITE_TIMEOUT);
-    }
+    vfs_net_start(nargc, nargv);
+    vfs_pool_run(listener, serve);
 }

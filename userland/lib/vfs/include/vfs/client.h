@@ -23,4 +23,10 @@ int vfs_client_remote_fd(int fd);
  * libvfs does it at exit. Returns 0 or -1 with errno. */
 int vfs_client_release(void);
 
+/* Sockets (vfs_socket.c): the network channel's name (client:<name> from
+ * _VFS_NETWORK_BACKEND or VFS_NETWORK_BACKEND, else the files' channel), and the
+ * VFS socket number behind a C library descriptor (-1, errno ENOTSOCK/EBADF). */
+const char *vfs_network_channel_name(void);
+int vfs_client_remote_socket(int fd);
+
 #endif

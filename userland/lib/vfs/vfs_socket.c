@@ -1,0 +1,693 @@
+/*
+ * libvfs sockets: the BSD socket calls of <sys/socket.h>, poll, select and
+ * fcntl, over IPC to the network endpoint of a VFS process (kl.VfsNetwork,
+ * docs/NET.md "Sockets over IPC").
+ *
+ * socket()/accept() get a socket number from the VFS and install it in the
+ * C library's descriptor table (kos/fd.h) with this file's backend, so
+ * sockets and files share one table and read/write/close work on both.
+ * Send/Recv move data through the message arena straight from and into the
+ * caller's buffer (at most IoMax = 64 KiB per message; send loops, recv
+ * returns what one message brought). Everything else uses the proxy.
+ *
+ * The channel: `client:<name>` from _VFS_NETWORK_BACKEND (or
+ * VFS_NETWORK_BACKEND), else the files' channel name (vfs_client_channel_name()).
+ * Results: the answer's -errno becomes errno; no channel is ENOSYS, a
+ * transport failure or a malformed answer EIO, a policy refusal EACCES.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <unistd.h>
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/syscalls.h>
+#include <kos/fd.h>
+#include <kos/mutex.h>
+#include <kos/thread.h>
+#include <vfs/client.h>
+#include <VfsFsnet.edl.h>
+#include "vfs_client_internal.h"
+
+#define IO_MAX kl_VfsNetwork_IoMax
+#define LONGEST_IO 0x7ffff000u
+
+/* ---- the channel -------------------------------------------------------------------- */
+
+static KosMutex net_lock = KOS_MUTEX_INITIALIZER;
+static struct kl_VfsNetwork_proxy nproxy;
+static int nconnected;
+
+const char *vfs_network_channel_name(void)
+{
+    const char *v = getenv("_VFS_NETWORK_BACKEND");
+    if (!v)
+        v = getenv("VFS_NETWORK_BACKEND");
+    if (v && strncmp(v, "client:", 7) == 0 && v[7])
+        return v + 7;
+    return vfs_client_channel_name();
+}
+
+/* The proxy on the network channel, or NULL (errno = ENOSYS). */
+static struct kl_VfsNetwork_proxy *net_proxy(void)
+{
+    if (__atomic_load_n(&nconnected, __ATOMIC_ACQUIRE))
+        return &nproxy;
+    KosMutexLock(&net_lock);
+    if (!nconnected) {
+        /* Looked up here even when it is the files' channel, so a program that uses
+         * only sockets never connects (nor Releases) the file side. */
+        Handle h = INVALID_HANDLE;
+        if (KnChannelLookup(vfs_network_channel_name(), SERVICE_CLIENT, &h) != rcOk)
+            h = INVALID_HANDLE;
+        if (h != INVALID_HANDLE) {
+            kl_VfsNetwork_proxy_init(&nproxy, h, VfsFsnet_vfs_net_riid);
+            __atomic_store_n(&nconnected, 1, __ATOMIC_RELEASE);
+        }
+    }
+    int ok = nconnected;
+    KosMutexUnlock(&net_lock);
+    if (!ok)
+        errno = ENOSYS;
+    return ok ? &nproxy : NULL;
+}
+
+/* At exit: the VFS closes the sockets this process left open. */
+__attribute__((destructor(101))) static void net_release_at_exit(void)
+{
+    if (__atomic_load_n(&nconnected, __ATOMIC_ACQUIRE)) {
+        int64_t res;
+        kl_VfsNetwork_Release(&nproxy, &res);
+    }
+}
+
+/* ---- descriptors ---------------------------------------------------------------------- */
+
+#define SOCK(ctx) ((int)((intptr_t)(ctx) - 1))
+#define CTX(s) ((void *)(intptr_t)((s) + 1))
+
+static int64_t remote_close(int s);
+static int64_t do_send(int s, const void *buf, size_t n, int flags, const struct sockaddr *to,
+                       socklen_t tolen);
+static int64_t do_recv(int s, void *buf, size_t n, int flags, struct sockaddr *from,
+                       socklen_t *fromlen);
+
+static ssize_t sock_read(void *ctx, void *buf, size_t n)
+{
+    return (ssize_t)do_recv(SOCK(ctx), buf, n, 0, NULL, NULL);
+}
+
+static ssize_t sock_write(void *ctx, const void *buf, size_t n)
+{
+    return (ssize_t)do_send(SOCK(ctx), buf, n, 0, NULL, 0);
+}
+
+static int sock_close(void *ctx)
+{
+    return (int)remote_close(SOCK(ctx));
+}
+
+static const struct kos_fd_ops sock_ops = {
+    .read = sock_read, .write = sock_write, .lseek = NULL, .close = sock_close,
+};
+
+/* The remote socket of fd: >= 0, -EBADF (not open), -ENOTSOCK (not a socket). */
+static int sock_of(int fd)
+{
+    const struct kos_fd_ops *ops;
+    void *ctx;
+    int rc = kos_fd_get(fd, &ops, &ctx);
+    if (rc < 0)
+        return rc;
+    return ops == &sock_ops ? SOCK(ctx) : -ENOTSOCK;
+}
+
+int vfs_client_remote_socket(int fd)
+{
+    int s = sock_of(fd);
+    return s >= 0 ? s : (int)vfs_posix(s);
+}
+
+static int64_t remote_close(int s)
+{
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -ENOSYS;
+    int64_t res = 0;
+    return vfs_result(kl_VfsNetwork_Close(p, s, &res), res);
+}
+
+/* Installs remote socket s: the descriptor, or -EMFILE (s closed again). */
+static int64_t install(int64_t s)
+{
+    if (s < 0)
+        return s;
+    int fd = kos_fd_install(-1, &sock_ops, CTX((int)s));
+    if (fd < 0)
+        remote_close((int)s);
+    return fd;
+}
+
+/* ---- addresses ------------------------------------------------------------------------ */
+
+static int64_t to_wire(const struct sockaddr *sa, socklen_t len, struct kl_VfsNetwork_Addr *a)
+{
+    if (!sa)
+        return -EFAULT;
+    if (len < sizeof(struct sockaddr_in))
+        return -EINVAL;
+    const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+    if (sin->sin_family != AF_INET)
+        return -EAFNOSUPPORT;
+    memset(a, 0, sizeof *a);
+    a->family = AF_INET;
+    a->port = ntohs(sin->sin_port);
+    a->ip = ntohl(sin->sin_addr.s_addr);
+    return 0;
+}
+
+/* Copies a wire address out as POSIX says: truncated to *len, *len = the full size. */
+static void from_wire(const struct kl_VfsNetwork_Addr *a, struct sockaddr *sa, socklen_t *len)
+{
+    if (!sa || !len)
+        return;
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = (sa_family_t)a->family;
+    sin.sin_port = htons((uint16_t)a->port);
+    sin.sin_addr.s_addr = htonl(a->ip);
+    memcpy(sa, &sin, *len < sizeof sin ? *len : sizeof sin);
+    *len = sizeof sin;
+}
+
+/* ---- data: the arena is the caller's buffer ------------------------------------------- */
+
+/* One Send/SendTo of at most IO_MAX bytes. */
+static int64_t send_chunk(int s, const void *buf, uint32_t n, int flags,
+                          const struct kl_VfsNetwork_Addr *to)
+{
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -ENOSYS;
+    union {
+        struct kl_VfsNetwork_Send_req s;
+        struct kl_VfsNetwork_SendTo_req t;
+    } rq;
+    union {
+        struct kl_VfsNetwork_Send_res r;
+        uint8_t raw[sizeof(SMsgHdr) + 16];
+    } rs;
+    _Static_assert(kl_VfsNetwork_Send_res_size == kl_VfsNetwork_SendTo_res_size,
+                   "Send and SendTo answer alike");
+    memset(&rq, 0, sizeof rq);
+    rq.s.hdr.riid = (uint16_t)p->riid;
+    nk_arena_desc d = { 0, n };
+    uint32_t mid;
+    if (to) {
+        mid = rq.t.hdr.mid = kl_VfsNetwork_SendTo_mid;
+        rq.t.hdr.size = kl_VfsNetwork_SendTo_req_size;
+        rq.t.sock = s;
+        rq.t.data = d;
+        rq.t.flags = flags;
+        rq.t.to = *to;
+    } else {
+        mid = rq.s.hdr.mid = kl_VfsNetwork_Send_mid;
+        rq.s.hdr.size = kl_VfsNetwork_Send_req_size;
+        rq.s.sock = s;
+        rq.s.data = d;
+        rq.s.flags = flags;
+    }
+    rq.s.hdr.arena = n ? (uintptr_t)buf : 0;
+    rq.s.hdr.arena_size = n;
+    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
+    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
+    Retcode rc = Call(p->channel, &rq.s.hdr, &rs.r.hdr);
+    if (rc == rcOk)
+        rc = nk_check_response(&rs.r.hdr, mid, kl_VfsNetwork_Send_res_size, 0);
+    if (rc != rcOk)
+        return vfs_result(rc, 0);
+    if (rs.r.res > (int64_t)n)
+        return -EIO;
+    return rs.r.res;
+}
+
+/* One Recv/RecvFrom of at most IO_MAX bytes into buf. */
+static int64_t recv_chunk(int s, void *buf, uint32_t n, int flags,
+                          struct kl_VfsNetwork_Addr *from)
+{
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -ENOSYS;
+    union {
+        struct kl_VfsNetwork_Recv_req r;
+        struct kl_VfsNetwork_RecvFrom_req f;
+    } rq;
+    union {
+        struct kl_VfsNetwork_Recv_res r;
+        struct kl_VfsNetwork_RecvFrom_res f;
+        uint8_t raw[sizeof(SMsgHdr) + 40];
+    } rs;
+    memset(&rq, 0, sizeof rq);
+    rq.r.hdr.riid = (uint16_t)p->riid;
+    uint32_t mid, size;
+    if (from) {
+        mid = rq.f.hdr.mid = kl_VfsNetwork_RecvFrom_mid;
+        rq.f.hdr.size = kl_VfsNetwork_RecvFrom_req_size;
+        rq.f.sock = s;
+        rq.f.count = n;
+        rq.f.flags = flags;
+        size = kl_VfsNetwork_RecvFrom_res_size;
+    } else {
+        mid = rq.r.hdr.mid = kl_VfsNetwork_Recv_mid;
+        rq.r.hdr.size = kl_VfsNetwork_Recv_req_size;
+        rq.r.sock = s;
+        rq.r.count = n;
+        rq.r.flags = flags;
+        size = kl_VfsNetwork_Recv_res_size;
+    }
+    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
+    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
+    rs.r.hdr.arena = (uintptr_t)buf;
+    rs.r.hdr.arena_cap = n;
+    Retcode rc = Call(p->channel, &rq.r.hdr, &rs.r.hdr);
+    if (rc == rcOk)
+        rc = nk_check_response(&rs.r.hdr, mid, size, n);
+    if (rc != rcOk)
+        return vfs_result(rc, 0);
+    int64_t res = from ? rs.f.res : rs.r.res;
+    nk_arena_desc d = from ? rs.f.data : rs.r.data;
+    if (res < 0)
+        return d.size == 0 ? res : -EIO;
+    if ((uint64_t)res != d.size || d.size > n || (d.size && d.offset != 0) ||
+        rs.r.hdr.arena_size < d.size)
+        return -EIO;
+    if (from)
+        *from = rs.f.from;
+    return res;
+}
+
+static int64_t do_send(int s, const void *buf, size_t n, int flags, const struct sockaddr *to,
+                       socklen_t tolen)
+{
+    struct kl_VfsNetwork_Addr a, *ap = NULL;
+    if (to) {
+        int64_t r = to_wire(to, tolen, &a);
+        if (r < 0)
+            return r;
+        ap = &a;
+        if (n > IO_MAX)
+            return -EMSGSIZE;       /* a datagram goes in one message */
+    }
+    if (n && !buf)
+        return -EFAULT;
+    if (n > LONGEST_IO)
+        n = LONGEST_IO;
+    size_t done = 0;
+    do {
+        uint32_t chunk = n - done < IO_MAX ? (uint32_t)(n - done) : IO_MAX;
+        int64_t r = send_chunk(s, (const uint8_t *)buf + done, chunk, flags, ap);
+        if (r < 0)
+            return done ? (int64_t)done : r;
+        done += (size_t)r;
+        if ((uint64_t)r < chunk)
+            break;
+    } while (done < n);
+    return (int64_t)done;
+}
+
+static int64_t do_recv(int s, void *buf, size_t n, int flags, struct sockaddr *from,
+                       socklen_t *fromlen)
+{
+    if (n && !buf)
+        return -EFAULT;
+    if (from && !fromlen)
+        return -EFAULT;
+    uint32_t chunk = n < IO_MAX ? (uint32_t)n : IO_MAX;
+    struct kl_VfsNetwork_Addr a;
+    memset(&a, 0, sizeof a);
+    int64_t r = recv_chunk(s, buf, chunk, flags, from ? &a : NULL);
+    if (r >= 0 && from)
+        from_wire(&a, from, fromlen);
+    return r;
+}
+
+/* ---- POSIX ---------------------------------------------------------------------------------- */
+
+/* Looks fd's socket up into `s` or returns -1 with errno. */
+#define SOCKET_OR_FAIL(fd)                                                     \
+    int s = sock_of(fd);                                                       \
+    if (s < 0)                                                                 \
+        return (int)vfs_posix(s);                                              \
+    struct kl_VfsNetwork_proxy *p = net_proxy();                               \
+    if (!p)                                                                    \
+        return -1;                                                             \
+    int64_t res = 0
+
+int socket(int domain, int type, int protocol)
+{
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -1;
+    int64_t res = 0;
+    return (int)vfs_posix(install(vfs_result(kl_VfsNetwork_Socket(p, domain, type, protocol, &res), res)));
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    SOCKET_OR_FAIL(fd);
+    struct kl_VfsNetwork_Addr a;
+    int64_t r = to_wire(addr, len, &a);
+    if (r == 0)
+        r = vfs_result(kl_VfsNetwork_Bind(p, s, &a, &res), res);
+    return (int)vfs_posix(r);
+}
+
+int listen(int fd, int backlog)
+{
+    SOCKET_OR_FAIL(fd);
+    return (int)vfs_posix(vfs_result(kl_VfsNetwork_Listen(p, s, backlog, &res), res));
+}
+
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+    SOCKET_OR_FAIL(fd);
+    if (addr && !len)
+        return (int)vfs_posix(-EFAULT);
+    struct kl_VfsNetwork_Addr a;
+    memset(&a, 0, sizeof a);
+    int64_t r = vfs_result(kl_VfsNetwork_Accept(p, s, flags, &a, &res), res);
+    r = install(r);
+    if (r >= 0)
+        from_wire(&a, addr, len);
+    return (int)vfs_posix(r);
+}
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return accept4(fd, addr, len, 0);
+}
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    SOCKET_OR_FAIL(fd);
+    struct kl_VfsNetwork_Addr a;
+    int64_t r = to_wire(addr, len, &a);
+    if (r == 0)
+        r = vfs_result(kl_VfsNetwork_Connect(p, s, &a, &res), res);
+    return (int)vfs_posix(r);
+}
+
+ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+    int s = sock_of(fd);
+    if (s < 0)
+        return vfs_posix(s);
+    return vfs_posix(do_send(s, buf, n, flags, NULL, 0));
+}
+
+ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
+               socklen_t tolen)
+{
+    int s = sock_of(fd);
+    if (s < 0)
+        return vfs_posix(s);
+    return vfs_posix(do_send(s, buf, n, flags, to, tolen));
+}
+
+ssize_t recv(int fd, void *buf, size_t n, int flags)
+{
+    int s = sock_of(fd);
+    if (s < 0)
+        return vfs_posix(s);
+    return vfs_posix(do_recv(s, buf, n, flags, NULL, NULL));
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
+                 socklen_t *fromlen)
+{
+    int s = sock_of(fd);
+    if (s < 0)
+        return vfs_posix(s);
+    return vfs_posix(do_recv(s, buf, n, flags, from, fromlen));
+}
+
+int shutdown(int fd, int how)
+{
+    SOCKET_OR_FAIL(fd);
+    return (int)vfs_posix(vfs_result(kl_VfsNetwork_Shutdown(p, s, how, &res), res));
+}
+
+static int is_time_opt(int level, int name)
+{
+    return level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO);
+}
+
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
+{
+    SOCKET_OR_FAIL(fd);
+    if (!value)
+        return (int)vfs_posix(-EFAULT);
+    uint8_t w[16];
+    uint32_t n;
+    if (is_time_opt(level, name)) {
+        if (len < sizeof(struct timeval))
+            return (int)vfs_posix(-EINVAL);
+        struct timeval tv;
+        memcpy(&tv, value, sizeof tv);
+        int64_t v[2] = { tv.tv_sec, tv.tv_usec };
+        memcpy(w, v, 16);
+        n = 16;
+    } else if (level == SOL_SOCKET && name == SO_LINGER) {
+        if (len < sizeof(struct linger))
+            return (int)vfs_posix(-EINVAL);
+        struct linger l;
+        memcpy(&l, value, sizeof l);
+        int32_t v[2] = { l.l_onoff, l.l_linger };
+        memcpy(w, v, 8);
+        n = 8;
+    } else {
+        if (len < sizeof(int))
+            return (int)vfs_posix(-EINVAL);
+        int iv;
+        memcpy(&iv, value, sizeof iv);
+        int32_t v = iv;
+        memcpy(w, &v, 4);
+        n = 4;
+    }
+    return (int)vfs_posix(vfs_result(kl_VfsNetwork_SetSockOpt(p, s, level, name, w, n, &res), res));
+}
+
+int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
+{
+    SOCKET_OR_FAIL(fd);
+    if (!value || !len)
+        return (int)vfs_posix(-EFAULT);
+    uint8_t w[16];
+    uint32_t got = 0;
+    memset(w, 0, sizeof w);
+    int64_t r = vfs_result(kl_VfsNetwork_GetSockOpt(p, s, level, name, w, sizeof w, &got, &res), res);
+    if (r < 0)
+        return (int)vfs_posix(r);
+    uint8_t out[sizeof(struct timeval) > 16 ? sizeof(struct timeval) : 16];
+    size_t n;
+    memset(out, 0, sizeof out);
+    if (is_time_opt(level, name)) {
+        int64_t v[2];
+        memcpy(v, w, 16);
+        struct timeval tv;
+        memset(&tv, 0, sizeof tv);
+        tv.tv_sec = (time_t)v[0];
+        tv.tv_usec = (suseconds_t)v[1];
+        memcpy(out, &tv, sizeof tv);
+        n = sizeof tv;
+    } else if (level == SOL_SOCKET && name == SO_LINGER) {
+        int32_t v[2];
+        memcpy(v, w, 8);
+        struct linger l = { v[0], v[1] };
+        memcpy(out, &l, sizeof l);
+        n = sizeof l;
+    } else {
+        int32_t v;
+        memcpy(&v, w, 4);
+        int iv = v;
+        memcpy(out, &iv, sizeof iv);
+        n = sizeof iv;
+    }
+    memcpy(value, out, *len < n ? *len : n);
+    *len = (socklen_t)n;
+    return 0;
+}
+
+static int name_call(int fd, struct sockaddr *addr, socklen_t *len, int peer)
+{
+    SOCKET_OR_FAIL(fd);
+    if (!addr || !len)
+        return (int)vfs_posix(-EFAULT);
+    struct kl_VfsNetwork_Addr a;
+    memset(&a, 0, sizeof a);
+    Retcode rc = peer ? kl_VfsNetwork_GetPeerName(p, s, &a, &res)
+                      : kl_VfsNetwork_GetSockName(p, s, &a, &res);
+    int64_t r = vfs_result(rc, res);
+    if (r == 0)
+        from_wire(&a, addr, len);
+    return (int)vfs_posix(r);
+}
+
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return name_call(fd, addr, len, 0);
+}
+
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return name_call(fd, addr, len, 1);
+}
+
+/* fcntl: F_GETFL/F_SETFL (O_NONBLOCK) on sockets; files and the console accept
+ * F_GETFD/F_SETFD/F_GETFL/F_SETFL and report O_RDWR. */
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    int arg = (cmd == F_SETFL || cmd == F_SETFD) ? va_arg(ap, int) : 0;
+    va_end(ap);
+    int s = sock_of(fd);
+    if (s == -EBADF)
+        return (int)vfs_posix(-EBADF);
+    if (cmd == F_GETFD || cmd == F_SETFD)
+        return 0;
+    if (cmd != F_GETFL && cmd != F_SETFL)
+        return (int)vfs_posix(-EINVAL);
+    if (s < 0)                      /* not a socket */
+        return cmd == F_GETFL ? O_RDWR : 0;
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -1;
+    int64_t res = 0;
+    return (int)vfs_posix(vfs_result(kl_VfsNetwork_Fcntl(p, s, cmd, arg, &res), res));
+}
+
+/* poll: sockets are asked in one Poll; other open descriptors (files, the console) are
+ * always ready for what they can do; unknown ones are POLLNVAL. */
+int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+    if (nfds && !fds)
+        return (int)vfs_posix(-EFAULT);
+    if (nfds > KOS_FD_MAX)
+        return (int)vfs_posix(-EINVAL);
+    struct kl_VfsNetwork_PollFd w[kl_VfsNetwork_PollMax];
+    int widx[kl_VfsNetwork_PollMax];
+    uint32_t nw = 0;
+    int ready = 0;
+    for (nfds_t i = 0; i < nfds; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd < 0)
+            continue;
+        const struct kos_fd_ops *ops;
+        void *ctx;
+        if (kos_fd_get(fds[i].fd, &ops, &ctx) < 0) {
+            fds[i].revents = POLLNVAL;
+        } else if (ops == &sock_ops) {
+            if (nw == kl_VfsNetwork_PollMax)
+                return (int)vfs_posix(-EINVAL);
+            w[nw].sock = SOCK(ctx);
+            w[nw].events = (uint16_t)(fds[i].events & (POLLIN | POLLOUT | POLLPRI));
+            w[nw].revents = 0;
+            widx[nw++] = (int)i;
+        } else {
+            short can = (short)((ops->read ? POLLIN | POLLRDNORM : 0) |
+                                (ops->write ? POLLOUT | POLLWRNORM : 0));
+            fds[i].revents = (short)(fds[i].events & can);
+        }
+        ready += fds[i].revents != 0;
+    }
+    if (nw == 0) {
+        if (!ready && timeout != 0)
+            KosThreadSleep(timeout < 0 ? 0xffffffffu : (uint32_t)timeout);
+        return ready;
+    }
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -1;
+    struct kl_VfsNetwork_PollFd out[kl_VfsNetwork_PollMax];
+    uint32_t nout = 0;
+    int64_t res = 0;
+    int64_t r = vfs_result(kl_VfsNetwork_Poll(p, w, nw, ready ? 0 : timeout, out,
+                                              kl_VfsNetwork_PollMax, &nout, &res), res);
+    if (r < 0)
+        return (int)vfs_posix(r);
+    if (nout != nw)
+        return (int)vfs_posix(-EIO);
+    for (uint32_t k = 0; k < nw; k++) {
+        struct pollfd *f = &fds[widx[k]];
+        f->revents = (short)(out[k].revents & ((f->events & (POLLIN | POLLOUT | POLLPRI)) |
+                                               POLLERR | POLLHUP | POLLNVAL));
+        if (f->events & POLLRDNORM && out[k].revents & POLLIN)
+            f->revents |= POLLRDNORM;
+        if (f->events & POLLWRNORM && out[k].revents & POLLOUT)
+            f->revents |= POLLWRNORM;
+        ready += f->revents != 0;
+    }
+    return ready;
+}
+
+int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
+{
+    if (nfds < 0 || nfds > FD_SETSIZE || nfds > KOS_FD_MAX)
+        return (int)vfs_posix(-EINVAL);
+    struct pollfd pf[KOS_FD_MAX];
+    int n = 0;
+    for (int fd = 0; fd < nfds; fd++) {
+        short ev = (short)(((rd && FD_ISSET(fd, rd)) ? POLLIN : 0) |
+                           ((wr && FD_ISSET(fd, wr)) ? POLLOUT : 0) |
+                           ((ex && FD_ISSET(fd, ex)) ? POLLPRI : 0));
+        if (ev) {
+            pf[n].fd = fd;
+            pf[n].events = ev;
+            pf[n].revents = 0;
+            n++;
+        }
+    }
+    int timeout = -1;
+    if (tv) {
+        if (tv->tv_sec < 0 || tv->tv_usec < 0)
+            return (int)vfs_posix(-EINVAL);
+        int64_t ms = (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000;
+        timeout = ms > 0x7fffffff ? 0x7fffffff : (int)ms;
+    }
+    int r = poll(pf, (nfds_t)n, timeout);
+    if (r < 0)
+        return r;
+    for (int i = 0; i < n; i++)
+        if (pf[i].revents & POLLNVAL)
+            return (int)vfs_posix(-EBADF);
+    if (rd)
+        FD_ZERO(rd);
+    if (wr)
+        FD_ZERO(wr);
+    if (ex)
+        FD_ZERO(ex);
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        short rv = pf[i].revents;
+        if (rd && (rv & (POLLIN | POLLHUP | POLLERR)) && (pf[i].events & POLLIN)) {
+            FD_SET(pf[i].fd, rd);
+            count++;
+        }
+        if (wr && (rv & (POLLOUT | POLLERR)) && (pf[i].events & POLLOUT)) {
+            FD_SET(pf[i].fd, wr);
+            count++;
+        }
+        if (ex && (rv & POLLPRI) && (pf[i].events & POLLPRI)) {
+            FD_SET(pf[i].fd, ex);
+            count++;
+        }
+    }
+    return count;
+}

@@ -1,0 +1,59 @@
+/*
+ * vfs_net_none.c: VfsFsnet's network endpoint in a build without lwIP
+ * (NET=0): every socket call answers -ENETDOWN. The real one is vfs_net.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "../vfs_net.h"
+
+void vfs_net_start(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("VfsFsnet: no network device, sockets unavailable\n");
+}
+
+void vfs_net_set_caller(uint32_t badge)
+{
+    (void)badge;
+}
+
+void vfs_net_client_gone(uint32_t badge)
+{
+    (void)badge;
+}
+
+int vfs_net_socket_count(void)
+{
+    return 0;
+}
+
+static Retcode op_socket(void *ctx, int32_t domain, int32_t type, int32_t protocol, int64_t *res)
+{
+    (void)ctx, (void)domain, (void)type, (void)protocol;
+    *res = -ENETDOWN;
+    return rcOk;
+}
+
+static Retcode op_poll(void *ctx, const struct kl_VfsNetwork_PollFd *fds, uint32_t fds_count,
+                       int32_t timeout, struct kl_VfsNetwork_PollFd *ready, uint32_t ready_cap,
+                       uint32_t *ready_count, int64_t *res)
+{
+    (void)ctx, (void)fds, (void)fds_count, (void)timeout, (void)ready, (void)ready_cap;
+    *ready_count = 0;
+    *res = -ENETDOWN;
+    return rcOk;
+}
+
+static Retcode op_release(void *ctx, int64_t *res)
+{
+    (void)ctx;
+    *res = 0;
+    return rcOk;
+}
+
+/* No socket can exist: the other methods are refused (rcUnimplemented). */
+const struct kl_VfsNetwork_ops vfs_net_ops = {
+    .Socket = op_socket, .Poll = op_poll, .Release = op_release,
+};

@@ -157,7 +157,13 @@ def test_32_concurrent_tcp_connections(boot):
     simultaneous connects to a hostfwd port is reset by QEMU's user network on the
     host side before anything reaches the guest."""
     _, port = start_echo(boot)
-    n, size = 32, 256 * 1024
+    concurrent_echo(port, 32, 256 * 1024)
+
+
+def concurrent_echo(port, n, size):
+    """n connections opened one after another (each answered by a 1-byte echo, so the
+    server holds them all), then all sending `size` random bytes at once while reading
+    the echo; asserts every echo is exact."""
     socks = []
     for i in range(n):
         s = connect(port)

@@ -15,7 +15,6 @@ from the C library (libvfs), VfsFsnet serves them on lwIP.
 import functools
 import http.server
 import os
-import pathlib
 import re
 import socket
 import struct
@@ -27,7 +26,8 @@ import yaml
 
 import boards
 from programs import assert_checks
-from test_net import assert_same, free_port, net_qemu_args, tcp_echo, udp_echo, connect
+from test_net import (assert_same, concurrent_echo, connect, free_port, net_qemu_args, tcp_echo,
+                      udp_echo)
 
 pytestmark = [pytest.mark.qemu_only, pytest.mark.boards("virt")]
 
@@ -78,48 +78,7 @@ def test_net_echo_32_concurrent(boot):
     """32 connections held open at once (each blocking a recv in VfsFsnet), then all
     transferring at the same time; every echo exact."""
     _, port = start_solution(boot, NET_ECHO, r"Echo: serving TCP and UDP on port 7")
-    n, size = 32, 128 * 1024
-    socks = []
-    for i in range(n):
-        s = connect(port)
-        s.sendall(b"%c" % (65 + i % 26))
-        assert s.recv(1) == b"%c" % (65 + i % 26), f"connection {i}: no 1-byte echo"
-        socks.append(s)
-    results = [None] * n
-    barrier = threading.Barrier(n)
-
-    def client(i):
-        s = socks[i]
-        try:
-            data = os.urandom(size)
-            got = bytearray()
-
-            def reader():
-                while len(got) < size:
-                    b = s.recv(1 << 20)
-                    if not b:
-                        break
-                    got.extend(b)
-
-            t = threading.Thread(target=reader)
-            barrier.wait(30)
-            t.start()
-            for off in range(0, size, 16 * 1024):
-                s.sendall(data[off:off + 16 * 1024])
-            t.join(60)
-            results[i] = got == data or f"client {i}: {len(got)} of {size} bytes"
-        except Exception as e:          # reported below
-            results[i] = f"client {i}: {e!r}"
-        finally:
-            s.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(90)
-    bad = [r for r in results if r is not True]
-    assert not bad, f"{len(bad)} of {n} connections failed: {bad[:5]}"
+    concurrent_echo(port, 32, 128 * 1024)
     data = os.urandom(1000)
     assert_same(tcp_echo(port, data)[0], data, "echo after the 32")
 

@@ -26,8 +26,8 @@ import yaml
 
 import boards
 from programs import assert_checks
-from test_net import (assert_same, concurrent_echo, connect, free_port, net_qemu_args, tcp_echo,
-                      udp_echo)
+from test_net import (aborts_during_long_echo, assert_same, concurrent_echo, connect, free_port,
+                      net_qemu_args, tcp_echo, udp_echo)
 
 pytestmark = [pytest.mark.qemu_only, pytest.mark.boards("virt")]
 
@@ -86,29 +86,7 @@ def test_net_echo_32_concurrent(boot):
 def test_net_echo_client_vanishes(boot):
     """Clients that reset or close with data in flight end only their connection."""
     _, port = start_solution(boot, NET_ECHO, r"Echo: serving TCP and UDP on port 7")
-    long_data = os.urandom(2 << 20)
-    result = {}
-
-    def long_client():
-        try:
-            result["got"] = tcp_echo(port, long_data, chunk=64 * 1024)[0]
-        except Exception as e:
-            result["error"] = repr(e)
-
-    t = threading.Thread(target=long_client)
-    t.start()
-    for i in range(4):
-        s = connect(port)
-        s.sendall(os.urandom(256 * 1024))
-        s.recv(1000)
-        if i % 2 == 0:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        s.close()
-    t.join(90)
-    assert "error" not in result, result.get("error")
-    assert_same(result.get("got", b""), long_data, "concurrent 2 MiB echo")
-    assert_same(tcp_echo(port, b"again")[0], b"again", "echo after the aborts")
-    assert udp_echo(port, b"still here") == b"still here"
+    aborts_during_long_echo(port, 2 << 20)
 
 
 # ------------------------------------------------------------------ net_http

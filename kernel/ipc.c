@@ -21,6 +21,18 @@
 
 #define HDR_SIZE sizeof(SMsgHdr)
 
+/* Drops the notices a server will never receive. */
+static void drop_notices(struct ipc_server *s)
+{
+    kobject_get(&s->obj);           /* the last client may hold the last reference */
+    while (!list_empty(&s->gone)) {
+        struct ipc_client *c = list_first(&s->gone, struct ipc_client, gone_link);
+        list_del(&c->gone_link);
+        kobject_put(&c->obj);
+    }
+    kobject_put(&s->obj);
+}
+
 static void server_destroy(struct kobject *o)
 {
     struct ipc_server *s = container_of(o, struct ipc_server, obj);
@@ -46,6 +58,7 @@ static void server_disconnect(struct kobject *o)
         c->ipc.served_by = NULL;
         thread_wake(c, rcNotConnected);
     }
+    drop_notices(s);
 }
 
 struct ipc_server *ipc_server_create(struct task *owner)
@@ -61,6 +74,7 @@ struct ipc_server *ipc_server_create(struct task *owner)
     wait_queue_init(&s->receivers);
     wait_queue_init(&s->callers);
     list_init(&s->served);
+    list_init(&s->gone);
     s->connected = true;
     return s;
 }
@@ -72,12 +86,35 @@ static void client_destroy(struct kobject *o)
     kfree(c);
 }
 
+static Retcode deliver_notice(struct thread *to, uint32_t badge);
+
+/* The client end's last handle is gone: its server gets a MSG_MID_DISCONNECT
+ * notice, at once if a receiver waits, else from its next Recv. */
+static void client_disconnect(struct kobject *o)
+{
+    struct ipc_client *c = container_of(o, struct ipc_client, obj);
+    struct ipc_server *s = c->server;
+    if (!s->connected || kcall_is_kernel(s))
+        return;
+    struct thread *r;
+    while ((r = list_first(&s->receivers.waiters, struct thread, run_link))) {
+        Retcode rc = deliver_notice(r, c->badge);
+        thread_wake(r, rc);                   /* rcOk, or: that receiver's buffer is bad */
+        if (rc == rcOk)
+            return;
+    }
+    kobject_get(&c->obj);
+    list_add_tail(&s->gone, &c->gone_link);
+}
+
 struct ipc_client *ipc_client_create(struct ipc_server *server)
 {
     struct ipc_client *c = kmalloc(sizeof(*c));
     if (!c)
         return NULL;
     kobject_init(&c->obj, KOBJ_IPC_CLIENT, client_destroy);
+    c->obj.last_handle = client_disconnect;
+    list_init(&c->gone_link);
     static uint32_t next_badge = 1;
     kobject_get(&server->obj);
     c->server = server;
@@ -207,6 +244,14 @@ static Retcode deliver(struct task *from, const struct kmsg *m, struct task *to,
     return rcOk;
 }
 
+/* Writes a disconnect notice for `badge` into the receive buffer of `to`. */
+static Retcode deliver_notice(struct thread *to, uint32_t badge)
+{
+    SMsgHdr out = { .mid = MSG_MID_DISCONNECT, .badge = badge, .arena = to->ipc.recv_cap.arena,
+                    .arena_cap = to->ipc.recv_cap.arena_cap };
+    return copy_to_user(&to->task->vm, to->ipc.recv_uaddr, &out, HDR_SIZE) ? rcTargetFault : rcOk;
+}
+
 /* Pairs a client with the server thread that now holds its request. */
 static void bind(struct thread *client, struct thread *server, struct ipc_server *s)
 {
@@ -328,6 +373,16 @@ static Retcode do_recv(struct ipc_server *s, uint64_t in_uaddr, uint64_t timeout
             continue;
         }
         bind(client, self, s);
+        if (switch_to_client)
+            thread_wake(switch_to_client, switch_to_client->wake_rc);
+        return rcOk;
+    }
+    if (!list_empty(&s->gone)) {              /* no request pending: a notice */
+        struct ipc_client *c = list_first(&s->gone, struct ipc_client, gone_link);
+        if ((rc = deliver_notice(self, c->badge)))
+            goto fail;
+        list_del(&c->gone_link);
+        kobject_put(&c->obj);
         if (switch_to_client)
             thread_wake(switch_to_client, switch_to_client->wake_rc);
         return rcOk;

@@ -27,6 +27,14 @@ typedef uint32_t Handle;
  * it and the security module sees it as an `error` event. */
 #define MSG_MID_ERROR    0xffffffffu
 
+/* What Recv returns when a channel's client end is gone (its last handle
+ * closed: the client closed it or its task ended): riid 0, size 0, no arena,
+ * no handles, `badge` = the channel's badge. A notice from the kernel, not a
+ * request: nothing waits for a reply (Reply answers rcNotConnected; ReplyRecv
+ * just receives) and the policy does not see it. Servers that keep state per
+ * badge free it here; others ignore it. */
+#define MSG_MID_DISCONNECT 0xfffffffeu
+
 /* A Call on the kernel handle (KERNEL_HANDLE) with this riid is a security
  * call: the task asks the security module through its class's `security`
  * interface (PSL event `security`); mid = the method of that interface, the

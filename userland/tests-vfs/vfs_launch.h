@@ -25,7 +25,7 @@ struct vfs_launch_client {
     const char *const *envp;
 };
 
-static int vfs_launch(const char *launcher, const char *const server_argv[],
+__attribute__((unused)) static int vfs_launch(const char *launcher, const char *const server_argv[],
                       const struct vfs_launch_client *clients, int nclients)
 {
     Handle srv, task[8];

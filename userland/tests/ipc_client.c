@@ -101,6 +101,12 @@ int main(void)
           "rc %d value %u", rc, in.value[0]);
     rc = call(IPC_BADGE, 0);
     CHECK("request_carries_badge", rc == rcOk && in.value[0] != 0, "rc %d badge %u", rc, in.value[0]);
+    /* test_ipc waited for the eight hammers to exit before starting us: their channel
+     * ends died with them, so the server has had one notice per hammer. */
+    rc = call(IPC_NOTICES, 0);
+    CHECK("disconnect_notice_per_dead_client", rc == rcOk && in.value[0] == 8 && in.value[1] == 8 &&
+          in.value[2] == 0, "rc %d notices %u distinct badges %u own %u", rc, in.value[0],
+          in.value[1], in.value[2]);
     malformed();
     transfer();
 

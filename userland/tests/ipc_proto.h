@@ -13,6 +13,8 @@ enum {
     IPC_RIGHTS = 3,      /* replies with type and rights of the received handle */
     IPC_BIG = 4,         /* replies with a 256-byte constant part */
     IPC_BADGE = 5,       /* replies with the request's badge */
+    IPC_NOTICES = 6,     /* replies: disconnect notices received, how many distinct badges,
+                            and whether one named the caller's own channel */
 };
 
 struct ipc_msg {

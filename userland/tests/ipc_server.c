@@ -17,8 +17,18 @@ int main(void)
     }
     static struct ipc_msg in, out;
     in.hdr.size = sizeof(in.value);
+    static uint32_t gone[64];                /* badges of the disconnect notices */
+    uint32_t notices = 0;
     Retcode rc = Recv(listener, &in.hdr);
     while (rc == rcOk) {
+        if (in.hdr.mid == MSG_MID_DISCONNECT) {  /* a client end is gone: nothing to answer */
+            if (notices < 64)
+                gone[notices] = in.hdr.badge;
+            notices++;
+            in.hdr.size = sizeof(in.value);
+            rc = ReplyRecv(listener, &out.hdr, &in.hdr, INFINITE_TIMEOUT);
+            continue;
+        }
         memset(&out.hdr, 0, sizeof(out.hdr));
         out.hdr.size = sizeof(uint32_t) * 2;
         out.value[0] = in.value[0] + 1;
@@ -44,6 +54,21 @@ int main(void)
         case IPC_BADGE:
             out.value[0] = in.hdr.badge;
             break;
+        case IPC_NOTICES: {
+            uint32_t distinct = 0, own = 0;
+            for (uint32_t i = 0; i < notices && i < 64; i++) {
+                uint32_t j = 0;
+                while (j < i && gone[j] != gone[i])
+                    j++;
+                distinct += j == i;
+                own |= gone[i] == in.hdr.badge;
+            }
+            out.value[0] = notices;
+            out.value[1] = distinct;
+            out.value[2] = own;
+            out.hdr.size = sizeof(uint32_t) * 3;
+            break;
+        }
         default:
             break;
         }

@@ -25,6 +25,7 @@ struct ipc_server {
     struct wait_queue receivers;     /* server threads blocked in Recv */
     struct wait_queue callers;       /* client threads waiting to be received */
     struct list_node served;         /* client threads whose request is being handled */
+    struct list_node gone;           /* client ends gone, their notices not yet received */
     bool connected;
 };
 
@@ -32,6 +33,7 @@ struct ipc_client {
     struct kobject obj;              /* KOBJ_IPC_CLIENT */
     struct ipc_server *server;
     uint32_t badge;                  /* tells the server which channel a request came by */
+    struct list_node gone_link;      /* on server->gone (holding a reference) until noticed */
 };
 
 struct ipc_server *ipc_server_create(struct task *owner);

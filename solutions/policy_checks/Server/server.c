@@ -69,8 +69,8 @@ int main(void)
         req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
         req.hdr.arena = (uintptr_t)req_arena;
         req.hdr.arena_cap = sizeof(req_arena);
-        if (Recv(listener, &req.hdr) != rcOk)
-            continue;
+        if (Recv(listener, &req.hdr) != rcOk || req.hdr.mid == MSG_MID_DISCONNECT)
+            continue;                         /* a client end is gone: nothing to answer */
         policy_Server_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), res_arena,
                                sizeof(res_arena));
         Retcode rc = Reply(listener, &res.hdr);

@@ -115,26 +115,6 @@ int vfs_server_client_count(void)
     return n;
 }
 
-/*
- * The kernel's notice that a client channel end is gone (its last handle
- * closed, e.g. the client task exited). The kernel does not send one yet:
- * this is the single place to recognise it when it does (docs/VFS.md,
- * "Kernel support wanted"); until then clients say Release at exit.
- */
-static int is_disconnect_notice(const SMsgHdr *h, uint32_t *badge)
-{
-#ifdef MSG_MID_DISCONNECT
-    if (h->mid == MSG_MID_DISCONNECT && h->size == 0) {
-        *badge = h->badge;
-        return 1;
-    }
-#else
-    (void)h;
-    (void)badge;
-#endif
-    return 0;
-}
-
 /* ---- the ops: one VFS core call each ---------------------------------------------- */
 
 #define CLIENT()                                                               \
@@ -379,10 +359,8 @@ static void serve(struct vfs_msgbuf *m)
                           m->res_arena, sizeof m->res_arena);
     } else {
         KosMutexLock(&fs_lock);
-        uint32_t gone;
-        if (is_disconnect_notice(rq, &gone)) {
-            vfs_server_client_gone(gone);
-            nk_reply_error(&m->res.hdr, sizeof m->res, rq->riid, rcOk);
+        if (rq->mid == MSG_MID_DISCONNECT) {  /* the kernel: this badge's client is gone */
+            vfs_server_client_gone(rq->badge);  /* a notice: ReplyRecv sends no answer */
             KosMutexUnlock(&fs_lock);
             return;
         }

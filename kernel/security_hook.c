@@ -162,6 +162,8 @@ Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struc
     }
     uint32_t s = class_of(src), d = class_of(dst);
     sec_decide_ipc(policy, e, s, d, &msg, &r);
+    if (r.granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
+        return rcOk;                          /* the usual case: nothing to log */
     audit(e, &r, s, class_name_of(src), src ? src->name : "kernel", d, class_name_of(dst),
           dst ? dst->name : "kernel", msg.riid, msg.mid);
     return verdict_rc(&r);

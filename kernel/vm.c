@@ -282,22 +282,16 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
 
 void vm_activate(const struct vmspace *vm) { arch_switch_user_space(vm->l1, vm->asid); }
 
-Retcode vm_user_phys(const struct vmspace *cvm, uint64_t va, bool write, uint64_t *pa)
+Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, uint64_t *pa)
 {
     struct vmspace *vm = (struct vmspace *)cvm;     /* the cache is not part of the state */
     uint64_t page = ALIGN_DOWN(va, PAGE_SIZE), off = va & (PAGE_SIZE - 1);
-    for (int i = 0; i < VM_TLB_ENTRIES; i++) {
-        if (vm->tlb[i].va == page + 1 && (vm->tlb[i].writable || !write)) {
-            *pa = vm->tlb[i].pa | off;
-            return rcOk;
-        }
-    }
+    struct vm_tlb_entry *t = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_ENTRIES];
     if (va >= USER_VA_END || !vm->l1)
         return rcInvalidArgument;
     pte_t e = pt_lookup(vm->l1, va, NULL);
     if (!pt_user_access_ok(e, write))
         return rcInvalidArgument;
-    struct vm_tlb_entry *t = &vm->tlb[vm->tlb_next++ % VM_TLB_ENTRIES];
     t->va = page + 1;
     t->pa = e & PTE_ADDR_MASK;
     t->writable = pt_user_access_ok(e, true);
@@ -326,14 +320,6 @@ static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, boo
         n -= chunk;
     }
     return rcOk;
-}
-
-void *vm_user_window(const struct vmspace *vm, uint64_t uaddr, size_t len, bool write)
-{
-    uint64_t pa;
-    if ((uaddr & (PAGE_SIZE - 1)) + len > PAGE_SIZE || vm_user_phys(vm, uaddr, write, &pa))
-        return NULL;
-    return phys_to_virt(pa);
 }
 
 Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write)

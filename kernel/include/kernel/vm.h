@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <arch/mmu.h>
 #include <arch/pgtable.h>
 #include <uapi/retcode.h>
 
@@ -28,8 +29,10 @@ struct vm_region {
 };
 
 /* Recently translated user pages, so IPC buffers need no page-table walk.
- * Only positive results are kept; every unmap or protection change empties it. */
-#define VM_TLB_ENTRIES 4
+ * Direct-mapped by page number: a lookup is one compare (the IPC path makes
+ * about eight per round trip). Only positive results are kept; every unmap or
+ * protection change empties it. */
+#define VM_TLB_ENTRIES 16
 struct vm_tlb_entry {
     uint64_t va;                   /* page address + 1 (0: empty) */
     uint64_t pa;
@@ -42,7 +45,6 @@ struct vmspace {
     struct vm_region *regions;     /* sorted by start, non-overlapping */
     uint64_t pages;                /* pages owned (accounting) */
     struct vm_tlb_entry tlb[VM_TLB_ENTRIES];
-    unsigned tlb_next;
 };
 
 Retcode vm_create(struct vmspace *vm);
@@ -63,12 +65,34 @@ Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t
 Retcode copy_to_user(const struct vmspace *vm, uint64_t dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max-1 chars; rcBufferTooLarge if longer. */
 Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src, size_t max);
-/* Kernel view of [uaddr, uaddr+len) when it lies in one accessible page, else
- * NULL (then use the copy functions): the fast path for small IPC buffers. */
-void *vm_user_window(const struct vmspace *vm, uint64_t uaddr, size_t len, bool write);
 /* rcOk when every byte of [uaddr, uaddr+n) is user-accessible (writable if `write`). */
 Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write);
-/* Physical address behind a user VA (for futex keys); rcInvalidArgument if unmapped. */
-Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa);
+/* The page-table walk behind vm_user_phys when the translation cache misses. */
+Retcode vm_user_phys_walk(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa);
+
+/* Physical address behind a user VA; rcInvalidArgument if unmapped (or read-only
+ * and `write`). Inline because the IPC path asks about eight times per round trip
+ * and nearly always hits the cache. */
+static inline Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write,
+                                   uint64_t *pa)
+{
+    const struct vm_tlb_entry *t = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_ENTRIES];
+    if (t->va == (va & ~(PAGE_SIZE - 1)) + 1 && (t->writable || !write)) {
+        *pa = t->pa | (va & (PAGE_SIZE - 1));
+        return rcOk;
+    }
+    return vm_user_phys_walk(vm, va, write, pa);
+}
+
+/* Kernel view of [uaddr, uaddr+len) when it lies in one accessible page, else
+ * NULL (then use the copy functions): the fast path for small IPC buffers. */
+static inline void *vm_user_window(const struct vmspace *vm, uint64_t uaddr, size_t len,
+                                   bool write)
+{
+    uint64_t pa;
+    if ((uaddr & (PAGE_SIZE - 1)) + len > PAGE_SIZE || vm_user_phys(vm, uaddr, write, &pa))
+        return NULL;
+    return phys_to_virt(pa);
+}
 
 #endif

@@ -115,10 +115,12 @@ struct ipc_client *ipc_client_create(struct ipc_server *server)
     kobject_init(&c->obj, KOBJ_IPC_CLIENT, client_destroy);
     c->obj.last_handle = client_disconnect;
     list_init(&c->gone_link);
-    static uint32_t next_badge = 1;
+    static uint32_t next_badge;
     kobject_get(&server->obj);
     c->server = server;
-    c->badge = next_badge++;
+    if (++next_badge == 0)                    /* 0 means "no channel" to servers */
+        next_badge = 1;
+    c->badge = next_badge;
     return c;
 }
 

@@ -1,4 +1,4 @@
-/* Kernel endpoint kl.core.Thread: create, wait, priority, id, sleep. */
+/* Kernel endpoint kl.core.Thread: create, wait, terminate, priority, id, sleep. */
 #include <kernel/kcall.h>
 #include <kernel/handle.h>
 #include <kernel/lib.h>
@@ -90,7 +90,26 @@ static Retcode op_sleep(void *ctx, uint64_t ns)
     return rc == rcTimeout ? rcOk : rc;
 }
 
+/* Another thread of the caller's task: killed as task exit kills threads (IPC ends
+ * and held objects released, joiners woken). The caller itself exits with ThreadExit:
+ * user space has cleanup to do first. */
+static Retcode op_terminate(void *ctx, uint32_t h, int64_t value)
+{
+    (void)ctx;
+    struct thread *th;
+    Retcode rc = thread_of(h, RIGHT_THREAD_CONTROL, &th);
+    if (rc)
+        return rc;
+    if (th == current || th->task != current_task())
+        return rcInvalidArgument;             /* a handle that came from another task */
+    if (th->state == THREAD_NEW || th->state == THREAD_DEAD)
+        return rcInvalidThreadState;
+    thread_kill(th);                          /* the handle keeps th itself alive */
+    th->exit_value = value;                   /* before any joiner runs */
+    return rcOk;
+}
+
 const struct kl_core_Thread_ops kcall_thread_ops = {
     .Create = op_create, .Wait = op_wait, .SetPriority = op_set_priority,
-    .CurrentId = op_current_id, .Sleep = op_sleep,
+    .CurrentId = op_current_id, .Sleep = op_sleep, .Terminate = op_terminate,
 };

@@ -15,7 +15,9 @@ from programs import assert_checks, run_program
 CHECKS = {
     "test_threads": ["create_8_threads", "join_8_results", "errno_per_thread",
                      "priorities_0_to_31_accepted", "priorities_out_of_range_rejected",
-                     "tls_key_per_thread", "suspended_start", "join_frees_stack_and_tls"],
+                     "tls_key_per_thread", "suspended_start", "join_frees_stack_and_tls",
+                     "terminate_blocked_and_running", "terminate_twice_refused",
+                     "terminate_unknown_refused", "terminate_leaks_nothing"],
     "test_sync": ["mutex_counter_exact", "condvar_queue_counts", "semaphore_ping_pong",
                   "event_auto_reset_wakes_one", "event_manual_wakes_all",
                   "rwlock_readers_share_writer_excluded", "mutex_lock_timeout",

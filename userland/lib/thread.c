@@ -234,11 +234,26 @@ Retcode KosThreadResume(Tid tid)
     return rc;
 }
 
+/* The kernel handle of another thread of this task (INVALID_HANDLE: unknown, or the
+ * main thread, which has none). */
+static Handle handle_of(Tid tid)
+{
+    KosMutexLock(&registry_lock);
+    struct kos_thread *t = find(tid);
+    Handle h = t ? t->handle : INVALID_HANDLE;
+    KosMutexUnlock(&registry_lock);
+    return h;
+}
+
+/* Another thread ends wherever it is (also inside a lock it holds: as with any
+ * asynchronous kill, what it held stays held); KosThreadWait then returns exitCode
+ * and frees its stack. The caller itself leaves through KosThreadExit. */
 Retcode KosThreadTerminate(Tid tid, int exitCode)
 {
-    (void)tid;
-    (void)exitCode;
-    return rcUnimplemented;               /* kl.core.Thread has no method for it yet */
+    if (tid == KosThreadCurrentId())
+        KosThreadExit(exitCode);
+    Handle h = handle_of(tid);
+    return h == INVALID_HANDLE ? rcInvalidArgument : KnThreadTerminate(h, exitCode);
 }
 
 Retcode KosThreadSetPriority(Tid tid, rtl_uint32_t priority)
@@ -247,10 +262,7 @@ Retcode KosThreadSetPriority(Tid tid, rtl_uint32_t priority)
         return rcInvalidArgument;
     if (tid == KosThreadCurrentId())
         return KnThreadSetPriority(INVALID_HANDLE, priority);
-    KosMutexLock(&registry_lock);
-    struct kos_thread *t = find(tid);
-    Handle h = t ? t->handle : INVALID_HANDLE;
-    KosMutexUnlock(&registry_lock);
+    Handle h = handle_of(tid);
     return h == INVALID_HANDLE ? rcInvalidArgument : KnThreadSetPriority(h, priority);
 }
 

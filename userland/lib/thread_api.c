@@ -17,6 +17,12 @@ Retcode KnThreadWait(Handle thread, rtl_uint64_t timeoutNs, rtl_int64_t *value)
     return kl_core_Thread_Wait(&p, thread, timeoutNs, value);
 }
 
+Retcode KnThreadTerminate(Handle thread, rtl_int64_t value)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    return kl_core_Thread_Terminate(&p, thread, value);
+}
+
 Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority)
 {
     struct kl_core_Thread_proxy p = kcall_thread();

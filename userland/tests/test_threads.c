@@ -252,6 +252,57 @@ static void test_no_leak(void)
           (unsigned long)before.kobjects, (unsigned long)after.kobjects);
 }
 
+static KosSemaphore never;
+static volatile unsigned long spins;
+
+static int block_forever(void *ctx)
+{
+    (void)ctx;
+    KosSemaphoreWait(&never);                    /* nobody signals: blocked in the kernel */
+    return 1;
+}
+
+static int spin_forever(void *ctx)
+{
+    (void)ctx;
+    for (;;)
+        spins++;
+    return 1;
+}
+
+/* KosThreadTerminate ends a blocked and a running thread; joining gives the code;
+ * nothing leaks. */
+static void test_terminate(void)
+{
+    KosSemaphoreInit(&never, 0);
+    KnSysInfo before, after;
+    KnSysGetInfo(&before);
+    Tid blocked, spinner;
+    Retcode c1 = KosThreadCreate(&blocked, ThreadPriorityNormal, 0, block_forever, NULL, 0);
+    Retcode c2 = KosThreadCreate(&spinner, ThreadPriorityNormal, 0, spin_forever, NULL, 0);
+    while (spins == 0)
+        KosThreadYield();                        /* the spinner runs (and is preempted) */
+    KosThreadSleep(5);                           /* the other one is waiting by now */
+    Retcode t1 = KosThreadTerminate(blocked, 11);
+    Retcode t2 = KosThreadTerminate(spinner, 12);
+    Retcode again = KosThreadTerminate(spinner, 13);
+    int r1 = KosThreadWait(blocked, KOS_INFINITE_TIMEOUT);
+    int r2 = KosThreadWait(spinner, KOS_INFINITE_TIMEOUT);
+    CHECK("terminate_blocked_and_running", c1 == rcOk && c2 == rcOk && t1 == rcOk &&
+          t2 == rcOk && r1 == 11 && r2 == 12, "create %d %d, terminate %d %d, joined %d %d",
+          c1, c2, t1, t2, r1, r2);
+    CHECK("terminate_twice_refused", again == rcInvalidThreadState, "rc %d", again);
+    Retcode unknown = KosThreadTerminate(9999, 0);
+    CHECK("terminate_unknown_refused", unknown == rcInvalidArgument, "rc %d", unknown);
+    KnSysGetInfo(&after);
+    CHECK("terminate_leaks_nothing", after.freePages == before.freePages &&
+          after.threads == before.threads && after.kobjects == before.kobjects,
+          "free pages %lu -> %lu, threads %lu -> %lu, kobjects %lu -> %lu",
+          (unsigned long)before.freePages, (unsigned long)after.freePages,
+          (unsigned long)before.threads, (unsigned long)after.threads,
+          (unsigned long)before.kobjects, (unsigned long)after.kobjects);
+}
+
 int main(void)
 {
     test_results();
@@ -261,5 +312,6 @@ int main(void)
     test_suspended();
     test_once();
     test_no_leak();
+    test_terminate();
     return check_done("test_threads");
 }

@@ -45,7 +45,11 @@ Retcode KosThreadSuspend(void);
 /* Resumes a thread created suspended or blocked in KosThreadSuspend
  * (rcInvalidThreadState if it is neither). */
 Retcode KosThreadResume(Tid tid);
-/* Not supported by the kernel yet: rcUnimplemented. */
+/* Ends another thread of this process wherever it is, also blocked in the
+ * kernel (what it holds, e.g. a mutex, stays held); KosThreadWait then
+ * returns exitCode. The calling thread's own tid: KosThreadExit(exitCode).
+ * rcInvalidArgument for an unknown tid or the main thread,
+ * rcInvalidThreadState when the thread has ended already. */
 Retcode KosThreadTerminate(Tid tid, int exitCode);
 /* Changes a thread's priority (0..31). */
 Retcode KosThreadSetPriority(Tid tid, rtl_uint32_t priority);

@@ -17,6 +17,10 @@ Retcode KnThreadCreate(void (*entry)(void *), void *arg, void *stackTop, void *t
                        rtl_uint32_t priority, Handle *thread);
 /* Waits for the thread to end (timeout in ns) and gives its exit value. */
 Retcode KnThreadWait(Handle thread, rtl_uint64_t timeoutNs, rtl_int64_t *value);
+/* Ends another thread of this task (needs RIGHT_THREAD_CONTROL), also one blocked
+ * in the kernel; KnThreadWait then gives `value`. rcInvalidArgument for the caller
+ * itself (use KnThreadExit), rcInvalidThreadState if it has ended already. */
+Retcode KnThreadTerminate(Handle thread, rtl_int64_t value);
 /* Priority of a thread (INVALID_HANDLE: the caller); rcBusy while it is queued. */
 Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority);
 /* The kernel's id of the calling thread. */

@@ -182,9 +182,55 @@ static void free_level(pte_t *table, int level)
 
 void pt_free_tree(pte_t *l1) { free_level(l1, 1); }
 
+static int table_empty(const pte_t *t)
+{
+    for (int i = 0; i < ENTRIES; i++)
+        if (t[i])
+            return 0;
+    return 1;
+}
+
+/* The table an entry points to, or NULL (invalid, a block, or a page). */
+static pte_t *next_table(pte_t e)
+{
+    return (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE) ? phys_to_virt(e & PTE_ADDR_MASK)
+                                                                    : NULL;
+}
+
+#define L2_SPAN (_UL(1) << (12 + 9))        /* what one level-3 table covers: 2 MiB */
+#define L1_SPAN (_UL(1) << (12 + 18))       /* what one level-2 table covers: 1 GiB */
+
+/* Frees the level-3 and level-2 tables of [va, end) that hold nothing any more, so
+ * a task that maps and unmaps all over its address space does not pile up tables
+ * until it exits. The root stays. The caller flushes the TLB (ASID) before anything
+ * can reuse the pages. */
+static void prune_tables(pte_t *l1, uint64_t va, uint64_t end)
+{
+    for (uint64_t g = va & ~(L1_SPAN - 1); g < end; g += L1_SPAN) {
+        pte_t *e1 = &l1[idx(g, 1)];
+        pte_t *l2 = next_table(*e1);
+        if (!l2)
+            continue;
+        uint64_t hi = MIN(g + L1_SPAN, end);
+        for (uint64_t m = MAX(g, va) & ~(L2_SPAN - 1); m < hi; m += L2_SPAN) {
+            pte_t *e2 = &l2[idx(m, 2)];
+            pte_t *l3 = next_table(*e2);
+            if (l3 && table_empty(l3)) {
+                *e2 = 0;
+                pmm_free_page(virt_to_phys(l3));
+            }
+        }
+        if (table_empty(l2)) {
+            *e1 = 0;
+            pmm_free_page(virt_to_phys(l2));
+        }
+    }
+}
+
 void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa))
 {
-    for (uint64_t end = va + size; va < end; va += PAGE_SIZE) {
+    uint64_t start = va, end = va + size;
+    for (; va < end; va += PAGE_SIZE) {
         pte_t *table = l1;
         for (int level = 1; level <= 3; level++) {
             pte_t *e = &table[idx(va, level)];
@@ -199,6 +245,7 @@ void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa))
             table = phys_to_virt(*e & PTE_ADDR_MASK);
         }
     }
+    prune_tables(l1, start, end);
     dsb_ishst();
 }
 

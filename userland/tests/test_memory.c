@@ -74,6 +74,25 @@ static void test_vm_exhaustion(void)
           "second round got %d chunks (first %d), then %d", n2, n1, last);
 }
 
+/* Mapping and unmapping in a far, untouched part of the address space leaves no
+ * page tables behind: every page comes back. */
+static void test_vm_tables_freed(void)
+{
+    KnSysInfo before, after;
+    void *at = (void *)0x6000000000ul, *p = NULL;
+    KnSysGetInfo(&before);
+    Retcode a = KnVmAllocate(at, 8ul << 20, VM_READ | VM_WRITE, VM_FIXED, &p);
+    KnSysInfo mapped;
+    KnSysGetInfo(&mapped);
+    Retcode f = a == rcOk ? KnVmFree(p, 8ul << 20) : a;
+    KnSysGetInfo(&after);
+    CHECK("vm_free_returns_page_tables", a == rcOk && f == rcOk &&
+          before.freePages - mapped.freePages > 2048 && after.freePages == before.freePages,
+          "allocate %d free %d; free pages %lu, mapped %lu, after %lu", a, f,
+          (unsigned long)before.freePages, (unsigned long)mapped.freePages,
+          (unsigned long)after.freePages);
+}
+
 static void test_vm_rules(void)
 {
     void *p;
@@ -115,6 +134,7 @@ int main(void)
 {
     print_free("at start");
     test_vm_rules();
+    test_vm_tables_freed();
     test_vm_exhaustion();
     test_malloc_exhaustion();
     print_free("at end");

@@ -25,7 +25,8 @@ pte_t pt_lookup(const pte_t *l1, uint64_t va, int *level);
 pte_t *pt_alloc_root(void);
 /* Frees the table pages of a tree (not the leaf pages it maps). */
 void pt_free_tree(pte_t *l1);
-/* Clears leaf entries in [va, va+size); calls fn(pa) for each mapped page. */
+/* Clears leaf entries in [va, va+size); calls fn(pa) for each mapped page; frees the
+ * tables that leaves empty (not the root). */
 void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa));
 /* Descriptor attributes for a user mapping with VM_READ/VM_WRITE/VM_EXEC. */
 uint64_t pt_user_attrs(uint32_t prot, int device);

@@ -219,6 +219,7 @@ test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_echo kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_http kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_split kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_bench kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=policy_checks kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=vfs kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=$(TEST_SOLUTION) kernel
@@ -226,10 +227,13 @@ test: deps-check
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- benchmarks
-# The test image, booted with init=bench under -icount shift=0.
+# The test image, booted with init=bench under -icount shift=0; then (NET=1) the
+# net_bench solution's image, driven over a hostfwd port (tools/netbench.py).
 bench: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
-	$(PYTHON) tools/bench.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img --bootargs init=bench
+	$(if $(filter 1,$(NET)),@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_bench kernel)
+	$(PYTHON) tools/bench.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img --bootargs init=bench \
+	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
 
 # ---------------------------------------------------------------- dependencies
 deps:

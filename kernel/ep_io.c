@@ -2,10 +2,12 @@
  * Kernel endpoint kl.core.Io: device access for user-space drivers. MMIO
  * ranges that are not RAM can be mapped, an interrupt line becomes an IRQ
  * object (the line is masked when it fires until the driver acks it), and
- * DMA buffers are physically contiguous. The security policy decides which
- * tasks may call these methods at all.
+ * DMA buffers are physically contiguous, and devices are found in the
+ * device tree by compatible string (FindDevice, decoded by fdt_device.c).
+ * The security policy decides which tasks may call these methods at all.
  */
 #include <kernel/kcall.h>
+#include <kernel/fdt_device.h>
 #include <kernel/handle.h>
 #include <kernel/irq.h>
 #include <kernel/lib.h>
@@ -126,7 +128,25 @@ static Retcode op_alloc_dma(void *ctx, uint64_t size, uint64_t *addr, uint64_t *
     return vm_alloc_contig(&current_task()->vm, addr, size, pa);
 }
 
+/* The string is NUL-terminated and at most CompatibleMax bytes (checked by
+ * the generated dispatcher). A corrupt tree ends the walk: not found. */
+static Retcode op_find_device(void *ctx, const char *compatible, uint32_t index, uint64_t *base,
+                              uint64_t *size, uint32_t *intid)
+{
+    (void)ctx;
+    if (!compatible || !compatible[0])
+        return rcInvalidArgument;
+    const struct fdt *f = platform_fdt();
+    struct fdt_device d;
+    if (!f || fdt_find_device(f, compatible, index, &d) != 0)
+        return rcResourceNotFound;
+    *base = d.base;
+    *size = d.size;
+    *intid = d.intid;
+    return rcOk;
+}
+
 const struct kl_core_Io_ops kcall_io_ops = {
     .MapMmio = op_map_mmio, .AttachIrq = op_attach_irq, .WaitIrq = op_wait_irq,
-    .AckIrq = op_ack_irq, .AllocDma = op_alloc_dma,
+    .AckIrq = op_ack_irq, .AllocDma = op_alloc_dma, .FindDevice = op_find_device,
 };

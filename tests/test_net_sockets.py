@@ -166,7 +166,9 @@ NETSOCK_LOCAL = [
     "poll_timeout", "poll_file_ready", "poll_bad_fd_POLLNVAL", "recv_SOCK_NONBLOCK_EAGAIN",
     "setsockopt_SO_RCVTIMEO", "recv_timeout_EAGAIN", "recv_timeout_waited",
     "recv_MSG_DONTWAIT_EAGAIN", "others_served_while_recv_blocks", "blocked_recv_returned",
-    "getaddrinfo_numeric", "getaddrinfo_name_EAI_NONAME", "inet_pton_ntop",
+    "getaddrinfo_numeric", "getaddrinfo_unknown_name",
+    "getaddrinfo_numerichost_name_EAI_NONAME", "getaddrinfo_bad_name_EAI_NONAME",
+    "getaddrinfo_numeric_after_dns", "inet_pton_ntop",
     "listen_port_7", "accept_1", "recv_ping_1", "send_pong_1", "recv_after_reset_ECONNRESET",
     "accept_2", "recv_ping_2", "send_pong_2", "recv_after_close_EOF",
 ]

@@ -10,7 +10,13 @@ exactly from run to run. The benchmark programs print lines
 which this tool collects into build/bench/results.json (one key per figure,
 e.g. "ipc_roundtrip_instr": {"min": .., "median": ..}) and prints as a table.
 
-usage: tools/bench.py [--kernel build/virt/kernel.img] [--bootargs init=bench] [--timeout 900] [--out build/bench]
+With --net-kernel (the net_bench solution's image) a second QEMU run, also
+under -icount shift=0, gets a virtio-net device and a hostfwd port on
+127.0.0.1; tools/netbench.py drives its NetBench echo server from the host
+(64-byte round trips, bulk echo) and adds the tcp_echo_* figures.
+
+usage: tools/bench.py [--kernel build/virt/kernel.img] [--bootargs init=bench]
+                      [--net-kernel build/virt-net_bench/kernel.img] [--timeout 900] [--out build/bench]
 """
 import argparse
 import json
@@ -19,6 +25,8 @@ import re
 import subprocess
 import sys
 import time
+
+import netbench
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^BENCH (\S+) min=(\d+) median=(\d+) unit=(\S+)(?: n=(\d+))?", re.M)
@@ -52,6 +60,8 @@ DERIVED = [
     ("vfs_read_bytes_per_instr", "bytes/instr", ["vfs_read_4m_instr"], _per_instr("vfs_read_4m_instr")),
     ("vfs_write_vs_memcpy", "ratio", ["vfs_write_4m_instr", "memcpy_4m_instr"], _ratio("vfs_write_4m_instr")),
     ("vfs_read_vs_memcpy", "ratio", ["vfs_read_4m_instr", "memcpy_4m_instr"], _ratio("vfs_read_4m_instr")),
+    ("tcp_echo_bytes_per_instr", "bytes/instr", [netbench.BULK_KEY],
+     lambda r: round(netbench.BULK_BYTES / r[netbench.BULK_KEY]["median"], 4)),
 ]
 
 
@@ -68,6 +78,8 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "build/bench"))
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--mem", default="1G")
+    ap.add_argument("--net-kernel", default="",
+                    help="the net_bench image: also measure TCP echo through VfsFsnet")
     args = ap.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -83,13 +95,27 @@ def main():
         results[key] = {"min": int(lo), "median": int(med), "unit": unit}
         if n:
             results[key]["samples"] = int(n)
+    net_failed = None
+    info, net_wall = {}, 0.0
+    if args.net_kernel:
+        try:
+            net_results, info, net_log, net_wall = netbench.run(args.net_kernel, min(args.timeout, 300))
+            results.update(net_results)
+        except netbench.NetBenchError as e:
+            net_failed, net_log = str(e), e.log
+        (out / "console-net.log").write_text(net_log)
     derived = derive(results)
+    derived.update(info)
     (out / "results.json").write_text(json.dumps({**results, **derived}, indent=2, sort_keys=True)
                                       + "\n")
     if status != 0 or not results:
         print(f"bench: the benchmark solution failed (exit status {status}); "
               f"see {out / 'console.log'}", file=sys.stderr)
         print("\n".join(log.splitlines()[-15:]), file=sys.stderr)
+        return 1
+    if net_failed:
+        print(f"bench: network run failed: {net_failed}; see {out / 'console-net.log'}", file=sys.stderr)
+        print("\n".join(net_log.splitlines()[-15:]), file=sys.stderr)
         return 1
     width = max(len(k) for k in list(results) + list(derived))
     print(f"{'figure':<{width}}  {'min':>12}  {'median':>12}  unit")
@@ -98,7 +124,8 @@ def main():
         print(f"{key:<{width}}  {r['min']:>12}  {r['median']:>12}  {r['unit']}")
     for key, d in derived.items():
         print(f"{key:<{width}}  {d['value']:>12}  {'':>12}  {d['unit']}")
-    print(f"\n(-icount shift=0: 1 instruction = 1 ns of guest time; {wall:.1f} s of wall time)")
+    print(f"\n(-icount shift=0: 1 instruction = 1 ns of guest time; {wall:.1f} s of wall time"
+          + (f", network run {net_wall:.1f} s" if net_wall else "") + ")")
     print(f"results: {out / 'results.json'}")
     return 0
 

@@ -1,5 +1,7 @@
 """Builds and runs the host C unit tests of portable kernel code under ASan/UBSan."""
+import os
 import pathlib
+import shutil
 import subprocess
 
 import pytest
@@ -13,6 +15,7 @@ CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-unused-p
 
 UNITS = {
     "test_fdt": ["kernel/fdt.c"],
+    "test_fdt_device": ["kernel/fdt.c", "kernel/fdt_device.c"],
     "test_pmm": ["kernel/pmm.c", "kernel/slab.c", "kernel/printk.c"],
     "test_printk": ["kernel/printk.c"],
     "test_sec_engine": ["kernel/security/sec_engine.c"],
@@ -37,11 +40,29 @@ def dtb(name):
     return out
 
 
+PI_DTB = ROOT / "build/deps/rpi4-firmware/bcm2711-rpi-4-b.dtb"
+
+
+def virt_dtb():
+    """QEMU virt's own tree (as the kernel gets it with -nic none), or None without QEMU."""
+    qemu = shutil.which(os.environ.get("QEMU", "qemu-system-aarch64"))
+    if not qemu:
+        return None
+    out = OUT / "qemu-virt.dtb"
+    OUT.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run([qemu, "-M", f"virt,dumpdtb={out}", "-cpu", "cortex-a72", "-m", "512M",
+                          "-nographic", "-nic", "none"], capture_output=True, timeout=60)
+    return out if res.returncode == 0 and out.exists() else None
+
+
 @pytest.mark.parametrize("name", sorted(UNITS))
 def test_unit(name):
     args = [str(build(name))]
     if name == "test_fdt":
         args.append(str(dtb("pi-like")))
+    if name == "test_fdt_device":
+        args.append(str(dtb("devices")))
+        args += [str(p) for p in (virt_dtb(), PI_DTB) if p and p.exists()]
     res = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "all checks passed" in res.stdout

@@ -37,3 +37,21 @@ Retcode KnIoAllocDma(rtl_size_t size, void **addr, rtl_uint64_t *pa)
     *addr = rc == rcOk ? (void *)(uintptr_t)va : NULL;
     return rc;
 }
+
+Retcode KnIoFindDevice(const char *compatible, rtl_uint32_t index, rtl_uint64_t *base,
+                       rtl_uint64_t *size, rtl_uint32_t *intid)
+{
+    struct kl_core_Io_proxy p = kcall_io();
+    uint64_t b = 0, s = 0;
+    uint32_t i = 0;
+    if (!compatible)
+        return rcInvalidArgument;
+    Retcode rc = kl_core_Io_FindDevice(&p, compatible, index, &b, &s, &i);
+    if (base)
+        *base = rc == rcOk ? b : 0;
+    if (size)
+        *size = rc == rcOk ? s : 0;
+    if (intid)
+        *intid = rc == rcOk ? i : 0;
+    return rc;
+}

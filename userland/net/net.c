@@ -94,6 +94,38 @@ static const char *value(const char *arg, const char *key)
     return strncmp(arg, key, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
+/* "virt" or "BASE[,SLOTS[,INTID]]": the fallback window. 0 or -1. */
+static int parse_window(const char *v, struct net_options *o)
+{
+    unsigned long long base = 0;
+    unsigned long slots = 0, intid = 0;
+    char *end;
+    if (strcmp(v, "virt") != 0) {
+        base = strtoull(v, &end, 0);
+        if (end == v || base == 0)
+            return -1;
+        if (*end == ',') {
+            v = end + 1;
+            slots = strtoul(v, &end, 0);
+            if (end == v || slots == 0 || slots > 256)
+                return -1;
+            if (*end == ',') {
+                v = end + 1;
+                intid = strtoul(v, &end, 0);
+                if (end == v || intid < 32 || intid + slots > 1020)
+                    return -1;
+            }
+        }
+        if (*end)
+            return -1;
+    }
+    o->mmio_window = true;
+    o->mmio_base = base;
+    o->mmio_slots = (unsigned)slots;
+    o->mmio_intid_base = (unsigned)intid;
+    return 0;
+}
+
 int net_options_parse(struct net_options *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -116,6 +148,9 @@ int net_options_parse(struct net_options *o, int argc, char **argv)
             if (*end || end == v || ms > 600000)
                 return NET_EINVAL;
             o->dhcp_timeout_ms = (unsigned)ms;
+        } else if ((v = value(a, "mmio"))) {
+            if (parse_window(v, o))
+                return NET_EINVAL;
         } else if ((v = value(a, "hostname"))) {
             o->hostname = v;
         } else if (!strcmp(a, "dhcp")) {
@@ -257,10 +292,14 @@ int net_init(const struct net_options *opts, struct net_info *info)
     }
 
     struct virtio_mmio_window win = { opts->mmio_base, opts->mmio_slots, opts->mmio_intid_base };
-    int err = vnet_open(&vn, &win);
+    bool window = opts->mmio_window || opts->mmio_base;
+    int err = vnet_open(&vn, window ? &win : NULL);
     if (err != VNET_OK) {
         if (opts->verbose && err == VNET_EACCES)
             printf("net: kl.core.Io refused: rc %d\n", vn.last_retcode);
+        if (opts->verbose && err == VNET_ENODEV)
+            printf("net: no virtio-net device among %u virtio,mmio device-tree node(s)%s\n",
+                   vn.dt_nodes, vn.window_scanned ? " and the fallback window" : "");
         __atomic_store_n(&started, 0, __ATOMIC_RELEASE);
         return err == VNET_ENODEV ? NET_ENODEV : err == VNET_EACCES ? NET_EACCES
                : err == VNET_ENOMEM ? NET_ENOMEM : NET_EIO;
@@ -336,6 +375,7 @@ int net_init(const struct net_options *opts, struct net_info *info)
         info->from_dhcp = from_dhcp;
         memcpy(info->mac, vn.mac, 6);
         info->mmio_slot = vn.dev.slot;
+        info->mmio_pa = vn.dev.pa;
         info->intid = vn.dev.intid;
         info->virtio_version = vn.dev.version;
     }

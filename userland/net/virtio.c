@@ -162,11 +162,64 @@ void virtq_set_interrupts(struct virtq *vq, bool on)
 
 /* ---------------------------------------------------------------- transport */
 
+/* Register mappings made while probing, reused for devices in the same pages
+ * (QEMU virt puts eight 0x200-byte slots in a page). Never unmapped: the
+ * devices found stay in use, the others cost a little address space. */
+#define MAP_CACHE 16
 static struct {
-    uint64_t base;
-    size_t size;
+    uint64_t pa;
+    size_t len;
     volatile uint8_t *va;
-} window;
+} maps[MAP_CACHE];
+static unsigned nmaps;
+
+/* [pa, pa+size) mapped (through the cache); NULL with *rc the kernel's answer. */
+static volatile uint8_t *map_regs(uint64_t pa, size_t size, int *rc)
+{
+    for (unsigned i = 0; i < nmaps; i++) {
+        uint64_t off = pa - maps[i].pa;
+        if (pa >= maps[i].pa && off <= maps[i].len && size <= maps[i].len - off)
+            return maps[i].va + off;
+    }
+    uint64_t base = pa & ~(uint64_t)(PAGE - 1);
+    size_t len = ALIGN_UP(pa + size - base, PAGE);
+    void *va;
+    Retcode r = KnIoMapMmio(base, len, &va);
+    if (r != rcOk) {
+        *rc = r;
+        return NULL;
+    }
+    if (nmaps < MAP_CACHE) {
+        maps[nmaps].pa = base;
+        maps[nmaps].len = len;
+        maps[nmaps].va = va;
+        nmaps++;
+    }
+    return (volatile uint8_t *)va + (pa - base);
+}
+
+/* The version (1 or 2) when regs hold a virtio-mmio device with device_id, else 0. */
+static uint32_t probe(volatile uint8_t *regs, uint32_t device_id)
+{
+    uint32_t magic = *(volatile uint32_t *)(regs + VIRTIO_MMIO_MAGIC);
+    uint32_t version = *(volatile uint32_t *)(regs + VIRTIO_MMIO_VERSION);
+    uint32_t id = *(volatile uint32_t *)(regs + VIRTIO_MMIO_DEVICE_ID);
+    if (magic != VIRTIO_MMIO_MAGIC_VALUE || (version != 1 && version != 2) || id != device_id)
+        return 0;
+    return version;
+}
+
+static void found(struct virtio_dev *dev, volatile uint8_t *regs, uint64_t pa, unsigned slot,
+                  unsigned intid, uint32_t version, uint32_t device_id)
+{
+    memset(dev, 0, sizeof(*dev));
+    dev->regs = regs;
+    dev->pa = pa;
+    dev->slot = slot;
+    dev->intid = intid;
+    dev->version = version;
+    dev->device_id = device_id;
+}
 
 int virtio_mmio_find(const struct virtio_mmio_window *win, uint32_t device_id, unsigned nth,
                      struct virtio_dev *dev, int *rc)
@@ -174,35 +227,77 @@ int virtio_mmio_find(const struct virtio_mmio_window *win, uint32_t device_id, u
     uint64_t base = win && win->base ? win->base : VIRTIO_MMIO_VIRT_BASE;
     unsigned slots = win && win->slots ? win->slots : VIRTIO_MMIO_VIRT_SLOTS;
     unsigned intid = win && win->intid_base ? win->intid_base : VIRTIO_MMIO_VIRT_INTID;
-    size_t size = (size_t)slots * VIRTIO_MMIO_SLOT_SIZE;
     *rc = 0;
-    if (!window.va || window.base != base || window.size < size) {
-        void *va;
-        Retcode r = KnIoMapMmio(base, size, &va);
+    if (slots > VIRTIO_MMIO_WINDOW_MAX_SLOTS) {
+        *rc = rcInvalidArgument;
+        return -1;
+    }
+    volatile uint8_t *window = map_regs(base, (size_t)slots * VIRTIO_MMIO_SLOT_SIZE, rc);
+    if (!window)
+        return -1;
+    for (unsigned i = slots; i-- > 0;) {
+        volatile uint8_t *regs = window + (size_t)i * VIRTIO_MMIO_SLOT_SIZE;
+        uint32_t version = probe(regs, device_id);
+        if (version == 0 || nth-- > 0)
+            continue;
+        found(dev, regs, base + (uint64_t)i * VIRTIO_MMIO_SLOT_SIZE, i, intid + i, version,
+              device_id);
+        return 1;
+    }
+    return 0;
+}
+
+struct dt_node {
+    uint64_t base, size;
+    uint32_t intid;
+    unsigned index;
+};
+
+int virtio_mmio_find_dt(uint32_t device_id, unsigned nth, struct virtio_dev *dev, int *rc,
+                        unsigned *nodes)
+{
+    struct dt_node n[VIRTIO_MMIO_DT_MAX];
+    unsigned count = 0;
+    *rc = 0;
+    if (nodes)
+        *nodes = 0;
+    for (unsigned i = 0; count < VIRTIO_MMIO_DT_MAX; i++) {
+        rtl_uint64_t base, size;
+        rtl_uint32_t intid;
+        Retcode r = KnIoFindDevice(VIRTIO_MMIO_COMPATIBLE, i, &base, &size, &intid);
+        if (r == rcResourceNotFound)
+            break;
         if (r != rcOk) {
+            *rc = r;                              /* e.g. rcSecurityDisallow */
+            return -1;
+        }
+        /* Insertion sort, highest address first: QEMU gives command-line
+         * devices the top slots, so the first device given is found first. */
+        unsigned j = count++;
+        for (; j > 0 && n[j - 1].base < base; j--)
+            n[j] = n[j - 1];
+        n[j] = (struct dt_node){ base, size, intid, i };
+    }
+    if (nodes)
+        *nodes = count;
+    for (unsigned i = 0; i < count; i++) {
+        /* Unusable nodes: no registers, too small for the register block,
+         * or no interrupt on the GIC (these drivers are interrupt driven). */
+        if (n[i].base == 0 || n[i].size < VIRTIO_MMIO_CONFIG || n[i].intid < 32)
+            continue;
+        size_t size = n[i].size < PAGE ? (size_t)n[i].size : PAGE;
+        int r = 0;
+        volatile uint8_t *regs = map_regs(n[i].base, size, &r);
+        if (!regs) {
+            if (r == rcInvalidArgument)
+                continue;                         /* not device memory: not a device */
             *rc = r;
             return -1;
         }
-        window.base = base;
-        window.size = size;
-        window.va = va;
-    }
-    for (unsigned i = slots; i-- > 0;) {
-        volatile uint8_t *regs = window.va + (size_t)i * VIRTIO_MMIO_SLOT_SIZE;
-        uint32_t magic = *(volatile uint32_t *)(regs + VIRTIO_MMIO_MAGIC);
-        uint32_t version = *(volatile uint32_t *)(regs + VIRTIO_MMIO_VERSION);
-        uint32_t id = *(volatile uint32_t *)(regs + VIRTIO_MMIO_DEVICE_ID);
-        if (magic != VIRTIO_MMIO_MAGIC_VALUE || (version != 1 && version != 2) || id != device_id)
+        uint32_t version = probe(regs, device_id);
+        if (version == 0 || nth-- > 0)
             continue;
-        if (nth-- > 0)
-            continue;
-        memset(dev, 0, sizeof(*dev));
-        dev->regs = regs;
-        dev->pa = base + (uint64_t)i * VIRTIO_MMIO_SLOT_SIZE;
-        dev->slot = i;
-        dev->intid = intid + i;
-        dev->version = version;
-        dev->device_id = id;
+        found(dev, regs, n[i].base, n[i].index, n[i].intid, version, device_id);
         return 1;
     }
     return 0;

@@ -64,11 +64,17 @@
 
 #define VIRTIO_ID_NET                1u
 
-/* QEMU virt: 32 slots of 0x200 from 0x0a000000, SPI 16.. = INTID 48.. */
+/* Device-tree nodes of virtio-mmio devices; at most this many are looked at. */
+#define VIRTIO_MMIO_COMPATIBLE       "virtio,mmio"
+#define VIRTIO_MMIO_DT_MAX           64u
+
+/* QEMU virt: 32 slots of 0x200 from 0x0a000000, SPI 16.. = INTID 48..
+ * (the explicit window of virtio_mmio_find) */
 #define VIRTIO_MMIO_VIRT_BASE        0x0a000000ull
 #define VIRTIO_MMIO_VIRT_SLOTS       32u
 #define VIRTIO_MMIO_SLOT_SIZE        0x200u
 #define VIRTIO_MMIO_VIRT_INTID       48u
+#define VIRTIO_MMIO_WINDOW_MAX_SLOTS 256u
 
 /* ---- split virtqueue layout (virtio 1.x, 2.7) ---- */
 #define VIRTQ_DESC_F_NEXT            1u
@@ -167,7 +173,7 @@ void virtq_set_interrupts(struct virtq *vq, bool on);
 struct virtio_dev {
     volatile uint8_t *regs;      /* this slot's registers */
     uint64_t pa;
-    unsigned slot;
+    unsigned slot;               /* index among the DTB's virtio,mmio nodes, or window slot */
     unsigned intid;
     uint32_t version;            /* 1 legacy, 2 modern */
     uint32_t device_id;
@@ -181,10 +187,21 @@ struct virtio_mmio_window {
     unsigned intid_base;
 };
 
-/* Finds the `nth` (0 = first) device with `device_id`, scanning the slots
- * from the top (where QEMU puts command-line devices first). 1 found, 0 no
- * such device, -1 the window could not be mapped (*rc says why: e.g.
- * rcSecurityDisallow when the policy keeps this task from kl.core.Io). */
+/* Finds the `nth` (0 = first) device with `device_id` among the device
+ * tree's enabled "virtio,mmio" nodes (kl.core.Io FindDevice), probing each
+ * by magic, version and device id from the highest address down (QEMU
+ * fills slots from the top in command-line order). Nodes without registers
+ * or without a GIC interrupt are skipped. dev->slot is the node's index in
+ * tree order. *nodes (may be NULL): how many nodes the tree has (at most
+ * VIRTIO_MMIO_DT_MAX are looked at). 1 found, 0 no such device (nothing is
+ * mapped when the tree has no node), -1 kl.core.Io refused (*rc: e.g.
+ * rcSecurityDisallow). */
+int virtio_mmio_find_dt(uint32_t device_id, unsigned nth, struct virtio_dev *dev, int *rc,
+                        unsigned *nodes);
+/* The same over an explicit window of `slots` 0x200-byte slots (zeroes:
+ * QEMU virt's), scanned from the top slot down. 1 found, 0 no such device,
+ * -1 the window could not be mapped (*rc says why: rcInvalidArgument when
+ * it is RAM on this board). */
 int virtio_mmio_find(const struct virtio_mmio_window *win, uint32_t device_id, unsigned nth,
                      struct virtio_dev *dev, int *rc);
 /* Resets the device and sets ACKNOWLEDGE | DRIVER. 0, or -1 if the reset never completes. */

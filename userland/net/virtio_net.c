@@ -55,12 +55,20 @@ int vnet_open(struct vnet *vn, const struct virtio_mmio_window *win)
     KosMutexInit(&vn->tx_lock);
     KosMutexInit(&vn->rx_lock);
     int rc;
-    int found = virtio_mmio_find(win, VIRTIO_ID_NET, 0, &vn->dev, &rc);
+    int found = virtio_mmio_find_dt(VIRTIO_ID_NET, 0, &vn->dev, &rc, &vn->dt_nodes);
     if (found < 0) {
         vn->last_retcode = rc;
-        /* rcInvalidArgument: the window is RAM or outside the address space on
-         * this board (no virtio-mmio here); anything else is a refusal */
-        return rc == rcInvalidArgument ? VNET_ENODEV : VNET_EACCES;
+        return VNET_EACCES;
+    }
+    if (found == 0 && win) {                          /* the explicit fallback window */
+        vn->window_scanned = true;
+        found = virtio_mmio_find(win, VIRTIO_ID_NET, 0, &vn->dev, &rc);
+        if (found < 0) {
+            vn->last_retcode = rc;
+            /* rcInvalidArgument: the window is RAM or outside the address space on
+             * this board (no virtio-mmio here); anything else is a refusal */
+            return rc == rcInvalidArgument ? VNET_ENODEV : VNET_EACCES;
+        }
     }
     if (found == 0)
         return VNET_ENODEV;

@@ -28,7 +28,7 @@
 
 enum {
     VNET_OK = 0,
-    VNET_ENODEV = -1,               /* no virtio-net device in the window */
+    VNET_ENODEV = -1,               /* no virtio-net device (device tree, window) */
     VNET_EACCES = -2,               /* kl.core.Io refused (MMIO, IRQ or DMA) */
     VNET_EIO = -3,                  /* the device refused the setup */
     VNET_ENOMEM = -4,
@@ -50,10 +50,14 @@ struct vnet {
     unsigned tx_nfree;
     KosMutex tx_lock, rx_lock;
     int last_retcode;               /* the kernel's answer behind VNET_EACCES */
+    unsigned dt_nodes;              /* virtio,mmio nodes in the device tree */
+    bool window_scanned;            /* the fallback window was probed too */
     struct vnet_stats stats;
 };
 
-/* `win` NULL: QEMU virt's window. Returns VNET_OK or a VNET_E* code. */
+/* Finds the first virtio-net device among the device tree's virtio,mmio
+ * nodes; only when there is none and `win` is not NULL, scans that window
+ * (zeroes in it: QEMU virt's). Returns VNET_OK or a VNET_E* code. */
 int vnet_open(struct vnet *vn, const struct virtio_mmio_window *win);
 const char *vnet_strerror(int err);
 /* Waits for the interrupt (timeout_ns; INFINITE_TIMEOUT: forever) and

@@ -21,7 +21,7 @@
 #include "../tests/check.h"
 
 #define N(name) kl_VfsNetwork_##name
-#define NMETHODS 18
+#define NMETHODS 19
 #define RIID VfsFsnet_vfs_net_riid
 
 static const uint32_t req_size[NMETHODS] = {
@@ -29,16 +29,16 @@ static const uint32_t req_size[NMETHODS] = {
     N(Accept_req_size), N(Connect_req_size), N(Send_req_size), N(Recv_req_size),
     N(SendTo_req_size), N(RecvFrom_req_size), N(Shutdown_req_size), N(SetSockOpt_req_size),
     N(GetSockOpt_req_size), N(GetSockName_req_size), N(GetPeerName_req_size),
-    N(Fcntl_req_size), N(Poll_req_size), N(Release_req_size),
+    N(Fcntl_req_size), N(Poll_req_size), N(Release_req_size), N(Resolve_req_size),
 };
 static const uint32_t res_size[NMETHODS] = {
     N(Socket_res_size), N(Close_res_size), N(Bind_res_size), N(Listen_res_size),
     N(Accept_res_size), N(Connect_res_size), N(Send_res_size), N(Recv_res_size),
     N(SendTo_res_size), N(RecvFrom_res_size), N(Shutdown_res_size), N(SetSockOpt_res_size),
     N(GetSockOpt_res_size), N(GetSockName_res_size), N(GetPeerName_res_size),
-    N(Fcntl_res_size), N(Poll_res_size), N(Release_res_size),
+    N(Fcntl_res_size), N(Poll_res_size), N(Release_res_size), N(Resolve_res_size),
 };
-_Static_assert(N(Release_mid) == NMETHODS - 1, "method table complete");
+_Static_assert(N(Resolve_mid) == NMETHODS - 1, "method table complete");
 
 static Handle ch;
 static union {

@@ -1,6 +1,7 @@
 /*
  * test_io: the device-access endpoint on QEMU virt. Maps the PL031 RTC
- * (0x09010000, QEMU virt) and reads its PrimeCell id; refuses RAM; takes
+ * (0x09010000, QEMU virt) and reads its PrimeCell id; refuses RAM (also a
+ * range reaching into it, a wrapping or empty range); takes
  * the RTC's interrupt line (SPI 2 = INTID 34), makes the RTC fire it
  * through its match register, waits for it and acks; gets a DMA buffer
  * with a bus address.
@@ -28,6 +29,16 @@ int main(void)
     void *p;
     Retcode rc = KnIoMapMmio(0x40000000u, 4096, &p);
     CHECK("ram_is_not_a_device", rc == rcInvalidArgument, "rc %d", rc);
+    /* RAM starts at 0x40000000: a range reaching into it from below, one byte
+     * of it, a size that wraps, and an empty range are all refused */
+    rc = KnIoMapMmio(0x3ffff000u, 0x2000, &p);
+    CHECK("ram_straddle_refused", rc == rcInvalidArgument, "rc %d", rc);
+    rc = KnIoMapMmio(0x3fffffffu, 2, &p);
+    CHECK("ram_first_byte_refused", rc == rcInvalidArgument, "rc %d", rc);
+    rc = KnIoMapMmio(0xfffffffffffff000ull, 0x2000, &p);
+    CHECK("wrapping_size_refused", rc == rcInvalidArgument, "rc %d", rc);
+    rc = KnIoMapMmio(PL031_PA, 0, &p);
+    CHECK("empty_range_refused", rc == rcInvalidArgument, "rc %d", rc);
     rc = KnIoMapMmio(PL031_PA, 4096, &p);
     volatile uint8_t *rtc = p;
     CHECK("mmio_mapped", rc == rcOk && p, "rc %d", rc);

@@ -3,8 +3,9 @@
  *
  *   HttpGet HOST PORT PATH        e.g. HttpGet 10.0.2.2 8123 /index.html
  *
- * Resolves HOST (numeric) with getaddrinfo, connects, sends "GET PATH
- * HTTP/1.0", reads until the server closes and prints the status line, the
+ * Resolves HOST (numeric, or a name through VfsFsnet's DNS) with
+ * getaddrinfo, connects, sends "GET PATH HTTP/1.0", reads until the server
+ * closes and prints the status line, the
  * body between "HttpGet: --- body ---" and "HttpGet: --- end (N bytes) ---".
  * Exit status 0 for a 200 answer, 1 otherwise (errno text printed).
  */

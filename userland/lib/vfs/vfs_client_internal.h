@@ -25,5 +25,9 @@ int vfs_install(int sfd);
 int64_t vfs_remote_close(int sfd);
 /* Read or write n bytes in chunks of at most IoMax. */
 int64_t vfs_transfer(int sfd, void *buf, size_t n, int64_t off, int positional, int writing);
+/* DNS on the network channel (kl.VfsNetwork Resolve): 0 and *ip in host byte order, or
+ * -ENOENT (no such name / no answer), -EINVAL (not a name), -EAGAIN, -ENETDOWN, -ENOSYS
+ * (no network channel), -EIO (the call failed, e.g. the policy refused it). */
+int64_t vfs_net_resolve(const char *name, uint32_t *ip);
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * libvfs address helpers (no IPC): inet_pton/inet_ntop/inet_aton/inet_addr/
- * inet_ntoa for IPv4, and getaddrinfo/freeaddrinfo/gai_strerror for numeric
- * hosts ("localhost" too) and numeric or a few well-known services. There is
- * no resolver: other names are EAI_NONAME.
+ * libvfs address helpers: inet_pton/inet_ntop/inet_aton/inet_addr/inet_ntoa
+ * for IPv4 (no IPC), and getaddrinfo/freeaddrinfo/gai_strerror: numeric
+ * hosts and "localhost" locally, other names through the network VFS's DNS
+ * (kl.VfsNetwork Resolve, vfs_net_resolve in vfs_socket.c); numeric or a few
+ * well-known services.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "vfs_client_internal.h"
 
 /* Dotted quad, exactly four decimal parts 0..255 (inet_pton's rule): 1 or 0. */
 static int parse_quad(const char *s, uint32_t *out)
@@ -122,6 +124,23 @@ static int parse_service(const char *s, int numeric_only, int *port)
     return EAI_SERVICE;
 }
 
+/* A name that is not a dotted quad: EAI_NONAME with AI_NUMERICHOST or when the name
+ * does not exist (or no DNS server answered), EAI_AGAIN when the resolver is busy or the
+ * network down, EAI_FAIL when the call failed (no network channel, refused). */
+static int resolve(const char *node, int flags, uint32_t *ip)
+{
+    if (flags & AI_NUMERICHOST)
+        return EAI_NONAME;
+    int64_t r = vfs_net_resolve(node, ip);
+    if (r == 0)
+        return 0;
+    if (r == -ENOENT || r == -EINVAL)
+        return EAI_NONAME;
+    if (r == -EAGAIN || r == -ENOMEM || r == -ENETDOWN)
+        return EAI_AGAIN;
+    return EAI_FAIL;
+}
+
 struct ai_block {
     struct addrinfo ai;
     struct sockaddr_in sin;
@@ -152,8 +171,8 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
         ip = (flags & AI_PASSIVE) ? INADDR_ANY : INADDR_LOOPBACK;
     else if (strcmp(node, "localhost") == 0 && !(flags & AI_NUMERICHOST))
         ip = INADDR_LOOPBACK;
-    else if (!parse_quad(node, &ip))
-        return EAI_NONAME;
+    else if (!parse_quad(node, &ip) && (rc = resolve(node, flags, &ip)) != 0)
+        return rc;
     int types[2], ntypes = 0;
     if (socktype == 0 || socktype == SOCK_STREAM)
         types[ntypes++] = SOCK_STREAM;

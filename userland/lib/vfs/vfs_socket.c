@@ -87,6 +87,20 @@ __attribute__((destructor(101))) static void net_release_at_exit(void)
     }
 }
 
+/* DNS for getaddrinfo (vfs_inet.c): 0 and *ip (host order), or -errno (the IDL's). */
+int64_t vfs_net_resolve(const char *name, uint32_t *ip)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len >= kl_VfsNetwork_HostMax)
+        return -EINVAL;
+    struct kl_VfsNetwork_proxy *p = net_proxy();
+    if (!p)
+        return -ENOSYS;
+    int64_t res = 0;
+    *ip = 0;
+    return vfs_result(kl_VfsNetwork_Resolve(p, name, ip, &res), res);
+}
+
 /* ---- descriptors ---------------------------------------------------------------------- */
 
 #define SOCK(ctx) ((int)((intptr_t)(ctx) - 1))

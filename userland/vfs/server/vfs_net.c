@@ -27,6 +27,7 @@
 #include <string.h>
 #include <kos/mutex.h>
 #include <kos/thread.h>
+#include <lwip/api.h>
 #include <lwip/sockets.h>
 #include <net/net.h>
 #include "vfs_net.h"
@@ -827,10 +828,56 @@ static Retcode op_release(void *ctx, int64_t *res)
     return rcOk;
 }
 
+/* A host name as DNS allows it: labels of letters, digits, '-' and '_', joined by dots,
+ * 1..63 bytes each, 253 in all (a trailing dot allowed). Anything else never reaches
+ * the resolver (no query for garbage from a hostile client). */
+static bool valid_host_name(const char *name)
+{
+    size_t len = strlen(name), label = 0;
+    if (len == 0 || len > 253)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (c == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '_') {
+            if (++label > 63)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* DNS through lwIP's resolver (the servers DHCP gave): blocks this worker until the
+ * answer or lwIP's retries run out. */
+static Retcode op_resolve(void *ctx, const char *name, uint32_t *ip, int64_t *res)
+{
+    (void)ctx;
+    *ip = 0;
+    int64_t r = net_ready();
+    if (r == 0 && !valid_host_name(name))
+        r = -EINVAL;
+    if (r == 0) {
+        ip_addr_t addr;
+        err_t e = netconn_gethostbyname(name, &addr);
+        if (e == ERR_OK)
+            *ip = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&addr)));
+        r = e == ERR_OK ? 0 : e == ERR_VAL ? -ENOENT : e == ERR_ARG ? -EINVAL : -EAGAIN;
+    }
+    *res = r;
+    return rcOk;
+}
+
 const struct kl_VfsNetwork_ops vfs_net_ops = {
     .Socket = op_socket, .Close = op_close, .Bind = op_bind, .Listen = op_listen,
     .Accept = op_accept, .Connect = op_connect, .Send = op_send, .Recv = op_recv,
     .SendTo = op_sendto, .RecvFrom = op_recvfrom, .Shutdown = op_shutdown,
     .SetSockOpt = op_setsockopt, .GetSockOpt = op_getsockopt, .GetSockName = op_getsockname,
     .GetPeerName = op_getpeername, .Fcntl = op_fcntl, .Poll = op_poll, .Release = op_release,
+    .Resolve = op_resolve,
 };

@@ -18,5 +18,14 @@ Retcode KnIoWaitIrq(Handle irq, rtl_uint64_t timeoutNs);
 Retcode KnIoAckIrq(Handle irq);
 /* Zeroed, physically contiguous memory; *pa is the address devices use. */
 Retcode KnIoAllocDma(rtl_size_t size, void **addr, rtl_uint64_t *pa);
+/* The `index`-th (0-based, tree order) enabled device-tree node whose
+ * compatible list holds `compatible` (at most 127 characters): its first
+ * register range (*base, *size: CPU physical; 0, 0 when it has none) and
+ * its first interrupt as a GIC INTID (*intid: 32+n for SPI n; 0 when it has
+ * none or it is not wired to the GIC). Any out pointer may be NULL.
+ * rcResourceNotFound past the last such node (enumerate from 0 until then),
+ * rcInvalidArgument for "" or a longer string. */
+Retcode KnIoFindDevice(const char *compatible, rtl_uint32_t index, rtl_uint64_t *base,
+                       rtl_uint64_t *size, rtl_uint32_t *intid);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * <netdb.h> for programs linked with libvfs (picolibc has none):
- * getaddrinfo for numeric IPv4 hosts and numeric or well-known services
- * (vfs_inet.c); there is no resolver, a name gives EAI_NONAME.
+ * getaddrinfo for IPv4: numeric hosts, and names through the network VFS's
+ * DNS (EAI_NONAME / EAI_AGAIN when it cannot), numeric or well-known
+ * services (vfs_inet.c).
  */
 #ifndef _NETDB_H
 #define _NETDB_H

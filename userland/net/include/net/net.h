@@ -42,8 +42,13 @@ struct net_options {
      * DMA mappings in the first free gap, which is right after .bss, where
      * the heap would grow; malloc cannot grow past them (docs/NET.md). */
     unsigned long heap_reserve;
-    /* Where the virtio-mmio devices are (zeroes: QEMU virt's 0x0a000000,
-     * 32 slots, INTID 48..). */
+    /* The device is looked for in the device tree's "virtio,mmio" nodes
+     * (kl.core.Io FindDevice). Only when none of them is a virtio-net device
+     * and mmio_window is set (or mmio_base is not 0) is a fixed window of
+     * mmio_slots 0x200-byte slots at mmio_base probed too, the interrupt of
+     * slot i being mmio_intid_base + i (zeroes: QEMU virt's 0x0a000000, 32
+     * slots, INTID 48..). Default: no window. */
+    bool mmio_window;
     uint64_t mmio_base;
     unsigned mmio_slots, mmio_intid_base;
 };
@@ -52,7 +57,9 @@ struct net_info {
     uint32_t ip, netmask, gw;   /* host byte order */
     bool from_dhcp;
     uint8_t mac[6];
-    unsigned mmio_slot, intid, virtio_version;
+    unsigned mmio_slot, intid, virtio_version;   /* slot: index of the device-tree node
+                                                    (or of the window's slot) */
+    uint64_t mmio_pa;
 };
 
 struct net_stats {
@@ -63,8 +70,10 @@ struct net_stats {
 
 void net_options_default(struct net_options *o);
 /* Reads "ip=A.B.C.D[/N]", "netmask=A.B.C.D", "gw=A.B.C.D", "dhcp", "nodhcp",
- * "dhcp_timeout=MS", "nofallback", "hostname=NAME", "verbose" from
- * argv[1..]; other words are left alone. NET_OK or NET_EINVAL (a known key
+ * "dhcp_timeout=MS", "nofallback", "hostname=NAME", "verbose",
+ * "mmio=virt" (fall back to QEMU virt's window), "mmio=BASE[,SLOTS[,INTID]]"
+ * (fall back to that window; numbers in C notation) from argv[1..]; other
+ * words are left alone. NET_OK or NET_EINVAL (a known key
  * with a bad value). */
 int net_options_parse(struct net_options *o, int argc, char **argv);
 /* Brings the device and the stack up and waits for an address. Once per

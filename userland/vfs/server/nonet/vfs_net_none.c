@@ -53,7 +53,16 @@ static Retcode op_release(void *ctx, int64_t *res)
     return rcOk;
 }
 
+static Retcode op_resolve(void *ctx, const char *name, uint32_t *ip, int64_t *res)
+{
+    (void)ctx;
+    (void)name;
+    *ip = 0;
+    *res = -ENETDOWN;
+    return rcOk;
+}
+
 /* No socket can exist: the other methods are refused (rcUnimplemented). */
 const struct kl_VfsNetwork_ops vfs_net_ops = {
-    .Socket = op_socket, .Poll = op_poll, .Release = op_release,
+    .Socket = op_socket, .Poll = op_poll, .Release = op_release, .Resolve = op_resolve,
 };

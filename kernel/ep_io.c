@@ -6,6 +6,7 @@
  * device tree by compatible string (FindDevice, decoded by fdt_device.c).
  * The security policy decides which tasks may call these methods at all.
  */
+#include <kernel/arch.h>
 #include <kernel/kcall.h>
 #include <kernel/fdt_device.h>
 #include <kernel/handle.h>
@@ -40,8 +41,9 @@ static Retcode op_map_mmio(void *ctx, uint64_t pa, uint64_t size, uint64_t *addr
     (void)ctx;
     uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE);
     uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
-    if (size == 0 || pa + size < pa || pa + size > USER_VA_END || overlaps_ram(base, len))
-        return rcInvalidArgument;            /* RAM is never handed out as a device */
+    if (size == 0 || pa + size < pa || pa + size > USER_VA_END || overlaps_ram(base, len) ||
+        ioremap_overlaps(base, len))
+        return rcInvalidArgument;            /* RAM and the kernel's own devices stay the kernel's */
     *addr = IO_MAP_HINT;
     Retcode rc = vm_map_device(&current_task()->vm, addr, base, len);
     if (rc == rcOk)

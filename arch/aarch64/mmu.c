@@ -142,11 +142,27 @@ void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, ui
     __asm__ volatile("tlbi vmalle1\n dsb ish\n isb" ::: "memory");
 }
 
+/* Device pages the kernel drives (console UART, GIC, board blocks): never given
+ * to a user driver. */
+#define KERNEL_DEVICES 16
+static struct { uint64_t base, end; } kernel_devices[KERNEL_DEVICES];
+static int nkernel_devices;
+
+bool ioremap_overlaps(uint64_t pa, uint64_t size)
+{
+    for (int i = 0; i < nkernel_devices; i++)
+        if (pa < kernel_devices[i].end && kernel_devices[i].base < pa + size)
+            return true;
+    return false;
+}
+
 void *ioremap(uint64_t pa, size_t size)
 {
     uint64_t b = ALIGN_DOWN(pa, PAGE_SIZE), t = ALIGN_UP(pa + size, PAGE_SIZE);
-    if (size == 0 || t > USER_VA_END || t < b)
+    if (size == 0 || t > USER_VA_END || t < b || nkernel_devices == KERNEL_DEVICES)
         return NULL;
+    kernel_devices[nkernel_devices].base = b;
+    kernel_devices[nkernel_devices].end = t;
     for (uint64_t p = b; p < t; p += PAGE_SIZE) {
         pte_t e = pt_lookup(kernel_l1, (uint64_t)phys_to_virt(p), NULL);
         if (e && ((e >> 2) & 7) != MT_DEVICE_nGnRE)
@@ -154,6 +170,7 @@ void *ioremap(uint64_t pa, size_t size)
     }
     if (pt_map(kernel_l1, (uint64_t)phys_to_virt(b), b, t - b, PROT_KERNEL_DEV, MAP_NO_REPLACE))
         return NULL;
+    nkernel_devices++;                  /* recorded above, kept now that it is mapped */
     return phys_to_virt(pa);
 }
 

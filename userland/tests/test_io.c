@@ -39,6 +39,11 @@ int main(void)
     CHECK("wrapping_size_refused", rc == rcInvalidArgument, "rc %d", rc);
     rc = KnIoMapMmio(PL031_PA, 0, &p);
     CHECK("empty_range_refused", rc == rcInvalidArgument, "rc %d", rc);
+    /* Devices the kernel drives on virt: the console PL011 and the GIC distributor. */
+    rc = KnIoMapMmio(0x09000000u, 4096, &p);
+    CHECK("kernel_console_uart_refused", rc == rcInvalidArgument, "rc %d", rc);
+    rc = KnIoMapMmio(0x08000000u + 0x100, 4, &p);
+    CHECK("kernel_gic_refused", rc == rcInvalidArgument, "rc %d", rc);
     rc = KnIoMapMmio(PL031_PA, 4096, &p);
     volatile uint8_t *rtc = p;
     CHECK("mmio_mapped", rc == rcOk && p, "rc %d", rc);

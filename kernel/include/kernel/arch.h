@@ -18,8 +18,11 @@ __attribute__((noreturn)) void arch_poweroff(int status);
 /* Builds the final kernel address space (RAM, kernel image W^X, DTB) and
  * switches to it; before this only the boot.S early map exists. */
 void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, uint64_t dtb_size);
-/* Maps device registers into the kernel's linear map; returns the VA or NULL. */
+/* Maps device registers into the kernel's linear map; returns the VA or NULL.
+ * The range is remembered as the kernel's (ioremap_overlaps). */
 void *ioremap(uint64_t pa, size_t size);
+/* True when [pa, pa+size) touches a device page the kernel mapped with ioremap. */
+bool ioremap_overlaps(uint64_t pa, uint64_t size);
 
 void arch_irq_enable(void);
 void arch_irq_disable(void);

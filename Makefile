@@ -216,6 +216,7 @@ test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=hello kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=ipc_bench kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_echo kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_http kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_split kernel
@@ -227,12 +228,16 @@ test: deps-check
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- benchmarks
-# The test image, booted with init=bench under -icount shift=0; then (NET=1) the
-# net_bench solution's image, driven over a hostfwd port (tools/netbench.py).
+# The test image, booted with init=bench under -icount shift=0 (IPC without a
+# policy, process start, VFS); the ipc_bench solution's image (the IPC figures
+# under a real policy); then (NET=1) the net_bench solution's image, driven over
+# a hostfwd port (tools/netbench.py).
 bench: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=ipc_bench kernel
 	$(if $(filter 1,$(NET)),@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_bench kernel)
 	$(PYTHON) tools/bench.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img --bootargs init=bench \
+	    --policy-kernel build/virt-ipc_bench/kernel.img \
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
 
 # ---------------------------------------------------------------- dependencies

@@ -88,3 +88,18 @@ def test_hello_solution(boot):
     con.expect(r"Hello world!")
     con.expect(r"Einit: Hello exited with status 0")
     assert con.read_until_exit() == 0
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_ipc_bench_solution_passes_its_policy(boot):
+    """make bench's IPC figures come from this solution: its raw messages must keep
+    passing the policy's layout check (bench.IBench), or the numbers would be of
+    refused calls."""
+    con = boot(kernel=boards.ROOT / "build/virt-ipc_bench/kernel.img")
+    for key in ("ipc_roundtrip_instr", "ipc_roundtrip_1k_instr", "ipc_roundtrip_64k_instr",
+                "kernel_endpoint_call_instr"):
+        con.expect(rf"BENCH {key} min=\d+ median=\d+", timeout=120)
+    con.expect(r"Einit: bench.Client exited with status 0")
+    assert con.read_until_exit() == 0
+    assert "audit: denied" not in con.text

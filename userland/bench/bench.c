@@ -1,6 +1,8 @@
 /*
- * bench: the benchmark solution's first task. Starts bench_server and
- * bench_client connected by channel "bench", waits for them, then measures
+ * bench: the benchmark's first task in an image without a policy. Starts
+ * bench_server and bench_client connected by channel "bench" (the IPC figures
+ * without the policy, keys "nopolicy_*"; the ipc_bench solution measures them
+ * under one), waits for them, then measures
  * a process start (create + start + exit + wait of bench_nop), then file
  * I/O: VfsFsnet and bench_vfs connected on _VFS_CONNECTION_ID. Run by
  * `make bench` under QEMU -icount shift=0 (tools/bench.py).
@@ -15,9 +17,9 @@
 
 #define STARTS 20
 
-static Handle start(const char *name, uint32_t flags)
+static Handle start(const char *name, const char *arg, uint32_t flags)
 {
-    const char *argv[] = { name, NULL };
+    const char *argv[] = { name, arg, NULL };
     const char *envp[] = { NULL };
     Handle h = 0;
     Retcode rc = KnTaskCreate(name, name, name, argv, envp, THREAD_PRIORITY_DEFAULT, flags, &h);
@@ -30,8 +32,8 @@ static Handle start(const char *name, uint32_t flags)
 
 int main(void)
 {
-    Handle server = start("bench_server", TASK_SUSPENDED);
-    Handle client = start("bench_client", TASK_SUSPENDED);
+    Handle server = start("bench_server", NULL, TASK_SUSPENDED);
+    Handle client = start("bench_client", "nopolicy_", TASK_SUSPENDED);
     int32_t status = -1;
     if (KnChannelCreate(client, server, "bench") || KnTaskStart(server) || KnTaskStart(client) ||
         KnTaskWait(client, INFINITE_TIMEOUT, &status) || status != 0) {
@@ -42,15 +44,15 @@ int main(void)
     uint64_t samples[STARTS];
     for (unsigned i = 0; i < STARTS; i++) {
         uint64_t t0 = bench_counter();
-        Handle nop = start("bench_nop", 0);
+        Handle nop = start("bench_nop", NULL, 0);
         KnTaskWait(nop, INFINITE_TIMEOUT, &status);
         samples[i] = bench_counter() - t0;
         KnHandleClose(nop);
     }
     bench_report("process_start_instr", samples, STARTS);
 
-    Handle vfs = start("VfsFsnet", TASK_SUSPENDED);
-    client = start("bench_vfs", TASK_SUSPENDED);
+    Handle vfs = start("VfsFsnet", NULL, TASK_SUSPENDED);
+    client = start("bench_vfs", NULL, TASK_SUSPENDED);
     status = -1;
     if (KnChannelCreate(client, vfs, _VFS_CONNECTION_ID) || KnTaskStart(vfs) ||
         KnTaskStart(client) || KnTaskWait(client, INFINITE_TIMEOUT, &status) || status != 0) {

@@ -2,6 +2,12 @@
  * bench_client: IPC round trips (Call -> server Recv -> Reply -> Call
  * returns) with a 4-byte message, a 1 KiB and a 64 KiB arena; a kernel
  * endpoint call; the direct system call; a futex wake with no waiter.
+ *
+ * The messages have the layout of bench.IBench (solutions/ipc_bench/idl):
+ * Echo = mid 0, a 4-byte value; EchoData = mid 1, the value and an arena
+ * descriptor. In the ipc_bench solution the policy checks them like any
+ * IDL message; started by `bench` in a solution without a policy, argv[1]
+ * ("nopolicy_") prefixes the keys.
  */
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/syscalls.h>
@@ -14,16 +20,30 @@
 
 struct msg {
     SMsgHdr hdr;
-    uint32_t value[4];
+    uint32_t value[4];          /* value, then EchoData's arena descriptor: offset, size */
 };
+
+enum { ECHO_MID = 0, ECHO_DATA_MID = 1 };
+
+static const char *prefix = "";
 
 static uint64_t samples[ROUNDS];
 static uint8_t arena[MSG_MAX_ARENA] __attribute__((aligned(16)));
 
+static void report(const char *key, uint64_t *s, unsigned n)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", prefix, key);
+    bench_report(name, s, n);
+}
+
 static int roundtrips(Handle ch, const char *key, uint32_t arena_bytes, unsigned n)
 {
     static struct msg out, in;
-    out.hdr.size = sizeof(uint32_t);
+    out.hdr.mid = arena_bytes ? ECHO_DATA_MID : ECHO_MID;
+    out.hdr.size = arena_bytes ? 3 * sizeof(uint32_t) : sizeof(uint32_t);
+    out.value[1] = 0;                       /* the data: arena offset 0, all of it */
+    out.value[2] = arena_bytes;
     out.hdr.arena = arena_bytes ? (uint64_t)(uintptr_t)arena : 0;
     out.hdr.arena_size = arena_bytes;
     for (unsigned i = 0; i < n; i++) {
@@ -37,12 +57,14 @@ static int roundtrips(Handle ch, const char *key, uint32_t arena_bytes, unsigned
             return 1;
         }
     }
-    bench_report(key, samples, n);
+    report(key, samples, n);
     return 0;
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
+    if (argc > 1)
+        prefix = argv[1];
     Handle ch;
     if (KnChannelLookup("bench", SERVICE_CLIENT, &ch)) {
         printf("bench_client: no channel\n");
@@ -60,19 +82,19 @@ int main(void)
         KnThreadGetKernelId(&tid);
         samples[i] = bench_counter() - t0;
     }
-    bench_report("kernel_endpoint_call_instr", samples, ROUNDS);
+    report("kernel_endpoint_call_instr", samples, ROUNDS);
     for (unsigned i = 0; i < ROUNDS; i++) {
         uint64_t t0 = bench_counter();
         KnThreadYield();
         samples[i] = bench_counter() - t0;
     }
-    bench_report("null_syscall_instr", samples, ROUNDS);
+    report("null_syscall_instr", samples, ROUNDS);
     static uint32_t word;
     for (unsigned i = 0; i < ROUNDS; i++) {
         uint64_t t0 = bench_counter();
         KnFutexWake(&word, 1, NULL);
         samples[i] = bench_counter() - t0;
     }
-    bench_report("futex_wake_nowaiter_instr", samples, ROUNDS);
+    report("futex_wake_nowaiter_instr", samples, ROUNDS);
     return 0;
 }

@@ -7,6 +7,7 @@
 #   make PLATFORM=rpi4       Raspberry Pi 4 build (kernel8.img, config.txt)
 #   make PLATFORM=rpi4 sdcard   bootable SD card image
 #   make deps                install missing host packages and fetch build inputs
+#   make fresh-check         README's two commands on a fresh minimal Debian 12 root
 #   make clean
 #
 # QEMU knobs: QEMU_MEM, QEMU_SMP, GIC (2|3), QEMU_EXTRA, BOOTARGS.
@@ -129,7 +130,7 @@ else
 IMAGES := $(BUILD)/kernel.img
 endif
 
-.PHONY: all kernel run debug test bench test-host test-console deps deps-check sdcard clean format lint
+.PHONY: all kernel run debug test bench test-host test-console deps deps-check fresh-check sdcard clean format lint
 all: kernel
 kernel: $(BUILD)/kernel.elf $(IMAGES)
 
@@ -247,6 +248,11 @@ deps:
 
 deps-check:
 	@tools/deps/host-deps.sh --check || $(MAKE) --no-print-directory deps
+
+# The newcomer check (not part of test or CI): a fresh minimal Debian 12 root,
+# this commit cloned into it, `make run` and `make test` run there as root.
+fresh-check:
+	tools/fresh-check.sh
 
 # ---------------------------------------------------------------- Pi 4 SD card
 RPI4_FW := build/deps/rpi4-firmware

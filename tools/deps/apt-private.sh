@@ -12,18 +12,62 @@
 #
 # The Debian archive keyring (/usr/share/keyrings/debian-archive-keyring.gpg)
 # verifies the Release files; bookworm's keyring already holds trixie's keys.
-# DEBIAN_MIRROR overrides the mirror (default http://deb.debian.org/debian).
+#
+# The archive's address is the one the machine's own apt uses (so a machine
+# behind a local mirror or proxy works unchanged): the first enabled `deb`
+# source for the host's own Debian release, from /etc/apt/sources.list.d/*.sources
+# (deb822) or /etc/apt/sources.list (one-line). DEBIAN_MIRROR overrides it.
+# No archive address is written in the tree.
 
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PAPT_KEYRING=${PAPT_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 say() { echo "${0##*/}: $*"; }
 
+# Prints the archive URI of the host's apt sources for its release (see above).
+# APT_SOURCES_DIR (default /etc/apt) lets the tests point it at a sample tree.
+host_debian_mirror() {
+    local etc=${APT_SOURCES_DIR:-/etc/apt} codename
+    codename=$( (. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}") )
+    [ -n "$codename" ] || codename=bookworm
+    {
+        # deb822 paragraphs: Types / URIs / Suites / Enabled.
+        for f in "$etc"/sources.list.d/*.sources; do
+            [ -r "$f" ] || continue
+            awk -v want="$codename" '
+                function flush() {
+                    if (types ~ /(^| )deb( |$)/ && enabled != "no" && (" " suites " ") ~ (" " want " "))
+                        { split(uris, u, " "); if (u[1] != "") print u[1] }
+                    types = uris = suites = ""; enabled = "yes"
+                }
+                BEGIN { enabled = "yes" }
+                /^[ \t]*#/ { next }
+                /^[ \t]*$/ { flush(); next }
+                { key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ +/, "")
+                  if (key == "types") types = $0; else if (key == "uris") uris = $0
+                  else if (key == "suites") suites = $0; else if (key == "enabled") enabled = tolower($0) }
+                END { flush() }' "$f"
+        done
+        # One-line sources: deb [options] URI SUITE COMPONENTS...
+        for f in "$etc"/sources.list "$etc"/sources.list.d/*.list; do
+            [ -r "$f" ] || continue
+            awk -v want="$codename" '
+                $1 == "deb" { i = 2; if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+                              if ($(i + 1) == want) print $i }' "$f"
+        done
+    } | head -n 1
+}
+
+if [ -z "${DEBIAN_MIRROR:-}" ]; then
+    DEBIAN_MIRROR=$(host_debian_mirror)
+    DEBIAN_MIRROR=${DEBIAN_MIRROR%/}
+fi
+
 papt_init() {
     local state=$1 arch=$2
     shift 2
     command -v apt-get >/dev/null || die "apt-get not found (this script needs a Debian-like host)"
+    [ -n "$DEBIAN_MIRROR" ] || die "no Debian archive found in the machine's apt sources (${APT_SOURCES_DIR:-/etc/apt}); set DEBIAN_MIRROR=<Debian archive URI>"
     [ -r "$PAPT_KEYRING" ] || die "no Debian archive keyring at $PAPT_KEYRING (apt-get install debian-archive-keyring)"
     mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/etc" || die "cannot create $state"
     PAPT_STATE=$(cd "$state" && pwd)

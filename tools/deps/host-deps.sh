@@ -4,13 +4,19 @@
 #   tools/deps/host-deps.sh --check  exit 1 when something is missing, install nothing
 set -eu
 
-# package:probe  — probe is a command on PATH, a file path, or py:<module>
+# package:probe  — probe is a command on PATH, a file path, py:<module>, or
+# lib:<soname> (a shared library the dynamic linker knows).
+# The host-side tests compile C with the host gcc under ASan/UBSan: Debian's gcc
+# only recommends the C library headers (libc6-dev), so they are listed here.
 REQUIRED="
 gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc
 binutils-aarch64-linux-gnu:aarch64-linux-gnu-objcopy
 qemu-system-arm:qemu-system-aarch64
 picolibc-aarch64-linux-gnu:/usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs
 gcc:gcc
+libc6-dev:/usr/include/stdio.h
+libasan8:lib:libasan.so.8
+libubsan1:lib:libubsan.so.1
 make:make
 python3-pytest:py:pytest
 python3-pexpect:py:pexpect
@@ -31,6 +37,7 @@ for entry in $REQUIRED; do
     probe=${entry#*:}
     case "$probe" in
         py:*) /usr/bin/python3 -c "import ${probe#py:}" 2>/dev/null && continue ;;
+        lib:*) /sbin/ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*${probe#lib:} " && continue ;;
         /*)   [ -e "$probe" ] && continue ;;
         *)    command -v "$probe" >/dev/null 2>&1 && continue ;;
     esac

@@ -16,6 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # types, `match` inside `match`, include/import chains): deep enough for any real
 # input, shallow enough that no tool runs out of Python stack.
 NESTING_MAX = 64
+# Depth of what is built from the input: operators applied to operators (a chain
+# `a || b || c ...` is one level per operator), definitions that use definitions.
+DEPTH_MAX = 256
 
 _DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+"
                      r"\(?[ \t]*(-?(?:0[xX][0-9a-fA-F]+|[0-9]+))[uUlL]*[ \t]*\)?[ \t]*"

@@ -115,7 +115,7 @@ def test_template_errors_keep_template_lines(tmp_path):
         res.stderr
     f.write_text("entities:\n{% if X %}\n")
     res = run_file(f)
-    assert res.returncode == 1 and "init.yaml.in:2: error: `{% if %}` without `{% endif %}`" in res.stderr
+    assert res.returncode == 1 and "init.yaml.in:2:1: error: `{% if %}` without `{% endif %}`" in res.stderr
 
 
 @pytest.mark.parametrize("text,line,message", [

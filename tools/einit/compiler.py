@@ -16,6 +16,8 @@ import yaml
 
 from tools import cli, limits, template
 
+# libyaml when there (linear and fast on big inputs), the same rules without it.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority"}
 KNOWN_CONNECTION_KEYS = {"target", "id"}
 SYSCALL_H = "kernel/uapi/syscall.h"
@@ -105,7 +107,7 @@ def check_depth(src, text):
     """Refuses nesting deeper than limits.NESTING_MAX before the composer (which
     recurses) sees it; the event parser does not recurse."""
     depth = 0
-    for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+    for ev in yaml.parse(text, Loader=LOADER):
         if isinstance(ev, yaml.CollectionStartEvent):
             depth += 1
             if depth > limits.NESTING_MAX:
@@ -185,7 +187,7 @@ def parse(src, text, include_dirs, programs):
     """Returns (tasks, connections): tasks are dicts, connections (client, server, channel)
     index triples."""
     check_depth(src, text)
-    root = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes keep their lines; no objects built
+    root = yaml.compose(text, Loader=LOADER)     # nodes keep their lines; no objects built
     if root is None:
         raise InitError(f"{src.path}: error: empty init description (it needs `entities:`)")
     if isinstance(root, yaml.SequenceNode):
@@ -202,6 +204,7 @@ def parse(src, text, include_dirs, programs):
         if ents is None:
             raise InitError(f"{src.path}: error: no `entities:` list")
     tasks, conns = [], []
+    index = {}                                          # task name -> its index
     for item in sequence(src, ents, "entities"):
         fields = {}
         for key, knode, v in mapping(src, item, "an entity"):
@@ -226,7 +229,7 @@ def parse(src, text, include_dirs, programs):
             raise src.error(fields.get("path", fields["name"]),
                             f"no program `{prog}` in the boot image (programs: "
                             f"{', '.join(sorted(programs)) or 'none'})")
-        if any(t["task"] == task for t in tasks):
+        if task in index:
             raise src.error(fields.get("task", fields["name"]), f"duplicate task name `{task}`")
         args = []
         for a in sequence(src, fields["args"], "args") if "args" in fields else []:
@@ -262,18 +265,19 @@ def parse(src, text, include_dirs, programs):
             check_name(src, cf["id"], chan, "channel name", limits.header(SYSCALL_H, "SERVICE_NAME_MAX"),
                        "SERVICE_NAME_MAX")
             conns.append((task, scalar(src, cf["target"], "target"), chan, cf["target"], cf["id"]))
+        index[task] = len(tasks)
         tasks.append({"task": task, "cls": cls, "program": prog, "args": args, "env": env,
                       "priority": priority})
-    names = [t["task"] for t in tasks]
     seen = set()
     for client, target, chan, tnode, inode in conns:
-        if target not in names:
+        if target not in index:
+            names = [t["task"] for t in tasks]
             raise src.error(tnode, f"connection target `{target}` is not a task of this solution "
-                                   f"(tasks: {', '.join(names)})")
+                                   f"(tasks: {limits.shown(', '.join(names), 300)})")
         if (client, chan) in seen:
             raise src.error(inode, f"task `{client}` has two connections named `{chan}`")
         seen.add((client, chan))
-    return tasks, [(names.index(c), names.index(t), chan) for c, t, chan, _, _ in conns]
+    return tasks, [(index[c], index[t], chan) for c, t, chan, _, _ in conns]
 
 
 def c_str(s):

@@ -107,7 +107,13 @@ def tokenize(text, filename, warn):
     return toks
 
 
+NUMBER_MAX_CHARS = 66           # 0b and 64 binary digits
+
+
 def parse_int(word, pos, warn):
+    if len(word) > NUMBER_MAX_CHARS:
+        raise NkError(pos, "integer literal '%s...' is too long (more than %d characters)"
+                      % (word[:20], NUMBER_MAX_CHARS))
     w = word.lower()
     try:
         if w.startswith("0x"):

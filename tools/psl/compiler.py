@@ -116,7 +116,7 @@ class Source:
             try:
                 text, line_map = template.expand(text, self.defines, display, warn=self.warn)
             except template.TemplateError as e:
-                raise PslError(Pos(e.file, e.line, 1), e.msg) from None
+                raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
         return self.parse(text, display, line_map)
 
     def parse(self, text, display, line_map=None):
@@ -173,14 +173,14 @@ class Compiler:
 
     # ------------------------------------------------------------ classes
     def load_class(self, name, edl, pos):
-        try:
-            tc = self.loader.load_class(edl, nkpos(pos))
-        except NkError as e:
-            raise from_nk(e) from None
         problem = limits.name_problem(name, limits.idl_const("kl.core.Task", "NameMax"),
                                       "class name", "kl.core.Task NameMax", "class")
         if problem:
             raise PslError(pos, problem)
+        try:
+            tc = self.loader.load_class(edl, nkpos(pos))
+        except NkError as e:
+            raise from_nk(e) from None
         for c in self.t.classes:
             if c.name == name:
                 if c.tc is not tc:

@@ -1,8 +1,10 @@
 """The one error guard every host tool runs its work under: whatever the input, the tool
 answers `file:line:col: error: ...` (or `file: error: ...`) and exit status 1, never a
 Python traceback. Tools raise their own positioned errors; this is the last line.
+KOS_TOOLS_TRACEBACK=1 in the environment lets an unexpected exception through (debugging).
 """
 
+import os
 import sys
 
 from tools.limits import NESTING_MAX
@@ -30,6 +32,8 @@ def guarded(where, work):
     except OSError as e:
         return report(e.filename or where, e.strerror or str(e))
     except Exception as e:               # a bug in the tool: still one line, still exit 1
+        if os.environ.get("KOS_TOOLS_TRACEBACK"):
+            raise
         return report(where, "internal error: %s: %s (please report this input)"
                       % (type(e).__name__, e))
 

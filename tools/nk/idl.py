@@ -428,6 +428,10 @@ class Resolver:
             if elem.has_arena or elem.has_handle:
                 raise NkError(te[3], "sequence elements must be fixed-size data without "
                               "handles, strings, bytes or sequences (%s)" % T.type_name(elem))
+            if elem.size > T.SEQ_ELEM_SIZE_MAX:
+                raise NkError(te[3], "sequence element %s is %d bytes, more than %d (the policy "
+                              "tables' elem_size is 16 bits)" % (T.type_name(elem), elem.size,
+                                                                 T.SEQ_ELEM_SIZE_MAX))
             return T.ArenaType("sequence", elem, n)
         if k == "handle":
             iname, pos = te[1], te[2]

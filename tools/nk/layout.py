@@ -21,6 +21,10 @@ MSG_MAX_HANDLES = limits.header("kernel/uapi/msg.h", "MSG_MAX_HANDLES")
 # The largest fixed-size type: a sequence element lives in the arena, anything else in
 # the constant part, so nothing bigger than the arena can ever be sent (an error).
 TYPE_SIZE_MAX = MSG_MAX_ARENA
+# Widths of the fields that carry these values (SMsgHdr in kernel/uapi/msg.h,
+# sec_arena_ref and sec_msg in kernel/security/sec_tables.h): larger values are errors.
+RIID_MAX = 0xFFFF                # SMsgHdr.riid is a uint16_t
+SEQ_ELEM_SIZE_MAX = 0xFFFF       # sec_arena_ref.elem_size is a uint16_t
 
 
 def align_up(v, a):

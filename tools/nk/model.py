@@ -17,7 +17,7 @@ from tools.limits import NESTING_MAX
 from .edl import parse_edl
 from .errors import NkError, NkWarning, Pos, print_warning
 from .idl import Resolver, parse_idl
-from .layout import Field, Layout
+from .layout import RIID_MAX, Field, Layout
 from .objects import Component, Endpoint, Interface, Method, Package, Param, TaskClass
 
 __all__ = ["load_class", "load_interface", "load_component", "Loader", "NkError", "NkWarning",
@@ -175,6 +175,9 @@ class Loader:
         for inst in c.instances:
             for sub in inst.component.endpoints:
                 flat.append((inst.name + "." + sub.path, sub.interface, sub.pos))
+        if len(flat) > RIID_MAX + 1:
+            raise NkError(c.pos, "%s '%s' has %d endpoints: a RIID is 16 bits (at most %d)"
+                          % (c.kind, c.name, len(flat), RIID_MAX + 1))
         c.endpoints = [Endpoint(p, i, iface, pos) for i, (p, iface, pos) in enumerate(flat)]
 
     def check_security(self, c):

@@ -32,6 +32,7 @@ HDR_SIZE = limits.header(FORMAT_H, "ROMFS_HDR_SIZE")
 INODE_SIZE = limits.header(FORMAT_H, "ROMFS_INODE_SIZE")
 DIRENT_SIZE = limits.header(FORMAT_H, "ROMFS_DIRENT_SIZE")
 NAME_MAX = limits.header("userland/vfs/core/vfs.h", "VFS_NAME_MAX")     # no NUL counted
+PATH_MAX = limits.header("userland/vfs/core/vfs.h", "VFS_PATH_MAX") - 1  # without the NUL
 NAME_CHARS = re.compile(rb"[\x20-\x2e\x30-\x7e]+")                      # printable ASCII but `/`
 U32_MAX = 0xFFFFFFFF
 S_IFDIR = 0o040000
@@ -48,7 +49,7 @@ class MkromfsError(Exception):
 
 
 class Node:
-    __slots__ = ("kind", "path", "mode", "children", "size", "offset")
+    __slots__ = ("kind", "path", "mode", "children", "size", "offset", "rlen")
 
     def __init__(self, kind, path, mode):
         self.kind = kind            # "dir" or "file"
@@ -57,6 +58,7 @@ class Node:
         self.children = []          # dirs: [(name bytes, inode index)], sorted
         self.size = 0
         self.offset = 0
+        self.rlen = 0               # bytes of its path in the image ("/a/b")
 
 
 def scan(src):
@@ -93,6 +95,10 @@ def scan(src):
                 child.size = st.st_size
             else:
                 raise MkromfsError(e.path, "not a regular file or directory")
+            child.rlen = d.rlen + 1 + len(name)
+            if child.rlen > PATH_MAX:
+                raise MkromfsError(e.path, f"path in the image of {child.rlen} bytes, more than "
+                                   f"VFS_PATH_MAX - 1 ({PATH_MAX}): it could never be opened")
             d.children.append((name, len(nodes)))
             nodes.append(child)
     return nodes
@@ -188,7 +194,11 @@ def listing(img):
             child, noff, nlen = u32(e), u32(e + 4), struct.unpack_from("<H", img, e + 8)[0]
             if child >= count or noff + nlen > size:
                 raise MkromfsError("image", f"entry {k} of inode {i} out of bounds")
-            todo.append((path + b"/" + img[noff:noff + nlen], child))
+            child_path = path + b"/" + img[noff:noff + nlen]
+            if len(child_path) > PATH_MAX:           # also bounds the work on a hostile image
+                raise MkromfsError("image", f"entry {k} of inode {i}: path longer than "
+                                   f"VFS_PATH_MAX - 1 ({PATH_MAX})")
+            todo.append((child_path, child))
     return out
 
 

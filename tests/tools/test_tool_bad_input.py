@@ -221,6 +221,17 @@ def test_romfs_names_are_checked(tmp_path, name, message):
     assert not (tmp_path / "r.img").exists()
 
 
+def test_romfs_paths_longer_than_the_vfs_takes_are_refused(tmp_path):
+    tree = tmp_path / "tree"
+    deep = tree.joinpath(*["d" * 60] * 5)               # /ddd.../ddd... : 305 bytes in the image
+    deep.mkdir(parents=True)
+    res = subprocess.run([PY, "tools/mkromfs.py", str(tree), str(tmp_path / "r.img")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    assert res.returncode == 1 and res.stderr.count(": error: ") == 1, res.stderr
+    assert "VFS_PATH_MAX - 1 (%d)" % (limits.header("userland/vfs/core/vfs.h", "VFS_PATH_MAX") - 1) \
+        in res.stderr
+
+
 # ---------------------------------------------------------------- the guard and the limits
 def test_guard_turns_any_exception_into_one_error_line(capsys):
     def boom():

@@ -10,22 +10,39 @@ The image is padded to a multiple of 16 bytes; total_size is its length.
 Usage: mkbootimg.py -o OUT NAME=PATH [NAME=PATH ...]
        mkbootimg.py --list IMAGE
 The output is deterministic (entries in argument order) and written
-atomically, so a failed run never leaves a half image behind.
+atomically, so a failed run never leaves a half image behind. Entry names are
+kernel names (tools/limits.py): printable ASCII, at most BOOTIMAGE_NAME_MAX - 1 bytes.
+Errors: `FILE: error: ...` (FILE: the entry's file, or the image), exit status 1.
 """
 import argparse
 import os
 import struct
 import sys
 
+if __package__ in (None, ""):      # run as a script: import the package from the repo root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tools import cli, limits  # noqa: E402
+
 MAGIC = b"KOSBOOT1"
-NAME_MAX = 48                      # BOOTIMAGE_NAME_MAX, with the NUL
+NAME_MAX = limits.header("kernel/uapi/bootimage.h", "BOOTIMAGE_NAME_MAX")   # with the NUL
 HEADER = struct.Struct("<8sII")
-ENTRY = struct.Struct("<48sQQ")
+ENTRY = struct.Struct("<%dsQQ" % NAME_MAX)
 ALIGN = 16
 
 
 class BootImageError(Exception):
-    pass
+    """A problem with an input; .where names the file it concerns."""
+
+    def __init__(self, msg, where=None):
+        super().__init__(msg)
+        self.where = where
+
+
+def check_name(name, where=None):
+    problem = limits.name_problem(name, NAME_MAX, "entry name", "BOOTIMAGE_NAME_MAX")
+    if problem:
+        raise BootImageError(problem, where)
 
 
 def _align(n):
@@ -36,11 +53,9 @@ def build(entries):
     """entries: list of (name, bytes). Returns the image bytes."""
     seen = set()
     for name, _ in entries:
-        raw = name.encode("utf-8")
-        if not raw or len(raw) >= NAME_MAX or b"\0" in raw:
-            raise BootImageError(f"bad entry name {name!r}: 1..{NAME_MAX - 1} bytes, no NUL")
+        check_name(name)
         if name in seen:
-            raise BootImageError(f"duplicate entry name {name!r}")
+            raise BootImageError(f"duplicate entry name `{name}`")
         seen.add(name)
     offset = _align(HEADER.size + ENTRY.size * len(entries))
     table, layout = [], []
@@ -76,9 +91,13 @@ def parse(image):
         raw, off, size = ENTRY.unpack_from(image, HEADER.size + i * ENTRY.size)
         if b"\0" not in raw:
             raise BootImageError(f"entry {i}: name not terminated")
+        name = raw.split(b"\0", 1)[0]
+        problem = limits.name_problem(name, NAME_MAX, f"entry {i}: name", "BOOTIMAGE_NAME_MAX")
+        if problem:
+            raise BootImageError(problem)
         if off % ALIGN or off > total or size > total - off:
             raise BootImageError(f"entry {i}: data out of range or unaligned")
-        out.append((raw.split(b"\0", 1)[0].decode("utf-8"), off, size))
+        out.append((name.decode("ascii"), off, size))
     return out
 
 
@@ -88,19 +107,25 @@ def main(argv=None):
     ap.add_argument("--list", metavar="IMAGE", help="print the entries of an image")
     ap.add_argument("files", nargs="*", metavar="NAME=PATH")
     args = ap.parse_args(argv)
+    if not args.list and not args.output:
+        ap.error("-o OUT is required")
+    return cli.guarded(args.list or args.output, lambda: run(args))
+
+
+def run(args):
+    where = args.list or args.output
     try:
         if args.list:
             with open(args.list, "rb") as f:
                 for name, off, size in parse(f.read()):
                     print(f"{name:48} offset {off:#10x} size {size}")
             return 0
-        if not args.output:
-            ap.error("-o OUT is required")
         entries = []
         for spec in args.files:
             name, sep, path = spec.partition("=")
             if not sep or not path:
-                raise BootImageError(f"expected NAME=PATH, got {spec!r}")
+                raise BootImageError(f"expected NAME=PATH, got `{limits.shown(spec)}`", "mkbootimg")
+            check_name(name, path)
             with open(path, "rb") as f:
                 entries.append((name, f.read()))
         image = build(entries)
@@ -109,9 +134,10 @@ def main(argv=None):
             f.write(image)
         os.replace(tmp, args.output)
         return 0
-    except (BootImageError, OSError) as e:
-        print(f"mkbootimg: error: {e}", file=sys.stderr)
-        return 1
+    except BootImageError as e:
+        return cli.report(e.where or where, str(e))
+    except OSError as e:
+        return cli.report(e.filename or where, e.strerror or str(e))
 
 
 if __name__ == "__main__":

@@ -7,22 +7,33 @@
 The output depends only on the names, contents and execute bits of the tree: names are
 sorted bytewise, inodes numbered breadth-first, no timestamps or owners are stored. The
 layout is described in docs/VFS.md and userland/vfs/core/romfs_format.h. Symbolic links,
-special files, names over 64 bytes and files or images of 4 GiB or more are errors.
+special files, names that are not 1..VFS_NAME_MAX bytes of printable ASCII (space
+included, `/` not) and files or images of 4 GiB or more are errors
+`PATH: error: ...`, exit status 1.
 """
 
 import argparse
 import collections
 import os
+import re
 import stat
 import struct
 import sys
 
+if __package__ in (None, ""):      # run as a script: import the package from the repo root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tools import cli, limits  # noqa: E402
+
+FORMAT_H = "userland/vfs/core/romfs_format.h"
 MAGIC = b"KOSROMFS"
-VERSION = 1
-HDR_SIZE = 32
-INODE_SIZE = 16
-DIRENT_SIZE = 12
-NAME_MAX = 64
+VERSION = limits.header(FORMAT_H, "ROMFS_VERSION")
+HDR_SIZE = limits.header(FORMAT_H, "ROMFS_HDR_SIZE")
+INODE_SIZE = limits.header(FORMAT_H, "ROMFS_INODE_SIZE")
+DIRENT_SIZE = limits.header(FORMAT_H, "ROMFS_DIRENT_SIZE")
+NAME_MAX = limits.header("userland/vfs/core/vfs.h", "VFS_NAME_MAX")     # no NUL counted
+PATH_MAX = limits.header("userland/vfs/core/vfs.h", "VFS_PATH_MAX") - 1  # without the NUL
+NAME_CHARS = re.compile(rb"[\x20-\x2e\x30-\x7e]+")                      # printable ASCII but `/`
 U32_MAX = 0xFFFFFFFF
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
@@ -33,11 +44,12 @@ class MkromfsError(Exception):
     """A problem with the input tree or image, with the path it concerns."""
 
     def __init__(self, path, msg):
-        super().__init__(f"{path}: {msg}")
+        super().__init__(msg)
+        self.path = path
 
 
 class Node:
-    __slots__ = ("kind", "path", "mode", "children", "size", "offset")
+    __slots__ = ("kind", "path", "mode", "children", "size", "offset", "rlen")
 
     def __init__(self, kind, path, mode):
         self.kind = kind            # "dir" or "file"
@@ -46,6 +58,7 @@ class Node:
         self.children = []          # dirs: [(name bytes, inode index)], sorted
         self.size = 0
         self.offset = 0
+        self.rlen = 0               # bytes of its path in the image ("/a/b")
 
 
 def scan(src):
@@ -64,7 +77,10 @@ def scan(src):
         for e in entries:
             name = os.fsencode(e.name)
             if len(name) > NAME_MAX:
-                raise MkromfsError(e.path, f"name longer than {NAME_MAX} bytes")
+                raise MkromfsError(e.path, f"name of {len(name)} bytes, more than VFS_NAME_MAX ({NAME_MAX})")
+            if not NAME_CHARS.fullmatch(name):
+                raise MkromfsError(e.path, f"name `{limits.shown(name)}` must be printable ASCII "
+                                   "(0x20..0x7e)")
             st = os.lstat(e.path)
             if stat.S_ISLNK(st.st_mode):
                 raise MkromfsError(e.path, "symbolic links are not supported")
@@ -79,6 +95,10 @@ def scan(src):
                 child.size = st.st_size
             else:
                 raise MkromfsError(e.path, "not a regular file or directory")
+            child.rlen = d.rlen + 1 + len(name)
+            if child.rlen > PATH_MAX:
+                raise MkromfsError(e.path, f"path in the image of {child.rlen} bytes, more than "
+                                   f"VFS_PATH_MAX - 1 ({PATH_MAX}): it could never be opened")
             d.children.append((name, len(nodes)))
             nodes.append(child)
     return nodes
@@ -174,7 +194,11 @@ def listing(img):
             child, noff, nlen = u32(e), u32(e + 4), struct.unpack_from("<H", img, e + 8)[0]
             if child >= count or noff + nlen > size:
                 raise MkromfsError("image", f"entry {k} of inode {i} out of bounds")
-            todo.append((path + b"/" + img[noff:noff + nlen], child))
+            child_path = path + b"/" + img[noff:noff + nlen]
+            if len(child_path) > PATH_MAX:           # also bounds the work on a hostile image
+                raise MkromfsError("image", f"entry {k} of inode {i}: path longer than "
+                                   f"VFS_PATH_MAX - 1 ({PATH_MAX})")
+            todo.append((child_path, child))
     return out
 
 
@@ -184,24 +208,30 @@ def main(argv=None):
     p.add_argument("src", nargs="?", help="folder to pack")
     p.add_argument("out", nargs="?", help="image to write")
     args = p.parse_args(argv)
+    if not args.list and (not args.src or not args.out):
+        p.error("need SRC_DIR and OUT_IMAGE (or --list IMAGE)")
+    return cli.guarded(args.list or args.src, lambda: run(args))
+
+
+def run(args):
     try:
         if args.list:
             with open(args.list, "rb") as f:
-                print("\n".join(listing(f.read())))
+                try:
+                    lines = listing(f.read())
+                except MkromfsError as e:
+                    raise MkromfsError(args.list, str(e)) from None
+            print("\n".join(lines))
             return 0
-        if not args.src or not args.out:
-            p.error("need SRC_DIR and OUT_IMAGE (or --list IMAGE)")
         img = build(args.src)
         tmp = args.out + ".tmp"
         with open(tmp, "wb") as f:
             f.write(img)
         os.replace(tmp, args.out)
     except MkromfsError as e:
-        print(f"mkromfs: error: {e}", file=sys.stderr)
-        return 1
+        return cli.report(e.path, str(e))
     except OSError as e:
-        print(f"mkromfs: error: {e.filename}: {e.strerror}", file=sys.stderr)
-        return 1
+        return cli.report(e.filename or args.src, e.strerror or str(e))
     return 0
 
 

@@ -19,12 +19,19 @@ What is expanded, in this order, line by line:
 
 Dropped lines become empty lines so that line numbers in later error messages
 still match the template (`expand()` also returns a line map for multi-line
-values). Unbalanced directives are errors `file:line: error: ...`.
+values). Unbalanced directives are errors `file:line:col: error: ...`.
 """
 
 import argparse
+import os
 import re
 import sys
+
+if __package__ in (None, ""):      # run as a script: import the package from the repo root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tools import cli  # noqa: E402
+from tools.limits import NESTING_MAX  # noqa: E402
 
 FALSE_VALUES = {"", "0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND"}
 DIRECTIVE = re.compile(r"^\s*\{%-?\s*(.*?)\s*-?%\}\s*$")
@@ -34,9 +41,9 @@ AT_NAME = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)@")
 
 
 class TemplateError(Exception):
-    def __init__(self, file, line, msg):
-        self.file, self.line, self.msg = file, line, msg
-        super().__init__(f"{file}:{line}: error: {msg}")
+    def __init__(self, file, line, msg, col=1):
+        self.file, self.line, self.col, self.msg = file, line, col, msg
+        super().__init__(f"{file}:{line}:{col}: error: {msg}")
 
 
 def truthy(value):
@@ -67,6 +74,12 @@ def eval_condition(text, defines, file, line):
             w = m.group(5)
             toks.append(("op", w) if w in ("and", "or", "not") else ("name", w))
     pos = [0]
+    nest = [0]
+
+    def deeper():
+        nest[0] += 1
+        if nest[0] > NESTING_MAX:
+            bad("nesting deeper than %d levels" % NESTING_MAX)
 
     def peek():
         return toks[pos[0]] if pos[0] < len(toks) else (None, None)
@@ -77,7 +90,8 @@ def eval_condition(text, defines, file, line):
         return t
 
     def bad(what):
-        raise TemplateError(file, line, f"{what} in condition `{text}`")
+        shown = text if len(text) <= 60 else text[:60] + "..."
+        raise TemplateError(file, line, f"{what} in condition `{shown}`")
 
     def operand():
         k, v = take()
@@ -90,9 +104,11 @@ def eval_condition(text, defines, file, line):
                 return ("bool", False)
             return ("name", v)
         if (k, v) == ("op", "("):
+            deeper()
             r = or_expr()
             if take() != ("op", ")"):
                 bad("missing `)`")
+            nest[0] -= 1
             return ("bool", r)
         bad("expected a name or a string")
 
@@ -115,7 +131,10 @@ def eval_condition(text, defines, file, line):
     def comparison():
         if peek() == ("op", "not"):
             take()
-            return not comparison()
+            deeper()
+            r = not comparison()
+            nest[0] -= 1
+            return r
         a = operand()
         if peek() in (("op", "=="), ("op", "!=")):
             op = take()[1]
@@ -183,6 +202,8 @@ def expand(text, defines, file="<template>", warn=None):
             if kw == "if":
                 if not rest:
                     raise TemplateError(file, lineno, "`{% if %}` needs a condition")
+                if len(stack) >= NESTING_MAX:
+                    raise TemplateError(file, lineno, f"`{{% if %}}` nested deeper than {NESTING_MAX} levels")
                 parent = active()
                 cond = parent and eval_condition(subst(rest, lineno), defines, file, lineno)
                 stack.append([bool(cond), bool(cond), parent, lineno, False])
@@ -252,9 +273,14 @@ def main(argv=None):
     ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("-o", "--output")
     args = ap.parse_args(argv)
+    return cli.guarded(args.input, lambda: run(args))
+
+
+def run(args):
     try:
-        with open(args.input, encoding="utf-8") as f:
-            text = f.read()
+        with open(args.input, "rb") as f:
+            data = f.read()
+        text = cli.decode(data, args.input, lambda line, col, msg: TemplateError(args.input, line, msg, col))
         result, _ = expand(text, parse_defines(args.defines), args.input)
     except OSError as e:
         print(f"{args.input}: error: {e.strerror}", file=sys.stderr)

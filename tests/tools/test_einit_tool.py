@@ -115,7 +115,7 @@ def test_template_errors_keep_template_lines(tmp_path):
         res.stderr
     f.write_text("entities:\n{% if X %}\n")
     res = run_file(f)
-    assert res.returncode == 1 and "init.yaml.in:2: error: `{% if %}` without `{% endif %}`" in res.stderr
+    assert res.returncode == 1 and "init.yaml.in:2:1: error: `{% if %}` without `{% endif %}`" in res.stderr
 
 
 @pytest.mark.parametrize("text,line,message", [
@@ -138,7 +138,7 @@ def test_template_errors_keep_template_lines(tmp_path):
      "include: demo/defs.h}\n", 5, "unknown macro DEMO_FUNC"),
     ("entities:\n- name: Client\n  connections:\n  - {target: Client, id: a}\n  - {target: Client, id: a}\n",
      5, "two connections named `a`"),
-    ("entities:\n- name: Client\n  task: " + "t" * 48 + "\n", 3, "longer than 47"),
+    ("entities:\n- name: Client\n  task: " + "t" * 48 + "\n", 3, "more than the maximum of 47"),
     ("entities: 5\n", 1, "entities must be a list"),
     ("entities: []\nentities: []\n", 2, "`entities` given twice"),
     ("- 1\n", 1, "an entity must be a mapping"),
@@ -157,7 +157,7 @@ def test_macros_bare_list_and_empty(tmp_path):
                  "    id: {var: DEMO_QUOTED, include: demo/defs.h}\n    colour: red\n")
     res = run_file(f)
     assert res.returncode == 0, res.stderr
-    assert r'"say \"hi\""' in res.stdout and "init.yaml:5:5: warning: unknown key `colour`" in res.stderr
+    assert r'"say\"hi\"!"' in res.stdout and "init.yaml:5:5: warning: unknown key `colour`" in res.stderr
     f.write_text("entities: []\n")
     res = run_file(f)
     assert res.returncode == 0 and "0, 0, 0, 0," in res.stdout

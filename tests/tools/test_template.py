@@ -98,7 +98,7 @@ def test_errors(text, line, message):
     with pytest.raises(TemplateError) as e:
         ex(text)
     assert e.value.line == line and message in str(e.value)
-    assert str(e.value).startswith("t.in:%d: error: " % line)
+    assert str(e.value).startswith("t.in:%d:1: error: " % line)
 
 
 def test_cli(tmp_path):
@@ -110,7 +110,7 @@ def test_cli(tmp_path):
     f.write_text("{% if FLAG %}\n")
     res = subprocess.run(["/usr/bin/python3", "-m", "tools.template", str(f)], cwd=ROOT,
                          capture_output=True, text=True)
-    assert res.returncode == 1 and f"{f}:1: error:" in res.stderr
+    assert res.returncode == 1 and f"{f}:1:1: error:" in res.stderr
 
 
 def test_parse_defines():

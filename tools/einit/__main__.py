@@ -10,7 +10,7 @@ import json
 import pathlib
 import sys
 
-from tools import template
+from tools import cli, template
 from tools.einit.compiler import InitError, compile_file, emit, to_json
 
 
@@ -30,6 +30,10 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true",
                     help="write the solution as JSON (tasks, classes, programs, channels) instead of C")
     args = ap.parse_args(argv)
+    return cli.guarded(args.input, lambda: run(args))
+
+
+def run(args):
     defines = template.parse_defines(args.defines)
     programs = set(p for p in args.programs.split(",") if p) if args.programs is not None else None
 

@@ -5,22 +5,24 @@ class, an EDL name), `task` (instance name, default `name`), `path` (program,
 default the last dotted part of `name`), `connections:` (list of
 {target: <server task>, id: <channel> | {var: MACRO, include: header.h}}),
 `args:` (list of strings), `env:` (map of strings). Extension: `priority:`
-(0..31, default 15). Unknown keys are warnings; every error names the file
-and the line of the template the value came from.
+(0..THREAD_PRIORITY_MAX, default THREAD_PRIORITY_DEFAULT). Unknown keys are warnings;
+every error names the file and the line of the template the value came from. Names and
+arguments are checked against the kernel's limits (tools/limits.py, docs/INIT.md).
 """
 import pathlib
 import re
 
 import yaml
 
-from tools import template
+from tools import cli, limits, template
 
+# libyaml when there (linear and fast on big inputs), the same rules without it.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority"}
 KNOWN_CONNECTION_KEYS = {"target", "id"}
-PRIORITY_DEFAULT = 15
-PRIORITY_MAX = 31
-TASK_NAME_MAX = 47          # kernel TASK_NAME_MAX (48) with the NUL
-CHANNEL_NAME_MAX = 63       # kernel service_entry.name (64) with the NUL
+SYSCALL_H = "kernel/uapi/syscall.h"
+PRIORITY_DEFAULT = limits.header(SYSCALL_H, "THREAD_PRIORITY_DEFAULT")
+PRIORITY_MAX = limits.header(SYSCALL_H, "THREAD_PRIORITY_MAX")
 
 
 class InitError(Exception):
@@ -77,6 +79,41 @@ def sequence(src, node, what):
     if not isinstance(node, yaml.SequenceNode):
         raise src.error(node, f"{what} must be a list")
     return node.value
+
+
+def check_name(src, node, value, what, size, limit_name, charset="kernel"):
+    problem = limits.name_problem(value, size, what, limit_name, charset)
+    if problem:
+        raise src.error(node, problem)
+
+
+def check_strings(src, node, strings, what):
+    """argv or env as Task.Create carries them: at most TASK_MAX_ARGS strings, no NUL
+    inside one, all of them (each with its NUL) within kl.core.Task ArgsMax bytes."""
+    count_max = limits.header(SYSCALL_H, "TASK_MAX_ARGS")
+    bytes_max = limits.idl_const("kl.core.Task", "ArgsMax")
+    if len(strings) > count_max:
+        raise src.error(node, "%d %s strings, more than TASK_MAX_ARGS (%d)" % (len(strings), what, count_max))
+    for s in strings:
+        if "\0" in s:
+            raise src.error(node, "%s string `%s` contains a NUL byte" % (what, limits.shown(s)))
+    total = sum(len(s.encode("utf-8", "surrogateescape")) + 1 for s in strings)
+    if total > bytes_max:
+        raise src.error(node, "%s strings take %d bytes, more than kl.core.Task ArgsMax (%d)"
+                        % (what, total, bytes_max))
+
+
+def check_depth(src, text):
+    """Refuses nesting deeper than limits.NESTING_MAX before the composer (which
+    recurses) sees it; the event parser does not recurse."""
+    depth = 0
+    for ev in yaml.parse(text, Loader=LOADER):
+        if isinstance(ev, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.NESTING_MAX:
+                raise src.error(ev, "nesting deeper than %d levels" % limits.NESTING_MAX)
+        elif isinstance(ev, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 _DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?![(A-Za-z0-9_])(.*)$", re.M)
@@ -149,7 +186,8 @@ def channel_id(src, node, include_dirs):
 def parse(src, text, include_dirs, programs):
     """Returns (tasks, connections): tasks are dicts, connections (client, server, channel)
     index triples."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes keep their lines; no objects built
+    check_depth(src, text)
+    root = yaml.compose(text, Loader=LOADER)     # nodes keep their lines; no objects built
     if root is None:
         raise InitError(f"{src.path}: error: empty init description (it needs `entities:`)")
     if isinstance(root, yaml.SequenceNode):
@@ -166,6 +204,7 @@ def parse(src, text, include_dirs, programs):
         if ents is None:
             raise InitError(f"{src.path}: error: no `entities:` list")
     tasks, conns = [], []
+    index = {}                                          # task name -> its index
     for item in sequence(src, ents, "entities"):
         fields = {}
         for key, knode, v in mapping(src, item, "an entity"):
@@ -179,31 +218,38 @@ def parse(src, text, include_dirs, programs):
         cls = scalar(src, fields["name"], "name")
         task = scalar(src, fields["task"], "task") if "task" in fields else cls
         prog = scalar(src, fields["path"], "path") if "path" in fields else cls.split(".")[-1]
-        for what, value, node in (("task name", task, fields.get("task", fields["name"])),
-                                  ("class name", cls, fields["name"])):
-            if len(value) > TASK_NAME_MAX:
-                raise src.error(node, f"{what} `{value}` is longer than {TASK_NAME_MAX} characters")
+        name_max = limits.idl_const("kl.core.Task", "NameMax")
+        check_name(src, fields.get("task", fields["name"]), task, "task name", name_max,
+                   "kl.core.Task NameMax")
+        check_name(src, fields["name"], cls, "class name", name_max, "kl.core.Task NameMax", "class")
+        check_name(src, fields.get("path", fields["name"]), prog, "program name",
+                   min(name_max, limits.header("kernel/uapi/bootimage.h", "BOOTIMAGE_NAME_MAX")),
+                   "BOOTIMAGE_NAME_MAX and kl.core.Task NameMax")
         if programs is not None and prog not in programs:
             raise src.error(fields.get("path", fields["name"]),
                             f"no program `{prog}` in the boot image (programs: "
                             f"{', '.join(sorted(programs)) or 'none'})")
-        if any(t["task"] == task for t in tasks):
+        if task in index:
             raise src.error(fields.get("task", fields["name"]), f"duplicate task name `{task}`")
         args = []
         for a in sequence(src, fields["args"], "args") if "args" in fields else []:
             if not isinstance(a, yaml.ScalarNode) or is_null(a):
                 raise src.error(a, "an argument must be a string")
             args.append(a.value)
+        check_strings(src, fields.get("args", fields["name"]), [task] + args, "argv")
         env = []
         if "env" in fields and not is_null(fields["env"]):
             for k, knode, v in mapping(src, fields["env"], "env"):
                 if not isinstance(v, yaml.ScalarNode):
                     raise src.error(v, f"env value of `{k}` must be a string")
+                if "=" in k:
+                    raise src.error(knode, f"env name `{limits.shown(k)}` contains `=`")
                 env.append(f"{k}={'' if is_null(v) else v.value}")
+            check_strings(src, fields["env"], env, "env")
         priority = PRIORITY_DEFAULT
         if "priority" in fields:
             p = fields["priority"]
-            if not (isinstance(p, yaml.ScalarNode) and re.fullmatch(r"[0-9]+", p.value)) \
+            if not (isinstance(p, yaml.ScalarNode) and re.fullmatch(r"[0-9]{1,9}", p.value)) \
                     or int(p.value) > PRIORITY_MAX:
                 raise src.error(p, f"priority must be an integer 0..{PRIORITY_MAX}")
             priority = int(p.value)
@@ -216,21 +262,22 @@ def parse(src, text, include_dirs, programs):
             if "target" not in cf or "id" not in cf:
                 raise src.error(c, "a connection needs `target` and `id`")
             chan = channel_id(src, cf["id"], include_dirs)
-            if len(chan) > CHANNEL_NAME_MAX:
-                raise src.error(cf["id"], f"channel name `{chan}` is longer than {CHANNEL_NAME_MAX} characters")
+            check_name(src, cf["id"], chan, "channel name", limits.header(SYSCALL_H, "SERVICE_NAME_MAX"),
+                       "SERVICE_NAME_MAX")
             conns.append((task, scalar(src, cf["target"], "target"), chan, cf["target"], cf["id"]))
+        index[task] = len(tasks)
         tasks.append({"task": task, "cls": cls, "program": prog, "args": args, "env": env,
                       "priority": priority})
-    names = [t["task"] for t in tasks]
     seen = set()
     for client, target, chan, tnode, inode in conns:
-        if target not in names:
+        if target not in index:
+            names = [t["task"] for t in tasks]
             raise src.error(tnode, f"connection target `{target}` is not a task of this solution "
-                                   f"(tasks: {', '.join(names)})")
+                                   f"(tasks: {limits.shown(', '.join(names), 300)})")
         if (client, chan) in seen:
             raise src.error(inode, f"task `{client}` has two connections named `{chan}`")
         seen.add((client, chan))
-    return tasks, [(names.index(c), names.index(t), chan) for c, t, chan, _, _ in conns]
+    return tasks, [(index[c], index[t], chan) for c, t, chan, _, _ in conns]
 
 
 def c_str(s):
@@ -295,9 +342,10 @@ def compile_file(path, include_dirs=(), defines=None, programs=None, warn=None):
     """Read init.yaml or init.yaml.in; returns (tasks, connections). Raises InitError
     (also for template and YAML errors)."""
     try:
-        text = pathlib.Path(path).read_text(encoding="utf-8")
+        data = pathlib.Path(path).read_bytes()
     except OSError as e:
         raise InitError(f"{path}: error: {e.strerror}") from None
+    text = cli.decode(data, path, lambda line, col, msg: InitError(f"{path}:{line}:{col}: error: {msg}"))
     line_map = None
     if str(path).endswith(".in"):
         try:
@@ -309,5 +357,9 @@ def compile_file(path, include_dirs=(), defines=None, programs=None, warn=None):
         return parse(src, text, list(include_dirs), programs)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
+        if mark is None and isinstance(getattr(e, "position", None), int):   # ReaderError
+            mark = yaml.Mark(path, e.position, text.count("\n", 0, e.position),
+                             e.position - (text.rfind("\n", 0, e.position) + 1), None, None)
         loc = f"{path}:{src.line(mark.line)}:{mark.column + 1}" if mark else str(path)
-        raise InitError(f"{loc}: error: YAML syntax: {getattr(e, 'problem', None) or e}") from None
+        problem = getattr(e, "problem", None) or str(e).split("\n")[0]
+        raise InitError(f"{loc}: error: YAML syntax: {problem}") from None

@@ -16,6 +16,7 @@ if __package__ in (None, ""):      # run as a script: import the package from th
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
     sys.path.insert(0, os.path.dirname(os.path.dirname(_here)))
 
+from tools.cli import guarded  # noqa: E402
 from tools.nk.errors import NkError, Pos  # noqa: E402
 from tools.nk.model import Loader, valid_qname  # noqa: E402
 from tools.nk.objects import Component, Package, TaskClass  # noqa: E402
@@ -83,7 +84,10 @@ def main(argv=None):
                     help="write a make dependency file (needs --out)")
     ap.add_argument("-Werror", dest="werror", action="store_true", help="treat warnings as errors")
     args = ap.parse_args(argv)
+    return guarded(args.inputs[0], lambda: run(args))
 
+
+def run(args):
     loader = Loader(args.include)
     try:
         objs = [load_input(loader, a) for a in args.inputs]

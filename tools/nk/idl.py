@@ -1,6 +1,10 @@
 """IDL: parse one file into a Package, then resolve names, constants, types
 and message layouts. Imports are loaded through the Loader passed in."""
 
+import contextlib
+
+from tools.limits import DEPTH_MAX
+
 from .errors import NkError
 from .objects import Const, Interface, Method, Package, Param, Typedef
 from .parser import Parser
@@ -161,6 +165,10 @@ class IdlParser(Parser):
     # types: ('name', qname, pos) ('string'|'bytes', expr, pos)
     #        ('sequence'|'array', texpr, expr, pos) ('handle', qname, pos)
     def parse_type(self):
+        with self.nested():
+            return self._parse_type()
+
+    def _parse_type(self):
         t = self.tok
         if t.kind != "ident":
             raise self.expected("a type")
@@ -207,6 +215,10 @@ class IdlParser(Parser):
         return left
 
     def parse_unary(self, in_angle):
+        with self.nested():
+            return self._parse_unary(in_angle)
+
+    def _parse_unary(self, in_angle):
         t = self.tok
         if t.kind == "punct" and t.value in ("-", "+", "~"):
             self.next()
@@ -238,6 +250,19 @@ class Resolver:
         self.pkg = pkg
         self.loader = loader
         self.warn = warn
+        self.level = 0
+
+    @contextlib.contextmanager
+    def deeper(self, pos):
+        """Around each recursive step (an operator, a definition that uses another):
+        bounds the depth (limits.DEPTH_MAX) so that no input exhausts the stack."""
+        self.level += 1
+        if self.level > DEPTH_MAX:
+            raise NkError(pos, "definitions or expressions nested deeper than %d levels" % DEPTH_MAX)
+        try:
+            yield
+        finally:
+            self.level -= 1
 
     def run(self):
         pkg = self.pkg
@@ -279,6 +304,11 @@ class Resolver:
         if c.state == 1:
             raise NkError(c.pos, "constant '%s' depends on itself" % c.name)
         c.state = 1
+        with self.deeper(c.pos):
+            self._const_value(c)
+        return c.value
+
+    def _const_value(self, c):
         t = self.resolve(c.texpr)
         if not isinstance(t, T.IntType):
             raise NkError(c.pos, "constant '%s' must have an integer type, not %s"
@@ -291,9 +321,12 @@ class Resolver:
         c.type = t
         c.value = v
         c.state = 2
-        return v
 
     def eval(self, e):
+        with self.deeper(e[-1]):
+            return self._eval(e)
+
+    def _eval(self, e):
         k = e[0]
         if k == "num":
             return e[1]
@@ -339,7 +372,8 @@ class Resolver:
         if d.state == 1:
             raise NkError(d.pos, "typedef '%s' refers to itself" % d.name)
         d.state = 1
-        d.type = self.resolve(d.texpr)
+        with self.deeper(d.pos):
+            d.type = self.resolve(d.texpr)
         d.state = 2
         return d.type
 
@@ -349,9 +383,13 @@ class Resolver:
         if s.state == 1:
             raise NkError(use_pos, "%s '%s' contains itself" % (s.kind, s.name))
         s.state = 1
-        for m in s.members:
-            m.type = self.resolve(m.texpr)
+        with self.deeper(use_pos):
+            for m in s.members:
+                m.type = self.resolve(m.texpr)
         s.compute_layout()
+        if s.size > T.TYPE_SIZE_MAX:
+            raise NkError(s.pos, "%s '%s' is %d bytes: no message can carry it (MSG_MAX_ARENA = %d)"
+                          % (s.kind, s.name, s.size, T.TYPE_SIZE_MAX))
         s.state = 2
         return s
 
@@ -382,10 +420,18 @@ class Resolver:
             elem = self.resolve(te[1])
             n = self.size_value(te[2], "the size of %s<T, N>" % k)
             if k == "array":
+                if elem.size * n > T.TYPE_SIZE_MAX:
+                    raise NkError(te[3], "array<%s, %d> is %d bytes: no message can carry it "
+                                  "(MSG_MAX_ARENA = %d)" % (T.type_name(elem), n, elem.size * n,
+                                                            T.TYPE_SIZE_MAX))
                 return T.ArrayType(elem, n)
             if elem.has_arena or elem.has_handle:
                 raise NkError(te[3], "sequence elements must be fixed-size data without "
                               "handles, strings, bytes or sequences (%s)" % T.type_name(elem))
+            if elem.size > T.SEQ_ELEM_SIZE_MAX:
+                raise NkError(te[3], "sequence element %s is %d bytes, more than %d (the policy "
+                              "tables' elem_size is 16 bits)" % (T.type_name(elem), elem.size,
+                                                                 T.SEQ_ELEM_SIZE_MAX))
             return T.ArenaType("sequence", elem, n)
         if k == "handle":
             iname, pos = te[1], te[2]

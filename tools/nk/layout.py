@@ -7,15 +7,24 @@ up; unions = uint32 tag (index of the member) then the widest member, aligned.
 This module computes sizes and flattened field lists; it never parses.
 """
 
+from tools import limits
+
 ARENA_DESC_SIZE = 8
 ARENA_DESC_ALIGN = 4
 ARENA_ITEM_ALIGN = 8     # every arena item starts on an 8-byte boundary
 HANDLE_SIZE = 4
 UNION_TAG_SIZE = 4
 MSG_HDR_SIZE = 64        # sizeof(SMsgHdr)
-MSG_MAX_CONST = 512
-MSG_MAX_ARENA = 65536
-MSG_MAX_HANDLES = 4
+MSG_MAX_CONST = limits.header("kernel/uapi/msg.h", "MSG_MAX_CONST")
+MSG_MAX_ARENA = limits.header("kernel/uapi/msg.h", "MSG_MAX_ARENA")
+MSG_MAX_HANDLES = limits.header("kernel/uapi/msg.h", "MSG_MAX_HANDLES")
+# The largest fixed-size type: a sequence element lives in the arena, anything else in
+# the constant part, so nothing bigger than the arena can ever be sent (an error).
+TYPE_SIZE_MAX = MSG_MAX_ARENA
+# Widths of the fields that carry these values (SMsgHdr in kernel/uapi/msg.h,
+# sec_arena_ref and sec_msg in kernel/security/sec_tables.h): larger values are errors.
+RIID_MAX = 0xFFFF                # SMsgHdr.riid is a uint16_t
+SEQ_ELEM_SIZE_MAX = 0xFFFF       # sec_arena_ref.elem_size is a uint16_t
 
 
 def align_up(v, a):
@@ -300,8 +309,9 @@ class Layout:
         self.align = align
         self.size = align_up(off, align)
         self.fields = []
-        for name, t, moff in self.members:
-            flatten(t, name, moff, (), self.fields)
+        if self.size <= MSG_MAX_CONST:        # else an error: do not list a huge part
+            for name, t, moff in self.members:
+                flatten(t, name, moff, (), self.fields)
         self.arena_max = sum(t.arena_max for _, t, _ in self.members)
         self.max_handles = sum(t.max_handles for _, t, _ in self.members)
 

@@ -8,6 +8,9 @@ from .errors import NkError, Pos
 
 PUNCT2 = ("<<", ">>")
 PUNCT1 = "{}()<>,;:=+-*/%|&^~.[]"
+DIGITS = frozenset("0123456789")                 # ASCII only: names become C identifiers
+IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+IDENT_CHARS = IDENT_START | DIGITS
 
 
 class Token:
@@ -72,18 +75,18 @@ def tokenize(text, filename, warn):
                 line_start = i + seg.rfind("\n") + 1
             i = j + 2
             continue
-        if c.isalpha() or c == "_":
+        if c in IDENT_START:
             j = i + 1
-            while j < n and (text[j].isalnum() or text[j] == "_"):
+            while j < n and text[j] in IDENT_CHARS:
                 j += 1
             word = text[i:j]
             toks.append(Token("ident", word, pos_at(i), word))
             i = j
             continue
-        if c.isdigit():
+        if c in DIGITS:
             start = pos_at(i)
             j = i + 1
-            while j < n and (text[j].isalnum() or text[j] == "_"):
+            while j < n and text[j] in IDENT_CHARS:
                 j += 1
             word = text[i:j]
             toks.append(Token("num", parse_int(word, start, warn), start, word))
@@ -98,12 +101,19 @@ def tokenize(text, filename, warn):
             toks.append(Token("punct", c, pos_at(i), c))
             i += 1
             continue
-        raise NkError(pos_at(i), "unexpected character %r" % c)
+        raise NkError(pos_at(i), "unexpected character %s" % (
+            repr(c) if c.isascii() and c.isprintable() else "U+%04X" % ord(c)))
     toks.append(Token("eof", None, pos_at(i), ""))
     return toks
 
 
+NUMBER_MAX_CHARS = 66           # 0b and 64 binary digits
+
+
 def parse_int(word, pos, warn):
+    if len(word) > NUMBER_MAX_CHARS:
+        raise NkError(pos, "integer literal '%s...' is too long (more than %d characters)"
+                      % (word[:20], NUMBER_MAX_CHARS))
     w = word.lower()
     try:
         if w.startswith("0x"):

@@ -11,10 +11,13 @@ that has it; tools/sysroot is always searched last. Errors raise NkError
 
 import os
 
+from tools.cli import decode
+from tools.limits import NESTING_MAX
+
 from .edl import parse_edl
 from .errors import NkError, NkWarning, Pos, print_warning
 from .idl import Resolver, parse_idl
-from .layout import Field, Layout
+from .layout import RIID_MAX, Field, Layout
 from .objects import Component, Endpoint, Interface, Method, Package, Param, TaskClass
 
 __all__ = ["load_class", "load_interface", "load_component", "Loader", "NkError", "NkWarning",
@@ -66,14 +69,12 @@ class Loader:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
-            raise NkError(pos, "cannot read '%s': %s" % (path, e.strerror)) from None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = data[:e.start].count(b"\n") + 1
-            raise NkError(Pos(path, line, 1), "file is not valid UTF-8") from None
+            raise NkError(pos or Pos(path), "cannot read '%s': %s" % (path, e.strerror)) from None
+        return decode(data, path, lambda line, col, msg: NkError(Pos(path, line, col), msg))
 
     def enter(self, kind, qname, pos):
+        if len(self.active) >= NESTING_MAX:
+            raise NkError(pos, "imports or components nested deeper than %d files" % NESTING_MAX)
         if (kind, qname) in self.active:
             chain = [q for k, q in self.active[self.active.index((kind, qname)):]] + [qname]
             what = "import cycle" if kind == "idl" else "component cycle"
@@ -174,6 +175,9 @@ class Loader:
         for inst in c.instances:
             for sub in inst.component.endpoints:
                 flat.append((inst.name + "." + sub.path, sub.interface, sub.pos))
+        if len(flat) > RIID_MAX + 1:
+            raise NkError(c.pos, "%s '%s' has %d endpoints: a RIID is 16 bits (at most %d)"
+                          % (c.kind, c.name, len(flat), RIID_MAX + 1))
         c.endpoints = [Endpoint(p, i, iface, pos) for i, (p, iface, pos) in enumerate(flat)]
 
     def check_security(self, c):

@@ -1,5 +1,9 @@
 """Token-stream helpers shared by the IDL and EDL/CDL parsers."""
 
+import contextlib
+
+from tools.limits import NESTING_MAX
+
 from .errors import NkError
 from .lexer import tokenize
 
@@ -10,6 +14,18 @@ class Parser:
         self.warn = warn
         self.toks = tokenize(text, filename, warn)
         self.i = 0
+        self.depth = 0
+
+    @contextlib.contextmanager
+    def nested(self):
+        """Around each recursive step of a parser: bounds the nesting (limits.NESTING_MAX)."""
+        self.depth += 1
+        if self.depth > NESTING_MAX:
+            raise self.error("nested deeper than %d levels" % NESTING_MAX)
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     @property
     def tok(self):

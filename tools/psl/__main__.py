@@ -3,7 +3,7 @@ import argparse
 import pathlib
 import sys
 
-from tools import template
+from tools import cli, template
 from tools.psl.cgen import generate
 from tools.psl.compiler import compile_policy, permissive_tables
 from tools.psl.errors import PslError
@@ -25,6 +25,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.nonsecurity == bool(args.input):
         ap.error("give a policy file or --nonsecurity")
+    return cli.guarded(args.input or "<nonsecurity>", lambda: run(args))
+
+
+def run(args):
     try:
         if args.nonsecurity:
             tables = permissive_tables()

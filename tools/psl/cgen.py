@@ -1,6 +1,7 @@
 """Tables (tools.psl.compiler) -> policy.c defining `const struct sec_tables sec_policy`."""
 
 from tools.nk.cgen import cond_table
+from tools.nk.layout import MSG_MAX_ARENA
 
 OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "SEC_OP_LT",
        6: "SEC_OP_LE", 7: "SEC_OP_GT", 8: "SEC_OP_GE", 9: "SEC_OP_AND", 10: "SEC_OP_OR",
@@ -63,7 +64,7 @@ class Emitter:
         un = self.array("struct sec_union_ref", ["{ %d, %s, %du }" % (f.offset, ci(f.cond), f.nmembers)
                                                  for f in unions], "sec_unions")
         return "{ %du, %du, %d, %d, %d, %d, %s, %s, %s, %s }" % (
-            lay.size, lay.arena_max, len(arena), len(handles), len(unions), len(rows), ar, hd, un, conds)
+            lay.size, min(lay.arena_max, MSG_MAX_ARENA), len(arena), len(handles), len(unions), len(rows), ar, hd, un, conds)
 
     def methods(self, methods, prefix):
         rows = ["{ %s, %s, %s }" % (c_str(m.name), self.msg_layout(m.request), self.msg_layout(m.response))

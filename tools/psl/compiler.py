@@ -7,7 +7,7 @@ tools.psl.cgen turns into C and the tests inspect). Errors raise PslError.
 import operator
 import os
 
-from tools import template
+from tools import cli, limits, template
 from tools.nk.errors import NkError, Pos as NkPos
 from tools.nk.model import Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
@@ -101,22 +101,22 @@ class Source:
         self.defines = defines
         self.warn = warn
         self.seen = set()
+        self.depth = 0                 # `use` chain being read
 
     def read(self, path, display=None):
         display = display or path
         try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+            with open(path, "rb") as f:
+                data = f.read()
         except OSError as e:
             raise PslError(Pos(display), "cannot read: %s" % e.strerror) from None
-        except UnicodeDecodeError:
-            raise PslError(Pos(display), "file is not valid UTF-8") from None
+        text = cli.decode(data, display, lambda line, col, msg: PslError(Pos(display, line, col), msg))
         line_map = None
         if path.endswith(".in"):
             try:
                 text, line_map = template.expand(text, self.defines, display, warn=self.warn)
             except template.TemplateError as e:
-                raise PslError(Pos(e.file, e.line, 1), e.msg) from None
+                raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
         return self.parse(text, display, line_map)
 
     def parse(self, text, display, line_map=None):
@@ -139,7 +139,13 @@ class Source:
             for cand in (rel, rel + ".in"):
                 p = os.path.join(d, cand)
                 if os.path.isfile(p):
-                    return self.read(p)
+                    if self.depth >= limits.NESTING_MAX:
+                        raise PslError(node.ppos, "`use` nested deeper than %d files" % limits.NESTING_MAX)
+                    self.depth += 1
+                    try:
+                        return self.read(p)
+                    finally:
+                        self.depth -= 1
         if pkg in BUILTIN_PACKAGES:
             return []
         if pkg == "nonsecurity":
@@ -167,6 +173,10 @@ class Compiler:
 
     # ------------------------------------------------------------ classes
     def load_class(self, name, edl, pos):
+        problem = limits.name_problem(name, limits.idl_const("kl.core.Task", "NameMax"),
+                                      "class name", "kl.core.Task NameMax", "class")
+        if problem:
+            raise PslError(pos, problem)
         try:
             tc = self.loader.load_class(edl, nkpos(pos))
         except NkError as e:

@@ -5,6 +5,10 @@ from tools.psl.errors import PslError, Pos
 PUNCT3 = ("==>",)
 PUNCT2 = ("==", "!=", "<=", ">=", "&&", "||", "~>", "<-", "->")
 PUNCT1 = "{}()[]:,=<>!.;+-*/%|&^~@"
+DIGITS = frozenset("0123456789")                 # ASCII only: class names reach the kernel
+IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+IDENT_CHARS = IDENT_START | DIGITS
+NUMBER_MAX_CHARS = 66                            # 0b and 64 binary digits
 
 
 class Token:
@@ -58,18 +62,21 @@ def tokenize(text, file, line_map=None):
             i = j + 2
             continue
         p = pos_at(line, col)
-        if c.isalpha() or c == "_":
+        if c in IDENT_START:
             j = i + 1
-            while j < n and (text[j].isalnum() or text[j] == "_"):
+            while j < n and text[j] in IDENT_CHARS:
                 j += 1
             toks.append(Token("name", text[i:j], p))
             i = j
             continue
-        if c.isdigit():
+        if c in DIGITS:
             j = i + 1
-            while j < n and (text[j].isalnum() or text[j] == "_"):
+            while j < n and text[j] in IDENT_CHARS:
                 j += 1
             lit = text[i:j]
+            if len(lit.replace("_", "")) > NUMBER_MAX_CHARS:
+                raise PslError(p, "number `%s...` is too long (more than %d characters)"
+                               % (lit[:20], NUMBER_MAX_CHARS))
             try:
                 s = lit.replace("_", "").lower()
                 if s.startswith("0x"):
@@ -114,6 +121,7 @@ def tokenize(text, file, line_map=None):
             toks.append(Token("punct", c, p))
             i += 1
             continue
-        raise PslError(p, "unexpected character `%s`" % c)
+        raise PslError(p, "unexpected character %s" % (
+            "`%s`" % c if c.isascii() and c.isprintable() else "U+%04X" % ord(c)))
     toks.append(Token("eof", None, pos_at(line, i - lstart + 1)))
     return toks

@@ -12,6 +12,9 @@ Supported subset (docs/POLICY.md):
   audit default = <profile> <level>
 """
 
+import contextlib
+
+from tools.limits import DEPTH_MAX, NESTING_MAX
 from tools.psl.errors import PslError, unsupported
 
 EVENTS = ("execute", "request", "response", "error", "security")
@@ -24,6 +27,10 @@ class Node:
         self.kind = kind
         self.pos = pos
         self.__dict__.update(kw)
+        # depth of the tree below: the compiler walks conditions recursively
+        self.depth = 1 + max([v.depth for v in kw.values() if isinstance(v, Node)] + [0])
+        if self.depth > DEPTH_MAX:
+            raise PslError(pos, "condition nested deeper than %d operators" % DEPTH_MAX)
 
     def __repr__(self):
         return "Node(%s %s)" % (self.kind, {k: v for k, v in self.__dict__.items()
@@ -35,6 +42,18 @@ class Parser:
         self.toks = toks
         self.i = 0
         self.warn = warn
+        self.nest = 0
+
+    @contextlib.contextmanager
+    def nested(self):
+        """Around each recursive step: bounds the nesting (limits.NESTING_MAX)."""
+        self.nest += 1
+        if self.nest > NESTING_MAX:
+            raise PslError(self.tok.pos, "nested deeper than %d levels" % NESTING_MAX)
+        try:
+            yield
+        finally:
+            self.nest -= 1
 
     # -- helpers
     @property
@@ -176,6 +195,10 @@ class Parser:
 
     def value(self):
         """A PSL value for audit profiles: {k : v, ..}, [v, ..], string, number, name."""
+        with self.nested():
+            return self._value()
+
+    def _value(self):
         t = self.tok
         if t.is_("{", "punct"):
             self.next()
@@ -229,6 +252,10 @@ class Parser:
         return sels
 
     def block(self):
+        with self.nested():
+            return self._block()
+
+    def _block(self):
         self.expect("{", "`{`")
         body = []
         while not self.at("}", "punct"):
@@ -274,7 +301,8 @@ class Parser:
         a = self.or_()
         if self.at("==>", "punct"):
             t = self.next()
-            b = self.expr()
+            with self.nested():             # `a ==> b ==> c` nests to the right
+                b = self.expr()
             return Node("bin", t.pos, op="==>", a=a, b=b)
         return a
 
@@ -295,7 +323,8 @@ class Parser:
     def not_(self):
         if self.at("!", "punct"):
             t = self.next()
-            return Node("not", t.pos, a=self.not_())
+            with self.nested():
+                return Node("not", t.pos, a=self.not_())
         return self.cmp()
 
     def cmp(self):
@@ -312,7 +341,8 @@ class Parser:
         t = self.tok
         if t.is_("(", "punct"):
             self.next()
-            e = self.expr()
+            with self.nested():
+                e = self.expr()
             self.expect(")", "`)`")
             return e
         if t.kind == "num":

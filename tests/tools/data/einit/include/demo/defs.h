@@ -2,7 +2,7 @@
 #ifndef DEMO_DEFS_H
 #define DEMO_DEFS_H
 #define DEMO_STORE_ID "demo.Store"
-#define DEMO_QUOTED   "say \"hi\""
+#define DEMO_QUOTED   "say\"hi\"!"
 #define DEMO_NUMBER   42               /* not a string: taken as written */
 #define DEMO_JOINED   "demo" \
                       ".Joined"        /* adjacent literals, a continued line */

@@ -223,6 +223,7 @@ test: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_split kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_bench kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=policy_checks kernel
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=policy_bypass kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=vfs kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible

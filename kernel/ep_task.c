@@ -29,6 +29,19 @@ static Retcode split_strings(const char *buf, uint32_t len, const char **out, in
     return rcOk;
 }
 
+/* A task or class name: printable ASCII without spaces. Both reach the audit
+ * lines and ring verbatim, so a newline or escape in one could forge a line
+ * there. (The IDL bounds the length: string<NameMax>.) */
+static bool name_valid(const char *s)
+{
+    if (!s[0])
+        return false;
+    for (; *s; s++)
+        if (*s < 0x21 || *s > 0x7e)
+            return false;
+    return true;
+}
+
 static Retcode op_create(void *ctx, const char *name, const char *cls, const char *program,
                          const void *argv, uint32_t argv_len, const void *env, uint32_t env_len,
                          uint32_t priority, uint32_t flags, uint32_t *out)
@@ -39,7 +52,8 @@ static Retcode op_create(void *ctx, const char *name, const char *cls, const cha
         .name = name, .class_name = cls, .program = program, .argv = av, .envp = ev,
         .priority = priority, .suspended = flags & TASK_SUSPENDED, .parent = current_task(),
     };
-    if (priority > THREAD_PRIORITY_MAX || (flags & ~TASK_SUSPENDED) || !name[0] || !program[0])
+    if (priority > THREAD_PRIORITY_MAX || (flags & ~TASK_SUSPENDED) || !name_valid(name) ||
+        !name_valid(cls) || !program[0])
         return rcInvalidArgument;
     Retcode rc;
     if ((rc = split_strings(argv, argv_len, av, &a.argc)) ||

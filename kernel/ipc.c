@@ -292,6 +292,11 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
         return rc;
     if ((rc = security_ipc(SEC_REQUEST, t, s->class_owner, &self->ipc.msg)))
         return rc;
+    /* The kernel's own markers are no client's method: a request with them
+     * would pass for a disconnect notice (or an error) at the server, which
+     * cannot tell. A policy's layout check refuses them first (and audits). */
+    if (self->ipc.msg.hdr.mid == MSG_MID_DISCONNECT || self->ipc.msg.hdr.mid == MSG_MID_ERROR)
+        return rcInvalidArgument;
     self->ipc.in_uaddr = in_uaddr;
     if (kcall_is_kernel(s))
         return kcall_serve(self);             /* the kernel answers in the caller's context */

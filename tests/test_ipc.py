@@ -7,7 +7,8 @@ from programs import assert_checks
 
 IPC_CHECKS = [
     "eight_clients_all_answers_right", "client_checks_pass", "server_exited",
-    "call_returns_data", "request_carries_badge", "disconnect_notice_per_dead_client",
+    "call_returns_data", "request_carries_badge", "request_badge_set_by_kernel",
+    "forged_notice_refused", "error_marker_request_refused", "disconnect_notice_per_dead_client",
     "const_part_over_limit", "arena_over_limit", "arena_in_kernel_memory", "arena_unmapped",
     "header_in_kernel_memory", "header_unaligned", "header_unmapped", "reply_buffer_unmapped",
     "reply_buffer_read_only", "too_many_handles", "forged_handle_in_message",

@@ -203,9 +203,9 @@ def test_guest_hostile_socket_requests(boot):
                   "test_netsock_hostile_run", [
         "create_VfsFsnet", "start_VfsFsnet", "VfsFsnet_still_running",
         "test_netsock_hostile_status", "still_works_after_start", "bad_sizes_error_replies",
-        "unknown_methods_refused", "still_works_after_sizes", "raw_socket",
-        "foreign_sockets_EBADF", "bind_bad_family_EAFNOSUPPORT", "bind_bad_port_EINVAL",
-        "setsockopt_bad_level_ENOPROTOOPT", "setsockopt_short_value_EINVAL",
+        "unknown_methods_refused", "forged_notice_refused", "still_works_after_sizes",
+        "raw_socket", "foreign_sockets_EBADF", "bind_bad_family_EAFNOSUPPORT",
+        "bind_bad_port_EINVAL", "setsockopt_bad_level_ENOPROTOOPT", "setsockopt_short_value_EINVAL",
         "recv_huge_count_answered", "recv_bad_flags_EOPNOTSUPP", "poll_too_many_refused",
         "poll_foreign_POLLNVAL", "raw_close", "still_works_after_bad_values",
         "fuzz_all_answered", "fuzz_replies_well_formed", "still_works_after_fuzz"], timeout=300)

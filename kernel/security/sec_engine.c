@@ -332,6 +332,11 @@ bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
         return grant(r);
     if (src >= t->nclasses || dst >= t->nclasses)
         return finish(r, SEC_R_UNKNOWN_CLASS, R_UNKNOWN_CLASS);
+    /* kl.core.Core is the kernel: a task of that class would be judged by the
+     * kernel's bindings (and shown as the kernel in the audit), whatever an
+     * `execute` wildcard grants. It is never a task's class. */
+    if (dst == t->core_class)
+        return finish(r, SEC_R_UNKNOWN_CLASS, R_UNKNOWN_CLASS);
     if (!t->execute)
         return policy_error(r);
     return verdict(t, t->execute[src * t->nclasses + dst], NULL, 0, r);

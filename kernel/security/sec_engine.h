@@ -59,7 +59,8 @@ uint32_t sec_class_find(const struct sec_tables *t, const char *name);
 const char *sec_class_name(const struct sec_tables *t, uint32_t class_id);
 const char *sec_event_name(enum sec_event ev);
 
-/* May a task of class src start a task of class dst? (src: core_class for the kernel) */
+/* May a task of class src start a task of class dst? (src: core_class for the kernel;
+ * dst == core_class is always unknown_class: no task has the kernel's class) */
 bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
                         struct sec_result *r);
 /* Request (dst = server class), response and error (src = server class) and

@@ -83,9 +83,10 @@ static const struct sec_program programs[] = {
 static const char *const reasons[] = {"assert A", "deny B", "deny C", "assert D"};
 
 #define P(k) (SEC_V_PROGRAM + (k))
-/* execute [src*3+dst]: the kernel may start Client and Server; Client nothing. */
+/* execute [src*3+dst]: the kernel may start Client and Server (and, wrongly,
+ * its own class: the engine refuses that anyway); Client nothing. */
 static const uint16_t execute[] = {
-    0, 1, 1, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 0, 0, 0, 0, 0, 0,
 };
 /* verdict rows: Server has 3 slots (+ 2 endpoint cells for errors) */
 static const uint16_t verdicts[] = {
@@ -186,6 +187,9 @@ int main(void)
     CHECK(sec_decide_execute(&tables, 0, 1, &r) && r.reason == NULL);
     CHECK(!sec_decide_execute(&tables, 1, 2, &r) && strcmp(r.reason, "no_binding") == 0);
     CHECK(!sec_decide_execute(&tables, 0, SEC_CLASS_NONE, &r) &&
+          strcmp(r.reason, "unknown_class") == 0);
+    /* no task may have the kernel's class, even where the table grants it */
+    CHECK(!sec_decide_execute(&tables, 0, tables.core_class, &r) && r.code == SEC_R_UNKNOWN_CLASS &&
           strcmp(r.reason, "unknown_class") == 0);
 
     /* request: condition program on a (u32) and b (s16) */

@@ -88,6 +88,12 @@ def test_execute(driver):
         "denied unknown_class"]
 
 
+def test_execute_never_grants_the_kernel_class(driver):
+    # good.psl lets the kernel and Einit start any class; the kernel's own is not one
+    assert driver("x Einit kl.core.Core", "x kl.core.Core kl.core.Core") == [
+        "denied unknown_class", "denied unknown_class"]
+
+
 def test_request_conditions(driver):
     assert driver(door("Open", code=1, delta=0), door("Open", code=0, delta=0),
                   door("Open", code=1, delta=6), door("Open", code=1, delta=-5),

@@ -101,6 +101,23 @@ int main(void)
           "rc %d value %u", rc, in.value[0]);
     rc = call(IPC_BADGE, 0);
     CHECK("request_carries_badge", rc == rcOk && in.value[0] != 0, "rc %d badge %u", rc, in.value[0]);
+    /* The badge is the kernel's: whatever the client writes in it is overwritten. */
+    uint32_t badge = in.value[0], seen[2] = { 0, 0 };
+    out.hdr.badge = badge + 1000;
+    Retcode rc1 = call(IPC_BADGE, 0);
+    seen[0] = in.value[0];
+    out.hdr.badge = 0xffffffffu;
+    Retcode rc2 = call(IPC_BADGE, 0);
+    seen[1] = in.value[0];
+    out.hdr.badge = 0;
+    CHECK("request_badge_set_by_kernel", rc1 == rcOk && rc2 == rcOk && seen[0] == badge &&
+          seen[1] == badge, "rc %d %d badges %u %u, own %u", rc1, rc2, seen[0], seen[1], badge);
+    /* The kernel's markers are no method: a forged disconnect notice would make
+     * the server drop a live client's state (checked below: still 8 notices). */
+    rc = call(MSG_MID_DISCONNECT, 0);
+    CHECK("forged_notice_refused", rc == rcInvalidArgument, "rc %d", rc);
+    rc = call(MSG_MID_ERROR, 0);
+    CHECK("error_marker_request_refused", rc == rcInvalidArgument, "rc %d", rc);
     /* test_ipc waited for the eight hammers to exit before starting us: their channel
      * ends died with them, so the server has had one notice per hammer. */
     rc = call(IPC_NOTICES, 0);

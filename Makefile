@@ -244,7 +244,7 @@ bench: deps-check
 # ---------------------------------------------------------------- host fuzzing
 # libFuzzer + ASan/UBSan over the parsers of untrusted bytes (FDT, ELF, security
 # engine, VFS paths and requests), FUZZ_HOST_SECONDS per target; FUZZ_HOST_TARGETS
-# picks some (fdt elf sec vfs_path vfs_request). docs/TESTING.md, "Host fuzzing".
+# picks some (fdt elf sec vfs_path romfs vfs_request). docs/TESTING.md, "Host fuzzing".
 FUZZ_HOST_SECONDS ?= 60
 FUZZ_HOST_TARGETS ?=
 .PHONY: fuzz-host

@@ -37,9 +37,9 @@ static const char *const compats[] = {
 
 /* The cheap questions for every node; the ones that walk the whole tree again
  * (parent, reg translation, phandle lookups) only for the first nodes and every
- * 64th, so a big blob (the Pi's
+ * 128th, so a big blob (the Pi's
  * 27 KB DTB) still runs a few hundred times a second. */
-#define DEEP_NODES 24
+#define DEEP_NODES 12
 
 static void visit(const struct fdt *f, int n, bool deep)
 {
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int n = fdt_next_node(&f, -1), prev = -1; n >= 0; prev = n, n = fdt_next_node(&f, n)) {
             check(n > prev);             /* the walk moves forward ... */
             check(++nodes <= f.size_struct / 8);   /* ... and a node takes >= 8 bytes */
-            visit(&f, n, nodes <= DEEP_NODES || nodes % 64 == 0);
+            visit(&f, n, nodes <= DEEP_NODES || nodes % 128 == 0);
         }
         sink += (uint32_t)fdt_stdout_node(&f);
         sink += (uint32_t)fdt_path_offset(&f, "/chosen", 7);

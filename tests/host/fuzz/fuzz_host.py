@@ -4,10 +4,11 @@
 
 Targets (tests/host/fuzz/fuzz_<target>.c): fdt (kernel/fdt.c, fdt_device.c), elf
 (kernel/elf.c), sec (kernel/security/sec_engine.c over real tools/psl policies), vfs_path
-(userland/vfs/core paths, walks, fstab), vfs_request (VfsFsnet's serve() + the generated
-kl.VfsFilesystem dispatcher + the core). Each is built into build/fuzz/<target>; its seeds
+(userland/vfs/core paths, walks, fstab), romfs (the core's romfs reader), vfs_request
+(VfsFsnet's serve() + the generated kl.VfsFilesystem dispatcher + the core). Each is built into build/fuzz/<target>; its seeds
 are tests/host/fuzz/corpus/<target>/ (in the tree) plus build/fuzz/seeds/<target>/ (made
-here: DTBs, an ELF from the cross compiler, messages from the policies and the proxies).
+here: DTBs, an ELF from the cross compiler, a romfs image, messages from the policies
+and the proxies).
 A crash leaves its input in build/fuzz/artifacts/<target>/; rerun it with
 `build/fuzz/<target> <that file>`. tests/host/test_fuzz_host.py runs each for a few seconds.
 """
@@ -43,6 +44,7 @@ TARGETS = {
             ["-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include"),
              f"-DFUZZ_SEC_POLICIES={len(SEC_POLICIES)}"], 4105),
     "vfs_path": (VFS_CORE, ["-I", str(ROOT / "userland/vfs/core")], 1024),
+    "romfs": (VFS_CORE, ["-I", str(ROOT / "userland/vfs/core")], 16384),
     "vfs_request": (VFS_CORE, ["-I", str(HERE / "include"), "-I", str(OUT / "gen-vfs"),
                                "-I", str(ROOT / "userland/include"), "-I", str(ROOT / "kernel")],
                     16384),
@@ -143,6 +145,27 @@ def _seeds_elf(exe, out):
          "-o", out / "user-program.elf", src])
 
 
+def romfs_tree(root):
+    """A small tree with what a romfs image can hold: nested and empty directories, an
+    empty file, a name of VFS_NAME_MAX bytes, names that sort as prefixes."""
+    files = {"hello.txt": b"hello, romfs\n", "empty": b"",
+             "sub/dir/deep.bin": bytes(range(256)) * 3,
+             "sub/run.sh": b"#!/bin/sh\n", "n" * 64: b"long name\n", "ab": b"1", "abc": b"2"}
+    (root / "emptydir").mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def _seeds_romfs(exe, out):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import mkromfs
+    tree = OUT / "romfs-tree"
+    shutil.rmtree(tree, ignore_errors=True)
+    (out / "tree.romfs").write_bytes(mkromfs.build(romfs_tree(tree)))
+
+
 def _seeds_from_harness(var):
     def gen(exe, out):
         run([exe], env={**os.environ, var: str(out)})
@@ -152,6 +175,7 @@ def _seeds_from_harness(var):
 SEEDS = {
     "fdt": _seeds_fdt,
     "elf": _seeds_elf,
+    "romfs": _seeds_romfs,
     "sec": _seeds_from_harness("FUZZ_SEC_SEEDS"),
     "vfs_request": _seeds_from_harness("FUZZ_VFS_SEEDS"),
 }

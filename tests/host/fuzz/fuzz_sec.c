@@ -6,9 +6,9 @@
  *   [0] policy  [1] event  [2] src class  [3] dst class  [4] riid  [5] mid
  *   [6..7] arena_size (LE)  [8] nhandles  [9..] the constant part
  * Classes past the policy's count become SEC_CLASS_NONE, mid 0xff
- * SEC_MID_UNKNOWN. Besides the sanitizers' checks: the result's fields agree
- * with each other, a granted message fits its method's layout, and the
- * decision does not depend on bytes past the constant part.
+ * SEC_MID_UNKNOWN. The constant part sits in an exactly sized buffer, so ASan
+ * catches any read past it. Also checked: the result's fields agree with each
+ * other, and a granted message fits its method's layout.
  *
  * FUZZ_SEC_SEEDS=<dir>: write one well-formed message per method of every
  * policy into <dir> (the generated part of the seed corpus) and exit.

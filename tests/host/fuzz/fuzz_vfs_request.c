@@ -8,8 +8,12 @@
  *   part (size bytes), then the arena.
  * Each request lands in a struct vfs_msgbuf as the worker pool receives it; the
  * bytes past what was received are poisoned, so ASan reports any read of them.
- * Every input starts with a fresh VFS and ends with every client gone and the
- * VFS destroyed: LeakSanitizer sees anything the server keeps.
+ * Every input starts with a fresh VFS and ends with every client gone; then a
+ * cleaner client removes every file and directory (when it can), and the VFS must hold exactly
+ * the bytes it held at the start (its allocator counts them; ramfs's chunk slabs
+ * apart) and a file of nearly the whole budget must fit: the space of a session
+ * comes back while the server runs, not only when the VFS is destroyed
+ * (LeakSanitizer checks that last step).
  */
 #include <sanitizer/asan_interface.h>
 #include <stdbool.h>
@@ -54,6 +58,7 @@ const struct kl_VfsNetwork_ops vfs_net_ops;
 /* ---- the target ------------------------------------------------------------------- */
 
 #define NBADGES 3
+#define BUDGET (256u << 10)                       /* bytes the ramfs at "/" may use */
 #define MAX_REQUESTS 64
 static struct vfs_msgbuf msg;                     /* one worker's buffers */
 
@@ -94,10 +99,72 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
     check(handles_closed - closed == (int)(nhandles < MSG_MAX_HANDLES ? nhandles : MSG_MAX_HANDLES));
 }
 
+/* The VFS's allocator: malloc, with the bytes it holds counted. ramfs keeps the slabs its
+ * 4 KiB chunks come from (16 + n * 4096 bytes) until it is destroyed, by design
+ * (ramfs.c): those are counted apart. */
+static size_t live_bytes, slab_bytes;
+static bool is_slab(size_t size)
+{
+    return size > 4096 && (size - 16) % 4096 == 0;
+}
+static void *counted_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    void *p = malloc(size);
+    if (p)
+        *(is_slab(size) ? &slab_bytes : &live_bytes) += size;
+    return p;
+}
+static void counted_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    if (p) {
+        size_t *count = is_slab(size) ? &slab_bytes : &live_bytes;
+        check(*count >= size);
+        *count -= size;
+    }
+    free(p);
+}
+static const struct vfs_alloc counted = { counted_alloc, counted_free, NULL };
+
+/* Removes everything below the directory `path` (n bytes, "" for the root); false
+ * when something cannot be removed: clients may make a directory they cannot list
+ * (mkdir with mode 0300), and there is no chmod to undo that. */
+static bool remove_all(struct vfs_client *c, char *path, size_t n, int depth)
+{
+    struct vfs_dirent de;
+    for (int pass = 0; pass < 64; pass++) {       /* removal while listing may skip some */
+        int fd = n ? vfs_opendir(c, path, n) : vfs_opendir(c, "/", 1);
+        if (fd < 0)
+            return false;
+        int seen = 0, removed = 0;
+        while (vfs_readdir(c, fd, &de) == 1) {
+            seen++;
+            check(n + 1 + de.d_namlen < VFS_PATH_MAX && depth < VFS_PATH_MAX / 2);
+            size_t m = n + 1 + de.d_namlen;
+            path[n] = '/';
+            memcpy(path + n + 1, de.d_name, de.d_namlen + 1);
+            if (de.d_type == VFS_DT_DIR)
+                removed += remove_all(c, path, m, depth + 1) && vfs_rmdir(c, path, m) == 0;
+            else
+                removed += vfs_unlink(c, path, m) == 0;
+            path[n] = '\0';
+        }
+        check(vfs_closedir(c, fd) == 0);
+        if (seen == 0)
+            return true;
+        if (removed == 0)
+            return false;
+    }
+    return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    struct vfs_config cfg = { .image = image_of, .root_budget = 4u << 20 };
+    struct vfs_config cfg = { .image = image_of, .root_budget = BUDGET, .alloc = &counted };
+    live_bytes = slab_bytes = 0;
     check(vfs_create(&cfg, &the_vfs) == 0);
+    size_t at_start = live_bytes;
     for (int k = 0; k < MAX_REQUESTS && n >= 8; k++) {
         uint32_t badge = 1 + (d[0] & 0x7f) % NBADGES;
         uint32_t size = (d[3] | (uint32_t)d[4] << 8) % (MSG_MAX_CONST + 1);
@@ -121,7 +188,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     for (uint32_t b = 1; b <= NBADGES; b++)
         vfs_server_client_gone(b);
     check(vfs_server_client_count() == 0);
+    struct vfs_client *cleaner;
+    check(vfs_client_create(the_vfs, &cleaner) == 0);
+    char path[VFS_PATH_MAX] = "";
+    bool all_gone = remove_all(cleaner, path, 0, 0);
+    vfs_client_destroy(cleaner);
+    if (all_gone && live_bytes != at_start)
+        fprintf(stderr, "the VFS holds %zu bytes, %zu at the start\n", live_bytes, at_start);
+    check(!all_gone || live_bytes == at_start);
+    if (all_gone && slab_bytes) {                 /* and the whole budget is there again */
+        static uint8_t fill[64 << 10];
+        struct vfs_client *c;
+        check(vfs_client_create(the_vfs, &c) == 0);
+        int fd = vfs_open(c, "/fill", 5, VFS_O_CREAT | VFS_O_WRONLY, 0600);
+        check(fd >= 0);
+        for (size_t done = 0; done < BUDGET - sizeof fill; done += sizeof fill)
+            check(vfs_write(c, fd, fill, sizeof fill) == (int64_t)sizeof fill);
+        vfs_client_destroy(c);
+    }
     vfs_destroy(the_vfs);
+    check(live_bytes == 0 && slab_bytes == 0);
     the_vfs = NULL;
     return 0;
 }

@@ -1,13 +1,15 @@
 /*
- * libFuzzer target: the kernel's device-tree reader (kernel/fdt.c) and device
- * lookup (kernel/fdt_device.c) on any blob, as the boot code and
- * kl.core.Io.FindDevice use them. The sanitizers catch any read outside the
+ * libFuzzer target: the kernel's device-tree reader (kernel/fdt.c), device
+ * lookup (kernel/fdt_device.c) and command line (kernel/bootargs.c, from
+ * /chosen/bootargs) on any blob, as the boot code and kl.core.Io.FindDevice
+ * use them. The sanitizers catch any read outside the
  * blob; the checks below catch walks that do not make progress.
  */
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/bootargs.h>
 #include <kernel/fdt.h>
 #include <kernel/fdt_device.h>
 
@@ -87,7 +89,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             visit(&f, n, nodes <= DEEP_NODES || nodes % 128 == 0);
         }
         sink += (uint32_t)fdt_stdout_node(&f);
-        sink += (uint32_t)fdt_path_offset(&f, "/chosen", 7);
+        int chosen = fdt_path_offset(&f, "/chosen", 7);
+        uint32_t len;
+        const char *args = chosen >= 0 ? fdt_getprop(&f, chosen, "bootargs", &len) : NULL;
+        if (args) {                              /* as platform.c does */
+            char v[16];
+            bootargs_set(args, len);
+            check(strlen(bootargs_get()) < 256);
+            if (bootarg("init", v, sizeof v))
+                check(strlen(v) < sizeof v);
+            sink += bootarg_is("exit", "semihosting") + bootarg("panic", v, 0) +
+                    bootarg("", v, 1);
+        }
         sink += (uint32_t)fdt_path_offset(&f, "/soc/serial@7e215040", 20);
         for (int i = 0; i < 4; i++) {
             struct fdt_reg r;

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 tests/host/fuzz/fuzz_host.py [--seconds N] [TARGET...]   (make fuzz-host)
 
-Targets (tests/host/fuzz/fuzz_<target>.c): fdt (kernel/fdt.c, fdt_device.c), elf
+Targets (tests/host/fuzz/fuzz_<target>.c): fdt (kernel/fdt.c, fdt_device.c, bootargs.c), elf
 (kernel/elf.c), sec (kernel/security/sec_engine.c over real tools/psl policies), vfs_path
 (userland/vfs/core paths, walks, fstab), romfs (the core's romfs reader), vfs_request
 (VfsFsnet's serve() + the generated kl.VfsFilesystem dispatcher + the core). Each is built into build/fuzz/<target>; its seeds
@@ -38,7 +38,7 @@ VFS_CORE = sorted(str(p) for p in (ROOT / "userland/vfs/core").glob("*.c"))
 
 # name: sources, include flags, longest input (bytes)
 TARGETS = {
-    "fdt": (["kernel/fdt.c", "kernel/fdt_device.c"], KERNEL_INC, 65536),
+    "fdt": (["kernel/fdt.c", "kernel/fdt_device.c", "kernel/bootargs.c"], KERNEL_INC, 65536),
     "elf": (["kernel/elf.c"], KERNEL_INC, 16384),
     "sec": (["kernel/security/sec_engine.c"],
             ["-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include"),

@@ -290,6 +290,10 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     if ((rc = fetch_message(t, out_uaddr, &self->ipc.msg)) ||
         (rc = fetch_capacity(t, in_uaddr, &self->ipc.in_cap)))
         return rc;
+    /* Only the kernel sends disconnect notices: a forged one would make the server
+     * drop the caller's state, keep its handles and answer it with a stale reply. */
+    if (self->ipc.msg.hdr.mid == MSG_MID_DISCONNECT)
+        return rcInvalidArgument;
     if ((rc = security_ipc(SEC_REQUEST, t, s->class_owner, &self->ipc.msg)))
         return rc;
     self->ipc.in_uaddr = in_uaddr;

@@ -2,15 +2,15 @@
 
     /usr/bin/python3 tests/host/fuzz/fuzz_host.py [--seconds N] [TARGET...]   (make fuzz-host)
 
-Targets (tests/host/fuzz/fuzz_<target>.c): fdt (kernel/fdt.c, fdt_device.c, bootargs.c), elf
-(kernel/elf.c), sec (kernel/security/sec_engine.c over real tools/psl policies), vfs_path
-(userland/vfs/core paths, walks, fstab), romfs (the core's romfs reader), vfs_request
-(VfsFsnet's serve() + the generated kl.VfsFilesystem dispatcher + the core). Each is built into build/fuzz/<target>; its seeds
-are tests/host/fuzz/corpus/<target>/ (in the tree) plus build/fuzz/seeds/<target>/ (made
-here: DTBs, an ELF from the cross compiler, a romfs image, messages from the policies
-and the proxies).
-A crash leaves its input in build/fuzz/artifacts/<target>/; rerun it with
-`build/fuzz/<target> <that file>`. tests/host/test_fuzz_host.py runs each for a few seconds.
+Targets (tests/host/fuzz/fuzz_<target>.c): fdt (kernel/fdt.c, fdt_device.c, bootargs.c),
+elf (kernel/elf.c), sec (kernel/security/sec_engine.c over real tools/psl policies),
+vfs_path (userland/vfs/core paths, walks, fstab), romfs (the core's romfs reader),
+vfs_request (VfsFsnet's serve() + the generated kl.VfsFilesystem dispatcher + the core).
+Each is built into build/fuzz/<target>; its seeds are tests/host/fuzz/corpus/<target>/ (in
+the tree) plus build/fuzz/seeds/<target>/ (made here: DTBs, an ELF from the cross compiler,
+a romfs image, messages from the policies and the proxies). A crash leaves its input in
+build/fuzz/artifacts/<target>/; rerun it with `build/fuzz/<target> <that file>`.
+tests/host/test_fuzz_host.py runs each for a few seconds.
 """
 import argparse
 import glob

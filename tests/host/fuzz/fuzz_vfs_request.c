@@ -3,17 +3,18 @@
  * userland/vfs/server/vfs_server.c (included below, its main renamed), the
  * kl.VfsFilesystem dispatcher tools/nk generates, and the VFS core behind it.
  * One input is a sequence of requests from up to three clients (badges):
- *   [0] badge (bit 7: the kernel's "client gone" notice instead)  [1] riid
+ *   [0] badge (bit 7: the kernel's "client gone" notice instead, which has
+ *   riid 0, no body and no handles, and which clients cannot forge)  [1] riid
  *   [2] mid  [3..4] size  [5..6] arena bytes  [7] nhandles  [8..] constant
  *   part (size bytes), then the arena.
  * Each request lands in a struct vfs_msgbuf as the worker pool receives it; the
  * bytes past what was received are poisoned, so ASan reports any read of them.
  * Every input starts with a fresh VFS and ends with every client gone; then a
- * cleaner client removes every file and directory (when it can), and the VFS must hold exactly
- * the bytes it held at the start (its allocator counts them; ramfs's chunk slabs
- * apart) and a file of nearly the whole budget must fit: the space of a session
- * comes back while the server runs, not only when the VFS is destroyed
- * (LeakSanitizer checks that last step).
+ * cleaner client removes every file and directory (when it can), and the VFS
+ * must hold exactly the bytes it held at the start (its allocator counts them;
+ * ramfs's chunk slabs apart) and a file of nearly the whole budget must fit:
+ * the space of a session comes back while the server runs, not only when the
+ * VFS is destroyed (LeakSanitizer checks that last step).
  */
 #include <sanitizer/asan_interface.h>
 #include <stdbool.h>
@@ -88,15 +89,15 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
     int closed = handles_closed;
     serve(m);
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
-    if (mid == MSG_MID_DISCONNECT && riid != VfsFsnet_vfs_net_riid)
-        return;                                    /* a notice: no answer */
+    if (mid == MSG_MID_DISCONNECT)
+        return;                                    /* a notice: no answer, no handles */
     /* Every request is answered, with a reply of the method or an error reply. */
     SMsgHdr *res = &m->res.hdr;
     check(res->size <= sizeof m->res.raw - sizeof(SMsgHdr));
     check(res->mid == MSG_MID_ERROR ? res->size == 4 : res->mid == mid && res->riid == riid);
     check(res->arena_size <= sizeof m->res_arena);
     /* Handles a client sends are never kept. */
-    check(handles_closed - closed == (int)(nhandles < MSG_MAX_HANDLES ? nhandles : MSG_MAX_HANDLES));
+    check(handles_closed - closed == (int)nhandles);       /* nhandles <= MSG_MAX_HANDLES */
 }
 
 /* The VFS's allocator: malloc, with the bytes it holds counted. ramfs keeps the slabs its
@@ -181,9 +182,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
             arena = (uint32_t)n;
         const uint8_t *ar = d;
         d += arena, n -= arena;
-        if (riid == VfsFsnet_vfs_net_riid)
-            continue;
-        serve_one(badge, riid, mid, cp, size, ar, arena, nh);
+        if (mid == MSG_MID_DISCONNECT)            /* as the kernel sends it (ipc.c) */
+            serve_one(badge, 0, mid, cp, 0, ar, 0, 0);
+        else if (riid != VfsFsnet_vfs_net_riid)
+            serve_one(badge, riid, mid, cp, size, ar, arena, nh);
     }
     for (uint32_t b = 1; b <= NBADGES; b++)
         vfs_server_client_gone(b);

@@ -87,13 +87,38 @@ def _sec_objects():
     return objs
 
 
+# Everything a target's executable is made from: C sources and headers, and the tools
+# that generate C (tools/psl for the sec target's policies, tools/nk for the VFS's headers).
+BUILD_INPUTS = ["tests/host/fuzz", "tests/host/include", "kernel", "userland/vfs",
+                "userland/include", "userland/idl", "tools/psl", "tools/nk", "tools/template.py",
+                *[f"solutions/{s}" for s in SEC_POLICIES]]
+
+
+def _newest_input():
+    newest = 0.0
+    for entry in BUILD_INPUTS:
+        p = ROOT / entry
+        for f in ([p] if p.is_file() else p.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts and "corpus" not in f.parts:
+                newest = max(newest, f.stat().st_mtime)
+    return newest
+
+
 def build(name):
-    """Compiles target `name`; returns the executable's path."""
+    """Compiles target `name` unless its executable is newer than every input and was
+    built the same way; returns the executable's path."""
     why = missing_toolchain()
     if why:
         raise FuzzError(why)
     OUT.mkdir(parents=True, exist_ok=True)
     srcs, flags, _ = TARGETS[name]
+    exe = OUT / name
+    how = OUT / f"{name}.how"                    # the recipe the executable was built with
+    recipe = repr((CC, CFLAGS, TARGETS[name], SEC_POLICIES))
+    if exe.exists() and how.exists() and how.read_text() == recipe and \
+            exe.stat().st_mtime > _newest_input():
+        return exe
+    how.unlink(missing_ok=True)
     extra = []
     if name == "sec":
         extra = _sec_objects()
@@ -102,9 +127,9 @@ def build(name):
         shutil.rmtree(gen, ignore_errors=True)
         run([PYTHON, "-m", "tools.nk", "-I", VFS_IDL, "--out", gen,
              "VfsFsnet", "kl.VfsNet", "kl.VfsEntity"], cwd=ROOT)
-    exe = OUT / name
     run([CC, *CFLAGS, *flags, "-o", exe, HERE / f"fuzz_{name}.c",
          *[ROOT / s for s in srcs], *extra])
+    how.write_text(recipe)
     return exe
 
 

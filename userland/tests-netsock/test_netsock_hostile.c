@@ -142,7 +142,7 @@ int main(void)
     }
     CHECK("bad_sizes_error_replies", ok, "see above");
     ok = 1;
-    const uint32_t mids[] = { NMETHODS, NMETHODS + 1, 1000, 0x7fffffff, 0xfffffffe };
+    const uint32_t mids[] = { NMETHODS, NMETHODS + 1, 1000, 0x7fffffff, 0xffffffff };
     for (size_t i = 0; i < sizeof mids / sizeof mids[0]; i++) {
         clear_out();
         if (send_raw(RIID, mids[i], 8, 0) != rcOk || !got.error || got.rc != rcUnimplemented)

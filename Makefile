@@ -6,6 +6,7 @@
 #   make debug               QEMU halted with a gdb server
 #   make PLATFORM=rpi4       Raspberry Pi 4 build (kernel8.img, config.txt)
 #   make PLATFORM=rpi4 sdcard   bootable SD card image
+#   make fuzz-host           libFuzzer runs of the host parser targets (FUZZ_HOST_SECONDS)
 #   make deps                install missing host packages and fetch build inputs
 #   make fresh-check         README's two commands on a fresh minimal Debian 12 root
 #   make clean
@@ -242,6 +243,16 @@ bench: deps-check
 	    --policy-kernel build/virt-ipc_bench/kernel.img \
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
 
+# ---------------------------------------------------------------- host fuzzing
+# libFuzzer + ASan/UBSan over the parsers of untrusted bytes (FDT, ELF, security
+# engine, VFS paths and requests), FUZZ_HOST_SECONDS per target; FUZZ_HOST_TARGETS
+# picks some (fdt elf sec vfs_path romfs vfs_request). docs/TESTING.md, "Host fuzzing".
+FUZZ_HOST_SECONDS ?= 60
+FUZZ_HOST_TARGETS ?=
+.PHONY: fuzz-host
+fuzz-host: deps-check
+	$(PYTHON) tests/host/fuzz/fuzz_host.py --seconds $(FUZZ_HOST_SECONDS) $(FUZZ_HOST_TARGETS)
+
 # ---------------------------------------------------------------- dependencies
 deps:
 	tools/deps/host-deps.sh
@@ -279,4 +290,4 @@ lint:
 	    --suppress=missingIncludeSystem -U__ASSEMBLER__ -D__aarch64__ $(INCLUDES) -I$(KGEN) kernel arch drivers
 
 clean:
-	rm -rf build/virt build/rpi4 build/test-logs build/host
+	rm -rf build/virt build/rpi4 build/test-logs build/host build/fuzz

@@ -30,7 +30,7 @@ CHECKS = {
     ],
     "test_vfs_hostile_run": LAUNCH + [
         "test_vfs_hostile_status", "bad_sizes_error_replies", "unknown_methods_refused",
-        "unknown_endpoints_refused", "bad_arena_descriptors_refused",
+        "unknown_endpoints_refused", "forged_disconnect_refused", "bad_arena_descriptors_refused",
         "write_longer_than_arena_refused", "write_64KiB_accepted", "bad_fds_EBADF",
         "read_4GiB_count_capped", "value_pwrite_at_int64_max", "reply_too_big_for_client",
         "reply_arena_too_big_for_client", "unwanted_handles_dropped", "fuzz_all_answered",

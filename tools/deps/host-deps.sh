@@ -31,6 +31,13 @@ dpkg-dev:dpkg-source
 xz-utils:xz
 "
 
+# Host fuzzing (make fuzz-host, tests/host/test_fuzz_host.py): clang and its libFuzzer
+# runtime (Debian 12: LLVM 14). A block of its own, so it merges apart from the list above.
+REQUIRED="$REQUIRED
+clang:clang
+libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+"
+
 missing=""
 for entry in $REQUIRED; do
     pkg=${entry%%:*}

@@ -1,0 +1,319 @@
+/*
+ * libFuzzer target: VfsFsnet's request path on the host: the real serve() of
+ * userland/vfs/server/vfs_server.c (included below, its main renamed), the
+ * kl.VfsFilesystem dispatcher tools/nk generates, and the VFS core behind it.
+ * One input is a sequence of requests from up to three clients (badges):
+ *   [0] badge (bit 7: the kernel's "client gone" notice instead, which has
+ *   riid 0, no body and no handles, and which clients cannot forge)  [1] riid
+ *   [2] mid  [3..4] size  [5..6] arena bytes  [7] nhandles  [8..] constant
+ *   part (size bytes), then the arena.
+ * Each request lands in a struct vfs_msgbuf as the worker pool receives it; the
+ * bytes past what was received are poisoned, so ASan reports any read of them.
+ * Every input starts with a fresh VFS and ends with every client gone; then a
+ * cleaner client removes every file and directory (when it can), and the VFS
+ * must hold exactly the bytes it held at the start (its allocator counts them;
+ * ramfs's chunk slabs apart) and a file of nearly the whole budget must fit:
+ * the space of a session comes back while the server runs, not only when the
+ * VFS is destroyed (LeakSanitizer checks that last step).
+ */
+#include <sanitizer/asan_interface.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define main vfs_server_main
+#include "../../../userland/vfs/server/vfs_server.c"
+#undef main
+
+#define check(cond)                                                                \
+    do {                                                                           \
+        if (!(cond)) {                                                             \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
+            abort();                                                               \
+        }                                                                          \
+    } while (0)
+
+/* ---- what vfs_server.c needs of libkos, the pool and the network endpoint ------ */
+
+const unsigned char vfs_romfs_image[1];
+const unsigned long long vfs_romfs_size = 0;      /* no romfs: mounts of it fail */
+static int handles_closed;
+
+Retcode KosMutexLock(KosMutex *m) { m->state = 1; return rcOk; }
+Retcode KosMutexUnlock(KosMutex *m) { m->state = 0; return rcOk; }
+Retcode KnHandleClose(Handle h) { (void)h; handles_closed++; return rcOk; }
+Retcode KnChannelLookup(const char *name, rtl_uint32_t role, Handle *h)
+{
+    (void)name, (void)role, (void)h;
+    return rcResourceNotFound;
+}
+Retcode KnSleepNs(rtl_uint64_t ns) { (void)ns; return rcOk; }
+void vfs_pool_run(Handle listener, vfs_serve_fn fn) { (void)listener, (void)fn; abort(); }
+void vfs_net_start(int argc, char **argv) { (void)argc, (void)argv; }
+void vfs_net_set_caller(uint32_t badge) { (void)badge; }
+void vfs_net_client_gone(uint32_t badge) { (void)badge; }
+/* The socket endpoint is not fuzzed here (it needs lwIP): its requests are not sent. */
+const struct kl_VfsNetwork_ops vfs_net_ops;
+
+/* ---- the target ------------------------------------------------------------------- */
+
+#define NBADGES 3
+#define BUDGET (256u << 10)                       /* bytes the ramfs at "/" may use */
+#define MAX_REQUESTS 64
+static struct vfs_msgbuf msg;                     /* one worker's buffers */
+
+static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t *cp,
+                      uint32_t size, const uint8_t *arena, uint32_t arena_size,
+                      uint32_t nhandles)
+{
+    struct vfs_msgbuf *m = &msg;
+    ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
+    memset(&m->req.hdr, 0, sizeof m->req.hdr);
+    m->req.hdr.riid = riid;
+    m->req.hdr.mid = mid;
+    m->req.hdr.size = size;
+    m->req.hdr.badge = badge;
+    m->req.hdr.nhandles = (uint16_t)nhandles;
+    for (uint32_t i = 0; i < MSG_MAX_HANDLES; i++)
+        m->req.hdr.handles[i].handle = 100 + i;
+    m->req.hdr.arena = (uintptr_t)m->req_arena;
+    m->req.hdr.arena_size = arena_size;
+    m->req.hdr.arena_cap = sizeof m->req_arena;
+    memcpy(m->req.raw + sizeof(SMsgHdr), cp, size);
+    memcpy(m->req_arena, arena, arena_size);
+    /* Nothing past the received bytes may be read. */
+    ASAN_POISON_MEMORY_REGION(m->req.raw + sizeof(SMsgHdr) + size,
+                              sizeof m->req.raw - sizeof(SMsgHdr) - size);
+    ASAN_POISON_MEMORY_REGION(m->req_arena + arena_size, sizeof m->req_arena - arena_size);
+    int closed = handles_closed;
+    serve(m);
+    ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
+    if (mid == MSG_MID_DISCONNECT)
+        return;                                    /* a notice: no answer, no handles */
+    /* Every request is answered, with a reply of the method or an error reply. */
+    SMsgHdr *res = &m->res.hdr;
+    check(res->size <= sizeof m->res.raw - sizeof(SMsgHdr));
+    check(res->mid == MSG_MID_ERROR ? res->size == 4 : res->mid == mid && res->riid == riid);
+    check(res->arena_size <= sizeof m->res_arena);
+    /* Handles a client sends are never kept. */
+    check(handles_closed - closed == (int)nhandles);       /* nhandles <= MSG_MAX_HANDLES */
+}
+
+/* The VFS's allocator: malloc, with the bytes it holds counted. ramfs keeps the slabs its
+ * 4 KiB chunks come from (16 + n * 4096 bytes) until it is destroyed, by design
+ * (ramfs.c): those are counted apart. */
+static size_t live_bytes, slab_bytes;
+static bool is_slab(size_t size)
+{
+    return size > 4096 && (size - 16) % 4096 == 0;
+}
+static void *counted_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    void *p = malloc(size);
+    if (p)
+        *(is_slab(size) ? &slab_bytes : &live_bytes) += size;
+    return p;
+}
+static void counted_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    if (p) {
+        size_t *count = is_slab(size) ? &slab_bytes : &live_bytes;
+        check(*count >= size);
+        *count -= size;
+    }
+    free(p);
+}
+static const struct vfs_alloc counted = { counted_alloc, counted_free, NULL };
+
+/* Removes everything below the directory `path` (n bytes, "" for the root); false
+ * when something cannot be removed: clients may make a directory they cannot list
+ * (mkdir with mode 0300), and there is no chmod to undo that. */
+static bool remove_all(struct vfs_client *c, char *path, size_t n, int depth)
+{
+    struct vfs_dirent de;
+    for (int pass = 0; pass < 64; pass++) {       /* removal while listing may skip some */
+        int fd = n ? vfs_opendir(c, path, n) : vfs_opendir(c, "/", 1);
+        if (fd < 0)
+            return false;
+        int seen = 0, removed = 0;
+        while (vfs_readdir(c, fd, &de) == 1) {
+            seen++;
+            check(n + 1 + de.d_namlen < VFS_PATH_MAX && depth < VFS_PATH_MAX / 2);
+            size_t m = n + 1 + de.d_namlen;
+            path[n] = '/';
+            memcpy(path + n + 1, de.d_name, de.d_namlen + 1);
+            if (de.d_type == VFS_DT_DIR)
+                removed += remove_all(c, path, m, depth + 1) && vfs_rmdir(c, path, m) == 0;
+            else
+                removed += vfs_unlink(c, path, m) == 0;
+            path[n] = '\0';
+        }
+        check(vfs_closedir(c, fd) == 0);
+        if (seen == 0)
+            return true;
+        if (removed == 0)
+            return false;
+    }
+    return false;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+    struct vfs_config cfg = { .image = image_of, .root_budget = BUDGET, .alloc = &counted };
+    live_bytes = slab_bytes = 0;
+    check(vfs_create(&cfg, &the_vfs) == 0);
+    size_t at_start = live_bytes;
+    for (int k = 0; k < MAX_REQUESTS && n >= 8; k++) {
+        uint32_t badge = 1 + (d[0] & 0x7f) % NBADGES;
+        uint32_t size = (d[3] | (uint32_t)d[4] << 8) % (MSG_MAX_CONST + 1);
+        uint32_t arena = (d[5] | (uint32_t)d[6] << 8) % (MSG_MAX_ARENA + 1);
+        uint8_t riid = d[1];
+        uint32_t mid = (d[0] & 0x80) ? MSG_MID_DISCONNECT : d[2] == 0xff ? MSG_MID_ERROR : d[2];
+        uint32_t nh = d[7] % (MSG_MAX_HANDLES + 1);
+        d += 8, n -= 8;
+        if (size > n)
+            size = (uint32_t)n;
+        const uint8_t *cp = d;
+        d += size, n -= size;
+        if (arena > n)
+            arena = (uint32_t)n;
+        const uint8_t *ar = d;
+        d += arena, n -= arena;
+        if (mid == MSG_MID_DISCONNECT)            /* as the kernel sends it (ipc.c) */
+            serve_one(badge, 0, mid, cp, 0, ar, 0, 0);
+        else if (riid != VfsFsnet_vfs_net_riid)
+            serve_one(badge, riid, mid, cp, size, ar, arena, nh);
+    }
+    for (uint32_t b = 1; b <= NBADGES; b++)
+        vfs_server_client_gone(b);
+    check(vfs_server_client_count() == 0);
+    struct vfs_client *cleaner;
+    check(vfs_client_create(the_vfs, &cleaner) == 0);
+    char path[VFS_PATH_MAX] = "";
+    bool all_gone = remove_all(cleaner, path, 0, 0);
+    vfs_client_destroy(cleaner);
+    if (all_gone && live_bytes != at_start)
+        fprintf(stderr, "the VFS holds %zu bytes, %zu at the start\n", live_bytes, at_start);
+    check(!all_gone || live_bytes == at_start);
+    if (all_gone && slab_bytes) {                 /* and the whole budget is there again */
+        static uint8_t fill[64 << 10];
+        struct vfs_client *c;
+        check(vfs_client_create(the_vfs, &c) == 0);
+        int fd = vfs_open(c, "/fill", 5, VFS_O_CREAT | VFS_O_WRONLY, 0600);
+        check(fd >= 0);
+        for (size_t done = 0; done < BUDGET - sizeof fill; done += sizeof fill)
+            check(vfs_write(c, fd, fill, sizeof fill) == (int64_t)sizeof fill);
+        vfs_client_destroy(c);
+    }
+    vfs_destroy(the_vfs);
+    check(live_bytes == 0 && slab_bytes == 0);
+    the_vfs = NULL;
+    return 0;
+}
+
+/* ---- the generated seeds: requests as the client library's proxies send them ------ */
+/* FUZZ_VFS_SEEDS=<dir>: runs a few client sessions through the generated proxies, with
+ * Call() recording each request in the input format above, writes one seed file per
+ * session into <dir> and exits. */
+
+static uint8_t rec[1 << 16];
+static size_t rec_len;
+static uint8_t rec_badge = 1;
+
+Retcode Call(Handle h, const SMsgHdr *out, SMsgHdr *in)
+{
+    (void)h, (void)in;
+    uint32_t need = 8 + out->size + out->arena_size;
+    check(rec_len + need <= sizeof rec);
+    uint8_t *p = rec + rec_len;
+    p[0] = rec_badge;
+    p[1] = (uint8_t)out->riid;
+    p[2] = (uint8_t)out->mid;
+    p[3] = (uint8_t)out->size, p[4] = (uint8_t)(out->size >> 8);
+    p[5] = (uint8_t)out->arena_size, p[6] = (uint8_t)(out->arena_size >> 8);
+    p[7] = (uint8_t)out->nhandles;
+    memcpy(p + 8, out + 1, out->size);
+    if (out->arena_size)
+        memcpy(p + 8 + out->size, (const void *)(uintptr_t)out->arena, out->arena_size);
+    rec_len += need;
+    return rcNotConnected;                        /* the proxy stops there */
+}
+
+static void save(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    check(f && fwrite(rec, 1, rec_len, f) == rec_len && fclose(f) == 0);
+    rec_len = 0;
+    rec_badge = 1;
+}
+
+static void write_seeds(const char *dir)
+{
+    struct kl_VfsFilesystem_proxy p;
+    kl_VfsFilesystem_proxy_init(&p, 1, VfsFsnet_vfs_fs_riid);
+    int64_t r;
+    uint32_t got;
+    char buf[64];
+    struct kl_VfsFilesystem_StatInfo st;
+    struct kl_VfsFilesystem_DirEntry de;
+
+    kl_VfsFilesystem_Open(&p, "/f", VFS_O_CREAT | VFS_O_RDWR, 0644, &r);
+    kl_VfsFilesystem_Write(&p, 0, "hello, file", 11, &r);
+    kl_VfsFilesystem_Lseek(&p, 0, 0, VFS_SEEK_SET, &r);
+    kl_VfsFilesystem_Read(&p, 0, 5, buf, sizeof buf, &got, &r);
+    kl_VfsFilesystem_Pread(&p, 0, 3, 4, buf, sizeof buf, &got, &r);
+    kl_VfsFilesystem_Pwrite(&p, 0, 20, "xy", 2, &r);
+    kl_VfsFilesystem_Fstat(&p, 0, &st, &r);
+    kl_VfsFilesystem_Ftruncate(&p, 0, 4, &r);
+    kl_VfsFilesystem_Fsync(&p, 0, &r);
+    kl_VfsFilesystem_Close(&p, 0, &r);
+    kl_VfsFilesystem_Stat(&p, "/f", &st, &r);
+    kl_VfsFilesystem_Unlink(&p, "/f", &r);
+    save(dir, "gen-file-io");
+
+    kl_VfsFilesystem_Mkdir(&p, "/d", 0755, &r);
+    kl_VfsFilesystem_Chdir(&p, "/d", &r);
+    kl_VfsFilesystem_Getcwd(&p, buf, sizeof buf, &r);
+    kl_VfsFilesystem_Open(&p, "x", VFS_O_CREAT | VFS_O_WRONLY | VFS_O_EXCL, 0600, &r);
+    kl_VfsFilesystem_Opendir(&p, "/d/", &r);
+    kl_VfsFilesystem_Readdir(&p, 1, &de, &r);
+    kl_VfsFilesystem_Rename(&p, "/d/x", "../d/./y", &r);
+    kl_VfsFilesystem_Rmdir(&p, "/d", &r);
+    kl_VfsFilesystem_Unlink(&p, "y", &r);
+    kl_VfsFilesystem_Chdir(&p, "..", &r);
+    kl_VfsFilesystem_Rmdir(&p, "d", &r);
+    kl_VfsFilesystem_Release(&p, &r);
+    save(dir, "gen-dirs");
+
+    kl_VfsFilesystem_Open(&p, "/shared", VFS_O_CREAT | VFS_O_RDWR | VFS_O_APPEND, 0644, &r);
+    rec_badge = 2;
+    kl_VfsFilesystem_Open(&p, "/shared", VFS_O_RDWR | VFS_O_TRUNC, 0, &r);
+    kl_VfsFilesystem_Write(&p, 0, "two", 3, &r);
+    rec_badge = 1;
+    kl_VfsFilesystem_Write(&p, 0, "one", 3, &r);
+    rec_badge = 3;
+    kl_VfsFilesystem_Opendir(&p, "/", &r);
+    kl_VfsFilesystem_Readdir(&p, 0, &de, &r);
+    rec_badge = 0x81;                             /* the kernel: client 1 is gone */
+    kl_VfsFilesystem_Release(&p, &r);
+    rec_badge = 2;
+    kl_VfsFilesystem_Release(&p, &r);
+    save(dir, "gen-clients");
+    printf("fuzz_vfs_request: 3 seeds in %s\n", dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    const char *dir = getenv("FUZZ_VFS_SEEDS");
+    if (dir) {
+        write_seeds(dir);
+        exit(0);
+    }
+    return 0;
+}

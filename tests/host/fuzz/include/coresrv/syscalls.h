@@ -1,0 +1,14 @@
+/* Host stand-in for userland's coresrv/syscalls.h (whose system calls are aarch64
+ * inline assembly): the message ABI and the IPC calls, for code built on the host. */
+#ifndef CORESRV_SYSCALLS_H
+#define CORESRV_SYSCALLS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <uapi/msg.h>
+#include <uapi/retcode.h>
+#include <uapi/syscall.h>
+
+Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn);
+Retcode Recv(Handle handle, SMsgHdr *msgIn);
+Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
+#endif

@@ -19,6 +19,7 @@ UNITS = {
     "test_pmm": ["kernel/pmm.c", "kernel/slab.c", "kernel/printk.c"],
     "test_printk": ["kernel/printk.c"],
     "test_sec_engine": ["kernel/security/sec_engine.c"],
+    "test_urange": [],
 }
 # The kernel's own snprintf replaces libc's: keep gcc from checking it as the builtin.
 EXTRA = {"test_printk": ["-fno-builtin", "-Wno-format", "-Wno-format-truncation"]}

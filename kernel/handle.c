@@ -21,8 +21,8 @@
  * wasted but give each slot more values. Each slot hands out its values in
  * increasing order (lane first, then generation 1..0x7fff) and never one
  * twice: when its last value is closed the slot retires. With the default
- * quota (257 slots) that is 255 lanes x 32,767 generations = 8.4 M values per
- * slot, 2.1 G per task; a slot's first value is (1 << 16) | slot.
+ * quota (256: nslots = 257) that is 255 lanes x 32,767 generations = 8.4 M
+ * values per slot, 2.1 G per task; a slot's first value is (1 << 16) | slot.
  */
 #define HANDLE_INDEX(h) ((h) & 0xffffu)
 #define GEN_MAX         0x7fffu

@@ -6,6 +6,7 @@
  */
 #include <kernel/elf.h>
 #include <kernel/lib.h>
+#include <kernel/urange.h>
 #include <kernel/arch.h>
 #include <arch/context.h>
 #include <arch/mmu.h>
@@ -49,9 +50,8 @@ static Retcode check_segment(const struct elf64_phdr *ph, size_t size)
 {
     if (ph->offset > size || ph->filesz > size - ph->offset || ph->filesz > ph->memsz)
         return rcInvalidArgument;
-    if (ph->vaddr < USER_BASE || ph->vaddr + ph->memsz < ph->vaddr ||
-        ph->vaddr + ph->memsz > USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
-        return rcInvalidArgument;
+    if (!range_within(ph->vaddr, ph->memsz, USER_BASE, VM_SEARCH_TOP))
+        return rcInvalidArgument;          /* below the main stack, never wrapping */
     if ((ph->flags & PF_W) && (ph->flags & PF_X))
         return rcInvalidArgument;          /* never W+X */
     return rcOk;
@@ -74,8 +74,9 @@ Retcode elf_load(struct vmspace *vm, const uint8_t *img, size_t size, uint64_t *
             continue;
         if ((rc = check_segment(&ph, size)))
             return rc;
-        uint64_t start = ALIGN_DOWN(ph.vaddr, PAGE_SIZE);
-        uint64_t len = ALIGN_UP(ph.vaddr + ph.memsz, PAGE_SIZE) - start;
+        uint64_t start, len;
+        if (!page_span(ph.vaddr, ph.memsz, &start, &len))
+            return rcInvalidArgument;
         if ((rc = vm_alloc(vm, &start, len, VM_READ | VM_WRITE, true)))
             return rc;
         if ((rc = copy_to_user(vm, ph.vaddr, img + ph.offset, ph.filesz)))
@@ -83,7 +84,7 @@ Retcode elf_load(struct vmspace *vm, const uint8_t *img, size_t size, uint64_t *
         uint32_t prot = VM_READ | ((ph.flags & PF_W) ? VM_WRITE : 0) | ((ph.flags & PF_X) ? VM_EXEC : 0);
         if ((rc = vm_protect(vm, start, len, prot)))
             return rc;
-        if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry < ph.vaddr + ph.memsz)
+        if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.memsz)
             entry_ok = true;
     }
     if (!entry_ok)

@@ -15,6 +15,7 @@
 #include <kernel/platform.h>
 #include <kernel/slab.h>
 #include <kernel/task.h>
+#include <kernel/urange.h>
 #include <arch/mmu.h>
 
 #define IRQ_RIGHTS (RIGHT_IRQ_WAIT)
@@ -31,7 +32,7 @@ struct irq_object {
 static bool overlaps_ram(uint64_t pa, uint64_t size)
 {
     for (int i = 0; i < platform.nram; i++)
-        if (pa < platform.ram[i][0] + platform.ram[i][1] && platform.ram[i][0] < pa + size)
+        if (ranges_overlap(pa, size, platform.ram[i][0], platform.ram[i][1]))
             return true;
     return false;
 }
@@ -39,10 +40,10 @@ static bool overlaps_ram(uint64_t pa, uint64_t size)
 static Retcode op_map_mmio(void *ctx, uint64_t pa, uint64_t size, uint64_t *addr)
 {
     (void)ctx;
-    uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE);
-    uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
-    if (size == 0 || pa + size < pa || pa + size > USER_VA_END || overlaps_ram(base, len) ||
-        ioremap_overlaps(base, len))
+    uint64_t base, len;
+    /* Physical addresses reach USER_VA_END at most (the linear map's size). */
+    if (!page_span(pa, size, &base, &len) || !range_within(base, len, 0, USER_VA_END) ||
+        overlaps_ram(base, len) || ioremap_overlaps(base, len))
         return rcInvalidArgument;            /* RAM and the kernel's own devices stay the kernel's */
     *addr = IO_MAP_HINT;
     Retcode rc = vm_map_device(&current_task()->vm, addr, base, len);

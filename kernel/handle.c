@@ -5,6 +5,7 @@
  */
 #include <kernel/handle.h>
 #include <kernel/lib.h>
+#include <kernel/panic.h>
 #include <kernel/pmm.h>
 #include <kernel/slab.h>
 #include <arch/mmu.h>
@@ -12,9 +13,28 @@
 #define HSLOT_FREE    0
 #define HSLOT_LIVE    1
 #define HSLOT_REVOKED 2
+#define HSLOT_RETIRED 3     /* every value of the slot was issued: never used again */
 
+/*
+ * Handle values. A value is (generation << 16) | index, bit 31 clear, and
+ * index = slot + lane * nslots: the index bits above the table's size are not
+ * wasted but give each slot more values. Each slot hands out its values in
+ * increasing order (lane first, then generation 1..0x7fff) and never one
+ * twice: when its last value is closed the slot retires. With the default
+ * quota (256: nslots = 257) that is 255 lanes x 32,767 generations = 8.4 M
+ * values per slot, 2.1 G per task; a slot's first value is (1 << 16) | slot.
+ */
 #define HANDLE_INDEX(h) ((h) & 0xffffu)
-#define HANDLE_GEN(h)   (((h) >> 16) & 0x7fffu)
+#define GEN_MAX         0x7fffu
+
+/* The value after v in slot `slot`, or 0 when v was its last. */
+static Handle next_value(const struct handle_table *ht, uint32_t slot, Handle v)
+{
+    if (HANDLE_INDEX(v) + ht->nslots <= 0xffffu)
+        return v + ht->nslots;                       /* next lane */
+    uint32_t gen = v >> 16;
+    return gen < GEN_MAX ? ((gen + 1) << 16) | slot : 0;
+}
 
 static struct kmem_cache cap_cache;
 
@@ -35,26 +55,25 @@ Retcode handle_table_init(struct handle_table *ht, uint32_t quota)
         return rcOutOfMemory;
     ht->slots = phys_to_virt(pa);
     memset(ht->slots, 0, table_pages(nslots) * PAGE_SIZE);
-    for (uint32_t i = 0; i < nslots; i++)
-        ht->slots[i].gen = 1;
+    for (uint32_t i = 1; i < nslots; i++)
+        ht->slots[i].value = (1u << 16) | i;           /* generation 1, lane 0 */
     ht->nslots = nslots;
     ht->used = 0;
     return rcOk;
 }
 
-static Handle make_handle(const struct handle_table *ht, uint32_t idx)
-{
-    return ((uint32_t)ht->slots[idx].gen << 16) | idx;
-}
-
+/* Empties a slot and moves it to its next value, or retires it when it has
+ * none left (a retired slot stays counted in `used`: the table is smaller). */
 static void free_slot(struct handle_table *ht, uint32_t idx)
 {
     struct hslot *s = &ht->slots[idx];
     s->cap = NULL;
+    s->value = next_value(ht, idx, s->value);
+    if (!s->value) {
+        s->state = HSLOT_RETIRED;
+        return;
+    }
     s->state = HSLOT_FREE;
-    s->gen = (uint16_t)((s->gen + 1) & 0x7fff);
-    if (s->gen == 0)
-        s->gen = 1;
     ht->used--;
 }
 
@@ -87,8 +106,9 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
     if (ht->used + 1 >= ht->nslots)
         return rcQuotaExceeded;
     uint32_t idx = 1;
-    while (ht->slots[idx].state != HSLOT_FREE)
+    while (idx < ht->nslots && ht->slots[idx].state != HSLOT_FREE)
         idx++;
+    BUG_ON(idx >= ht->nslots);          /* `used` counts every slot that is not free */
     struct cap *c = kmem_cache_alloc(&cap_cache);
     if (!c)
         return rcOutOfMemory;
@@ -106,18 +126,19 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
     ht->slots[idx].cap = c;
     ht->slots[idx].state = HSLOT_LIVE;
     ht->used++;
-    *out = make_handle(ht, idx);
+    *out = ht->slots[idx].value;
     return rcOk;
 }
 
-/* Finds the slot of h; rcInvalidArgument for forged/stale values. */
+/* Finds the slot of h; rcInvalidArgument for forged/stale values: only the
+ * slot's current value names it. */
 static Retcode slot_of(struct handle_table *ht, Handle h, uint32_t *idx)
 {
-    uint32_t i = HANDLE_INDEX(h);
-    if ((h >> 31) || i == 0 || i >= ht->nslots)
+    uint32_t i = HANDLE_INDEX(h) % ht->nslots;
+    if ((h >> 31) || i == 0)
         return rcInvalidArgument;
     struct hslot *s = &ht->slots[i];
-    if (s->state == HSLOT_FREE || s->gen != HANDLE_GEN(h))
+    if ((s->state != HSLOT_LIVE && s->state != HSLOT_REVOKED) || s->value != h)
         return rcInvalidArgument;
     *idx = i;
     return rcOk;
@@ -202,7 +223,7 @@ void handle_table_destroy(struct handle_table *ht)
     if (!ht->slots)
         return;
     for (uint32_t i = 1; i < ht->nslots; i++) {
-        if (ht->slots[i].state == HSLOT_FREE)
+        if (ht->slots[i].state != HSLOT_LIVE && ht->slots[i].state != HSLOT_REVOKED)
             continue;
         struct cap *c = ht->slots[i].cap;
         free_slot(ht, i);

@@ -17,6 +17,7 @@
 #include <kernel/slab.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
+#include <kernel/urange.h>
 #include <arch/mmu.h>
 
 #define HDR_SIZE sizeof(SMsgHdr)
@@ -139,7 +140,8 @@ static Retcode fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m)
     else if ((rc = copy_from_user(&t->vm, &m->hdr, uaddr, HDR_SIZE)))
         return rc;
     if (m->hdr.size > MSG_MAX_CONST || m->hdr.nhandles > MSG_MAX_HANDLES ||
-        m->hdr.arena_size > MSG_MAX_ARENA || (m->hdr.arena_size && m->hdr.arena >= USER_VA_END))
+        m->hdr.arena_size > MSG_MAX_ARENA ||
+        (m->hdr.arena_size && !user_range_ok(m->hdr.arena, m->hdr.arena_size)))
         return rcInvalidArgument;
     if (w && (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + m->hdr.size <= PAGE_SIZE)
         memcpy(m->data, w + HDR_SIZE, m->hdr.size);
@@ -168,7 +170,7 @@ static Retcode fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap)
     else if ((rc = copy_from_user(&t->vm, cap, uaddr, HDR_SIZE)))
         return rc;
     if (cap->size > MSG_MAX_CONST || cap->arena_cap > MSG_MAX_ARENA ||
-        (cap->arena_cap && cap->arena >= USER_VA_END))
+        (cap->arena_cap && !user_range_ok(cap->arena, cap->arena_cap)))
         return rcInvalidArgument;
     /* The whole buffer must be writable now, so delivery cannot fail on it later. */
     if (w && (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + cap->size <= PAGE_SIZE)

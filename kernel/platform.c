@@ -25,7 +25,13 @@ static void collect_memory(void)
             continue;
         struct fdt_reg r;
         for (int i = 0; fdt_get_reg(&fdt, n, i, &r) == 0; i++) {
-            if (r.size == 0 || r.addr + r.size < r.addr || platform.nram == PLATFORM_MAX_RAM)
+            /* The linear map covers physical [0, USER_VA_END): RAM beyond it is
+             * clipped, so the page allocator and the kernel map agree and no
+             * later base + size can wrap. */
+            if (r.addr >= USER_VA_END || platform.nram == PLATFORM_MAX_RAM)
+                continue;
+            r.size = MIN(r.size, USER_VA_END - r.addr);
+            if (r.size == 0)
                 continue;
             platform.ram[platform.nram][0] = r.addr;
             platform.ram[platform.nram][1] = r.size;

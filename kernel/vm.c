@@ -6,7 +6,9 @@
 #include <kernel/vm.h>
 #include <kernel/lib.h>
 #include <kernel/pmm.h>
+#include <kernel/panic.h>
 #include <kernel/slab.h>
+#include <kernel/urange.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
 
@@ -80,17 +82,21 @@ void vm_destroy(struct vmspace *vm)
     vm->l1 = NULL;
 }
 
-/* Finds a gap of `size` at or above `hint`; 0 if none. */
-static uint64_t find_gap(const struct vmspace *vm, uint64_t hint, uint64_t size)
+/* Finds a gap of `size` in [MAX(from, USER_BASE), VM_SEARCH_TOP); 0 if none.
+ * Every sum stays below VM_SEARCH_TOP (checked before it is formed) and every
+ * region lies inside user space (region_insert), so nothing here can wrap. */
+static uint64_t find_gap(const struct vmspace *vm, uint64_t from, uint64_t size)
 {
-    uint64_t at = MAX(hint, USER_BASE);
+    uint64_t at = MAX(from, USER_BASE);
     for (const struct vm_region *r = vm->regions; r; r = r->next) {
+        if (!range_within(at, size, USER_BASE, VM_SEARCH_TOP))
+            return 0;
         if (r->start >= at + size)
             break;
         if (r->start + r->size > at)
             at = r->start + r->size;
     }
-    return at + size <= USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE ? at : 0;
+    return range_within(at, size, USER_BASE, VM_SEARCH_TOP) ? at : 0;
 }
 
 static bool range_free(const struct vmspace *vm, uint64_t start, uint64_t size)
@@ -104,6 +110,8 @@ static bool range_free(const struct vmspace *vm, uint64_t start, uint64_t size)
 static Retcode region_insert(struct vmspace *vm, uint64_t start, uint64_t size, uint32_t prot,
                              uint32_t flags, struct vm_region **out)
 {
+    /* The invariant every other range computation here relies on. */
+    BUG_ON(size == 0 || !range_within(start, size, USER_BASE, USER_VA_END));
     struct vm_region *r = kmem_cache_alloc(&region_cache);
     if (!r)
         return rcOutOfMemory;
@@ -131,28 +139,38 @@ static void region_remove(struct vmspace *vm, struct vm_region *r)
     arch_tlb_flush_asid(vm->asid);
 }
 
+/* A fixed range: page-aligned, not empty, inside [USER_BASE, USER_VA_END). */
 static Retcode check_range(uint64_t addr, uint64_t size)
 {
     if (size == 0 || (addr | size) & (PAGE_SIZE - 1))
         return rcInvalidArgument;
-    if (addr < USER_BASE || addr + size < addr || addr + size > USER_VA_END)
+    if (!range_within(addr, size, USER_BASE, USER_VA_END))
         return rcInvalidArgument;
     return rcOk;
 }
 
-static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t size, bool fixed)
+/* Rounds *size up to pages and chooses the address (docs/ABI.md, kl.core.Vmm):
+ * a size of 0, one that wraps when rounded or is larger than user space, and a
+ * hint at or above USER_VA_END are rcInvalidArgument; a usable hint is where
+ * the search starts, and when nothing is free above it the search starts
+ * again from the bottom. With `fixed`, exactly [*addr, *addr + size). */
+static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t *size, bool fixed)
 {
-    if (size == 0 || size & (PAGE_SIZE - 1) || size > USER_VA_END)
+    uint64_t sz;
+    if (*size == 0 || !page_round_up_ok(*size, &sz) || sz > USER_VA_END - USER_BASE)
         return rcInvalidArgument;
+    *size = sz;
     if (fixed) {
-        Retcode rc = check_range(*addr, size);
+        Retcode rc = check_range(*addr, sz);
         if (rc)
             return rc;
-        return range_free(vm, *addr, size) ? rcOk : rcAlreadyExists;
+        return range_free(vm, *addr, sz) ? rcOk : rcAlreadyExists;
     }
-    uint64_t at = find_gap(vm, ALIGN_DOWN(*addr, PAGE_SIZE), size);
+    if (*addr >= USER_VA_END)
+        return rcInvalidArgument;         /* not a place in this address space */
+    uint64_t at = find_gap(vm, ALIGN_DOWN(*addr, PAGE_SIZE), sz);
     if (!at)
-        at = find_gap(vm, USER_BASE, size);
+        at = find_gap(vm, USER_BASE, sz);
     if (!at)
         return rcOutOfMemory;
     *addr = at;
@@ -165,8 +183,7 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
         return rcInvalidArgument;          /* never W+X */
     if (prot & ~(VM_READ | VM_WRITE | VM_EXEC))
         return rcInvalidArgument;
-    size = ALIGN_UP(size, PAGE_SIZE);
-    Retcode rc = place(vm, addr, size, fixed);
+    Retcode rc = place(vm, addr, &size, fixed);
     if (rc)
         return rc;
     if (size / PAGE_SIZE > pmm_free_count())
@@ -194,8 +211,7 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
 
 Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa_out)
 {
-    size = ALIGN_UP(size, PAGE_SIZE);
-    Retcode rc = place(vm, addr, size, false);
+    Retcode rc = place(vm, addr, &size, false);
     if (rc)
         return rc;
     paddr_t pa = pmm_alloc_pages(size / PAGE_SIZE, 1);
@@ -231,15 +247,16 @@ Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size)
 
 Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size)
 {
-    size = ALIGN_UP(size, PAGE_SIZE);
-    Retcode rc = place(vm, addr, size, false);
+    if (pa & (PAGE_SIZE - 1))
+        return rcInvalidArgument;
+    Retcode rc = place(vm, addr, &size, false);
     if (rc)
         return rc;
     struct vm_region *r;
     rc = region_insert(vm, *addr, size, VM_READ | VM_WRITE, VMR_DEVICE, &r);
     if (rc)
         return rc;
-    if (pt_map(vm->l1, *addr, ALIGN_DOWN(pa, PAGE_SIZE), size, pt_user_attrs(VM_READ | VM_WRITE, 1), 0)) {
+    if (pt_map(vm->l1, *addr, pa, size, pt_user_attrs(VM_READ | VM_WRITE, 1), 0)) {
         region_remove(vm, r);
         return rcOutOfMemory;
     }
@@ -256,7 +273,8 @@ static struct vm_region *region_at(const struct vmspace *vm, uint64_t addr, uint
 
 Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size)
 {
-    struct vm_region *r = region_at(vm, addr, ALIGN_UP(size, PAGE_SIZE));
+    uint64_t sz;
+    struct vm_region *r = page_round_up_ok(size, &sz) ? region_at(vm, addr, sz) : NULL;
     if (!r)
         return rcInvalidArgument;
     region_remove(vm, r);
@@ -265,7 +283,8 @@ Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size)
 
 Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t prot)
 {
-    struct vm_region *r = region_at(vm, addr, ALIGN_UP(size, PAGE_SIZE));
+    uint64_t sz;
+    struct vm_region *r = page_round_up_ok(size, &sz) ? region_at(vm, addr, sz) : NULL;
     if (!r || ((prot & VM_WRITE) && (prot & VM_EXEC)) || !(r->flags & VMR_OWNS_PAGES))
         return rcInvalidArgument;
     uint64_t attrs = pt_user_attrs(prot, 0);
@@ -303,7 +322,7 @@ Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, ui
 static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write,
                          void *kbuf, bool to_user)
 {
-    if (!vm->l1 || uaddr + n < uaddr || uaddr + n > USER_VA_END)
+    if (!vm->l1 || !user_range_ok(uaddr, n))
         return rcInvalidArgument;
     char *k = kbuf;
     while (n) {
@@ -324,9 +343,9 @@ static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, boo
 
 Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write)
 {
-    if (!vm->l1 || uaddr + n < uaddr || uaddr + n > USER_VA_END)
+    if (!vm->l1 || !user_range_ok(uaddr, n))
         return rcInvalidArgument;
-    uint64_t end = uaddr + n, pa;
+    uint64_t end = uaddr + n, pa;         /* no wrap: checked just above */
     for (uint64_t va = ALIGN_DOWN(uaddr, PAGE_SIZE); va < end; va += PAGE_SIZE)
         if (vm_user_phys(vm, va, write, &pa))
             return rcInvalidArgument;
@@ -345,8 +364,13 @@ Retcode copy_to_user(const struct vmspace *vm, uint64_t dst, const void *src, si
 
 Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src, size_t max)
 {
+    if (max == 0)
+        return rcBufferTooLarge;          /* not even room for the NUL */
     for (size_t i = 0; i < max; i++) {
-        Retcode rc = copy_from_user(vm, &dst[i], src + i, 1);
+        uint64_t at;
+        if (!range_end_ok(src, i, &at))
+            return rcInvalidArgument;
+        Retcode rc = copy_from_user(vm, &dst[i], at, 1);
         if (rc)
             return rc;
         if (dst[i] == '\0')

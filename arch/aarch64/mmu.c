@@ -10,8 +10,10 @@
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
+#include <kernel/panic.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
+#include <kernel/urange.h>
 
 extern char _start[], _etext[], _erodata[], _end[];
 
@@ -41,9 +43,17 @@ static inline unsigned idx(uint64_t va, int level)
     return (unsigned)(va >> (12 + 9 * (3 - level))) & (ENTRIES - 1);
 }
 
+/* [va, va + size) lies in one half of the address space: the table index
+ * ignores the upper bits, so anything else would alias another address. */
+static bool va_range_ok(uint64_t va, uint64_t size)
+{
+    return range_within(va, size, 0, USER_VA_END) ||
+           (va >= KVA_BASE && size <= 0 - va);      /* may end exactly at 2^64 */
+}
+
 int pt_map(pte_t *l1, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, unsigned flags)
 {
-    if ((va | pa | size) & (PAGE_SIZE - 1))
+    if ((va | pa | size) & (PAGE_SIZE - 1) || !va_range_ok(va, size))
         return -1;
     while (size) {
         pte_t *table = l1;
@@ -123,14 +133,19 @@ void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, ui
     map_or_die(erodata, virt_to_phys(erodata), end - erodata, PROT_KERNEL_RAM | PTE_PXN, 0);
 
     for (int i = 0; i < nram; i++) {
-        uint64_t base = ALIGN_UP(ram[i][0], PAGE_SIZE);
-        uint64_t top = ALIGN_DOWN(ram[i][0] + ram[i][1], PAGE_SIZE);
-        if (top > base && top <= USER_VA_END)
+        uint64_t base, top;
+        if (!range_within(ram[i][0], ram[i][1], 0, USER_VA_END))
+            continue;                  /* beyond the linear map (or wrapping): not mapped */
+        if (!page_round_up_ok(ram[i][0], &base))
+            continue;
+        top = ALIGN_DOWN(ram[i][0] + ram[i][1], PAGE_SIZE);
+        if (top > base)
             map_or_die((uint64_t)phys_to_virt(base), base, top - base,
                        PROT_KERNEL_RAM | PTE_PXN, MAP_BLOCKS | MAP_NO_REPLACE);
     }
-    if (dtb_size) {
-        uint64_t b = ALIGN_DOWN(dtb_pa, PAGE_SIZE), t = ALIGN_UP(dtb_pa + dtb_size, PAGE_SIZE);
+    uint64_t b, len;
+    if (dtb_size && page_span(dtb_pa, dtb_size, &b, &len) && range_within(b, len, 0, USER_VA_END)) {
+        uint64_t t = b + len;
         map_or_die((uint64_t)phys_to_virt(b), b, t - b, PROT_KERNEL_RAM | PTE_PXN | PTE_RDONLY,
                    MAP_NO_REPLACE);
     }
@@ -151,16 +166,19 @@ static int nkernel_devices;
 bool ioremap_overlaps(uint64_t pa, uint64_t size)
 {
     for (int i = 0; i < nkernel_devices; i++)
-        if (pa < kernel_devices[i].end && kernel_devices[i].base < pa + size)
+        if (ranges_overlap(pa, size, kernel_devices[i].base,
+                           kernel_devices[i].end - kernel_devices[i].base))
             return true;
     return false;
 }
 
 void *ioremap(uint64_t pa, size_t size)
 {
-    uint64_t b = ALIGN_DOWN(pa, PAGE_SIZE), t = ALIGN_UP(pa + size, PAGE_SIZE);
-    if (size == 0 || t > USER_VA_END || t < b || nkernel_devices == KERNEL_DEVICES)
+    uint64_t b, len;
+    if (!page_span(pa, size, &b, &len) || !range_within(b, len, 0, USER_VA_END) ||
+        nkernel_devices == KERNEL_DEVICES)
         return NULL;
+    uint64_t t = b + len;
     kernel_devices[nkernel_devices].base = b;
     kernel_devices[nkernel_devices].end = t;
     for (uint64_t p = b; p < t; p += PAGE_SIZE) {
@@ -246,6 +264,8 @@ static void prune_tables(pte_t *l1, uint64_t va, uint64_t end)
 
 void pt_unmap(pte_t *l1, uint64_t va, uint64_t size, void (*fn)(uint64_t pa))
 {
+    /* The caller's regions lie in user space (vm.c checks them when made). */
+    BUG_ON(!range_within(va, size, 0, USER_VA_END));
     uint64_t start = va, end = va + size;
     for (; va < end; va += PAGE_SIZE) {
         pte_t *table = l1;

@@ -1,6 +1,7 @@
 /*
  * Handle rights and kernel object types, shared by kernel and user space.
- * A Handle is opaque: (generation << 16) | slot index; 0 is never valid.
+ * A Handle is opaque: (generation << 16) | index, index = slot + lane * (quota + 1)
+ * (docs/ABI.md); 0 is never valid and a closed value is never valid again.
  */
 #ifndef UAPI_HANDLE_H
 #define UAPI_HANDLE_H

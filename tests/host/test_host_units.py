@@ -16,9 +16,12 @@ CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-unused-p
 UNITS = {
     "test_fdt": ["kernel/fdt.c"],
     "test_fdt_device": ["kernel/fdt.c", "kernel/fdt_device.c"],
+    "test_handle": ["kernel/handle.c", "kernel/object.c", "kernel/pmm.c", "kernel/slab.c",
+                    "kernel/printk.c"],
     "test_pmm": ["kernel/pmm.c", "kernel/slab.c", "kernel/printk.c"],
     "test_printk": ["kernel/printk.c"],
     "test_sec_engine": ["kernel/security/sec_engine.c"],
+    "test_urange": [],
 }
 # The kernel's own snprintf replaces libc's: keep gcc from checking it as the builtin.
 EXTRA = {"test_printk": ["-fno-builtin", "-Wno-format", "-Wno-format-truncation"]}

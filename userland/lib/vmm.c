@@ -55,7 +55,8 @@ void *kos_stack_map(uint64_t size, int *rc)
     }
     /* A few tries: some other code may have mapped memory in the area. */
     for (int tries = 0; tries < 8; tries++) {
-        if (stack_cursor - KOS_STACK_AREA_BASE < size + KOS_GUARD_SIZE) {
+        uint64_t room = stack_cursor - KOS_STACK_AREA_BASE;
+        if (size > room || room - size < KOS_GUARD_SIZE) {   /* never wraps */
             *rc = rcOutOfMemory;
             break;
         }

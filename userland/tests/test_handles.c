@@ -168,6 +168,46 @@ static void test_quota(void)
           (unsigned long)after.kobjects);
 }
 
+/* 15-bit generations used to wrap after 32,767 closes of one slot, and the
+ * first value named a new object again. Nothing else is created meanwhile, so
+ * every create takes the same (lowest free) slot. */
+#define STALE_CYCLES 32800
+
+static void test_stale_after_many_cycles(void)
+{
+    Handle first, h = 0;
+    Retcode rc = KnHandleCreateUserObject(4, USER_RIGHTS, NULL, &first);
+    if (rc == rcOk)
+        rc = KnHandleClose(first);
+    uint32_t slot = (first & 0xffffu) % (HANDLE_QUOTA_DEFAULT + 1);
+    uint64_t t0 = KnGetUpTimeNs();
+    int cycles = 0, reissued = 0, other_slot = 0;
+    while (rc == rcOk && cycles < STALE_CYCLES) {
+        if ((rc = KnHandleCreateUserObject(4, USER_RIGHTS, NULL, &h)) != rcOk)
+            break;
+        reissued += h == first;
+        other_slot += (h & 0xffffu) % (HANDLE_QUOTA_DEFAULT + 1) != slot;
+        rc = KnHandleClose(h);
+        cycles++;
+    }
+    printf("test_handles: %d create/close cycles in %llu ms\n", cycles,
+           (unsigned long long)((KnGetUpTimeNs() - t0) / 1000000));
+    /* A live object in the slot now: the first value must still not reach it. */
+    Handle live = 0;
+    Retcode rl = KnHandleCreateUserObject(4, USER_RIGHTS, NULL, &live);
+    uint32_t type = 0, rights = 0;
+    Retcode info = KnHandleInfo(first, &type, &rights);
+    Retcode close = KnHandleClose(first);
+    CHECK("stale_value_refused_after_32768_cycles",
+          rc == rcOk && cycles == STALE_CYCLES && reissued == 0 && other_slot == 0 &&
+              rl == rcOk && info == rcInvalidArgument && close == rcInvalidArgument,
+          "%d cycles (rc %d), first value %#x reissued %d times, %d in another slot; "
+          "live %#x (%d); Info(first) %d, Close(first) %d, want rcInvalidArgument=%d",
+          cycles, rc, first, reissued, other_slot, live, rl, info, close, rcInvalidArgument);
+    if (rl == rcOk)
+        KnHandleClose(live);
+}
+
 int main(void)
 {
     test_forged();
@@ -175,5 +215,6 @@ int main(void)
     test_rights();
     test_revoke();
     test_quota();
+    test_stale_after_many_cycles();
     return check_done("test_handles");
 }

@@ -1,8 +1,9 @@
 /*
  * Per-process handle tables and the handle inheritance tree.
  *
- * A Handle names a slot: (generation << 16) | index (index >= 1), so stale
- * and forged values are caught. Each live slot holds a capability: object +
+ * A Handle names a slot: (generation << 16) | index, index = slot + lane *
+ * nslots (slot >= 1). A slot never hands out a value twice (it retires when
+ * it has none left), so stale and forged values are always caught. Each live slot holds a capability: object +
  * rights + a link to the capability it was derived from. Closing a handle
  * splices its children onto its parent; revoking cuts its whole subtree in
  * every process (those slots then answer rcHandleRevoked until closed).
@@ -28,14 +29,14 @@ struct cap {
 
 struct hslot {
     struct cap *cap;
-    uint16_t gen;
-    uint8_t state;      /* HSLOT_FREE, HSLOT_LIVE, HSLOT_REVOKED */
+    Handle value;       /* the one value that names this slot now (handle.c) */
+    uint8_t state;      /* HSLOT_FREE, HSLOT_LIVE, HSLOT_REVOKED, HSLOT_RETIRED */
 };
 
 struct handle_table {
     struct hslot *slots;     /* slots[0] unused: index 0 is never a handle */
     uint32_t nslots;
-    uint32_t used;
+    uint32_t used;           /* slots not free: live, revoked or retired */
 };
 
 Retcode handle_table_init(struct handle_table *ht, uint32_t quota);

@@ -17,6 +17,8 @@
 #define USER_BASE        0x400000UL           /* below: never mapped (NULL guard) */
 #define USER_STACK_TOP   0x7FFFFF0000UL
 #define USER_STACK_SIZE  (256UL << 10)
+/* Allocations without VM_FIXED are placed below the main stack's guard page. */
+#define VM_SEARCH_TOP    (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
 
 #define VMR_OWNS_PAGES   (1u << 0)   /* pages come from pmm and go back on free */
 #define VMR_GUARD        (1u << 1)   /* reserved, never mapped (stack guard) */
@@ -54,6 +56,7 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
 /* Like vm_alloc (read-write) but physically contiguous; *pa gets the bus address (DMA). */
 Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa);
 Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size);
+/* Maps device memory at page-aligned pa (uncached); *addr is a hint as for vm_alloc. */
 Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size);
 Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size);
 /* Changes the protection of a whole region (ELF loader: write, then seal). */
@@ -90,7 +93,7 @@ static inline void *vm_user_window(const struct vmspace *vm, uint64_t uaddr, siz
                                    bool write)
 {
     uint64_t pa;
-    if ((uaddr & (PAGE_SIZE - 1)) + len > PAGE_SIZE || vm_user_phys(vm, uaddr, write, &pa))
+    if (len > PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)) || vm_user_phys(vm, uaddr, write, &pa))
         return NULL;
     return phys_to_virt(pa);
 }

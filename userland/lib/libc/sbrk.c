@@ -27,8 +27,8 @@ void *sbrk(ptrdiff_t incr)
     KosMutexLock(&heap_lock);
     uintptr_t old = brk_cur;
     uintptr_t start = KOS_HEAP_START, end = KOS_HEAP_END;
-    if (incr < 0 ? (uintptr_t)-incr > old - start : (uintptr_t)incr > end - old)
-        goto fail;                          /* outside the reservation */
+    if (incr < 0 ? 0 - (uintptr_t)incr > old - start : (uintptr_t)incr > end - old)
+        goto fail;          /* outside the reservation (no -incr: PTRDIFF_MIN has none) */
     uintptr_t want = old + (uintptr_t)incr;
     if (want > mapped_end) {
         uintptr_t top = (want + KOS_PAGE_SIZE - 1) & ~(uintptr_t)(KOS_PAGE_SIZE - 1);

@@ -48,13 +48,14 @@ KERNEL_PHYS_rpi4 := 0x80000
 KERNEL_PHYS := $(KERNEL_PHYS_$(PLATFORM))
 
 KGEN     := $(BUILD)/gen/kernel
+ASM_OFFSETS := $(BUILD)/gen/asm-offsets.h
 POLICY_C := $(BUILD)/gen/policy.c
 INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
             -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
             -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -MMD -MP $(INCLUDES) \
             -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)"'
-KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -mcpu=cortex-a72 -g
+KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -I$(BUILD)/gen -mcpu=cortex-a72 -g
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
 
 # Kernel endpoints: C generated from the kl.core IDL by tools/nk (kernel/kcall.c).
@@ -65,7 +66,8 @@ $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 	$(call say,NK,kl.core.Core)
 	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core
 
-KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c arch/aarch64/lib/*.S) \
+KERNEL_SRCS := $(filter-out arch/aarch64/asm-offsets.c, \
+                 $(wildcard arch/aarch64/*.S arch/aarch64/*.c arch/aarch64/lib/*.S)) \
                arch/aarch64/board/$(PLATFORM).c \
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
 KERNEL_SRCS += $(wildcard kernel/security/*.c) $(POLICY_C)
@@ -149,10 +151,29 @@ $(OBJ)/%.c.o: %.c | $(KGEN_STAMP)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(OBJ)/%.S.o: %.S
+$(OBJ)/%.S.o: %.S | $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
 	$(call say,AS,$<)
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# Structure offsets for the assembly (<asm-offsets.h>), generated from the C
+# structs: arch/aarch64/asm-offsets.c compiled to assembly, each marker line
+# "->NAME value comment" turned into a #define. A marker the sed cannot read
+# (say, a NAME that is itself a macro) fails the build instead of vanishing.
+$(BUILD)/gen/asm-offsets.s: arch/aarch64/asm-offsets.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KCFLAGS) -S $< -o $@
+$(ASM_OFFSETS): $(BUILD)/gen/asm-offsets.s
+	$(call say,GEN,$@)
+	$(Q){ echo '/* Generated from arch/aarch64/asm-offsets.c by the Makefile: do not edit. */'; \
+	  echo '#ifndef ASM_OFFSETS_H'; echo '#define ASM_OFFSETS_H'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z][A-Z0-9_]*\) [#$$]*\([0-9][0-9]*\) \(.*\)"$$/#define \1 \2 \/* \3 *\//p' $<; \
+	  echo '#endif'; } > $@.tmp
+	$(Q)test "$$(grep -c '"->' $<)" = "$$(grep -c '^#define [A-Z0-9_]* [0-9]' $@.tmp)" || \
+	  { echo "$<: error: a marker line of arch/aarch64/asm-offsets.c was not understood" >&2; \
+	    rm -f $@.tmp; exit 1; }
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/kernel.ld: ld/kernel.ld.S Makefile
 	@mkdir -p $(dir $@)
@@ -174,7 +195,7 @@ $(BUILD)/kernel8.img: $(BUILD)/kernel.img
 $(BUILD)/config.txt: arch/aarch64/board/rpi4-config.txt
 	cp $< $@
 
--include $(KERNEL_OBJS:.o=.d) $(BUILD)/kernel.ld.d
+-include $(KERNEL_OBJS:.o=.d) $(BUILD)/kernel.ld.d $(BUILD)/gen/asm-offsets.d
 
 # ---------------------------------------------------------------- QEMU
 QEMU      ?= qemu-system-aarch64

@@ -47,7 +47,6 @@ static void server_disconnect(struct kobject *o)
 {
     struct ipc_server *s = container_of(o, struct ipc_server, obj);
     s->connected = false;
-    s->owner = NULL;
     wait_queue_wake(&s->callers, 0, rcNotConnected);
     wait_queue_wake(&s->receivers, 0, rcNotConnected);
     struct list_node *pos, *tmp;
@@ -69,7 +68,6 @@ struct ipc_server *ipc_server_create(struct task *owner)
         return NULL;
     kobject_init(&s->obj, KOBJ_IPC_LISTENER, server_destroy);
     s->obj.last_handle = server_disconnect;
-    s->owner = owner;
     s->class_owner = owner;                   /* kept for the policy's dst class */
     kobject_get(&owner->obj);
     wait_queue_init(&s->receivers);

@@ -6,7 +6,6 @@ static const struct irq_chip *chip;
 static struct {
     irq_handler_t fn;
     void *ctx;
-    uint64_t count;
 } handlers[IRQ_MAX];
 
 void irq_set_chip(const struct irq_chip *c) { chip = c; }
@@ -44,7 +43,6 @@ void irq_handle(void)
     unsigned intid = chip->ack();
     if (intid >= IRQ_MAX)
         return;   /* spurious */
-    handlers[intid].count++;
     if (handlers[intid].fn)
         handlers[intid].fn(intid, handlers[intid].ctx);
     else
@@ -53,5 +51,3 @@ void irq_handle(void)
         chip->disable(intid);
     chip->eoi(intid);
 }
-
-uint64_t irq_count(unsigned intid) { return intid < IRQ_MAX ? handlers[intid].count : 0; }

@@ -2,8 +2,7 @@
  * The security hook. Asks the security module compiled from the solution's
  * PSL policy (tools/psl -> build/<platform>/gen/policy.c, read by
  * kernel/security/sec_engine.c) about every event and prints one audit line
- * per denial (and per grant when the policy's audit profile asks for it);
- * the last SEC_AUDIT_RING audited decisions stay in a ring buffer.
+ * per denial (and per grant when the policy's audit profile asks for it).
  * Class ids are assigned at execute time from the policy's class table; a
  * task whose class the policy does not know cannot start. A Call on the
  * kernel handle with riid MSG_RIID_SECURITY is a security call (event
@@ -30,13 +29,6 @@ static const struct sec_tables no_policy = {
 };
 
 static const struct sec_tables *policy = &no_policy;
-static struct sec_audit_ring audit_ring;
-
-const struct sec_audit_ring *security_audit_ring(void)
-{
-    return &audit_ring;
-}
-
 void security_init(void)
 {
     const struct sec_tables *t = &sec_policy;
@@ -77,14 +69,11 @@ static enum sec_event engine_event(enum sec_event_kind ev)
     return SEC_EV_SECURITY;
 }
 
-static void audit(enum sec_event ev, const struct sec_result *r, uint32_t src_class,
-                  const char *src_cls, const char *src_task, uint32_t dst_class,
-                  const char *dst_cls, const char *dst_task, uint32_t riid, uint32_t mid)
+static void audit(enum sec_event ev, const struct sec_result *r, const char *src_cls,
+                  const char *src_task, const char *dst_cls, const char *dst_task)
 {
     if (r->granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
         return;
-    sec_audit_push(&audit_ring, ev, r->granted, src_class, dst_class, src_task, dst_task, riid, mid,
-                   r->reason);
     /* "<endpoint>.<method>" when the event concerns one (not execute) */
     const char *sep = r->endpoint ? " " : "";
     const char *ep = r->endpoint ? r->endpoint : "";
@@ -105,8 +94,7 @@ Retcode security_execute(const struct task *src, const char *class_name, uint32_
     uint32_t s = class_of(src);
     *class_id = dst;
     sec_decide_execute(policy, s, dst, &r);
-    audit(SEC_EV_EXECUTE, &r, s, class_name_of(src), src ? src->name : "kernel", dst, class_name,
-          "-", 0, 0);
+    audit(SEC_EV_EXECUTE, &r, class_name_of(src), src ? src->name : "kernel", class_name, "-");
     return r.granted ? rcOk : rcSecurityDisallow;
 }
 
@@ -139,8 +127,8 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
     sec_decide_ipc(policy, SEC_EV_SECURITY, s, policy->core_class, &msg, &r);
     if (!r.endpoint)
         r.endpoint = "security";              /* audit: "security.<Method>" */
-    audit(SEC_EV_SECURITY, &r, s, class_name_of(src), src ? src->name : "kernel",
-          policy->core_class, class_name_of(NULL), "kernel", msg.riid, msg.mid);
+    audit(SEC_EV_SECURITY, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(NULL),
+          "kernel");
     return verdict_rc(&r);
 }
 
@@ -164,7 +152,7 @@ Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struc
     sec_decide_ipc(policy, e, s, d, &msg, &r);
     if (r.granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
         return rcOk;                          /* the usual case: nothing to log */
-    audit(e, &r, s, class_name_of(src), src ? src->name : "kernel", d, class_name_of(dst),
-          dst ? dst->name : "kernel", msg.riid, msg.mid);
+    audit(e, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
+          dst ? dst->name : "kernel");
     return verdict_rc(&r);
 }

@@ -151,7 +151,7 @@ at_el1:
 upper_half:
     ldr     x1, =boot_stack_top
     mov     sp, x1
-    ldr     x1, =exception_vectors
+    ldr     x1, =arm64_exception_vectors
     msr     vbar_el1, x1
     isb
     mov     x0, x19

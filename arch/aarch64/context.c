@@ -5,12 +5,12 @@
 #include <kernel/lib.h>
 #include <stdbool.h>
 
-extern void thread_start_user(void);
-extern void thread_start_kernel(void);
-
-_Static_assert(__builtin_offsetof(struct arch_context, tpidr_el0) == CTX_TPIDR, "ctx layout");
-_Static_assert(__builtin_offsetof(struct arch_context, fpcr) == CTX_FPCR, "ctx layout");
-_Static_assert(__builtin_offsetof(struct arch_context, v) == CTX_V, "ctx layout");
+/* Private to the port (switch.S): the portable kernel calls arch_* only. */
+void arm64_cpu_switch(struct arch_context *prev, struct arch_context *next);
+void arm64_fpsimd_save(struct arch_context *ctx);
+void arm64_fpsimd_load(struct arch_context *ctx);
+void arm64_thread_start_user(void);
+void arm64_thread_start_kernel(void);
 
 struct trap_frame *arch_thread_init_user(struct arch_context *ctx, void *kstack_top,
                                          uint64_t entry, uint64_t sp, uint64_t arg0,
@@ -24,7 +24,7 @@ struct trap_frame *arch_thread_init_user(struct arch_context *ctx, void *kstack_
     tf->spsr = 0;              /* EL0t, interrupts unmasked */
     tf->x[0] = arg0;
     ctx->sp = (uint64_t)tf;
-    ctx->lr = (uint64_t)thread_start_user;
+    ctx->lr = (uint64_t)arm64_thread_start_user;
     ctx->tpidr_el0 = tls;
     return tf;
 }
@@ -33,7 +33,7 @@ void arch_thread_init_kernel(struct arch_context *ctx, void *kstack_top, void (*
 {
     memset(ctx, 0, sizeof(*ctx));
     ctx->sp = (uint64_t)kstack_top;
-    ctx->lr = (uint64_t)thread_start_kernel;
+    ctx->lr = (uint64_t)arm64_thread_start_kernel;
     ctx->x19_x28[0] = (uint64_t)fn;
 }
 
@@ -43,9 +43,6 @@ void arch_thread_init_kernel(struct arch_context *ctx, void *kstack_top, void (*
  * (CPACR_EL1.FPEN = 01); the first FP instruction hands them over. An IPC
  * ping-pong between threads that do no floating point never moves them.
  */
-extern void fpsimd_save(struct arch_context *ctx);
-extern void fpsimd_load(struct arch_context *ctx);
-
 static struct arch_context *fp_owner;
 static bool fp_enabled = true;       /* boot.S leaves FP untrapped */
 
@@ -61,7 +58,7 @@ static void set_fp_access(bool enable)
 void arch_context_switch(struct arch_context *prev, struct arch_context *next)
 {
     set_fp_access(next == fp_owner);
-    cpu_switch(prev, next);
+    arm64_cpu_switch(prev, next);
 }
 
 void arch_context_release(struct arch_context *ctx)
@@ -75,8 +72,8 @@ void arch_fpsimd_trap(struct arch_context *ctx)
     set_fp_access(true);
     if (fp_owner != ctx) {
         if (fp_owner)
-            fpsimd_save(fp_owner);
-        fpsimd_load(ctx);
+            arm64_fpsimd_save(fp_owner);
+        arm64_fpsimd_load(ctx);
         fp_owner = ctx;
     }
 }

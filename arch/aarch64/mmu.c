@@ -192,8 +192,6 @@ void *ioremap(uint64_t pa, size_t size)
     return phys_to_virt(pa);
 }
 
-const pte_t *mmu_kernel_l1(void) { return kernel_l1; }
-
 /* ---- user address spaces ------------------------------------------------ */
 
 pte_t *pt_alloc_root(void)

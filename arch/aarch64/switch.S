@@ -1,39 +1,40 @@
 /*
- * cpu_switch(prev, next): saves the callee-saved registers, kernel SP and
- * TPIDR_EL0 of the running thread into prev and loads next's. FP/SIMD
+ * arm64_cpu_switch(prev, next): saves the callee-saved registers, kernel SP
+ * and TPIDR_EL0 of the running thread into prev and loads next's. FP/SIMD
  * registers are switched lazily (context.c): only when a thread that does
- * not own them touches them. fpsimd_save/fpsimd_load move them to and from
- * an arch_context.
+ * not own them touches them. arm64_fpsimd_save/load move them to and from an
+ * arch_context. Offsets: CTX_* generated from struct arch_context.
  */
 #include <arch/asm.h>
+#include <asm-offsets.h>
 
-FUNC(cpu_switch)
-    stp     x19, x20, [x0, #0]
-    stp     x21, x22, [x0, #16]
-    stp     x23, x24, [x0, #32]
-    stp     x25, x26, [x0, #48]
-    stp     x27, x28, [x0, #64]
-    stp     x29, x30, [x0, #80]
+FUNC(arm64_cpu_switch)
+    stp     x19, x20, [x0, #CTX_X19]
+    stp     x21, x22, [x0, #CTX_X21]
+    stp     x23, x24, [x0, #CTX_X23]
+    stp     x25, x26, [x0, #CTX_X25]
+    stp     x27, x28, [x0, #CTX_X27]
+    stp     x29, x30, [x0, #CTX_FP]
     mov     x2, sp
     mrs     x3, tpidr_el0
-    stp     x2, x3, [x0, #96]
-    ldp     x2, x3, [x1, #96]
+    stp     x2, x3, [x0, #CTX_SP]         /* sp, tpidr_el0 */
+    ldp     x2, x3, [x1, #CTX_SP]
     mov     sp, x2
     msr     tpidr_el0, x3
-    ldp     x19, x20, [x1, #0]
-    ldp     x21, x22, [x1, #16]
-    ldp     x23, x24, [x1, #32]
-    ldp     x25, x26, [x1, #48]
-    ldp     x27, x28, [x1, #64]
-    ldp     x29, x30, [x1, #80]
+    ldp     x19, x20, [x1, #CTX_X19]
+    ldp     x21, x22, [x1, #CTX_X21]
+    ldp     x23, x24, [x1, #CTX_X23]
+    ldp     x25, x26, [x1, #CTX_X25]
+    ldp     x27, x28, [x1, #CTX_X27]
+    ldp     x29, x30, [x1, #CTX_FP]
     ret
-END(cpu_switch)
+END(arm64_cpu_switch)
 
-FUNC(fpsimd_save)
+FUNC(arm64_fpsimd_save)
     mrs     x2, fpcr
     mrs     x3, fpsr
-    stp     x2, x3, [x0, #112]
-    add     x2, x0, #128
+    stp     x2, x3, [x0, #CTX_FPCR]       /* fpcr, fpsr */
+    add     x2, x0, #CTX_V
     stp     q0, q1, [x2, #0]
     stp     q2, q3, [x2, #32]
     stp     q4, q5, [x2, #64]
@@ -51,10 +52,10 @@ FUNC(fpsimd_save)
     stp     q28, q29, [x2, #448]
     stp     q30, q31, [x2, #480]
     ret
-END(fpsimd_save)
+END(arm64_fpsimd_save)
 
-FUNC(fpsimd_load)
-    add     x2, x0, #128
+FUNC(arm64_fpsimd_load)
+    add     x2, x0, #CTX_V
     ldp     q0, q1, [x2, #0]
     ldp     q2, q3, [x2, #32]
     ldp     q4, q5, [x2, #64]
@@ -71,20 +72,20 @@ FUNC(fpsimd_load)
     ldp     q26, q27, [x2, #416]
     ldp     q28, q29, [x2, #448]
     ldp     q30, q31, [x2, #480]
-    ldp     x2, x3, [x0, #112]
+    ldp     x2, x3, [x0, #CTX_FPCR]
     msr     fpcr, x2
     msr     fpsr, x3
     ret
-END(fpsimd_load)
+END(arm64_fpsimd_load)
 
 /* First run of a user thread: sp points at its trap frame. */
-FUNC(thread_start_user)
-    b       trap_return
-END(thread_start_user)
+FUNC(arm64_thread_start_user)
+    b       arm64_trap_return
+END(arm64_thread_start_user)
 
 /* First run of a kernel thread: x19 holds the function. */
-FUNC(thread_start_kernel)
+FUNC(arm64_thread_start_kernel)
     blr     x19
 1:  wfi
     b       1b
-END(thread_start_kernel)
+END(arm64_thread_start_kernel)

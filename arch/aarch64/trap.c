@@ -70,7 +70,9 @@ static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
     task_exit(t, TASK_EXIT_FAULT);
 }
 
-void trap_dispatch(struct trap_frame *tf, unsigned long kind)
+/* Entered from vectors.S (arm64_trap_common) with the saved frame and the vector's kind. */
+void arm64_trap_dispatch(struct trap_frame *tf, unsigned long kind);
+void arm64_trap_dispatch(struct trap_frame *tf, unsigned long kind)
 {
     unsigned type = kind & 3, src = kind >> 2;
     uint64_t esr = read_sysreg(esr_el1), far = read_sysreg(far_el1);

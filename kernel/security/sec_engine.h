@@ -81,35 +81,4 @@ int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m
                      const char **reason);
 const char *sec_reason_name(enum sec_reason code);
 
-/* ---- audit ring: the last SEC_AUDIT_RING decisions that were audited ---- */
-#define SEC_AUDIT_RING     64u
-#define SEC_AUDIT_NAME_MAX 32u
-
-struct sec_audit_record {
-    uint64_t seq;  /* 1, 2, ... in audit order */
-    uint8_t event; /* enum sec_event */
-    uint8_t granted;
-    uint16_t riid;
-    uint32_t mid;
-    uint32_t src_class, dst_class;
-    char src_task[SEC_AUDIT_NAME_MAX];
-    char dst_task[SEC_AUDIT_NAME_MAX];
-    const char *reason; /* static string (tables or engine) or NULL */
-};
-
-struct sec_audit_ring {
-    struct sec_audit_record rec[SEC_AUDIT_RING];
-    uint64_t count; /* records ever pushed */
-};
-
-/* Appends a record (names are truncated copies); returns its seq. */
-uint64_t sec_audit_push(struct sec_audit_ring *ring, enum sec_event ev, bool granted,
-                        uint32_t src_class, uint32_t dst_class, const char *src_task,
-                        const char *dst_task, uint32_t riid, uint32_t mid, const char *reason);
-/* The record `age` steps back (0 = the newest), NULL if not kept. */
-const struct sec_audit_record *sec_audit_get(const struct sec_audit_ring *ring, uint64_t age);
-
-/* The kernel's ring (defined by kernel/security_hook.c). */
-const struct sec_audit_ring *security_audit_ring(void);
-
 #endif

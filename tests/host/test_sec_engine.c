@@ -3,7 +3,7 @@
  * hand-built tables: class lookup, execute, layout validation (size, union
  * tag, arena descriptor, handle slot) before rules, verdict rows, condition
  * programs (signed/unsigned loads and compares, && || !), corrupt programs,
- * the error event's per-endpoint verdict, permissive tables, the audit ring,
+ * the error event's per-endpoint verdict, permissive tables,
  * reason codes, sec_check_layout and sec_decide.
  * tests/tools/test_psl_e2e.py runs it over tables tools/psl generates.
  */
@@ -415,17 +415,5 @@ int main(void)
     CHECK(sec_decide_execute(&open, SEC_CLASS_NONE, SEC_CLASS_NONE, &r));
     CHECK(sec_decide_ipc(&open, SEC_EV_REQUEST, 7, 9, &m, &r));
 
-    /* audit ring: keeps the last SEC_AUDIT_RING, names truncated */
-    static struct sec_audit_ring ring;
-    CHECK(sec_audit_get(&ring, 0) == NULL);
-    for (uint32_t i = 0; i < SEC_AUDIT_RING + 5; i++)
-        sec_audit_push(&ring, SEC_EV_REQUEST, false, 1, 2,
-                       "a-very-long-task-name-that-does-not-fit", "srv", 0, i, "no_binding");
-    const struct sec_audit_record *a = sec_audit_get(&ring, 0);
-    CHECK(a && a->seq == SEC_AUDIT_RING + 5 && a->mid == SEC_AUDIT_RING + 4);
-    CHECK(a && strlen(a->src_task) == SEC_AUDIT_NAME_MAX - 1 && strcmp(a->dst_task, "srv") == 0);
-    a = sec_audit_get(&ring, SEC_AUDIT_RING - 1);
-    CHECK(a && a->mid == 5);
-    CHECK(sec_audit_get(&ring, SEC_AUDIT_RING) == NULL);
     CHECK_DONE();
 }

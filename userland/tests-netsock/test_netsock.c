@@ -56,8 +56,16 @@ static struct sockaddr_in addr(const char *ip, int port)
 
 static int nodev(void)
 {
+    /* A network channel that does not exist: every socket call is -1/ENOSYS
+     * (libvfs's one error convention, kos/errno.h), and nothing sticks. */
+    setenv("_VFS_NETWORK_BACKEND", "client:no_such_channel", 1);
+    errno = 0;
     int s = socket(AF_INET, SOCK_STREAM, 0);
     int e = errno;
+    CHECK("no_channel_socket_ENOSYS", s == -1 && e == ENOSYS, "socket %d errno %d", s, e);
+    unsetenv("_VFS_NETWORK_BACKEND");
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    e = errno;
     CHECK("nodev_socket_ENETDOWN", s == -1 && e == ENETDOWN, "socket %d errno %d", s, e);
     int f = open("/nodev.txt", O_CREAT | O_RDWR, 0644);
     CHECK("nodev_files_work", f >= 0 && write(f, "x", 1) == 1 && close(f) == 0, "open %d errno %d",

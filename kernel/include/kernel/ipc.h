@@ -20,7 +20,6 @@ struct task;
 
 struct ipc_server {
     struct kobject obj;              /* KOBJ_IPC_LISTENER */
-    struct task *owner;              /* server task; NULL once disconnected */
     struct task *class_owner;        /* referenced: whose class the policy sees as dst */
     struct wait_queue receivers;     /* server threads blocked in Recv */
     struct wait_queue callers;       /* client threads waiting to be received */

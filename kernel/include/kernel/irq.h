@@ -27,6 +27,5 @@ int irq_attach(unsigned intid, irq_handler_t fn, void *ctx);
 void irq_detach(unsigned intid);
 void irq_mask(unsigned intid, bool masked);
 void irq_handle(void);   /* called by the arch trap code on an IRQ exception */
-uint64_t irq_count(unsigned intid);
 
 #endif

@@ -2,9 +2,10 @@
  * The descriptor table behind read/write/lseek/close (kos/fd.h). Each slot
  * names a backend; the console backend serves 0, 1, 2 until a VFS client
  * installs its own. Backends return counts or negative errnos; this layer
- * turns them into the POSIX -1/errno convention.
+ * turns them into the POSIX -1/errno convention (kos_posix_result).
  */
 #include <errno.h>
+#include <kos/errno.h>
 #include <kos/fd.h>
 #include <kos/mutex.h>
 #include <coresrv/syscalls.h>
@@ -62,15 +63,6 @@ int kos_fd_release(int fd)
     return rc;
 }
 
-static long result(long r)
-{
-    if (r < 0) {
-        errno = (int)-r;
-        return -1;
-    }
-    return r;
-}
-
 ssize_t read(int fd, void *buf, size_t n)
 {
     const struct kos_fd_ops *ops;
@@ -78,7 +70,7 @@ ssize_t read(int fd, void *buf, size_t n)
     int rc = kos_fd_get(fd, &ops, &ctx);
     if (rc == 0 && !ops->read)
         rc = -EBADF;
-    return result(rc ? rc : ops->read(ctx, buf, n));
+    return kos_posix_result(rc ? rc : ops->read(ctx, buf, n));
 }
 
 ssize_t write(int fd, const void *buf, size_t n)
@@ -88,7 +80,7 @@ ssize_t write(int fd, const void *buf, size_t n)
     int rc = kos_fd_get(fd, &ops, &ctx);
     if (rc == 0 && !ops->write)
         rc = -EBADF;
-    return result(rc ? rc : ops->write(ctx, buf, n));
+    return kos_posix_result(rc ? rc : ops->write(ctx, buf, n));
 }
 
 off_t lseek(int fd, off_t offset, int whence)
@@ -98,7 +90,7 @@ off_t lseek(int fd, off_t offset, int whence)
     int rc = kos_fd_get(fd, &ops, &ctx);
     if (rc == 0 && !ops->lseek)
         rc = -ESPIPE;
-    return (off_t)result(rc ? rc : ops->lseek(ctx, offset, whence));
+    return (off_t)kos_posix_result(rc ? rc : ops->lseek(ctx, offset, whence));
 }
 
 int close(int fd)
@@ -110,7 +102,7 @@ int close(int fd)
         kos_fd_release(fd);
         rc = ops->close ? ops->close(ctx) : 0;
     }
-    return (int)result(rc);
+    return (int)kos_posix_result(rc);
 }
 
 /* ---- console backend ------------------------------------------------------ */

@@ -9,8 +9,9 @@
  * from and into the caller's buffer: no copy on this side, no big stack
  * buffer. Every other call uses the generated proxy.
  *
- * Results come back as `res` (>= 0 or -errno); a transport failure (no
- * server, a malformed answer) is EIO. The channel is found once by name
+ * Results come back as `res` (>= 0 or -errno) and reach the caller through
+ * kos/errno.h (kos_call_result, kos_posix_result): a failed call is EIO, a
+ * policy refusal EACCES. The channel is found once by name
  * (vfs/client.h); descriptors 0-2 are never touched.
  */
 #include <errno.h>
@@ -80,24 +81,6 @@ struct kl_VfsFilesystem_proxy *vfs_proxy(void)
     return &proxy;
 }
 
-/* A proxy result and `res` as one -errno / value. */
-int64_t vfs_result(Retcode rc, int64_t res)
-{
-    if (rc == rcOk)
-        return res;
-    if (rc == rcSecurityDisallow)
-        return -EACCES;             /* the policy refused the request (or its answer) */
-    return rc == rcBufferTooLarge ? -ENAMETOOLONG : -EIO;
-}
-
-long vfs_posix(int64_t r)
-{
-    if (r < 0) {
-        errno = (int)-r;
-        return -1;
-    }
-    return (long)r;
-}
 
 /* 0 when `path` may be sent, else -errno. */
 int vfs_check_path(const char *path)
@@ -116,9 +99,9 @@ int vfs_client_release(void)
 {
     struct kl_VfsFilesystem_proxy *p = vfs_proxy();
     if (!p)
-        return (int)vfs_posix(-ENOSYS);
+        return (int)kos_posix_result(-ENOSYS);
     int64_t res = 0;
-    return (int)vfs_posix(vfs_result(kl_VfsFilesystem_Release(p, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsFilesystem_Release(p, &res), res));
 }
 
 /* At exit, after the other destructors (stdio flushes run before): the VFS closes
@@ -280,7 +263,7 @@ static off_t fd_lseek(void *ctx, off_t offset, int whence)
     if (!p)
         return -ENOSYS;
     int64_t res = 0;
-    return (off_t)vfs_result(kl_VfsFilesystem_Lseek(p, SFD(ctx), offset, whence, &res), res);
+    return (off_t)kos_call_result(kl_VfsFilesystem_Lseek(p, SFD(ctx), offset, whence, &res), res);
 }
 
 static int fd_close(void *ctx)
@@ -298,7 +281,7 @@ int64_t vfs_remote_close(int sfd)
     if (!p)
         return -ENOSYS;
     int64_t res = 0;
-    return vfs_result(kl_VfsFilesystem_Close(p, sfd, &res), res);
+    return kos_call_result(kl_VfsFilesystem_Close(p, sfd, &res), res);
 }
 
 int vfs_install(int sfd)
@@ -323,7 +306,7 @@ int vfs_sfd(int fd)
 int vfs_client_remote_fd(int fd)
 {
     int sfd = vfs_sfd(fd);
-    return sfd >= 0 ? sfd : (int)vfs_posix(-EBADF);
+    return sfd >= 0 ? sfd : (int)kos_posix_result(-EBADF);
 }
 
 /* ---- POSIX -------------------------------------------------------------------------------- */
@@ -343,11 +326,11 @@ int open(const char *path, int flags, ...)
         r = -ENOSYS;
     if (!r) {
         int64_t res = 0;
-        r = vfs_result(kl_VfsFilesystem_Open(p, path, flags, mode, &res), res);
+        r = kos_call_result(kl_VfsFilesystem_Open(p, path, flags, mode, &res), res);
         if (r >= 0)
             r = vfs_install((int)r);
     }
-    return (int)vfs_posix(r);
+    return (int)kos_posix_result(r);
 }
 
 int creat(const char *path, mode_t mode)
@@ -359,20 +342,20 @@ ssize_t pread(int fd, void *buf, size_t n, off_t offset)
 {
     int sfd = vfs_sfd(fd);
     if (sfd < 0)
-        return vfs_posix(sfd);
+        return kos_posix_result(sfd);
     if (offset < 0)
-        return vfs_posix(-EINVAL);
-    return vfs_posix(vfs_transfer(sfd, buf, n, offset, 1, 0));
+        return kos_posix_result(-EINVAL);
+    return kos_posix_result(vfs_transfer(sfd, buf, n, offset, 1, 0));
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t offset)
 {
     int sfd = vfs_sfd(fd);
     if (sfd < 0)
-        return vfs_posix(sfd);
+        return kos_posix_result(sfd);
     if (offset < 0)
-        return vfs_posix(-EINVAL);
-    return vfs_posix(vfs_transfer(sfd, (void *)(uintptr_t)buf, n, offset, 1, 1));
+        return kos_posix_result(-EINVAL);
+    return kos_posix_result(vfs_transfer(sfd, (void *)(uintptr_t)buf, n, offset, 1, 1));
 }
 
 static void from_wire(const struct kl_VfsFilesystem_StatInfo *w, struct stat *st)
@@ -391,14 +374,14 @@ static void from_wire(const struct kl_VfsFilesystem_StatInfo *w, struct stat *st
 int fstat(int fd, struct stat *st)
 {
     if (!st)
-        return (int)vfs_posix(-EFAULT);
+        return (int)kos_posix_result(-EFAULT);
     int sfd = vfs_sfd(fd);
     if (sfd == -ESPIPE) {
         const struct kos_fd_ops *ops;
         void *ctx;
         kos_fd_get(fd, &ops, &ctx);
         if (ops != &kos_console_ops)
-            return (int)vfs_posix(-ENOSYS);
+            return (int)kos_posix_result(-ENOSYS);
         memset(st, 0, sizeof *st);
         st->st_mode = S_IFCHR | 0620;           /* the console */
         st->st_nlink = 1;
@@ -406,13 +389,13 @@ int fstat(int fd, struct stat *st)
         return 0;
     }
     if (sfd < 0)
-        return (int)vfs_posix(sfd);
+        return (int)kos_posix_result(sfd);
     struct kl_VfsFilesystem_StatInfo w;
     int64_t res = 0;
-    int64_t r = vfs_result(kl_VfsFilesystem_Fstat(vfs_proxy(), sfd, &w, &res), res);
+    int64_t r = kos_call_result(kl_VfsFilesystem_Fstat(vfs_proxy(), sfd, &w, &res), res);
     if (r == 0)
         from_wire(&w, st);
-    return (int)vfs_posix(r);
+    return (int)kos_posix_result(r);
 }
 
 int stat(const char *path, struct stat *st)
@@ -426,11 +409,11 @@ int stat(const char *path, struct stat *st)
     if (!r) {
         struct kl_VfsFilesystem_StatInfo w;
         int64_t res = 0;
-        r = vfs_result(kl_VfsFilesystem_Stat(p, path, &w, &res), res);
+        r = kos_call_result(kl_VfsFilesystem_Stat(p, path, &w, &res), res);
         if (r == 0)
             from_wire(&w, st);
     }
-    return (int)vfs_posix(r);
+    return (int)kos_posix_result(r);
 }
 
 /* No symbolic links: lstat is stat. */
@@ -447,7 +430,7 @@ int access(const char *path, int mode)
     /* Every client owns every file: the owner bits decide. */
     if (((mode & R_OK) && !(st.st_mode & S_IRUSR)) || ((mode & W_OK) && !(st.st_mode & S_IWUSR)) ||
         ((mode & X_OK) && !(st.st_mode & S_IXUSR)))
-        return (int)vfs_posix(-EACCES);
+        return (int)kos_posix_result(-EACCES);
     return 0;
 }
 
@@ -455,9 +438,9 @@ int ftruncate(int fd, off_t length)
 {
     int sfd = vfs_sfd(fd);
     if (sfd < 0)
-        return (int)vfs_posix(sfd == -ESPIPE ? -EINVAL : sfd);
+        return (int)kos_posix_result(sfd == -ESPIPE ? -EINVAL : sfd);
     int64_t res = 0;
-    return (int)vfs_posix(vfs_result(kl_VfsFilesystem_Ftruncate(vfs_proxy(), sfd, length, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsFilesystem_Ftruncate(vfs_proxy(), sfd, length, &res), res));
 }
 
 int truncate(const char *path, off_t length)
@@ -478,9 +461,9 @@ int fsync(int fd)
     if (sfd == -ESPIPE)
         return 0;                               /* the console has nothing to flush */
     if (sfd < 0)
-        return (int)vfs_posix(sfd);
+        return (int)kos_posix_result(sfd);
     int64_t res = 0;
-    return (int)vfs_posix(vfs_result(kl_VfsFilesystem_Fsync(vfs_proxy(), sfd, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsFilesystem_Fsync(vfs_proxy(), sfd, &res), res));
 }
 
 int fdatasync(int fd)
@@ -497,9 +480,9 @@ int fdatasync(int fd)
             r_ = -ENOSYS;                                                      \
         if (!r_) {                                                             \
             int64_t res_ = 0;                                                  \
-            r_ = vfs_result(call(p_, __VA_ARGS__, &res_), res_);               \
+            r_ = kos_call_result(call(p_, __VA_ARGS__, &res_), res_);               \
         }                                                                      \
-        return (int)vfs_posix(r_);                                             \
+        return (int)kos_posix_result(r_);                                             \
     } while (0)
 
 int unlink(const char *path)
@@ -532,9 +515,9 @@ int rename(const char *from, const char *to)
         r = -ENOSYS;
     if (!r) {
         int64_t res = 0;
-        r = vfs_result(kl_VfsFilesystem_Rename(p, from, to, &res), res);
+        r = kos_call_result(kl_VfsFilesystem_Rename(p, from, to, &res), res);
     }
-    return (int)vfs_posix(r);
+    return (int)kos_posix_result(r);
 }
 
 char *getcwd(char *buf, size_t size)
@@ -544,10 +527,10 @@ char *getcwd(char *buf, size_t size)
     int64_t r = -ENOSYS;
     if (p) {
         int64_t res = 0;
-        r = vfs_result(kl_VfsFilesystem_Getcwd(p, path, sizeof path, &res), res);
+        r = kos_call_result(kl_VfsFilesystem_Getcwd(p, path, sizeof path, &res), res);
     }
     if (r < 0) {
-        vfs_posix(r);
+        kos_posix_result(r);
         return NULL;
     }
     size_t len = strnlen(path, sizeof path - 1);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <kos/errno.h>         /* kos_call_result, kos_posix_result: the error convention */
 #include <kos/fd.h>
 #include <kl/VfsFilesystem.idl.h>
 
@@ -11,10 +12,6 @@ extern const struct kos_fd_ops vfs_fd_ops;
 
 /* The proxy on the VFS channel, or NULL when there is none. */
 struct kl_VfsFilesystem_proxy *vfs_proxy(void);
-/* A proxy Retcode and the answer's res as one value: res, or -EIO / -ENAMETOOLONG. */
-int64_t vfs_result(Retcode rc, int64_t res);
-/* POSIX convention: r < 0 sets errno = -r and gives -1; else r. */
-long vfs_posix(int64_t r);
 /* 0 when the path can be sent, else -EFAULT, -ENOENT (empty), -ENAMETOOLONG. */
 int vfs_check_path(const char *path);
 /* Remote descriptor of a C library descriptor: >= 0, -EBADF, or -ESPIPE (not a VFS file). */

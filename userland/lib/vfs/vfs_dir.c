@@ -38,12 +38,12 @@ DIR *opendir(const char *path)
         r = -ENOSYS;
     if (!r) {
         int64_t res = 0;
-        r = vfs_result(kl_VfsFilesystem_Opendir(p, path, &res), res);
+        r = kos_call_result(kl_VfsFilesystem_Opendir(p, path, &res), res);
         if (r >= 0)
             r = vfs_install((int)r);
     }
     if (r < 0) {
-        vfs_posix(r);
+        kos_posix_result(r);
         return NULL;
     }
     return dir_of((int)r);
@@ -67,10 +67,8 @@ DIR *fdopendir(int fd)
 
 int dirfd(DIR *d)
 {
-    if (!d) {
-        errno = EINVAL;
-        return -1;
-    }
+    if (!d)
+        return (int)kos_posix_result(-EINVAL);
     return d->fd;
 }
 
@@ -82,7 +80,7 @@ static int next_entry(DIR *d, struct dirent *e)
         return -EBADF;
     struct kl_VfsFilesystem_DirEntry w;
     int64_t res = 0;
-    int64_t r = vfs_result(kl_VfsFilesystem_Readdir(vfs_proxy(), sfd, &w, &res), res);
+    int64_t r = kos_call_result(kl_VfsFilesystem_Readdir(vfs_proxy(), sfd, &w, &res), res);
     if (r <= 0)
         return (int)r;
     if (r != 1 || w.namlen == 0 || w.namlen > kl_VfsFilesystem_NameMax)
@@ -104,9 +102,8 @@ struct dirent *readdir(DIR *d)
         return NULL;
     }
     int r = next_entry(d, &d->ent);
-    if (r < 0)
-        errno = -r;
-    return r == 1 ? &d->ent : NULL;             /* the end: NULL, errno untouched */
+    kos_posix_result(r);                        /* r < 0: errno; the end: errno untouched */
+    return r == 1 ? &d->ent : NULL;
 }
 
 int readdir_r(DIR *d, struct dirent *entry, struct dirent **result)
@@ -136,10 +133,8 @@ void rewinddir(DIR *d)
 
 int closedir(DIR *d)
 {
-    if (!d) {
-        errno = EBADF;
-        return -1;
-    }
+    if (!d)
+        return (int)kos_posix_result(-EBADF);
     int r = close(d->fd);
     free(d);
     return r;

@@ -12,8 +12,10 @@
  *
  * The channel: `client:<name>` from _VFS_NETWORK_BACKEND (or
  * VFS_NETWORK_BACKEND), else the files' channel name (vfs_client_channel_name()).
- * Results: the answer's -errno becomes errno; no channel is ENOSYS, a
- * transport failure or a malformed answer EIO, a policy refusal EACCES.
+ * Results: every function below works in -errno and converts once at the
+ * POSIX boundary with kos/errno.h (the same as files): the answer's -errno
+ * becomes errno; no channel is ENOSYS, a transport failure or a malformed
+ * answer EIO, a policy refusal EACCES.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +56,7 @@ const char *vfs_network_channel_name(void)
     return vfs_client_channel_name();
 }
 
-/* The proxy on the network channel, or NULL (errno = ENOSYS). */
+/* The proxy on the network channel, or NULL (the caller's error: -ENOSYS). */
 static struct kl_VfsNetwork_proxy *net_proxy(void)
 {
     if (__atomic_load_n(&nconnected, __ATOMIC_ACQUIRE))
@@ -73,8 +75,6 @@ static struct kl_VfsNetwork_proxy *net_proxy(void)
     }
     int ok = nconnected;
     KosMutexUnlock(&net_lock);
-    if (!ok)
-        errno = ENOSYS;
     return ok ? &nproxy : NULL;
 }
 
@@ -98,7 +98,7 @@ int64_t vfs_net_resolve(const char *name, uint32_t *ip)
         return -ENOSYS;
     int64_t res = 0;
     *ip = 0;
-    return vfs_result(kl_VfsNetwork_Resolve(p, name, ip, &res), res);
+    return kos_call_result(kl_VfsNetwork_Resolve(p, name, ip, &res), res);
 }
 
 /* ---- descriptors ---------------------------------------------------------------------- */
@@ -145,7 +145,7 @@ static int sock_of(int fd)
 int vfs_client_remote_socket(int fd)
 {
     int s = sock_of(fd);
-    return s >= 0 ? s : (int)vfs_posix(s);
+    return s >= 0 ? s : (int)kos_posix_result(s);
 }
 
 static int64_t remote_close(int s)
@@ -154,7 +154,7 @@ static int64_t remote_close(int s)
     if (!p)
         return -ENOSYS;
     int64_t res = 0;
-    return vfs_result(kl_VfsNetwork_Close(p, s, &res), res);
+    return kos_call_result(kl_VfsNetwork_Close(p, s, &res), res);
 }
 
 /* Installs remote socket s: the descriptor, or -EMFILE (s closed again). */
@@ -245,7 +245,7 @@ static int64_t send_chunk(int s, const void *buf, uint32_t n, int flags,
     if (rc == rcOk)
         rc = nk_check_response(&rs.r.hdr, mid, kl_VfsNetwork_Send_res_size, 0);
     if (rc != rcOk)
-        return vfs_result(rc, 0);
+        return kos_call_result(rc, 0);
     if (rs.r.res > (int64_t)n)
         return -EIO;
     return rs.r.res;
@@ -293,7 +293,7 @@ static int64_t recv_chunk(int s, void *buf, uint32_t n, int flags,
     if (rc == rcOk)
         rc = nk_check_response(&rs.r.hdr, mid, size, n);
     if (rc != rcOk)
-        return vfs_result(rc, 0);
+        return kos_call_result(rc, 0);
     int64_t res = from ? rs.f.res : rs.r.res;
     nk_arena_desc d = from ? rs.f.data : rs.r.data;
     if (res < 0)
@@ -357,19 +357,19 @@ static int64_t do_recv(int s, void *buf, size_t n, int flags, struct sockaddr *f
 #define SOCKET_OR_FAIL(fd)                                                     \
     int s = sock_of(fd);                                                       \
     if (s < 0)                                                                 \
-        return (int)vfs_posix(s);                                              \
+        return (int)kos_posix_result(s);                                              \
     struct kl_VfsNetwork_proxy *p = net_proxy();                               \
     if (!p)                                                                    \
-        return -1;                                                             \
+        return (int)kos_posix_result(-ENOSYS);                                 \
     int64_t res = 0
 
 int socket(int domain, int type, int protocol)
 {
     struct kl_VfsNetwork_proxy *p = net_proxy();
     if (!p)
-        return -1;
+        return (int)kos_posix_result(-ENOSYS);
     int64_t res = 0;
-    return (int)vfs_posix(install(vfs_result(kl_VfsNetwork_Socket(p, domain, type, protocol, &res), res)));
+    return (int)kos_posix_result(install(kos_call_result(kl_VfsNetwork_Socket(p, domain, type, protocol, &res), res)));
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
@@ -378,28 +378,28 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
     struct kl_VfsNetwork_Addr a;
     int64_t r = to_wire(addr, len, &a);
     if (r == 0)
-        r = vfs_result(kl_VfsNetwork_Bind(p, s, &a, &res), res);
-    return (int)vfs_posix(r);
+        r = kos_call_result(kl_VfsNetwork_Bind(p, s, &a, &res), res);
+    return (int)kos_posix_result(r);
 }
 
 int listen(int fd, int backlog)
 {
     SOCKET_OR_FAIL(fd);
-    return (int)vfs_posix(vfs_result(kl_VfsNetwork_Listen(p, s, backlog, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_Listen(p, s, backlog, &res), res));
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
     SOCKET_OR_FAIL(fd);
     if (addr && !len)
-        return (int)vfs_posix(-EFAULT);
+        return (int)kos_posix_result(-EFAULT);
     struct kl_VfsNetwork_Addr a;
     memset(&a, 0, sizeof a);
-    int64_t r = vfs_result(kl_VfsNetwork_Accept(p, s, flags, &a, &res), res);
+    int64_t r = kos_call_result(kl_VfsNetwork_Accept(p, s, flags, &a, &res), res);
     r = install(r);
     if (r >= 0)
         from_wire(&a, addr, len);
-    return (int)vfs_posix(r);
+    return (int)kos_posix_result(r);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
@@ -413,16 +413,16 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
     struct kl_VfsNetwork_Addr a;
     int64_t r = to_wire(addr, len, &a);
     if (r == 0)
-        r = vfs_result(kl_VfsNetwork_Connect(p, s, &a, &res), res);
-    return (int)vfs_posix(r);
+        r = kos_call_result(kl_VfsNetwork_Connect(p, s, &a, &res), res);
+    return (int)kos_posix_result(r);
 }
 
 ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
     int s = sock_of(fd);
     if (s < 0)
-        return vfs_posix(s);
-    return vfs_posix(do_send(s, buf, n, flags, NULL, 0));
+        return kos_posix_result(s);
+    return kos_posix_result(do_send(s, buf, n, flags, NULL, 0));
 }
 
 ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
@@ -430,16 +430,16 @@ ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockad
 {
     int s = sock_of(fd);
     if (s < 0)
-        return vfs_posix(s);
-    return vfs_posix(do_send(s, buf, n, flags, to, tolen));
+        return kos_posix_result(s);
+    return kos_posix_result(do_send(s, buf, n, flags, to, tolen));
 }
 
 ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
     int s = sock_of(fd);
     if (s < 0)
-        return vfs_posix(s);
-    return vfs_posix(do_recv(s, buf, n, flags, NULL, NULL));
+        return kos_posix_result(s);
+    return kos_posix_result(do_recv(s, buf, n, flags, NULL, NULL));
 }
 
 ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
@@ -447,14 +447,14 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
 {
     int s = sock_of(fd);
     if (s < 0)
-        return vfs_posix(s);
-    return vfs_posix(do_recv(s, buf, n, flags, from, fromlen));
+        return kos_posix_result(s);
+    return kos_posix_result(do_recv(s, buf, n, flags, from, fromlen));
 }
 
 int shutdown(int fd, int how)
 {
     SOCKET_OR_FAIL(fd);
-    return (int)vfs_posix(vfs_result(kl_VfsNetwork_Shutdown(p, s, how, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_Shutdown(p, s, how, &res), res));
 }
 
 static int is_time_opt(int level, int name)
@@ -466,12 +466,12 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 {
     SOCKET_OR_FAIL(fd);
     if (!value)
-        return (int)vfs_posix(-EFAULT);
+        return (int)kos_posix_result(-EFAULT);
     uint8_t w[16];
     uint32_t n;
     if (is_time_opt(level, name)) {
         if (len < sizeof(struct timeval))
-            return (int)vfs_posix(-EINVAL);
+            return (int)kos_posix_result(-EINVAL);
         struct timeval tv;
         memcpy(&tv, value, sizeof tv);
         int64_t v[2] = { tv.tv_sec, tv.tv_usec };
@@ -479,7 +479,7 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
         n = 16;
     } else if (level == SOL_SOCKET && name == SO_LINGER) {
         if (len < sizeof(struct linger))
-            return (int)vfs_posix(-EINVAL);
+            return (int)kos_posix_result(-EINVAL);
         struct linger l;
         memcpy(&l, value, sizeof l);
         int32_t v[2] = { l.l_onoff, l.l_linger };
@@ -487,27 +487,27 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
         n = 8;
     } else {
         if (len < sizeof(int))
-            return (int)vfs_posix(-EINVAL);
+            return (int)kos_posix_result(-EINVAL);
         int iv;
         memcpy(&iv, value, sizeof iv);
         int32_t v = iv;
         memcpy(w, &v, 4);
         n = 4;
     }
-    return (int)vfs_posix(vfs_result(kl_VfsNetwork_SetSockOpt(p, s, level, name, w, n, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_SetSockOpt(p, s, level, name, w, n, &res), res));
 }
 
 int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
 {
     SOCKET_OR_FAIL(fd);
     if (!value || !len)
-        return (int)vfs_posix(-EFAULT);
+        return (int)kos_posix_result(-EFAULT);
     uint8_t w[16];
     uint32_t got = 0;
     memset(w, 0, sizeof w);
-    int64_t r = vfs_result(kl_VfsNetwork_GetSockOpt(p, s, level, name, w, sizeof w, &got, &res), res);
+    int64_t r = kos_call_result(kl_VfsNetwork_GetSockOpt(p, s, level, name, w, sizeof w, &got, &res), res);
     if (r < 0)
-        return (int)vfs_posix(r);
+        return (int)kos_posix_result(r);
     uint8_t out[sizeof(struct timeval) > 16 ? sizeof(struct timeval) : 16];
     size_t n;
     memset(out, 0, sizeof out);
@@ -542,15 +542,15 @@ static int name_call(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 {
     SOCKET_OR_FAIL(fd);
     if (!addr || !len)
-        return (int)vfs_posix(-EFAULT);
+        return (int)kos_posix_result(-EFAULT);
     struct kl_VfsNetwork_Addr a;
     memset(&a, 0, sizeof a);
     Retcode rc = peer ? kl_VfsNetwork_GetPeerName(p, s, &a, &res)
                       : kl_VfsNetwork_GetSockName(p, s, &a, &res);
-    int64_t r = vfs_result(rc, res);
+    int64_t r = kos_call_result(rc, res);
     if (r == 0)
         from_wire(&a, addr, len);
-    return (int)vfs_posix(r);
+    return (int)kos_posix_result(r);
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
@@ -573,18 +573,18 @@ int fcntl(int fd, int cmd, ...)
     va_end(ap);
     int s = sock_of(fd);
     if (s == -EBADF)
-        return (int)vfs_posix(-EBADF);
+        return (int)kos_posix_result(-EBADF);
     if (cmd == F_GETFD || cmd == F_SETFD)
         return 0;
     if (cmd != F_GETFL && cmd != F_SETFL)
-        return (int)vfs_posix(-EINVAL);
+        return (int)kos_posix_result(-EINVAL);
     if (s < 0)                      /* not a socket */
         return cmd == F_GETFL ? O_RDWR : 0;
     struct kl_VfsNetwork_proxy *p = net_proxy();
     if (!p)
-        return -1;
+        return (int)kos_posix_result(-ENOSYS);
     int64_t res = 0;
-    return (int)vfs_posix(vfs_result(kl_VfsNetwork_Fcntl(p, s, cmd, arg, &res), res));
+    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_Fcntl(p, s, cmd, arg, &res), res));
 }
 
 /* poll: sockets are asked in one Poll; other open descriptors (files, the console) are
@@ -592,9 +592,9 @@ int fcntl(int fd, int cmd, ...)
 int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
     if (nfds && !fds)
-        return (int)vfs_posix(-EFAULT);
+        return (int)kos_posix_result(-EFAULT);
     if (nfds > KOS_FD_MAX)
-        return (int)vfs_posix(-EINVAL);
+        return (int)kos_posix_result(-EINVAL);
     struct kl_VfsNetwork_PollFd w[kl_VfsNetwork_PollMax];
     int widx[kl_VfsNetwork_PollMax];
     uint32_t nw = 0;
@@ -609,7 +609,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
             fds[i].revents = POLLNVAL;
         } else if (ops == &sock_ops) {
             if (nw == kl_VfsNetwork_PollMax)
-                return (int)vfs_posix(-EINVAL);
+                return (int)kos_posix_result(-EINVAL);
             w[nw].sock = SOCK(ctx);
             w[nw].events = (uint16_t)(fds[i].events & (POLLIN | POLLOUT | POLLPRI));
             w[nw].revents = 0;
@@ -628,16 +628,16 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
     }
     struct kl_VfsNetwork_proxy *p = net_proxy();
     if (!p)
-        return -1;
+        return (int)kos_posix_result(-ENOSYS);
     struct kl_VfsNetwork_PollFd out[kl_VfsNetwork_PollMax];
     uint32_t nout = 0;
     int64_t res = 0;
-    int64_t r = vfs_result(kl_VfsNetwork_Poll(p, w, nw, ready ? 0 : timeout, out,
+    int64_t r = kos_call_result(kl_VfsNetwork_Poll(p, w, nw, ready ? 0 : timeout, out,
                                               kl_VfsNetwork_PollMax, &nout, &res), res);
     if (r < 0)
-        return (int)vfs_posix(r);
+        return (int)kos_posix_result(r);
     if (nout != nw)
-        return (int)vfs_posix(-EIO);
+        return (int)kos_posix_result(-EIO);
     for (uint32_t k = 0; k < nw; k++) {
         struct pollfd *f = &fds[widx[k]];
         f->revents = (short)(out[k].revents & ((f->events & (POLLIN | POLLOUT | POLLPRI)) |
@@ -654,7 +654,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
     if (nfds < 0 || nfds > FD_SETSIZE || nfds > KOS_FD_MAX)
-        return (int)vfs_posix(-EINVAL);
+        return (int)kos_posix_result(-EINVAL);
     struct pollfd pf[KOS_FD_MAX];
     int n = 0;
     for (int fd = 0; fd < nfds; fd++) {
@@ -671,7 +671,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
     int timeout = -1;
     if (tv) {
         if (tv->tv_sec < 0 || tv->tv_usec < 0)
-            return (int)vfs_posix(-EINVAL);
+            return (int)kos_posix_result(-EINVAL);
         int64_t ms = (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000;
         timeout = ms > 0x7fffffff ? 0x7fffffff : (int)ms;
     }
@@ -680,7 +680,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
         return r;
     for (int i = 0; i < n; i++)
         if (pf[i].revents & POLLNVAL)
-            return (int)vfs_posix(-EBADF);
+            return (int)kos_posix_result(-EBADF);
     if (rd)
         FD_ZERO(rd);
     if (wr)

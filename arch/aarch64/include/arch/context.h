@@ -1,7 +1,8 @@
 /*
  * Per-thread CPU state kept while a thread is switched out: the callee-saved
- * registers of the kernel side (cpu_switch), the EL0 thread pointer and the
- * FP/SIMD registers of the user side.
+ * registers of the kernel side (arm64_cpu_switch), the EL0 thread pointer and the
+ * FP/SIMD registers of the user side. The assembly reaches the fields
+ * through CTX_* offsets generated from this struct (asm-offsets.c).
  */
 #ifndef ARCH_CONTEXT_H
 #define ARCH_CONTEXT_H
@@ -16,15 +17,10 @@ struct arch_context {
     __uint128_t v[32] __attribute__((aligned(16)));
 };
 
-#define CTX_TPIDR  104
-#define CTX_FPCR   112
-#define CTX_V      128
-
 struct trap_frame;
 
-/* Switches kernel stacks and user register state from `prev` to `next`. */
-void cpu_switch(struct arch_context *prev, struct arch_context *next);
-/* cpu_switch plus lazy FP/SIMD ownership: use this one. */
+/* Switches kernel stacks and user register state from `prev` to `next`, with
+ * lazy FP/SIMD ownership (switch.S does the registers, context.c the rest). */
 void arch_context_switch(struct arch_context *prev, struct arch_context *next);
 /* The context is going away: forget it as the FP/SIMD owner. */
 void arch_context_release(struct arch_context *ctx);

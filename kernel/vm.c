@@ -38,6 +38,7 @@ Retcode vm_create(struct vmspace *vm)
     if (!region_cache.obj_size)
         kmem_cache_init(&region_cache, "vm_region", sizeof(struct vm_region));
     memset(vm, 0, sizeof(*vm));
+    vm->limit = UINT64_MAX;            /* the task's owner sets the real one */
     int asid = asid_alloc();
     if (asid < 0)
         return rcQuotaExceeded;
@@ -140,6 +141,13 @@ static Retcode check_range(uint64_t addr, uint64_t size)
     return rcOk;
 }
 
+/* The per-task limit (docs/ABI.md, "Memory limits"): checked before any page is taken,
+ * so a task at its limit gets rcOutOfMemory and nobody else notices. */
+static bool over_limit(const struct vmspace *vm, uint64_t size)
+{
+    return size / PAGE_SIZE > vm->limit || vm->pages > vm->limit - size / PAGE_SIZE;
+}
+
 static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t size, bool fixed)
 {
     if (size == 0 || size & (PAGE_SIZE - 1) || size > USER_VA_END)
@@ -169,7 +177,7 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
     Retcode rc = place(vm, addr, size, fixed);
     if (rc)
         return rc;
-    if (size / PAGE_SIZE > pmm_free_count())
+    if (size / PAGE_SIZE > pmm_free_count() || over_limit(vm, size))
         return rcOutOfMemory;
     struct vm_region *r;
     rc = region_insert(vm, *addr, size, prot, VMR_OWNS_PAGES, &r);
@@ -198,6 +206,8 @@ Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint6
     Retcode rc = place(vm, addr, size, false);
     if (rc)
         return rc;
+    if (over_limit(vm, size))
+        return rcOutOfMemory;
     paddr_t pa = pmm_alloc_pages(size / PAGE_SIZE, 1);
     if (!pa)
         return rcOutOfMemory;

@@ -4,8 +4,9 @@ Keys (KasperskyOS): `entities:` (a list, may be empty); per item `name` (the
 class, an EDL name), `task` (instance name, default `name`), `path` (program,
 default the last dotted part of `name`), `connections:` (list of
 {target: <server task>, id: <channel> | {var: MACRO, include: header.h}}),
-`args:` (list of strings), `env:` (map of strings). Extension: `priority:`
-(0..31, default 15). Unknown keys are warnings; every error names the file
+`args:` (list of strings), `env:` (map of strings). Extensions: `priority:`
+(0..31, default 15), `memory_limit:` (bytes the task's memory may hold, e.g.
+`64M`; default: the kernel's, half of RAM). Unknown keys are warnings; every error names the file
 and the line of the template the value came from.
 """
 import pathlib
@@ -15,12 +16,27 @@ import yaml
 
 from tools import template
 
-KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority"}
+KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority",
+                     "memory_limit"}
 KNOWN_CONNECTION_KEYS = {"target", "id"}
 PRIORITY_DEFAULT = 15
 PRIORITY_MAX = 31
 TASK_NAME_MAX = 47          # kernel TASK_NAME_MAX (48) with the NUL
 CHANNEL_NAME_MAX = 63       # kernel service_entry.name (64) with the NUL
+PAGE_SIZE = 4096
+MEMORY_LIMIT_MAX = 1 << 48  # far above any RAM, far below UInt64 (Task.Create memPages)
+MEMORY_UNITS = {"": 1, "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20,
+                "g": 1 << 30, "G": 1 << 30}
+
+
+def memory_limit(src, node):
+    """`memory_limit: 64M` -> pages (whole 4 KiB pages, at least one)."""
+    m = re.fullmatch(r"([0-9]{1,16})([kKmMgG]?)", node.value) if isinstance(node, yaml.ScalarNode) else None
+    size = int(m.group(1)) * MEMORY_UNITS[m.group(2)] if m else 0
+    if not m or size == 0 or size % PAGE_SIZE or size > MEMORY_LIMIT_MAX:
+        raise src.error(node, "memory_limit must be a size in bytes, a multiple of 4096 from 4096 "
+                              "to 2^48, with an optional k, M or G (e.g. 64M)")
+    return size // PAGE_SIZE
 
 
 class InitError(Exception):
@@ -207,6 +223,7 @@ def parse(src, text, include_dirs, programs):
                     or int(p.value) > PRIORITY_MAX:
                 raise src.error(p, f"priority must be an integer 0..{PRIORITY_MAX}")
             priority = int(p.value)
+        mem_pages = memory_limit(src, fields["memory_limit"]) if "memory_limit" in fields else 0
         for c in (sequence(src, fields["connections"], "connections") if "connections" in fields else []):
             cf = {}
             for k, knode, v in mapping(src, c, "a connection"):
@@ -220,7 +237,7 @@ def parse(src, text, include_dirs, programs):
                 raise src.error(cf["id"], f"channel name `{chan}` is longer than {CHANNEL_NAME_MAX} characters")
             conns.append((task, scalar(src, cf["target"], "target"), chan, cf["target"], cf["id"]))
         tasks.append({"task": task, "cls": cls, "program": prog, "args": args, "env": env,
-                      "priority": priority})
+                      "priority": priority, "mem_pages": mem_pages})
     names = [t["task"] for t in tasks]
     seen = set()
     for client, target, chan, tnode, inode in conns:
@@ -261,7 +278,7 @@ def emit(tasks, conns, source_name="init.yaml"):
         for i, t in enumerate(tasks):
             out.append(f"    {{ {c_str(t['task'])}, {c_str(t['cls'])}, {c_str(t['program'])}, argv_{i}, "
                        f"{1 + len(t['args'])}, envp_{i}, {len(t['env'])}, {int(i in servers)}, "
-                       f"{t['priority']} }},")
+                       f"{t['priority']}, {t['mem_pages']}ULL }},")
         out.append("};")
         out.append("")
     if conns:
@@ -282,7 +299,8 @@ def to_json(tasks, conns):
     servers = {srv for _, srv, _ in conns}
     return {
         "tasks": [{"task": t["task"], "class": t["cls"], "program": t["program"], "args": t["args"],
-                   "env": t["env"], "priority": t["priority"], "is_server": i in servers}
+                   "env": t["env"], "priority": t["priority"], "memory_pages": t["mem_pages"],
+                   "is_server": i in servers}
                   for i, t in enumerate(tasks)],
         "connections": [{"client": tasks[c]["task"], "server": tasks[srv]["task"], "channel": chan}
                         for c, srv, chan in conns],

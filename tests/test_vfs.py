@@ -96,4 +96,6 @@ def test_ramfs_fill_unlink_gives_every_page_back(boot):
                         r"when full, (\d+) after unlink", text)
     assert len(rounds) == 3
     for stored, start, full, back in rounds:
-        assert int(full) < 64 and int(back) + 64 >= int(start) and int(stored) > 0
+        # the heap may keep up to a page per MiB stored (tree nodes, slab records), no more
+        assert int(full) < 64 and int(back) + int(stored) // 2**20 + 16 >= int(start)
+        assert int(stored) > int(start) * 4096 // 2

@@ -5,6 +5,7 @@
  * unlinks it, then writes 2 bytes; the kernel's free pages must return to where they were.
  */
 #include <coresrv/sys/sys_api.h>
+#include <coresrv/thread/thread_api.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,7 +13,9 @@
 #include "../tests/check.h"
 
 #define ROUNDS 3
-#define HEAP_SLACK 64           /* pages VfsFsnet's heap may keep (tree nodes, see VFS.md) */
+/* Pages VfsFsnet's heap may keep for a file of `bytes` (its tree nodes and slab records,
+ * about 0.8 page per MiB: docs/VFS.md "Where the space goes"), which its next files reuse. */
+static uint64_t heap_kept_max(long long bytes) { return (uint64_t)(bytes >> 20) + 16; }
 
 static char blk[65536];
 
@@ -43,8 +46,13 @@ int main(void)
     for (size_t i = 0; i < sizeof blk; i++)
         blk[i] = (char)(i * 7);
     CHECK("warm_up", write_two_bytes() == 0, "errno %d", errno);
-    KnSysInfo info = sys_info();
-    uint64_t start = info.freePages;
+    /* The baseline once nothing else is allocating: the same count over 100 ms. */
+    uint64_t start = sys_info().freePages, prev = 0;
+    for (int i = 0; i < 50 && start != prev; i++) {
+        prev = start;
+        KnSleepNs(100 * 1000 * 1000);
+        start = sys_info().freePages;
+    }
     long long first = -1;
     uint64_t back[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
@@ -71,7 +79,7 @@ int main(void)
                "when full, %llu after unlink\n", r, total, (unsigned long long)start,
                (unsigned long long)full, (unsigned long long)back[r]);
         snprintf(name, sizeof name, "round%d_pages_back", r);
-        CHECK(name, back[r] + HEAP_SLACK >= start, "%llu of %llu pages back",
+        CHECK(name, back[r] + heap_kept_max(total) >= start, "%llu of %llu pages back",
               (unsigned long long)back[r], (unsigned long long)start);
         if (first < 0)
             first = total;

@@ -5,6 +5,7 @@
  */
 #include <kernel/vm.h>
 #include <kernel/lib.h>
+#include <kernel/panic.h>
 #include <kernel/pmm.h>
 #include <kernel/slab.h>
 #include <arch/mmu.h>
@@ -146,6 +147,20 @@ static Retcode check_range(uint64_t addr, uint64_t size)
 static bool over_limit(const struct vmspace *vm, uint64_t size)
 {
     return size / PAGE_SIZE > vm->limit || vm->pages > vm->limit - size / PAGE_SIZE;
+}
+
+Retcode vm_charge(struct vmspace *vm, uint64_t pages)
+{
+    if (over_limit(vm, pages * PAGE_SIZE))
+        return rcOutOfMemory;
+    vm->pages += pages;
+    return rcOk;
+}
+
+void vm_uncharge(struct vmspace *vm, uint64_t pages)
+{
+    BUG_ON(pages > vm->pages);
+    vm->pages -= pages;
 }
 
 static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t size, bool fixed)

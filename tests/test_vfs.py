@@ -43,7 +43,7 @@ CHECKS = {
     # ramfs at its size= gives ENOSPC and the space back; "/" stops at VfsFsnet's limit.
     "test_vfs_limits_run": LAUNCH + [
         "vfs_hog_status", "vfs_limits_status", "hog_limit_is_the_launchers", "hog_malloc_ENOMEM",
-        "hog_vmallocate_refused", "hog_at_its_limit", "hog_released", "hog_malloc_after_free",
+        "hog_vmallocate_refused", "hog_thread_refused", "hog_at_its_limit", "hog_released", "hog_malloc_after_free",
         "hog_is_full", "others_create_and_write", "others_read_back", "small_ENOSPC",
         "small_full_refuses_more", "small_space_back", "root_ENOSPC_at_server_limit",
         "machine_not_full", "root_space_back", "root_pages_back",

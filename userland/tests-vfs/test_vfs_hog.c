@@ -16,6 +16,11 @@
 
 static void *blocks[1024];
 
+static void idle_thread(void *arg)
+{
+    (void)arg;
+}
+
 int main(void)
 {
     struct stat st;
@@ -35,6 +40,11 @@ int main(void)
     void *at = NULL;
     CHECK_RC("hog_vmallocate_refused", KnVmAllocate(NULL, 4096, VM_READ | VM_WRITE, 0, &at),
              rcOutOfMemory);
+    /* A thread's kernel stack (4 pages) is charged too: no threads past the limit. */
+    Handle th;
+    static uint64_t spare_stack[64] __attribute__((aligned(16)));
+    CHECK_RC("hog_thread_refused", KnThreadCreate(idle_thread, NULL, spare_stack + 64, NULL,
+                                                  THREAD_PRIORITY_DEFAULT, &th), rcOutOfMemory);
     KnVmUsage(&pages, &limit);
     printf("test_vfs_hog: holding %llu pages, limit %llu\n", (unsigned long long)pages,
            (unsigned long long)limit);

@@ -54,6 +54,10 @@ void vm_destroy(struct vmspace *vm);
  * rcOutOfMemory when the pages would take vm->pages past vm->limit. */
 Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed);
 /* Like vm_alloc (read-write) but physically contiguous; *pa gets the bus address (DMA). */
+/* Charges kernel pages kept for the task (its threads' kernel stacks) to the same
+ * limit: rcOutOfMemory past it. vm_uncharge gives them back. */
+Retcode vm_charge(struct vmspace *vm, uint64_t pages);
+void vm_uncharge(struct vmspace *vm, uint64_t pages);
 Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa);
 Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size);
 Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size);

@@ -23,7 +23,17 @@ static Retcode op_free(void *ctx, uint64_t addr, uint64_t size)
     return vm_free(&current_task()->vm, addr, size);
 }
 
-const struct kl_core_Vmm_ops kcall_vmm_ops = { .Allocate = op_allocate, .Free = op_free };
+static Retcode op_usage(void *ctx, uint64_t *pages, uint64_t *limit)
+{
+    (void)ctx;
+    *pages = current_task()->vm.pages;
+    *limit = current_task()->vm.limit;
+    return rcOk;
+}
+
+const struct kl_core_Vmm_ops kcall_vmm_ops = {
+    .Allocate = op_allocate, .Free = op_free, .Usage = op_usage,
+};
 
 static Retcode op_get_info(void *ctx, struct kl_core_Sys_Info *info)
 {

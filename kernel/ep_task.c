@@ -44,13 +44,14 @@ static bool name_valid(const char *s)
 
 static Retcode op_create(void *ctx, const char *name, const char *cls, const char *program,
                          const void *argv, uint32_t argv_len, const void *env, uint32_t env_len,
-                         uint32_t priority, uint32_t flags, uint32_t *out)
+                         uint32_t priority, uint32_t flags, uint64_t mem_pages, uint32_t *out)
 {
     (void)ctx;
     const char *av[TASK_MAX_ARGS], *ev[TASK_MAX_ARGS];
     struct task_args a = {
         .name = name, .class_name = cls, .program = program, .argv = av, .envp = ev,
         .priority = priority, .suspended = flags & TASK_SUSPENDED, .parent = current_task(),
+        .mem_pages = mem_pages,
     };
     if (priority > THREAD_PRIORITY_MAX || (flags & ~TASK_SUSPENDED) || !name_valid(name) ||
         !name_valid(cls) || !program[0])

@@ -94,10 +94,13 @@ struct thread *thread_create_user(struct task *task, uint64_t entry, uint64_t sp
         *rc = rcInvalidArgument;
         return NULL;
     }
+    if ((*rc = vm_charge(&task->vm, KSTACK_PAGES)))     /* the task's memory limit */
+        return NULL;
     struct thread *t = kmalloc(sizeof(*t));
     paddr_t stack = t ? pmm_alloc_pages(KSTACK_PAGES, 1) : 0;
     if (!stack) {
         kfree(t);
+        vm_uncharge(&task->vm, KSTACK_PAGES);
         *rc = rcOutOfMemory;
         return NULL;
     }
@@ -296,6 +299,7 @@ static void thread_finish(struct thread *t)
     ipc_thread_gone(t);
     wait_queue_wake(&t->joiners, 0, rcOk);
     list_del(&t->task_link);
+    vm_uncharge(&t->task->vm, KSTACK_PAGES);   /* the object may outlive the task */
     t->task->nthreads--;
     nthreads--;
 }
@@ -340,6 +344,7 @@ void thread_discard(struct thread *t)
 {
     BUG_ON(t->state != THREAD_NEW);
     list_del(&t->task_link);
+    vm_uncharge(&t->task->vm, KSTACK_PAGES);
     t->task->nthreads--;
     nthreads--;
     kobject_put(&t->obj);

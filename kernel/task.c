@@ -9,6 +9,7 @@
 #include <kernel/bootimage.h>
 #include <kernel/elf.h>
 #include <kernel/lib.h>
+#include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/security.h>
 #include <kernel/kcall.h>
@@ -90,7 +91,12 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
     t->state = TASK_ALIVE;
 
     uint64_t entry, sp, argv, envp;
-    if ((rc = vm_create(&t->vm)) || (rc = handle_table_init(&t->handles, HANDLE_QUOTA_DEFAULT)) ||
+    if ((rc = vm_create(&t->vm))) {
+        kobject_put(&t->obj);
+        return rc;
+    }
+    t->vm.limit = a->mem_pages ? a->mem_pages : task_mem_default();   /* image and stack too */
+    if ((rc = handle_table_init(&t->handles, HANDLE_QUOTA_DEFAULT)) ||
         (rc = kcall_install(t)) ||
         (rc = elf_load(&t->vm, img, img_size, &entry)) ||
         (rc = vm_reserve_guard(&t->vm, USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE, PAGE_SIZE))) {
@@ -176,3 +182,5 @@ void task_exit(struct task *t, int32_t status)
 }
 
 uint64_t task_count(void) { return ntasks; }
+
+uint64_t task_mem_default(void) { return pmm_total_count() / 2; }

@@ -5,8 +5,8 @@
  */
 #include <kernel/vm.h>
 #include <kernel/lib.h>
-#include <kernel/pmm.h>
 #include <kernel/panic.h>
+#include <kernel/pmm.h>
 #include <kernel/slab.h>
 #include <kernel/urange.h>
 #include <arch/mmu.h>
@@ -40,6 +40,7 @@ Retcode vm_create(struct vmspace *vm)
     if (!region_cache.obj_size)
         kmem_cache_init(&region_cache, "vm_region", sizeof(struct vm_region));
     memset(vm, 0, sizeof(*vm));
+    vm->limit = UINT64_MAX;            /* the task's owner sets the real one */
     int asid = asid_alloc();
     if (asid < 0)
         return rcQuotaExceeded;
@@ -149,6 +150,27 @@ static Retcode check_range(uint64_t addr, uint64_t size)
     return rcOk;
 }
 
+/* The per-task limit (docs/ABI.md, "Memory limits"): checked before any page is taken,
+ * so a task at its limit gets rcOutOfMemory and nobody else notices. */
+static bool over_limit(const struct vmspace *vm, uint64_t size)
+{
+    return size / PAGE_SIZE > vm->limit || vm->pages > vm->limit - size / PAGE_SIZE;
+}
+
+Retcode vm_charge(struct vmspace *vm, uint64_t pages)
+{
+    if (over_limit(vm, pages * PAGE_SIZE))
+        return rcOutOfMemory;
+    vm->pages += pages;
+    return rcOk;
+}
+
+void vm_uncharge(struct vmspace *vm, uint64_t pages)
+{
+    BUG_ON(pages > vm->pages);
+    vm->pages -= pages;
+}
+
 /* Rounds *size up to pages and chooses the address (docs/ABI.md, kl.core.Vmm):
  * a size of 0, one that wraps when rounded or is larger than user space, and a
  * hint at or above USER_VA_END are rcInvalidArgument; a usable hint is where
@@ -186,7 +208,7 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
     Retcode rc = place(vm, addr, &size, fixed);
     if (rc)
         return rc;
-    if (size / PAGE_SIZE > pmm_free_count())
+    if (size / PAGE_SIZE > pmm_free_count() || over_limit(vm, size))
         return rcOutOfMemory;
     struct vm_region *r;
     rc = region_insert(vm, *addr, size, prot, VMR_OWNS_PAGES, &r);
@@ -214,6 +236,8 @@ Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint6
     Retcode rc = place(vm, addr, &size, false);
     if (rc)
         return rc;
+    if (over_limit(vm, size))
+        return rcOutOfMemory;
     paddr_t pa = pmm_alloc_pages(size / PAGE_SIZE, 1);
     if (!pa)
         return rcOutOfMemory;

@@ -49,6 +49,8 @@ def test_echo_solution_runs_and_powers_off(boot):
     con.expect(r"Einit: started 2 task\(s\)", timeout=60)
     for value in range(1, 6):
         con.expect(rf"Client: Ping\({value}\) = {value + 1} \(rc 0\)")
+    # init.yaml's memory_limit: 4M is the limit the kernel enforces on echo.Client
+    con.expect(r"Client: memory limit 1024 pages, holding \d+; 8 MiB malloc: ENOMEM")
     con.expect(r"Client: all answers right")
     con.expect(r"Einit: echo.Client exited with status 0")
     assert con.read_until_exit() == 0

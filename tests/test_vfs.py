@@ -39,6 +39,15 @@ CHECKS = {
     # 80 clients that vanish without Release, more than VfsFsnet's 64 slots: the kernel's
     # disconnect notices must free them.
     "test_vfs_gone_run": ["create_VfsFsnet", "vanished_clients_forgotten", "VfsFsnet_still_running"],
+    # Per-task memory limits: a task at its limit (test_vfs_hog) leaves the others working; a
+    # ramfs at its size= gives ENOSPC and the space back; "/" stops at VfsFsnet's limit.
+    "test_vfs_limits_run": LAUNCH + [
+        "vfs_hog_status", "vfs_limits_status", "hog_limit_is_the_launchers", "hog_malloc_ENOMEM",
+        "hog_vmallocate_refused", "hog_thread_refused", "hog_at_its_limit", "hog_released", "hog_malloc_after_free",
+        "hog_is_full", "others_create_and_write", "others_read_back", "small_ENOSPC",
+        "small_full_refuses_more", "small_space_back", "root_ENOSPC_at_server_limit",
+        "machine_not_full", "root_space_back", "root_pages_back",
+    ],
     "test_vfs_two_run": LAUNCH + ["vfs_two_a_status", "vfs_two_b_status"] + [
         f"{c}_{name}" for c in "AB" for name in (
             "channel_from_env", "own_descriptor_numbers", "descriptors_read_own_data",
@@ -62,3 +71,31 @@ def test_vfs_scenario(boot, launcher):
     if launcher == "test_vfs_posix_run":
         m = re.search(r"a 1 MiB write into the 256 KiB ramfs stored (\d+) bytes", text)
         assert m and 0 < int(m.group(1)) <= 256 * 1024
+
+
+SPACE_CHECKS = LAUNCH + ["test_vfs_space_status", "warm_up", "heap_bounded"] + [
+    f"round{r}_{name}" for r in range(3) for name in (
+        "ENOSPC", "machine_full", "unlink", "two_bytes_after_unlink", "pages_back", "same_space")
+]
+
+
+def test_ramfs_fill_unlink_gives_every_page_back(boot):
+    """VfsFsnet without a memory limit fills the machine (the kernel's free pages reach 0);
+    after each unlink a 2-byte write works and the free pages are back (docs/VFS.md,
+    "Where the space goes"), three times in a row."""
+    con = boot(bootargs="init=test_vfs_space_run", mem="96M")
+    con.expect(r"test_vfs_space_run: done \((\d+) failures?\)", timeout=300)
+    status = con.read_until_exit(timeout=30)
+    text = con.text
+    results = dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
+    failed = {k: v for k, v in results.items() if v != "ok"}
+    assert not failed, failed
+    assert [c for c in SPACE_CHECKS if c not in results] == []
+    assert status == 0
+    rounds = re.findall(r"round \d stored (\d+) bytes; free pages: (\d+) at start, (\d+) "
+                        r"when full, (\d+) after unlink", text)
+    assert len(rounds) == 3
+    for stored, start, full, back in rounds:
+        # the heap may keep up to a page per MiB stored (tree nodes, slab records), no more
+        assert int(full) < 64 and int(back) + int(stored) // 2**20 + 16 >= int(start)
+        assert int(stored) > int(start) * 4096 // 2

@@ -93,8 +93,8 @@ def test_template_file(tmp_path):
     res = run_file(DATA / "init.yaml.in", "-D", "STORE_PROGRAM=Store", "-D", "BOARD=RPI4_BCM2711")
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert '{ "client1", "demo.Client", "Client", argv_0, 1, envp_0, 1, 0, 15 }' in out
-    assert '{ "store", "demo.Store", "Store", argv_1, 3, envp_1, 0, 1, 20 }' in out
+    assert '{ "client1", "demo.Client", "Client", argv_0, 1, envp_0, 1, 0, 15, 0ULL }' in out
+    assert '{ "store", "demo.Store", "Store", argv_1, 3, envp_1, 0, 1, 20, 2048ULL }' in out
     assert '{ 0, 1, "demo.Store" }' in out and '{ 0, 1, "board.Channel" }' in out
     assert 'envp_0[] = { "VFS_FILESYSTEM_BACKEND=client:demo.Store" }' in out
     res = run_file(DATA / "init.yaml.in", "-D", "STORE_PROGRAM=Store", "-D", "BOARD=virt")
@@ -130,6 +130,11 @@ def test_template_errors_keep_template_lines(tmp_path):
     ("entities:\n- name: Client\n  priority: 40\n", 3, "priority must be an integer 0..31"),
     ("entities:\n- name: Client\n  priority: high\n", 3, "priority must be an integer 0..31"),
     ("entities:\n- name: Client\n  name: Client\n", 3, "`name` given twice"),
+    ("entities:\n- name: Client\n  memory_limit: 5000\n", 3, "memory_limit must be a size"),
+    ("entities:\n- name: Client\n  memory_limit: 0\n", 3, "memory_limit must be a size"),
+    ("entities:\n- name: Client\n  memory_limit: 1T\n", 3, "memory_limit must be a size"),
+    ("entities:\n- name: Client\n  memory_limit: 999999999999G\n", 3, "memory_limit must be a size"),
+    ("entities:\n- name: Client\n  memory_limit: [1]\n", 3, "memory_limit must be a size"),
     ("entities:\n- name: Client\n  connections:\n  - target: Client\n    id: {var: DEMO_EMPTY, "
      "include: demo/defs.h}\n", 5, "macro DEMO_EMPTY in"),
     ("entities:\n- name: Client\n  connections:\n  - target: Client\n    id: {var: DEMO_LOOP, "
@@ -185,7 +190,8 @@ def test_json_output(tmp_path):
     assert j["connections"] == [{"client": "client1", "server": "store", "channel": "demo.Store"}]
     assert j["tasks"][1] == {"task": "store", "class": "demo.Store", "program": "Store",
                              "args": ["-l", "romfs /etc romfs ro"], "env": [], "priority": 20,
-                             "is_server": True}
+                             "memory_pages": 2048, "is_server": True}
+    assert j["tasks"][0]["memory_pages"] == 0          # no memory_limit: the kernel's default
     assert j["tasks"][0]["env"] == ["VFS_FILESYSTEM_BACKEND=client:demo.Store"]
 
 
@@ -203,10 +209,12 @@ def test_generated_c_compiles(tmp_path):
     main = tmp_path / "main.c"
     main.write_text('#include <stdio.h>\n#include "einit_table.h"\nint main(void) {\n'
                     '  const struct einit_table *t = &einit_table;\n'
-                    '  printf("%d %d %s %s %d %s\\n", t->ntasks, t->nconnections, t->tasks[1].argv[2],\n'
-                    '         t->tasks[0].envp[0], t->tasks[1].priority, t->connections[0].channel);\n'
+                    '  printf("%d %d %s %s %d %s %llu %llu\\n", t->ntasks, t->nconnections,\n'
+                    '         t->tasks[1].argv[2], t->tasks[0].envp[0], t->tasks[1].priority,\n'
+                    '         t->connections[0].channel, t->tasks[0].mem_pages, t->tasks[1].mem_pages);\n'
                     '  return 0;\n}\n')
     subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wpedantic", "-I",
                     str(ROOT / "userland/einit"), "-o", str(tmp_path / "t"), str(main), str(out)], check=True)
     res = subprocess.run([str(tmp_path / "t")], capture_output=True, text=True)
-    assert res.stdout == "2 1 romfs /etc romfs ro VFS_FILESYSTEM_BACKEND=client:demo.Store 20 demo.Store\n"
+    assert res.stdout == ("2 1 romfs /etc romfs ro VFS_FILESYSTEM_BACKEND=client:demo.Store 20 "
+                          "demo.Store 0 2048\n")

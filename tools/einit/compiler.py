@@ -4,10 +4,11 @@ Keys (KasperskyOS): `entities:` (a list, may be empty); per item `name` (the
 class, an EDL name), `task` (instance name, default `name`), `path` (program,
 default the last dotted part of `name`), `connections:` (list of
 {target: <server task>, id: <channel> | {var: MACRO, include: header.h}}),
-`args:` (list of strings), `env:` (map of strings). Extension: `priority:`
-(0..THREAD_PRIORITY_MAX, default THREAD_PRIORITY_DEFAULT). Unknown keys are warnings;
-every error names the file and the line of the template the value came from. Names and
-arguments are checked against the kernel's limits (tools/limits.py, docs/INIT.md).
+`args:` (list of strings), `env:` (map of strings). Extensions: `priority:`
+(0..THREAD_PRIORITY_MAX, default THREAD_PRIORITY_DEFAULT), `memory_limit:` (bytes the
+task's memory may hold, e.g. `64M`; default: the kernel's, half of RAM). Unknown keys are
+warnings; every error names the file and the line of the template the value came from.
+Names and arguments are checked against the kernel's limits (tools/limits.py, docs/INIT.md).
 """
 import pathlib
 import re
@@ -18,11 +19,26 @@ from tools import cli, limits, template
 
 # libyaml when there (linear and fast on big inputs), the same rules without it.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority"}
+KNOWN_ENTITY_KEYS = {"name", "task", "path", "connections", "args", "env", "priority",
+                     "memory_limit"}
 KNOWN_CONNECTION_KEYS = {"target", "id"}
 SYSCALL_H = "kernel/uapi/syscall.h"
 PRIORITY_DEFAULT = limits.header(SYSCALL_H, "THREAD_PRIORITY_DEFAULT")
 PRIORITY_MAX = limits.header(SYSCALL_H, "THREAD_PRIORITY_MAX")
+PAGE_SIZE = 4096
+MEMORY_LIMIT_MAX = 1 << 48  # far above any RAM, far below UInt64 (Task.Create memPages)
+MEMORY_UNITS = {"": 1, "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20,
+                "g": 1 << 30, "G": 1 << 30}
+
+
+def memory_limit(src, node):
+    """`memory_limit: 64M` -> pages (whole 4 KiB pages, at least one)."""
+    m = re.fullmatch(r"([0-9]{1,16})([kKmMgG]?)", node.value) if isinstance(node, yaml.ScalarNode) else None
+    size = int(m.group(1)) * MEMORY_UNITS[m.group(2)] if m else 0
+    if not m or size == 0 or size % PAGE_SIZE or size > MEMORY_LIMIT_MAX:
+        raise src.error(node, "memory_limit must be a size in bytes, a multiple of 4096 from 4096 "
+                              "to 2^48, with an optional k, M or G (e.g. 64M)")
+    return size // PAGE_SIZE
 
 
 class InitError(Exception):
@@ -253,6 +269,7 @@ def parse(src, text, include_dirs, programs):
                     or int(p.value) > PRIORITY_MAX:
                 raise src.error(p, f"priority must be an integer 0..{PRIORITY_MAX}")
             priority = int(p.value)
+        mem_pages = memory_limit(src, fields["memory_limit"]) if "memory_limit" in fields else 0
         for c in (sequence(src, fields["connections"], "connections") if "connections" in fields else []):
             cf = {}
             for k, knode, v in mapping(src, c, "a connection"):
@@ -267,7 +284,7 @@ def parse(src, text, include_dirs, programs):
             conns.append((task, scalar(src, cf["target"], "target"), chan, cf["target"], cf["id"]))
         index[task] = len(tasks)
         tasks.append({"task": task, "cls": cls, "program": prog, "args": args, "env": env,
-                      "priority": priority})
+                      "priority": priority, "mem_pages": mem_pages})
     seen = set()
     for client, target, chan, tnode, inode in conns:
         if target not in index:
@@ -308,7 +325,7 @@ def emit(tasks, conns, source_name="init.yaml"):
         for i, t in enumerate(tasks):
             out.append(f"    {{ {c_str(t['task'])}, {c_str(t['cls'])}, {c_str(t['program'])}, argv_{i}, "
                        f"{1 + len(t['args'])}, envp_{i}, {len(t['env'])}, {int(i in servers)}, "
-                       f"{t['priority']} }},")
+                       f"{t['priority']}, {t['mem_pages']}ULL }},")
         out.append("};")
         out.append("")
     if conns:
@@ -329,7 +346,8 @@ def to_json(tasks, conns):
     servers = {srv for _, srv, _ in conns}
     return {
         "tasks": [{"task": t["task"], "class": t["cls"], "program": t["program"], "args": t["args"],
-                   "env": t["env"], "priority": t["priority"], "is_server": i in servers}
+                   "env": t["env"], "priority": t["priority"], "memory_pages": t["mem_pages"],
+                   "is_server": i in servers}
                   for i, t in enumerate(tasks)],
         "connections": [{"client": tasks[c]["task"], "server": tasks[srv]["task"], "channel": chan}
                         for c, srv, chan in conns],

@@ -31,8 +31,9 @@ int main(void)
         for (int a = 0; a < e->envc && a < TASK_MAX_ARGS; a++)
             envp[a] = e->envp[a];
         envp[e->envc < TASK_MAX_ARGS ? e->envc : TASK_MAX_ARGS] = NULL;
-        Retcode rc = KnTaskCreate(e->name, e->cls, e->program, argv, envp,
-                                  (uint32_t)e->priority, TASK_SUSPENDED, &task[i]);
+        Retcode rc = KnTaskCreateWithLimit(e->name, e->cls, e->program, argv, envp,
+                                           (uint32_t)e->priority, TASK_SUSPENDED, e->mem_pages,
+                                           &task[i]);
         if (rc) {
             printf("Einit: cannot start %s (class %s, program %s): error %d\n", e->name, e->cls,
                    e->program, rc);

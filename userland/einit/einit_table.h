@@ -16,6 +16,8 @@ struct einit_task {
     int is_server; /* the target of some connection: not waited for */
     int priority;  /* main thread priority 0..31 (init.yaml `priority:`,
                       default THREAD_PRIORITY_DEFAULT = 15) */
+    unsigned long long mem_pages; /* memory limit in pages (init.yaml `memory_limit:`);
+                                     0: the kernel's default (docs/ABI.md) */
 };
 
 struct einit_connection {

@@ -25,6 +25,14 @@ Retcode KnTaskCreate(const char *name, const char *cls, const char *program,
                      const char *const argv[], const char *const envp[],
                      rtl_uint32_t priority, rtl_uint32_t flags, Handle *task)
 {
+    return KnTaskCreateWithLimit(name, cls, program, argv, envp, priority, flags, 0, task);
+}
+
+Retcode KnTaskCreateWithLimit(const char *name, const char *cls, const char *program,
+                              const char *const argv[], const char *const envp[],
+                              rtl_uint32_t priority, rtl_uint32_t flags, rtl_uint64_t memPages,
+                              Handle *task)
+{
     char args[kl_core_Task_ArgsMax], env[kl_core_Task_ArgsMax];   /* the proxy copies them */
     uint32_t args_len, env_len;
     if (!name || !program)
@@ -36,7 +44,7 @@ Retcode KnTaskCreate(const char *name, const char *cls, const char *program,
         return rc;
     struct kl_core_Task_proxy p = kcall_task();
     return kl_core_Task_Create(&p, name, cls ? cls : program, program, args, args_len, env, env_len,
-                               priority, flags, task);
+                               priority, flags, memPages, task);
 }
 
 Retcode KnTaskStart(Handle task)

@@ -28,6 +28,18 @@ Retcode KnVmFree(void *addr, rtl_size_t size)
     return kl_core_Vmm_Free(&p, (uint64_t)(uintptr_t)addr, size);
 }
 
+Retcode KnVmUsage(rtl_uint64_t *pages, rtl_uint64_t *limit)
+{
+    if (!pages || !limit)
+        return rcInvalidArgument;
+    uint64_t p_ = 0, l_ = 0;
+    struct kl_core_Vmm_proxy p = kcall_vmm();
+    Retcode rc = kl_core_Vmm_Usage(&p, &p_, &l_);
+    *pages = p_;
+    *limit = l_;
+    return rc;
+}
+
 /* ---- thread stacks -------------------------------------------------------
  * Slots are carved downwards from the top of the area. A freed slot goes on
  * a short free list and is reused for a stack of the same size; the area is

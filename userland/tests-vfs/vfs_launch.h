@@ -25,15 +25,21 @@ struct vfs_launch_client {
     const char *const *envp;
 };
 
-__attribute__((unused)) static int vfs_launch(const char *launcher, const char *const server_argv[],
-                      const struct vfs_launch_client *clients, int nclients)
+/* vfs_launch with memory limits (KnTaskCreateWithLimit; 0: the kernel's default) for
+ * VfsFsnet and for each client (client_pages: NULL, or nclients of them). */
+__attribute__((unused)) static int vfs_launch_limited(const char *launcher,
+                                                      const char *const server_argv[],
+                                                      rtl_uint64_t server_pages,
+                                                      const struct vfs_launch_client *clients,
+                                                      const rtl_uint64_t *client_pages,
+                                                      int nclients)
 {
     Handle srv, task[8];
     char name[64];
     if (nclients > 8)
         nclients = 8;
-    Retcode rc = KnTaskCreate("VfsFsnet", "VfsFsnet", "VfsFsnet", server_argv, NULL,
-                              THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &srv);
+    Retcode rc = KnTaskCreateWithLimit("VfsFsnet", "VfsFsnet", "VfsFsnet", server_argv, NULL,
+                                       THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, server_pages, &srv);
     CHECK_RC("create_VfsFsnet", rc, rcOk);
     if (rc != rcOk)
         return check_done(launcher);
@@ -41,8 +47,10 @@ __attribute__((unused)) static int vfs_launch(const char *launcher, const char *
         const struct vfs_launch_client *c = &clients[i];
         const char *def_argv[] = { c->program, NULL };
         snprintf(name, sizeof name, "create_%s", c->task);
-        rc = KnTaskCreate(c->task, c->program, c->program, c->argv ? c->argv : def_argv,
-                          c->envp, THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &task[i]);
+        rc = KnTaskCreateWithLimit(c->task, c->program, c->program, c->argv ? c->argv : def_argv,
+                                   c->envp, THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED,
+                                   client_pages ? client_pages[i] : 0,
+                                   &task[i]);
         CHECK_RC(name, rc, rcOk);
         if (rc != rcOk)
             return check_done(launcher);
@@ -64,6 +72,12 @@ __attribute__((unused)) static int vfs_launch(const char *launcher, const char *
     CHECK("VfsFsnet_still_running", rc == rcTimeout, "wait %d, exit status %d", rc,
           (int)srv_status);
     return check_done(launcher);
+}
+
+__attribute__((unused)) static int vfs_launch(const char *launcher, const char *const server_argv[],
+                                              const struct vfs_launch_client *clients, int nclients)
+{
+    return vfs_launch_limited(launcher, server_argv, 0, clients, NULL, nclients);
 }
 
 #endif

@@ -57,6 +57,7 @@ struct task_args {
     const char *const *envp;
     uint32_t priority;
     bool suspended;                  /* leave the main thread stopped until task_start() */
+    uint64_t mem_pages;              /* most pages its memory may hold; 0: task_mem_default() */
     const struct task *parent;       /* for the execute check; NULL = the kernel */
 };
 
@@ -70,6 +71,8 @@ void task_exit(struct task *t, int32_t status);
 /* Called by the scheduler when the last thread of `t` has exited. */
 void task_finished(struct task *t);
 uint64_t task_count(void);
+/* The memory limit of a task started without one: half of the RAM pages (docs/ABI.md). */
+uint64_t task_mem_default(void);
 
 static inline struct task *current_task(void) { return current->task; }
 

@@ -46,14 +46,20 @@ struct vmspace {
     uint16_t asid;
     struct vm_region *regions;     /* sorted by start, non-overlapping */
     uint64_t pages;                /* pages owned (accounting) */
+    uint64_t limit;                /* most pages it may own; vm_alloc* beyond: rcOutOfMemory */
     struct vm_tlb_entry tlb[VM_TLB_ENTRIES];
 };
 
 Retcode vm_create(struct vmspace *vm);
 void vm_destroy(struct vmspace *vm);
-/* Reserves and maps zeroed memory; *addr is a hint (or exact with `fixed`). */
+/* Reserves and maps zeroed memory; *addr is a hint (or exact with `fixed`).
+ * rcOutOfMemory when the pages would take vm->pages past vm->limit. */
 Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed);
 /* Like vm_alloc (read-write) but physically contiguous; *pa gets the bus address (DMA). */
+/* Charges kernel pages kept for the task (its threads' kernel stacks) to the same
+ * limit: rcOutOfMemory past it. vm_uncharge gives them back. */
+Retcode vm_charge(struct vmspace *vm, uint64_t pages);
+void vm_uncharge(struct vmspace *vm, uint64_t pages);
 Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa);
 Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size);
 /* Maps device memory at page-aligned pa (uncached); *addr is a hint as for vm_alloc. */

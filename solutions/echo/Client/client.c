@@ -1,6 +1,10 @@
-/* echo.Client: calls Ping five times through the generated proxy and checks the answers. */
+/* echo.Client: calls Ping five times through the generated proxy and checks the answers;
+ * then that its memory limit is init.yaml's (memory_limit: 4M) and malloc stops there. */
 #include <coresrv/channel/channel_api.h>
+#include <coresrv/vmm/vmm_api.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <uapi/syscall.h>
 #include "echo/Server.edl.h"
 
@@ -21,6 +25,14 @@ int main(void)
         printf("Client: Ping(%u) = %u (rc %d)\n", value, result, rc);
         failures += rc != rcOk || result != value + 1;
     }
+    rtl_uint64_t pages = 0, limit = 0;
+    KnVmUsage(&pages, &limit);
+    void *big = malloc(8u << 20);
+    int err = errno;
+    printf("Client: memory limit %llu pages, holding %llu; 8 MiB malloc: %s\n",
+           (unsigned long long)limit, (unsigned long long)pages,
+           big ? "succeeded" : err == ENOMEM ? "ENOMEM" : "other error");
+    failures += limit != 1024 || big != NULL || err != ENOMEM;
     printf("Client: %s\n", failures ? "FAILED" : "all answers right");
     return failures ? 1 : 0;
 }

@@ -802,6 +802,61 @@ static void test_allocator(void)
     CHECK_EQ(k.bytes, 0);               /* ... with the size it was allocated with */
 }
 
+/* An allocator that runs dry at `cap` bytes, as the server does when the kernel has no page
+ * left: a root ramfs without a budget filled to ENOSPC must give every byte of a removed
+ * file back to the allocator, so the next write works and the total returns to its start. */
+struct capped {
+    struct counting k;
+    size_t cap;
+};
+
+static void *capped_alloc(void *ctx, size_t size)
+{
+    struct capped *c = ctx;
+    if (size > c->cap - c->k.bytes)
+        return NULL;
+    return count_alloc(&c->k, size);
+}
+
+static void capped_free(void *ctx, void *p, size_t size)
+{
+    count_free(&((struct capped *)ctx)->k, p, size);
+}
+
+static void test_space_returns_after_unlink(void)
+{
+    struct capped cap = {.cap = 2u << 20};
+    struct vfs_alloc a = {capped_alloc, capped_free, &cap};
+    struct vfs_config cfg = {.alloc = &a};   /* root ramfs without a budget */
+    struct vfs *v;
+    struct vfs_client *c;
+    static unsigned char blk[20000];
+    CHECK_EQ(vfs_create(&cfg, &v), 0);
+    CHECK_EQ(vfs_client_create(v, &c), 0);
+    size_t start = cap.k.bytes;
+    int64_t first = -1;
+    for (int round = 0; round < 5; round++) {
+        int fd = vfs_open(c, P("/fill"), VFS_O_CREAT | VFS_O_WRONLY, 0644);
+        CHECK(fd >= 0);
+        int64_t total = 0, n;
+        while ((n = vfs_write(c, fd, blk, sizeof blk)) > 0)
+            total += n;
+        CHECK_EQ(n, -ENOSPC);
+        CHECK(total > (int64_t)(cap.cap * 9 / 10));   /* nearly all of it held file data */
+        if (first < 0)
+            first = total;
+        CHECK_EQ(total, first);                        /* every round gets the same space */
+        CHECK_EQ(vfs_close(c, fd), 0);
+        CHECK_EQ(vfs_unlink(c, P("/fill")), 0);
+        CHECK_EQ(cap.k.bytes, start);                  /* all of it is back at once */
+        CHECK_EQ(put(c, "/two", "ab"), 0);             /* and a small write works */
+        CHECK_EQ(vfs_unlink(c, P("/two")), 0);
+        CHECK_EQ(cap.k.bytes, start);
+    }
+    vfs_destroy(v);
+    CHECK_EQ(cap.k.bytes, 0);
+}
+
 /* ---------------------------------------------------------------- mounts and arguments */
 static void test_mount_args(void)
 {
@@ -1220,6 +1275,7 @@ int main(int argc, char **argv)
     test_unlink_while_open();
     test_deep_nesting();
     test_allocator();
+    test_space_returns_after_unlink();
     test_mount_args();
     test_romfs_contents();
     test_romfs_corrupt();

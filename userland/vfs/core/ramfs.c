@@ -24,16 +24,21 @@ _Static_assert(((int64_t)1 << (CHUNK_SHIFT + FAN_SHIFT * MAX_HEIGHT)) >= VFS_FIL
                "the chunk tree must cover VFS_FILE_MAX");
 
 /*
- * Chunks come from slabs of up to SLAB_CHUNKS chunks and go back to a free list, not to
- * the allocator: one allocation per 64 KiB written instead of one per 4 KiB (picolibc's
- * malloc costs ~700 instructions a call, as much as copying the chunk). The budget counts
- * chunks in use; slabs are freed when the file system is destroyed.
+ * Chunks come from slabs of up to SLAB_CHUNKS chunks (64 KiB, one allocation instead of 16:
+ * picolibc's malloc costs ~700 instructions a call, as much as copying a chunk). A slab
+ * keeps its own free list, and goes back to the allocator as soon as its last chunk is
+ * free, so the space of a removed file returns to the server's allocator at once (and from
+ * there to the kernel, see vfs_server.c). A sorted array of slabs maps a chunk to its slab
+ * (binary search); slabs with a free chunk are on the `partial` list. The budget counts
+ * chunks in use.
  */
 #define SLAB_CHUNKS 16
 
 struct chunk_slab {
-    struct chunk_slab *next;
-    size_t count;                   /* chunks that follow this header */
+    uint8_t *base;                  /* count chunks, CHUNK_SIZE each */
+    void *free;                     /* free list through each free chunk's first word */
+    unsigned count, nfree;
+    struct chunk_slab *prev, *next; /* on fs->partial while nfree > 0 */
 };
 
 struct rnode;
@@ -69,8 +74,9 @@ struct ramfs {
     struct vfs_alloc a;
     int have_alloc;
     uint64_t budget, used;          /* budget 0: unlimited */
-    void *free_chunks;              /* free list through each chunk's first word */
-    struct chunk_slab *slabs;
+    struct chunk_slab **slabs;      /* sorted by base */
+    size_t nslabs, slabs_cap;
+    struct chunk_slab *partial;     /* slabs with a free chunk */
     uint64_t next_ino;
     struct rnode *root;
 };
@@ -95,53 +101,126 @@ static void ram_free(struct ramfs *fs, void *p, size_t size)
     fs->used -= size;
 }
 
+static const struct vfs_alloc *fs_alloc(const struct ramfs *fs)
+{
+    return fs->have_alloc ? &fs->a : NULL;
+}
+
+static void partial_add(struct ramfs *fs, struct chunk_slab *s)
+{
+    s->prev = NULL;
+    s->next = fs->partial;
+    if (fs->partial)
+        fs->partial->prev = s;
+    fs->partial = s;
+}
+
+static void partial_del(struct ramfs *fs, struct chunk_slab *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        fs->partial = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+}
+
+/* Index of the first slab whose base is above p. */
+static size_t slab_upper(const struct ramfs *fs, const void *p)
+{
+    size_t lo = 0, hi = fs->nslabs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((const uint8_t *)p < fs->slabs[mid]->base)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 static int slab_add(struct ramfs *fs)
 {
-    const struct vfs_alloc *a = fs->have_alloc ? &fs->a : NULL;
-    size_t n = SLAB_CHUNKS;
-    struct chunk_slab *s;
-    while (!(s = vfs_mem_alloc(a, sizeof *s + n * CHUNK_SIZE)))
-        if ((n /= 2) == 0)
-            return -1;              /* not even one chunk: ENOSPC for the caller */
-    s->count = n;
-    s->next = fs->slabs;
-    fs->slabs = s;
-    uint8_t *c = (uint8_t *)(s + 1);
-    for (size_t i = 0; i < n; i++, c += CHUNK_SIZE) {
-        *(void **)(void *)c = fs->free_chunks;
-        fs->free_chunks = c;
+    const struct vfs_alloc *a = fs_alloc(fs);
+    if (fs->nslabs == fs->slabs_cap) {
+        size_t cap = fs->slabs_cap ? fs->slabs_cap * 2 : 16;
+        struct chunk_slab **v = vfs_mem_alloc(a, cap * sizeof *v);
+        if (!v)
+            return -1;
+        if (fs->nslabs)
+            memcpy(v, fs->slabs, fs->nslabs * sizeof *v);
+        vfs_mem_free(a, fs->slabs, fs->slabs_cap * sizeof *v);
+        fs->slabs = v;
+        fs->slabs_cap = cap;
     }
+    struct chunk_slab *s = vfs_mem_alloc(a, sizeof *s);
+    if (!s)
+        return -1;
+    unsigned n = SLAB_CHUNKS;
+    while (!(s->base = vfs_mem_alloc(a, (size_t)n * CHUNK_SIZE))) {
+        if ((n /= 2) == 0) {
+            vfs_mem_free(a, s, sizeof *s);
+            return -1;              /* not even one chunk: ENOSPC for the caller */
+        }
+    }
+    s->count = s->nfree = n;
+    s->free = NULL;
+    for (unsigned i = n; i-- > 0;) {
+        uint8_t *c = s->base + (size_t)i * CHUNK_SIZE;
+        *(void **)(void *)c = s->free;
+        s->free = c;
+    }
+    size_t at = slab_upper(fs, s->base);
+    memmove(&fs->slabs[at + 1], &fs->slabs[at], (fs->nslabs - at) * sizeof *fs->slabs);
+    fs->slabs[at] = s;
+    fs->nslabs++;
+    partial_add(fs, s);
     return 0;
+}
+
+/* Gives an empty slab back to the allocator. Never allocates. */
+static void slab_release(struct ramfs *fs, size_t i)
+{
+    const struct vfs_alloc *a = fs_alloc(fs);
+    struct chunk_slab *s = fs->slabs[i];
+    partial_del(fs, s);
+    memmove(&fs->slabs[i], &fs->slabs[i + 1], (fs->nslabs - i - 1) * sizeof *fs->slabs);
+    fs->nslabs--;
+    vfs_mem_free(a, s->base, (size_t)s->count * CHUNK_SIZE);
+    vfs_mem_free(a, s, sizeof *s);
+    if (fs->nslabs == 0) {
+        vfs_mem_free(a, fs->slabs, fs->slabs_cap * sizeof *fs->slabs);
+        fs->slabs = NULL;
+        fs->slabs_cap = 0;
+    }
 }
 
 static uint8_t *chunk_alloc(struct ramfs *fs)
 {
     if (fs->budget && CHUNK_SIZE > fs->budget - fs->used)
         return NULL;
-    if (!fs->free_chunks && slab_add(fs) < 0)
+    if (!fs->partial && slab_add(fs) < 0)
         return NULL;
-    uint8_t *c = fs->free_chunks;
-    fs->free_chunks = *(void **)(void *)c;
+    struct chunk_slab *s = fs->partial;
+    uint8_t *c = s->free;
+    s->free = *(void **)(void *)c;
+    if (--s->nfree == 0)
+        partial_del(fs, s);
     fs->used += CHUNK_SIZE;
     return c;
 }
 
 static void chunk_free(struct ramfs *fs, uint8_t *c)
 {
-    *(void **)(void *)c = fs->free_chunks;
-    fs->free_chunks = c;
+    size_t i = slab_upper(fs, c) - 1;   /* c lies in some slab: i is valid */
+    struct chunk_slab *s = fs->slabs[i];
+    *(void **)(void *)c = s->free;
+    s->free = c;
+    if (++s->nfree == 1)
+        partial_add(fs, s);
     fs->used -= CHUNK_SIZE;
-}
-
-static void slabs_free(struct ramfs *fs)
-{
-    const struct vfs_alloc *a = fs->have_alloc ? &fs->a : NULL;
-    while (fs->slabs) {
-        struct chunk_slab *s = fs->slabs;
-        fs->slabs = s->next;
-        vfs_mem_free(a, s, sizeof *s + s->count * CHUNK_SIZE);
-    }
-    fs->free_chunks = NULL;
+    if (s->nfree == s->count)
+        slab_release(fs, i);
 }
 
 /* ---------------------------------------------------------------- chunk tree */
@@ -569,7 +648,8 @@ static void ram_destroy(struct vfs_fs *vfs_fs)
         }
         node_free(fs, d);
     }
-    slabs_free(fs);
+    while (fs->nslabs)                  /* chunks of files still open when unmounted */
+        slab_release(fs, fs->nslabs - 1);
     struct vfs_alloc a = fs->a;
     vfs_mem_free(fs->have_alloc ? &a : NULL, fs, sizeof *fs);
 }

@@ -31,6 +31,7 @@
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/syscalls.h>
 #include <coresrv/thread/thread_api.h>
+#include <coresrv/vmm/vmm_api.h>
 #include <kos/mutex.h>
 #include <vfs/defs.h>
 #include <VfsFsnet.edl.h>
@@ -56,6 +57,36 @@ static int image_of(void *ctx, const char *source, size_t len, const void **imag
     *image_len = (size_t)vfs_romfs_size;
     return 0;
 }
+
+/* ---- memory ----------------------------------------------------------------------
+ * picolibc's malloc never gives memory back to the kernel (its heap only grows), so the
+ * blocks of the VFS core that are whole pages (ramfs chunk slabs: 64 KiB, fewer pages when
+ * memory is short; the fstab buffer) are mapped straight from the kernel and unmapped when
+ * freed: the pages of a removed file go back to the kernel at once. Other blocks (nodes,
+ * directories, tree nodes) stay on the heap, whose freed space malloc reuses (docs/VFS.md,
+ * "Where the space goes"). */
+
+static int whole_pages(size_t size) { return size && (size & (KOS_PAGE_SIZE - 1)) == 0; }
+
+static void *mem_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    if (!whole_pages(size))
+        return malloc(size);
+    void *p;
+    return KnVmAllocate(NULL, size, VM_READ | VM_WRITE, 0, &p) == rcOk ? p : NULL;
+}
+
+static void mem_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    if (!whole_pages(size))
+        free(p);
+    else if (p)
+        KnVmFree(p, size);
+}
+
+static const struct vfs_alloc vfs_memory = { mem_alloc, mem_free, NULL };
 
 /* ---- clients, by badge ---------------------------------------------------------- */
 
@@ -421,7 +452,7 @@ static Handle find_listener(void)
 
 int main(int argc, char *argv[])
 {
-    struct vfs_config cfg = { .image = image_of };
+    struct vfs_config cfg = { .image = image_of, .alloc = &vfs_memory };
     int rc = vfs_create(&cfg, &the_vfs);
     if (rc < 0) {
         fprintf(stderr, "VfsFsnet: cannot create the VFS: %s\n", strerror(-rc));

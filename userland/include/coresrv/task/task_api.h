@@ -18,6 +18,14 @@
 Retcode KnTaskCreate(const char *name, const char *cls, const char *program,
                      const char *const argv[], const char *const envp[],
                      rtl_uint32_t priority, rtl_uint32_t flags, Handle *task);
+/* KnTaskCreate with a memory limit: the task's pages (program image, stacks,
+ * heap, every KnVmAllocate) may never exceed memPages; past it the task gets
+ * rcOutOfMemory (malloc: ENOMEM). 0 = the default, half of the RAM pages
+ * (docs/ABI.md, "Memory limits"); KnTaskCreate uses the default. */
+Retcode KnTaskCreateWithLimit(const char *name, const char *cls, const char *program,
+                              const char *const argv[], const char *const envp[],
+                              rtl_uint32_t priority, rtl_uint32_t flags, rtl_uint64_t memPages,
+                              Handle *task);
 /* Starts a task created with TASK_SUSPENDED. */
 Retcode KnTaskStart(Handle task);
 /* Waits for the task to end (timeout in ns; INFINITE_TIMEOUT waits) and gives

@@ -298,6 +298,7 @@ static Retcode issue(struct fuzz_ctx *c, uint64_t nr, uint64_t a0, uint64_t a1, 
 }
 
 int fuzz_only = -1;
+
 static void kernel_call(struct fuzz_ctx *c, bool mangle)
 {
     const struct method *m = &methods[rng_below(&c->rng, NMETHODS)];
@@ -453,8 +454,10 @@ static void direct_call(struct fuzz_ctx *c)
 void fuzz_one(struct fuzz_ctx *c)
 {
     unsigned r = rng_below(&c->rng, 100);
-    extern int fuzz_only;
-    if (fuzz_only >= 0) { kernel_call(c, false); return; }
+    if (fuzz_only >= 0) {
+        kernel_call(c, false);
+        return;
+    }
     if (c->nipc && r < 20)
         fuzz_ipc_one(c);
     else if (r < 60)

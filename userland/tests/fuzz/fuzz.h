@@ -103,6 +103,7 @@ void fuzz_mem_add(struct fuzz_ctx *c, uint64_t addr, uint64_t size);
 
 /* calls.c: one random direct system call or kernel-endpoint call. */
 void fuzz_one(struct fuzz_ctx *c);
+extern int fuzz_only;          /* >= 0: only methods of this kernel endpoint (riid) */
 void fuzz_print_call(const struct fuzz_ctx *c, const char *why);
 /* The thread entry Thread.Create gets in the first task: ends at once,
  * needs no stack and no TLS (any stackTop and tls are harmless). */

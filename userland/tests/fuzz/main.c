@@ -329,10 +329,9 @@ int main(int argc, char **argv)
             o.round = (long)v;
         else if ((v = arg_u64(argv[i], "trace", &hit)), hit)
             o.trace = v != 0;
-        else if ((v = arg_u64(argv[i], "only", &hit)), hit) {
-            extern int fuzz_only;
+        else if ((v = arg_u64(argv[i], "only", &hit)), hit)
             fuzz_only = (int)v;
-        } else if ((v = arg_u64(argv[i], "watch", &hit)), hit)
+        else if ((v = arg_u64(argv[i], "watch", &hit)), hit)
             o.watch = v;
         else if ((v = arg_u64(argv[i], "known", &hit)), hit)
             o.known = v != 0;

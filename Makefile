@@ -264,6 +264,28 @@ bench: deps-check
 	    --policy-kernel build/virt-ipc_bench/kernel.img \
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
 
+# ---------------------------------------------------------------- fuzzing
+# The kernel fuzzer (userland/tests/fuzz, docs/TESTING.md "Fuzzing") as the first
+# task of the test image: `make fuzz FUZZ_CALLS=N FUZZ_SEED=S`; FUZZ_ROUND=R replays
+# one round, FUZZ_TRACE=1 prints every call. A panic, a hang (FUZZ_TIMEOUT s) or a
+# leak fails.
+FUZZ_CALLS ?= 200000
+FUZZ_SEED  ?= 1
+FUZZ_ROUND ?=
+FUZZ_TRACE ?= 0
+FUZZ_TIMEOUT ?= $(shell echo $$(( 300 + $(FUZZ_CALLS) / 100 )))
+FUZZ_ARGS := calls=$(FUZZ_CALLS) seed=$(FUZZ_SEED) trace=$(FUZZ_TRACE) \
+             $(if $(FUZZ_ROUND),round=$(FUZZ_ROUND))
+.PHONY: fuzz
+fuzz: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
+	timeout --foreground -k 5 $(FUZZ_TIMEOUT) $(QEMU) -M virt,gic-version=$(GIC) -cpu cortex-a72 \
+	    -m $(QEMU_MEM) -smp $(QEMU_SMP) -nographic -nic none \
+	    -semihosting-config enable=on,target=native -kernel build/virt-$(TEST_SOLUTION)/kernel.img \
+	    -append "exit=semihosting panic=poweroff init=fuzz -- $(FUZZ_ARGS)" </dev/null; \
+	    st=$$?; if [ $$st = 124 ]; then echo "fuzz: FAIL hang: no end after $(FUZZ_TIMEOUT) s" \
+	    "(seed $(FUZZ_SEED)); replay a round with FUZZ_ROUND=R FUZZ_TRACE=1"; fi; exit $$st
+
 # ---------------------------------------------------------------- host fuzzing
 # libFuzzer + ASan/UBSan over the parsers of untrusted bytes (FDT, ELF, security
 # engine, VFS paths and requests), FUZZ_HOST_SECONDS per target; FUZZ_HOST_TARGETS

@@ -1,4 +1,6 @@
-/* Kernel command line storage and lookup; the line is copied and bounded. */
+/* Kernel command line storage and lookup; the line is copied and bounded.
+ * Words after a lone "--" are not the kernel's: they are the first task's
+ * arguments (as on Linux), e.g. "init=fuzz -- calls=200000 seed=1". */
 #include <kernel/bootargs.h>
 #include <kernel/lib.h>
 
@@ -25,6 +27,8 @@ bool bootarg(const char *key, char *buf, size_t size)
         while (*p && *p != ' ')
             p++;
         size_t wlen = (size_t)(p - w);
+        if (wlen == 2 && w[0] == '-' && w[1] == '-')
+            break;                            /* the first task's arguments follow */
         if (wlen >= klen && strncmp(w, key, klen) == 0 && (wlen == klen || w[klen] == '=')) {
             const char *v = wlen == klen ? w + klen : w + klen + 1;
             size_t vlen = (size_t)(p - v);
@@ -43,4 +47,33 @@ bool bootarg_is(const char *key, const char *value)
 {
     char v[64];
     return bootarg(key, v, sizeof(v)) && strcmp(v, value) == 0;
+}
+
+int bootargs_init_argv(const char **argv, int max)
+{
+    static char words[sizeof(cmdline)];
+    const char *p = cmdline;
+    for (;;) {                                /* find the lone "--" */
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            return 0;
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        if (p - w == 2 && w[0] == '-' && w[1] == '-')
+            break;
+    }
+    memcpy(words, p, strlen(p) + 1);
+    int n = 0;
+    for (char *q = words; *q && n < max;) {
+        while (*q == ' ')
+            *q++ = '\0';
+        if (!*q)
+            break;
+        argv[n++] = q;
+        while (*q && *q != ' ')
+            q++;
+    }
+    return n;
 }

@@ -75,13 +75,14 @@ static Retcode op_attach_irq(void *ctx, uint32_t intid, uint32_t *out)
     struct irq_object *o = kmalloc(sizeof(*o));
     if (!o)
         return rcOutOfMemory;
-    kobject_init(&o->obj, KOBJ_IRQ, irq_destroy);
     o->intid = intid;
+    o->pending = 0;
     wait_queue_init(&o->waiters);
     if (irq_attach(intid, irq_fired, o)) {
-        kfree(o);
+        kfree(o);                            /* never a kobject: the live count stays right */
         return rcBusy;
     }
+    kobject_init(&o->obj, KOBJ_IRQ, irq_destroy);
     Retcode rc = handle_install(&current_task()->handles, &o->obj, IRQ_RIGHTS, NULL, out);
     kobject_put(&o->obj);                    /* the handle holds it (or it detaches now) */
     return rc;

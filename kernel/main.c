@@ -97,10 +97,11 @@ static __attribute__((noreturn)) void start_init(void)
     bootarg("init", program, sizeof(program));
     security_init();
     kcall_init();
-    const char *argv[1] = { program };
+    const char *argv[TASK_MAX_ARGS] = { program };
+    int argc = 1 + bootargs_init_argv(argv + 1, TASK_MAX_ARGS - 1);
     struct task_args args = {
         .name = program, .class_name = program, .program = program,
-        .argc = 1, .argv = argv, .priority = THREAD_PRIORITY_DEFAULT,
+        .argc = argc, .argv = argv, .priority = THREAD_PRIORITY_DEFAULT,
     };
     struct task *init;
     Retcode rc = task_spawn(&args, &init);

@@ -313,6 +313,11 @@ void thread_exit(int64_t value)
     thread_finish(t);
     if (t->task->nthreads == 0)
         task_finished(t->task);
+    /* One zombie at a time: a thread that exits before anything scheduled
+     * since the last exit (a new thread's first instruction can be the exit
+     * call) would otherwise overwrite it, and that thread's stack and
+     * object were never freed. */
+    reap_zombie();
     zombie = t;
     schedule();
     panic("dead thread %llu was scheduled", (unsigned long long)t->tid);

@@ -61,6 +61,16 @@ static Retcode push_args(struct task *t, const struct task_args *a, uint64_t *sp
     return rcOk;
 }
 
+/* The last handle of a task that was created suspended and never started
+ * is gone: nobody can ever start it or wait for it, so it ends now (it held
+ * its pages, threads and handles for good otherwise). */
+static void task_unreachable(struct kobject *o)
+{
+    struct task *t = container_of(o, struct task, obj);
+    if (t->main_thread && t->state == TASK_ALIVE)
+        task_exit(t, TASK_EXIT_FAULT);
+}
+
 static void copy_name(char *dst, const char *src)
 {
     size_t n = strnlen(src, TASK_NAME_MAX - 1);
@@ -82,6 +92,7 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
     if (!t)
         return rcOutOfMemory;
     kobject_init(&t->obj, KOBJ_TASK, task_destroy);     /* the caller's reference */
+    t->obj.last_handle = task_unreachable;
     copy_name(t->name, a->name);
     copy_name(t->class_name, a->class_name);
     t->class_id = class_id;

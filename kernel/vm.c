@@ -15,6 +15,9 @@
 #define ASID_MAX 65536
 static uint64_t asid_bitmap[ASID_MAX / 64] = { 1 };   /* ASID 0: kernel/none */
 static struct kmem_cache region_cache;
+/* The address space in TTBR0 (vm_activate), so that destroying another
+ * task's space does not take the caller's away before it returns to EL0. */
+static const struct vmspace *active_vm;
 
 static void tlb_flush(struct vmspace *vm)
 {
@@ -76,7 +79,10 @@ void vm_destroy(struct vmspace *vm)
         region_release(vm, r);
     }
     tlb_flush(vm);
-    arch_switch_user_space(NULL, 0);      /* it may be the live TTBR0 */
+    if (active_vm == vm) {                /* the live TTBR0: leave it first */
+        arch_switch_user_space(NULL, 0);
+        active_vm = NULL;
+    }                                     /* else (another task ends it) the caller's stays */
     arch_tlb_flush_asid(vm->asid);
     pt_free_tree(vm->l1);
     asid_free(vm->asid);
@@ -323,7 +329,11 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
     return rcOk;
 }
 
-void vm_activate(const struct vmspace *vm) { arch_switch_user_space(vm->l1, vm->asid); }
+void vm_activate(const struct vmspace *vm)
+{
+    active_vm = vm;
+    arch_switch_user_space(vm->l1, vm->asid);
+}
 
 Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, uint64_t *pa)
 {

@@ -13,5 +13,5 @@ def test_device_access_endpoint(boot):
         "ram_is_not_a_device", "ram_straddle_refused", "ram_first_byte_refused",
         "wrapping_size_refused", "empty_range_refused", "kernel_console_uart_refused",
         "kernel_gic_refused", "mmio_mapped", "mmio_reads_device_id", "irq_attached",
-        "irq_line_is_exclusive", "kernel_ppi_refused", "irq_wait_times_out", "irq_delivered",
+        "irq_line_is_exclusive", "irq_busy_leaves_no_object", "kernel_ppi_refused", "irq_wait_times_out", "irq_delivered",
         "irq_acked", "irq_free_after_close", "dma_buffer", "dma_buffer_writable"])

@@ -8,6 +8,7 @@
  */
 #include <coresrv/io/io_api.h>
 #include <coresrv/handle/handle_api.h>
+#include <coresrv/sys/sys_api.h>
 #include <stdint.h>
 #include <string.h>
 #include <uapi/syscall.h>
@@ -53,8 +54,13 @@ int main(void)
     Handle irq, irq2;
     rc = KnIoAttachIrq(RTC_INTID, &irq);
     CHECK("irq_attached", rc == rcOk, "rc %d", rc);
+    KnSysInfo i0, i1;
+    KnSysGetInfo(&i0);
     rc = KnIoAttachIrq(RTC_INTID, &irq2);
+    KnSysGetInfo(&i1);
     CHECK("irq_line_is_exclusive", rc == rcBusy, "rc %d", rc);
+    CHECK("irq_busy_leaves_no_object", i1.kobjects == i0.kobjects, "kobjects %lu -> %lu",
+          (unsigned long)i0.kobjects, (unsigned long)i1.kobjects);
     rc = KnIoAttachIrq(27, &irq2);
     CHECK("kernel_ppi_refused", rc == rcInvalidArgument, "rc %d", rc);
     rc = KnIoWaitIrq(irq, 20000000);

@@ -79,5 +79,22 @@ int main(void)
     CHECK("kobjects_back_after_exit", after.kobjects == before.kobjects,
           "kernel objects %lu -> %lu", (unsigned long)before.kobjects,
           (unsigned long)after.kobjects);
+
+    /* A suspended task whose only handle is closed can never be started:
+     * it ends, and everything it held comes back (closing it also must not
+     * take our own address space away: we keep running to check). */
+    KnSysInfo s0, s1;
+    KnSysGetInfo(&s0);
+    Retcode rc = KnTaskCreate("printer-s", "printer", "printer", NULL, NULL,
+                              THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &h);
+    if (rc == rcOk)
+        KnHandleClose(h);
+    s1 = settle(s0.freePages);
+    CHECK("suspended_task_without_handle_ends", rc == rcOk && s1.freePages == s0.freePages &&
+                                                    s1.tasks == s0.tasks &&
+                                                    s1.kobjects == s0.kobjects,
+          "create %d; free pages %lu -> %lu, tasks %lu -> %lu, kobjects %lu -> %lu", rc,
+          (unsigned long)s0.freePages, (unsigned long)s1.freePages, (unsigned long)s0.tasks,
+          (unsigned long)s1.tasks, (unsigned long)s0.kobjects, (unsigned long)s1.kobjects);
     return check_done("test_spawn");
 }

@@ -4,7 +4,9 @@
  * priority range, suspended start, once, and that joining frees a thread's
  * stack and TLS (free pages come back to the same count).
  */
+#include <coresrv/handle/handle_api.h>
 #include <coresrv/sys/sys_api.h>
+#include <coresrv/thread/thread_api.h>
 #include <errno.h>
 #include <kos/semaphore.h>
 #include <kos/thread.h>
@@ -252,6 +254,39 @@ static void test_no_leak(void)
           (unsigned long)before.kobjects, (unsigned long)after.kobjects);
 }
 
+/* A thread whose first instruction is ThreadExit: no stack, no TLS. */
+void exit_at_once(void *arg);
+__asm__(".text\n.global exit_at_once\nexit_at_once:\n"
+        "  mov x0, #0\n  mov x8, #21\n  svc #0\n  b exit_at_once\n");
+
+/* Threads that exit one right after another, with nothing scheduled in
+ * between, each give their kernel stack and object back (the kernel kept
+ * one zombie slot and overwrote it). */
+static void test_exit_back_to_back(void)
+{
+    KnSysInfo before, after;
+    Handle h[8];
+    int made = 0;
+    KnSysGetInfo(&before);
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 8; i++)            /* queued below us: they run when we sleep */
+            if (KnThreadCreate(exit_at_once, NULL, NULL, NULL, 1, &h[i]) == rcOk)
+                made++;
+        KosThreadSleep(5);
+        for (int i = 0; i < 8; i++) {
+            int64_t v;
+            KnThreadWait(h[i], 1000000000ull, &v);
+            KnHandleClose(h[i]);
+        }
+    }
+    KnSysGetInfo(&after);
+    CHECK("threads_exiting_back_to_back_leak_nothing",
+          made == 32 && after.freePages == before.freePages && after.kobjects == before.kobjects,
+          "%d of 32 created; free pages %lu -> %lu, kobjects %lu -> %lu", made,
+          (unsigned long)before.freePages, (unsigned long)after.freePages,
+          (unsigned long)before.kobjects, (unsigned long)after.kobjects);
+}
+
 static KosSemaphore never;
 static volatile unsigned long spins;
 
@@ -312,6 +347,7 @@ int main(void)
     test_suspended();
     test_once();
     test_no_leak();
+    test_exit_back_to_back();
     test_terminate();
     return check_done("test_threads");
 }

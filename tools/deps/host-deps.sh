@@ -13,6 +13,7 @@ picolibc-aarch64-linux-gnu:/usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs
 gcc:gcc
 make:make
 python3-pytest:py:pytest
+python3-pytest-xdist:py:xdist
 python3-pexpect:py:pexpect
 python3-yaml:py:yaml
 python3-serial:py:serial

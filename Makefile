@@ -81,7 +81,6 @@ KERNEL_SRCS := $(wildcard arch/aarch64/*.S arch/aarch64/*.c arch/aarch64/lib/*.S
                arch/aarch64/board/$(PLATFORM).c \
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
 KERNEL_SRCS += $(wildcard kernel/security/*.c) $(POLICY_C)
-KERNEL_IMAGE_OBJS := $(IOBJ)/bootimage.S.o $(IOBJ)/policy.c.o
 KERNEL_SHARED_OBJS := $(patsubst %,$(OBJ)/%.o,$(filter-out kernel/bootimage.S $(POLICY_C),$(KERNEL_SRCS)))
 # In the order of KERNEL_SRCS, so that every image's kernel is laid out alike.
 KERNEL_OBJS := $(patsubst $(OBJ)/kernel/bootimage.S.o,$(IOBJ)/bootimage.S.o,\

@@ -2,7 +2,9 @@
 #
 #   make                     build the kernel for PLATFORM (virt by default)
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
-#   make test                build and run every test (host + QEMU console)
+#   make test                build every image and run every test (host + QEMU console)
+#   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
+#   make size                kernel .text/.rodata/.data and the size of each built image
 #   make debug               QEMU halted with a gdb server
 #   make PLATFORM=rpi4       Raspberry Pi 4 build (kernel8.img, config.txt)
 #   make PLATFORM=rpi4 sdcard   bootable SD card image
@@ -29,33 +31,45 @@ LD      := $(CROSS_COMPILE)ld
 OBJCOPY := $(CROSS_COMPILE)objcopy
 PYTHON  ?= /usr/bin/python3
 
-# The default solution builds into build/<platform>; any other into
-# build/<platform>-<solution>, so several images can exist side by side.
-SOLUTION ?= vfs
-SOL_SUFFIX := $(if $(filter vfs,$(SOLUTION)),,-$(SOLUTION))
-BUILD   := build/$(PLATFORM)$(SOL_SUFFIX)
-VIRT_BUILD := build/virt$(SOL_SUFFIX)
-RPI4_BUILD := build/rpi4$(SOL_SUFFIX)
+# Every folder solutions/<name>/ with an init.yaml[.in] is a solution (docs/INIT.md).
+# The default solution's image builds into build/<platform>; any other into
+# build/<platform>-<solution> (BUILD), so several images exist side by side. What
+# does not depend on the solution (the kernel's objects, libkos, lwIP, libvfs,
+# VfsFsnet, the test and bench programs) is built once per platform in SHARED and
+# linked into every image from there.
+SOLUTIONS_ALL := $(sort $(patsubst solutions/%/,%,$(dir $(wildcard solutions/*/init.yaml solutions/*/init.yaml.in))))
+DEFAULT_SOLUTION := vfs
+SOLUTION ?= $(DEFAULT_SOLUTION)
+image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))
+BUILD   := $(call image_dir,$(PLATFORM),$(SOLUTION))
+VIRT_BUILD := $(call image_dir,virt,$(SOLUTION))
+RPI4_BUILD := $(call image_dir,rpi4,$(SOLUTION))
+SHARED  := build/shared/$(PLATFORM)
 # The console tests boot test programs by name (init=<program>) in the image of
-# this solution: it has no policy, so the kernel may start any program. (The
-# default solution's policy rightly refuses programs it does not know.)
+# this solution: it has no policy, so the kernel may start any program, and its
+# image carries every program of SHARED. (The default solution's policy rightly
+# refuses programs it does not know; the other images carry only their own.)
 TEST_SOLUTION := echo
-OBJ     := $(BUILD)/obj
+# Kernel objects: shared by every image of the platform, except the two that
+# carry the solution (its policy tables and its boot image), built in IOBJ.
+# Anything solution-specific the kernel needs must come through those two.
+OBJ     := $(SHARED)/obj
+IOBJ    := $(BUILD)/obj
 
 # Physical load address: RAM base + the Image header's text_offset (0x80000).
 KERNEL_PHYS_virt := 0x40080000
 KERNEL_PHYS_rpi4 := 0x80000
 KERNEL_PHYS := $(KERNEL_PHYS_$(PLATFORM))
 
-KGEN     := $(BUILD)/gen/kernel
-ASM_OFFSETS := $(BUILD)/gen/asm-offsets.h
+KGEN     := $(SHARED)/gen/kernel
+ASM_OFFSETS := $(SHARED)/gen/asm-offsets.h
 POLICY_C := $(BUILD)/gen/policy.c
 INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
             -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
             -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -MMD -MP $(INCLUDES) \
             -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)"'
-KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -I$(BUILD)/gen -mcpu=cortex-a72 -g
+KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -I$(SHARED)/gen -mcpu=cortex-a72 -g
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
 
 # Kernel endpoints: C generated from the kl.core IDL by tools/nk (kernel/kcall.c).
@@ -71,13 +85,17 @@ KERNEL_SRCS := $(filter-out arch/aarch64/asm-offsets.c, \
                arch/aarch64/board/$(PLATFORM).c \
                $(wildcard drivers/*.c) $(wildcard kernel/*.c kernel/*.S kernel/lib/*.c)
 KERNEL_SRCS += $(wildcard kernel/security/*.c) $(POLICY_C)
-KERNEL_OBJS := $(patsubst %,$(OBJ)/%.o,$(KERNEL_SRCS))
+KERNEL_SHARED_OBJS := $(patsubst %,$(OBJ)/%.o,$(filter-out kernel/bootimage.S $(POLICY_C),$(KERNEL_SRCS)))
+# In the order of KERNEL_SRCS, so that every image's kernel is laid out alike.
+KERNEL_OBJS := $(patsubst $(OBJ)/kernel/bootimage.S.o,$(IOBJ)/bootimage.S.o,\
+                 $(patsubst %,$(OBJ)/%.o,$(filter-out $(POLICY_C),$(KERNEL_SRCS)))) $(IOBJ)/policy.c.o
 
-# The solution booted by default (solutions/<name>: init.yaml, idl/, one
-# folder of C sources per program) and its Einit, generated from init.yaml.
+# The solution (solutions/<name>: init.yaml, idl/, one folder of C sources per
+# program) and its Einit, generated from init.yaml. Its programs, its Einit, its
+# generated headers and (with its own romfs) its VfsFsnet are built in BUILD.
 SOL_DIR  := solutions/$(SOLUTION)
 ifeq ($(wildcard $(SOL_DIR)/init.yaml $(SOL_DIR)/init.yaml.in),)
-$(error SOLUTION=$(SOLUTION): no $(SOL_DIR)/init.yaml; solutions: $(notdir $(wildcard solutions/*)))
+$(error SOLUTION=$(SOLUTION): no $(SOL_DIR)/init.yaml; solutions: $(SOLUTIONS_ALL))
 endif
 SOL_INIT := $(firstword $(wildcard $(SOL_DIR)/init.yaml $(SOL_DIR)/init.yaml.in))
 SOL_OUT  := $(BUILD)/solution
@@ -86,20 +104,26 @@ SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.
 SOL_CLASSES = $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-classes $(SOL_INIT))
 SOL_NK_STAMP := $(SOL_GEN)/.stamp
 EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
-USER_PROGRAMS += Einit
-USER_SRCS_Einit := userland/einit/einit.c $(SOL_OUT)/einit_table.c
+# The programs init.yaml starts (a broken init.yaml is reported by the Einit rule).
+SOL_STARTS := $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-programs $(SOL_INIT) 2>/dev/null)
 
-# User programs and the boot image that carries them (userland/userland.mk).
+# User programs (userland/userland.mk); each image's own programs (image_program)
+# are built in IUSER_OUT.
 BENCH_PROGRAMS := bench bench_client bench_server bench_nop
 USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
 include userland/net/net.mk
 include userland/vfs/vfs.mk
-# Solution programs use the C library's files (and sockets) through libvfs.
-$(foreach p,$(SOL_PROGRAMS),$(eval $(call vfs_program,$(p),$(wildcard $(SOL_DIR)/$(p)/*.c))))
 $(eval $(call vfs_program,bench_vfs,userland/bench/bench_vfs.c))
-USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
+# Solution programs use the C library's files (and sockets) through libvfs.
+$(foreach p,$(SOL_PROGRAMS),$(eval $(call image_program,$(p),\
+    $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/$(p)/*.c)),$(VFS_CLIENT_LIBS))))
+$(eval $(call image_program,Einit,$(IUSER_OBJ)/userland/einit/einit.o $(IUSER_OBJ)/einit_table.o))
+$(IUSER_OBJ)/%.o: USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
+$(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/*/*.c)): | $(SOL_NK_STAMP) $(VFS_NK_STAMP)
+$(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
+	$(call user_cc,$<,$@)
 
 $(SOL_OUT)/solution.name: user-force
 	@mkdir -p $(dir $@)
@@ -109,11 +133,34 @@ $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(N
 	$(call say,NK,$(SOLUTION))
 	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
 	    $(filter-out Einit kl.% $(VFS_CLASSES),$(SOL_CLASSES)) && touch $@
-$(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name
+$(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name \
+                          $(IUSER_OUT)/programs.list
 	$(call say,EINIT,$<)
-	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(sort $(USER_PROGRAMS))) -o $@ $<
-$(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard $(SOL_DIR)/*/*.c)): | $(SOL_NK_STAMP)
+	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(IMAGE_PROGRAMS)) -o $@ $<
 comma := ,
+
+# ---- the boot image -----------------------------------------------------------
+# Einit, the solution's programs and the programs init.yaml starts; the test
+# solution's image also every shared program (the console tests start them by
+# name). A program of the solution's folder wins over a shared one of that name.
+IMAGE_OWN      := $(sort $(IMAGE_OWN_PROGRAMS))
+IMAGE_SHARED   := $(filter-out $(IMAGE_OWN),$(filter $(USER_PROGRAMS),\
+                    $(SOL_STARTS) $(if $(filter $(TEST_SOLUTION),$(SOLUTION)),$(USER_PROGRAMS))))
+IMAGE_PROGRAMS := $(sort $(IMAGE_OWN) $(IMAGE_SHARED))
+image_path      = $(if $(filter $(1),$(IMAGE_OWN)),$(IUSER_OUT),$(USER_OUT))/boot/$(1)
+BOOTIMAGE      := $(BUILD)/bootimage.bin
+
+# The program list is recorded so that removing a program rebuilds the image.
+$(IUSER_OUT)/programs.list: user-force
+	@mkdir -p $(dir $@)
+	@echo '$(IMAGE_PROGRAMS) $(USER_BOOT_FILES)' | cmp -s - $@ || \
+	    echo '$(IMAGE_PROGRAMS) $(USER_BOOT_FILES)' > $@
+
+$(BOOTIMAGE): $(IUSER_OUT)/programs.list tools/mkbootimg.py $(foreach p,$(IMAGE_PROGRAMS),$(call image_path,$(p)))
+	$(call say,BOOTIMG,$@)
+	$(Q)$(PYTHON) tools/mkbootimg.py -o $@ \
+	    $(foreach p,$(IMAGE_PROGRAMS),$(p)=$(call image_path,$(p))) $(USER_BOOT_FILES)
+userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 
 # The solution's security policy (security.psl[.in]) compiled into the kernel;
 # without one, explicit grant-everything tables (logged at boot).
@@ -124,8 +171,15 @@ $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
 	$(Q)$(PYTHON) -m tools.psl -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) -o $@ $(or $(SOL_PSL),--nonsecurity)
-$(OBJ)/kernel/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
-$(OBJ)/kernel/bootimage.S.o: $(BOOTIMAGE)
+$(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
+$(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
+	@mkdir -p $(dir $@)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+$(IOBJ)/policy.c.o: $(POLICY_C) | $(KGEN_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 ifeq ($(PLATFORM),rpi4)
 IMAGES := $(BUILD)/kernel8.img $(BUILD)/config.txt
@@ -160,11 +214,11 @@ $(OBJ)/%.S.o: %.S | $(ASM_OFFSETS)
 # structs: arch/aarch64/asm-offsets.c compiled to assembly, each marker line
 # "->NAME value comment" turned into a #define. A marker the sed cannot read
 # (say, a NAME that is itself a macro) fails the build instead of vanishing.
-$(BUILD)/gen/asm-offsets.s: arch/aarch64/asm-offsets.c
+$(SHARED)/gen/asm-offsets.s: arch/aarch64/asm-offsets.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(KCFLAGS) -S $< -o $@
-$(ASM_OFFSETS): $(BUILD)/gen/asm-offsets.s
+$(ASM_OFFSETS): $(SHARED)/gen/asm-offsets.s
 	$(call say,GEN,$@)
 	$(Q){ echo '/* Generated from arch/aarch64/asm-offsets.c by the Makefile: do not edit. */'; \
 	  echo '#ifndef ASM_OFFSETS_H'; echo '#define ASM_OFFSETS_H'; \
@@ -195,7 +249,7 @@ $(BUILD)/kernel8.img: $(BUILD)/kernel.img
 $(BUILD)/config.txt: arch/aarch64/board/rpi4-config.txt
 	cp $< $@
 
--include $(KERNEL_OBJS:.o=.d) $(BUILD)/kernel.ld.d $(BUILD)/gen/asm-offsets.d
+-include $(KERNEL_OBJS:.o=.d) $(BUILD)/kernel.ld.d $(SHARED)/gen/asm-offsets.d
 
 # ---------------------------------------------------------------- QEMU
 QEMU      ?= qemu-system-aarch64
@@ -232,24 +286,45 @@ debug: deps-check
 	@echo "  gdb-multiarch $(VIRT_BUILD)/kernel.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_ARGS) -S -s
 
+# ---------------------------------------------------------------- images
+# `make images` builds the image of every solution in SOLUTIONS (default: all of
+# solutions/*/) for PLATFORM: first everything shared, once, then one sub-make per
+# solution that only compiles and links what is the solution's own (they run in
+# parallel under -j; none of them writes in SHARED, which `shared` completed).
+SOLUTIONS ?= $(SOLUTIONS_ALL)
+.PHONY: images shared
+images: $(addprefix image-,$(SOLUTIONS))
+image-%: shared
+	+@$(MAKE) --no-print-directory SOLUTION=$* kernel
+shared: $(KGEN_STAMP) $(KERNEL_SHARED_OBJS) userland
+
+# `make size`: this image's kernel (.text + .rodata + .data) and every image of
+# PLATFORM built so far (docs/PERFORMANCE.md, "Image sizes").
+.PHONY: size
+size: kernel
+	@$(PYTHON) tools/imgsize.py $(BUILD)/kernel.elf $(sort $(wildcard build/$(PLATFORM) build/$(PLATFORM)-*))
+
 # ---------------------------------------------------------------- tests
+# Every solution's image on virt; the default and the test solution's on rpi4.
+# The build runs with -j<cores> unless make was given -j; the console tests run
+# in parallel too when pytest-xdist is installed (PYTEST_JOBS workers).
+TEST_SOLUTIONS_virt := $(SOLUTIONS_ALL)
+TEST_SOLUTIONS_rpi4 := $(DEFAULT_SOLUTION) $(TEST_SOLUTION)
+NPROC       := $(shell nproc 2>/dev/null || echo 1)
+# Test workers only help on idle cores, and the guests' clocks follow the host's:
+# on a host already busy (load average at or above the cores) a few timing checks
+# (test_sync, test_sleep) can miss their bounds with two QEMUs at once. So the
+# default is one worker per core on an idle host, else 1; PYTEST_JOBS=N forces it.
+PYTEST_JOBS ?= $(shell awk -v n=$(NPROC) '{ print ($$1 < n) ? n : 1 }' /proc/loadavg 2>/dev/null || echo 1)
 PYTEST_ARGS ?= --board all
+PYTEST_XDIST = $(if $(filter-out 0 1,$(PYTEST_JOBS)),$(shell $(PYTHON) -c 'import xdist' 2>/dev/null && printf -- '-n %s' $(PYTEST_JOBS)))
+# -j<cores> for the sub-makes of a make that was given no -j (in a recipe: MAKEFLAGS).
+SUBMAKE_JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$(NPROC) ;; esac)
 test: deps-check
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=vfs kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=echo_denied kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=hello kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=ipc_bench kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_echo kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_http kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_split kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=net_bench kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=policy_checks kernel
-	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=policy_bypass kernel
-	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=vfs kernel
-	@$(MAKE) --no-print-directory PLATFORM=rpi4 SOLUTION=$(TEST_SOLUTION) kernel
-	@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
-	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTIONS="$(TEST_SOLUTIONS_virt)" images
+	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=rpi4 SOLUTIONS="$(TEST_SOLUTIONS_rpi4)" images
+	+@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
+	$(PYTHON) -m pytest tests $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- benchmarks
 # The test image, booted with init=bench under -icount shift=0 (IPC without a
@@ -333,4 +408,4 @@ lint:
 	    --suppress=missingIncludeSystem -U__ASSEMBLER__ -D__aarch64__ $(INCLUDES) -I$(KGEN) kernel arch drivers
 
 clean:
-	rm -rf build/virt build/rpi4 build/test-logs build/host build/fuzz
+	rm -rf $(foreach p,$(PLATFORMS),build/$(p) build/$(p)-*) build/shared build/test-logs build/host build/fuzz

@@ -1,28 +1,35 @@
-# userland/userland.mk: libkos, the user programs and the boot image that
-# carries them (docs/USERLAND.md). Included by the top Makefile, which gives
-# CC, OBJCOPY, PYTHON, BUILD (build/$(PLATFORM)) and the Q/say helpers.
+# userland/userland.mk: libkos, the user programs and the rules that link them
+# (docs/USERLAND.md). Included by the top Makefile, which gives CC, OBJCOPY,
+# PYTHON, SHARED (build/shared/$(PLATFORM)), BUILD (this image's folder) and the
+# Q/say helpers, and which packs each image's boot image from the programs.
 #
 # Interface:
-#   BOOTIMAGE            $(BUILD)/bootimage.bin (tools/mkbootimg.py)
-#   USER_LIB             $(BUILD)/user/libkos.a
-#   USER_PROGRAMS        program names; each becomes $(BUILD)/user/bin/<name>
-#                        and a boot-image entry <name>. Before this fragment is
-#                        included: USER_PROGRAMS += NAME, USER_SRCS_NAME := files,
-#                        USER_LIBS_NAME := archives linked before libkos.
+#   USER_LIB             $(SHARED)/user/libkos.a
+#   USER_PROGRAMS        the shared programs: each is built once per platform as
+#                        $(SHARED)/user/bin/<name> (boot-image copy: user/boot/<name>).
+#                        Before this fragment is included: USER_PROGRAMS += NAME,
+#                        USER_SRCS_NAME := files, USER_LIBS_NAME := archives linked
+#                        before libkos.
 #   user_program         after it: $(eval $(call user_program,NAME,SOURCES[,LIBS]))
+#   image_program        $(eval $(call image_program,NAME,OBJECTS[,LIBS])): a program
+#                        of this image only (the solution's, Einit), linked in
+#                        $(BUILD)/user (IUSER_OUT) from OBJECTS; objects under
+#                        IUSER_OBJ are compiled from the source of the same path.
+#                        Its name goes to IMAGE_OWN_PROGRAMS.
 #   USER_BOOT_FILES      extra boot-image entries, NAME=PATH words (data files)
 #   USER_CFLAGS, USER_CPPFLAGS, USER_LDFLAGS   flags for user code
-#   make userland        builds all of it
+#   make userland        builds libkos and every shared program
 # Every userland/tests/<name>.c and userland/tests/<name>/ (all its .c files)
 # is a program already.
 
-USER_OUT     := $(BUILD)/user
+USER_OUT     := $(SHARED)/user
 USER_OBJ     := $(USER_OUT)/obj
-USER_GEN     := $(BUILD)/gen/user
+USER_GEN     := $(SHARED)/gen/user
+IUSER_OUT    := $(BUILD)/user
+IUSER_OBJ    := $(IUSER_OUT)/obj
 USER_LIB     := $(USER_OUT)/libkos.a
 USER_CRT0    := $(USER_OUT)/crt0.o
 USER_LDS     := ld/user.ld
-BOOTIMAGE    := $(BUILD)/bootimage.bin
 PICOLIBC_DIR ?= /usr/lib/picolibc/aarch64-linux-gnu
 USER_LIBC    := $(PICOLIBC_DIR)/lib/libc.a
 USER_LIBGCC  := $(shell $(CC) -print-libgcc-file-name)
@@ -49,15 +56,25 @@ $(USER_NK_STAMP): $(USER_NK_DEPS)
 	$(Q)$(PYTHON) -m tools.nk --out $(USER_GEN) kl.core.Core
 
 # ---- objects ------------------------------------------------------------------
+# user_cc(source, object), user_as(source, object): the compile recipes.
+define user_cc
+@mkdir -p $(dir $(2))
+$(call say,UCC,$(1))
+$(Q)$(CC) $(USER_CPPFLAGS) $(USER_CFLAGS) -c $(1) -o $(2)
+endef
+define user_as
+@mkdir -p $(dir $(2))
+$(call say,UAS,$(1))
+$(Q)$(CC) $(USER_CPPFLAGS) -D__ASSEMBLER__ -mcpu=cortex-a72 -g -MMD -MP -c $(1) -o $(2)
+endef
 $(USER_OBJ)/%.o: %.c | $(USER_NK_STAMP)
-	@mkdir -p $(dir $@)
-	$(call say,UCC,$<)
-	$(Q)$(CC) $(USER_CPPFLAGS) $(USER_CFLAGS) -c $< -o $@
-
+	$(call user_cc,$<,$@)
 $(USER_OBJ)/%.o: %.S
-	@mkdir -p $(dir $@)
-	$(call say,UAS,$<)
-	$(Q)$(CC) $(USER_CPPFLAGS) -D__ASSEMBLER__ -mcpu=cortex-a72 -g -MMD -MP -c $< -o $@
+	$(call user_as,$<,$@)
+$(IUSER_OBJ)/%.o: %.c | $(USER_NK_STAMP)
+	$(call user_cc,$<,$@)
+$(IUSER_OBJ)/%.o: %.S
+	$(call user_as,$<,$@)
 
 # ---- libkos.a and crt0.o -------------------------------------------------------
 USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S
@@ -77,21 +94,31 @@ $(USER_CRT0): $(USER_OBJ)/userland/lib/crt0.o
 USER_PROGRAMS_EARLY := $(USER_PROGRAMS)
 USER_PROGRAMS :=
 
-# user_program(name, sources, libs): the ELF, its stripped boot-image copy and
-# its entry in the boot image.
+# program_rules(out, name, objects, libs): the ELF out/bin/<name> and its stripped
+# boot-image copy out/boot/<name>.
+define program_rules
+$(1)/bin/$(2): $(3) $(USER_CRT0) $(USER_LIB) $(USER_LDS) $(4)
+	@mkdir -p $$(dir $$@)
+	$$(call say,ULD,$$@)
+	$$(Q)$$(CC) $$(USER_LDFLAGS) -Wl,-Map,$$@.map -o $$@ $(USER_CRT0) $(3) \
+	    -Wl,--start-group $(4) $(USER_LIB) $(USER_LIBC) $(USER_LIBGCC) -Wl,--end-group
+$(1)/boot/$(2): $(1)/bin/$(2)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(OBJCOPY) --strip-debug $$< $$@
+-include $(3:.o=.d)
+endef
+
+# user_program(name, sources, libs): a shared program.
 define user_program
 USER_PROGRAMS += $(1)
 USER_OBJS_$(1) := $$(patsubst %.c,$(USER_OBJ)/%.o,$(2))
-$(USER_OUT)/bin/$(1): $$(USER_OBJS_$(1)) $(USER_CRT0) $(USER_LIB) $(USER_LDS) $(3)
-	@mkdir -p $$(dir $$@)
-	$$(call say,ULD,$$@)
-	$$(Q)$$(CC) $$(USER_LDFLAGS) -Wl,-Map,$$@.map -o $$@ $(USER_CRT0) $$(USER_OBJS_$(1)) \
-	    -Wl,--start-group $(3) $(USER_LIB) $(USER_LIBC) $(USER_LIBGCC) -Wl,--end-group
-$(USER_OUT)/boot/$(1): $(USER_OUT)/bin/$(1)
-	@mkdir -p $$(dir $$@)
-	$$(Q)$$(OBJCOPY) --strip-debug $$< $$@
-$(BOOTIMAGE): $(USER_OUT)/boot/$(1)
--include $$(USER_OBJS_$(1):.o=.d)
+$$(eval $$(call program_rules,$(USER_OUT),$(1),$$(USER_OBJS_$(1)),$(3)))
+endef
+
+# image_program(name, objects, libs): a program of this image only.
+define image_program
+IMAGE_OWN_PROGRAMS += $(1)
+$$(eval $$(call program_rules,$(IUSER_OUT),$(1),$(2),$(3)))
 endef
 
 USER_TEST_NAMES := $(sort $(basename $(notdir $(wildcard userland/tests/*.c))) \
@@ -101,20 +128,10 @@ $(foreach p,$(USER_TEST_NAMES),$(eval $(call user_program,$(p),\
 $(foreach p,$(filter-out $(USER_TEST_NAMES),$(USER_PROGRAMS_EARLY)),\
     $(eval $(call user_program,$(p),$(USER_SRCS_$(p)),$(USER_LIBS_$(p)))))
 
-# ---- boot image ---------------------------------------------------------------
-# The program list is recorded so that removing a program rebuilds the image.
-$(USER_OUT)/programs.list: user-force
-	@mkdir -p $(dir $@)
-	@echo '$(sort $(USER_PROGRAMS)) $(USER_BOOT_FILES)' | cmp -s - $@ || \
-	    echo '$(sort $(USER_PROGRAMS)) $(USER_BOOT_FILES)' > $@
-
-$(BOOTIMAGE): $(USER_OUT)/programs.list tools/mkbootimg.py
-	$(call say,BOOTIMG,$@)
-	$(Q)$(PYTHON) tools/mkbootimg.py -o $@ \
-	    $(foreach p,$(sort $(USER_PROGRAMS)),$(p)=$(USER_OUT)/boot/$(p)) $(USER_BOOT_FILES)
-
+# `userland` also depends on every shared program (added by the top Makefile once
+# all of them are declared).
 .PHONY: userland user-force
-userland: $(USER_LIB) $(BOOTIMAGE)
+userland: $(USER_LIB) $(USER_CRT0)
 user-force:
 
 -include $(USER_LIB_OBJS:.o=.d) $(USER_OBJ)/userland/lib/crt0.d

@@ -19,6 +19,7 @@ libasan8:lib:libasan.so.8
 libubsan1:lib:libubsan.so.1
 make:make
 python3-pytest:py:pytest
+python3-pytest-xdist:py:xdist
 python3-pexpect:py:pexpect
 python3-yaml:py:yaml
 python3-serial:py:serial

@@ -1,13 +1,13 @@
 # userland/net/net.mk: the network stack (docs/NET.md). Included by the top
 # Makefile after userland/userland.mk (uses USER_OBJ, USER_CPPFLAGS,
-# USER_CFLAGS, USER_AR, user_program, BUILD, Q, say).
+# USER_CFLAGS, USER_AR, user_program, SHARED, Q, say).
 #
 # Interface:
 #   NET_LWIP_DIR     the lwIP tree (default build/deps/lwip, from
 #                    tools/deps/fetch-lwip-source.sh; fetched on demand)
-#   NET_LWIP_LIB     $(BUILD)/net/liblwip.a   lwIP 2.1 built from NET_LWIP_DIR/src
+#   NET_LWIP_LIB     $(SHARED)/net/liblwip.a   lwIP 2.1 built from NET_LWIP_DIR/src
 #                    with userland/net/port (lwipopts.h, arch/, sys_arch.c)
-#   NET_LIB          $(BUILD)/net/libnet.a    virtio-mmio + virtio-net driver,
+#   NET_LIB          $(SHARED)/net/libnet.a    virtio-mmio + virtio-net driver,
 #                    netif glue, net_init (userland/net/include/net/net.h)
 #   NET_LIBS         both, for the LIBS argument of user_program
 #   NET_CPPFLAGS     include paths for code that uses net/net.h or lwIP headers
@@ -21,7 +21,7 @@ NET ?= 1
 ifeq ($(NET),1)
 
 NET_LWIP_DIR ?= build/deps/lwip
-NET_OUT      := $(BUILD)/net
+NET_OUT      := $(SHARED)/net
 NET_OBJ      := $(NET_OUT)/obj
 NET_LWIP_LIB := $(NET_OUT)/liblwip.a
 NET_LIB      := $(NET_OUT)/libnet.a

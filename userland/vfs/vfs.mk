@@ -1,27 +1,30 @@
 # userland/vfs/vfs.mk: the VFS process VfsFsnet, the VFS client library (libvfs)
 # and the generated kl.VfsFilesystem headers (docs/VFS.md, "Server and client").
 # Included by the top Makefile after userland/userland.mk (uses USER_OBJ, USER_OUT,
-# USER_CPPFLAGS, USER_AR, user_program, BUILD, PYTHON, SOL_DIR, Q, say).
+# USER_CPPFLAGS, USER_AR, user_program, image_program, SHARED, BUILD, PYTHON, SOL_DIR,
+# Q, say).
 #
 # Interface:
 #   VFS_IDL_DIR       userland/idl/vfs: VfsFsnet.edl, kl/VfsNet.edl, kl/VfsEntity.edl,
 #                     kl/Vfs.cdl, kl/VfsFilesystem.idl (pass it with -I to tools/nk,
 #                     tools/einit and tools/psl in solutions that use VfsFsnet)
-#   VFS_GEN           $(BUILD)/gen/vfs: the generated headers (on USER_CPPFLAGS)
+#   VFS_GEN           $(SHARED)/gen/vfs: the generated headers (on USER_CPPFLAGS)
 #   VFS_CLIENT_LIBS   libvfs, for the LIBS argument of user_program: object files, not
 #                     an archive, so its open() always wins over libkos's weak stub
 #   VFS_ROMFS_DIR     the folder packed into VfsFsnet's romfs image (source "romfs"):
 #                     $(SOL_DIR)/romfs when the solution has one, else
 #                     userland/vfs/server/romfs
-#   VfsFsnet          the program (boot-image entry VfsFsnet)
+#   VfsFsnet          the program (boot-image entry VfsFsnet): shared, with the
+#                     default romfs; a solution with another VFS_ROMFS_DIR gets its
+#                     own link of the shared objects with its romfs (image_program)
 #   vfs_program       $(eval $(call vfs_program,NAME,SOURCES)): a user program linked
 #                     with libvfs
 #   make vfs          builds all of it
 #   VFS_TEST_PROGRAMS the test programs of userland/tests-vfs (clients and launchers)
 
 VFS_IDL_DIR := userland/idl/vfs
-VFS_OUT     := $(BUILD)/vfs
-VFS_GEN     := $(BUILD)/gen/vfs
+VFS_OUT     := $(SHARED)/vfs
+VFS_GEN     := $(SHARED)/gen/vfs
 VFS_NK_STAMP := $(VFS_GEN)/VfsFsnet.edl.h
 VFS_CLASSES := VfsFsnet kl.VfsNet kl.VfsEntity
 
@@ -41,17 +44,22 @@ $(VFS_CORE_LIB): $(VFS_CORE_OBJS)
 	$(Q)rm -f $@ && $(USER_AR) rcs $@ $^
 
 # ---- the romfs image, linked into VfsFsnet --------------------------------------------
-VFS_ROMFS_DIR ?= $(if $(wildcard $(SOL_DIR)/romfs),$(SOL_DIR)/romfs,userland/vfs/server/romfs)
-VFS_ROMFS_IMG := $(VFS_OUT)/romfs.img
+# vfs_romfs(out, objdir, folder): out/romfs.img from folder and its object
+# objdir/userland/vfs/server/romfs_image.o (romfs_image.S includes it).
+define vfs_romfs
+$(1)/romfs.dir: user-force
+	@mkdir -p $$(dir $$@)
+	@echo '$(3)' | cmp -s - $$@ || echo '$(3)' > $$@
+$(1)/romfs.img: $(1)/romfs.dir tools/mkromfs.py $$(shell find $(3) 2>/dev/null)
+	$$(call say,MKROMFS,$(3))
+	$$(Q)$$(PYTHON) tools/mkromfs.py $(3) $$@
+$(2)/userland/vfs/server/romfs_image.o: USER_CPPFLAGS += -DVFS_ROMFS_IMAGE='"$(1)/romfs.img"'
+$(2)/userland/vfs/server/romfs_image.o: $(1)/romfs.img
+endef
+VFS_ROMFS_DEFAULT := userland/vfs/server/romfs
+VFS_ROMFS_DIR ?= $(if $(wildcard $(SOL_DIR)/romfs),$(SOL_DIR)/romfs,$(VFS_ROMFS_DEFAULT))
 VFS_ROMFS_OBJ := $(USER_OBJ)/userland/vfs/server/romfs_image.o
-$(VFS_OUT)/romfs.dir: user-force
-	@mkdir -p $(dir $@)
-	@echo '$(VFS_ROMFS_DIR)' | cmp -s - $@ || echo '$(VFS_ROMFS_DIR)' > $@
-$(VFS_ROMFS_IMG): $(VFS_OUT)/romfs.dir tools/mkromfs.py $(shell find $(VFS_ROMFS_DIR) 2>/dev/null)
-	$(call say,MKROMFS,$(VFS_ROMFS_DIR))
-	$(Q)$(PYTHON) tools/mkromfs.py $(VFS_ROMFS_DIR) $@
-$(VFS_ROMFS_OBJ): USER_CPPFLAGS += -DVFS_ROMFS_IMAGE='"$(VFS_ROMFS_IMG)"'
-$(VFS_ROMFS_OBJ): $(VFS_ROMFS_IMG)
+$(eval $(call vfs_romfs,$(VFS_OUT),$(USER_OBJ),$(VFS_ROMFS_DEFAULT)))
 
 # ---- VfsFsnet --------------------------------------------------------------------------
 # The network endpoint (vfs_net.c) runs on lwIP (userland/net/net.mk); with NET=0 a stub
@@ -64,6 +72,11 @@ else
 VFS_SERVER_SRCS := $(filter-out %/vfs_net.c,$(VFS_SERVER_SRCS)) userland/vfs/server/nonet/vfs_net_none.c
 endif
 $(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CORE_LIB) $(NET_LIBS)))
+ifneq ($(VFS_ROMFS_DIR),$(VFS_ROMFS_DEFAULT))
+$(eval $(call vfs_romfs,$(BUILD)/vfs,$(IUSER_OBJ),$(VFS_ROMFS_DIR)))
+$(eval $(call image_program,VfsFsnet,$(USER_OBJS_VfsFsnet),\
+    $(IUSER_OBJ)/userland/vfs/server/romfs_image.o $(VFS_CORE_LIB) $(NET_LIBS)))
+endif
 
 # ---- libvfs (userland/lib/vfs) ---------------------------------------------------------
 VFS_CLIENT_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c))
@@ -102,4 +115,5 @@ $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_
 vfs: $(USER_OUT)/bin/VfsFsnet $(VFS_CLIENT_OBJS) \
      $(foreach p,$(VFS_TEST_PROGRAMS),$(USER_OUT)/bin/$(p))
 
--include $(VFS_CORE_OBJS:.o=.d) $(VFS_CLIENT_OBJS:.o=.d) $(VFS_ROMFS_OBJ:.o=.d)
+-include $(VFS_CORE_OBJS:.o=.d) $(VFS_CLIENT_OBJS:.o=.d) $(VFS_ROMFS_OBJ:.o=.d) \
+    $(IUSER_OBJ)/userland/vfs/server/romfs_image.d

@@ -13,13 +13,7 @@
 #include <kernel/vm.h>
 #include <uapi/syscall.h>
 
-#define check(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "fuzz_check.h"
 
 /* ---- the shim: a vmspace that only keeps a list of mapped ranges -------------- */
 

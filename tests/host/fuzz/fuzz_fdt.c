@@ -16,13 +16,7 @@
 static volatile uint64_t sink;
 
 /* An invariant of the reader's answers: report it like a sanitizer would. */
-#define check(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "fuzz_check.h"
 
 /* Every byte of a property the reader hands out must be readable. */
 static void touch(const void *p, uint32_t len)

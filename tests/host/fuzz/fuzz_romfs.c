@@ -11,13 +11,7 @@
 #include <string.h>
 #include "vfs.h"
 
-#define check(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "fuzz_check.h"
 
 static const uint8_t *img;
 static size_t img_len;

@@ -19,13 +19,7 @@
 #include <string.h>
 #include "security/sec_engine.h"
 
-#define check(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "fuzz_check.h"
 
 #ifndef FUZZ_SEC_POLICIES
 #error "build with -DFUZZ_SEC_POLICIES=N and policy tables sec_policy_0 .. sec_policy_<N-1>"

@@ -13,13 +13,7 @@
 #include <string.h>
 #include "vfs.h"
 
-#define check(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "fuzz_check.h"
 
 /* An exactly sized heap copy, so a read past the given length is caught. */
 static char *dup_exact(const uint8_t *p, size_t n)

@@ -26,13 +26,7 @@
 #include "../../../userland/vfs/server/vfs_server.c"
 #undef main
 
-#define check(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "fuzz_check.h"
 
 /* ---- what vfs_server.c needs of libkos, the pool and the network endpoint ------ */
 

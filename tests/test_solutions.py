@@ -14,6 +14,7 @@ CLIENT_STEPS = [
     r"list /data +ok \(1 entry: notes.txt\)",
     r"read romfs /etc/motd +ok \(\"Welcome to the KOS-style microkernel: this line comes from the romfs image.\"\)",
     r"romfs is read-only +ok \(Read-only file system\)",
+    r"pread \(forbidden\) +ok \(Permission denied\)",
     r"remove /data/notes.txt +ok \(stat: ENOENT\)",
 ]
 
@@ -21,13 +22,17 @@ CLIENT_STEPS = [
 @pytest.mark.each_board
 def test_default_solution_client_and_vfsfsnet(boot, board):
     """`make run`'s solution (and the SD card's): Client's file work through VfsFsnet,
-    one line per step, the forbidden rename denied by the policy (audit line, EACCES),
+    one line per step, the forbidden pread and rename denied by the policy (audit lines,
+    EACCES),
     status 0."""
     con = boot(kernel=boards.DEFAULT_KERNEL[board])    # Einit starts the solution
     con.expect(r"Einit: started 2 task\(s\)", timeout=60)
     con.expect(r"VfsFsnet: serving files on '\{VFS\}'")
     for line in CLIENT_STEPS:
         con.expect(r"Client: " + line)
+    # Both refusals are audited: Pread (a read chunk, EACCES not EIO) and Rename.
+    assert re.search(r"audit: denied request Client\(Client\) -> VfsFsnet\(VfsFsnet\) "
+                     r"vfs\.fs\.Pread: no_binding", con.text)
     con.expect(r"audit: denied request Client\(Client\) -> VfsFsnet\(VfsFsnet\) vfs\.fs\.Rename: "
                r"no_binding")
     con.expect(r"Client: rename \(forbidden\) +ok \(Permission denied\)")
@@ -35,8 +40,8 @@ def test_default_solution_client_and_vfsfsnet(boot, board):
     con.expect(r"Einit: Client exited with status 0")
     assert con.read_until_exit() == 0
     assert "FAILED" not in con.text
-    # Only the rename was refused: every other VFS method Client used was granted.
-    assert len(re.findall(r"audit: denied", con.text)) == 1
+    # Only pread and rename were refused: every other VFS method Client used was granted.
+    assert len(re.findall(r"audit: denied", con.text)) == 2
     # No NIC here (virt runs with -nic none, the Pi 4's GENET has no driver): VfsFsnet
     # says so and serves files anyway.
     assert "VfsFsnet: no network device, sockets unavailable" in con.text

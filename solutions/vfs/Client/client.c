@@ -2,8 +2,8 @@
  * Client: the default solution's program. Does ordinary file work through
  * the C library, which forwards it to VfsFsnet over _VFS_CONNECTION_ID
  * (libvfs), and prints one line per step: write a file, read it back,
- * append, list a directory, read the romfs, remove the file, and try an
- * operation the policy forbids (rename). Exit status 0 when every step
+ * append, list a directory, read the romfs, remove the file, and try two
+ * operations the policy forbids (pread, rename). Exit status 0 when every step
  * gave the expected result; Einit passes it on and the system powers off.
  */
 #include <dirent.h>
@@ -96,6 +96,16 @@ int main(void)
         close(fd);
     snprintf(detail, sizeof detail, "(%s)", fd < 0 ? strerror(err) : "opened!");
     step("romfs is read-only", fd < 0 && err == EROFS, detail);
+
+    /* The policy grants Read but no Pread: the refusal reaches pread() as
+     * EACCES (audit line), like every call the policy refuses. */
+    fd = open("/etc/motd", O_RDONLY);
+    ssize_t got = fd >= 0 ? pread(fd, buf, 8, 0) : 0;
+    err = errno;
+    if (fd >= 0)
+        close(fd);
+    snprintf(detail, sizeof detail, "(%s)", got < 0 ? strerror(err) : "read!");
+    step("pread (forbidden)", fd >= 0 && got < 0 && err == EACCES, detail);
 
     rc = unlink(FILE_PATH);
     int gone = stat(FILE_PATH, &st) < 0 && errno == ENOENT;

@@ -162,7 +162,7 @@ static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int posit
     if (rc == rcOk)
         rc = nk_check_response(&rs.r.hdr, mid, kl_VfsFilesystem_Read_res_size, n);
     if (rc != rcOk)
-        return -EIO;
+        return -kos_retcode_errno(rc);
     int64_t res = rs.r.res;
     uint32_t got = rs.r.data.size;
     if (res < 0)
@@ -214,7 +214,7 @@ static int64_t write_chunk(int sfd, const void *buf, uint32_t n, int64_t off, in
     if (rc == rcOk)
         rc = nk_check_response(&rs.r.hdr, mid, kl_VfsFilesystem_Write_res_size, 0);
     if (rc != rcOk)
-        return -EIO;
+        return -kos_retcode_errno(rc);
     if (rs.r.res > (int64_t)n)
         return -EIO;
     return rs.r.res;

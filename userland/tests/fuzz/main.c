@@ -34,7 +34,7 @@ struct opts {
     uint64_t watch;                /* print calls after which free pages fell by more */
 };
 
-static struct opts o = { 200000, 1, -1, false, false, 0 };
+static struct opts o = { .calls = 200000, .seed = 1, .round = -1 };
 
 static uint64_t arg_u64(const char *a, const char *key, bool *hit)
 {

@@ -30,8 +30,11 @@ BULK_RUNS = 3
 RTT_KEY = "tcp_echo_64b_rtt_instr"
 BULK_KEY = "tcp_echo_16m_instr"
 READY = re.compile(r"NetBench: echoing TCP on port 7")
+# Up to the line's end: the console reaches the host as the guest prints it, a
+# few bytes at a time, so an open-ended `end=(.*)` matched lines still being
+# printed and read "end=E" (or "end=", "end=EO") for "end=EOF".
 LINE = re.compile(r"NETBENCH bytes=(\d+) instr=(\d+) rounds=(\d+) round_min=(\d+) "
-                  r"round_median=(\d+) end=(.*)")
+                  r"round_median=(\d+) end=([^\r\n]*)\r*\n")
 
 
 class NetBenchError(Exception):

@@ -10,6 +10,7 @@
 #include <kernel/slab.h>
 #include <kernel/urange.h>
 #include <arch/mmu.h>
+#include <arch/page.h>
 #include <uapi/syscall.h>
 
 #define ASID_MAX 65536
@@ -231,7 +232,7 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
             region_remove(vm, r);
             return rcOutOfMemory;
         }
-        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+        arch_zero_pages(phys_to_virt(pa), 1);
     }
     vm->pages += size / PAGE_SIZE;
     return rcOk;
@@ -252,7 +253,7 @@ Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint6
         pmm_free_pages(pa, size / PAGE_SIZE);
         return rc;
     }
-    memset(phys_to_virt(pa), 0, size);
+    arch_zero_pages(phys_to_virt(pa), size / PAGE_SIZE);
     if (pt_map(vm->l1, *addr, pa, size, pt_user_attrs(VM_READ | VM_WRITE, 0), 0)) {
         r->size = 0;                          /* nothing mapped: free the run by hand */
         region_remove(vm, r);

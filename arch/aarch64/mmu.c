@@ -6,6 +6,7 @@
  * no live block ever needs splitting (break-before-make).
  */
 #include <arch/mmu.h>
+#include <arch/page.h>
 #include <arch/pgtable.h>
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
@@ -34,7 +35,7 @@ static pte_t *alloc_table(void)
     if (!pa)
         return NULL;
     pte_t *t = phys_to_virt(pa);
-    memset(t, 0, PAGE_SIZE);
+    arch_zero_pages(t, 1);
     return t;
 }
 
@@ -199,7 +200,7 @@ pte_t *pt_alloc_root(void)
     paddr_t pa = pmm_alloc_page();
     if (!pa)
         return NULL;
-    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    arch_zero_pages(phys_to_virt(pa), 1);
     return phys_to_virt(pa);
 }
 

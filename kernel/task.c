@@ -16,6 +16,14 @@
 #include <kernel/slab.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
+#include <kl/core/Channel.idl.h>
+#include <kl/core/Task.idl.h>
+
+/* One limit per name: the kernel's buffers hold exactly what the kl.core IDL
+ * lets a message carry (tools/einit and tools/psl read the same IDL values). */
+_Static_assert(TASK_NAME_MAX == kl_core_Task_NameMax, "task names: kernel and kl.core.Task agree");
+_Static_assert(SERVICE_NAME_MAX == kl_core_Channel_NameMax,
+               "channel names: kernel and kl.core.Channel agree");
 
 static uint64_t next_pid = 1;
 static uint64_t ntasks;

@@ -12,6 +12,7 @@
 #include <kernel/object.h>
 #include <kernel/sched.h>
 #include <kernel/vm.h>
+#include <uapi/syscall.h>      /* SERVICE_NAME_MAX */
 
 #define TASK_NAME_MAX  48
 
@@ -21,7 +22,7 @@ enum task_state { TASK_ALIVE, TASK_EXITING, TASK_EXITED };
 
 /* A named channel end this task can find with ServiceLookup. */
 struct service_entry {
-    char name[64];
+    char name[SERVICE_NAME_MAX];
     uint32_t role;           /* SERVICE_CLIENT or SERVICE_SERVER */
     Handle handle;
 };

@@ -1,18 +1,14 @@
 /*
- * Kernel endpoints kl.core.Task (start programs from the boot image, wait
- * for them) and kl.core.Channel (named channels: Einit creates them, each
- * side finds its end by name; one listener per server task).
+ * Kernel endpoint kl.core.Task: start programs from the boot image, wait for
+ * them. Also resolves task handles for kl.core.Channel (kcall_channel.c).
  */
 #include <kernel/kcall.h>
 #include <kernel/handle.h>
-#include <kernel/ipc.h>
 #include <kernel/lib.h>
 #include <kernel/task.h>
 #include <uapi/syscall.h>
 
 #define TASK_RIGHTS (RIGHT_TRANSFER | RIGHT_COPY | RIGHT_TASK_WAIT | RIGHT_TASK_CONTROL)
-#define CLIENT_RIGHTS (RIGHT_TRANSFER | RIGHT_COPY | RIGHT_IPC_CALL)
-#define LISTENER_RIGHTS (RIGHT_IPC_RECV)
 
 /* Splits NUL-terminated strings packed back to back; the last must be terminated. */
 static Retcode split_strings(const char *buf, uint32_t len, const char **out, int *count)
@@ -70,7 +66,7 @@ static Retcode op_create(void *ctx, const char *name, const char *cls, const cha
     return rc;
 }
 
-static Retcode task_of(uint32_t h, uint32_t right, struct task **out)
+Retcode kcall_task_of(uint32_t h, uint32_t right, struct task **out)
 {
     struct cap *c;
     Retcode rc = handle_lookup(&current_task()->handles, h, KOBJ_TASK, right, &c);
@@ -83,7 +79,7 @@ static Retcode op_start(void *ctx, uint32_t h)
 {
     (void)ctx;
     struct task *t;
-    Retcode rc = task_of(h, RIGHT_TASK_CONTROL, &t);
+    Retcode rc = kcall_task_of(h, RIGHT_TASK_CONTROL, &t);
     return rc ? rc : task_start(t);
 }
 
@@ -91,7 +87,7 @@ static Retcode op_wait(void *ctx, uint32_t h, uint64_t timeout, int32_t *status)
 {
     (void)ctx;
     struct task *t;
-    Retcode rc = task_of(h, RIGHT_TASK_WAIT, &t);
+    Retcode rc = kcall_task_of(h, RIGHT_TASK_WAIT, &t);
     if (rc)
         return rc;
     if (t == current_task())
@@ -105,90 +101,3 @@ static Retcode op_wait(void *ctx, uint32_t h, uint64_t timeout, int32_t *status)
 }
 
 const struct kl_core_Task_ops kcall_task_ops = { .Create = op_create, .Start = op_start, .Wait = op_wait };
-
-/* ---- channels ----------------------------------------------------------- */
-
-static struct service_entry *find(struct task *t, const char *name, uint32_t role)
-{
-    for (uint32_t i = 0; i < t->nservices; i++)
-        if (t->services[i].role == role && strcmp(t->services[i].name, name) == 0)
-            return &t->services[i];
-    return NULL;
-}
-
-static Retcode add_entry(struct task *t, const char *name, uint32_t role, Handle h)
-{
-    if (t->nservices == TASK_MAX_SERVICES)
-        return rcQuotaExceeded;
-    struct service_entry *e = &t->services[t->nservices++];
-    memcpy(e->name, name, strlen(name) + 1);
-    e->role = role;
-    e->handle = h;
-    return rcOk;
-}
-
-/* The server task's listener, created with its first channel. */
-static Retcode listener_of(struct task *server, struct ipc_server **out)
-{
-    if (!server->listener) {
-        struct ipc_server *s = ipc_server_create(server);
-        if (!s)
-            return rcOutOfMemory;
-        Handle h;
-        Retcode rc = handle_install(&server->handles, &s->obj, LISTENER_RIGHTS, NULL, &h);
-        kobject_put(&s->obj);
-        if (rc)
-            return rc;
-        server->listener = s;
-        server->listener_handle = h;
-    }
-    *out = server->listener;
-    return rcOk;
-}
-
-static Retcode op_channel_create(void *ctx, uint32_t client_h, uint32_t server_h, const char *name)
-{
-    (void)ctx;
-    struct task *client, *server;
-    Retcode rc;
-    if (!name[0])
-        return rcInvalidArgument;
-    if ((rc = task_of(client_h, RIGHT_TASK_CONTROL, &client)) ||
-        (rc = task_of(server_h, RIGHT_TASK_CONTROL, &server)))
-        return rc;
-    if (client->state != TASK_ALIVE || server->state != TASK_ALIVE)
-        return rcResourceNotFound;
-    if (find(client, name, SERVICE_CLIENT))
-        return rcAlreadyExists;
-    struct ipc_server *s;
-    if ((rc = listener_of(server, &s)))
-        return rc;
-    if (!find(server, name, SERVICE_SERVER) &&
-        (rc = add_entry(server, name, SERVICE_SERVER, server->listener_handle)))
-        return rc;
-    struct ipc_client *c = ipc_client_create(s);
-    if (!c)
-        return rcOutOfMemory;
-    Handle h;
-    rc = handle_install(&client->handles, &c->obj, CLIENT_RIGHTS, NULL, &h);
-    kobject_put(&c->obj);
-    if (rc == rcOk && (rc = add_entry(client, name, SERVICE_CLIENT, h)))
-        handle_close(&client->handles, h);
-    return rc;
-}
-
-static Retcode op_channel_lookup(void *ctx, const char *name, uint32_t role, uint32_t *out)
-{
-    (void)ctx;
-    if (role > SERVICE_SERVER)
-        return rcInvalidArgument;
-    struct service_entry *e = find(current_task(), name, role);
-    if (!e)
-        return rcResourceNotFound;
-    *out = e->handle;
-    return rcOk;
-}
-
-const struct kl_core_Channel_ops kcall_channel_ops = {
-    .Create = op_channel_create, .Lookup = op_channel_lookup,
-};

@@ -1,7 +1,7 @@
 /*
  * Device lookup in the device tree (fdt_device.h): enabled nodes by
  * compatible string, their first reg range and first interrupt decoded
- * into a GIC INTID. Serves kl.core.Io FindDevice (ep_io.c). Everything
+ * into a GIC INTID. Serves kl.core.Io FindDevice (kcall_io.c). Everything
  * read goes through fdt.c's bounds checks; walks up the tree are bounded
  * by FDT_MAX_DEPTH, walks over it by the structure block's size.
  */

@@ -67,6 +67,7 @@ Retcode handle_table_init(struct handle_table *ht, uint32_t quota)
 static void free_slot(struct handle_table *ht, uint32_t idx)
 {
     struct hslot *s = &ht->slots[idx];
+    ASSERT(s->state == HSLOT_LIVE || s->state == HSLOT_REVOKED);
     s->cap = NULL;
     s->value = next_value(ht, idx, s->value);
     if (!s->value) {
@@ -94,6 +95,7 @@ static void cap_unlink(struct cap *c)
 static void cap_free(struct cap *c)
 {
     struct kobject *o = c->obj;
+    ASSERT(o->handles > 0);             /* every capability counts one */
     if (--o->handles == 0 && o->last_handle)
         o->last_handle(o);
     kobject_put(o);
@@ -109,6 +111,7 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
     while (idx < ht->nslots && ht->slots[idx].state != HSLOT_FREE)
         idx++;
     BUG_ON(idx >= ht->nslots);          /* `used` counts every slot that is not free */
+    ASSERT(!parent || parent->table->slots[parent->slot].cap == parent);   /* a live parent */
     struct cap *c = kmem_cache_alloc(&cap_cache);
     if (!c)
         return rcOutOfMemory;
@@ -169,6 +172,7 @@ Retcode handle_close(struct handle_table *ht, Handle h)
     if (rc)
         return rc;
     struct cap *c = ht->slots[i].cap;
+    ASSERT(!c || (c->table == ht && c->slot == i));   /* a live slot's cap names that slot */
     free_slot(ht, i);
     if (c) {
         cap_unlink(c);
@@ -193,6 +197,7 @@ Retcode handle_derive(struct handle_table *src, Handle h, uint32_t rights, uint3
 static void revoke_one(struct cap *c)
 {
     struct hslot *s = &c->table->slots[c->slot];
+    ASSERT(s->state == HSLOT_LIVE && s->cap == c);   /* revoked caps leave the tree */
     s->cap = NULL;
     s->state = HSLOT_REVOKED;
     list_del(&c->sibling);

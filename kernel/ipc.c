@@ -23,7 +23,7 @@
 #define HDR_SIZE sizeof(SMsgHdr)
 
 /* Drops the notices a server will never receive. */
-static void drop_notices(struct ipc_server *s)
+static void drop_notices(struct ipc_listener *s)
 {
     kobject_get(&s->obj);           /* the last client may hold the last reference */
     while (!list_empty(&s->gone)) {
@@ -34,18 +34,18 @@ static void drop_notices(struct ipc_server *s)
     kobject_put(&s->obj);
 }
 
-static void server_destroy(struct kobject *o)
+static void listener_destroy(struct kobject *o)
 {
-    struct ipc_server *s = container_of(o, struct ipc_server, obj);
+    struct ipc_listener *s = container_of(o, struct ipc_listener, obj);
     if (s->class_owner)
         kobject_put(&s->class_owner->obj);
     kfree(s);
 }
 
 /* Wakes every client of a server whose server side is gone. */
-static void server_disconnect(struct kobject *o)
+static void listener_disconnect(struct kobject *o)
 {
-    struct ipc_server *s = container_of(o, struct ipc_server, obj);
+    struct ipc_listener *s = container_of(o, struct ipc_listener, obj);
     s->connected = false;
     wait_queue_wake(&s->callers, 0, rcNotConnected);
     wait_queue_wake(&s->receivers, 0, rcNotConnected);
@@ -61,27 +61,33 @@ static void server_disconnect(struct kobject *o)
     drop_notices(s);
 }
 
-struct ipc_server *ipc_server_create(struct task *owner)
+void ipc_listener_init(struct ipc_listener *l, struct task *owner,
+                       void (*destroy)(struct kobject *))
 {
-    struct ipc_server *s = kmalloc(sizeof(*s));
-    if (!s)
-        return NULL;
-    kobject_init(&s->obj, KOBJ_IPC_LISTENER, server_destroy);
-    s->obj.last_handle = server_disconnect;
-    s->class_owner = owner;                   /* kept for the policy's dst class */
-    kobject_get(&owner->obj);
-    wait_queue_init(&s->receivers);
-    wait_queue_init(&s->callers);
-    list_init(&s->served);
-    list_init(&s->gone);
-    s->connected = true;
-    return s;
+    kobject_init(&l->obj, KOBJ_IPC_LISTENER, destroy);
+    l->obj.last_handle = listener_disconnect;
+    l->class_owner = owner;                   /* kept for the policy's dst class */
+    if (owner)
+        kobject_get(&owner->obj);
+    wait_queue_init(&l->receivers);
+    wait_queue_init(&l->callers);
+    list_init(&l->served);
+    list_init(&l->gone);
+    l->connected = true;
+}
+
+struct ipc_listener *ipc_listener_create(struct task *owner)
+{
+    struct ipc_listener *l = kmalloc(sizeof(*l));
+    if (l)
+        ipc_listener_init(l, owner, listener_destroy);
+    return l;
 }
 
 static void client_destroy(struct kobject *o)
 {
     struct ipc_client *c = container_of(o, struct ipc_client, obj);
-    kobject_put(&c->server->obj);
+    kobject_put(&c->listener->obj);
     kfree(c);
 }
 
@@ -92,7 +98,7 @@ static Retcode deliver_notice(struct thread *to, uint32_t badge);
 static void client_disconnect(struct kobject *o)
 {
     struct ipc_client *c = container_of(o, struct ipc_client, obj);
-    struct ipc_server *s = c->server;
+    struct ipc_listener *s = c->listener;
     if (!s->connected || kcall_is_kernel(s))
         return;
     struct thread *r;
@@ -106,7 +112,7 @@ static void client_disconnect(struct kobject *o)
     list_add_tail(&s->gone, &c->gone_link);
 }
 
-struct ipc_client *ipc_client_create(struct ipc_server *server)
+struct ipc_client *ipc_client_create(struct ipc_listener *l)
 {
     struct ipc_client *c = kmalloc(sizeof(*c));
     if (!c)
@@ -115,8 +121,8 @@ struct ipc_client *ipc_client_create(struct ipc_server *server)
     c->obj.last_handle = client_disconnect;
     list_init(&c->gone_link);
     static uint32_t next_badge;
-    kobject_get(&server->obj);
-    c->server = server;
+    kobject_get(&l->obj);
+    c->listener = l;
     if (++next_badge == 0)                    /* 0 means "no channel" to servers */
         next_badge = 1;
     c->badge = next_badge;
@@ -255,7 +261,7 @@ static Retcode deliver_notice(struct thread *to, uint32_t badge)
 }
 
 /* Pairs a client with the server thread that now holds its request. */
-static void bind(struct thread *client, struct thread *server, struct ipc_server *s)
+static void bind(struct thread *client, struct thread *server, struct ipc_listener *s)
 {
     client->ipc.served_by = server;
     list_add_tail(&s->served, &client->ipc.served_link);
@@ -283,14 +289,14 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     if (rc)
         return rc;
     struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
-    struct ipc_server *s = ch->server;
+    struct ipc_listener *s = ch->listener;
     self->ipc.badge = ch->badge;
     if (!s->connected)
         return rcNotConnected;
     if ((rc = fetch_message(t, out_uaddr, &self->ipc.msg)) ||
         (rc = fetch_capacity(t, in_uaddr, &self->ipc.in_cap)))
         return rc;
-    if ((rc = security_ipc(SEC_REQUEST, t, s->class_owner, &self->ipc.msg)))
+    if ((rc = security_ipc(SEC_EV_REQUEST, t, s->class_owner, &self->ipc.msg)))
         return rc;
     /* The kernel's own markers are no client's method: a request with them
      * would pass for a disconnect notice (or an error) at the server, which
@@ -347,18 +353,18 @@ Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysa
 
 /* ---- server side ------------------------------------------------------------ */
 
-static Retcode lookup_listener(Handle h, struct ipc_server **out)
+static Retcode lookup_listener(Handle h, struct ipc_listener **out)
 {
     struct cap *c;
     Retcode rc = handle_lookup(&current_task()->handles, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV, &c);
     if (rc)
         return rc;
-    *out = container_of(c->obj, struct ipc_server, obj);
+    *out = container_of(c->obj, struct ipc_listener, obj);
     return (*out)->connected ? rcOk : rcNotConnected;
 }
 
 /* Takes the first deliverable pending request, or blocks until one arrives. */
-static Retcode do_recv(struct ipc_server *s, uint64_t in_uaddr, uint64_t timeout,
+static Retcode do_recv(struct ipc_listener *s, uint64_t in_uaddr, uint64_t timeout,
                        struct thread *switch_to_client)
 {
     struct thread *self = current;
@@ -410,7 +416,7 @@ fail:
 
 static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout)
 {
-    struct ipc_server *s;
+    struct ipc_listener *s;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
         return rc;
@@ -434,7 +440,7 @@ Retcode sys_RecvEx(sysarg_t h, sysarg_t in, sysarg_t timeout, sysarg_t a3, sysar
  * client is unbound and either woken (switch == false) or left blocked with
  * its wake code set for the caller to switch to (*client_out).
  */
-static Retcode do_reply(struct ipc_server *s, uint64_t out_uaddr, bool wake,
+static Retcode do_reply(struct ipc_listener *s, uint64_t out_uaddr, bool wake,
                         struct thread **client_out)
 {
     struct thread *self = current;
@@ -456,7 +462,7 @@ static Retcode do_reply(struct ipc_server *s, uint64_t out_uaddr, bool wake,
     self->ipc.msg.hdr.riid = self->ipc.serving_riid;
     if (!error)
         self->ipc.msg.hdr.mid = self->ipc.serving_mid;
-    Retcode crc = security_ipc(error ? SEC_ERROR : SEC_RESPONSE, self->task, client->task,
+    Retcode crc = security_ipc(error ? SEC_EV_ERROR : SEC_EV_RESPONSE, self->task, client->task,
                                &self->ipc.msg);
     if (crc == rcOk)
         crc = deliver(self->task, &self->ipc.msg, client->task, client->ipc.in_uaddr,
@@ -475,7 +481,7 @@ static Retcode do_reply(struct ipc_server *s, uint64_t out_uaddr, bool wake,
 
 Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
 {
-    struct ipc_server *s;
+    struct ipc_listener *s;
     struct thread *client;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
@@ -492,7 +498,7 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
 
 Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
 {
-    struct ipc_server *s;
+    struct ipc_listener *s;
     struct thread *client = NULL;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)

@@ -20,7 +20,7 @@
 #define KCALL_ARENA_MAX 8192
 static uint8_t req_arena[KCALL_ARENA_MAX] __attribute__((aligned(8)));
 
-static struct ipc_server kernel_server;
+static struct ipc_listener kernel_listener;
 
 static const struct kl_core_Core_ops core_ops = {
     .handle = &kcall_handle_ops, .thread = &kcall_thread_ops, .task = &kcall_task_ops,
@@ -30,20 +30,18 @@ static const struct kl_core_Core_ops core_ops = {
 
 static void never_destroyed(struct kobject *o) { (void)o; }
 
+/* The kernel's listener never has a handle (tasks hold client ends of it
+ * only), so it is never disconnected nor destroyed. */
 void kcall_init(void)
 {
-    kobject_init(&kernel_server.obj, KOBJ_IPC_LISTENER, never_destroyed);
-    wait_queue_init(&kernel_server.receivers);
-    wait_queue_init(&kernel_server.callers);
-    list_init(&kernel_server.served);
-    kernel_server.connected = true;
+    ipc_listener_init(&kernel_listener, NULL, never_destroyed);
 }
 
-bool kcall_is_kernel(const struct ipc_server *s) { return s == &kernel_server; }
+bool kcall_is_kernel(const struct ipc_listener *s) { return s == &kernel_listener; }
 
 Retcode kcall_install(struct task *t)
 {
-    struct ipc_client *c = ipc_client_create(&kernel_server);
+    struct ipc_client *c = ipc_client_create(&kernel_listener);
     if (!c)
         return rcOutOfMemory;
     Handle h;
@@ -78,7 +76,7 @@ Retcode kcall_serve(struct thread *self)
     /* The reply is built over the request, in the caller's own kmsg. */
     kl_core_Core_dispatch(&core_ops, &m->hdr, sizeof(m->hdr) + m->hdr.size, &m->hdr, sizeof(*m),
                           NULL, 0);
-    enum sec_event_kind ev = m->hdr.mid == MSG_MID_ERROR ? SEC_ERROR : SEC_RESPONSE;
+    enum sec_event ev = m->hdr.mid == MSG_MID_ERROR ? SEC_EV_ERROR : SEC_EV_RESPONSE;
     if ((rc = security_ipc(ev, NULL, t, m)))
         return rc;
     return ipc_deliver_kernel_reply(self);

@@ -235,6 +235,7 @@ Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns)
     struct thread *t = current;
     if (timeout_ns == 0)
         return rcTimeout;
+    ASSERT(!list_linked(&t->run_link));        /* the running thread is on no queue */
     t->state = THREAD_BLOCKED;
     t->blocked_on = wq;
     t->wake_rc = rcOk;
@@ -248,6 +249,7 @@ Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns)
 
 static void add_sleeper(struct thread *t, uint64_t timeout_ns)
 {
+    ASSERT(!list_linked(&t->timer_link));      /* one timeout at a time */
     t->deadline = time_ticks() + ns_to_ticks(timeout_ns);
     struct list_node *pos = sleepers.next;
     while (pos != &sleepers && list_entry(pos, struct thread, timer_link)->deadline <= t->deadline)

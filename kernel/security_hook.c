@@ -57,18 +57,6 @@ static const char *class_name_of(const struct task *t)
     return t->class_name;
 }
 
-static enum sec_event engine_event(enum sec_event_kind ev)
-{
-    switch (ev) {
-    case SEC_EXECUTE: return SEC_EV_EXECUTE;
-    case SEC_REQUEST: return SEC_EV_REQUEST;
-    case SEC_RESPONSE: return SEC_EV_RESPONSE;
-    case SEC_ERROR: return SEC_EV_ERROR;
-    case SEC_SECURITY: return SEC_EV_SECURITY;
-    }
-    return SEC_EV_SECURITY;
-}
-
 static void audit(enum sec_event ev, const struct sec_result *r, const char *src_cls,
                   const char *src_task, const char *dst_cls, const char *dst_task)
 {
@@ -132,16 +120,15 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
     return verdict_rc(&r);
 }
 
-Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struct task *dst,
+Retcode security_ipc(enum sec_event ev, const struct task *src, const struct task *dst,
                      const struct kmsg *m)
 {
     struct sec_result r;
-    enum sec_event e = engine_event(ev);
     /* A request to the kernel on the security riid is a security call. */
-    if (ev == SEC_SECURITY || (ev == SEC_REQUEST && !dst && m->hdr.riid == MSG_RIID_SECURITY))
+    if (ev == SEC_EV_SECURITY || (ev == SEC_EV_REQUEST && !dst && m->hdr.riid == MSG_RIID_SECURITY))
         return security_call(src, m);
     struct sec_message msg = engine_message(m);
-    if (e == SEC_EV_ERROR) {
+    if (ev == SEC_EV_ERROR) {
         /* An error reply carries MSG_MID_ERROR: the request's method is the
          * one the replying server thread holds (kernel replies: unknown). */
         msg.mid = SEC_MID_UNKNOWN;
@@ -149,10 +136,10 @@ Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struc
             msg.mid = current->ipc.serving_mid;
     }
     uint32_t s = class_of(src), d = class_of(dst);
-    sec_decide_ipc(policy, e, s, d, &msg, &r);
+    sec_decide_ipc(policy, ev, s, d, &msg, &r);
     if (r.granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
         return rcOk;                          /* the usual case: nothing to log */
-    audit(e, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
+    audit(ev, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
           dst ? dst->name : "kernel");
     return verdict_rc(&r);
 }

@@ -64,8 +64,10 @@ static void region_release(struct vmspace *vm, struct vm_region *r)
 {
     if (!(r->flags & VMR_GUARD)) {
         pt_unmap(vm->l1, r->start, r->size, (r->flags & VMR_OWNS_PAGES) ? free_page_cb : NULL);
-        if (r->flags & VMR_OWNS_PAGES)
+        if (r->flags & VMR_OWNS_PAGES) {
+            ASSERT(vm->pages >= r->size / PAGE_SIZE);   /* its pages were counted */
             vm->pages -= r->size / PAGE_SIZE;
+        }
     }
     kmem_cache_free(&region_cache, r);
 }
@@ -130,6 +132,8 @@ static Retcode region_insert(struct vmspace *vm, uint64_t start, uint64_t size, 
     struct vm_region **pp = &vm->regions;
     while (*pp && (*pp)->start < start)
         pp = &(*pp)->next;
+    /* Regions never overlap: callers chose a free range (place, range_free). */
+    ASSERT(!*pp || start + size <= (*pp)->start);
     r->next = *pp;
     *pp = r;
     *out = r;

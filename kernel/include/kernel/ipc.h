@@ -18,7 +18,7 @@
 
 struct task;
 
-struct ipc_server {
+struct ipc_listener {
     struct kobject obj;              /* KOBJ_IPC_LISTENER */
     struct task *class_owner;        /* referenced: whose class the policy sees as dst */
     struct wait_queue receivers;     /* server threads blocked in Recv */
@@ -30,13 +30,17 @@ struct ipc_server {
 
 struct ipc_client {
     struct kobject obj;              /* KOBJ_IPC_CLIENT */
-    struct ipc_server *server;
+    struct ipc_listener *listener;
     uint32_t badge;                  /* tells the server which channel a request came by */
-    struct list_node gone_link;      /* on server->gone (holding a reference) until noticed */
+    struct list_node gone_link;      /* on listener->gone (holding a reference) until noticed */
 };
 
-struct ipc_server *ipc_server_create(struct task *owner);
-struct ipc_client *ipc_client_create(struct ipc_server *server);
+/* Every listener starts here, the kernel's included; owner (referenced, or
+ * NULL for the kernel) is the class the policy sees as the destination. */
+void ipc_listener_init(struct ipc_listener *l, struct task *owner,
+                       void (*destroy)(struct kobject *));
+struct ipc_listener *ipc_listener_create(struct task *owner);
+struct ipc_client *ipc_client_create(struct ipc_listener *l);
 
 /* Delivers the kernel's reply built in self->ipc.msg to the caller's Call buffer. */
 Retcode ipc_deliver_kernel_reply(struct thread *self);

@@ -10,7 +10,7 @@
 #include <uapi/msg.h>
 
 struct thread;
-struct ipc_server;
+struct ipc_listener;
 
 /* A message as the kernel holds it between the sender's check and delivery. */
 struct kmsg {
@@ -21,7 +21,7 @@ struct kmsg {
 struct ipc_thread {
     struct kmsg msg;                 /* this thread's outgoing message (request or reply) */
     /* client side */
-    struct ipc_server *calling;      /* server called, while waiting for the reply */
+    struct ipc_listener *calling;    /* listener called, while waiting for the reply */
     struct thread *served_by;        /* server thread that took our request */
     uint64_t in_uaddr;               /* where the reply goes (Call's msgIn) */
     uint32_t badge;                  /* badge of the channel the request goes by */

@@ -12,7 +12,7 @@
 struct task;
 struct kmsg;
 struct thread;
-struct ipc_server;
+struct ipc_listener;
 
 extern const struct kl_core_Handle_ops kcall_handle_ops;
 extern const struct kl_core_Thread_ops kcall_thread_ops;
@@ -25,7 +25,10 @@ extern const struct kl_core_Io_ops kcall_io_ops;
 void kcall_init(void);
 /* Gives a new task its kernel handle (KERNEL_HANDLE, its first handle). */
 Retcode kcall_install(struct task *t);
-bool kcall_is_kernel(const struct ipc_server *s);
+bool kcall_is_kernel(const struct ipc_listener *s);
+/* The task behind handle h of the current task, if the handle grants `right`
+ * (kl.core.Task and kl.core.Channel both name tasks by handle). */
+Retcode kcall_task_of(uint32_t h, uint32_t right, struct task **out);
 /* Serves the request in self->ipc.msg (already fetched and allowed). */
 Retcode kcall_serve(struct thread *self);
 

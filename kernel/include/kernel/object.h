@@ -16,7 +16,7 @@ struct kobject {
     uint32_t refs;              /* handles + kernel references */
     uint32_t handles;           /* live handles naming the object, in any task */
     kobject_destroy_fn destroy;
-    /* Optional: runs when the last handle goes (e.g. an IPC server end disconnects). */
+    /* Optional: runs when the last handle goes (e.g. an IPC listener disconnects). */
     void (*last_handle)(struct kobject *obj);
 };
 

@@ -13,4 +13,15 @@ __attribute__((noreturn)) void panic_trap(const char *why, const struct trap_fra
 
 #define BUG_ON(cond) do { if (cond) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond); } while (0)
 
+/*
+ * ASSERT(cond): a precondition or invariant the code relies on, written where
+ * a comment used to state it. Never a check of user input (that returns a
+ * Retcode). Compiled into every build, release images included, like BUG_ON:
+ * each is a compare and a branch, kept out of the innermost loops, and a broken
+ * invariant stops the kernel with its place rather than corrupting it
+ * (docs/ARCHITECTURE.md, "Assertions").
+ */
+#define ASSERT(cond) \
+    do { if (!(cond)) panic("ASSERT failed at %s:%d: %s", __FILE__, __LINE__, #cond); } while (0)
+
 #endif

@@ -9,18 +9,17 @@
 #include <stdint.h>
 #include <kernel/ipc_types.h>
 #include <uapi/retcode.h>
+#include <security/sec_engine.h>   /* enum sec_event: the engine's events are the hook's */
 
 struct task;
-
-enum sec_event_kind { SEC_EXECUTE, SEC_REQUEST, SEC_RESPONSE, SEC_ERROR, SEC_SECURITY };
 
 void security_init(void);
 /* May `src` (NULL: the kernel) start a task of class `class_name`? Sets its class id. */
 Retcode security_execute(const struct task *src, const char *class_name, uint32_t *class_id);
 /* Request/response/error decision; rcSecurityDisallow when denied, rcInvalidArgument
  * when the message is malformed (audited). A request to the kernel (dst NULL) on
- * riid MSG_RIID_SECURITY, or ev SEC_SECURITY, is decided as security_call(). */
-Retcode security_ipc(enum sec_event_kind ev, const struct task *src, const struct task *dst,
+ * riid MSG_RIID_SECURITY, or ev SEC_EV_SECURITY, is decided as security_call(). */
+Retcode security_ipc(enum sec_event ev, const struct task *src, const struct task *dst,
                      const struct kmsg *m);
 /* Security event: `src` asks the security module through its class's security
  * interface (m->hdr.mid = the method, m->data its in parameters). */

@@ -27,7 +27,7 @@ struct service_entry {
     Handle handle;
 };
 
-struct ipc_server;
+struct ipc_listener;
 
 struct task {
     struct kobject obj;
@@ -44,7 +44,7 @@ struct task {
     struct wait_queue exit_waiters;
     struct list_node all_link;
     struct thread *main_thread;      /* until started (TASK_SUSPENDED) */
-    struct ipc_server *listener;     /* its receive point, created with its first channel */
+    struct ipc_listener *listener;     /* its receive point, created with its first channel */
     Handle listener_handle;
     struct service_entry services[TASK_MAX_SERVICES];
     uint32_t nservices;

@@ -5,7 +5,8 @@
 set -eu
 
 # package:probe  — probe is a command on PATH, a file path, py:<module>, or
-# lib:<soname> (a shared library the dynamic linker knows).
+# lib:<soname> (a shared library the dynamic linker knows), or glob:<pattern> (a
+# file whose path varies with the host architecture or the package version).
 # The host-side tests compile C with the host gcc under ASan/UBSan: Debian's gcc
 # only recommends the C library headers (libc6-dev), so they are listed here.
 REQUIRED="
@@ -36,15 +37,17 @@ xz-utils:xz
 # runtime (Debian 12: LLVM 14). A block of its own, so it merges apart from the list above.
 REQUIRED="$REQUIRED
 clang:clang
-libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+libclang-rt-14-dev:glob:/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
 "
 
+mode=${1:-}
 missing=""
 for entry in $REQUIRED; do
     pkg=${entry%%:*}
     probe=${entry#*:}
     case "$probe" in
         py:*) /usr/bin/python3 -c "import ${probe#py:}" 2>/dev/null && continue ;;
+        glob:*) for f in ${probe#glob:}; do [ -e "$f" ] && break; done; [ -e "$f" ] && continue ;;
         lib:*) /sbin/ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*${probe#lib:} " && continue ;;
         /*)   [ -e "$probe" ] && continue ;;
         *)    command -v "$probe" >/dev/null 2>&1 && continue ;;
@@ -53,10 +56,10 @@ for entry in $REQUIRED; do
 done
 
 if [ -z "$missing" ]; then
-    [ "${1:-}" = --check ] || echo "host-deps: all packages present"
+    [ "$mode" = --check ] || echo "host-deps: all packages present"
     exit 0
 fi
-if [ "${1:-}" = --check ]; then
+if [ "$mode" = --check ]; then
     echo "host-deps: missing:$missing"
     exit 1
 fi

@@ -3,12 +3,17 @@ its `CHECK <name>: ok|FAIL ...` lines (contract: userland/tests/check.h)."""
 import re
 
 
+def check_results(text):
+    """{name: "ok" | "FAIL ..."} for every CHECK line of a console log."""
+    return dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
+
+
 def run_program(boot, program, timeout=120):
     con = boot(bootargs=f"init={program}")
     con.expect(rf"{program}: done \((\d+) failures?\)", timeout=timeout)
     status = con.read_until_exit(timeout=30)
     text = con.text
-    results = dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
+    results = check_results(text)
     return status, results, text
 
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 import boards
+from programs import check_results
 
 IMAGE = "build/virt-policy_checks/kernel.img"
 
@@ -37,7 +38,7 @@ def test_policy_checks(boot):
     con.expect(r"policy_client: done \((\d+) failures?\)", timeout=120)
     status = con.read_until_exit(timeout=30)
     text = con.text
-    results = dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
+    results = check_results(text)
     failed = {k: v for k, v in results.items() if v != "ok"}
     assert not failed, failed
     missing = [c for c in CHECKS if c not in results]

@@ -14,6 +14,7 @@ import re
 import pytest
 
 import boards
+from programs import check_results
 
 IMAGE = "build/virt-policy_bypass/kernel.img"
 
@@ -88,10 +89,6 @@ AUDITS = [
 ]
 
 
-def checks(text):
-    return dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
-
-
 @pytest.mark.qemu_only
 @pytest.mark.boards("virt")
 def test_policy_bypass_attempts_denied_and_audited(boot):
@@ -101,7 +98,7 @@ def test_policy_bypass_attempts_denied_and_audited(boot):
     status = con.read_until_exit(timeout=30)
     text = con.text
 
-    results = checks(text)
+    results = check_results(text)
     failed = {k: v for k, v in results.items() if v != "ok"}
     assert not failed, failed
     missing = [c for c in ATTACKER_CHECKS + CHILD_CHECKS + CLIENT_CHECKS if c not in results]

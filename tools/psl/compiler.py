@@ -75,6 +75,7 @@ class Tables:
         self.programs = []             # [(first, count)]
         self.insns = []                # [(op, width, flags, arg, imm)]
         self.reasons = []
+        self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
     def class_id(self, name):
@@ -411,6 +412,12 @@ class Compiler:
             self.t.reasons.append(text)
         return self.reason_index[text]
 
+    def rule_reason(self, text, binding):
+        """reason() of a rule, remembering its binding for the decision trace."""
+        k = self.reason(text)
+        self.t.origins.setdefault(k, "%s binding at %s" % (binding.event, self.where(binding.pos)))
+        return k
+
     def where(self, pos):
         return "%s:%d:%d" % (os.path.basename(pos.file), pos.line, pos.col) if pos.line else str(pos.file)
 
@@ -420,11 +427,11 @@ class Compiler:
         if not rules:
             return V_NO_BINDING
         code = []
-        for rule, _ in rules:
+        for rule, b in rules:
             if rule.rule == "grant":
                 continue
             if rule.rule == "deny" and rule.cond is None:
-                code.append((OP["FAIL"], 0, 0, self.reason("deny at %s" % self.where(rule.pos)), 0))
+                code.append((OP["FAIL"], 0, 0, self.rule_reason("deny at %s" % self.where(rule.pos), b), 0))
                 break
             kind, val, insns = self.cond(rule.cond, layout, what)
             if kind != "bool":
@@ -434,10 +441,11 @@ class Compiler:
             if insns is None:                               # folded to a constant
                 if val == (rule.rule == "assert"):
                     continue
-                code.append((OP["FAIL"], 0, 0, self.reason(label), 0))
+                code.append((OP["FAIL"], 0, 0, self.rule_reason(label, b), 0))
                 break
             code.extend(insns)
-            code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0, self.reason(label), 0))
+            code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0,
+                         self.rule_reason(label, b), 0))
         if not code:
             return V_GRANT
         key = tuple(code)

@@ -312,7 +312,7 @@ def build_step(comp, case, env):
             raise PslError(case.vpos, "an error test case carries no parameters (`{}`)")
         st.data = bytes(4)
         return st
-    st.data, st.arena = encode(layout, case.values, "%s.%s" % (msel.value, ev), case.pos)
+    st.data, st.arena = encode(layout, case.values, "the %s of %s" % (ev, msel.value), case.pos)
     return st
 
 

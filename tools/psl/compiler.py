@@ -103,6 +103,7 @@ class Source:
         self.warn = warn
         self.seen = set()
         self.depth = 0                 # `use` chain being read
+        self.active = []               # packages of that chain: a cycle is an error
 
     def read(self, path, display=None):
         display = display or path
@@ -132,6 +133,9 @@ class Source:
 
     def include(self, node):
         pkg = node.package
+        if pkg in self.active:
+            chain = self.active[self.active.index(pkg):] + [pkg]
+            raise PslError(node.ppos, "`use` cycle: %s" % " -> ".join(p + "._" for p in chain))
         if pkg in self.seen:
             return []
         self.seen.add(pkg)
@@ -143,10 +147,12 @@ class Source:
                     if self.depth >= limits.NESTING_MAX:
                         raise PslError(node.ppos, "`use` nested deeper than %d files" % limits.NESTING_MAX)
                     self.depth += 1
+                    self.active.append(pkg)
                     try:
                         return self.read(p)
                     finally:
                         self.depth -= 1
+                        self.active.pop()
         if pkg in BUILTIN_PACKAGES:
             return []
         if pkg == "nonsecurity":

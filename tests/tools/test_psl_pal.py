@@ -119,7 +119,7 @@ def test_failing_case(tmp_path, case, expected):
     res = pal(tmp_path, text)
     if expected is None:                       # demo.Panel serves nothing: a checked error
         assert res.returncode == 1
-        assert "class `demo.Panel` has no endpoint `ctl`" in res.stdout
+        assert "class `demo.Panel` has no endpoint `ctl`" in res.stderr and res.stdout == ""
         return
     assert res.returncode == 1, res.stdout
     first = res.stdout.splitlines()[0]
@@ -136,7 +136,7 @@ def test_each_test_starts_afresh(tmp_path):
 """
     res = pal(tmp_path, text)
     assert res.returncode == 1
-    assert "security.psl:22:37: error: unknown SID `x`" in res.stdout
+    assert "security.psl:22:37: error: unknown SID `x`" in res.stderr
 
 
 def test_a_failure_stops_only_its_own_test(tmp_path):

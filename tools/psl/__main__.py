@@ -39,7 +39,7 @@ def main(argv=None):
 def run(args):
     defines = template.parse_defines(args.defines)
     if args.test:
-        return pal_run.run(args.input, args.include, defines, out=sys.stdout)
+        return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr)
     try:
         if args.nonsecurity:
             tables = permissive_tables()

@@ -86,13 +86,14 @@ def deciders(comp, items, step):
     return "; ".join(seen)
 
 
-def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None):
-    """Run every PAL test of the policy; returns the exit status (0 all passed)."""
+def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys.stderr):
+    """Run every PAL test of the policy; returns the exit status (0 all passed).
+    Results and failing cases go to out; a broken policy or test (PslError) to err."""
     try:
         comp, items, tables = load(path, include_dirs, defines, warn=lambda w: None)
         tests = build_tests(comp, items)
     except PslError as e:
-        print(str(e), file=out)
+        print(str(e), file=err)
         return 1
     name = os.path.basename(str(path))
     if not tests:
@@ -101,7 +102,7 @@ def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None):
     try:
         exe = build_runner(generate(tables), cache)
     except PslError as e:
-        print("%s: error: %s" % (name, e.msg), file=out)
+        print("%s: error: %s" % (name, e.msg), file=err)
         return 1
     failed = ncases = 0
     for t in tests:

@@ -3,6 +3,7 @@
 #   make                     build the kernel for PLATFORM (virt by default)
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
 #   make test                build every image and run every test (host + QEMU console)
+#   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
 #   make debug               QEMU halted with a gdb server
@@ -163,14 +164,22 @@ $(BOOTIMAGE): $(IUSER_OUT)/programs.list tools/mkbootimg.py $(foreach p,$(IMAGE_
 userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 
 # The solution's security policy (security.psl[.in]) compiled into the kernel;
-# without one, explicit grant-everything tables (logged at boot).
+# without one, explicit grant-everything tables (logged at boot). The policy is
+# linted on the way (-Werror: a lint warning fails the build; docs/POLICY.md).
 SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
+SOL_INIT := $(wildcard $(SOL_DIR)/init.yaml)
+PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR)
+PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_INIT),--init $(SOL_INIT)))
 PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py
 $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/*.psl) \
-             $(SOL_OUT)/solution.name
+             $(SOL_INIT) $(SOL_OUT)/solution.name
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
-	$(Q)$(PYTHON) -m tools.psl -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) -o $@ $(or $(SOL_PSL),--nonsecurity)
+	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(or $(SOL_PSL),--nonsecurity)
+
+# The solution's PAL policy tests, on the host engine (tools/psl/pal_run.py).
+policy-test:
+	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --test $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
 $(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
 	@mkdir -p $(dir $@)
@@ -187,7 +196,7 @@ else
 IMAGES := $(BUILD)/kernel.img
 endif
 
-.PHONY: all kernel run debug test bench test-host test-console deps deps-check fresh-check sdcard clean format lint
+.PHONY: all kernel run debug test bench policy-test test-host test-console deps deps-check fresh-check sdcard clean format lint
 all: kernel
 kernel: $(BUILD)/kernel.elf $(IMAGES)
 

@@ -108,6 +108,10 @@ def generate(t, symbol="sec_policy"):
                                         "INT64_C(%d)" % imm if imm >= 0 else "-INT64_C(%d) - 1" % (-imm - 1))
         for op, w, fl, arg, imm in t.insns], "sec_insns")
     reasons = e.array("char *const", [c_str(r) for r in t.reasons], "sec_reasons")
+    origins_of = getattr(t, "origins", {})     # decision trace: the binding of reasons[k]
+    origins = e.array("char *const", [c_str(origins_of[k]) if k in origins_of else "NULL"
+                                      for k in range(len(t.reasons))], "sec_origins") \
+        if origins_of else "NULL"
     flags = []
     if t.flags & 1:
         flags.append("SEC_F_PERMISSIVE")
@@ -127,5 +131,6 @@ def generate(t, symbol="sec_policy"):
             "    %du, %s," % (len(t.verdicts), verdicts),
             "    %du, %s, %du, %s," % (len(t.programs), progs, len(t.insns), insns),
             "    %du, %s," % (len(t.reasons), reasons),
+            "    %du, %s," % (len(t.reasons) if origins != "NULL" else 0, origins),
             "};"]
     return "\n".join(head + e.lines + tail) + "\n"

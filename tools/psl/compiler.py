@@ -75,6 +75,7 @@ class Tables:
         self.programs = []             # [(first, count)]
         self.insns = []                # [(op, width, flags, arg, imm)]
         self.reasons = []
+        self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
     def class_id(self, name):
@@ -102,6 +103,7 @@ class Source:
         self.warn = warn
         self.seen = set()
         self.depth = 0                 # `use` chain being read
+        self.active = []               # packages of that chain: a cycle is an error
 
     def read(self, path, display=None):
         display = display or path
@@ -131,6 +133,9 @@ class Source:
 
     def include(self, node):
         pkg = node.package
+        if pkg in self.active:
+            chain = self.active[self.active.index(pkg):] + [pkg]
+            raise PslError(node.ppos, "`use` cycle: %s" % " -> ".join(p + "._" for p in chain))
         if pkg in self.seen:
             return []
         self.seen.add(pkg)
@@ -142,10 +147,12 @@ class Source:
                     if self.depth >= limits.NESTING_MAX:
                         raise PslError(node.ppos, "`use` nested deeper than %d files" % limits.NESTING_MAX)
                     self.depth += 1
+                    self.active.append(pkg)
                     try:
                         return self.read(p)
                     finally:
                         self.depth -= 1
+                        self.active.pop()
         if pkg in BUILTIN_PACKAGES:
             return []
         if pkg == "nonsecurity":
@@ -411,6 +418,12 @@ class Compiler:
             self.t.reasons.append(text)
         return self.reason_index[text]
 
+    def rule_reason(self, text, binding):
+        """reason() of a rule, remembering its binding for the decision trace."""
+        k = self.reason(text)
+        self.t.origins.setdefault(k, "%s binding at %s" % (binding.event, self.where(binding.pos)))
+        return k
+
     def where(self, pos):
         return "%s:%d:%d" % (os.path.basename(pos.file), pos.line, pos.col) if pos.line else str(pos.file)
 
@@ -420,11 +433,11 @@ class Compiler:
         if not rules:
             return V_NO_BINDING
         code = []
-        for rule, _ in rules:
+        for rule, b in rules:
             if rule.rule == "grant":
                 continue
             if rule.rule == "deny" and rule.cond is None:
-                code.append((OP["FAIL"], 0, 0, self.reason("deny at %s" % self.where(rule.pos)), 0))
+                code.append((OP["FAIL"], 0, 0, self.rule_reason("deny at %s" % self.where(rule.pos), b), 0))
                 break
             kind, val, insns = self.cond(rule.cond, layout, what)
             if kind != "bool":
@@ -434,10 +447,11 @@ class Compiler:
             if insns is None:                               # folded to a constant
                 if val == (rule.rule == "assert"):
                     continue
-                code.append((OP["FAIL"], 0, 0, self.reason(label), 0))
+                code.append((OP["FAIL"], 0, 0, self.rule_reason(label, b), 0))
                 break
             code.extend(insns)
-            code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0, self.reason(label), 0))
+            code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0,
+                         self.rule_reason(label, b), 0))
         if not code:
             return V_GRANT
         key = tuple(code)

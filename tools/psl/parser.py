@@ -136,14 +136,10 @@ class Parser:
             raise unsupported(t.pos, "`policy object` (security model objects)")
         if v == "audit":
             return self.audit()
-        if v == "assert" and self.peek().kind == "str":
-            # policy tests: they do not change the module; skip them
-            self.next()
-            self.next()
-            self.skip_block()
-            if self.warn:
-                self.warn("%s: warning: policy tests (`assert \"...\" { }`) are not run; skipped" % t.pos)
-            return None
+        if v == "assert" and (self.peek().kind == "str" or self.peek().is_("{", "punct")):
+            # policy tests (PAL): checked and run by tools/psl/pal*.py; the compiler ignores them
+            from tools.psl.pal import parse_assert
+            return parse_assert(self)
         if v in ("import", "pragma", "type", "const"):
             raise unsupported(t.pos, "`%s`" % v)
         raise PslError(t.pos, "unexpected %s: expected `use`, `execute`, a binding "

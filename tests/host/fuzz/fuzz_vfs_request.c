@@ -7,7 +7,7 @@
  *   riid 0, no body and no handles, and which clients cannot forge)  [1] riid
  *   [2] mid  [3..4] size  [5..6] arena bytes  [7] nhandles  [8..] constant
  *   part (size bytes), then the arena.
- * Each request lands in a struct vfs_msgbuf as the worker pool receives it; the
+ * Each request lands in a struct pool_msg as the worker pool receives it; the
  * bytes past what was received are poisoned, so ASan reports any read of them.
  * Every input starts with a fresh VFS and ends with every client gone; then a
  * cleaner client removes every file and directory (when it can), and the VFS
@@ -58,7 +58,7 @@ Retcode KnVmFree(void *addr, rtl_size_t size)
     free(addr);
     return rcOk;
 }
-void vfs_pool_run(Handle listener, vfs_serve_fn fn) { (void)listener, (void)fn; abort(); }
+void pool_run(Handle listener, pool_serve_fn fn, void *ctx) { (void)listener, (void)fn, (void)ctx; abort(); }
 void vfs_net_start(int argc, char **argv) { (void)argc, (void)argv; }
 void vfs_net_set_caller(uint32_t badge) { (void)badge; }
 void vfs_net_client_gone(uint32_t badge) { (void)badge; }
@@ -70,13 +70,13 @@ const struct kl_VfsNetwork_ops vfs_net_ops;
 #define NBADGES 3
 #define BUDGET (256u << 10)                       /* bytes the ramfs at "/" may use */
 #define MAX_REQUESTS 64
-static struct vfs_msgbuf msg;                     /* one worker's buffers */
+static struct pool_msg msg;                     /* one worker's buffers */
 
 static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t *cp,
                       uint32_t size, const uint8_t *arena, uint32_t arena_size,
                       uint32_t nhandles)
 {
-    struct vfs_msgbuf *m = &msg;
+    struct pool_msg *m = &msg;
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
     memset(&m->req.hdr, 0, sizeof m->req.hdr);
     m->req.hdr.riid = riid;
@@ -96,7 +96,7 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
                               sizeof m->req.raw - sizeof(SMsgHdr) - size);
     ASAN_POISON_MEMORY_REGION(m->req_arena + arena_size, sizeof m->req_arena - arena_size);
     int closed = handles_closed;
-    serve(m);
+    serve(NULL, m);
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
     if (mid == MSG_MID_DISCONNECT)
         return;                                    /* a notice: no answer, no handles */

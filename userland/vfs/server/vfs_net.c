@@ -1,7 +1,7 @@
 /*
  * vfs_net.c: VfsFsnet's network endpoint, kl.VfsNetwork (userland/idl/vfs):
  * BSD sockets for client processes, served on lwIP's socket API in the
- * worker thread that received the request (vfs_pool.c), so a blocking call
+ * worker thread that received the request (pool.c), so a blocking call
  * (accept, recv, connect, poll) blocks that worker only. docs/NET.md,
  * "Sockets over IPC".
  *

@@ -16,7 +16,7 @@
  * runs; a malformed request gets an error reply, a well-formed one a
  * normal reply whose `res` is >= 0 or -errno. The server never exits.
  *
- * Requests are served by a pool of worker threads (vfs_pool.c); the file
+ * Requests are served by a pool of worker threads (pool.c); the file
  * side (the VFS core, the client table) runs under one lock, fs_lock. The
  * network endpoint (kl.VfsNetwork, vfs_net.c) runs outside it, so a socket
  * call that blocks holds only its worker.
@@ -37,7 +37,7 @@
 #include <VfsFsnet.edl.h>
 #include "../core/vfs.h"
 #include "vfs_net.h"
-#include "vfs_pool.h"
+#include "pool.h"
 #include "vfs_server.h"
 
 #define MAX_CLIENTS 64              /* client processes served at once */
@@ -374,14 +374,21 @@ static const struct kl_VfsFilesystem_ops fs_ops = {
     .Readdir = op_readdir, .Getcwd = op_getcwd, .Chdir = op_chdir, .Release = op_release,
 };
 
+/* Every answer fits the pool's buffers (the error reply, 4 bytes, included). */
+_Static_assert(VfsFsnet_res_max <= POOL_MSG_MAX && sizeof(SMsgHdr) + 4 <= POOL_MSG_MAX,
+               "VfsFsnet's answers fit a worker's buffer");
+_Static_assert(VfsFsnet_req_arena_max <= MSG_MAX_ARENA, "request arena fits");
+_Static_assert(VfsFsnet_res_arena_max <= MSG_MAX_ARENA, "response arena fits");
+
 static const struct VfsFsnet_ops class_ops = { .vfs_fs = &fs_ops, .vfs_fs_ctx = NULL,
                                                .vfs_net = &vfs_net_ops, .vfs_net_ctx = NULL };
 
 /* ---- the server loop ---------------------------------------------------------------- */
 
 /* Answers the request in m->req in m->res; runs in any worker thread. */
-static void serve(struct vfs_msgbuf *m)
+static void serve(void *ctx, struct pool_msg *m)
 {
+    (void)ctx;
     SMsgHdr *rq = &m->req.hdr;
     if (rq->riid == VfsFsnet_vfs_net_riid) {
         /* Sockets: outside fs_lock (the call may block); vfs_net.c has its own lock. */
@@ -489,5 +496,5 @@ int main(int argc, char *argv[])
     printf("VfsFsnet: serving files on '%s'\n", channel_name());
 
     vfs_net_start(nargc, nargv);
-    vfs_pool_run(listener, serve);
+    pool_run(listener, serve, NULL);
 }

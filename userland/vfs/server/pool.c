@@ -1,10 +1,10 @@
 /*
- * vfs_pool.c: VfsFsnet's worker threads. The kernel lets several threads of
- * a task wait in Recv on one listener (a request goes to any waiting one)
+ * pool.c: the worker threads of a server (pool.h), VfsFsnet's. The kernel
+ * lets several threads of a task wait in Recv on one listener (a request goes to any waiting one)
  * and each thread holds at most one unanswered request, so a blocking
  * socket call needs a thread of its own. Every worker runs Recv, serve,
  * ReplyRecv; when a worker takes a request and no other is left waiting,
- * it starts one more (up to VFS_POOL_MAX), so a client blocked in recv or
+ * it starts one more (up to POOL_MAX), so a client blocked in recv or
  * accept never keeps others waiting. Workers are never stopped. Buffers
  * (two 64 KiB arenas each) come from KnVmAllocate, not the heap.
  */
@@ -12,19 +12,21 @@
 #include <stdio.h>
 #include <coresrv/vmm/vmm_api.h>
 #include <kos/thread.h>
-#include "vfs_pool.h"
+#include <nk_types.h>
+#include "pool.h"
 
 static Handle the_listener;
-static vfs_serve_fn the_serve;
+static pool_serve_fn the_serve;
+static void *the_ctx;
 static int idle;                    /* workers in Recv (or about to be) */
 static int workers;                 /* workers started */
 
-int vfs_pool_workers(void)
+int pool_workers(void)
 {
     return __atomic_load_n(&workers, __ATOMIC_RELAXED);
 }
 
-static void arm_receive(struct vfs_msgbuf *m)
+static void arm_receive(struct pool_msg *m)
 {
     m->req.hdr.size = MSG_MAX_CONST;
     m->req.hdr.nhandles = 0;
@@ -35,17 +37,17 @@ static void arm_receive(struct vfs_msgbuf *m)
 
 static int worker_main(void *arg);
 
-/* Starts one more worker unless there are VFS_POOL_MAX already. */
+/* Starts one more worker unless there are POOL_MAX already. */
 static void grow(void)
 {
     int n = __atomic_load_n(&workers, __ATOMIC_RELAXED);
     do {
-        if (n >= VFS_POOL_MAX)
+        if (n >= POOL_MAX)
             return;
     } while (!__atomic_compare_exchange_n(&workers, &n, n + 1, false, __ATOMIC_ACQ_REL,
                                           __ATOMIC_RELAXED));
     void *mem = NULL;
-    if (KnVmAllocate(NULL, sizeof(struct vfs_msgbuf), VM_READ | VM_WRITE, 0, &mem) != rcOk) {
+    if (KnVmAllocate(NULL, sizeof(struct pool_msg), VM_READ | VM_WRITE, 0, &mem) != rcOk) {
         __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
         return;
     }
@@ -55,11 +57,11 @@ static void grow(void)
     if (KosThreadCreate(&tid, ThreadPriorityNormal, 64 * 1024, worker_main, mem, 0) != rcOk) {
         __atomic_sub_fetch(&idle, 1, __ATOMIC_ACQ_REL);
         __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
-        KnVmFree(mem, sizeof(struct vfs_msgbuf));
+        KnVmFree(mem, sizeof(struct pool_msg));
     }
 }
 
-static __attribute__((noreturn)) void work(struct vfs_msgbuf *m)
+static __attribute__((noreturn)) void work(struct pool_msg *m)
 {
     arm_receive(m);
     Retcode r = Recv(the_listener, &m->req.hdr);
@@ -76,7 +78,7 @@ static __attribute__((noreturn)) void work(struct vfs_msgbuf *m)
             r = Recv(the_listener, &m->req.hdr);
             continue;
         }
-        the_serve(m);
+        the_serve(the_ctx, m);
         __atomic_add_fetch(&idle, 1, __ATOMIC_ACQ_REL);
         arm_receive(m);
         /* A reply that cannot be delivered (the client died or gave a short buffer) is
@@ -90,18 +92,19 @@ static int worker_main(void *arg)
     work(arg);
 }
 
-void vfs_pool_run(Handle listener, vfs_serve_fn serve)
+void pool_run(Handle listener, pool_serve_fn serve, void *ctx)
 {
     the_listener = listener;
     the_serve = serve;
+    the_ctx = ctx;
     void *mem = NULL;
-    if (KnVmAllocate(NULL, sizeof(struct vfs_msgbuf), VM_READ | VM_WRITE, 0, &mem) != rcOk) {
-        fprintf(stderr, "VfsFsnet: no memory for the worker buffers\n");
+    if (KnVmAllocate(NULL, sizeof(struct pool_msg), VM_READ | VM_WRITE, 0, &mem) != rcOk) {
+        fprintf(stderr, "pool: no memory for the worker buffers\n");
         KnTaskExit(4);
     }
     __atomic_store_n(&workers, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&idle, 1, __ATOMIC_RELEASE);
-    for (int i = 1; i < VFS_POOL_START; i++)
+    for (int i = 1; i < POOL_START; i++)
         grow();
     work(mem);
 }

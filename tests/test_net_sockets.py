@@ -7,7 +7,7 @@ from the C library (libvfs), VfsFsnet serves them on lwIP.
 - the net_http solution fetching a page from an HTTP server this test runs on
   the host (the guest reaches 127.0.0.1 as 10.0.2.2);
 - the net_split solution (files and network in two VFS processes);
-- guest test programs (userland/tests-netsock, in the test image): errno cases
+- guest test programs (tests/guest/netsock, in the test image): errno cases
   (ECONNREFUSED, ECONNRESET, EADDRINUSE, EAGAIN, ...), poll, options, one
   descriptor table, a blocked recv not stalling VfsFsnet; a hostile client; and
   VfsFsnet without a network device.

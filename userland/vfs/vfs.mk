@@ -20,7 +20,8 @@
 #   vfs_program       $(eval $(call vfs_program,NAME,SOURCES)): a user program linked
 #                     with libvfs
 #   make vfs          builds all of it
-#   VFS_TEST_PROGRAMS the test programs of userland/tests-vfs (clients and launchers)
+#   VFS_TEST_PROGRAMS the test programs of tests/guest/vfs and tests/guest/netsock
+#                     (clients and launchers)
 
 VFS_IDL_DIR := userland/idl/vfs
 VFS_OUT     := $(SHARED)/vfs
@@ -86,10 +87,10 @@ define vfs_program
 $(call user_program,$(1),$(2),$(VFS_CLIENT_LIBS))
 endef
 
-# ---- tests (userland/tests-vfs) -----------------------------------------------------------
+# ---- tests (tests/guest/vfs) -------------------------------------------------------------
 # test_vfs_<x>.c: a VFS client linked with libvfs; test_vfs_<x>_run.c: its launcher,
 # the first task of a test boot (init=test_vfs_<x>_run).
-VFS_TEST_DIR      := userland/tests-vfs
+VFS_TEST_DIR      := tests/guest/vfs
 VFS_TEST_SRCS     := $(wildcard $(VFS_TEST_DIR)/test_vfs_*.c)
 VFS_TEST_PROGRAMS := $(sort $(basename $(notdir $(VFS_TEST_SRCS))))
 VFS_TEST_CLIENTS  := $(filter-out %_run,$(VFS_TEST_PROGRAMS))
@@ -97,8 +98,8 @@ VFS_TEST_RUNNERS  := $(filter %_run,$(VFS_TEST_PROGRAMS))
 $(foreach p,$(VFS_TEST_CLIENTS),$(eval $(call vfs_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
 $(foreach p,$(VFS_TEST_RUNNERS),$(eval $(call user_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
 
-# Socket tests (userland/tests-netsock, docs/NET.md): clients with libvfs, launchers plain.
-NETSOCK_TEST_DIR      := userland/tests-netsock
+# Socket tests (tests/guest/netsock, docs/NET.md): clients with libvfs, launchers plain.
+NETSOCK_TEST_DIR      := tests/guest/netsock
 NETSOCK_TEST_SRCS     := $(wildcard $(NETSOCK_TEST_DIR)/test_netsock*.c)
 NETSOCK_TEST_PROGRAMS := $(sort $(basename $(notdir $(NETSOCK_TEST_SRCS))))
 $(foreach p,$(filter-out %_run,$(NETSOCK_TEST_PROGRAMS)),\

@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: VfsFsnet's request path on the host: the real serve() of
- * userland/vfs/server/vfs_server.c (included below, its main renamed), the
+ * userland/vfs/server/main.c (included below, its main renamed) with the real
+ * client table (clients.c) and file service (files/files.c), the
  * kl.VfsFilesystem dispatcher tools/nk generates, and the VFS core behind it.
  * One input is a sequence of requests from up to three clients (badges):
  *   [0] badge (bit 7: the kernel's "client gone" notice instead, which has
@@ -23,12 +24,14 @@
 #include <string.h>
 
 #define main vfs_server_main
-#include "../../../userland/vfs/server/vfs_server.c"
+#include "../../../userland/vfs/server/main.c"
 #undef main
+#include "../../../userland/vfs/server/clients.c"
+#include "../../../userland/vfs/server/files/files.c"
 
 #include "fuzz_check.h"
 
-/* ---- what vfs_server.c needs of libkos, the pool and the network endpoint ------ */
+/* ---- what VfsFsnet needs of libkos, the pool and the socket service -------------- */
 
 const unsigned char vfs_romfs_image[1];
 const unsigned long long vfs_romfs_size = 0;      /* no romfs: mounts of it fail */
@@ -43,7 +46,7 @@ Retcode KnChannelLookup(const char *name, rtl_uint32_t role, Handle *h)
     return rcResourceNotFound;
 }
 Retcode KnSleepNs(rtl_uint64_t ns) { (void)ns; return rcOk; }
-/* Whole-page blocks of the VFS core (vfs_server.c's allocator) come from the heap here;
+/* Whole-page blocks of the VFS core (files.c's allocator) come from the heap here;
  * ASan then sees any use after KnVmFree as it would a use after free(). */
 Retcode KnVmAllocate(void *hint, rtl_size_t size, rtl_uint32_t prot, rtl_uint32_t flags,
                      void **addr)
@@ -59,11 +62,11 @@ Retcode KnVmFree(void *addr, rtl_size_t size)
     return rcOk;
 }
 void pool_run(Handle listener, pool_serve_fn fn, void *ctx) { (void)listener, (void)fn, (void)ctx; abort(); }
-void vfs_net_start(int argc, char **argv) { (void)argc, (void)argv; }
-void vfs_net_set_caller(uint32_t badge) { (void)badge; }
-void vfs_net_client_gone(uint32_t badge) { (void)badge; }
-/* The socket endpoint is not fuzzed here (it needs lwIP): its requests are not sent. */
-const struct kl_VfsNetwork_ops vfs_net_ops;
+void sockets_start(int argc, char **argv) { (void)argc, (void)argv; }
+void sockets_begin(int slot) { (void)slot; }
+void sockets_client_gone(int slot) { (void)slot; }
+/* The socket service is not fuzzed here (it needs lwIP): its requests are not sent. */
+const struct kl_VfsNetwork_ops sockets_ops;
 
 /* ---- the target ------------------------------------------------------------------- */
 
@@ -197,8 +200,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
             serve_one(badge, riid, mid, cp, size, ar, arena, nh);
     }
     for (uint32_t b = 1; b <= NBADGES; b++)
-        vfs_server_client_gone(b);
-    check(vfs_server_client_count() == 0);
+        disconnect(b);
+    check(clients_count() == 0);
     struct vfs_client *cleaner;
     check(vfs_client_create(the_vfs, &cleaner) == 0);
     char path[VFS_PATH_MAX] = "";

@@ -1,30 +1,30 @@
 /*
- * vfs_net_none.c: VfsFsnet's network endpoint in a build without lwIP
- * (NET=0): every socket call answers -ENETDOWN. The real one is vfs_net.c.
+ * sockets_none.c: VfsFsnet's socket service in a build without lwIP (NET=0):
+ * every socket call answers -ENETDOWN. The real one is the rest of sockets/.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "../vfs_net.h"
+#include "../sockets.h"
 
-void vfs_net_start(int argc, char **argv)
+void sockets_start(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     printf("VfsFsnet: no network device, sockets unavailable\n");
 }
 
-void vfs_net_set_caller(uint32_t badge)
+void sockets_begin(int slot)
 {
-    (void)badge;
+    (void)slot;
 }
 
-void vfs_net_client_gone(uint32_t badge)
+void sockets_client_gone(int slot)
 {
-    (void)badge;
+    (void)slot;
 }
 
-int vfs_net_socket_count(void)
+int sockets_count(void)
 {
     return 0;
 }
@@ -63,6 +63,6 @@ static Retcode op_resolve(void *ctx, const char *name, uint32_t *ip, int64_t *re
 }
 
 /* No socket can exist: the other methods are refused (rcUnimplemented). */
-const struct kl_VfsNetwork_ops vfs_net_ops = {
+const struct kl_VfsNetwork_ops sockets_ops = {
     .Socket = op_socket, .Poll = op_poll, .Release = op_release, .Resolve = op_resolve,
 };

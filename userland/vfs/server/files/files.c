@@ -1,46 +1,28 @@
 /*
- * VfsFsnet: the VFS process. Wraps the VFS core (userland/vfs/core) in the
- * kl.VfsFilesystem endpoint (userland/idl/vfs) and serves every client of
- * its one listener. docs/VFS.md, "Server and client".
- *
- *   VfsFsnet [-l "<fstab entry>"]... [-f <fstab in the romfs image>]...
- *   env _VFS_FILESYSTEM_BACKEND / VFS_FILESYSTEM_BACKEND = server:<channel>
+ * files.c: VfsFsnet's file service, kl.VfsFilesystem (userland/idl/vfs): the
+ * VFS core (userland/vfs/core) behind one op per method, a descriptor table
+ * and cwd per client. docs/VFS.md, "Server and client".
  *
  * A RAM file system is at "/" from the start; the romfs image (source
- * "romfs") is the one linked into this program (romfs_image.S).
+ * "romfs") is the one linked into the program (romfs_image.S).
  *
- * Clients are told apart by the badge the kernel puts in every request:
- * one per client channel end, so each client process gets its own
- * descriptor table and cwd without trusting anything it sends. Everything
- * else in a request is checked by the generated dispatcher before an op
- * runs; a malformed request gets an error reply, a well-formed one a
- * normal reply whose `res` is >= 0 or -errno. The server never exits.
- *
- * Requests are served by a pool of worker threads (pool.c); the file
- * side (the VFS core, the client table) runs under one lock, fs_lock. The
- * network endpoint (kl.VfsNetwork, vfs_net.c) runs outside it, so a socket
- * call that blocks holds only its worker.
- *
- *   VfsFsnet ... [-n <network option>]...   (ip=A.B.C.D/N, gw=, nodhcp, ...: docs/NET.md)
+ * Clients are VfsFsnet's client slots (clients.h): each has its own table,
+ * created on its first request, without trusting anything it sends.
+ * Everything else in a request is checked by the generated dispatcher
+ * before an op runs; an op answers `res` >= 0 or -errno. Requests run one
+ * at a time under fs_lock (files_begin .. files_end).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <coresrv/channel/channel_api.h>
-#include <coresrv/handle/handle_api.h>
 #include <coresrv/syscalls.h>
-#include <coresrv/thread/thread_api.h>
 #include <coresrv/vmm/vmm_api.h>
 #include <kos/mutex.h>
-#include <vfs/defs.h>
 #include <VfsFsnet.edl.h>
-#include "../core/vfs.h"
-#include "vfs_net.h"
-#include "pool.h"
-#include "vfs_server.h"
-
-#define MAX_CLIENTS 64              /* client processes served at once */
+#include "../../core/vfs.h"
+#include "../clients.h"
+#include "files.h"
 
 /* ---- the romfs image linked into the program ------------------------------------ */
 
@@ -88,62 +70,77 @@ static void mem_free(void *ctx, void *p, size_t size)
 
 static const struct vfs_alloc vfs_memory = { mem_alloc, mem_free, NULL };
 
-/* ---- clients, by badge ---------------------------------------------------------- */
+/* ---- clients: one descriptor table and cwd per slot of the client table ------------ */
 
 static struct vfs *the_vfs;
-static KosMutex fs_lock = KOS_MUTEX_INITIALIZER;  /* the VFS core, clients[], cur */
-
-static struct {
-    uint32_t badge;                 /* 0: free slot */
-    struct vfs_client *client;
-} clients[MAX_CLIENTS];
+static KosMutex fs_lock = KOS_MUTEX_INITIALIZER;  /* the VFS core, tables[], cur */
+static struct vfs_client *tables[CLIENTS_MAX];
+/* The badge of each slot with a table: while the table holds its slot, the slot
+ * stays this client's, so a request finds its table here, under fs_lock alone,
+ * and the client table (its own lock) is asked only on a client's first request. */
+static uint32_t badges[CLIENTS_MAX];
 
 /* The client of the request being served, or NULL with cur_err set. */
 static struct vfs_client *cur;
 static int cur_err;
+static int cur_slot = -1;
 
-static struct vfs_client *client_of(uint32_t badge, int *err)
+/* The first request of the client behind `badge`: its slot in the client table and a
+ * new descriptor table holding it. Under fs_lock. */
+static void first_request_locked(uint32_t badge)
 {
-    int free_slot = -1;
-    for (int i = 0; i < MAX_CLIENTS; i++) {
-        if (clients[i].badge == badge && badge != 0)
-            return clients[i].client;
-        if (clients[i].badge == 0 && free_slot < 0)
-            free_slot = i;
+    int slot = client_enter(badge);
+    cur_err = -ENFILE;              /* no slot: too many clients */
+    if (slot >= 0 && !client_hold(slot))
+        cur_err = -EBADF;           /* the client is gone: nobody reads the answer */
+    else if (slot >= 0 && (cur_err = vfs_client_create(the_vfs, &tables[slot])) < 0)
+        client_unhold(slot);
+    else if (slot >= 0) {
+        badges[slot] = badge;
+        cur_slot = slot;
+        cur = tables[slot];
     }
-    if (badge == 0 || free_slot < 0) {
-        *err = -ENFILE;             /* no badge (cannot happen) or too many clients */
-        return NULL;
-    }
-    struct vfs_client *c;
-    int rc = vfs_client_create(the_vfs, &c);
-    if (rc < 0) {
-        *err = rc;
-        return NULL;
-    }
-    clients[free_slot].badge = badge;
-    clients[free_slot].client = c;
-    return c;
+    client_leave(slot);
 }
 
-void vfs_server_client_gone(uint32_t badge)
+void files_begin(uint32_t badge)
 {
-    for (int i = 0; i < MAX_CLIENTS; i++) {
-        if (clients[i].badge == badge && badge != 0) {
-            vfs_client_destroy(clients[i].client);
-            clients[i].badge = 0;
-            clients[i].client = NULL;
+    KosMutexLock(&fs_lock);
+    cur = NULL;
+    cur_slot = -1;
+    for (int i = 0; i < CLIENTS_MAX; i++) {
+        if (badges[i] == badge && tables[i]) {
+            cur_slot = i;
+            cur = tables[i];
+            return;
         }
     }
-    vfs_net_client_gone(badge);     /* and its sockets */
+    first_request_locked(badge);
 }
 
-int vfs_server_client_count(void)
+void files_end(void)
 {
-    int n = 0;
-    for (int i = 0; i < MAX_CLIENTS; i++)
-        n += clients[i].badge != 0;
-    return n;
+    cur = NULL;
+    cur_slot = -1;
+    KosMutexUnlock(&fs_lock);
+}
+
+/* Closes every descriptor of the client in `slot`. Under fs_lock. */
+static void drop_locked(int slot)
+{
+    if (slot >= 0 && tables[slot]) {
+        vfs_client_destroy(tables[slot]);
+        tables[slot] = NULL;
+        badges[slot] = 0;
+        client_unhold(slot);
+    }
+}
+
+void files_client_gone(int slot)
+{
+    KosMutexLock(&fs_lock);
+    drop_locked(slot);
+    KosMutexUnlock(&fs_lock);
 }
 
 /* ---- the ops: one VFS core call each ---------------------------------------------- */
@@ -362,11 +359,16 @@ static Retcode op_chdir(void *ctx, const char *path, int64_t *res)
 static Retcode op_release(void *ctx, int64_t *res)
 {
     (void)ctx;
-    *res = 0;                       /* done by serve(), after the client is looked up */
+    /* This service's state only: the client's sockets stay open. A later request
+     * gets a fresh table (no descriptors, cwd "/"). */
+    drop_locked(cur_slot);
+    cur = NULL;
+    cur_err = -ENFILE;
+    *res = 0;
     return rcOk;
 }
 
-static const struct kl_VfsFilesystem_ops fs_ops = {
+const struct kl_VfsFilesystem_ops files_ops = {
     .Open = op_open, .Close = op_close, .Read = op_read, .Write = op_write,
     .Pread = op_pread, .Pwrite = op_pwrite, .Lseek = op_lseek, .Fstat = op_fstat,
     .Stat = op_stat, .Ftruncate = op_ftruncate, .Fsync = op_fsync, .Unlink = op_unlink,
@@ -374,90 +376,7 @@ static const struct kl_VfsFilesystem_ops fs_ops = {
     .Readdir = op_readdir, .Getcwd = op_getcwd, .Chdir = op_chdir, .Release = op_release,
 };
 
-/* Every answer fits the pool's buffers (the error reply, 4 bytes, included). */
-_Static_assert(VfsFsnet_res_max <= POOL_MSG_MAX && sizeof(SMsgHdr) + 4 <= POOL_MSG_MAX,
-               "VfsFsnet's answers fit a worker's buffer");
-_Static_assert(VfsFsnet_req_arena_max <= MSG_MAX_ARENA, "request arena fits");
-_Static_assert(VfsFsnet_res_arena_max <= MSG_MAX_ARENA, "response arena fits");
-
-static const struct VfsFsnet_ops class_ops = { .vfs_fs = &fs_ops, .vfs_fs_ctx = NULL,
-                                               .vfs_net = &vfs_net_ops, .vfs_net_ctx = NULL };
-
-/* ---- the server loop ---------------------------------------------------------------- */
-
-/* Answers the request in m->req in m->res; runs in any worker thread. */
-static void serve(void *ctx, struct pool_msg *m)
-{
-    (void)ctx;
-    SMsgHdr *rq = &m->req.hdr;
-    if (rq->riid == VfsFsnet_vfs_net_riid) {
-        /* Sockets: outside fs_lock (the call may block); vfs_net.c has its own lock. */
-        vfs_net_set_caller(rq->badge);
-        VfsFsnet_dispatch(&class_ops, rq, sizeof m->req, &m->res.hdr, sizeof m->res,
-                          m->res_arena, sizeof m->res_arena);
-    } else {
-        KosMutexLock(&fs_lock);
-        if (rq->mid == MSG_MID_DISCONNECT) {  /* the kernel: this badge's client is gone */
-            vfs_server_client_gone(rq->badge);  /* a notice: ReplyRecv sends no answer */
-            KosMutexUnlock(&fs_lock);
-            return;
-        }
-        cur_err = 0;
-        cur = client_of(rq->badge, &cur_err);
-        VfsFsnet_dispatch(&class_ops, rq, sizeof m->req, &m->res.hdr, sizeof m->res,
-                          m->res_arena, sizeof m->res_arena);
-        /* Release: after the reply is built, so the answer still names the client. */
-        if (m->res.hdr.mid == kl_VfsFilesystem_Release_mid && rq->riid == VfsFsnet_vfs_fs_riid &&
-            rq->mid == kl_VfsFilesystem_Release_mid)
-            vfs_server_client_gone(rq->badge);
-        cur = NULL;
-        KosMutexUnlock(&fs_lock);
-    }
-    /* The interfaces carry no handles: drop any a client sent anyway. */
-    for (uint32_t i = 0; i < rq->nhandles && i < MSG_MAX_HANDLES; i++)
-        KnHandleClose(rq->handles[i].handle);
-}
-
-/* The backend variable: "server:<channel>" names our channel. */
-static const char *channel_name(void)
-{
-    const char *v = getenv("_VFS_FILESYSTEM_BACKEND");
-    if (!v)
-        v = getenv("VFS_FILESYSTEM_BACKEND");
-    if (v && strncmp(v, "server:", 7) == 0 && v[7])
-        return v + 7;
-    return _VFS_CONNECTION_ID;
-}
-
-/* _VFS_NETWORK_BACKEND = server:<channel>: the name a network-only VFS is found by. */
-static const char *net_channel_name(void)
-{
-    const char *v = getenv("_VFS_NETWORK_BACKEND");
-    if (!v)
-        v = getenv("VFS_NETWORK_BACKEND");
-    if (v && strncmp(v, "server:", 7) == 0 && v[7])
-        return v + 7;
-    return _VFS_CONNECTION_ID;
-}
-
-static Handle find_listener(void)
-{
-    /* The kernel gives a task one listener for all its channels; any of its names finds
-     * it. Try the configured name, then the class names init.yaml may have used. */
-    const char *names[] = { channel_name(), net_channel_name(), _VFS_CONNECTION_ID, "VfsFsnet",
-                            "kl.VfsNet", "kl.VfsEntity" };
-    for (int attempt = 0; attempt < 100; attempt++) {
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-            Handle h;
-            if (KnChannelLookup(names[i], SERVICE_SERVER, &h) == rcOk)
-                return h;
-        }
-        KnSleepNs(10 * 1000 * 1000);        /* a parent may still be connecting us */
-    }
-    return INVALID_HANDLE;
-}
-
-int main(int argc, char *argv[])
+int files_start(int argc, char **argv)
 {
     struct vfs_config cfg = { .image = image_of, .alloc = &vfs_memory };
     int rc = vfs_create(&cfg, &the_vfs);
@@ -465,21 +384,8 @@ int main(int argc, char *argv[])
         fprintf(stderr, "VfsFsnet: cannot create the VFS: %s\n", strerror(-rc));
         return 2;
     }
-    /* "-n <option>" words are the network's; the rest are the VFS's. */
-    char *vargv[64], *nargv[16];
-    int vargc = 0, nargc = 0;
-    for (int i = 0; i < argc && vargc < 63; i++) {
-        if (i > 0 && argv[i] && strcmp(argv[i], "-n") == 0 && i + 1 < argc && argv[i + 1]) {
-            if (nargc < 16)
-                nargv[nargc++] = argv[i + 1];
-            i++;
-        } else {
-            vargv[vargc++] = argv[i];
-        }
-    }
-    vargv[vargc] = NULL;
     struct vfs_error err = { 0, "" };
-    rc = vfs_parse_args(the_vfs, vargc, vargv, &err);
+    rc = vfs_parse_args(the_vfs, argc, argv, &err);
     if (rc < 0) {
         if (err.line)
             fprintf(stderr, "VfsFsnet: fstab line %d: %s (%s)\n", err.line, err.msg, strerror(-rc));
@@ -488,13 +394,5 @@ int main(int argc, char *argv[])
                     strerror(-rc));
         return 2;
     }
-    Handle listener = find_listener();
-    if (listener == INVALID_HANDLE) {
-        fprintf(stderr, "VfsFsnet: no channel '%s'\n", channel_name());
-        return 3;
-    }
-    printf("VfsFsnet: serving files on '%s'\n", channel_name());
-
-    vfs_net_start(nargc, nargv);
-    pool_run(listener, serve, NULL);
+    return 0;
 }

@@ -128,7 +128,7 @@ static KnSysInfo settle(const KnSysInfo *want)
 }
 
 /* VfsFsnet starts one more worker thread whenever a request finds none
- * waiting, up to VFS_POOL_MAX (64), and keeps them: by design, not a leak.
+ * waiting, up to POOL_MAX (64), and keeps them: by design, not a leak.
  * Growth of that exact shape is accepted: the same tasks, n more threads
  * and n more kernel objects, 40..80 pages each (stack, TLS, two 64 KiB
  * buffers, kernel stack, page tables), at most 63 workers in all. */

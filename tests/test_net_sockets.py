@@ -210,6 +210,23 @@ def test_guest_hostile_socket_requests(boot):
         "fuzz_all_answered", "fuzz_replies_well_formed", "still_works_after_fuzz"], timeout=300)
 
 
+def test_guest_client_table_limits(boot):
+    """VfsFsnet's one client table (userland/vfs/server/clients.c) from 65
+    clients in five tasks: the 65th gets ENFILE from the files and EMFILE /
+    EBADF from the sockets; 48 sockets per client; a file Release leaves the
+    sockets and a socket Release the files; disconnects give the slots back."""
+    assert_checks(functools.partial(boot, extra=net_qemu_args(free_port())),
+                  "test_netsock_clients_run", [
+        "create_VfsFsnet", "create_clients", "connect_clients", "start_VfsFsnet",
+        "holder_opened_all", "connect_VFS", "connect_c1", "first_client_opens", "holders_ready",
+        "client_65_files_ENFILE", "client_65_socket_EMFILE", "client_65_sockets_EBADF",
+        "client_65_release_answered", "release_frees_slot", "done_created",
+        "sockets_per_client_48", "socket_for_release", "file_release_keeps_sockets",
+        "file_after_release", "socket_release_keeps_files", "socket_release_closes_sockets",
+        "slots_back_after_disconnect", "checker_status", "holder0_status", "holder3_status",
+        "VfsFsnet_still_running"], timeout=300)
+
+
 def test_vfsfsnet_without_network_device(boot):
     """No virtio-net device: VfsFsnet says so in one line, serves files, and
     socket() is ENETDOWN; a network channel that does not exist is ENOSYS."""

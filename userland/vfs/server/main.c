@@ -41,9 +41,6 @@ _Static_assert(VfsFsnet_res_max <= POOL_MSG_MAX && sizeof(SMsgHdr) + 4 <= POOL_M
 _Static_assert(VfsFsnet_req_arena_max <= MSG_MAX_ARENA, "request arena fits");
 _Static_assert(VfsFsnet_res_arena_max <= MSG_MAX_ARENA, "response arena fits");
 
-static const struct VfsFsnet_ops class_ops = { .vfs_fs = &files_ops, .vfs_fs_ctx = NULL,
-                                               .vfs_net = &sockets_ops, .vfs_net_ctx = NULL };
-
 /* The kernel's notice that the client behind `badge` is gone: both services drop
  * its state; its slot is free once its last request has returned. */
 static void disconnect(uint32_t badge)
@@ -65,21 +62,10 @@ static void serve(void *ctx, struct pool_msg *m)
         disconnect(rq->badge);              /* a notice: ReplyRecv sends no answer */
         return;
     }
-    if (rq->riid == VfsFsnet_vfs_net_riid) {
-        /* Counted in the client table while it runs (its sockets' slot stays its own);
-         * outside the file lock: the call may block. */
-        int slot = client_enter(rq->badge);
-        sockets_begin(slot);
-        VfsFsnet_dispatch(&class_ops, rq, sizeof m->req, &m->res.hdr, sizeof m->res,
-                          m->res_arena, sizeof m->res_arena);
-        client_leave(slot);
-    } else {
-        /* Under the file lock; a client's descriptor table holds its slot. */
-        files_begin(rq->badge);
-        VfsFsnet_dispatch(&class_ops, rq, sizeof m->req, &m->res.hdr, sizeof m->res,
-                          m->res_arena, sizeof m->res_arena);
-        files_end();
-    }
+    if (rq->riid == VfsFsnet_vfs_net_riid)
+        sockets_serve(m);                   /* may block: this worker only */
+    else
+        files_serve(m);                     /* any other riid gets its error reply there */
     /* The interfaces carry no handles: drop any a client sent anyway. */
     for (uint32_t i = 0; i < rq->nhandles && i < MSG_MAX_HANDLES; i++)
         KnHandleClose(rq->handles[i].handle);

@@ -10,7 +10,7 @@
  * created on its first request, without trusting anything it sends.
  * Everything else in a request is checked by the generated dispatcher
  * before an op runs; an op answers `res` >= 0 or -errno. Requests run one
- * at a time under fs_lock (files_begin .. files_end).
+ * at a time under fs_lock (files_serve).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #include <VfsFsnet.edl.h>
 #include "../../core/vfs.h"
 #include "../clients.h"
+#include "../pool.h"
 #include "files.h"
 
 /* ---- the romfs image linked into the program ------------------------------------ */
@@ -103,9 +104,9 @@ static void first_request_locked(uint32_t badge)
     client_leave(slot);
 }
 
-void files_begin(uint32_t badge)
+/* Selects the client behind `badge` for the ops (cur, or cur_err). Under fs_lock. */
+static inline void select_locked(uint32_t badge)
 {
-    KosMutexLock(&fs_lock);
     cur = NULL;
     cur_slot = -1;
     for (int i = 0; i < CLIENTS_MAX; i++) {
@@ -116,13 +117,6 @@ void files_begin(uint32_t badge)
         }
     }
     first_request_locked(badge);
-}
-
-void files_end(void)
-{
-    cur = NULL;
-    cur_slot = -1;
-    KosMutexUnlock(&fs_lock);
 }
 
 /* Closes every descriptor of the client in `slot`. Under fs_lock. */
@@ -375,6 +369,23 @@ const struct kl_VfsFilesystem_ops files_ops = {
     .Rename = op_rename, .Mkdir = op_mkdir, .Rmdir = op_rmdir, .Opendir = op_opendir,
     .Readdir = op_readdir, .Getcwd = op_getcwd, .Chdir = op_chdir, .Release = op_release,
 };
+
+/* Every answer of this interface fits the pool's buffers. */
+_Static_assert(kl_VfsFilesystem_res_max <= POOL_MSG_MAX, "file answers fit a worker's buffer");
+
+static const struct VfsFsnet_ops class_ops = { .vfs_fs = &files_ops, .vfs_fs_ctx = NULL };
+
+void files_serve(struct pool_msg *m)
+{
+    KosMutexLock(&fs_lock);
+    select_locked(m->req.hdr.badge);
+    /* The class dispatcher answers a request to another interface rcUnimplemented. */
+    VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
+                      m->res_arena, sizeof m->res_arena);
+    cur = NULL;
+    cur_slot = -1;
+    KosMutexUnlock(&fs_lock);
+}
 
 int files_start(int argc, char **argv)
 {

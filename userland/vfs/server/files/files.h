@@ -6,8 +6,9 @@
 #define FILES_H
 
 #include <VfsFsnet.edl.h>
+#include "../pool.h"
 
-/* The request handlers (ctx unused); between files_begin and files_end. */
+/* The request handlers (ctx unused). */
 extern const struct kl_VfsFilesystem_ops files_ops;
 
 /* Creates the VFS and runs its command line (-l "<fstab entry>", -f <fstab>;
@@ -15,13 +16,12 @@ extern const struct kl_VfsFilesystem_ops files_ops;
  * stderr. */
 int files_start(int argc, char **argv);
 
-/* Around the dispatch of one request: takes the service's lock and selects the
- * client behind `badge`; on its first request, takes it a slot in the client
- * table (clients.h) and creates its descriptor table, which holds the slot until
- * Release or "client gone". No slot (the table is full) makes every op answer
- * -ENFILE. */
-void files_begin(uint32_t badge);
-void files_end(void);
+/* Answers the request in m (any interface but the socket one: others get an error
+ * reply) under the service's lock, for the client behind its badge. A client's first
+ * request takes it a slot in the client table (clients.h) and creates its descriptor
+ * table, which holds the slot until Release or "client gone"; with no slot (the
+ * table is full) every op answers -ENFILE. */
+void files_serve(struct pool_msg *m);
 
 /* Closes every descriptor of the client in `slot` (the kernel's "client gone"). */
 void files_client_gone(int slot);

@@ -17,18 +17,14 @@
 #include <kos/thread.h>
 #include <lwip/api.h>
 #include <lwip/sockets.h>
+#include "../clients.h"
 #include "net_up.h"
 #include "sock_table.h"
 #include "sock_wire.h"
 #include "sockets.h"
 
-/* The client slot of the request this worker thread serves (sockets_begin). */
+/* The client slot of the request this worker thread serves (sockets_serve). */
 static __thread int caller = -1;
-
-void sockets_begin(int slot)
-{
-    caller = slot;
-}
 
 /* Declares `s` for socket `sock` of the caller, or answers *res = -errno. */
 #define SOCK(sock)                                                             \
@@ -523,3 +519,17 @@ const struct kl_VfsNetwork_ops sockets_ops = {
     .GetPeerName = op_getpeername, .Fcntl = op_fcntl, .Poll = op_poll, .Release = op_release,
     .Resolve = op_resolve,
 };
+
+/* Every answer of this interface fits the pool's buffers. */
+_Static_assert(kl_VfsNetwork_res_max <= POOL_MSG_MAX, "socket answers fit a worker's buffer");
+
+static const struct VfsFsnet_ops class_ops = { .vfs_net = &sockets_ops, .vfs_net_ctx = NULL };
+
+void sockets_serve(struct pool_msg *m)
+{
+    caller = client_enter(m->req.hdr.badge);
+    VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
+                      m->res_arena, sizeof m->res_arena);
+    client_leave(caller);
+    caller = -1;
+}

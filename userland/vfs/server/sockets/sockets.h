@@ -9,6 +9,7 @@
 #define SOCKETS_H
 
 #include <VfsFsnet.edl.h>
+#include "../pool.h"
 
 /* The request handlers (ctx unused). */
 extern const struct kl_VfsNetwork_ops sockets_ops;
@@ -19,10 +20,11 @@ extern const struct kl_VfsNetwork_ops sockets_ops;
  * -ENETDOWN; files are served either way. */
 void sockets_start(int argc, char **argv);
 
-/* Before a request is dispatched: its client's slot in the client table
- * (clients.h; -1: the table is full) for the handlers of this worker thread.
- * Socket calls run outside the file service's lock and may block. */
-void sockets_begin(int slot);
+/* Answers the request in m (kl.VfsNetwork) for the client behind its badge, counted
+ * in the client table (clients.h) while it runs; with no slot (the table is full)
+ * socket() answers -EMFILE and the other calls -EBADF. Runs outside the file
+ * service's lock and may block (this worker only). */
+void sockets_serve(struct pool_msg *m);
 
 /* Closes every socket of the client in `slot` (the kernel's "client gone"):
  * idle ones now, busy ones shut down and closed by their last call. */

@@ -14,11 +14,6 @@ void sockets_start(int argc, char **argv)
     printf("VfsFsnet: no network device, sockets unavailable\n");
 }
 
-void sockets_begin(int slot)
-{
-    (void)slot;
-}
-
 void sockets_client_gone(int slot)
 {
     (void)slot;
@@ -66,3 +61,11 @@ static Retcode op_resolve(void *ctx, const char *name, uint32_t *ip, int64_t *re
 const struct kl_VfsNetwork_ops sockets_ops = {
     .Socket = op_socket, .Poll = op_poll, .Release = op_release, .Resolve = op_resolve,
 };
+
+static const struct VfsFsnet_ops class_ops = { .vfs_net = &sockets_ops, .vfs_net_ctx = NULL };
+
+void sockets_serve(struct pool_msg *m)
+{
+    VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
+                      m->res_arena, sizeof m->res_arena);
+}

@@ -17,14 +17,13 @@
 #include <kos/thread.h>
 #include <lwip/api.h>
 #include <lwip/sockets.h>
-#include "../clients.h"
 #include "net_up.h"
 #include "sock_table.h"
 #include "sock_wire.h"
 #include "sockets.h"
 
-/* The client slot of the request this worker thread serves (sockets_serve). */
-static __thread int caller = -1;
+/* The client (badge) of the request this worker thread serves (sockets_serve). */
+static __thread uint32_t caller;
 
 /* Declares `s` for socket `sock` of the caller, or answers *res = -errno. */
 #define SOCK(sock)                                                             \
@@ -527,9 +526,8 @@ static const struct VfsFsnet_ops class_ops = { .vfs_net = &sockets_ops, .vfs_net
 
 void sockets_serve(struct pool_msg *m)
 {
-    caller = client_enter(m->req.hdr.badge);
+    caller = m->req.hdr.badge;
     VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
                       m->res_arena, sizeof m->res_arena);
-    client_leave(caller);
-    caller = -1;
+    caller = 0;
 }

@@ -3,7 +3,9 @@
  * A client names only its own sockets: numbers 0..SOCKS_PER_CLIENT-1 in the
  * table of its slot in VfsFsnet's client table (clients.h), never lwIP's.
  * Each socket holds its client's slot (client_hold) until lwIP's socket is
- * closed.
+ * closed, so while a client has sockets its badge finds its table here
+ * without asking the client table; a client without sockets has nothing to
+ * find (-EBADF), and its first socket takes it a slot.
  */
 #ifndef SOCK_TABLE_H
 #define SOCK_TABLE_H
@@ -20,21 +22,22 @@ struct nsock {
     bool nonblock;
 };
 
-/* Socket `id` of the client in `slot` with a use counted (sock_put it), or NULL
- * with *err = -EBADF. */
-struct nsock *sock_get(int slot, int32_t id, int64_t *err);
+/* Socket `id` of the client behind `badge` with a use counted (sock_put it), or
+ * NULL with *err = -EBADF. */
+struct nsock *sock_get(uint32_t badge, int32_t id, int64_t *err);
 void sock_put(struct nsock *s);
 
-/* Puts a new lwIP socket in the table of `slot`: its number, or -EMFILE (table
- * full, no slot: lwfd is closed). */
-int64_t sock_install(int slot, int lwfd, bool nonblock);
+/* Puts a new lwIP socket in the table of the client behind `badge`: its number,
+ * or -EMFILE (its table full, or no slot in the client table: lwfd is closed). */
+int64_t sock_install(uint32_t badge, int lwfd, bool nonblock);
 
 /* The client closes socket `id`: 0, or -EBADF. As Linux, a call blocked on it
  * goes on; lwIP's socket is closed when the last one returns. */
-int64_t sock_close(int slot, int32_t id);
+int64_t sock_close(uint32_t badge, int32_t id);
 
-/* Closes every socket of `slot` (Release, client gone): idle ones now; busy ones
- * are shut down, which wakes their blocked calls, and closed by the last. */
-void sock_close_all(int slot);
+/* Closes every socket of the client behind `badge` (its Release): idle ones now;
+ * busy ones are shut down, which wakes their blocked calls, and closed by the
+ * last. sockets_client_gone does the same by slot. */
+void sock_close_all(uint32_t badge);
 
 #endif

@@ -20,10 +20,11 @@ extern const struct kl_VfsNetwork_ops sockets_ops;
  * -ENETDOWN; files are served either way. */
 void sockets_start(int argc, char **argv);
 
-/* Answers the request in m (kl.VfsNetwork) for the client behind its badge, counted
- * in the client table (clients.h) while it runs; with no slot (the table is full)
- * socket() answers -EMFILE and the other calls -EBADF. Runs outside the file
- * service's lock and may block (this worker only). */
+/* Answers the request in m (kl.VfsNetwork) for the client behind its badge. A
+ * client's first socket takes it a slot in the client table (clients.h), each
+ * socket holds it; with no slot (the table is full) socket() answers -EMFILE and
+ * the other calls -EBADF. Runs outside the file service's lock and may block
+ * (this worker only). */
 void sockets_serve(struct pool_msg *m);
 
 /* Closes every socket of the client in `slot` (the kernel's "client gone"):

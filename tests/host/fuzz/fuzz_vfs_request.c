@@ -63,10 +63,9 @@ Retcode KnVmFree(void *addr, rtl_size_t size)
 }
 void pool_run(Handle listener, pool_serve_fn fn, void *ctx) { (void)listener, (void)fn, (void)ctx; abort(); }
 void sockets_start(int argc, char **argv) { (void)argc, (void)argv; }
+/* The socket service is not fuzzed here (it needs lwIP): its requests are not sent. */
 void sockets_serve(struct pool_msg *m) { (void)m; abort(); }
 void sockets_client_gone(int slot) { (void)slot; }
-/* The socket service is not fuzzed here (it needs lwIP): its requests are not sent. */
-const struct kl_VfsNetwork_ops sockets_ops;
 
 /* ---- the target ------------------------------------------------------------------- */
 

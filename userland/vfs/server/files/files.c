@@ -91,17 +91,22 @@ static int cur_slot = -1;
 static void first_request_locked(uint32_t badge)
 {
     int slot = client_enter(badge);
-    cur_err = -ENFILE;              /* no slot: too many clients */
-    if (slot >= 0 && !client_hold(slot))
+    if (slot < 0) {
+        cur_err = -ENFILE;          /* no slot: too many clients */
+        return;
+    }
+    struct vfs_client *c = NULL;
+    if (!client_hold(slot)) {
         cur_err = -EBADF;           /* the client is gone: nobody reads the answer */
-    else if (slot >= 0 && (cur_err = vfs_client_create(the_vfs, &tables[slot])) < 0)
+    } else if ((cur_err = vfs_client_create(the_vfs, &c)) < 0) {
         client_unhold(slot);
-    else if (slot >= 0) {
+    } else {
+        tables[slot] = c;
         badges[slot] = badge;
         cur_slot = slot;
-        cur = tables[slot];
+        cur = c;
     }
-    client_leave(slot);
+    client_leave(slot);             /* the table's hold keeps the slot */
 }
 
 /* Selects the client behind `badge` for the ops (cur, or cur_err). Under fs_lock. */

@@ -52,13 +52,13 @@ static Retcode op_socket(void *ctx, int32_t domain, int32_t type, int32_t protoc
     if (r == 0) {
         int fd = lwip_socket(AF_INET, base == W_SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM, 0);
         if (fd < 0) {
-            r = fail();
+            r = sock_errno();
             if (r == -ENFILE || r == -ENOMEM)
                 r = -ENFILE;
         } else {
             bool nb = (type & W_SOCK_NONBLOCK) != 0;
             if (nb)
-                set_nonblock(fd, true);
+                sock_set_nonblock(fd, true);
             r = sock_install(caller, fd, nb);
         }
     }
@@ -79,9 +79,9 @@ static Retcode op_bind(void *ctx, int32_t sock, const struct kl_VfsNetwork_Addr 
     (void)ctx;
     SOCK(sock);
     struct sockaddr_in sin;
-    int64_t r = to_sockaddr(addr, &sin);
+    int64_t r = wire_to_sockaddr(addr, &sin);
     if (r == 0 && lwip_bind(s->lwfd, (struct sockaddr *)&sin, sizeof sin) < 0)
-        r = fail();
+        r = sock_errno();
     sock_put(s);
     *res = r;
     return rcOk;
@@ -95,7 +95,7 @@ static Retcode op_listen(void *ctx, int32_t sock, int32_t backlog, int64_t *res)
         backlog = 0;
     if (backlog > 255)
         backlog = 255;
-    *res = lwip_listen(s->lwfd, backlog) < 0 ? fail() : 0;
+    *res = lwip_listen(s->lwfd, backlog) < 0 ? sock_errno() : 0;
     sock_put(s);
     return rcOk;
 }
@@ -115,14 +115,14 @@ static Retcode op_accept(void *ctx, int32_t sock, int32_t flags, struct kl_VfsNe
         memset(&sin, 0, sizeof sin);
         int fd = lwip_accept(s->lwfd, (struct sockaddr *)&sin, &len);
         if (fd < 0) {
-            r = fail();
+            r = sock_errno();
         } else {
             bool nb = (flags & W_SOCK_NONBLOCK) != 0;
             if (nb)
-                set_nonblock(fd, true);
+                sock_set_nonblock(fd, true);
             r = sock_install(caller, fd, nb);
             if (r >= 0)
-                from_sockaddr(&sin, peer);
+                wire_from_sockaddr(&sin, peer);
         }
     }
     sock_put(s);
@@ -136,9 +136,9 @@ static Retcode op_connect(void *ctx, int32_t sock, const struct kl_VfsNetwork_Ad
     (void)ctx;
     SOCK(sock);
     struct sockaddr_in sin;
-    int64_t r = to_sockaddr(addr, &sin);
+    int64_t r = wire_to_sockaddr(addr, &sin);
     if (r == 0 && lwip_connect(s->lwfd, (struct sockaddr *)&sin, sizeof sin) < 0) {
-        r = fail();
+        r = sock_errno();
         /* lwIP reports a RST answering the SYN as ECONNRESET; POSIX calls it refused. */
         if (r == -ECONNRESET)
             r = -ECONNREFUSED;
@@ -153,11 +153,11 @@ static Retcode op_send(void *ctx, int32_t sock, const void *data, uint32_t data_
 {
     (void)ctx;
     SOCK(sock);
-    int f = msg_flags(flags);
+    int f = wire_msg_flags(flags);
     int64_t r = -EOPNOTSUPP;
     if (f >= 0) {
         ssize_t n = lwip_send(s->lwfd, data, data_len, f);
-        r = n < 0 ? fail() : n;
+        r = n < 0 ? sock_errno() : n;
     }
     sock_put(s);
     *res = r;
@@ -170,11 +170,11 @@ static Retcode op_recv(void *ctx, int32_t sock, uint32_t count, int32_t flags, v
     (void)ctx;
     *data_len = 0;
     SOCK(sock);
-    int f = msg_flags(flags);
+    int f = wire_msg_flags(flags);
     int64_t r = -EOPNOTSUPP;
     if (f >= 0) {
         ssize_t n = lwip_recv(s->lwfd, data, count < data_cap ? count : data_cap, f);
-        r = n < 0 ? fail() : n;
+        r = n < 0 ? sock_errno() : n;
         if (n > 0)
             *data_len = (uint32_t)n;
     }
@@ -188,12 +188,12 @@ static Retcode op_sendto(void *ctx, int32_t sock, const void *data, uint32_t dat
 {
     (void)ctx;
     SOCK(sock);
-    int f = msg_flags(flags);
+    int f = wire_msg_flags(flags);
     struct sockaddr_in sin;
-    int64_t r = f < 0 ? -EOPNOTSUPP : to_sockaddr(to, &sin);
+    int64_t r = f < 0 ? -EOPNOTSUPP : wire_to_sockaddr(to, &sin);
     if (r == 0) {
         ssize_t n = lwip_sendto(s->lwfd, data, data_len, f, (struct sockaddr *)&sin, sizeof sin);
-        r = n < 0 ? fail() : n;
+        r = n < 0 ? sock_errno() : n;
     }
     sock_put(s);
     *res = r;
@@ -208,7 +208,7 @@ static Retcode op_recvfrom(void *ctx, int32_t sock, uint32_t count, int32_t flag
     *data_len = 0;
     memset(from, 0, sizeof *from);
     SOCK(sock);
-    int f = msg_flags(flags);
+    int f = wire_msg_flags(flags);
     int64_t r = -EOPNOTSUPP;
     if (f >= 0) {
         struct sockaddr_in sin;
@@ -216,11 +216,11 @@ static Retcode op_recvfrom(void *ctx, int32_t sock, uint32_t count, int32_t flag
         memset(&sin, 0, sizeof sin);
         ssize_t n = lwip_recvfrom(s->lwfd, data, count < data_cap ? count : data_cap, f,
                                   (struct sockaddr *)&sin, &len);
-        r = n < 0 ? fail() : n;
+        r = n < 0 ? sock_errno() : n;
         if (n > 0)
             *data_len = (uint32_t)n;
         if (n >= 0)
-            from_sockaddr(&sin, from);
+            wire_from_sockaddr(&sin, from);
     }
     sock_put(s);
     *res = r;
@@ -236,7 +236,7 @@ static Retcode op_shutdown(void *ctx, int32_t sock, int32_t how, int64_t *res)
     if (how != W_SHUT_RD && how != W_SHUT_WR && how != W_SHUT_RDWR)
         r = -EINVAL;
     else if (lwip_shutdown(s->lwfd, lhow) < 0)
-        r = fail();
+        r = sock_errno();
     sock_put(s);
     *res = r;
     return rcOk;
@@ -249,7 +249,7 @@ static Retcode op_setsockopt(void *ctx, int32_t sock, int32_t level, int32_t nam
     SOCK(sock);
     int llevel = 0, lname = 0;
     enum optkind kind = OPT_INT;
-    int64_t r = map_opt(level, name, &llevel, &lname, &kind);
+    int64_t r = wire_opt(level, name, &llevel, &lname, &kind);
     if (r == 0 && (lname == SO_TYPE || lname == SO_ERROR || lname == SO_ACCEPTCONN))
         r = -ENOPROTOOPT;           /* read-only */
     if (r == 0) {
@@ -276,7 +276,7 @@ static Retcode op_setsockopt(void *ctx, int32_t sock, int32_t level, int32_t nam
         } else {
             errno = EINVAL;
         }
-        r = rc < 0 ? fail() : 0;
+        r = rc < 0 ? sock_errno() : 0;
     }
     sock_put(s);
     *res = r;
@@ -291,7 +291,7 @@ static Retcode op_getsockopt(void *ctx, int32_t sock, int32_t level, int32_t nam
     SOCK(sock);
     int llevel = 0, lname = 0;
     enum optkind kind = OPT_INT;
-    int64_t r = map_opt(level, name, &llevel, &lname, &kind);
+    int64_t r = wire_opt(level, name, &llevel, &lname, &kind);
     if (r == 0 && value_cap < 16)
         r = -EINVAL;
     if (r == 0) {
@@ -327,7 +327,7 @@ static Retcode op_getsockopt(void *ctx, int32_t sock, int32_t level, int32_t nam
             n = 16;
         }
         if (rc < 0) {
-            r = fail();
+            r = sock_errno();
         } else {
             memcpy(value, out, n);
             *value_len = n;
@@ -347,9 +347,9 @@ static Retcode op_name(int32_t sock, struct kl_VfsNetwork_Addr *addr, int64_t *r
     memset(&sin, 0, sizeof sin);
     int rc = peer ? lwip_getpeername(s->lwfd, (struct sockaddr *)&sin, &len)
                   : lwip_getsockname(s->lwfd, (struct sockaddr *)&sin, &len);
-    *res = rc < 0 ? fail() : 0;
+    *res = rc < 0 ? sock_errno() : 0;
     if (rc == 0)
-        from_sockaddr(&sin, addr);
+        wire_from_sockaddr(&sin, addr);
     sock_put(s);
     return rcOk;
 }
@@ -377,7 +377,7 @@ static Retcode op_fcntl(void *ctx, int32_t sock, int32_t cmd, int32_t arg, int64
         r = W_O_RDWR | (s->nonblock ? W_O_NONBLOCK : 0);
     } else if (cmd == W_F_SETFL) {
         bool nb = (arg & W_O_NONBLOCK) != 0;
-        r = set_nonblock(s->lwfd, nb) < 0 ? fail() : 0;
+        r = sock_set_nonblock(s->lwfd, nb) < 0 ? sock_errno() : 0;
         if (r == 0)
             s->nonblock = nb;
     } else {
@@ -427,7 +427,7 @@ static Retcode op_poll(void *ctx, const struct kl_VfsNetwork_PollFd *fds, uint32
         /* An invalid entry answers at once (POLLNVAL), as poll(2). lwIP ignores fd -1. */
         int n = lwip_poll(pfd, fds_count, nready ? 0 : (timeout < 0 ? -1 : timeout));
         if (n < 0) {
-            r = fail();
+            r = sock_errno();
         } else {
             for (uint32_t i = 0; i < fds_count; i++) {
                 if (!held[i])

@@ -7,13 +7,13 @@
 #include <lwip/sockets.h>
 #include "sock_wire.h"
 
-int64_t fail(void)
+int64_t sock_errno(void)
 {
     int e = errno;
     return -(int64_t)(e > 0 ? e : EIO);
 }
 
-int to_sockaddr(const struct kl_VfsNetwork_Addr *a, struct sockaddr_in *sin)
+int wire_to_sockaddr(const struct kl_VfsNetwork_Addr *a, struct sockaddr_in *sin)
 {
     if (a->family != W_AF_INET)
         return -EAFNOSUPPORT;
@@ -27,7 +27,7 @@ int to_sockaddr(const struct kl_VfsNetwork_Addr *a, struct sockaddr_in *sin)
     return 0;
 }
 
-void from_sockaddr(const struct sockaddr_in *sin, struct kl_VfsNetwork_Addr *a)
+void wire_from_sockaddr(const struct sockaddr_in *sin, struct kl_VfsNetwork_Addr *a)
 {
     memset(a, 0, sizeof *a);
     if (sin->sin_family != AF_INET)
@@ -38,7 +38,7 @@ void from_sockaddr(const struct sockaddr_in *sin, struct kl_VfsNetwork_Addr *a)
 }
 
 /* Wire MSG_* to lwIP's, or -1 for a flag lwIP cannot do. */
-int msg_flags(int32_t f)
+int wire_msg_flags(int32_t f)
 {
     int out = 0;
     if (f & ~(W_MSG_PEEK | W_MSG_DONTWAIT | W_MSG_WAITALL | W_MSG_NOSIGNAL | W_MSG_MORE))
@@ -55,7 +55,7 @@ int msg_flags(int32_t f)
 }
 
 /* A wire (level, name) as lwIP's, with the kind of value; -ENOPROTOOPT if unknown. */
-int map_opt(int32_t level, int32_t name, int *llevel, int *lname, enum optkind *kind)
+int wire_opt(int32_t level, int32_t name, int *llevel, int *lname, enum optkind *kind)
 {
     static const struct { int32_t level, name; int llevel, lname; enum optkind kind; } t[] = {
         { W_SOL_SOCKET, W_SO_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, OPT_INT },
@@ -87,7 +87,7 @@ int map_opt(int32_t level, int32_t name, int *llevel, int *lname, enum optkind *
     return -ENOPROTOOPT;
 }
 
-int set_nonblock(int lwfd, bool on)
+int sock_set_nonblock(int lwfd, bool on)
 {
     u32_t v = on;
     return lwip_ioctl(lwfd, (long)FIONBIO, &v) < 0 ? -1 : 0;

@@ -32,21 +32,21 @@ enum {
 };
 
 /* lwIP's errno after a failed call as -errno (-EIO when it left none). */
-int64_t fail(void);
+int64_t sock_errno(void);
 
 /* A wire address as lwIP's: 0, -EAFNOSUPPORT (not AF_INET) or -EINVAL (port). */
-int to_sockaddr(const struct kl_VfsNetwork_Addr *a, struct sockaddr_in *sin);
+int wire_to_sockaddr(const struct kl_VfsNetwork_Addr *a, struct sockaddr_in *sin);
 /* lwIP's address on the wire (zeroes for a family other than AF_INET). */
-void from_sockaddr(const struct sockaddr_in *sin, struct kl_VfsNetwork_Addr *a);
+void wire_from_sockaddr(const struct sockaddr_in *sin, struct kl_VfsNetwork_Addr *a);
 
 /* Wire MSG_* to lwIP's, or -1 for a flag lwIP cannot do. */
-int msg_flags(int32_t f);
+int wire_msg_flags(int32_t f);
 
 enum optkind { OPT_INT, OPT_LINGER, OPT_TIME };
 /* A wire (level, name) as lwIP's, with the kind of value; -ENOPROTOOPT if unknown. */
-int map_opt(int32_t level, int32_t name, int *llevel, int *lname, enum optkind *kind);
+int wire_opt(int32_t level, int32_t name, int *llevel, int *lname, enum optkind *kind);
 
 /* O_NONBLOCK on an lwIP socket: 0 or -1 (lwIP's errno set). */
-int set_nonblock(int lwfd, bool on);
+int sock_set_nonblock(int lwfd, bool on);
 
 #endif

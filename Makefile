@@ -349,7 +349,7 @@ bench: deps-check
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
 
 # ---------------------------------------------------------------- fuzzing
-# The kernel fuzzer (userland/tests/fuzz, docs/TESTING.md "Fuzzing") as the first
+# The kernel fuzzer (tests/guest/kernel/fuzz, docs/TESTING.md "Fuzzing") as the first
 # task of the test image: `make fuzz FUZZ_CALLS=N FUZZ_SEED=S`; FUZZ_ROUND=R replays
 # one round, FUZZ_TRACE=1 prints every call. A panic, a hang (FUZZ_TIMEOUT s) or a
 # leak fails.

@@ -1,4 +1,4 @@
-"""The kernel fuzzer (userland/tests/fuzz, docs/TESTING.md "Fuzzing"): a short
+"""The kernel fuzzer (tests/guest/kernel/fuzz, docs/TESTING.md "Fuzzing"): a short
 fixed-seed round of random system calls, kernel-endpoint calls and malformed
 IPC from several threads and child tasks, which must end without a panic, a
 hang or anything leaked. `make fuzz` runs longer ones."""

@@ -1,6 +1,6 @@
 """Synchronous Call IPC on the console: answers, malformed messages, handle
 transfer, timeouts, a dying server, eight concurrent clients
-(userland/tests/test_ipc.c and its ipc_* programs)."""
+(tests/guest/kernel/test_ipc.c and its ipc_* programs)."""
 import re
 
 from programs import assert_checks

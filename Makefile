@@ -41,7 +41,11 @@ PYTHON  ?= /usr/bin/python3
 SOLUTIONS_ALL := $(sort $(patsubst solutions/%/,%,$(dir $(wildcard solutions/*/init.yaml solutions/*/init.yaml.in))))
 DEFAULT_SOLUTION := vfs
 SOLUTION ?= $(DEFAULT_SOLUTION)
-image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))
+# `make KDEBUG=1`: a debug kernel, its DEBUG_ASSERTs evaluated and "debug" in its
+# banner (docs/ARCHITECTURE.md, "Assertions"), built beside the release one
+# (build/<platform>-<solution>-kdebug, objects in SHARED/obj-kdebug); same programs.
+KDEBUG_SUFFIX := $(if $(filter 1,$(KDEBUG)),-kdebug)
+image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))$(KDEBUG_SUFFIX)
 BUILD   := $(call image_dir,$(PLATFORM),$(SOLUTION))
 VIRT_BUILD := $(call image_dir,virt,$(SOLUTION))
 RPI4_BUILD := $(call image_dir,rpi4,$(SOLUTION))
@@ -54,7 +58,7 @@ TEST_SOLUTION := echo
 # Kernel objects: shared by every image of the platform, except the two that
 # carry the solution (its policy tables and its boot image), built in IOBJ.
 # Anything solution-specific the kernel needs must come through those two.
-OBJ     := $(SHARED)/obj
+OBJ     := $(SHARED)/obj$(KDEBUG_SUFFIX)
 IOBJ    := $(BUILD)/obj
 
 # Physical load address: RAM base + the Image header's text_offset (0x80000).
@@ -69,7 +73,8 @@ INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
             -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
             -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -MMD -MP $(INCLUDES) \
-            -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)"'
+            -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)$(if $(KDEBUG_SUFFIX), debug)"' \
+            $(if $(KDEBUG_SUFFIX),-DKDEBUG)
 KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -I$(SHARED)/gen -mcpu=cortex-a72 -g
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
 
@@ -331,6 +336,7 @@ PYTEST_XDIST = $(if $(filter-out 0 1,$(PYTEST_JOBS)),$(shell $(PYTHON) -c 'impor
 SUBMAKE_JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$(NPROC) ;; esac)
 test: deps-check
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTIONS="$(TEST_SOLUTIONS_virt)" images
+	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTION=$(TEST_SOLUTION) KDEBUG=1 kernel
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=rpi4 SOLUTIONS="$(TEST_SOLUTIONS_rpi4)" images
 	+@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_XDIST) $(PYTEST_ARGS)
@@ -352,7 +358,7 @@ bench: deps-check
 # The kernel fuzzer (tests/guest/kernel/fuzz, docs/TESTING.md "Fuzzing") as the first
 # task of the test image: `make fuzz FUZZ_CALLS=N FUZZ_SEED=S`; FUZZ_ROUND=R replays
 # one round, FUZZ_TRACE=1 prints every call. A panic, a hang (FUZZ_TIMEOUT s) or a
-# leak fails.
+# leak fails. KDEBUG=1: on the debug kernel (its DEBUG_ASSERTs evaluated).
 FUZZ_CALLS ?= 200000
 FUZZ_SEED  ?= 1
 FUZZ_ROUND ?=
@@ -365,7 +371,7 @@ fuzz: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	timeout --foreground -k 5 $(FUZZ_TIMEOUT) $(QEMU) -M virt,gic-version=$(GIC) -cpu cortex-a72 \
 	    -m $(QEMU_MEM) -smp $(QEMU_SMP) -nographic -nic none \
-	    -semihosting-config enable=on,target=native -kernel build/virt-$(TEST_SOLUTION)/kernel.img \
+	    -semihosting-config enable=on,target=native -kernel $(call image_dir,virt,$(TEST_SOLUTION))/kernel.img \
 	    -append "exit=semihosting panic=poweroff init=fuzz -- $(FUZZ_ARGS)" </dev/null; \
 	    st=$$?; if [ $$st = 124 ]; then echo "fuzz: FAIL hang: no end after $(FUZZ_TIMEOUT) s" \
 	    "(seed $(FUZZ_SEED)); replay a round with FUZZ_ROUND=R FUZZ_TRACE=1"; fi; exit $$st

@@ -47,10 +47,13 @@ def test_default_solution_client_and_vfsfsnet(boot, board):
     assert "VfsFsnet: no network device, sockets unavailable" in con.text
 
 
+ECHO_IMAGE = {"virt": "build/virt-echo/kernel.img", "rpi4": "build/rpi4-echo/kernel8.img"}
+
+
 @pytest.mark.qemu_only
-@pytest.mark.boards("virt")
-def test_echo_solution_runs_and_powers_off(boot):
-    con = boot(kernel=boards.ROOT / "build/virt-echo/kernel.img")
+@pytest.mark.boards("virt", "rpi4")
+def test_echo_solution_runs_and_powers_off(boot, board):
+    con = boot(kernel=boards.ROOT / ECHO_IMAGE[board])
     con.expect(r"Einit: started 2 task\(s\)", timeout=60)
     for value in range(1, 6):
         con.expect(rf"Client: Ping\({value}\) = {value + 1} \(rc 0\)")

@@ -270,8 +270,11 @@ else
 RUN_NIC := -nic none
 RUN_NOTE := @true
 endif
+# An entropy source for getentropy (kernel/entropy.c), on the lowest virtio-mmio
+# transport so that a NIC keeps the top one whatever the order of the devices.
+RUN_RNG := -device virtio-rng-device,bus=virtio-mmio-bus.0
 QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) \
-             -nographic $(RUN_NIC) -semihosting-config enable=on,target=native \
+             -nographic $(RUN_NIC) $(RUN_RNG) -semihosting-config enable=on,target=native \
              -kernel $(VIRT_BUILD)/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
 
 run: deps-check

@@ -3,6 +3,8 @@ the KasperskyOS API, then the client's checks of POSIX threads (mutexes incl.
 recursive/trylock/timedlock, condition variables with timed waits on both
 clocks, rwlocks, keys with destructors, once, detach, exit, stack size),
 sleeps and clocks (docs/USERLAND.md)."""
+import time
+
 import pytest
 
 import boards
@@ -42,3 +44,42 @@ def test_pthread_server_and_client(boot, board):
     assert not failed
     missing = [c for c in CHECKS if c not in results]
     assert not missing
+
+
+def _boot_entropy_and_realtime(boot, board):
+    con = boot(kernel=boards.ROOT / IMAGE[board])
+    m = con.expect(r"Client: entropy (\w+)", timeout=60)
+    entropy = m.group(1)
+    host = time.time()
+    m = con.expect(r"Client: realtime (\d+)\.(\d{9})")
+    guest = int(m.group(1)) + int(m.group(2)) / 1e9
+    con.expect(r"Client: done \(0 failures\)", timeout=60)
+    assert con.read_until_exit() == 0
+    return entropy, guest, host, con.text
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_entropy_differs_across_boots_and_realtime_is_the_hosts(boot, board):
+    first, guest, host, text = _boot_entropy_and_realtime(boot, board)
+    # the kernel's generator was seeded from virtio-rng (and the DTB's rng-seed)
+    assert "entropy: 64 bytes from virtio-rng" in text
+    assert len(first) == 64 and first != "0" * 64
+    # CLOCK_REALTIME comes from the PL031, which QEMU sets from the host's clock
+    assert abs(guest - host) < 1.5, (guest, host)
+    second, _, _, _ = _boot_entropy_and_realtime(boot, board)
+    assert second != first
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("rpi4")
+def test_rpi4_entropy_without_a_source_is_enosys(boot, board):
+    # QEMU's raspi4b disables the RNG200 and its DTB has no rng-seed: getentropy
+    # fails with ENOSYS (never bytes from a fixed seed); no RTC: realtime = uptime
+    con = boot(kernel=boards.ROOT / IMAGE[board])
+    con.expect(r"entropy: no source", timeout=60)
+    con.expect(r"Client: entropy unavailable \(errno 88\)")      # picolibc's ENOSYS
+    m = con.expect(r"Client: realtime (\d+)\.")
+    assert int(m.group(1)) < 3600
+    con.expect(r"Client: done \(0 failures\)", timeout=60)
+    assert con.read_until_exit() == 0

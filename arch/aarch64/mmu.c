@@ -193,6 +193,38 @@ void *ioremap(uint64_t pa, size_t size)
     return phys_to_virt(pa);
 }
 
+/* Undoes ioremap(pa, size) for a device the kernel used only for a moment
+ * (the entropy seed, the RTC's reading): its pages can then go to a user
+ * driver again. Level-3 entries only, as ioremap maps small ranges. */
+void iounmap(uint64_t pa, size_t size)
+{
+    uint64_t b, len;
+    if (!page_span(pa, size, &b, &len))
+        return;
+    int i;
+    for (i = 0; i < nkernel_devices; i++)
+        if (kernel_devices[i].base == b && kernel_devices[i].end == b + len)
+            break;
+    if (i == nkernel_devices)
+        return;
+    for (uint64_t p = b; p < b + len; p += PAGE_SIZE) {
+        uint64_t va = (uint64_t)phys_to_virt(p);
+        pte_t *table = kernel_l1;
+        for (int level = 1; level <= 3; level++) {
+            pte_t *e = &table[idx(va, level)];
+            if (!(*e & PTE_VALID) || (level < 3 && (*e & 3) != 3))
+                break;                          /* absent, or a block: leave it */
+            if (level == 3) {
+                *e = 0;
+                break;
+            }
+            table = phys_to_virt(*e & PTE_ADDR_MASK);
+        }
+    }
+    __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
+    kernel_devices[i] = kernel_devices[--nkernel_devices];
+}
+
 /* ---- user address spaces ------------------------------------------------ */
 
 pte_t *pt_alloc_root(void)

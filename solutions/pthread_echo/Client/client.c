@@ -14,6 +14,9 @@
 #include <coresrv/nk/transport-kos.h>
 #include <coresrv/sl/sl_api.h>
 #include <coresrv/thread/thread_api.h>
+#include <kos/random/random_api.h>
+#include <sys/random.h>
+#include <sys/time.h>
 #include <pecho/Calc.idl.h>
 
 #define THREADS 16
@@ -403,6 +406,55 @@ static void check_time(void)
     CHECK("clock_bad_id", clock_gettime((clockid_t)77, &a) == -1 && errno == EINVAL, "no");
 }
 
+/* ---- entropy and the real-time clock */
+
+static void check_entropy(void)
+{
+    uint8_t a[32] = { 0 }, b[32] = { 0 }, big[1000];
+    int ra = getentropy(a, sizeof a);
+    if (ra != 0) {
+        /* a board without a source: the documented answer, never fixed bytes */
+        printf("Client: entropy unavailable (errno %d)\n", errno);
+        CHECK("entropy_enosys", errno == ENOSYS, "errno %d", errno);
+        return;
+    }
+    int rb = getentropy(b, sizeof b);
+    printf("Client: entropy ");
+    for (unsigned i = 0; i < sizeof a; i++)
+        printf("%02x", a[i]);
+    printf("\n");
+    int zero = 1;
+    for (unsigned i = 0; i < sizeof a; i++)
+        zero &= a[i] == 0;
+    CHECK("getentropy", ra == 0 && rb == 0 && !zero && memcmp(a, b, sizeof a) != 0, "%d %d", ra, rb);
+    errno = 0;
+    CHECK("getentropy_over_256_is_eio", getentropy(big, 257) == -1 && errno == EIO, "errno %d", errno);
+    memset(big, 0, sizeof big);
+    ssize_t n = getrandom(big, sizeof big, 0);
+    unsigned counts[256] = { 0 }, maxc = 0;
+    for (unsigned i = 0; i < sizeof big; i++)
+        counts[big[i]]++;
+    for (unsigned i = 0; i < 256; i++)
+        maxc = counts[i] > maxc ? counts[i] : maxc;
+    CHECK("getrandom_1000_bytes", n == (ssize_t)sizeof big && maxc < 20, "%d max %u", (int)n, maxc);
+    rtl_bool q = 0;
+    uint64_t v1 = 0, v2 = 0;
+    CHECK("KosRandomGenerate", KosRandomGenerate(sizeof v1, &v1) == rcOk &&
+          KosRandomGenerateEx(sizeof v2, &v2, &q) == rcOk && q == KOS_RANDOM_QUALITY_HIGH && v1 != v2,
+          "no");
+}
+
+static void check_realtime(void)
+{
+    struct timespec rt;
+    struct timeval tv;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    gettimeofday(&tv, NULL);
+    printf("Client: realtime %lld.%09ld\n", (long long)rt.tv_sec, rt.tv_nsec);
+    CHECK("gettimeofday_matches_realtime", tv.tv_sec >= rt.tv_sec && tv.tv_sec - rt.tv_sec <= 1,
+          "%lld %lld", (long long)tv.tv_sec, (long long)rt.tv_sec);
+}
+
 int main(void)
 {
     Handle handle = ServiceLocatorConnect("server_connection");
@@ -418,6 +470,8 @@ int main(void)
     check_rwlock();
     check_misc();
     check_time();
+    check_entropy();
+    check_realtime();
     printf("Client: done (%d failures)\n", failures);
     return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

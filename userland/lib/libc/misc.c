@@ -11,15 +11,6 @@
 #include <kos/fd.h>
 #include <kos/startup.h>
 
-/* No entropy source yet (KosRandomGenerate will provide one). */
-int getentropy(void *buf, size_t len)
-{
-    (void)buf;
-    (void)len;
-    errno = ENOSYS;
-    return -1;
-}
-
 int isatty(int fd)
 {
     const struct kos_fd_ops *ops;

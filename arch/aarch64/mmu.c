@@ -209,16 +209,28 @@ void iounmap(uint64_t pa, size_t size)
         return;
     for (uint64_t p = b; p < b + len; p += PAGE_SIZE) {
         uint64_t va = (uint64_t)phys_to_virt(p);
-        pte_t *table = kernel_l1;
-        for (int level = 1; level <= 3; level++) {
-            pte_t *e = &table[idx(va, level)];
-            if (!(*e & PTE_VALID) || (level < 3 && (*e & 3) != 3))
-                break;                          /* absent, or a block: leave it */
-            if (level == 3) {
-                *e = 0;
-                break;
+        pte_t *e1 = &kernel_l1[idx(va, 1)];
+        if ((*e1 & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE))
+            continue;                           /* absent, or a block: leave it */
+        pte_t *l2 = phys_to_virt(*e1 & PTE_ADDR_MASK);
+        pte_t *e2 = &l2[idx(va, 2)];
+        if ((*e2 & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE))
+            continue;
+        pte_t *l3 = phys_to_virt(*e2 & PTE_ADDR_MASK);
+        l3[idx(va, 3)] = 0;
+        /* A table ioremap took from the page allocator goes back to it once
+         * empty (tables of the boot-time pool stay). */
+        bool pooled = (uintptr_t)l3 >= (uintptr_t)table_pool &&
+                      (uintptr_t)l3 < (uintptr_t)table_pool + sizeof table_pool;
+        if (!pooled) {
+            int empty = 1;
+            for (int k = 0; k < ENTRIES && empty; k++)
+                empty = l3[k] == 0;
+            if (empty) {
+                *e2 = 0;
+                __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
+                pmm_free_page(virt_to_phys(l3));
             }
-            table = phys_to_virt(*e & PTE_ADDR_MASK);
         }
     }
     __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");

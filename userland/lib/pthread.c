@@ -460,6 +460,8 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
     if (e)
         return e;
     Retcode rc = KosCondvarWaitTimeout(&c->cv, &m->m, ms);
+    if (rc == rcOk && ms_until(c->clock, abstime, &ms) == 0 && ms == 0)
+        rc = rcTimeout;     /* woken (or an early kernel tick) at the deadline: it passed */
     return rc == rcTimeout ? ETIMEDOUT : rc == rcOk ? 0 : EPERM;
 }
 

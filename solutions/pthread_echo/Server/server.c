@@ -29,7 +29,44 @@ static nk_err_t Add_impl(struct pecho_Calc *self, const struct pecho_Calc_Add_re
     return NK_EOK;
 }
 
-static const struct pecho_Calc_ops calc_ops = { .Add = Add_impl };
+/* Arena arguments: nk_arena_get checks each reference against the received
+ * arena (the dispatcher has already checked it against the IDL). */
+static nk_err_t Reverse_impl(struct pecho_Calc *self, const struct pecho_Calc_Reverse_req *req,
+                             const struct nk_arena *req_arena, struct pecho_Calc_Reverse_res *res,
+                             struct nk_arena *res_arena)
+{
+    nk_size_t n = 0;
+    (void)self;
+    const nk_char_t *in = nk_arena_get(nk_char_t, req_arena, &req->text, &n);
+    if (in == NK_NULL || n == 0)
+        return NK_EBADMSG;
+    nk_char_t *out = nk_arena_alloc(nk_char_t, res_arena, &res->reversed, n);
+    if (out == NK_NULL)
+        return NK_ENOMEM;
+    for (nk_size_t i = 0; i + 1 < n; i++)
+        out[i] = in[n - 2 - i];
+    out[n - 1] = 0;
+    return NK_EOK;
+}
+
+static nk_err_t Sum_impl(struct pecho_Calc *self, const struct pecho_Calc_Sum_req *req,
+                         const struct nk_arena *req_arena, struct pecho_Calc_Sum_res *res,
+                         struct nk_arena *res_arena)
+{
+    nk_size_t n = 0;
+    (void)self;
+    (void)res_arena;
+    const nk_uint32_t *v = nk_arena_get(nk_uint32_t, req_arena, &req->values, &n);
+    if (v == NK_NULL && n != 0)
+        return NK_EBADMSG;
+    res->total = 0;
+    for (nk_size_t i = 0; i < n; i++)
+        res->total += v[i];
+    return NK_EOK;
+}
+
+static const struct pecho_Calc_ops calc_ops = { .Add = Add_impl, .Reverse = Reverse_impl,
+                                                .Sum = Sum_impl };
 static struct pecho_Calc calc = { &calc_ops };
 static pecho_Server_entity entity;
 

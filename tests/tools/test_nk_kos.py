@@ -72,3 +72,20 @@ def test_without_transport_kos_the_project_api_is_used(gen, tmp_path):
                         "-I", str(ROOT / "kernel"), "-c", "-o", str(tmp_path / "old.o"), str(src)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_dispatch_round_trip_and_malformed_requests_on_the_host(gen, tmp_path):
+    """data/nk/c/kos_dispatch.c under ASan/UBSan: proxy -> loopback -> entity
+    dispatcher -> ops, and malformed requests refused before any op runs."""
+    data = ROOT / "tests/tools/data/nk"
+    exe = tmp_path / "kos_dispatch"
+    r = subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
+                        "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+                        "-I", str(data / "mock_kos"), "-I", str(gen / "kos"), "-I", str(gen),
+                        "-I", str(ROOT / "userland/include"), "-I", str(ROOT / "kernel"),
+                        "-o", str(exe), str(data / "c/kos_dispatch.c")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("OK")

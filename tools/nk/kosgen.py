@@ -169,6 +169,10 @@ def iface_code(c, iface):
             c("    struct nk_message base_;")
             for name, t, _ in lay.members:
                 c("    %s;" % decl(t, cid(name)))
+            if kind == "res" and lay.size < 4:
+                # room for an error reply (an int32 after the header): the
+                # proxy offers sizeof(res) as the response's capacity
+                c("    nk_uint8_t nk_err_room_[%d];" % (4 - lay.size))
             c("} %s_%s;" % (q, kind))
             for name, t, off in lay.members:
                 c("_Static_assert(offsetof(struct %s_%s, %s) == %d, \"IDL layout\");"

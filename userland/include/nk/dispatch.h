@@ -7,6 +7,7 @@
 #ifndef NK_DISPATCH_KOS_H
 #define NK_DISPATCH_KOS_H
 
+#include <stddef.h>
 #include <string.h>
 #include <nk/arena.h>
 #include <nk/transport.h>
@@ -30,6 +31,12 @@ struct nk_kos_sl_class {
     const struct nk_kos_sl_endpoint *endpoints;
     nk_uint32_t count;
 };
+/* nk_types.h's struct nk_sl_class is {const char *, const void *, uint32_t}:
+ * the same offsets (LP64), which sl.c relies on when it reads both. */
+_Static_assert(offsetof(struct nk_kos_sl_class, endpoints) == sizeof(void *) &&
+               offsetof(struct nk_kos_sl_class, count) == 2 * sizeof(void *) &&
+               offsetof(struct nk_kos_sl_endpoint, riid) == sizeof(void *),
+               "nk_kos_sl_class has nk_sl_class's layout");
 
 /* Proxy: the header of a request (riid, mid, constant part size). Handle
  * arguments travel in hdr.handles[0 .. nhandles-1]; methods with none send

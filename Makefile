@@ -109,7 +109,13 @@ SOL_GEN  := $(SOL_OUT)/gen
 SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.c)))))
 SOL_CLASSES = $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-classes $(SOL_INIT))
 SOL_NK_STAMP := $(SOL_GEN)/.stamp
-EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
+# Template variables of init.yaml and security.psl (@NAME@, {% if %}; docs/INIT.md,
+# "Templates and variables"): PLATFORM, the solution's solution.vars file (NAME=VALUE
+# lines) and `make ... VARS="A=1 B=x"` (wins). SOL_VARS_STAMP changes when they do.
+SOL_VARS_FILE  := $(wildcard $(SOL_DIR)/solution.vars)
+TEMPLATE_FLAGS := -D PLATFORM=$(PLATFORM) $(addprefix --vars ,$(SOL_VARS_FILE)) $(addprefix -D ,$(VARS))
+SOL_VARS_STAMP := $(SOL_OUT)/vars.stamp
+EINIT_FLAGS := -I userland/include -I $(SOL_DIR) $(TEMPLATE_FLAGS)
 # The programs init.yaml starts (a broken init.yaml is reported by the Einit rule).
 SOL_STARTS := $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-programs $(SOL_INIT) 2>/dev/null)
 
@@ -134,12 +140,16 @@ $(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
 $(SOL_OUT)/solution.name: user-force
 	@mkdir -p $(dir $@)
 	@echo '$(SOLUTION)' | cmp -s - $@ || echo '$(SOLUTION)' > $@
+$(SOL_VARS_STAMP): user-force $(SOL_VARS_FILE)
+	@mkdir -p $(dir $@)
+	@echo '$(TEMPLATE_FLAGS)' | cmp -s - $@ || echo '$(TEMPLATE_FLAGS)' > $@
 $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(NK_SRCS) \
-                 $(SOL_OUT)/solution.name
+                 $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	$(call say,NK,$(SOLUTION))
 	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
 	    $(filter-out Einit kl.% $(VFS_CLASSES),$(SOL_CLASSES)) && touch $@
 $(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name \
+                          $(SOL_VARS_STAMP) \
                           $(IUSER_OUT)/programs.list
 	$(call say,EINIT,$<)
 	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(IMAGE_PROGRAMS)) -o $@ $<
@@ -173,11 +183,11 @@ userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 # linted on the way (-Werror: a lint warning fails the build; docs/POLICY.md).
 SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
 SOL_INIT := $(wildcard $(SOL_DIR)/init.yaml)
-PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR)
+PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) $(TEMPLATE_FLAGS)
 PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_INIT),--init $(SOL_INIT)))
 PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py
 $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/*.psl) \
-             $(SOL_INIT) $(SOL_OUT)/solution.name
+             $(SOL_INIT) $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
 	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(or $(SOL_PSL),--nonsecurity)

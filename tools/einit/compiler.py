@@ -365,11 +365,10 @@ def compile_file(path, include_dirs=(), defines=None, programs=None, warn=None):
         raise InitError(f"{path}: error: {e.strerror}") from None
     text = cli.decode(data, path, lambda line, col, msg: InitError(f"{path}:{line}:{col}: error: {msg}"))
     line_map = None
-    if str(path).endswith(".in"):
-        try:
-            text, line_map = template.expand(text, defines or {}, str(path), warn=warn)
-        except template.TemplateError as e:
-            raise InitError(str(e)) from None
+    try:                           # plain init.yaml too: the SDK allows {% %} lines in both
+        text, line_map = template.expand(text, defines or {}, str(path))
+    except template.TemplateError as e:
+        raise InitError(str(e)) from None
     src = Source(str(path), line_map, warn)
     try:
         return parse(src, text, list(include_dirs), programs)

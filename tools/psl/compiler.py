@@ -114,11 +114,10 @@ class Source:
             raise PslError(Pos(display), "cannot read: %s" % e.strerror) from None
         text = cli.decode(data, display, lambda line, col, msg: PslError(Pos(display, line, col), msg))
         line_map = None
-        if path.endswith(".in"):
-            try:
-                text, line_map = template.expand(text, self.defines, display, warn=self.warn)
-            except template.TemplateError as e:
-                raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
+        try:                       # plain files too: the SDK allows {% %} lines in both
+            text, line_map = template.expand(text, self.defines, display)
+        except template.TemplateError as e:
+            raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
         return self.parse(text, display, line_map)
 
     def parse(self, text, display, line_map=None):

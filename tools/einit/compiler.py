@@ -27,6 +27,11 @@ PRIORITY_DEFAULT = limits.header(SYSCALL_H, "THREAD_PRIORITY_DEFAULT")
 PRIORITY_MAX = limits.header(SYSCALL_H, "THREAD_PRIORITY_MAX")
 PAGE_SIZE = 4096
 MEMORY_LIMIT_MAX = 1 << 48  # far above any RAM, far below UInt64 (Task.Create memPages)
+# The SDK's system programs under their class names (docs/SDK.md, "Program classes"):
+# an entity of such a class without `path:` runs the program that answers to it here.
+# VfsFsnet serves files (romfs, ramfs) and sockets in one process, so it is what
+# KasperskyOS's VfsNet, VfsRamFs and VfsEntity programs are on this system.
+SDK_PROGRAMS = {"kl.VfsNet": "VfsFsnet", "kl.VfsRamFs": "VfsFsnet", "kl.VfsEntity": "VfsFsnet"}
 MEMORY_UNITS = {"": 1, "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20,
                 "g": 1 << 30, "G": 1 << 30}
 
@@ -233,7 +238,8 @@ def parse(src, text, include_dirs, programs):
             raise src.error(item, "entity without `name`")
         cls = scalar(src, fields["name"], "name")
         task = scalar(src, fields["task"], "task") if "task" in fields else cls
-        prog = scalar(src, fields["path"], "path") if "path" in fields else cls.split(".")[-1]
+        prog = (scalar(src, fields["path"], "path") if "path" in fields
+                else SDK_PROGRAMS.get(cls, cls.split(".")[-1]))
         name_max = limits.idl_const("kl.core.Task", "NameMax")
         check_name(src, fields.get("task", fields["name"]), task, "task name", name_max,
                    "kl.core.Task NameMax")

@@ -9,7 +9,7 @@ import os
 
 from tools import cli, limits, template
 from tools.nk.errors import NkError, Pos as NkPos
-from tools.nk.model import Loader
+from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
 from tools.psl.lexer import tokenize
 from tools.psl.parser import Parser, Node
@@ -139,7 +139,7 @@ class Source:
             return []
         self.seen.add(pkg)
         rel = os.path.join(*pkg.split(".")) + ".psl"
-        for d in self.include_dirs:
+        for d in self.include_dirs + [SYSROOT]:      # the SDK's fragments (use kl.VfsNet._) last
             for cand in (rel, rel + ".in"):
                 p = os.path.join(d, cand)
                 if os.path.isfile(p):

@@ -142,7 +142,8 @@ $(SOL_OUT)/solution.name: user-force
 	@echo '$(SOLUTION)' | cmp -s - $@ || echo '$(SOLUTION)' > $@
 $(SOL_VARS_STAMP): user-force $(SOL_VARS_FILE)
 	@mkdir -p $(dir $@)
-	@echo '$(TEMPLATE_FLAGS)' | cmp -s - $@ || echo '$(TEMPLATE_FLAGS)' > $@
+	@{ echo '$(TEMPLATE_FLAGS)'; cat $(SOL_VARS_FILE) /dev/null; } > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(NK_SRCS) \
                  $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	$(call say,NK,$(SOLUTION))

@@ -98,3 +98,17 @@ def test_unknown_fragment_is_an_error(tmp_path):
     res = psl(tmp_path, "use kl.NoSuchProgram._\n")
     assert res.returncode == 1
     assert "security.psl:1:5: error: cannot find PSL package `kl.NoSuchProgram._`" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("entity,program", [
+    ("- name: kl.VfsNet\n", "VfsFsnet"),
+    ("- name: kl.VfsRamFs\n  path: VfsRamFs\n", "VfsFsnet"),
+    ("- name: kl.VfsEntity\n", "VfsFsnet"),
+    ("- name: kl.VfsNet\n  path: MyVfs\n", "MyVfs"),           # a path of its own stays
+])
+def test_sdk_vfs_classes_run_vfsfsnet(tmp_path, entity, program):
+    f = tmp_path / "init.yaml"
+    f.write_text("entities:\n" + entity)
+    res = subprocess.run([PYTHON, "-m", "tools.einit", "--list-programs", str(f)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stdout.split() == [program], res.stderr

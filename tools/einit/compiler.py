@@ -28,7 +28,8 @@ PRIORITY_MAX = limits.header(SYSCALL_H, "THREAD_PRIORITY_MAX")
 PAGE_SIZE = 4096
 MEMORY_LIMIT_MAX = 1 << 48  # far above any RAM, far below UInt64 (Task.Create memPages)
 # The SDK's system programs under their class names (docs/SDK.md, "Program classes"):
-# an entity of such a class without `path:` runs the program that answers to it here.
+# an entity of such a class without `path:`, or with the SDK's program name
+# (`path: VfsNet`), runs the program that answers to it here.
 # VfsFsnet serves files (romfs, ramfs) and sockets in one process, so it is what
 # KasperskyOS's VfsNet, VfsRamFs and VfsEntity programs are on this system.
 SDK_PROGRAMS = {"kl.VfsNet": "VfsFsnet", "kl.VfsRamFs": "VfsFsnet", "kl.VfsEntity": "VfsFsnet"}
@@ -238,8 +239,9 @@ def parse(src, text, include_dirs, programs):
             raise src.error(item, "entity without `name`")
         cls = scalar(src, fields["name"], "name")
         task = scalar(src, fields["task"], "task") if "task" in fields else cls
-        prog = (scalar(src, fields["path"], "path") if "path" in fields
-                else SDK_PROGRAMS.get(cls, cls.split(".")[-1]))
+        prog = scalar(src, fields["path"], "path") if "path" in fields else cls.split(".")[-1]
+        if cls in SDK_PROGRAMS and prog == cls.split(".")[-1]:    # the SDK's program name
+            prog = SDK_PROGRAMS[cls]
         name_max = limits.idl_const("kl.core.Task", "NameMax")
         check_name(src, fields.get("task", fields["name"]), task, "task name", name_max,
                    "kl.core.Task NameMax")

@@ -183,9 +183,9 @@ userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 # without one, explicit grant-everything tables (logged at boot). The policy is
 # linted on the way (-Werror: a lint warning fails the build; docs/POLICY.md).
 SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
-# The lint's execute check reads init.yaml as YAML: a plain one only (SOL_INIT stays
-# the solution's init.yaml or init.yaml.in for the rules above and below).
-SOL_LINT_INIT := $(wildcard $(SOL_DIR)/init.yaml)
+# The lint's execute check reads init.yaml (plain or .in, expanded with the same
+# variables as tools/einit does).
+SOL_LINT_INIT := $(SOL_INIT)
 PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) $(TEMPLATE_FLAGS)
 PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_LINT_INIT),--init $(SOL_LINT_INIT)))
 PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py

@@ -82,3 +82,23 @@ def test_bad_vars_file_is_reported_by_the_tools(tmp_path):
         assert res.returncode == 1 and res.stderr.startswith(f"{bad}:2:1: error: expected NAME=VALUE"), res.stderr
     res = tool("tools.einit", "--vars", str(tmp_path / "missing.vars"), str(f))
     assert res.returncode == 1 and "missing.vars: error: No such file" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("name", ["init.yaml", "init.yaml.in"])
+def test_lint_reads_init_yaml_with_the_same_variables(tmp_path, name):
+    """--lint --init expands init.yaml as tools/einit does: a {% if %} that drops the
+    entity makes its execute grant one that never matches."""
+    init = tmp_path / name
+    init.write_text("entities:\n{% if WITH_PANEL %}\n- name: demo.Panel\n{% endif %}\n")
+    policy = tmp_path / "security.psl"
+    policy.write_text("execute: kl.core.Execute\nuse nk.base._\nuse kl.core.Core._\nuse EDL demo.Panel\n"
+                      "execute src=Einit dst=demo.Panel { grant () }\n")
+    args = ("tools.psl", "-I", str(PSL_IDL), "--lint", "-Werror", "--init", str(init))
+    res = tool(*args, "-D", "WITH_PANEL=ON", str(policy))
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    res = tool(*args, str(policy))
+    assert res.returncode == 1
+    assert f"{policy}:5:1: warning: execute grant of a class that is never started" in res.stderr, res.stderr
+    init.write_text("entities:\n- name: @PANEL@\n")
+    res = tool(*args, str(policy))
+    assert res.returncode == 1 and f"{init}:2:9: error: unknown variable @PANEL@" in res.stderr, res.stderr

@@ -57,7 +57,7 @@ def run(args):
             comp, items, tables = pal_run.load(args.input, args.include, defines)
             build_tests(comp, items)
             if args.lint:
-                for w in lint.lint(comp, items, args.init):
+                for w in lint.lint(comp, items, args.init, defines):
                     print(w, file=sys.stderr)
                     tables.warnings.append(w)
     except PslError as e:

@@ -79,6 +79,24 @@ def test_sd_image_for_the_pi4(tmp_path):
     assert (build / "einit/kos-image").read_bytes() == kernel.read_bytes()
 
 
+@pytest.mark.qemu_only
+@pytest.mark.boards("rpi4")
+def test_hw_image_boots_on_the_pi4(tmp_path, boot, board):
+    """kos-image is a Pi 4 kernel8.img that runs the same solution (QEMU raspi4b; run
+    with --board rpi4 or all)."""
+    build = tmp_path / "build"
+    assert configure(EXAMPLE, build, "-DECHO_CALLS=2").returncode == 0
+    res = cmake("--build", build, "--target", "kos-image", timeout=600)
+    assert res.returncode == 0, (res.stdout + res.stderr)[-3000:]
+    assert (build / "einit/kos-image.config.txt").is_file()
+    con = boot(kernel=build / "einit/kos-image")
+    con.expect(r"Einit: started 3 task\(s\)", timeout=60)
+    con.expect(r"Client: Ping\(2\) = 3")
+    con.expect(r'Client: /answers.txt holds "2 3 " \(read back\)')
+    con.expect(r"Einit: echo.Client exited with status 0")
+    assert con.read_until_exit() == 0
+
+
 PROJECT = """cmake_minimum_required(VERSION 3.13)
 project(bad)
 include(platform)

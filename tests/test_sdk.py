@@ -44,6 +44,8 @@ def test_example_builds_and_boots_with_sim(tmp_path):
     assert "Einit: started 3 task(s)" in out
     assert [int(m) for m in re.findall(r"Client: Ping\((\d+)\) = \d+", out)] == [1, 2, 3, 4, 5]
     assert 'Client: /answers.txt holds "2 3 4 5 6 " (read back)' in out
+    # kl.VfsRamFs came from @INIT_EXTERNAL_ENTITIES@ with its target's EXTRA_ENV
+    assert "VfsFsnet: serving files on 'kl.VfsRamFs'" in out
     assert "Client: done" in out and "Einit: echo.Client exited with status 0" in out
     # The fragment gives kl.VfsRamFs no device: its probe for a NIC is the one refusal.
     assert re.findall(r"audit: denied .*", out) == [
@@ -95,6 +97,68 @@ def test_hw_image_boots_on_the_pi4(tmp_path, boot, board):
     con.expect(r'Client: /answers.txt holds "2 3 " \(read back\)')
     con.expect(r"Einit: echo.Client exited with status 0")
     assert con.read_until_exit() == 0
+
+
+MARKERS_PROJECT = """cmake_minimum_required(VERSION 3.13)
+project(markers)
+include(platform)
+initialize_platform()
+include(platform/image)
+find_package(vfs REQUIRED)
+find_package(precompiled_vfs REQUIRED)
+add_executable(App app.c)
+set_target_properties(App PROPERTIES EXTRA_CONNECTIONS "\\
+  - target: kl.VfsNet
+    id: kl.VfsNet" EXTRA_ENV "\\
+    VFS_NETWORK_BACKEND: client:kl.VfsNet")
+set_target_properties(${precompiled_vfsVfsNet} PROPERTIES EXTRA_ARGS "\\
+    - -l
+    - ramfs /data ramfs rw" EXTRA_ENV "\\
+    VFS_NETWORK_BACKEND: server:kl.VfsNet")
+set(GREETING "hello world")
+build_kos_qemu_image(kos-qemu-image CONNECTIONS_CFG init.yaml.in IMAGE_FILES App ${vfs_ENTITY} ${precompiled_vfsVfsNet})
+"""
+MARKERS_INIT = """entities:
+- name: demo.App
+  path: @INIT_App_PATH@
+  args: ["@GREETING@"]
+  connections:
+  - target: kl.VfsEntity
+    id: "{VFS}"
+@INIT_App_ENTITY_CONNECTIONS+@
+@INIT_App_ENTITY_ENV@
+@INIT_EXTERNAL_ENTITIES@
+"""
+
+
+def test_sdk_markers_from_target_properties(tmp_path):
+    """The markers an SDK init.yaml.in uses, filled from IMAGE_FILES and the targets'
+    EXTRA_* properties, as tools/einit then reads them."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(MARKERS_PROJECT)
+    (src / "init.yaml.in").write_text(MARKERS_INIT)
+    (src / "app.c").write_text("int main(void) { return 0; }\n")
+    build = tmp_path / "build"
+    res = configure(src, build)
+    assert res.returncode == 0, res.stderr
+    sol = build / "kos-a64/kos-qemu-image/solution"
+    assert (sol / "App/app.c").resolve() == (src / "app.c").resolve()
+    res = subprocess.run(["/usr/bin/python3", "-m", "tools.einit", "-I", "userland/include", "--vars",
+                          str(sol / "solution.vars"), "--json", str(sol / "init.yaml.in")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    import json
+    sol_json = json.loads(res.stdout)
+    tasks = {t["task"]: t for t in sol_json["tasks"]}
+    assert sorted(tasks) == ["demo.App", "kl.VfsEntity", "kl.VfsNet"]
+    assert tasks["demo.App"]["program"] == "App" and tasks["demo.App"]["args"] == ["hello world"]
+    assert tasks["demo.App"]["env"] == ["VFS_NETWORK_BACKEND=client:kl.VfsNet"]
+    assert tasks["kl.VfsNet"]["program"] == "VfsFsnet" and tasks["kl.VfsEntity"]["program"] == "VfsFsnet"
+    assert tasks["kl.VfsNet"]["args"] == ["-l", "ramfs /data ramfs rw"]
+    assert tasks["kl.VfsNet"]["env"] == ["VFS_NETWORK_BACKEND=server:kl.VfsNet"]
+    assert sorted((c["client"], c["server"]) for c in sol_json["connections"]) == [
+        ("demo.App", "kl.VfsEntity"), ("demo.App", "kl.VfsNet")]
 
 
 PROJECT = """cmake_minimum_required(VERSION 3.13)

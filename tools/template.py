@@ -24,7 +24,8 @@ What is expanded, in this order, line by line:
 
 Values come from -D NAME=VALUE and from variables files (--vars FILE, e.g. a
 solution's `solution.vars`, or the one CMake writes in SDK mode): one
-`NAME=VALUE` a line (spaces around VALUE dropped), `#` comments and blank lines ignored, `\\n` in VALUE a
+`NAME=VALUE` a line (VALUE as written: leading spaces count, as YAML
+indentation), `#` comments and blank lines ignored, `\\n` in VALUE a
 newline, `\\\\` a backslash. -D wins over a file.
 
 Dropped lines become empty lines so that line numbers in later error messages
@@ -299,7 +300,8 @@ def load_vars(path, into=None):
         name = name.strip()
         if not eq or not VAR_NAME.match(name):
             raise TemplateError(path, lineno, "expected NAME=VALUE (NAME: letters, digits, `_`)")
-        d[name] = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), value.strip())
+        d[name] = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1),
+                         value.rstrip("\r"))
     return d
 
 

@@ -132,13 +132,13 @@ def test_inline_sdk_markers_and_their_defaults():
 def test_every_file_kind_expands(tmp_path):
     """The command line expands any file, .in or not; a variables file and -D give values."""
     vars_file = tmp_path / "solution.vars"
-    vars_file.write_text("# comment\n\nA=from file\nB = two\\nlines\nC=back\\\\slash\n")
+    vars_file.write_text("# comment\n\nA=from file\nB=two\\nlines\nC=back\\\\slash\n D=  indented\n")
     src = tmp_path / "init.yaml"
-    src.write_text("{% if A == \"from file\" %}\na=@A@\n{% endif %}\nb=@B@\nc=@C@\n")
+    src.write_text("{% if A == \"from file\" %}\na=@A@\n{% endif %}\nb=@B@\nc=@C@\n@D@\n")
     res = subprocess.run([sys.executable, "-m", "tools.template", "--vars", str(vars_file), str(src)],
                          capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
-    assert res.stdout == "\na=from file\n\nb=two\nlines\nc=back\\slash\n"
+    assert res.stdout == "\na=from file\n\nb=two\nlines\nc=back\\slash\n  indented\n"
     res = subprocess.run([sys.executable, "-m", "tools.template", "--vars", str(vars_file), "-D", "A=x",
                           str(src)], capture_output=True, text=True, cwd=ROOT)
     assert res.stdout.split("\n")[1] == ""                      # -D wins: the branch is not taken

@@ -27,6 +27,7 @@ set(CMAKE_ASM_COMPILER "${KOS_A64_CC}")
 set(CMAKE_CXX_COMPILER "${KOS_A64_CC}")
 set(CMAKE_CXX_COMPILER_FORCED TRUE)
 set(CMAKE_CXX_COMPILER_ID GNU)
+set(CMAKE_CXX_COMPILER_ID_RUN TRUE)
 # The compiler check compiles, never links: programs are linked by the Makefile.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 

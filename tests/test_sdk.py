@@ -51,8 +51,15 @@ def test_example_builds_and_boots_with_sim(tmp_path):
     assert re.findall(r"audit: denied .*", out) == [
         "audit: denied request kl.VfsRamFs(kl.VfsRamFs) -> kl.core.Core(kernel) io.FindDevice: no_binding"]
     assert (build / "einit/kos-qemu-image").stat().st_size > 100000
-    # The add_executable() targets are the Makefile's to build: `all` leaves them alone.
+    # The add_executable() targets are the Makefile's to build: `all` leaves them alone
+    # (and runs tools/nk over the resources), a direct build says which target to use.
+    res = cmake("--build", build)
+    assert res.returncode == 0, res.stdout + res.stderr
     assert not (build / "client/Client").exists()
+    res = cmake("--build", build, "--target", "Client")
+    assert res.returncode != 0
+    assert "error: Client is built with its image: cmake --build <build> --target kos-qemu-image or " \
+           "kos-image" in res.stderr + res.stdout
 
     # Template values from CMake: 3 calls, and {% if ECHO_REFUSE_THREE %} in the policy.
     res = configure(EXAMPLE, build, "-DECHO_CALLS=3", "-DECHO_REFUSE_THREE=ON")

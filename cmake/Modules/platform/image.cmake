@@ -24,7 +24,8 @@
 # which compiles the programs, generates Einit (tools/einit), the policy
 # (tools/psl, linted) and the boot image (tools/mkbootimg.py), and links the kernel.
 # The add_executable() targets of IMAGE_FILES are taken out of `all`: the
-# Makefile builds them with libkos, libvfs and picolibc.
+# Makefile builds them with libkos, libvfs and picolibc (building one directly
+# says so: cmake/not-built-here.sh).
 include_guard(GLOBAL)
 include(platform)
 include(platform/nk)
@@ -169,7 +170,11 @@ function(kos_a64_image command platform name)
                     kos_a64_link("${h}" "${sol}/${prog}/${base}")
                 endforeach()
             endforeach()
-            set_target_properties(${item} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+            set_property(TARGET ${item} APPEND PROPERTY KOS_A64_IMAGES ${name})
+            get_target_property(images ${item} KOS_A64_IMAGES)
+            string(JOIN "," images ${images})
+            set_target_properties(${item} PROPERTIES EXCLUDE_FROM_ALL TRUE
+                RULE_LAUNCH_COMPILE "${KOS_A64_ROOT}/cmake/not-built-here.sh ${item} ${images}")
             get_target_property(itemdeps ${item} MANUALLY_ADDED_DEPENDENCIES)
             if(itemdeps)
                 list(APPEND deps ${itemdeps})

@@ -4,6 +4,7 @@
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
 #   make test                build every image and run every test (host + QEMU console)
 #   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
+#   make ... VARS="A=1 B=x"  template variables of init.yaml/security.psl (docs/INIT.md)
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
 #   make debug               QEMU halted with a gdb server

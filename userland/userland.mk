@@ -50,7 +50,7 @@ USER_LDFLAGS := -nostdlib -nostartfiles -static -no-pie -T $(USER_LDS) -Wl,--gc-
 # ---- kernel-endpoint proxies (tools/nk over tools/sysroot/kl/core) ----------
 USER_NK_STAMP := $(USER_GEN)/kl/core/Core.edl.h
 USER_NK_DEPS  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl \
-                   tools/nk/*.py tools/nk/templates/*)
+                   tools/nk/*.py tools/nk/templates/* kernel/security/sec_layout.h)
 $(USER_NK_STAMP): $(USER_NK_DEPS)
 	$(call say,NK,kl.core.Core-user)
 	$(Q)$(PYTHON) -m tools.nk --out $(USER_GEN) kl.core.Core

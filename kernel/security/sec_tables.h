@@ -16,12 +16,14 @@
  *                 execute:  execute[src * nclasses + dst]
  *   A row index < 0 means that no binding matches anything of that pair.
  *
+ * Message layouts (the records tools/nk also emits) are in sec_layout.h.
  * Freestanding: only <stdint.h>.
  */
 #ifndef SEC_TABLES_H
 #define SEC_TABLES_H
 
 #include <stdint.h>
+#include "sec_layout.h"
 
 #define SEC_TABLES_MAGIC   0x4b534d31u /* "KSM1" */
 #define SEC_TABLES_VERSION 1u
@@ -36,74 +38,7 @@
 #define SEC_V_GRANT      1u /* every rule run grants, unconditionally */
 #define SEC_V_PROGRAM    2u /* SEC_V_PROGRAM + k: run programs[k] */
 
-#define SEC_NO_COND   0xFFFFu
-#define SEC_NO_HANDLE 0xFFFFFFFFu
 #define SEC_NO_ROW    (-1)
-
-enum sec_arena_kind { SEC_ARENA_BYTES = 0, SEC_ARENA_STRING = 1, SEC_ARENA_SEQUENCE = 2 };
-
-/* "the uint32 union tag at tag_offset == value", and its parent (nested unions). */
-struct sec_cond {
-    uint16_t tag_offset;
-    uint16_t parent; /* index into the message's conds[] or SEC_NO_COND */
-    uint32_t value;
-};
-
-/* An {offset, size} arena descriptor at `offset` in the constant part. */
-struct sec_arena_ref {
-    uint16_t offset;
-    uint16_t cond;
-    uint32_t max; /* elements; string: bytes including the NUL */
-    uint16_t elem_size;
-    uint8_t elem_align;
-    uint8_t kind; /* enum sec_arena_kind */
-};
-
-/* A uint32 handle slot index at `offset` (SEC_NO_HANDLE = none). */
-struct sec_handle_ref {
-    uint16_t offset;
-    uint16_t cond;
-};
-
-/* A union tag at `offset`: 0 .. nmembers-1. */
-struct sec_union_ref {
-    uint16_t offset;
-    uint16_t cond;
-    uint32_t nmembers;
-};
-
-/* The constant part of a request or a response. */
-struct sec_msg_layout {
-    uint32_t size;      /* exact */
-    uint32_t arena_max; /* bytes it can need (items rounded up to 8) */
-    uint16_t narena, nhandles, nunions, nconds;
-    const struct sec_arena_ref *arena;
-    const struct sec_handle_ref *handles;
-    const struct sec_union_ref *unions;
-    const struct sec_cond *conds;
-};
-
-struct sec_method {
-    const char *name;
-    struct sec_msg_layout req, res;
-};
-
-struct sec_endpoint {
-    const char *path;      /* "main.store", "ctl" */
-    const char *interface; /* "demo.IStore" */
-    uint32_t nmethods;     /* mid < nmethods */
-    uint32_t slot_base;    /* its methods are methods[slot_base + mid] */
-};
-
-struct sec_class {
-    const char *name;
-    uint32_t nendpoints; /* riid < nendpoints */
-    const struct sec_endpoint *endpoints;
-    uint32_t nslots; /* methods of all endpoints */
-    const struct sec_method *methods;
-    uint32_t nsecurity; /* methods of its `security` interface */
-    const struct sec_method *security;
-};
 
 /*
  * Condition programs: a stack machine over the constant part. Each program

@@ -135,7 +135,8 @@ static bool cond_holds(const struct sec_msg_layout *l, const uint8_t *data, uint
 /* NULL when well formed, else the reason. Strings' contents are in the
  * sender's arena, which the kernel has not copied yet: their NUL is checked
  * by the receiving dispatcher; here only the descriptor. */
-static const char *check_layout(const struct sec_msg_layout *l, const struct sec_message *m)
+__attribute__((always_inline)) static inline const char *check_layout(const struct sec_msg_layout *l,
+                                                                   const struct sec_message *m)
 {
     uint32_t i;
     if (m->size != l->size)
@@ -225,8 +226,199 @@ static const char *reason_at(const struct sec_tables *t, uint32_t k)
     return k < t->nreasons ? t->reasons[k] : R_POLICY;
 }
 
-static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32_t size,
-                        struct sec_result *r)
+/* ---- security models: state writes journaled, a failed decision undone ---- */
+
+/* Every write to model state during one decision, with the old value: if a
+ * later rule of the same decision fails, rollback() restores them (a
+ * decision is atomic). Bounded: tools/psl refuses a decision that could make
+ * more than SEC_JOURNAL_MAX writes; past it the engine denies. */
+struct journal {
+    uint32_t n;
+    struct {
+        void *p;
+        uint64_t old;
+        uint8_t width; /* 1, 4 or 8 */
+    } e[SEC_JOURNAL_MAX];
+};
+
+static bool put(struct journal *j, void *p, uint8_t width, uint64_t v)
+{
+    if (j->n >= SEC_JOURNAL_MAX)
+        return false;
+    j->e[j->n].p = p;
+    j->e[j->n].width = width;
+    if (width == 1) {
+        j->e[j->n].old = *(uint8_t *)p;
+        *(uint8_t *)p = (uint8_t)v;
+    } else if (width == 4) {
+        j->e[j->n].old = *(uint32_t *)p;
+        *(uint32_t *)p = (uint32_t)v;
+    } else {
+        j->e[j->n].old = *(uint64_t *)p;
+        *(uint64_t *)p = v;
+    }
+    j->n++;
+    return true;
+}
+
+static void rollback(struct journal *j)
+{
+    while (j->n) {
+        j->n--;
+        void *p = j->e[j->n].p;
+        uint64_t old = j->e[j->n].old;
+        if (j->e[j->n].width == 1)
+            *(uint8_t *)p = (uint8_t)old;
+        else if (j->e[j->n].width == 4)
+            *(uint32_t *)p = (uint32_t)old;
+        else
+            *(uint64_t *)p = old;
+    }
+}
+
+static const struct sec_flow *flow_at(const struct sec_tables *t, int64_t imm)
+{
+    uint32_t k = (uint32_t)imm & 0xFFFFu;
+    if (!t->flows || k >= t->nflows)
+        return NULL;
+    const struct sec_flow *f = &t->flows[k];
+    if (!f->state || !f->transitions || f->nstates == 0 || f->nstates > SEC_FLOW_STATES_MAX ||
+        f->initial >= f->nstates)
+        return NULL;
+    return f;
+}
+
+static const struct sec_hashset *hashset_at(const struct sec_tables *t, int64_t imm)
+{
+    uint32_t k = (uint32_t)imm & 0xFFFFu;
+    if (!t->hashsets || k >= t->nhashsets)
+        return NULL;
+    const struct sec_hashset *h = &t->hashsets[k];
+    if (!h->table_of || !h->owner || !h->count || !h->entries || h->pool_size == 0 ||
+        h->pool_size > SEC_SID_MAX || h->set_size == 0)
+        return NULL;
+    return h;
+}
+
+/* Outcome of one model rule. */
+enum model_rc { M_OK, M_DENY, M_ERROR };
+
+/* Flow rules and query: *out receives the state (query). */
+static enum model_rc flow_op(const struct sec_flow *f, uint8_t op, int64_t imm, uint64_t sid,
+                             struct journal *j, int64_t *out)
+{
+    if (sid >= SEC_SID_MAX)
+        return M_DENY;
+    uint8_t st = f->state[sid];
+    if (st > f->nstates)
+        return M_ERROR;
+    uint32_t arg = (uint32_t)((uint64_t)imm >> 16);
+    switch (op) {
+    case SEC_OP_FLOW_INIT:
+        if (st)
+            return M_DENY;
+        return put(j, &f->state[sid], 1, f->initial + 1u) ? M_OK : M_ERROR;
+    case SEC_OP_FLOW_FINI:
+        if (!st)
+            return M_DENY;
+        return put(j, &f->state[sid], 1, 0) ? M_OK : M_ERROR;
+    case SEC_OP_FLOW_ENTER:
+        if (arg >= f->nstates)
+            return M_ERROR;
+        if (!st || !((f->transitions[st - 1u] >> arg) & 1u))
+            return M_DENY;
+        return put(j, &f->state[sid], 1, arg + 1u) ? M_OK : M_ERROR;
+    case SEC_OP_FLOW_ALLOW:
+        return st && (((uint64_t)imm >> 16) >> (st - 1u)) & 1u ? M_OK : M_DENY;
+    default: /* SEC_OP_FLOW_QUERY */
+        if (!st)
+            return M_DENY;
+        *out = st - 1;
+        return M_OK;
+    }
+}
+
+/* HashSet rules and contains: *out receives "entry is in the table". A
+ * table is scanned linearly: at most set_size entries (bounded at build
+ * time). */
+static enum model_rc hashset_op(const struct sec_hashset *h, uint8_t op, uint64_t sid,
+                                uint64_t entry, struct journal *j, int64_t *out)
+{
+    if (sid >= SEC_SID_MAX)
+        return M_DENY;
+    uint32_t k = h->table_of[sid];
+    if (k > h->pool_size)
+        return M_ERROR;
+    if (op == SEC_OP_HS_INIT) {
+        if (k)
+            return M_DENY;
+        for (uint32_t i = 0; i < h->pool_size; i++) {
+            if (h->owner[i])
+                continue;
+            return put(j, &h->table_of[sid], 1, i + 1u) && put(j, &h->owner[i], 1, sid + 1u) &&
+                           put(j, &h->count[i], 4, 0)
+                       ? M_OK
+                       : M_ERROR;
+        }
+        return M_DENY; /* every table of the pool is taken */
+    }
+    if (!k)
+        return M_DENY;
+    k--;
+    if (op == SEC_OP_HS_FINI)
+        return put(j, &h->table_of[sid], 1, 0) && put(j, &h->owner[k], 1, 0) &&
+                       put(j, &h->count[k], 4, 0)
+                   ? M_OK
+                   : M_ERROR;
+    uint64_t *e = &h->entries[(uint64_t)k * h->set_size];
+    uint32_t n = h->count[k], at = n;
+    if (n > h->set_size)
+        return M_ERROR;
+    for (uint32_t i = 0; i < n; i++)
+        if (e[i] == entry) {
+            at = i;
+            break;
+        }
+    switch (op) {
+    case SEC_OP_HS_ADD:
+        if (at < n)
+            return M_OK;
+        if (n == h->set_size)
+            return M_DENY; /* the table is full */
+        return put(j, &e[n], 8, entry) && put(j, &h->count[k], 4, n + 1u) ? M_OK : M_ERROR;
+    case SEC_OP_HS_REMOVE:
+        if (at == n)
+            return M_OK;
+        return put(j, &e[at], 8, e[n - 1u]) && put(j, &h->count[k], 4, n - 1u) ? M_OK : M_ERROR;
+    default: /* SEC_OP_HS_CONTAINS */
+        *out = at < n;
+        return M_OK;
+    }
+}
+
+void sec_release_sid(const struct sec_tables *t, uint32_t sid)
+{
+    if (!sec_tables_valid(t) || sid >= SEC_SID_MAX)
+        return;
+    for (uint32_t i = 0; t->flows && i < t->nflows; i++)
+        if (t->flows[i].state)
+            t->flows[i].state[sid] = 0;
+    for (uint32_t i = 0; t->hashsets && i < t->nhashsets; i++) {
+        const struct sec_hashset *h = &t->hashsets[i];
+        if (!h->table_of || !h->owner || !h->count)
+            continue;
+        uint32_t k = h->table_of[sid];
+        if (k && k <= h->pool_size) {
+            h->owner[k - 1u] = 0;
+            h->count[k - 1u] = 0;
+        }
+        h->table_of[sid] = 0;
+    }
+}
+
+static bool exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data,
+                         uint32_t size, sec_subject_t src, sec_subject_t dst,
+                         struct sec_result *r, struct journal *j)
 {
     if (k >= t->nprograms)
         return policy_error(r);
@@ -283,11 +475,67 @@ static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *d
             break;
         case SEC_OP_FAIL:
             return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+        case SEC_OP_SID:
+            if (sp >= SEC_STACK_MAX)
+                return policy_error(r);
+            st[sp++] = (int64_t)((in->width ? dst : src) >> 32);
+            break;
+        case SEC_OP_FLOW_INIT:
+        case SEC_OP_FLOW_FINI:
+        case SEC_OP_FLOW_ENTER:
+        case SEC_OP_FLOW_ALLOW:
+        case SEC_OP_FLOW_QUERY: {
+            const struct sec_flow *f = flow_at(t, in->imm);
+            if (sp < 1 || !f)
+                return policy_error(r);
+            int64_t out = 0;
+            enum model_rc rc = flow_op(f, in->op, in->imm, (uint64_t)st[--sp], j, &out);
+            if (rc == M_ERROR)
+                return policy_error(r);
+            if (rc == M_DENY)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->op == SEC_OP_FLOW_QUERY)
+                st[sp++] = out;
+            break;
+        }
+        case SEC_OP_HS_INIT:
+        case SEC_OP_HS_FINI:
+        case SEC_OP_HS_ADD:
+        case SEC_OP_HS_REMOVE:
+        case SEC_OP_HS_CONTAINS: {
+            const struct sec_hashset *h = hashset_at(t, in->imm);
+            uint32_t need = in->op == SEC_OP_HS_INIT || in->op == SEC_OP_HS_FINI ? 1u : 2u;
+            if (sp < need || !h)
+                return policy_error(r);
+            uint64_t entry = need == 2u ? (uint64_t)st[--sp] : 0;
+            int64_t out = 0;
+            enum model_rc rc = hashset_op(h, in->op, (uint64_t)st[--sp], entry, j, &out);
+            if (rc == M_ERROR)
+                return policy_error(r);
+            if (rc == M_DENY)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->op == SEC_OP_HS_CONTAINS)
+                st[sp++] = out;
+            break;
+        }
         default:
             return policy_error(r);
         }
     }
     return grant(r);
+}
+
+/* A decision's program: all of its state writes apply, or (a rule denied)
+ * none. */
+static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32_t size,
+                        struct sec_result *r)
+{
+    struct journal j;
+    j.n = 0;
+    if (exec_program(t, k, data, size, r->src, r->dst, r, &j))
+        return true;
+    rollback(&j);
+    return false;
 }
 
 static bool verdict(const struct sec_tables *t, uint32_t v, const uint8_t *data, uint32_t size,
@@ -312,20 +560,22 @@ static bool cell(const struct sec_tables *t, const int32_t *rows, uint32_t row, 
     return verdict(t, t->verdicts[(uint32_t)base + index], data, size, r);
 }
 
-static void clear(struct sec_result *r)
+/* Every decision ends in finish(), which sets the verdict fields; here only
+ * what it does not set. The subjects ride in the result: only a program
+ * with model rules reads them, and the fast path keeps no extra value live. */
+static void clear(struct sec_result *r, sec_subject_t src, sec_subject_t dst)
 {
-    r->granted = false;
-    r->malformed = false;
-    r->code = SEC_R_POLICY_ERROR;
-    r->reason = R_POLICY;
     r->endpoint = NULL;
     r->method = NULL;
+    r->src = src;
+    r->dst = dst;
 }
 
-bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
+bool sec_decide_execute(const struct sec_tables *t, sec_subject_t src_s, sec_subject_t dst_s,
                         struct sec_result *r)
 {
-    clear(r);
+    uint32_t src = (uint32_t)src_s, dst = (uint32_t)dst_s;
+    clear(r, src_s, dst_s);
     if (!sec_tables_valid(t))
         return policy_error(r);
     if (t->flags & SEC_F_PERMISSIVE)
@@ -342,10 +592,11 @@ bool sec_decide_execute(const struct sec_tables *t, uint32_t src, uint32_t dst,
     return verdict(t, t->execute[src * t->nclasses + dst], NULL, 0, r);
 }
 
-bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
-                    const struct sec_message *m, struct sec_result *r)
+bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t src_s,
+                    sec_subject_t dst_s, const struct sec_message *m, struct sec_result *r)
 {
-    clear(r);
+    uint32_t src = (uint32_t)src_s, dst = (uint32_t)dst_s;
+    clear(r, src_s, dst_s);
     if (!sec_tables_valid(t))
         return policy_error(r);
     if (t->flags & SEC_F_PERMISSIVE)
@@ -407,7 +658,7 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, uint32_t src,
                 m->size, r);
 }
 
-bool sec_decide(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
+bool sec_decide(const struct sec_tables *t, enum sec_event ev, sec_subject_t src, sec_subject_t dst,
                 const struct sec_message *m, struct sec_result *r)
 {
     if (ev == SEC_EV_EXECUTE)

@@ -26,7 +26,7 @@
 #include "sec_layout.h"
 
 #define SEC_TABLES_MAGIC   0x4b534d31u /* "KSM1" */
-#define SEC_TABLES_VERSION 1u
+#define SEC_TABLES_VERSION 2u
 
 /* tables.flags */
 #define SEC_F_PERMISSIVE    0x1u /* no policy: every event granted, any class may start */
@@ -60,7 +60,20 @@ enum sec_op {
     SEC_OP_NOT,
     SEC_OP_ASSERT, /* pop; false -> deny reasons[arg] */
     SEC_OP_REFUTE, /* pop; true -> deny reasons[arg] */
-    SEC_OP_FAIL    /* deny reasons[arg] */
+    SEC_OP_FAIL,   /* deny reasons[arg] */
+    /* Security models (docs/POLICY.md "Policy objects"). A failing rule
+     * denies with reasons[arg]; imm holds the object index in bits 0..15. */
+    SEC_OP_SID,        /* push the SID of src (width 0) or dst (width 1) */
+    SEC_OP_FLOW_INIT,  /* pop sid: a state machine in `initial` */
+    SEC_OP_FLOW_FINI,  /* pop sid: drop its state machine */
+    SEC_OP_FLOW_ENTER, /* pop sid: go to state imm >> 16 (a permitted transition) */
+    SEC_OP_FLOW_ALLOW, /* pop sid: its state is in the set (imm >> 16: bit mask) */
+    SEC_OP_FLOW_QUERY, /* pop sid, push its state index */
+    SEC_OP_HS_INIT,    /* pop sid: take a free table of the pool */
+    SEC_OP_HS_FINI,    /* pop sid: give its table back */
+    SEC_OP_HS_ADD,     /* pop entry, pop sid: add (present already: granted) */
+    SEC_OP_HS_REMOVE,  /* pop entry, pop sid: remove (absent: granted) */
+    SEC_OP_HS_CONTAINS /* pop entry, pop sid, push entry in its table */
 };
 
 #define SEC_INSN_SIGNED   0x1u /* LOAD: sign-extend */
@@ -79,6 +92,36 @@ struct sec_insn {
 struct sec_program {
     uint32_t first; /* index into insns[] */
     uint32_t count;
+};
+
+/*
+ * Security model objects (`policy object p : Flow {...}`). Their state is
+ * the only writable part of the module: static arrays in policy.c sized at
+ * build time from the configs, indexed by SID (0 = the kernel, tasks
+ * 1 .. SEC_SID_MAX-1; see sec_engine.h). A state byte 0 means "no state
+ * machine / no table for this SID".
+ */
+#define SEC_SID_MAX         128u
+#define SEC_FLOW_STATES_MAX 48u  /* a state set is a bit mask in imm >> 16 */
+#define SEC_JOURNAL_MAX     32u  /* state writes one decision may make */
+
+struct sec_flow {
+    const char *name;
+    uint32_t nstates;
+    uint32_t initial;
+    const uint64_t *transitions;      /* [from]: bit mask of the states it may enter */
+    const char *const *state_names;   /* [state] */
+    uint8_t *state;                   /* [SEC_SID_MAX]: 0 none, else state + 1 */
+};
+
+struct sec_hashset {
+    const char *name;
+    uint32_t set_size;   /* entries a table holds */
+    uint32_t pool_size;  /* tables */
+    uint8_t *table_of;   /* [SEC_SID_MAX]: 0 none, else table + 1 */
+    uint8_t *owner;      /* [pool_size]: 0 free, else sid + 1 */
+    uint32_t *count;     /* [pool_size] */
+    uint64_t *entries;   /* [pool_size * set_size] */
 };
 
 struct sec_tables {
@@ -102,6 +145,10 @@ struct sec_tables {
     const struct sec_insn *insns;
     uint32_t nreasons;
     const char *const *reasons;
+    uint32_t nflows;
+    const struct sec_flow *flows;
+    uint32_t nhashsets;
+    const struct sec_hashset *hashsets;
 };
 
 #endif

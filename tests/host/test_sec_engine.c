@@ -142,6 +142,10 @@ static struct sec_tables tables = {
     insns,
     sizeof reasons / sizeof reasons[0],
     reasons,
+    0,
+    NULL,
+    0,
+    NULL,
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -361,6 +365,10 @@ int main(void)
                                           0,
                                           NULL,
                                           0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
                                           NULL};
     struct sec_message bm = {0, 0, 8, 0, 0, buf};
     CHECK(!sec_decide_ipc(&bad, SEC_EV_REQUEST, 0, 0, &bm, &r) && r.code == SEC_R_POLICY_ERROR &&
@@ -411,7 +419,11 @@ int main(void)
                                            0,
                                            NULL,
                                            0,
-                                           NULL};
+                                           NULL,
+                                          0,
+                                          NULL,
+                                          0,
+                                          NULL};
     CHECK(sec_decide_execute(&open, SEC_CLASS_NONE, SEC_CLASS_NONE, &r));
     CHECK(sec_decide_ipc(&open, SEC_EV_REQUEST, 7, 9, &m, &r));
 

@@ -4,7 +4,10 @@ from tools.nk.cgen import LayoutEmitter, c_string as c_str
 
 OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "SEC_OP_LT",
        6: "SEC_OP_LE", 7: "SEC_OP_GT", 8: "SEC_OP_GE", 9: "SEC_OP_AND", 10: "SEC_OP_OR",
-       11: "SEC_OP_NOT", 12: "SEC_OP_ASSERT", 13: "SEC_OP_REFUTE", 14: "SEC_OP_FAIL"}
+       11: "SEC_OP_NOT", 12: "SEC_OP_ASSERT", 13: "SEC_OP_REFUTE", 14: "SEC_OP_FAIL",
+       15: "SEC_OP_SID", 16: "SEC_OP_FLOW_INIT", 17: "SEC_OP_FLOW_FINI", 18: "SEC_OP_FLOW_ENTER",
+       19: "SEC_OP_FLOW_ALLOW", 20: "SEC_OP_FLOW_QUERY", 21: "SEC_OP_HS_INIT", 22: "SEC_OP_HS_FINI",
+       23: "SEC_OP_HS_ADD", 24: "SEC_OP_HS_REMOVE", 25: "SEC_OP_HS_CONTAINS"}
 INSN_FLAGS = {0: "0", 1: "SEC_INSN_SIGNED", 2: "SEC_INSN_UNSIGNED"}
 
 
@@ -37,6 +40,25 @@ def generate(t, symbol="sec_policy"):
                                         "INT64_C(%d)" % imm if imm >= 0 else "-INT64_C(%d) - 1" % (-imm - 1))
         for op, w, fl, arg, imm in t.insns], "insns")
     reasons = e.array("char *const", [c_str(r) for r in t.reasons], "reasons")
+    flow_rows, hs_rows = [], []
+    for o in t.flows:          # model state: writable, sized from the config
+        tr = table("uint64_t", "sec_flow_%d_transitions" % o.index,
+                   ["UINT64_C(0x%x)" % m for m in o.transitions], 4)
+        names = e.array("char *const", [c_str(x) for x in o.states], "state_names")
+        e.lines.append("static uint8_t sec_flow_%d_state[SEC_SID_MAX];  /* %s */" % (o.index, o.name))
+        flow_rows.append("{ %s, %du, %du, %s, %s, sec_flow_%d_state }"
+                         % (c_str(o.name), len(o.states), o.initial, tr, names, o.index))
+    for o in t.hashsets:
+        p = "sec_hashset_%d" % o.index
+        e.lines.append("/* %s: %d tables of %d %s entries */" % (o.name, o.pool_size, o.set_size, o.entry[0]))
+        e.lines.append("static uint8_t %s_table_of[SEC_SID_MAX];" % p)
+        e.lines.append("static uint8_t %s_owner[%d];" % (p, o.pool_size))
+        e.lines.append("static uint32_t %s_count[%d];" % (p, o.pool_size))
+        e.lines.append("static uint64_t %s_entries[%d];" % (p, o.pool_size * o.set_size))
+        hs_rows.append("{ %s, %du, %du, %s_table_of, %s_owner, %s_count, %s_entries }"
+                       % (c_str(o.name), o.set_size, o.pool_size, p, p, p, p))
+    flows = e.array("struct sec_flow", flow_rows, "flows")
+    hashsets = e.array("struct sec_hashset", hs_rows, "hashsets")
     flags = []
     if t.flags & 1:
         flags.append("SEC_F_PERMISSIVE")
@@ -56,5 +78,6 @@ def generate(t, symbol="sec_policy"):
             "    %du, %s," % (len(t.verdicts), verdicts),
             "    %du, %s, %du, %s," % (len(t.programs), progs, len(t.insns), insns),
             "    %du, %s," % (len(t.reasons), reasons),
+            "    %du, %s, %du, %s," % (len(t.flows), flows, len(t.hashsets), hashsets),
             "};"]
     return "\n".join(head + e.lines + tail) + "\n"

@@ -192,17 +192,37 @@ int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m
 
 /* ---- condition programs ---------------------------------------------------- */
 
-static int64_t load(const uint8_t *p, unsigned width, bool sign)
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "messages are little-endian");
+
+/* The little-endian integer of `width` bytes at p (unaligned loads: the
+ * message copy is byte-addressed); 0 for a width the tables should not hold. */
+__attribute__((always_inline)) static inline int64_t load(const uint8_t *p, unsigned width, bool sign)
 {
-    uint64_t v = 0;
-    for (unsigned k = 0; k < width; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    if (sign && width < 8 && (v >> (8 * width - 1)) & 1u)
-        v |= ~0ull << (8 * width);
-    return (int64_t)v;
+    switch (width) {
+    case 1:
+        return sign ? (int64_t)(int8_t)p[0] : (int64_t)p[0];
+    case 2: {
+        uint16_t v;
+        __builtin_memcpy(&v, p, 2);
+        return sign ? (int64_t)(int16_t)v : (int64_t)v;
+    }
+    case 4: {
+        uint32_t v;
+        __builtin_memcpy(&v, p, 4);
+        return sign ? (int64_t)(int32_t)v : (int64_t)v;
+    }
+    case 8: {
+        uint64_t v;
+        __builtin_memcpy(&v, p, 8);
+        return (int64_t)v;
+    }
+    default:
+        return 0; /* corrupt tables: reads nothing */
+    }
 }
 
-static bool compare(uint8_t op, int64_t a, int64_t b, bool uns)
+__attribute__((always_inline)) static inline bool compare(uint8_t op, int64_t a, int64_t b,
+                                                          bool uns)
 {
     uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
     switch (op) {
@@ -241,6 +261,19 @@ struct journal {
     } e[SEC_JOURNAL_MAX];
 };
 
+/* A one-byte state write (Flow states, HashSet table links). */
+__attribute__((always_inline)) static inline bool put8(struct journal *j, uint8_t *p, uint8_t v)
+{
+    if (j->n >= SEC_JOURNAL_MAX)
+        return false;
+    j->e[j->n].p = p;
+    j->e[j->n].old = *p;
+    j->e[j->n].width = 1;
+    j->n++;
+    *p = v;
+    return true;
+}
+
 static bool put(struct journal *j, void *p, uint8_t width, uint64_t v)
 {
     if (j->n >= SEC_JOURNAL_MAX)
@@ -276,18 +309,6 @@ static void rollback(struct journal *j)
     }
 }
 
-static const struct sec_flow *flow_at(const struct sec_tables *t, int64_t imm)
-{
-    uint32_t k = (uint32_t)imm & 0xFFFFu;
-    if (!t->flows || k >= t->nflows)
-        return NULL;
-    const struct sec_flow *f = &t->flows[k];
-    if (!f->state || !f->transitions || f->nstates == 0 || f->nstates > SEC_FLOW_STATES_MAX ||
-        f->initial >= f->nstates)
-        return NULL;
-    return f;
-}
-
 static const struct sec_hashset *hashset_at(const struct sec_tables *t, int64_t imm)
 {
     uint32_t k = (uint32_t)imm & 0xFFFFu;
@@ -309,25 +330,29 @@ static enum model_rc flow_op(const struct sec_flow *f, uint8_t op, int64_t imm, 
 {
     if (sid >= SEC_SID_MAX)
         return M_DENY;
+    if (!f->state || !f->transitions || f->nstates > SEC_FLOW_STATES_MAX)
+        return M_ERROR;
     uint8_t st = f->state[sid];
     if (st > f->nstates)
         return M_ERROR;
     uint32_t arg = (uint32_t)((uint64_t)imm >> 16);
     switch (op) {
     case SEC_OP_FLOW_INIT:
+        if (f->initial >= f->nstates)
+            return M_ERROR;
         if (st)
             return M_DENY;
-        return put(j, &f->state[sid], 1, f->initial + 1u) ? M_OK : M_ERROR;
+        return put8(j, &f->state[sid], (uint8_t)(f->initial + 1u)) ? M_OK : M_ERROR;
     case SEC_OP_FLOW_FINI:
         if (!st)
             return M_DENY;
-        return put(j, &f->state[sid], 1, 0) ? M_OK : M_ERROR;
+        return put8(j, &f->state[sid], 0) ? M_OK : M_ERROR;
     case SEC_OP_FLOW_ENTER:
         if (arg >= f->nstates)
             return M_ERROR;
         if (!st || !((f->transitions[st - 1u] >> arg) & 1u))
             return M_DENY;
-        return put(j, &f->state[sid], 1, arg + 1u) ? M_OK : M_ERROR;
+        return put8(j, &f->state[sid], (uint8_t)(arg + 1u)) ? M_OK : M_ERROR;
     case SEC_OP_FLOW_ALLOW:
         return st && (((uint64_t)imm >> 16) >> (st - 1u)) & 1u ? M_OK : M_DENY;
     default: /* SEC_OP_FLOW_QUERY */
@@ -416,9 +441,13 @@ void sec_release_sid(const struct sec_tables *t, uint32_t sid)
     }
 }
 
-static bool exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data,
-                         uint32_t size, sec_subject_t src, sec_subject_t dst,
-                         struct sec_result *r, struct journal *j)
+/* The SID operand of a model op: from a subject (flags SEC_INSN_SID_SRC /
+ * SEC_INSN_SID_DST, the common `sid : src_sid`) or popped from the stack. */
+#define SID_FLAGS (SEC_INSN_SID_SRC | SEC_INSN_SID_DST)
+
+__attribute__((always_inline)) static inline bool
+exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32_t size,
+             const struct sec_result *subj, struct sec_result *r, struct journal *j)
 {
     if (k >= t->nprograms)
         return policy_error(r);
@@ -427,16 +456,38 @@ static bool exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *
         return policy_error(r);
     int64_t st[SEC_STACK_MAX];
     uint32_t sp = 0;
-    for (uint32_t i = 0; i < p->count; i++) {
-        const struct sec_insn *in = &t->insns[p->first + i];
+    const struct sec_insn *in = t->insns + p->first, *end = in + p->count;
+    for (; in < end; in++) {
         switch (in->op) {
         case SEC_OP_LOAD:
-            if (sp >= SEC_STACK_MAX ||
-                !(in->width == 1 || in->width == 2 || in->width == 4 || in->width == 8) ||
-                in->arg > size || in->width > size - in->arg || !data)
+        case SEC_OP_FIELD_CMP:
+            /* inside the constant part (a width other than 1, 2, 4, 8 loads
+             * nothing; with size 0 only width 0 passes: data is never read) */
+            if (sp >= SEC_STACK_MAX || in->arg > size || in->width > size - in->arg)
                 return policy_error(r);
-            st[sp++] = load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED);
+            if (in->op == SEC_OP_LOAD) {
+                st[sp++] = load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED);
+                break;
+            }
+            /* fused LOAD field, CONST imm, compare (pad): one dispatch */
+            if (in->pad < SEC_OP_EQ || in->pad > SEC_OP_GE)
+                return policy_error(r);
+            st[sp++] = compare(in->pad, load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED),
+                               in->imm, in->flags & SEC_INSN_UNSIGNED);
             break;
+        case SEC_OP_CHECK: {
+            /* a whole `assert (message.f <op> c)` / `deny (...)`: arg = field
+             * offset | reason << 16, pad = comparison | SEC_CHECK_REFUTE */
+            uint32_t off = in->arg & 0xFFFFu;
+            uint8_t cmp = in->pad & (uint8_t)~SEC_CHECK_REFUTE;
+            if (off > size || in->width > size - off || cmp < SEC_OP_EQ || cmp > SEC_OP_GE)
+                return policy_error(r);
+            bool holds = compare(cmp, load(data + off, in->width, in->flags & SEC_INSN_SIGNED),
+                                 in->imm, in->flags & SEC_INSN_UNSIGNED);
+            if (holds == !!(in->pad & SEC_CHECK_REFUTE))
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg >> 16));
+            break;
+        }
         case SEC_OP_CONST:
             if (sp >= SEC_STACK_MAX)
                 return policy_error(r);
@@ -478,24 +529,34 @@ static bool exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *
         case SEC_OP_SID:
             if (sp >= SEC_STACK_MAX)
                 return policy_error(r);
-            st[sp++] = (int64_t)((in->width ? dst : src) >> 32);
+            st[sp++] = (int64_t)((in->width ? subj->dst : subj->src) >> 32);
             break;
         case SEC_OP_FLOW_INIT:
         case SEC_OP_FLOW_FINI:
         case SEC_OP_FLOW_ENTER:
         case SEC_OP_FLOW_ALLOW:
         case SEC_OP_FLOW_QUERY: {
-            const struct sec_flow *f = flow_at(t, in->imm);
-            if (sp < 1 || !f)
+            uint32_t o = (uint32_t)in->imm & 0xFFFFu;
+            if (!t->flows || o >= t->nflows)
                 return policy_error(r);
+            uint64_t sid;
+            if (in->flags & SID_FLAGS)
+                sid = ((in->flags & SEC_INSN_SID_DST) ? subj->dst : subj->src) >> 32;
+            else if (sp < 1)
+                return policy_error(r);
+            else
+                sid = (uint64_t)st[--sp];
             int64_t out = 0;
-            enum model_rc rc = flow_op(f, in->op, in->imm, (uint64_t)st[--sp], j, &out);
+            enum model_rc rc = flow_op(&t->flows[o], in->op, in->imm, sid, j, &out);
             if (rc == M_ERROR)
                 return policy_error(r);
             if (rc == M_DENY)
                 return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
-            if (in->op == SEC_OP_FLOW_QUERY)
+            if (in->op == SEC_OP_FLOW_QUERY) {
+                if (sp >= SEC_STACK_MAX)
+                    return policy_error(r);
                 st[sp++] = out;
+            }
             break;
         }
         case SEC_OP_HS_INIT:
@@ -504,12 +565,19 @@ static bool exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *
         case SEC_OP_HS_REMOVE:
         case SEC_OP_HS_CONTAINS: {
             const struct sec_hashset *h = hashset_at(t, in->imm);
-            uint32_t need = in->op == SEC_OP_HS_INIT || in->op == SEC_OP_HS_FINI ? 1u : 2u;
+            uint32_t need = (in->op == SEC_OP_HS_INIT || in->op == SEC_OP_HS_FINI ? 0u : 1u) +
+                            ((in->flags & SID_FLAGS) ? 0u : 1u);
             if (sp < need || !h)
                 return policy_error(r);
-            uint64_t entry = need == 2u ? (uint64_t)st[--sp] : 0;
+            uint64_t entry = 0, sid;
+            if (in->op != SEC_OP_HS_INIT && in->op != SEC_OP_HS_FINI)
+                entry = (uint64_t)st[--sp];
+            if (in->flags & SID_FLAGS)
+                sid = ((in->flags & SEC_INSN_SID_DST) ? subj->dst : subj->src) >> 32;
+            else
+                sid = (uint64_t)st[--sp];
             int64_t out = 0;
-            enum model_rc rc = hashset_op(h, in->op, (uint64_t)st[--sp], entry, j, &out);
+            enum model_rc rc = hashset_op(h, in->op, sid, entry, j, &out);
             if (rc == M_ERROR)
                 return policy_error(r);
             if (rc == M_DENY)
@@ -532,7 +600,7 @@ static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *d
 {
     struct journal j;
     j.n = 0;
-    if (exec_program(t, k, data, size, r->src, r->dst, r, &j))
+    if (exec_program(t, k, data, size, r, r, &j))
         return true;
     rollback(&j);
     return false;

@@ -73,19 +73,26 @@ enum sec_op {
     SEC_OP_HS_FINI,    /* pop sid: give its table back */
     SEC_OP_HS_ADD,     /* pop entry, pop sid: add (present already: granted) */
     SEC_OP_HS_REMOVE,  /* pop entry, pop sid: remove (absent: granted) */
-    SEC_OP_HS_CONTAINS /* pop entry, pop sid, push entry in its table */
+    SEC_OP_HS_CONTAINS, /* pop entry, pop sid, push entry in its table */
+    SEC_OP_FIELD_CMP,   /* push (the LOAD at arg <pad> imm): LOAD, CONST and a
+                           comparison fused (pad = SEC_OP_EQ .. SEC_OP_GE) */
+    SEC_OP_CHECK        /* FIELD_CMP and ASSERT (REFUTE: pad | SEC_CHECK_REFUTE)
+                           fused; arg = offset | reason index << 16 */
 };
+#define SEC_CHECK_REFUTE 0x80u
 
 #define SEC_INSN_SIGNED   0x1u /* LOAD: sign-extend */
 #define SEC_INSN_UNSIGNED 0x2u /* comparisons: compare as uint64 */
+#define SEC_INSN_SID_SRC  0x4u /* model ops: the SID is src's (not popped) */
+#define SEC_INSN_SID_DST  0x8u /* model ops: the SID is dst's (not popped) */
 #define SEC_STACK_MAX     16u
 
 struct sec_insn {
     uint8_t op;
     uint8_t width; /* LOAD: 1, 2, 4 or 8 */
     uint8_t flags;
-    uint8_t pad;
-    uint32_t arg; /* LOAD: offset; ASSERT/REFUTE/FAIL: reason index */
+    uint8_t pad;  /* FIELD_CMP: the comparison op */
+    uint32_t arg; /* LOAD: offset; ASSERT/REFUTE/FAIL and model ops: reason index */
     int64_t imm;  /* CONST */
 };
 

@@ -7,8 +7,23 @@ OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "
        11: "SEC_OP_NOT", 12: "SEC_OP_ASSERT", 13: "SEC_OP_REFUTE", 14: "SEC_OP_FAIL",
        15: "SEC_OP_SID", 16: "SEC_OP_FLOW_INIT", 17: "SEC_OP_FLOW_FINI", 18: "SEC_OP_FLOW_ENTER",
        19: "SEC_OP_FLOW_ALLOW", 20: "SEC_OP_FLOW_QUERY", 21: "SEC_OP_HS_INIT", 22: "SEC_OP_HS_FINI",
-       23: "SEC_OP_HS_ADD", 24: "SEC_OP_HS_REMOVE", 25: "SEC_OP_HS_CONTAINS"}
-INSN_FLAGS = {0: "0", 1: "SEC_INSN_SIGNED", 2: "SEC_INSN_UNSIGNED"}
+       23: "SEC_OP_HS_ADD", 24: "SEC_OP_HS_REMOVE", 25: "SEC_OP_HS_CONTAINS", 26: "SEC_OP_FIELD_CMP",
+       27: "SEC_OP_CHECK"}
+INSN_FLAGS = ((1, "SEC_INSN_SIGNED"), (2, "SEC_INSN_UNSIGNED"), (4, "SEC_INSN_SID_SRC"),
+              (8, "SEC_INSN_SID_DST"))
+
+
+def insn_flags(fl):
+    return " | ".join(name for bit, name in INSN_FLAGS if fl & bit) or "0"
+
+
+def insn(op, w, fl, arg, imm, pad=0):
+    pad_text = "0"
+    if pad:
+        pad_text = OPS[pad & 0x7F] + (" | SEC_CHECK_REFUTE" if pad & 0x80 else "")
+    return "{ %s, %d, %s, %s, %du, %s }" % (
+        OPS[op], w, insn_flags(fl), pad_text, arg,
+        "INT64_C(%d)" % imm if imm >= 0 else "-INT64_C(%d) - 1" % (-imm - 1))
 
 
 def generate(t, symbol="sec_policy"):
@@ -35,10 +50,7 @@ def generate(t, symbol="sec_policy"):
     secr = table("int32_t", "sec_security_rows", t.security_rows)
     verdicts = table("uint16_t", "sec_verdicts", t.verdicts, 32)
     progs = e.array("struct sec_program", ["{ %du, %du }" % p for p in t.programs], "programs")
-    insns = e.array("struct sec_insn", [
-        "{ %s, %d, %s, 0, %du, %s }" % (OPS[op], w, INSN_FLAGS[fl], arg,
-                                        "INT64_C(%d)" % imm if imm >= 0 else "-INT64_C(%d) - 1" % (-imm - 1))
-        for op, w, fl, arg, imm in t.insns], "insns")
+    insns = e.array("struct sec_insn", [insn(*i) for i in t.insns], "insns")
     reasons = e.array("char *const", [c_str(r) for r in t.reasons], "reasons")
     flow_rows, hs_rows = [], []
     for o in t.flows:          # model state: writable, sized from the config

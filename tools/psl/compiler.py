@@ -37,12 +37,13 @@ OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
       "&&": 9, "||": 10, "!": 11, "ASSERT": 12, "REFUTE": 13, "FAIL": 14,
       "SID": 15, "FLOW_INIT": 16, "FLOW_FINI": 17, "FLOW_ENTER": 18, "FLOW_ALLOW": 19,
       "FLOW_QUERY": 20, "HS_INIT": 21, "HS_FINI": 22, "HS_ADD": 23, "HS_REMOVE": 24,
-      "HS_CONTAINS": 25}
+      "HS_CONTAINS": 25, "FIELD_CMP": 26, "CHECK": 27}
+CHECK_REFUTE = 0x80
 # stack effect of each op (values pushed minus popped)
 STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLOW_QUERY"]: 0,
                 OP["FLOW_INIT"]: -1, OP["FLOW_FINI"]: -1, OP["FLOW_ENTER"]: -1,
                 OP["FLOW_ALLOW"]: -1, OP["HS_INIT"]: -1, OP["HS_FINI"]: -1, OP["HS_ADD"]: -2,
-                OP["HS_REMOVE"]: -2, OP["HS_CONTAINS"]: -1, OP["FAIL"]: 0}
+                OP["HS_REMOVE"]: -2, OP["HS_CONTAINS"]: -1, OP["FAIL"]: 0, OP["FIELD_CMP"]: 1, OP["CHECK"]: 0}
 # model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
 JOURNAL_WRITES = {OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
                   OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
@@ -52,7 +53,9 @@ FLOW_STATES_MAX = 48              # SEC_FLOW_STATES_MAX
 HS_SET_SIZE_MAX = 1024
 HS_POOL_SIZE_MAX = SID_MAX - 1
 OP_NAMES = {v: k for k, v in OP.items()}
-INSN_SIGNED, INSN_UNSIGNED = 1, 2
+INSN_SIGNED, INSN_UNSIGNED, INSN_SID_SRC, INSN_SID_DST = 1, 2, 4, 8
+# a comparison with its operands swapped: `c < x` is `x > c`
+MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 STACK_MAX = 16
 INT64_MIN, INT64_MAX, UINT64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
 UINT64_MAX_ = UINT64_MAX
@@ -570,7 +573,11 @@ class Compiler:
         """Instructions of a model rule (the op denies when the rule fails) or of a
         model expression (pushes its value)."""
         o, (req, opname, kind), args = self.model_spec(node)
-        insns = self.int_value(args["sid"], layout, what, (0, SID_MAX - 1), "a SID")
+        sid, flags = args["sid"], 0
+        if sid.kind == "sid":               # `sid : src_sid`: the op reads the subject itself
+            insns, flags = [], INSN_SID_DST if sid.side == "dst" else INSN_SID_SRC
+        else:
+            insns = self.int_value(sid, layout, what, (0, SID_MAX - 1), "a SID")
         imm = o.index
         if opname == "FLOW_ENTER":
             imm |= self.state_arg(o, args["state"]) << 16
@@ -586,7 +593,7 @@ class Compiler:
         if imm > INT64_MAX:
             imm -= 1 << 64
         label = "%s.%s at %s" % (node.obj, node.method, self.where(node.pos))
-        return o, kind, insns + [(OP[opname], 0, 0, self.reason(label), imm)]
+        return o, kind, insns + [(OP[opname], 0, flags, self.reason(label), imm)]
 
     def int_value(self, node, layout, what, rng, desc):
         """Instructions pushing an integer (a constant, a message field, a SID)
@@ -714,6 +721,7 @@ class Compiler:
             code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0, self.reason(label), 0))
         if not code:
             return V_GRANT
+        code = self.fuse(code)
         key = tuple(code)
         if key not in self.prog_index:
             self.prog_index[key] = len(self.t.programs)
@@ -739,10 +747,45 @@ class Compiler:
     @staticmethod
     def depth(insns):
         d = m = 0
-        for op, *_ in insns:
+        for op, _, flags, *_ in insns:
             d += STACK_EFFECT.get(op, -1)
+            if op >= OP["FLOW_INIT"] and op != OP["FIELD_CMP"] and flags & (INSN_SID_SRC | INSN_SID_DST):
+                d += 1                      # the SID is not on the stack
             m = max(m, d)
         return m
+
+    @staticmethod
+    def fuse(code):
+        """Peephole: LOAD, CONST, compare (either order) -> one FIELD_CMP (the
+        engine dispatches once instead of three times)."""
+        out, i = [], 0
+        cmp_ops = {OP[k]: k for k in MIRROR}
+        while i < len(code):
+            a = code[i]
+            if i + 2 < len(code) and code[i + 2][0] in cmp_ops:
+                b, c = code[i + 1], code[i + 2]
+                op = cmp_ops[c[0]]
+                if a[0] == OP["LOAD"] and b[0] == OP["CONST"]:
+                    out.append((OP["FIELD_CMP"], a[1], a[2] | c[2], a[3], b[4], OP[op]))
+                    i += 3
+                    continue
+                if a[0] == OP["CONST"] and b[0] == OP["LOAD"]:
+                    out.append((OP["FIELD_CMP"], b[1], b[2] | c[2], b[3], a[4], OP[MIRROR[op]]))
+                    i += 3
+                    continue
+            out.append(a)
+            i += 1
+        # FIELD_CMP then ASSERT / REFUTE -> one CHECK (offset and reason share arg)
+        fused = []
+        for ins in out:
+            prev = fused[-1] if fused else None
+            if (prev and prev[0] == OP["FIELD_CMP"] and ins[0] in (OP["ASSERT"], OP["REFUTE"])
+                    and prev[3] <= 0xFFFF and ins[3] <= 0xFFFF):
+                pad = prev[5] | (CHECK_REFUTE if ins[0] == OP["REFUTE"] else 0)
+                fused[-1] = (OP["CHECK"], prev[1], prev[2], prev[3] | ins[3] << 16, prev[4], pad)
+                continue
+            fused.append(ins)
+        return fused
 
     def _cond(self, node, layout, what):
         k = node.kind

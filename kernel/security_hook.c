@@ -37,6 +37,8 @@ void security_init(void)
     if (t && !sec_tables_valid(t))
         panic("security: the policy tables are corrupt (magic %#x, version %u)", t->magic,
               t->version);
+    if (t && !sec_models_valid(t))
+        panic("security: the policy's model objects are corrupt");
     policy = t ? t : &no_policy;
     if (policy->flags & SEC_F_PERMISSIVE) {
         printk("security: WARNING: no policy (nonsecurity, from %s): every event is granted\n",
@@ -45,6 +47,9 @@ void security_init(void)
     }
     printk("security: policy %s: %u classes, audit %s\n", policy->source, policy->nclasses,
            (policy->flags & SEC_F_AUDIT_GRANTED) ? "denied+granted" : "denied");
+    if (policy->nflows || policy->nhashsets)
+        printk("security: %u Flow and %u HashSet object(s), state for %u SIDs\n", policy->nflows,
+               policy->nhashsets, SEC_SID_MAX);
 }
 
 /* The subject of a decision: class id and SID in one load (the kernel: its
@@ -56,7 +61,7 @@ static sec_subject_t class_of(const struct task *t)
 
 /* SIDs: 0 is the kernel; a task gets the lowest free one when it is executed
  * and gives it back when it dies. Bit i of sid_used: SID i taken. */
-static uint64_t sid_used[SEC_SID_MAX / 64] = { 1 };
+static uint64_t sid_used[SEC_SID_MAX / 64] = {1};
 
 static uint32_t sid_alloc(void)
 {
@@ -152,7 +157,7 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
     struct sec_message msg = engine_message(m);
     sec_decide_ipc(policy, SEC_EV_SECURITY, class_of(src), policy->core_class, &msg, &r);
     if (!r.endpoint)
-        r.endpoint = "security";              /* audit: "security.<Method>" */
+        r.endpoint = "security"; /* audit: "security.<Method>" */
     audit(SEC_EV_SECURITY, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(NULL),
           "kernel");
     return verdict_rc(&r);
@@ -175,7 +180,7 @@ Retcode security_ipc(enum sec_event ev, const struct task *src, const struct tas
     }
     sec_decide_ipc(policy, ev, class_of(src), class_of(dst), &msg, &r);
     if (r.granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
-        return rcOk;                          /* the usual case: nothing to log */
+        return rcOk; /* the usual case: nothing to log */
     audit(ev, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
           dst ? dst->name : "kernel");
     return verdict_rc(&r);

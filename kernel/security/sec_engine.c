@@ -135,8 +135,8 @@ static bool cond_holds(const struct sec_msg_layout *l, const uint8_t *data, uint
 /* NULL when well formed, else the reason. Strings' contents are in the
  * sender's arena, which the kernel has not copied yet: their NUL is checked
  * by the receiving dispatcher; here only the descriptor. */
-__attribute__((always_inline)) static inline const char *check_layout(const struct sec_msg_layout *l,
-                                                                   const struct sec_message *m)
+__attribute__((always_inline)) static inline const char *
+check_layout(const struct sec_msg_layout *l, const struct sec_message *m)
 {
     uint32_t i;
     if (m->size != l->size)
@@ -196,29 +196,27 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "messages are little-e
 
 /* The little-endian integer of `width` bytes at p (unaligned loads: the
  * message copy is byte-addressed); 0 for a width the tables should not hold. */
-__attribute__((always_inline)) static inline int64_t load(const uint8_t *p, unsigned width, bool sign)
+__attribute__((always_inline)) static inline int64_t load(const uint8_t *p, unsigned width,
+                                                          bool sign)
 {
-    switch (width) {
-    case 1:
-        return sign ? (int64_t)(int8_t)p[0] : (int64_t)p[0];
-    case 2: {
-        uint16_t v;
-        __builtin_memcpy(&v, p, 2);
-        return sign ? (int64_t)(int16_t)v : (int64_t)v;
-    }
-    case 4: {
+    if (width == 4) { /* the common case first: no table dispatch */
         uint32_t v;
         __builtin_memcpy(&v, p, 4);
         return sign ? (int64_t)(int32_t)v : (int64_t)v;
     }
-    case 8: {
+    if (width == 8) {
         uint64_t v;
         __builtin_memcpy(&v, p, 8);
         return (int64_t)v;
     }
-    default:
-        return 0; /* corrupt tables: reads nothing */
+    if (width == 2) {
+        uint16_t v;
+        __builtin_memcpy(&v, p, 2);
+        return sign ? (int64_t)(int16_t)v : (int64_t)v;
     }
+    if (width == 1)
+        return sign ? (int64_t)(int8_t)p[0] : (int64_t)p[0];
+    return 0; /* corrupt tables: reads nothing */
 }
 
 __attribute__((always_inline)) static inline bool compare(uint8_t op, int64_t a, int64_t b,
@@ -421,6 +419,25 @@ static enum model_rc hashset_op(const struct sec_hashset *h, uint8_t op, uint64_
     }
 }
 
+bool sec_models_valid(const struct sec_tables *t)
+{
+    if (!sec_tables_valid(t) || (t->nflows && !t->flows) || (t->nhashsets && !t->hashsets))
+        return false;
+    for (uint32_t i = 0; i < t->nflows; i++) {
+        const struct sec_flow *f = &t->flows[i];
+        if (!f->state || !f->transitions || f->nstates == 0 || f->nstates > SEC_FLOW_STATES_MAX ||
+            f->initial >= f->nstates)
+            return false;
+        for (uint32_t k = 0; k < f->nstates; k++)
+            if (f->transitions[k] >> f->nstates)
+                return false; /* a transition to a state past the last */
+    }
+    for (uint32_t i = 0; i < t->nhashsets; i++)
+        if (!hashset_at(t, i))
+            return false;
+    return true;
+}
+
 void sec_release_sid(const struct sec_tables *t, uint32_t sid)
 {
     if (!sec_tables_valid(t) || sid >= SEC_SID_MAX)
@@ -452,7 +469,7 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
     if (k >= t->nprograms)
         return policy_error(r);
     const struct sec_program *p = &t->programs[k];
-    if (p->first > t->ninsns || p->count > t->ninsns - p->first)
+    if ((uint64_t)p->first + p->count > t->ninsns)
         return policy_error(r);
     int64_t st[SEC_STACK_MAX];
     uint32_t sp = 0;
@@ -472,22 +489,31 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
             /* fused LOAD field, CONST imm, compare (pad): one dispatch */
             if (in->pad < SEC_OP_EQ || in->pad > SEC_OP_GE)
                 return policy_error(r);
-            st[sp++] = compare(in->pad, load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED),
-                               in->imm, in->flags & SEC_INSN_UNSIGNED);
+            st[sp++] =
+                compare(in->pad, load(data + in->arg, in->width, in->flags & SEC_INSN_SIGNED),
+                        in->imm, in->flags & SEC_INSN_UNSIGNED);
             break;
-        case SEC_OP_CHECK: {
-            /* a whole `assert (message.f <op> c)` / `deny (...)`: arg = field
-             * offset | reason << 16, pad = comparison | SEC_CHECK_REFUTE */
-            uint32_t off = in->arg & 0xFFFFu;
-            uint8_t cmp = in->pad & (uint8_t)~SEC_CHECK_REFUTE;
-            if (off > size || in->width > size - off || cmp < SEC_OP_EQ || cmp > SEC_OP_GE)
-                return policy_error(r);
-            bool holds = compare(cmp, load(data + off, in->width, in->flags & SEC_INSN_SIGNED),
-                                 in->imm, in->flags & SEC_INSN_UNSIGNED);
-            if (holds == !!(in->pad & SEC_CHECK_REFUTE))
-                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg >> 16));
-            break;
-        }
+            /* a whole `assert (message.f <cmp> c)` / `deny (...)`, one opcode per
+             * comparison so that compare() folds: arg = field offset | reason
+             * index << 16, pad = SEC_CHECK_REFUTE for deny */
+#define CHECK_CASE(OPC, CMP)                                                                       \
+    case OPC: {                                                                                    \
+        uint32_t off = in->arg & 0xFFFFu;                                                          \
+        if (off + (uint32_t)in->width > size) /* both < 2^16: no wrap */                           \
+            return policy_error(r);                                                                \
+        bool holds = compare(CMP, load(data + off, in->width, in->flags & SEC_INSN_SIGNED),        \
+                             in->imm, in->flags & SEC_INSN_UNSIGNED);                              \
+        if (holds == !!(in->pad & SEC_CHECK_REFUTE))                                               \
+            return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg >> 16));                   \
+        break;                                                                                     \
+    }
+            CHECK_CASE(SEC_OP_CHECK_EQ, SEC_OP_EQ)
+            CHECK_CASE(SEC_OP_CHECK_NE, SEC_OP_NE)
+            CHECK_CASE(SEC_OP_CHECK_LT, SEC_OP_LT)
+            CHECK_CASE(SEC_OP_CHECK_LE, SEC_OP_LE)
+            CHECK_CASE(SEC_OP_CHECK_GT, SEC_OP_GT)
+            CHECK_CASE(SEC_OP_CHECK_GE, SEC_OP_GE)
+#undef CHECK_CASE
         case SEC_OP_CONST:
             if (sp >= SEC_STACK_MAX)
                 return policy_error(r);
@@ -531,9 +557,35 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
                 return policy_error(r);
             st[sp++] = (int64_t)((in->width ? subj->dst : subj->src) >> 32);
             break;
+        case SEC_OP_FLOW_ENTER: {
+            /* the hot model rule, on its own: state[sid] -> imm >> 16 when the
+             * transition is in the config */
+            uint32_t o = (uint32_t)in->imm & 0xFFFFu, to = (uint32_t)((uint64_t)in->imm >> 16);
+            if (o >= t->nflows) /* flows != NULL when nflows (sec_models_valid) */
+                return policy_error(r);
+            const struct sec_flow *f = &t->flows[o];
+            uint64_t sid;
+            if (in->flags & SID_FLAGS)
+                sid = ((in->flags & SEC_INSN_SID_DST) ? subj->dst : subj->src) >> 32;
+            else if (sp < 1)
+                return policy_error(r);
+            else
+                sid = (uint64_t)st[--sp];
+            /* the object is valid (sec_models_valid, checked at load); a target
+             * past nstates has no bit in any transitions mask */
+            /* cur - 1 < nstates; 0 (no state machine) wraps and fails too */
+            uint32_t cur = sid < SEC_SID_MAX ? f->state[sid] : 0u;
+            if (cur - 1u >= f->nstates || !((f->transitions[cur - 1u] >> (to & 63u)) & 1u))
+                return cur > f->nstates ? policy_error(r)
+                                        : finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->flags & SEC_INSN_FINAL)
+                f->state[sid] = (uint8_t)(to + 1u); /* nothing after it can fail */
+            else if (!put8(j, &f->state[sid], (uint8_t)(to + 1u)))
+                return policy_error(r);
+            break;
+        }
         case SEC_OP_FLOW_INIT:
         case SEC_OP_FLOW_FINI:
-        case SEC_OP_FLOW_ENTER:
         case SEC_OP_FLOW_ALLOW:
         case SEC_OP_FLOW_QUERY: {
             uint32_t o = (uint32_t)in->imm & 0xFFFFu;

@@ -14,7 +14,7 @@
 
 enum sec_event { SEC_EV_EXECUTE, SEC_EV_REQUEST, SEC_EV_RESPONSE, SEC_EV_ERROR, SEC_EV_SECURITY };
 
-#define SEC_CLASS_NONE  0xFFFFFFFFu /* a class the policy does not know */
+#define SEC_CLASS_NONE 0xFFFFFFFFu /* a class the policy does not know */
 
 /*
  * A subject of a decision: its class id (low 32 bits) and its SID (high 32
@@ -27,7 +27,7 @@ enum sec_event { SEC_EV_EXECUTE, SEC_EV_REQUEST, SEC_EV_RESPONSE, SEC_EV_ERROR, 
  */
 typedef uint64_t sec_subject_t;
 #define SEC_SUBJECT(class_id, sid) (((uint64_t)(sid) << 32) | (uint32_t)(class_id))
-#define SEC_MID_UNKNOWN 0xFFFFFFFFu /* error event whose request method is not known */
+#define SEC_MID_UNKNOWN            0xFFFFFFFFu /* error event whose request method is not known */
 
 /* What the engine looks at in a message (the kernel's checked copy). For
  * a response or an error, riid/mid are those of the request; the error
@@ -54,16 +54,16 @@ struct sec_result {
     bool granted;   /* == (code == SEC_R_GRANTED) */
     bool malformed; /* == (code == SEC_R_MALFORMED) */
     enum sec_reason code;
-    const char *reason;   /* why denied, as text (NULL when granted):
-                             "no_binding", "assert at security.psl:14:5", ... */
-    const char *endpoint; /* endpoint path of the method, NULL if none / unknown */
-    const char *method;   /* method name, NULL if none / unknown */
+    const char *reason;     /* why denied, as text (NULL when granted):
+                               "no_binding", "assert at security.psl:14:5", ... */
+    const char *endpoint;   /* endpoint path of the method, NULL if none / unknown */
+    const char *method;     /* method name, NULL if none / unknown */
     sec_subject_t src, dst; /* the decision's subjects (model rules read their SIDs) */
 };
 
 /* Every function below is total: any input (class ids out of range, a NULL
- * message, corrupt tables) gives a decision, never a read outside the
- * tables or outside m->data[0 .. m->size). */
+ * message, corrupt tables whose model objects pass sec_models_valid) gives a
+ * decision, never a read outside the tables or outside m->data[0 .. m->size). */
 
 /* Tables with the right magic and version? */
 bool sec_tables_valid(const struct sec_tables *t);
@@ -82,8 +82,15 @@ bool sec_decide_execute(const struct sec_tables *t, sec_subject_t src, sec_subje
 bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t src,
                     sec_subject_t dst, const struct sec_message *m, struct sec_result *r);
 /* Either of the above by event: m is ignored for SEC_EV_EXECUTE. */
-bool sec_decide(const struct sec_tables *t, enum sec_event ev, sec_subject_t src,
-                sec_subject_t dst, const struct sec_message *m, struct sec_result *r);
+bool sec_decide(const struct sec_tables *t, enum sec_event ev, sec_subject_t src, sec_subject_t dst,
+                const struct sec_message *m, struct sec_result *r);
+/* Are the model objects well formed (pointers set, 1..SEC_FLOW_STATES_MAX
+ * states, transitions only to existing states, pools within SEC_SID_MAX)?
+ * The decision functions rely on it for the hot Flow rule (enter); the
+ * kernel checks it once when it loads the policy and refuses to boot
+ * otherwise. Tables that fail it may deny anything, never crash only if
+ * they pass it. */
+bool sec_models_valid(const struct sec_tables *t);
 /* The task with this SID died: every model's state for it is dropped (its
  * Flow state machines, its HashSet tables go back to their pools). */
 void sec_release_sid(const struct sec_tables *t, uint32_t sid);

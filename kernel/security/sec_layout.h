@@ -86,6 +86,6 @@ struct sec_class {
 /* sizeof a generated message struct (SMsgHdr, 64 bytes, + the constant part,
  * rounded up to the struct's alignment): what the generated headers assert
  * against a record's size. */
-#define SEC_LAYOUT_STRUCT_SIZE(size, align) ((64u + (size) + (align) - 1u) / (align) * (align))
+#define SEC_LAYOUT_STRUCT_SIZE(size, align) ((64u + (size) + (align)-1u) / (align) * (align))
 
 #endif

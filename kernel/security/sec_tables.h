@@ -38,7 +38,7 @@
 #define SEC_V_GRANT      1u /* every rule run grants, unconditionally */
 #define SEC_V_PROGRAM    2u /* SEC_V_PROGRAM + k: run programs[k] */
 
-#define SEC_NO_ROW    (-1)
+#define SEC_NO_ROW (-1)
 
 /*
  * Condition programs: a stack machine over the constant part. Each program
@@ -63,21 +63,26 @@ enum sec_op {
     SEC_OP_FAIL,   /* deny reasons[arg] */
     /* Security models (docs/POLICY.md "Policy objects"). A failing rule
      * denies with reasons[arg]; imm holds the object index in bits 0..15. */
-    SEC_OP_SID,        /* push the SID of src (width 0) or dst (width 1) */
-    SEC_OP_FLOW_INIT,  /* pop sid: a state machine in `initial` */
-    SEC_OP_FLOW_FINI,  /* pop sid: drop its state machine */
-    SEC_OP_FLOW_ENTER, /* pop sid: go to state imm >> 16 (a permitted transition) */
-    SEC_OP_FLOW_ALLOW, /* pop sid: its state is in the set (imm >> 16: bit mask) */
-    SEC_OP_FLOW_QUERY, /* pop sid, push its state index */
-    SEC_OP_HS_INIT,    /* pop sid: take a free table of the pool */
-    SEC_OP_HS_FINI,    /* pop sid: give its table back */
-    SEC_OP_HS_ADD,     /* pop entry, pop sid: add (present already: granted) */
-    SEC_OP_HS_REMOVE,  /* pop entry, pop sid: remove (absent: granted) */
+    SEC_OP_SID,         /* push the SID of src (width 0) or dst (width 1) */
+    SEC_OP_FLOW_INIT,   /* pop sid: a state machine in `initial` */
+    SEC_OP_FLOW_FINI,   /* pop sid: drop its state machine */
+    SEC_OP_FLOW_ENTER,  /* pop sid: go to state imm >> 16 (a permitted transition) */
+    SEC_OP_FLOW_ALLOW,  /* pop sid: its state is in the set (imm >> 16: bit mask) */
+    SEC_OP_FLOW_QUERY,  /* pop sid, push its state index */
+    SEC_OP_HS_INIT,     /* pop sid: take a free table of the pool */
+    SEC_OP_HS_FINI,     /* pop sid: give its table back */
+    SEC_OP_HS_ADD,      /* pop entry, pop sid: add (present already: granted) */
+    SEC_OP_HS_REMOVE,   /* pop entry, pop sid: remove (absent: granted) */
     SEC_OP_HS_CONTAINS, /* pop entry, pop sid, push entry in its table */
     SEC_OP_FIELD_CMP,   /* push (the LOAD at arg <pad> imm): LOAD, CONST and a
                            comparison fused (pad = SEC_OP_EQ .. SEC_OP_GE) */
-    SEC_OP_CHECK        /* FIELD_CMP and ASSERT (REFUTE: pad | SEC_CHECK_REFUTE)
-                           fused; arg = offset | reason index << 16 */
+    SEC_OP_CHECK_EQ,    /* FIELD_CMP with == and ASSERT fused (REFUTE: pad =
+                           SEC_CHECK_REFUTE); arg = offset | reason index << 16 */
+    SEC_OP_CHECK_NE,    /* the same with != */
+    SEC_OP_CHECK_LT,
+    SEC_OP_CHECK_LE,
+    SEC_OP_CHECK_GT,
+    SEC_OP_CHECK_GE
 };
 #define SEC_CHECK_REFUTE 0x80u
 
@@ -85,7 +90,10 @@ enum sec_op {
 #define SEC_INSN_UNSIGNED 0x2u /* comparisons: compare as uint64 */
 #define SEC_INSN_SID_SRC  0x4u /* model ops: the SID is src's (not popped) */
 #define SEC_INSN_SID_DST  0x8u /* model ops: the SID is dst's (not popped) */
-#define SEC_STACK_MAX     16u
+#define SEC_INSN_FINAL                                                                             \
+    0x10u /* FLOW_ENTER: no later op of the program can deny,                                      \
+             so its write needs no journal entry */
+#define SEC_STACK_MAX 16u
 
 struct sec_insn {
     uint8_t op;
@@ -109,26 +117,26 @@ struct sec_program {
  * machine / no table for this SID".
  */
 #define SEC_SID_MAX         128u
-#define SEC_FLOW_STATES_MAX 48u  /* a state set is a bit mask in imm >> 16 */
-#define SEC_JOURNAL_MAX     32u  /* state writes one decision may make */
+#define SEC_FLOW_STATES_MAX 48u /* a state set is a bit mask in imm >> 16 */
+#define SEC_JOURNAL_MAX     32u /* state writes one decision may make */
 
 struct sec_flow {
     const char *name;
     uint32_t nstates;
     uint32_t initial;
-    const uint64_t *transitions;      /* [from]: bit mask of the states it may enter */
-    const char *const *state_names;   /* [state] */
-    uint8_t *state;                   /* [SEC_SID_MAX]: 0 none, else state + 1 */
+    const uint64_t *transitions;    /* [from]: bit mask of the states it may enter */
+    const char *const *state_names; /* [state] */
+    uint8_t *state;                 /* [SEC_SID_MAX]: 0 none, else state + 1 */
 };
 
 struct sec_hashset {
     const char *name;
-    uint32_t set_size;   /* entries a table holds */
-    uint32_t pool_size;  /* tables */
-    uint8_t *table_of;   /* [SEC_SID_MAX]: 0 none, else table + 1 */
-    uint8_t *owner;      /* [pool_size]: 0 free, else sid + 1 */
-    uint32_t *count;     /* [pool_size] */
-    uint64_t *entries;   /* [pool_size * set_size] */
+    uint32_t set_size;  /* entries a table holds */
+    uint32_t pool_size; /* tables */
+    uint8_t *table_of;  /* [SEC_SID_MAX]: 0 none, else table + 1 */
+    uint8_t *owner;     /* [pool_size]: 0 free, else sid + 1 */
+    uint32_t *count;    /* [pool_size] */
+    uint64_t *entries;  /* [pool_size * set_size] */
 };
 
 struct sec_tables {

@@ -8,9 +8,10 @@ OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "
        15: "SEC_OP_SID", 16: "SEC_OP_FLOW_INIT", 17: "SEC_OP_FLOW_FINI", 18: "SEC_OP_FLOW_ENTER",
        19: "SEC_OP_FLOW_ALLOW", 20: "SEC_OP_FLOW_QUERY", 21: "SEC_OP_HS_INIT", 22: "SEC_OP_HS_FINI",
        23: "SEC_OP_HS_ADD", 24: "SEC_OP_HS_REMOVE", 25: "SEC_OP_HS_CONTAINS", 26: "SEC_OP_FIELD_CMP",
-       27: "SEC_OP_CHECK"}
+       27: "SEC_OP_CHECK_EQ", 28: "SEC_OP_CHECK_NE", 29: "SEC_OP_CHECK_LT", 30: "SEC_OP_CHECK_LE",
+       31: "SEC_OP_CHECK_GT", 32: "SEC_OP_CHECK_GE"}
 INSN_FLAGS = ((1, "SEC_INSN_SIGNED"), (2, "SEC_INSN_UNSIGNED"), (4, "SEC_INSN_SID_SRC"),
-              (8, "SEC_INSN_SID_DST"))
+              (8, "SEC_INSN_SID_DST"), (16, "SEC_INSN_FINAL"))
 
 
 def insn_flags(fl):
@@ -19,8 +20,10 @@ def insn_flags(fl):
 
 def insn(op, w, fl, arg, imm, pad=0):
     pad_text = "0"
-    if pad:
-        pad_text = OPS[pad & 0x7F] + (" | SEC_CHECK_REFUTE" if pad & 0x80 else "")
+    if pad == 0x80:
+        pad_text = "SEC_CHECK_REFUTE"
+    elif pad:
+        pad_text = OPS[pad]
     return "{ %s, %d, %s, %s, %du, %s }" % (
         OPS[op], w, insn_flags(fl), pad_text, arg,
         "INT64_C(%d)" % imm if imm >= 0 else "-INT64_C(%d) - 1" % (-imm - 1))

@@ -37,13 +37,15 @@ OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
       "&&": 9, "||": 10, "!": 11, "ASSERT": 12, "REFUTE": 13, "FAIL": 14,
       "SID": 15, "FLOW_INIT": 16, "FLOW_FINI": 17, "FLOW_ENTER": 18, "FLOW_ALLOW": 19,
       "FLOW_QUERY": 20, "HS_INIT": 21, "HS_FINI": 22, "HS_ADD": 23, "HS_REMOVE": 24,
-      "HS_CONTAINS": 25, "FIELD_CMP": 26, "CHECK": 27}
+      "HS_CONTAINS": 25, "FIELD_CMP": 26, "CHECK_EQ": 27, "CHECK_NE": 28, "CHECK_LT": 29,
+      "CHECK_LE": 30, "CHECK_GT": 31, "CHECK_GE": 32}
 CHECK_REFUTE = 0x80
 # stack effect of each op (values pushed minus popped)
 STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLOW_QUERY"]: 0,
                 OP["FLOW_INIT"]: -1, OP["FLOW_FINI"]: -1, OP["FLOW_ENTER"]: -1,
                 OP["FLOW_ALLOW"]: -1, OP["HS_INIT"]: -1, OP["HS_FINI"]: -1, OP["HS_ADD"]: -2,
-                OP["HS_REMOVE"]: -2, OP["HS_CONTAINS"]: -1, OP["FAIL"]: 0, OP["FIELD_CMP"]: 1, OP["CHECK"]: 0}
+                OP["HS_REMOVE"]: -2, OP["HS_CONTAINS"]: -1, OP["FAIL"]: 0, OP["FIELD_CMP"]: 1, OP["CHECK_EQ"]: 0, OP["CHECK_NE"]: 0,
+                OP["CHECK_LT"]: 0, OP["CHECK_LE"]: 0, OP["CHECK_GT"]: 0, OP["CHECK_GE"]: 0}
 # model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
 JOURNAL_WRITES = {OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
                   OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
@@ -53,7 +55,7 @@ FLOW_STATES_MAX = 48              # SEC_FLOW_STATES_MAX
 HS_SET_SIZE_MAX = 1024
 HS_POOL_SIZE_MAX = SID_MAX - 1
 OP_NAMES = {v: k for k, v in OP.items()}
-INSN_SIGNED, INSN_UNSIGNED, INSN_SID_SRC, INSN_SID_DST = 1, 2, 4, 8
+INSN_SIGNED, INSN_UNSIGNED, INSN_SID_SRC, INSN_SID_DST, INSN_FINAL = 1, 2, 4, 8, 16
 # a comparison with its operands swapped: `c < x` is `x > c`
 MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 STACK_MAX = 16
@@ -781,10 +783,19 @@ class Compiler:
             prev = fused[-1] if fused else None
             if (prev and prev[0] == OP["FIELD_CMP"] and ins[0] in (OP["ASSERT"], OP["REFUTE"])
                     and prev[3] <= 0xFFFF and ins[3] <= 0xFFFF):
-                pad = prev[5] | (CHECK_REFUTE if ins[0] == OP["REFUTE"] else 0)
-                fused[-1] = (OP["CHECK"], prev[1], prev[2], prev[3] | ins[3] << 16, prev[4], pad)
+                op = OP["CHECK_EQ"] + prev[5] - OP["=="]
+                pad = CHECK_REFUTE if ins[0] == OP["REFUTE"] else 0
+                fused[-1] = (op, prev[1], prev[2], prev[3] | ins[3] << 16, prev[4], pad)
                 continue
             fused.append(ins)
+        # a FLOW_ENTER after which no op can deny writes without a journal entry
+        for k in range(len(fused) - 1, -1, -1):
+            ins = fused[k]
+            if ins[0] == OP["FLOW_ENTER"]:
+                fused[k] = (ins[0], ins[1], ins[2] | INSN_FINAL) + tuple(ins[3:])
+            if ins[0] not in (OP["LOAD"], OP["CONST"], OP["SID"], OP["FIELD_CMP"], OP["!"],
+                              OP["&&"], OP["||"]) and ins[0] not in cmp_ops:
+                break                       # this op can deny: earlier writes need the journal
         return fused
 
     def _cond(self, node, layout, what):

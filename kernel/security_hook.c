@@ -37,8 +37,8 @@ void security_init(void)
     if (t && !sec_tables_valid(t))
         panic("security: the policy tables are corrupt (magic %#x, version %u)", t->magic,
               t->version);
-    if (t && !sec_models_valid(t))
-        panic("security: the policy's model objects are corrupt");
+    if (t && !sec_tables_check(t))
+        panic("security: the policy tables are corrupt (programs or model objects)");
     policy = t ? t : &no_policy;
     if (policy->flags & SEC_F_PERMISSIVE) {
         printk("security: WARNING: no policy (nonsecurity, from %s): every event is granted\n",

@@ -419,10 +419,25 @@ static enum model_rc hashset_op(const struct sec_hashset *h, uint8_t op, uint64_
     }
 }
 
-bool sec_models_valid(const struct sec_tables *t)
+bool sec_tables_check(const struct sec_tables *t)
 {
-    if (!sec_tables_valid(t) || (t->nflows && !t->flows) || (t->nhashsets && !t->hashsets))
+    if (!sec_tables_valid(t) || (t->nflows && !t->flows) || (t->nhashsets && !t->hashsets) ||
+        (t->nprograms && (!t->programs || !t->insns)))
         return false;
+    for (uint32_t i = 0; i < t->nprograms; i++)
+        if (t->programs[i].count == 0 ||
+            (uint64_t)t->programs[i].first + t->programs[i].count > t->ninsns)
+            return false; /* every program is inside insns[] and not empty */
+    for (uint32_t i = 0; i < t->ninsns; i++) {
+        /* a Flow rule names an existing object, enter an existing state */
+        const struct sec_insn *in = &t->insns[i];
+        uint32_t o = (uint32_t)in->imm & 0xFFFFu;
+        if (in->op >= SEC_OP_FLOW_INIT && in->op <= SEC_OP_FLOW_QUERY && o >= t->nflows)
+            return false;
+        if (in->op == SEC_OP_FLOW_ENTER &&
+            ((uint64_t)in->imm >> 16 >= t->flows[o].nstates || in->imm < 0))
+            return false;
+    }
     for (uint32_t i = 0; i < t->nflows; i++) {
         const struct sec_flow *f = &t->flows[i];
         if (!f->state || !f->transitions || f->nstates == 0 || f->nstates > SEC_FLOW_STATES_MAX ||
@@ -468,14 +483,15 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
 {
     if (k >= t->nprograms)
         return policy_error(r);
+    /* inside insns[] and not empty: sec_tables_check, at load */
     const struct sec_program *p = &t->programs[k];
-    if ((uint64_t)p->first + p->count > t->ninsns)
-        return policy_error(r);
     int64_t st[SEC_STACK_MAX];
     uint32_t sp = 0;
     const struct sec_insn *in = t->insns + p->first, *end = in + p->count;
-    for (; in < end; in++) {
+    do { /* count >= 1 */
         switch (in->op) {
+        case 0: /* not an op; listed so the dispatch needs no rebasing */
+            return policy_error(r);
         case SEC_OP_LOAD:
         case SEC_OP_FIELD_CMP:
             /* inside the constant part (a width other than 1, 2, 4, 8 loads
@@ -560,24 +576,23 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
         case SEC_OP_FLOW_ENTER: {
             /* the hot model rule, on its own: state[sid] -> imm >> 16 when the
              * transition is in the config */
-            uint32_t o = (uint32_t)in->imm & 0xFFFFu, to = (uint32_t)((uint64_t)in->imm >> 16);
-            if (o >= t->nflows) /* flows != NULL when nflows (sec_models_valid) */
-                return policy_error(r);
-            const struct sec_flow *f = &t->flows[o];
+            /* object and target state exist (sec_tables_check, at load) */
+            const struct sec_flow *f = &t->flows[(uint32_t)in->imm & 0xFFFFu];
+            uint32_t to = (uint32_t)((uint64_t)in->imm >> 16);
             uint64_t sid;
-            if (in->flags & SID_FLAGS)
-                sid = ((in->flags & SEC_INSN_SID_DST) ? subj->dst : subj->src) >> 32;
+            if (in->flags & SEC_INSN_SID_DST) /* the usual `sid : dst_sid` first */
+                sid = subj->dst >> 32;
+            else if (in->flags & SEC_INSN_SID_SRC)
+                sid = subj->src >> 32;
             else if (sp < 1)
                 return policy_error(r);
             else
                 sid = (uint64_t)st[--sp];
-            /* the object is valid (sec_models_valid, checked at load); a target
-             * past nstates has no bit in any transitions mask */
-            /* cur - 1 < nstates; 0 (no state machine) wraps and fails too */
+            /* a state byte holds 0 (none) or state + 1 < nstates + 1: only
+             * the engine writes it, with checked states */
             uint32_t cur = sid < SEC_SID_MAX ? f->state[sid] : 0u;
-            if (cur - 1u >= f->nstates || !((f->transitions[cur - 1u] >> (to & 63u)) & 1u))
-                return cur > f->nstates ? policy_error(r)
-                                        : finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (!cur || !((f->transitions[cur - 1u] >> to) & 1u))
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
             if (in->flags & SEC_INSN_FINAL)
                 f->state[sid] = (uint8_t)(to + 1u); /* nothing after it can fail */
             else if (!put8(j, &f->state[sid], (uint8_t)(to + 1u)))
@@ -641,7 +656,7 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
         default:
             return policy_error(r);
         }
-    }
+    } while (++in != end);
     return grant(r);
 }
 

@@ -62,7 +62,7 @@ struct sec_result {
 };
 
 /* Every function below is total: any input (class ids out of range, a NULL
- * message, corrupt tables whose model objects pass sec_models_valid) gives a
+ * message, corrupt tables that pass sec_tables_check) gives a
  * decision, never a read outside the tables or outside m->data[0 .. m->size). */
 
 /* Tables with the right magic and version? */
@@ -84,13 +84,12 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t
 /* Either of the above by event: m is ignored for SEC_EV_EXECUTE. */
 bool sec_decide(const struct sec_tables *t, enum sec_event ev, sec_subject_t src, sec_subject_t dst,
                 const struct sec_message *m, struct sec_result *r);
-/* Are the model objects well formed (pointers set, 1..SEC_FLOW_STATES_MAX
- * states, transitions only to existing states, pools within SEC_SID_MAX)?
- * The decision functions rely on it for the hot Flow rule (enter); the
- * kernel checks it once when it loads the policy and refuses to boot
- * otherwise. Tables that fail it may deny anything, never crash only if
- * they pass it. */
-bool sec_models_valid(const struct sec_tables *t);
+/* The checks made once, when the tables are loaded, that decisions then rely
+ * on: valid magic and version, every program inside insns[] and not empty,
+ * the model objects well formed (pointers set, 1..SEC_FLOW_STATES_MAX
+ * states, transitions only to existing states, pools within SEC_SID_MAX).
+ * The kernel panics at boot when they fail. */
+bool sec_tables_check(const struct sec_tables *t);
 /* The task with this SID died: every model's state for it is dropped (its
  * Flow state machines, its HashSet tables go back to their pools). */
 void sec_release_sid(const struct sec_tables *t, uint32_t sid);

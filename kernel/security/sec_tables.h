@@ -124,9 +124,8 @@ struct sec_flow {
     const char *name;
     uint32_t nstates;
     uint32_t initial;
-    const uint64_t *transitions;    /* [from]: bit mask of the states it may enter */
-    const char *const *state_names; /* [state] */
-    uint8_t *state;                 /* [SEC_SID_MAX]: 0 none, else state + 1 */
+    const uint64_t *transitions; /* [from]: bit mask of the states it may enter */
+    uint8_t *state;              /* [SEC_SID_MAX]: 0 none, else state + 1 (names: policy.c) */
 };
 
 struct sec_hashset {

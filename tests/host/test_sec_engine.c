@@ -5,7 +5,7 @@
  * programs (signed/unsigned loads and compares, && || !), corrupt programs,
  * the error event's per-endpoint verdict, permissive tables,
  * reason codes, sec_check_layout and sec_decide; a Flow object (enter, query,
- * the rollback of a failed decision, SIDs, release, sec_models_valid).
+ * the rollback of a failed decision, SIDs, release, sec_tables_check).
  * tests/tools/test_psl_e2e.py runs it over tables tools/psl generates.
  */
 #include <string.h>
@@ -182,8 +182,7 @@ static bool req(const struct sec_message *m, struct sec_result *r)
  * Get asserts query == "busy". */
 static uint8_t flow_state[SEC_SID_MAX];
 static const uint64_t flow_transitions[] = {0x2, 0x3}; /* idle -> busy; busy -> idle, busy */
-static const char *const flow_names[] = {"idle", "busy"};
-static struct sec_flow flows[] = {{"f", 2, 0, flow_transitions, flow_names, flow_state}};
+static struct sec_flow flows[] = {{"f", 2, 0, flow_transitions, flow_state}};
 static const struct sec_insn model_insns[] = {
     {SEC_OP_FLOW_ENTER, 0, SEC_INSN_SID_DST, 0, 0, INT64_C(1) << 16},
     {SEC_OP_LOAD, 4, 0, 0, 0, 0},
@@ -216,7 +215,7 @@ static void models(void)
     t.reasons = model_reasons;
     t.nflows = 1;
     t.flows = flows;
-    CHECK(sec_models_valid(&t));
+    CHECK(sec_tables_check(&t));
     sec_subject_t client = SEC_SUBJECT(1, 2), server = SEC_SUBJECT(2, 3);
     struct sec_message get = {0, 1, 0, 0, 0, buf};
 
@@ -247,32 +246,44 @@ static void models(void)
     CHECK_EQ(flow_state[3], 0);
     CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &get, &r));
 
-    /* corrupt model objects are caught once, by sec_models_valid */
+    /* corrupt model objects are caught once, by sec_tables_check */
     flows[0].state = NULL;
-    CHECK(!sec_models_valid(&t));
+    CHECK(!sec_tables_check(&t));
     flows[0].state = flow_state;
     flows[0].initial = 2;
-    CHECK(!sec_models_valid(&t));
+    CHECK(!sec_tables_check(&t));
     flows[0].initial = 0;
     static const uint64_t past_last[] = {0x4, 0x1}; /* a transition to state 2 of 2 */
     flows[0].transitions = past_last;
-    CHECK(!sec_models_valid(&t));
+    CHECK(!sec_tables_check(&t));
     flows[0].transitions = flow_transitions;
     flows[0].nstates = SEC_FLOW_STATES_MAX + 1;
-    CHECK(!sec_models_valid(&t));
+    CHECK(!sec_tables_check(&t));
     flows[0].nstates = 2;
     t.flows = NULL;
-    CHECK(!sec_models_valid(&t));
+    CHECK(!sec_tables_check(&t));
     t.flows = flows;
-    /* a flow index past the table is a policy error, not a read */
+    /* programs outside insns[] or empty are refused at load */
+    static const struct sec_program outside[] = {{0, 5}, {5, 6}};
+    static const struct sec_program empty[] = {{0, 5}, {5, 0}};
+    t.programs = outside;
+    CHECK(!sec_tables_check(&t));
+    t.programs = empty;
+    CHECK(!sec_tables_check(&t));
+    t.programs = model_programs;
+    CHECK(sec_tables_check(&t) && sec_tables_check(&tables));
+    /* a Flow rule on an object or a state past the tables is refused at load */
     static const struct sec_insn bad_index[] = {
         {SEC_OP_FLOW_ENTER, 0, SEC_INSN_SID_DST, 0, 0, 7 | (INT64_C(1) << 16)}};
-    t.insns = bad_index;
+    static const struct sec_insn bad_state[] = {
+        {SEC_OP_FLOW_ENTER, 0, SEC_INSN_SID_DST, 0, 0, INT64_C(2) << 16}};
+    static const struct sec_program one[] = {{0, 1}, {0, 1}};
+    t.programs = one;
     t.ninsns = 1;
-    static const struct sec_program bad_programs[] = {{0, 1}, {0, 1}};
-    t.programs = bad_programs;
-    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &m, &r) &&
-          r.code == SEC_R_POLICY_ERROR);
+    t.insns = bad_index;
+    CHECK(!sec_tables_check(&t));
+    t.insns = bad_state;
+    CHECK(!sec_tables_check(&t));
 }
 
 int main(void)

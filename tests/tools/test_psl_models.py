@@ -124,7 +124,7 @@ def test_generated_state_is_sized_from_the_configs(tmp_path):
     assert "static uint8_t sec_flow_0_state[SEC_SID_MAX];" in c
     assert "static uint8_t sec_hashset_0_owner[2];" in c
     assert "static uint64_t sec_hashset_0_entries[4];" in c
-    assert re.search(r'\{ "door", 3u, 0u, sec_flow_0_transitions, ', c)
+    assert re.search(r"\{ \"door\", 3u, 0u, sec_flow_0_transitions, sec_flow_0_state \}", c)
 
 
 @pytest.mark.parametrize("text, message", [

@@ -59,10 +59,11 @@ def generate(t, symbol="sec_policy"):
     for o in t.flows:          # model state: writable, sized from the config
         tr = table("uint64_t", "sec_flow_%d_transitions" % o.index,
                    ["UINT64_C(0x%x)" % m for m in o.transitions], 4)
-        names = e.array("char *const", [c_str(x) for x in o.states], "state_names")
+        e.lines.append("/* %s states: %s */" % (o.name, ", ".join(
+            "%d=%s" % (i, c_str(x)) for i, x in enumerate(o.states))))
         e.lines.append("static uint8_t sec_flow_%d_state[SEC_SID_MAX];  /* %s */" % (o.index, o.name))
-        flow_rows.append("{ %s, %du, %du, %s, %s, sec_flow_%d_state }"
-                         % (c_str(o.name), len(o.states), o.initial, tr, names, o.index))
+        flow_rows.append("{ %s, %du, %du, %s, sec_flow_%d_state }"
+                         % (c_str(o.name), len(o.states), o.initial, tr, o.index))
     for o in t.hashsets:
         p = "sec_hashset_%d" % o.index
         e.lines.append("/* %s: %d tables of %d %s entries */" % (o.name, o.pool_size, o.set_size, o.entry[0]))

@@ -3,6 +3,7 @@
 #   make                     build the kernel for PLATFORM (virt by default)
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
 #   make test                build every image and run every test (host + QEMU console)
+#   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
 #   make debug               QEMU halted with a gdb server
@@ -40,7 +41,11 @@ PYTHON  ?= /usr/bin/python3
 SOLUTIONS_ALL := $(sort $(patsubst solutions/%/,%,$(dir $(wildcard solutions/*/init.yaml solutions/*/init.yaml.in))))
 DEFAULT_SOLUTION := vfs
 SOLUTION ?= $(DEFAULT_SOLUTION)
-image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))
+# `make KDEBUG=1`: a debug kernel, its DEBUG_ASSERTs evaluated and "debug" in its
+# banner (docs/ARCHITECTURE.md, "Assertions"), built beside the release one
+# (build/<platform>-<solution>-kdebug, objects in SHARED/obj-kdebug); same programs.
+KDEBUG_SUFFIX := $(if $(filter 1,$(KDEBUG)),-kdebug)
+image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))$(KDEBUG_SUFFIX)
 BUILD   := $(call image_dir,$(PLATFORM),$(SOLUTION))
 VIRT_BUILD := $(call image_dir,virt,$(SOLUTION))
 RPI4_BUILD := $(call image_dir,rpi4,$(SOLUTION))
@@ -53,7 +58,7 @@ TEST_SOLUTION := echo
 # Kernel objects: shared by every image of the platform, except the two that
 # carry the solution (its policy tables and its boot image), built in IOBJ.
 # Anything solution-specific the kernel needs must come through those two.
-OBJ     := $(SHARED)/obj
+OBJ     := $(SHARED)/obj$(KDEBUG_SUFFIX)
 IOBJ    := $(BUILD)/obj
 
 # Physical load address: RAM base + the Image header's text_offset (0x80000).
@@ -68,7 +73,8 @@ INCLUDES := -Ikernel/include -Ikernel -Iarch/aarch64/include -Idrivers/include
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
             -fno-pie -fno-pic -mgeneral-regs-only -mcpu=cortex-a72 -fno-omit-frame-pointer \
             -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -MMD -MP $(INCLUDES) \
-            -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)"'
+            -I$(KGEN) -Ikernel/nkshim -DKERNEL_BUILD='"$(PLATFORM)$(if $(KDEBUG_SUFFIX), debug)"' \
+            $(if $(KDEBUG_SUFFIX),-DKDEBUG)
 KASFLAGS := -D__ASSEMBLER__ -MMD -MP $(INCLUDES) -I$(SHARED)/gen -mcpu=cortex-a72 -g
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments
 
@@ -163,14 +169,22 @@ $(BOOTIMAGE): $(IUSER_OUT)/programs.list tools/mkbootimg.py $(foreach p,$(IMAGE_
 userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 
 # The solution's security policy (security.psl[.in]) compiled into the kernel;
-# without one, explicit grant-everything tables (logged at boot).
+# without one, explicit grant-everything tables (logged at boot). The policy is
+# linted on the way (-Werror: a lint warning fails the build; docs/POLICY.md).
 SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
+SOL_INIT := $(wildcard $(SOL_DIR)/init.yaml)
+PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR)
+PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_INIT),--init $(SOL_INIT)))
 PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py
 $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/*.psl) \
-             $(SOL_OUT)/solution.name
+             $(SOL_INIT) $(SOL_OUT)/solution.name
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
-	$(Q)$(PYTHON) -m tools.psl -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) -o $@ $(or $(SOL_PSL),--nonsecurity)
+	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(or $(SOL_PSL),--nonsecurity)
+
+# The solution's PAL policy tests, on the host engine (tools/psl/pal_run.py).
+policy-test:
+	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --test $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
 $(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
 	@mkdir -p $(dir $@)
@@ -187,7 +201,7 @@ else
 IMAGES := $(BUILD)/kernel.img
 endif
 
-.PHONY: all kernel run debug test bench test-host test-console deps deps-check fresh-check sdcard clean format lint
+.PHONY: all kernel run debug test bench policy-test test-host test-console deps deps-check fresh-check sdcard clean format lint
 all: kernel
 kernel: $(BUILD)/kernel.elf $(IMAGES)
 
@@ -322,6 +336,7 @@ PYTEST_XDIST = $(if $(filter-out 0 1,$(PYTEST_JOBS)),$(shell $(PYTHON) -c 'impor
 SUBMAKE_JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$(NPROC) ;; esac)
 test: deps-check
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTIONS="$(TEST_SOLUTIONS_virt)" images
+	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTION=$(TEST_SOLUTION) KDEBUG=1 kernel
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=rpi4 SOLUTIONS="$(TEST_SOLUTIONS_rpi4)" images
 	+@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_XDIST) $(PYTEST_ARGS)
@@ -340,10 +355,10 @@ bench: deps-check
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
 
 # ---------------------------------------------------------------- fuzzing
-# The kernel fuzzer (userland/tests/fuzz, docs/TESTING.md "Fuzzing") as the first
+# The kernel fuzzer (tests/guest/kernel/fuzz, docs/TESTING.md "Fuzzing") as the first
 # task of the test image: `make fuzz FUZZ_CALLS=N FUZZ_SEED=S`; FUZZ_ROUND=R replays
 # one round, FUZZ_TRACE=1 prints every call. A panic, a hang (FUZZ_TIMEOUT s) or a
-# leak fails.
+# leak fails. KDEBUG=1: on the debug kernel (its DEBUG_ASSERTs evaluated).
 FUZZ_CALLS ?= 200000
 FUZZ_SEED  ?= 1
 FUZZ_ROUND ?=
@@ -356,7 +371,7 @@ fuzz: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	timeout --foreground -k 5 $(FUZZ_TIMEOUT) $(QEMU) -M virt,gic-version=$(GIC) -cpu cortex-a72 \
 	    -m $(QEMU_MEM) -smp $(QEMU_SMP) -nographic -nic none \
-	    -semihosting-config enable=on,target=native -kernel build/virt-$(TEST_SOLUTION)/kernel.img \
+	    -semihosting-config enable=on,target=native -kernel $(call image_dir,virt,$(TEST_SOLUTION))/kernel.img \
 	    -append "exit=semihosting panic=poweroff init=fuzz -- $(FUZZ_ARGS)" </dev/null; \
 	    st=$$?; if [ $$st = 124 ]; then echo "fuzz: FAIL hang: no end after $(FUZZ_TIMEOUT) s" \
 	    "(seed $(FUZZ_SEED)); replay a round with FUZZ_ROUND=R FUZZ_TRACE=1"; fi; exit $$st

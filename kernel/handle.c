@@ -112,6 +112,7 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
         idx++;
     BUG_ON(idx >= ht->nslots);          /* `used` counts every slot that is not free */
     ASSERT(!parent || parent->table->slots[parent->slot].cap == parent);   /* a live parent */
+    DEBUG_ASSERT(!ht->slots[idx].cap);   /* a free slot holds no capability */
     struct cap *c = kmem_cache_alloc(&cap_cache);
     if (!c)
         return rcOutOfMemory;
@@ -157,6 +158,8 @@ Retcode handle_lookup(struct handle_table *ht, Handle h, uint32_t type, uint32_t
     struct hslot *s = &ht->slots[i];
     if (s->state == HSLOT_REVOKED)
         return rcHandleRevoked;
+    /* A live slot holds a capability that names it and counts a handle. */
+    DEBUG_ASSERT(s->cap && s->cap->table == ht && s->cap->slot == i && s->cap->obj->handles > 0);
     if (type != KOBJ_NONE && s->cap->obj->type != type)
         return rcInvalidArgument;
     if ((s->cap->rights & need) != need)

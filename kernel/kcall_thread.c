@@ -47,7 +47,7 @@ static Retcode op_wait(void *ctx, uint32_t h, uint64_t timeout, int64_t *value)
     if (th == current)
         return rcInvalidThreadState;          /* waiting for oneself never ends */
     thread_hold(&th->obj);                    /* the handle may be closed while we wait */
-    while (th->state != THREAD_DEAD && rc == rcOk)
+    while (!thread_is_dead(th) && rc == rcOk)
         rc = thread_wait_on(&th->joiners, timeout);
     *value = th->exit_value;
     thread_unhold();
@@ -64,7 +64,7 @@ static Retcode op_set_priority(void *ctx, uint32_t h, uint32_t prio)
         Retcode rc = thread_of(h, RIGHT_THREAD_CONTROL, &th);
         if (rc)
             return rc;
-        if (th->state == THREAD_RUNNABLE)
+        if (thread_is_runnable(th))
             return rcBusy;                    /* queued at its old priority: retry later */
     }
     th->priority = prio;
@@ -102,7 +102,7 @@ static Retcode op_terminate(void *ctx, uint32_t h, int64_t value)
         return rc;
     if (th == current || th->task != current_task())
         return rcInvalidArgument;             /* a handle that came from another task */
-    if (th->state == THREAD_NEW || th->state == THREAD_DEAD)
+    if (thread_is_new(th) || thread_is_dead(th))
         return rcInvalidThreadState;
     thread_kill(th);                          /* the handle keeps th itself alive */
     th->exit_value = value;                   /* before any joiner runs */

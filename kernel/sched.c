@@ -28,6 +28,7 @@ static uint64_t nthreads;
 
 static void runq_add(struct thread *t)
 {
+    DEBUG_ASSERT(!list_linked(&t->run_link) && t->state == THREAD_RUNNABLE);
     list_add_tail(&runq[t->priority], &t->run_link);
     runq_bitmap |= 1u << t->priority;
 }
@@ -154,6 +155,8 @@ void schedule(void)
     struct thread *next = runq_pop();
     if (!next)
         next = &idle_thread;
+    DEBUG_ASSERT(thread_is_off_queues(next) &&
+                 (next->state == THREAD_RUNNABLE || next == &idle_thread));
     next->state = THREAD_RUNNING;
     if (next->slice == 0)
         next->slice = TIME_SLICE_TICKS;   /* also when it runs on: a spinner must expire again */
@@ -170,6 +173,7 @@ void schedule(void)
 static void switch_to(struct thread *next)
 {
     struct thread *prev = current;
+    DEBUG_ASSERT(next != prev && thread_is_off_queues(next) && next->state != THREAD_DEAD);
     next->state = THREAD_RUNNING;
     if (next->slice == 0)
         next->slice = TIME_SLICE_TICKS;
@@ -182,19 +186,21 @@ static void switch_to(struct thread *next)
 
 static void add_sleeper(struct thread *t, uint64_t timeout_ns);
 
-Retcode thread_block_switch(struct thread *next, uint64_t timeout_ns)
+Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
 {
     struct thread *t = current;
+    DEBUG_ASSERT(!list_linked(&t->run_link));  /* the running thread is on no queue */
     t->state = THREAD_BLOCKED;
-    t->blocked_on = NULL;
     t->wake_rc = rcOk;
+    if (wq)
+        list_add_tail(&wq->waiters, &t->run_link);
     if (timeout_ns != INFINITE_TIMEOUT)
         add_sleeper(t, timeout_ns);
     switch_to(next);
     return t->wake_rc;
 }
 
-void thread_switch_to(struct thread *next)
+void thread_hand_over(struct thread *next)
 {
     struct thread *prev = current;
     prev->state = THREAD_RUNNABLE;
@@ -237,7 +243,6 @@ Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns)
         return rcTimeout;
     ASSERT(!list_linked(&t->run_link));        /* the running thread is on no queue */
     t->state = THREAD_BLOCKED;
-    t->blocked_on = wq;
     t->wake_rc = rcOk;
     if (wq)
         list_add_tail(&wq->waiters, &t->run_link);
@@ -277,7 +282,6 @@ void thread_wake(struct thread *t, Retcode rc)
         return;
     list_del(&t->run_link);
     list_del(&t->timer_link);
-    t->blocked_on = NULL;
     t->wake_rc = rc;
     t->state = THREAD_RUNNABLE;
     runq_add(t);

@@ -100,12 +100,16 @@ static void audit(enum sec_event ev, const struct sec_result *r, const char *src
     const char *ep = r->endpoint ? r->endpoint : "";
     const char *dot = r->endpoint ? "." : "";
     const char *meth = r->endpoint ? (r->method ? r->method : "?") : "";
-    if (r->granted)
+    if (r->granted) {
         printk("audit: granted %s %s(%s) -> %s(%s)%s%s%s%s\n", sec_event_name(ev), src_cls,
                src_task, dst_cls, dst_task, sep, ep, dot, meth);
-    else
-        printk("audit: denied %s %s(%s) -> %s(%s)%s%s%s%s: %s\n", sec_event_name(ev), src_cls,
-               src_task, dst_cls, dst_task, sep, ep, dot, meth, r->reason ? r->reason : "denied");
+        return;
+    }
+    /* The decision trace: the binding of the rule that denied (off the hot path). */
+    const char *origin = sec_reason_origin(policy, r->reason);
+    printk("audit: denied %s %s(%s) -> %s(%s)%s%s%s%s: %s%s%s%s\n", sec_event_name(ev), src_cls,
+           src_task, dst_cls, dst_task, sep, ep, dot, meth, r->reason ? r->reason : "denied",
+           origin ? " (" : "", origin ? origin : "", origin ? ")" : "");
 }
 
 Retcode security_execute(const struct task *src, const char *class_name, uint32_t *class_id,

@@ -65,11 +65,9 @@ Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, 
         return rc;
     struct wait_queue *wq = futex_queue(key);
     uint32_t woken = 0;
-    struct list_node *pos, *tmp;
-    list_for_each_safe(pos, tmp, &wq->waiters) {
-        if (count && woken >= count)
-            break;
-        struct thread *t = list_entry(pos, struct thread, run_link);
+    struct thread *t = wait_queue_first(wq), *next;
+    for (; t && (!count || woken < count); t = next) {
+        next = wait_queue_next(wq, t);        /* before the wake takes t off the queue */
         if (t->wait_key == key) {
             thread_wake(t, rcOk);
             woken++;

@@ -336,6 +336,7 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
 
 void vm_activate(const struct vmspace *vm)
 {
+    DEBUG_ASSERT(vm->l1 && vm->asid);     /* a live user space: page tables and an ASID */
     active_vm = vm;
     arch_switch_user_space(vm->l1, vm->asid);
 }
@@ -357,6 +358,14 @@ Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, ui
     return rcOk;
 }
 
+/* Whether the translation the cache gave for va matches the page tables (debug
+ * kernels: a stale entry after an unmap would let a copy reach a freed page). */
+static bool translation_ok(const struct vmspace *vm, uint64_t va, bool write, uint64_t pa)
+{
+    pte_t e = pt_lookup(vm->l1, va, NULL);
+    return pt_user_access_ok(e, write) && ((e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1))) == pa;
+}
+
 /* Walks [uaddr, uaddr+n) page by page; fn copies between the kernel buffer and the page. */
 static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write,
                          void *kbuf, bool to_user)
@@ -368,6 +377,7 @@ static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, boo
         uint64_t pa;
         if (vm_user_phys(vm, uaddr, write, &pa))
             return rcInvalidArgument;
+        DEBUG_ASSERT(translation_ok(vm, uaddr, write, pa));
         size_t chunk = MIN(n, PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)));
         if (to_user)
             memcpy(phys_to_virt(pa), k, chunk);

@@ -6,6 +6,7 @@ Boards:
   virt  QEMU `virt` (Debian 12's QEMU 7.2 is enough), build/virt-echo/kernel.img.
         $QEMU picks the binary (default qemu-system-aarch64), $GIC the GIC
         version (2), $QEMU_MEM / $QEMU_SMP the defaults for mem / smp.
+        build/virt-echo-kdebug/kernel.img is the same with a debug kernel.
   rpi4  QEMU `raspi4b` (QEMU 9+), build/rpi4-echo/kernel8.img with Debian's
         bcm2711-rpi-4-b.dtb. The binary comes from $QEMU_RPI4, else
         build/deps/qemu-trixie/qemu-system-aarch64 (`make deps`), else the
@@ -35,6 +36,9 @@ BOARDS = ("virt", "rpi4")
 # whose lack of a policy lets the kernel start any program given with init=.
 VIRT_KERNEL = ROOT / "build/virt-echo/kernel.img"
 RPI4_KERNEL = ROOT / "build/rpi4-echo/kernel8.img"
+# The test solution's image with a debug kernel (`make KDEBUG=1`: its DEBUG_ASSERTs
+# evaluated, "debug" in the banner), booted by the fuzzer and IPC tests.
+VIRT_KDEBUG_KERNEL = ROOT / "build/virt-echo-kdebug/kernel.img"
 # The default solution's images (`make run`, the SD card).
 DEFAULT_KERNEL = {"virt": ROOT / "build/virt/kernel.img", "rpi4": ROOT / "build/rpi4/kernel8.img"}
 RPI4_DTB = ROOT / "build/deps/rpi4-firmware/bcm2711-rpi-4-b.dtb"

@@ -1,5 +1,5 @@
 """Running a test program from the boot image as the first task and reading
-its `CHECK <name>: ok|FAIL ...` lines (contract: userland/tests/check.h)."""
+its `CHECK <name>: ok|FAIL ...` lines (contract: tests/guest/check.h)."""
 import re
 
 

@@ -1,6 +1,6 @@
 """Device access for user-space drivers (kl.core.Io) on QEMU virt: MMIO of
 the PL031 RTC, its interrupt delivered to a task, DMA memory
-(userland/tests/test_io.c)."""
+(tests/guest/kernel/test_io.c)."""
 import pytest
 
 from programs import assert_checks

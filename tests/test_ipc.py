@@ -1,8 +1,12 @@
 """Synchronous Call IPC on the console: answers, malformed messages, handle
 transfer, timeouts, a dying server, eight concurrent clients
-(userland/tests/test_ipc.c and its ipc_* programs)."""
+(tests/guest/kernel/test_ipc.c and its ipc_* programs)."""
+import functools
 import re
 
+import pytest
+
+import boards
 from programs import assert_checks
 
 IPC_CHECKS = [
@@ -20,4 +24,16 @@ IPC_CHECKS = [
 
 def test_ipc_behaviour(boot):
     text = assert_checks(boot, "test_ipc", IPC_CHECKS)
+    assert len(re.findall(r"ipc_hammer \d: 0 wrong answers", text)) == 8
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_ipc_behaviour_debug_kernel(boot):
+    """The same scenarios on the debug kernel (`make KDEBUG=1`): every DEBUG_ASSERT
+    of the IPC path, the scheduler and handles holds through timeouts, dying
+    servers, malformed messages and eight concurrent clients."""
+    text = assert_checks(functools.partial(boot, kernel=boards.VIRT_KDEBUG_KERNEL), "test_ipc",
+                         IPC_CHECKS)
+    assert re.search(r"KOS-A64 .*\(.*virt debug\)", text), text[:2000]
     assert len(re.findall(r"ipc_hammer \d: 0 wrong answers", text)) == 8

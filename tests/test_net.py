@@ -1,5 +1,5 @@
 """Networking on QEMU virt (docs/NET.md): the virtio-net driver over
-virtio-mmio and lwIP, through net_echo (userland/tests-net), a TCP and UDP
+virtio-mmio and lwIP, through net_echo (tests/guest/net), a TCP and UDP
 echo server on port 7, reached from the host through QEMU's user network
 (hostfwd on a free 127.0.0.1 port picked at run time).
 

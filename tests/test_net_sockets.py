@@ -7,7 +7,7 @@ from the C library (libvfs), VfsFsnet serves them on lwIP.
 - the net_http solution fetching a page from an HTTP server this test runs on
   the host (the guest reaches 127.0.0.1 as 10.0.2.2);
 - the net_split solution (files and network in two VFS processes);
-- guest test programs (userland/tests-netsock, in the test image): errno cases
+- guest test programs (tests/guest/netsock, in the test image): errno cases
   (ECONNREFUSED, ECONNRESET, EADDRINUSE, EAGAIN, ...), poll, options, one
   descriptor table, a blocked recv not stalling VfsFsnet; a hostile client; and
   VfsFsnet without a network device.
@@ -208,6 +208,23 @@ def test_guest_hostile_socket_requests(boot):
         "recv_huge_count_answered", "recv_bad_flags_EOPNOTSUPP", "poll_too_many_refused",
         "poll_foreign_POLLNVAL", "raw_close", "still_works_after_bad_values",
         "fuzz_all_answered", "fuzz_replies_well_formed", "still_works_after_fuzz"], timeout=300)
+
+
+def test_guest_client_table_limits(boot):
+    """VfsFsnet's one client table (userland/vfs/server/clients.c) from 65
+    clients in five tasks: the 65th gets ENFILE from the files and EMFILE /
+    EBADF from the sockets; 48 sockets per client; a file Release leaves the
+    sockets and a socket Release the files; disconnects give the slots back."""
+    assert_checks(functools.partial(boot, extra=net_qemu_args(free_port())),
+                  "test_netsock_clients_run", [
+        "create_VfsFsnet", "create_clients", "connect_clients", "start_VfsFsnet",
+        "holder_opened_all", "connect_VFS", "connect_c1", "first_client_opens", "holders_ready",
+        "client_65_files_ENFILE", "client_65_socket_EMFILE", "client_65_sockets_EBADF",
+        "client_65_release_answered", "release_frees_slot", "done_created",
+        "sockets_per_client_48", "socket_for_release", "file_release_keeps_sockets",
+        "file_after_release", "socket_release_keeps_files", "socket_release_closes_sockets",
+        "slots_back_after_disconnect", "checker_status", "holder0_status", "holder3_status",
+        "VfsFsnet_still_running"], timeout=300)
 
 
 def test_vfsfsnet_without_network_device(boot):

@@ -74,3 +74,22 @@ def test_policy_checks(boot):
     assert re.search(r"Server: security call without a security interface: rc -2", text)
     # granted security calls are not audited (audit level: denied only)
     assert not re.search(r"audit: granted", text)
+
+    # the decision trace: a rule's denial names the rule and its binding (PSL
+    # file:line:col from the tables' origins), a denial without one says so
+    psl = (boards.ROOT / "solutions/policy_checks/security.psl").read_text().splitlines()
+
+    def line_of(fragment):
+        return next(i for i, ln in enumerate(psl, 1) if fragment in ln)
+    rule = line_of("assert (message.value < 1000)")
+    binding = line_of("response src=policy.Server dst=policy.Client endpoint=main.calc method=Secret {")
+    assert re.search(r"main\.calc\.Secret: assert at security\.psl:%d:5 \(response binding at "
+                     r"security\.psl:%d:1\)\n" % (rule, binding), text), (rule, binding)
+    check = line_of("security src=policy.Client method=Check")
+    assert "security.Check: assert at security.psl:%d:43 (security binding at security.psl:%d:1)" \
+        % (check, check) in text
+    denials = re.findall(r"audit: denied .*", text)
+    assert denials
+    for d in denials:
+        assert re.search(r": (assert|deny) at security\.psl:\d+:\d+ \(\w+ binding at security\.psl:\d+:\d+\)$"
+                         r"|: no_binding$|: malformed: .*$|: unknown_class$", d.rstrip("\r")), d

@@ -1,6 +1,6 @@
 """VfsFsnet and libvfs on the console (docs/VFS.md, "Server and client").
 
-Each test boots one launcher of userland/tests-vfs as the first task: it
+Each test boots one launcher of tests/guest/vfs as the first task: it
 starts VfsFsnet and its client(s), connects them, waits for the clients and
 checks that VfsFsnet is still running. Every check named below must appear
 and pass, and the launcher must exit with status 0.

@@ -19,8 +19,8 @@
 #   USER_BOOT_FILES      extra boot-image entries, NAME=PATH words (data files)
 #   USER_CFLAGS, USER_CPPFLAGS, USER_LDFLAGS   flags for user code
 #   make userland        builds libkos and every shared program
-# Every userland/tests/<name>.c and userland/tests/<name>/ (all its .c files)
-# is a program already.
+# Every tests/guest/kernel/<name>.c and tests/guest/kernel/<name>/ (all its .c
+# files) is a program already (the guest test programs: docs/USERLAND.md, "Layout").
 
 USER_OUT     := $(SHARED)/user
 USER_OBJ     := $(USER_OUT)/obj
@@ -121,10 +121,11 @@ IMAGE_OWN_PROGRAMS += $(1)
 $$(eval $$(call program_rules,$(IUSER_OUT),$(1),$(2),$(3)))
 endef
 
-USER_TEST_NAMES := $(sort $(basename $(notdir $(wildcard userland/tests/*.c))) \
-                          $(notdir $(patsubst %/,%,$(wildcard userland/tests/*/))))
+USER_TEST_DIR   := tests/guest/kernel
+USER_TEST_NAMES := $(sort $(basename $(notdir $(wildcard $(USER_TEST_DIR)/*.c))) \
+                          $(notdir $(patsubst %/,%,$(wildcard $(USER_TEST_DIR)/*/))))
 $(foreach p,$(USER_TEST_NAMES),$(eval $(call user_program,$(p),\
-    $(wildcard userland/tests/$(p).c userland/tests/$(p)/*.c))))
+    $(wildcard $(USER_TEST_DIR)/$(p).c $(USER_TEST_DIR)/$(p)/*.c))))
 $(foreach p,$(filter-out $(USER_TEST_NAMES),$(USER_PROGRAMS_EARLY)),\
     $(eval $(call user_program,$(p),$(USER_SRCS_$(p)),$(USER_LIBS_$(p)))))
 

@@ -102,5 +102,9 @@ void sec_release_sid(const struct sec_tables *t, uint32_t sid);
 int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m,
                      const char **reason);
 const char *sec_reason_name(enum sec_reason code);
+/* The binding behind a denial's reason text (sec_result.reason), for the audit
+ * line: "request binding at security.psl:9:1", or NULL (no binding decided:
+ * no_binding, malformed, ...). A linear search: call it only to print. */
+const char *sec_reason_origin(const struct sec_tables *t, const char *reason);
 
 #endif

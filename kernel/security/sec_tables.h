@@ -159,6 +159,11 @@ struct sec_tables {
     const struct sec_insn *insns;
     uint32_t nreasons;
     const char *const *reasons;
+    /* The decision trace (sec_origin.c): origins[k] names the binding of the
+     * rule behind reasons[k] ("request binding at security.psl:9:1"), NULL when
+     * none. Read only to print a denial, never while deciding. */
+    uint32_t norigins;
+    const char *const *origins;
     uint32_t nflows;
     const struct sec_flow *flows;
     uint32_t nhashsets;

@@ -20,7 +20,7 @@ UNITS = {
                     "kernel/printk.c"],
     "test_pmm": ["kernel/pmm.c", "kernel/slab.c", "kernel/printk.c"],
     "test_printk": ["kernel/printk.c"],
-    "test_sec_engine": ["kernel/security/sec_engine.c"],
+    "test_sec_engine": ["kernel/security/sec_engine.c", "kernel/security/sec_origin.c"],
     "test_urange": [],
 }
 # The kernel's own snprintf replaces libc's: keep gcc from checking it as the builtin.

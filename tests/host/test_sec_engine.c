@@ -82,6 +82,9 @@ static const struct sec_program programs[] = {
     {0, 8}, {8, 4}, {12, 1}, {13, 1}, {14, 2}, {16, 7},
 };
 static const char *const reasons[] = {"assert A", "deny B", "deny C", "assert D"};
+/* the decision trace: the binding of each reason (none for the last) */
+static const char *const origins[] = {"request binding at t.psl:1:1", "request binding at t.psl:2:1",
+                                      "security binding at t.psl:3:1", NULL};
 
 #define P(k) (SEC_V_PROGRAM + (k))
 /* execute [src*3+dst]: the kernel may start Client and Server (and, wrongly,
@@ -143,6 +146,8 @@ static struct sec_tables tables = {
     insns,
     sizeof reasons / sizeof reasons[0],
     reasons,
+    sizeof origins / sizeof origins[0],
+    origins,
     0,
     NULL,
     0,
@@ -479,6 +484,8 @@ int main(void)
                                           0,
                                           NULL,
                                           0,
+                                          NULL,
+                                          0,
                                           NULL};
     struct sec_message bm = {0, 0, 8, 0, 0, buf};
     CHECK(!sec_decide_ipc(&bad, SEC_EV_REQUEST, 0, 0, &bm, &r) && r.code == SEC_R_POLICY_ERROR &&
@@ -530,12 +537,23 @@ int main(void)
                                            NULL,
                                            0,
                                            NULL,
-                                          0,
-                                          NULL,
-                                          0,
-                                          NULL};
+                                           0,
+                                           NULL,
+                                           0,
+                                           NULL,
+                                           0,
+                                           NULL};
     CHECK(sec_decide_execute(&open, SEC_CLASS_NONE, SEC_CLASS_NONE, &r));
     CHECK(sec_decide_ipc(&open, SEC_EV_REQUEST, 7, 9, &m, &r));
+
+    /* the decision trace: by the reason's pointer, never by its text */
+    CHECK(sec_reason_origin(&tables, reasons[1]) == origins[1]);
+    CHECK(sec_reason_origin(&tables, reasons[3]) == NULL);
+    static const char copy[] = "deny B";
+    CHECK(sec_reason_origin(&tables, copy) == NULL);
+    CHECK(sec_reason_origin(&tables, NULL) == NULL);
+    CHECK(sec_reason_origin(&open, reasons[1]) == NULL);
+    CHECK(sec_reason_origin(NULL, reasons[1]) == NULL);
 
     models();
     CHECK_DONE();

@@ -74,10 +74,14 @@ def test_permissive_tables():
     assert t.flags & 1 and [c.name for c in t.classes] == ["kl.core.Core"]
 
 
-def test_policy_tests_are_skipped_with_a_warning(tmp_path):
+def test_policy_tests_are_checked_not_skipped(tmp_path):
+    # PAL tests are parsed and checked at build time (run by --test:
+    # tests/tools/test_psl_pal.py); a set without a sequence is an error
     res = run(tmp_path, HEAD + 'assert "t" { setup { p <- execute dst=demo.Panel } }\n')
-    assert res.returncode == 0, res.stderr
-    assert "security.psl:7:1: warning: policy tests" in res.stderr
+    assert res.returncode == 1
+    assert res.stderr.endswith('security.psl:7:1: error: test set `t` has no `sequence`\n')
+    res = run(tmp_path, HEAD + 'assert "t" { sequence "s" { p <- execute dst=demo.Panel } }\n')
+    assert res.returncode == 0 and "warning" not in res.stderr, res.stderr
 
 
 def test_no_execute_declaration_warns(tmp_path):

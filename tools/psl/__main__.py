@@ -5,8 +5,10 @@ import sys
 
 from tools import cli, template
 from tools.psl.cgen import generate
-from tools.psl.compiler import compile_policy, permissive_tables
+from tools.psl.compiler import permissive_tables
 from tools.psl.errors import PslError
+from tools.psl import lint, pal_run
+from tools.psl.pal import build_tests
 
 
 def main(argv=None):
@@ -22,6 +24,12 @@ def main(argv=None):
                     help="no policy: tables that grant every event (logged at boot)")
     ap.add_argument("--list-classes", action="store_true", help="print the classes the policy knows")
     ap.add_argument("-Werror", dest="werror", action="store_true", help="warnings are errors")
+    ap.add_argument("--test", action="store_true",
+                    help="run the policy's PAL tests (assert blocks) on the host engine")
+    ap.add_argument("--lint", action="store_true",
+                    help="warn about bindings that never match, over-wide grants, shadowed rules")
+    ap.add_argument("--init", metavar="INIT_YAML",
+                    help="the solution's init.yaml: --lint checks execute grants against it")
     args = ap.parse_args(argv)
     if args.nonsecurity == bool(args.input):
         ap.error("give a policy file or --nonsecurity")
@@ -29,14 +37,28 @@ def main(argv=None):
 
 
 def run(args):
+    defines = template.parse_defines(args.defines)
+    if args.test:
+        return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr)
     try:
         if args.nonsecurity:
             tables = permissive_tables()
         else:
-            tables = compile_policy(args.input, args.include, template.parse_defines(args.defines))
+            # the PAL tests are checked too (names, values): a broken test is a build error
+            comp, items, tables = pal_run.load(args.input, args.include, defines)
+            build_tests(comp, items)
+            if args.lint:
+                for w in lint.lint(comp, items, args.init):
+                    print(w, file=sys.stderr)
+                    tables.warnings.append(w)
     except PslError as e:
         print(str(e), file=sys.stderr)
         return 1
+    if args.lint and not args.output and not args.list_classes:
+        if args.werror and tables.warnings:
+            print("%s: error: lint warnings treated as errors" % args.input, file=sys.stderr)
+            return 1
+        return 0
     if args.werror and tables.warnings:
         print("%s: error: warnings treated as errors" % args.input, file=sys.stderr)
         return 1

@@ -55,6 +55,10 @@ def generate(t, symbol="sec_policy"):
     progs = e.array("struct sec_program", ["{ %du, %du }" % p for p in t.programs], "programs")
     insns = e.array("struct sec_insn", [insn(*i) for i in t.insns], "insns")
     reasons = e.array("char *const", [c_str(r) for r in t.reasons], "reasons")
+    origins_of = getattr(t, "origins", {})     # decision trace: the binding of reasons[k]
+    origins = e.array("char *const", [c_str(origins_of[k]) if k in origins_of else "NULL"
+                                      for k in range(len(t.reasons))], "origins") \
+        if origins_of else "NULL"
     flow_rows, hs_rows = [], []
     for o in t.flows:          # model state: writable, sized from the config
         tr = table("uint64_t", "sec_flow_%d_transitions" % o.index,
@@ -94,6 +98,7 @@ def generate(t, symbol="sec_policy"):
             "    %du, %s," % (len(t.verdicts), verdicts),
             "    %du, %s, %du, %s," % (len(t.programs), progs, len(t.insns), insns),
             "    %du, %s," % (len(t.reasons), reasons),
+            "    %du, %s," % (len(t.reasons) if origins != "NULL" else 0, origins),
             "    %du, %s, %du, %s," % (len(t.flows), flows, len(t.hashsets), hashsets),
             "};"]
     return "\n".join(head + e.lines + tail) + "\n"

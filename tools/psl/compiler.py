@@ -130,6 +130,7 @@ class Tables:
         self.reasons = []
         self.flows = []                # PolicyObject (Flow), index order
         self.hashsets = []             # PolicyObject (HashSet), index order
+        self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
     def class_id(self, name):
@@ -157,6 +158,7 @@ class Source:
         self.warn = warn
         self.seen = set()
         self.depth = 0                 # `use` chain being read
+        self.active = []               # packages of that chain: a cycle is an error
 
     def read(self, path, display=None):
         display = display or path
@@ -186,6 +188,9 @@ class Source:
 
     def include(self, node):
         pkg = node.package
+        if pkg in self.active:
+            chain = self.active[self.active.index(pkg):] + [pkg]
+            raise PslError(node.ppos, "`use` cycle: %s" % " -> ".join(p + "._" for p in chain))
         if pkg in self.seen:
             return []
         self.seen.add(pkg)
@@ -197,10 +202,12 @@ class Source:
                     if self.depth >= limits.NESTING_MAX:
                         raise PslError(node.ppos, "`use` nested deeper than %d files" % limits.NESTING_MAX)
                     self.depth += 1
+                    self.active.append(pkg)
                     try:
                         return self.read(p)
                     finally:
                         self.depth -= 1
+                        self.active.pop()
         if pkg in BUILTIN_PACKAGES:
             return []
         if pkg == "nonsecurity":
@@ -686,6 +693,12 @@ class Compiler:
             self.t.reasons.append(text)
         return self.reason_index[text]
 
+    def rule_reason(self, text, binding):
+        """reason() of a rule, remembering its binding for the decision trace."""
+        k = self.reason(text)
+        self.t.origins.setdefault(k, "%s binding at %s" % (binding.event, self.where(binding.pos)))
+        return k
+
     def where(self, pos):
         return "%s:%d:%d" % (os.path.basename(pos.file), pos.line, pos.col) if pos.line else str(pos.file)
 
@@ -695,9 +708,11 @@ class Compiler:
         if not rules:
             return V_NO_BINDING
         code = []
-        for rule, _ in rules:
+        for rule, b in rules:
             if rule.kind == "model_rule":
-                code.extend(self.model_call(rule, layout, what)[2])
+                ins = self.model_call(rule, layout, what)[2]
+                self.t.origins.setdefault(ins[-1][3], "%s binding at %s" % (b.event, self.where(b.pos)))
+                code.extend(ins)
                 if sum(JOURNAL_WRITES.get(i[0], 0) for i in code) > JOURNAL_MAX:
                     raise PslError(rule.pos, "this decision (%s) writes model state more than %d "
                                              "times (the kernel's journal)" % (what, JOURNAL_MAX))
@@ -707,7 +722,7 @@ class Compiler:
             if rule.rule == "grant":
                 continue
             if rule.rule == "deny" and rule.cond is None:
-                code.append((OP["FAIL"], 0, 0, self.reason("deny at %s" % self.where(rule.pos)), 0))
+                code.append((OP["FAIL"], 0, 0, self.rule_reason("deny at %s" % self.where(rule.pos), b), 0))
                 break
             kind, val, insns = self.cond(rule.cond, layout, what)
             if kind != "bool":
@@ -717,10 +732,11 @@ class Compiler:
             if insns is None:                               # folded to a constant
                 if val == (rule.rule == "assert"):
                     continue
-                code.append((OP["FAIL"], 0, 0, self.reason(label), 0))
+                code.append((OP["FAIL"], 0, 0, self.rule_reason(label, b), 0))
                 break
             code.extend(insns)
-            code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0, self.reason(label), 0))
+            code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0,
+                         self.rule_reason(label, b), 0))
         if not code:
             return V_GRANT
         code = self.fuse(code)

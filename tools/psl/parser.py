@@ -140,14 +140,10 @@ class Parser:
             return self.policy_object()
         if v == "audit":
             return self.audit()
-        if v == "assert" and self.peek().kind == "str":
-            # policy tests: they do not change the module; skip them
-            self.next()
-            self.next()
-            self.skip_block()
-            if self.warn:
-                self.warn("%s: warning: policy tests (`assert \"...\" { }`) are not run; skipped" % t.pos)
-            return None
+        if v == "assert" and (self.peek().kind == "str" or self.peek().is_("{", "punct")):
+            # policy tests (PAL): checked and run by tools/psl/pal*.py; the compiler ignores them
+            from tools.psl.pal import parse_assert
+            return parse_assert(self)
         if v in ("import", "pragma", "type", "const"):
             raise unsupported(t.pos, "`%s`" % v)
         raise PslError(t.pos, "unexpected %s: expected `use`, `execute`, a binding "
@@ -371,7 +367,9 @@ class Parser:
         if len(parts) != 2 or not self.at("{", "punct"):
             raise PslError(npos, "expected a rule (`grant ()`, `<object>.<rule> {...}`) or `match`, "
                                  "found `%s`" % name)
-        return Node("model_rule", npos, obj=parts[0], method=parts[1], args=self.model_args())
+        # rule / cond: what tools that walk rules (lint) read of any rule
+        return Node("model_rule", npos, obj=parts[0], method=parts[1], args=self.model_args(),
+                    rule=name, cond=None)
 
     # -- conditions
     def expr(self):

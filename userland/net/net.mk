@@ -11,7 +11,7 @@
 #                    netif glue, net_init (userland/net/include/net/net.h)
 #   NET_LIBS         both, for the LIBS argument of user_program
 #   NET_CPPFLAGS     include paths for code that uses net/net.h or lwIP headers
-#   NET_PROGRAMS     the programs of userland/tests-net (net_echo, ...)
+#   NET_PROGRAMS     the programs of tests/guest/net (net_echo, ...)
 #   net_program      $(eval $(call net_program,NAME,SOURCES)): a user program
 #                    linked with NET_LIBS and compiled with NET_CPPFLAGS
 #   NET=0            leave all of it out (no lwIP needed)
@@ -67,8 +67,9 @@ NET_LIB_SRCS := userland/net/virtio.c userland/net/virtio_net.c userland/net/net
 NET_LIB_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(NET_LIB_SRCS))
 
 $(USER_OBJ)/userland/net/%.o: USER_CPPFLAGS += $(NET_CPPFLAGS)
-$(USER_OBJ)/userland/tests-net/%.o: USER_CPPFLAGS += $(NET_CPPFLAGS)
-$(NET_LIB_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/tests-net/*.c)): \
+NET_TEST_DIR := tests/guest/net
+$(USER_OBJ)/$(NET_TEST_DIR)/%.o: USER_CPPFLAGS += $(NET_CPPFLAGS)
+$(NET_LIB_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard $(NET_TEST_DIR)/*.c)): \
     | $(NET_LWIP_DIR)/VERSION
 
 $(NET_LIB): $(NET_LIB_OBJS)
@@ -81,7 +82,6 @@ define net_program
 $(call user_program,$(1),$(2),$(NET_LIBS))
 endef
 
-NET_TEST_DIR := userland/tests-net
 NET_ECHO_SRCS := $(NET_TEST_DIR)/echo_server.c
 NET_PROGRAMS := net_echo net_echo_static net_echo_fallback net_vq_selftest
 $(eval $(call net_program,net_echo,$(NET_TEST_DIR)/net_echo.c $(NET_ECHO_SRCS)))

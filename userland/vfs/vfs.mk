@@ -13,14 +13,15 @@
 #                     an archive, so its open() always wins over libkos's weak stub
 #   VFS_ROMFS_DIR     the folder packed into VfsFsnet's romfs image (source "romfs"):
 #                     $(SOL_DIR)/romfs when the solution has one, else
-#                     userland/vfs/server/romfs
+#                     userland/vfs/server/files/romfs
 #   VfsFsnet          the program (boot-image entry VfsFsnet): shared, with the
 #                     default romfs; a solution with another VFS_ROMFS_DIR gets its
 #                     own link of the shared objects with its romfs (image_program)
 #   vfs_program       $(eval $(call vfs_program,NAME,SOURCES)): a user program linked
 #                     with libvfs
 #   make vfs          builds all of it
-#   VFS_TEST_PROGRAMS the test programs of userland/tests-vfs (clients and launchers)
+#   VFS_TEST_PROGRAMS the test programs of tests/guest/vfs and tests/guest/netsock
+#                     (clients and launchers)
 
 VFS_IDL_DIR := userland/idl/vfs
 VFS_OUT     := $(SHARED)/vfs
@@ -45,7 +46,7 @@ $(VFS_CORE_LIB): $(VFS_CORE_OBJS)
 
 # ---- the romfs image, linked into VfsFsnet --------------------------------------------
 # vfs_romfs(out, objdir, folder): out/romfs.img from folder and its object
-# objdir/userland/vfs/server/romfs_image.o (romfs_image.S includes it).
+# objdir/userland/vfs/server/files/romfs_image.o (romfs_image.S includes it).
 define vfs_romfs
 $(1)/romfs.dir: user-force
 	@mkdir -p $$(dir $$@)
@@ -53,29 +54,31 @@ $(1)/romfs.dir: user-force
 $(1)/romfs.img: $(1)/romfs.dir tools/mkromfs.py $$(shell find $(3) 2>/dev/null)
 	$$(call say,MKROMFS,$(3))
 	$$(Q)$$(PYTHON) tools/mkromfs.py $(3) $$@
-$(2)/userland/vfs/server/romfs_image.o: USER_CPPFLAGS += -DVFS_ROMFS_IMAGE='"$(1)/romfs.img"'
-$(2)/userland/vfs/server/romfs_image.o: $(1)/romfs.img
+$(2)/userland/vfs/server/files/romfs_image.o: USER_CPPFLAGS += -DVFS_ROMFS_IMAGE='"$(1)/romfs.img"'
+$(2)/userland/vfs/server/files/romfs_image.o: $(1)/romfs.img
 endef
-VFS_ROMFS_DEFAULT := userland/vfs/server/romfs
+VFS_ROMFS_DEFAULT := userland/vfs/server/files/romfs
 VFS_ROMFS_DIR ?= $(if $(wildcard $(SOL_DIR)/romfs),$(SOL_DIR)/romfs,$(VFS_ROMFS_DEFAULT))
-VFS_ROMFS_OBJ := $(USER_OBJ)/userland/vfs/server/romfs_image.o
+VFS_ROMFS_OBJ := $(USER_OBJ)/userland/vfs/server/files/romfs_image.o
 $(eval $(call vfs_romfs,$(VFS_OUT),$(USER_OBJ),$(VFS_ROMFS_DEFAULT)))
 
 # ---- VfsFsnet --------------------------------------------------------------------------
-# The network endpoint (vfs_net.c) runs on lwIP (userland/net/net.mk); with NET=0 a stub
-# answers -ENETDOWN to every socket call.
-VFS_SERVER_SRCS := $(wildcard userland/vfs/server/*.c)
+# userland/vfs/server: the wiring, the worker pool and the client table; files/: the file
+# service; sockets/: the socket service, on lwIP (userland/net/net.mk); with NET=0,
+# sockets/none/ instead answers -ENETDOWN to every socket call.
+VFS_SERVER_SRCS := $(wildcard userland/vfs/server/*.c userland/vfs/server/files/*.c)
 ifeq ($(NET),1)
+VFS_SERVER_SRCS += $(wildcard userland/vfs/server/sockets/*.c)
 $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)): USER_CPPFLAGS += $(NET_CPPFLAGS)
 $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)): | $(NET_LWIP_DIR)/VERSION
 else
-VFS_SERVER_SRCS := $(filter-out %/vfs_net.c,$(VFS_SERVER_SRCS)) userland/vfs/server/nonet/vfs_net_none.c
+VFS_SERVER_SRCS += userland/vfs/server/sockets/none/sockets_none.c
 endif
 $(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CORE_LIB) $(NET_LIBS)))
 ifneq ($(VFS_ROMFS_DIR),$(VFS_ROMFS_DEFAULT))
 $(eval $(call vfs_romfs,$(BUILD)/vfs,$(IUSER_OBJ),$(VFS_ROMFS_DIR)))
 $(eval $(call image_program,VfsFsnet,$(USER_OBJS_VfsFsnet),\
-    $(IUSER_OBJ)/userland/vfs/server/romfs_image.o $(VFS_CORE_LIB) $(NET_LIBS)))
+    $(IUSER_OBJ)/userland/vfs/server/files/romfs_image.o $(VFS_CORE_LIB) $(NET_LIBS)))
 endif
 
 # ---- libvfs (userland/lib/vfs) ---------------------------------------------------------
@@ -86,10 +89,10 @@ define vfs_program
 $(call user_program,$(1),$(2),$(VFS_CLIENT_LIBS))
 endef
 
-# ---- tests (userland/tests-vfs) -----------------------------------------------------------
+# ---- tests (tests/guest/vfs) -------------------------------------------------------------
 # test_vfs_<x>.c: a VFS client linked with libvfs; test_vfs_<x>_run.c: its launcher,
 # the first task of a test boot (init=test_vfs_<x>_run).
-VFS_TEST_DIR      := userland/tests-vfs
+VFS_TEST_DIR      := tests/guest/vfs
 VFS_TEST_SRCS     := $(wildcard $(VFS_TEST_DIR)/test_vfs_*.c)
 VFS_TEST_PROGRAMS := $(sort $(basename $(notdir $(VFS_TEST_SRCS))))
 VFS_TEST_CLIENTS  := $(filter-out %_run,$(VFS_TEST_PROGRAMS))
@@ -97,8 +100,8 @@ VFS_TEST_RUNNERS  := $(filter %_run,$(VFS_TEST_PROGRAMS))
 $(foreach p,$(VFS_TEST_CLIENTS),$(eval $(call vfs_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
 $(foreach p,$(VFS_TEST_RUNNERS),$(eval $(call user_program,$(p),$(VFS_TEST_DIR)/$(p).c)))
 
-# Socket tests (userland/tests-netsock, docs/NET.md): clients with libvfs, launchers plain.
-NETSOCK_TEST_DIR      := userland/tests-netsock
+# Socket tests (tests/guest/netsock, docs/NET.md): clients with libvfs, launchers plain.
+NETSOCK_TEST_DIR      := tests/guest/netsock
 NETSOCK_TEST_SRCS     := $(wildcard $(NETSOCK_TEST_DIR)/test_netsock*.c)
 NETSOCK_TEST_PROGRAMS := $(sort $(basename $(notdir $(NETSOCK_TEST_SRCS))))
 $(foreach p,$(filter-out %_run,$(NETSOCK_TEST_PROGRAMS)),\
@@ -116,4 +119,4 @@ vfs: $(USER_OUT)/bin/VfsFsnet $(VFS_CLIENT_OBJS) \
      $(foreach p,$(VFS_TEST_PROGRAMS),$(USER_OUT)/bin/$(p))
 
 -include $(VFS_CORE_OBJS:.o=.d) $(VFS_CLIENT_OBJS:.o=.d) $(VFS_ROMFS_OBJ:.o=.d) \
-    $(IUSER_OBJ)/userland/vfs/server/romfs_image.d
+    $(IUSER_OBJ)/userland/vfs/server/files/romfs_image.d

@@ -6,6 +6,11 @@
  * handles. Every request and response passes the security module
  * (kernel/security_hook.c) with the kernel's own checked copy of the
  * message, so what was checked is what is delivered.
+ *
+ * Three files, along seL4's line: kernel/ipc_rendezvous.c (the Call / Recv /
+ * Reply state machine), kernel/ipc_transfer.c (fetch, capacity check, copy,
+ * deliver: kernel/include/kernel/ipc_transfer.h) and kernel/ipc_channel.c
+ * (the listener and client objects' lifecycle).
  */
 #ifndef KERNEL_IPC_H
 #define KERNEL_IPC_H
@@ -47,5 +52,9 @@ Retcode ipc_deliver_kernel_reply(struct thread *self);
 
 /* Cleans up IPC state of a thread that exits or is killed (either side). */
 void ipc_thread_gone(struct thread *t);
+
+/* Wakes every thread waiting on, or served through, listener s (disconnected)
+ * with rcNotConnected: its clients' Calls and its receivers end. */
+void ipc_listener_end(struct ipc_listener *s);
 
 #endif

@@ -10,7 +10,6 @@
 #include <uapi/msg.h>
 
 struct thread;
-struct ipc_listener;
 
 /* A message as the kernel holds it between the sender's check and delivery. */
 struct kmsg {
@@ -21,12 +20,11 @@ struct kmsg {
 struct ipc_thread {
     struct kmsg msg;                 /* this thread's outgoing message (request or reply) */
     /* client side */
-    struct ipc_listener *calling;    /* listener called, while waiting for the reply */
     struct thread *served_by;        /* server thread that took our request */
     uint64_t in_uaddr;               /* where the reply goes (Call's msgIn) */
     uint32_t badge;                  /* badge of the channel the request goes by */
     SMsgHdr in_cap;                  /* its capacities as the caller gave them */
-    struct list_node served_link;    /* on calling->served while being served */
+    struct list_node served_link;    /* on the listener's served list while served */
     /* server side */
     struct thread *serving;          /* client whose request we hold */
     uint32_t serving_riid, serving_mid;

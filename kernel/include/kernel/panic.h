@@ -24,4 +24,20 @@ __attribute__((noreturn)) void panic_trap(const char *why, const struct trap_fra
 #define ASSERT(cond) \
     do { if (!(cond)) panic("ASSERT failed at %s:%d: %s", __FILE__, __LINE__, #cond); } while (0)
 
+/*
+ * DEBUG_ASSERT(cond): the same, for preconditions on the hot path (the IPC
+ * fast path, the context switch, handle lookup, the translation cache), where
+ * a compare and a branch would be paid by every message. Evaluated only in a
+ * debug kernel (`make KDEBUG=1`, whose banner says "debug"), which `make test`
+ * boots under the fuzzer and the IPC tests; in other builds cond is only
+ * type-checked, never evaluated, so it must have no side effect.
+ */
+#ifdef KDEBUG
+#define DEBUG_ASSERT(cond) \
+    do { if (!(cond)) panic("DEBUG_ASSERT failed at %s:%d: %s", __FILE__, __LINE__, #cond); } \
+    while (0)
+#else
+#define DEBUG_ASSERT(cond) ((void)sizeof(!(cond)))
+#endif
+
 #endif

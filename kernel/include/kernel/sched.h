@@ -13,6 +13,7 @@
 #include <kernel/list.h>
 #include <kernel/object.h>
 #include <kernel/ipc_types.h>
+#include <kernel/panic.h>
 #include <uapi/retcode.h>
 
 #define KSTACK_PAGES 4
@@ -41,8 +42,7 @@ struct thread {
     struct list_node task_link;
     struct list_node timer_link;    /* sleepers sorted by deadline */
     uint64_t deadline;              /* tick at which a timed wait expires */
-    struct wait_queue *blocked_on;
-    Retcode wake_rc;
+    Retcode wake_rc;                /* what the sleeper's wait returns */
     uint64_t wait_key;              /* futex key while waiting on a futex */
     int64_t exit_value;
     struct wait_queue joiners;
@@ -74,12 +74,12 @@ void wait_queue_init(struct wait_queue *wq);
 /* Blocks the caller on wq (or only on the timer when wq is NULL) until woken or
  * until timeout_ns (INFINITE_TIMEOUT: none). Returns the waker's Retcode or rcTimeout. */
 Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns);
-/* Blocks the caller (on nothing but the optional timeout) and runs `next`
- * at once, skipping the run queue: the IPC fast path. `next` must be off
- * every queue. Returns the caller's wake Retcode. */
-Retcode thread_block_switch(struct thread *next, uint64_t timeout_ns);
+/* Blocks the caller like thread_wait_on (wq may be NULL: the timeout only) but
+ * runs `next` at once, skipping the run queue: the IPC fast path. `next` must
+ * be off every queue (thread_release). Returns the caller's wake Retcode. */
+Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns);
 /* Makes `next` (off every queue) run now; the caller stays runnable. */
-void thread_switch_to(struct thread *next);
+void thread_hand_over(struct thread *next);
 /* Keep `obj` (whose wait queue the caller is about to block on) alive while
  * blocked: thread_hold takes a reference that thread_unhold, or the thread's
  * death, drops, so a thread killed while waiting leaks nothing. */
@@ -89,6 +89,62 @@ void thread_unhold(void);
 void thread_wake(struct thread *t, Retcode rc);
 /* Wakes up to n waiters (all when n == 0) with rc; returns how many. */
 unsigned wait_queue_wake(struct wait_queue *wq, unsigned n, Retcode rc);
+
+/*
+ * Accessors for the other subsystems (IPC, futex, kernel endpoints): only
+ * sched.c and these touch a thread's queue links, state and wake code.
+ * Inline: they sit on the IPC path that `make bench` counts.
+ */
+
+/* The first thread waiting on wq (the longest waiter), or NULL. */
+static inline struct thread *wait_queue_first(struct wait_queue *wq)
+{
+    return list_first(&wq->waiters, struct thread, run_link);
+}
+
+/* The waiter after t on wq, or NULL: t may be woken before this is used. */
+static inline struct thread *wait_queue_next(struct wait_queue *wq, struct thread *t)
+{
+    struct list_node *n = t->run_link.next;
+    return n == &wq->waiters ? NULL : list_entry(n, struct thread, run_link);
+}
+
+static inline bool thread_is_blocked(const struct thread *t) { return t->state == THREAD_BLOCKED; }
+static inline bool thread_is_dead(const struct thread *t) { return t->state == THREAD_DEAD; }
+/* Created, not started: never ran, on no queue. */
+static inline bool thread_is_new(const struct thread *t) { return t->state == THREAD_NEW; }
+/* On a run queue, waiting for the CPU. */
+static inline bool thread_is_runnable(const struct thread *t) { return t->state == THREAD_RUNNABLE; }
+/* Off every run, wait and timer queue: what may be switched to directly. */
+static inline bool thread_is_off_queues(const struct thread *t)
+{
+    return !list_linked(&t->run_link) && !list_linked(&t->timer_link);
+}
+
+/* Takes blocked thread t off its wait queue; it stays blocked (and its
+ * timeout stays armed): whoever took it wakes or releases it later. */
+static inline void thread_dequeue(struct thread *t)
+{
+    DEBUG_ASSERT(thread_is_blocked(t));
+    list_del(&t->run_link);
+}
+
+/* Disarms the timeout of blocked thread t, already off its wait queue
+ * (thread_dequeue), and sets rc as what its wait will return: t is then on
+ * no queue and it can be switched to (thread_wait_switch,
+ * thread_hand_over) or resumed (thread_resume). */
+static inline void thread_release(struct thread *t, Retcode rc)
+{
+    DEBUG_ASSERT(thread_is_blocked(t) && !list_linked(&t->run_link));
+    list_del(&t->timer_link);
+    t->wake_rc = rc;
+}
+
+/* Wakes a released thread with the code thread_release gave it. */
+static inline void thread_resume(struct thread *t)
+{
+    thread_wake(t, t->wake_rc);
+}
 
 uint64_t thread_count(void);
 

@@ -4,7 +4,7 @@
  * other tasks' channel names, classes it may not start, kernel endpoints it
  * may not call, and the Client's channel handed to it. Every attempt must fail
  * with the documented Retcode (the console test checks the audit lines).
- * Prints CHECK lines (userland/tests/check.h); its failure count goes back to
+ * Prints CHECK lines (tests/guest/check.h); its failure count goes back to
  * the Client in the answer to Give. */
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/handle/handle_api.h>
@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <uapi/handle.h>
-#include "../../../userland/tests/check.h"
+#include "../../../tests/guest/check.h"
 #include "bypass/Attacker.edl.h"
 #include "bypass/Server.edl.h"
 

@@ -6,7 +6,7 @@
 #include <coresrv/sys/sys_api.h>
 #include <coresrv/task/task_api.h>
 #include <coresrv/syscalls.h>
-#include "../../../userland/tests/check.h"
+#include "../../../tests/guest/check.h"
 
 int main(void)
 {

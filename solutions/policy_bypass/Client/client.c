@@ -7,7 +7,7 @@
 #include <coresrv/syscalls.h>
 #include <string.h>
 #include <uapi/handle.h>
-#include "../../../userland/tests/check.h"
+#include "../../../tests/guest/check.h"
 #include "bypass/Attacker.edl.h"
 #include "bypass/Server.edl.h"
 

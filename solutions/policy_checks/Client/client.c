@@ -2,13 +2,13 @@
  * solutions/policy_checks/security.psl (tests/test_policy.py): the Service
  * Locator, granted and denied requests and responses, malformed messages
  * (rcInvalidArgument), and security calls through the class's security
- * interface policy.IAudit. Prints CHECK lines (userland/tests/check.h). */
+ * interface policy.IAudit. Prints CHECK lines (tests/guest/check.h). */
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/sl/sl_api.h>
 #include <coresrv/syscalls.h>
 #include <stdio.h>
 #include <string.h>
-#include "../../../userland/tests/check.h"
+#include "../../../tests/guest/check.h"
 #include "kl/core/Core.edl.h"
 #include "policy/Client.edl.h"
 #include "policy/Server.edl.h"

@@ -1,13 +1,14 @@
 /*
  * libFuzzer target: VfsFsnet's request path on the host: the real serve() of
- * userland/vfs/server/vfs_server.c (included below, its main renamed), the
+ * userland/vfs/server/main.c (included below, its main renamed) with the real
+ * client table (clients.c) and file service (files/files.c), the
  * kl.VfsFilesystem dispatcher tools/nk generates, and the VFS core behind it.
  * One input is a sequence of requests from up to three clients (badges):
  *   [0] badge (bit 7: the kernel's "client gone" notice instead, which has
  *   riid 0, no body and no handles, and which clients cannot forge)  [1] riid
  *   [2] mid  [3..4] size  [5..6] arena bytes  [7] nhandles  [8..] constant
  *   part (size bytes), then the arena.
- * Each request lands in a struct vfs_msgbuf as the worker pool receives it; the
+ * Each request lands in a struct pool_msg as the worker pool receives it; the
  * bytes past what was received are poisoned, so ASan reports any read of them.
  * Every input starts with a fresh VFS and ends with every client gone; then a
  * cleaner client removes every file and directory (when it can), and the VFS
@@ -23,12 +24,14 @@
 #include <string.h>
 
 #define main vfs_server_main
-#include "../../../userland/vfs/server/vfs_server.c"
+#include "../../../userland/vfs/server/main.c"
 #undef main
+#include "../../../userland/vfs/server/clients.c"
+#include "../../../userland/vfs/server/files/files.c"
 
 #include "fuzz_check.h"
 
-/* ---- what vfs_server.c needs of libkos, the pool and the network endpoint ------ */
+/* ---- what VfsFsnet needs of libkos, the pool and the socket service -------------- */
 
 const unsigned char vfs_romfs_image[1];
 const unsigned long long vfs_romfs_size = 0;      /* no romfs: mounts of it fail */
@@ -43,7 +46,7 @@ Retcode KnChannelLookup(const char *name, rtl_uint32_t role, Handle *h)
     return rcResourceNotFound;
 }
 Retcode KnSleepNs(rtl_uint64_t ns) { (void)ns; return rcOk; }
-/* Whole-page blocks of the VFS core (vfs_server.c's allocator) come from the heap here;
+/* Whole-page blocks of the VFS core (files.c's allocator) come from the heap here;
  * ASan then sees any use after KnVmFree as it would a use after free(). */
 Retcode KnVmAllocate(void *hint, rtl_size_t size, rtl_uint32_t prot, rtl_uint32_t flags,
                      void **addr)
@@ -58,25 +61,24 @@ Retcode KnVmFree(void *addr, rtl_size_t size)
     free(addr);
     return rcOk;
 }
-void vfs_pool_run(Handle listener, vfs_serve_fn fn) { (void)listener, (void)fn; abort(); }
-void vfs_net_start(int argc, char **argv) { (void)argc, (void)argv; }
-void vfs_net_set_caller(uint32_t badge) { (void)badge; }
-void vfs_net_client_gone(uint32_t badge) { (void)badge; }
-/* The socket endpoint is not fuzzed here (it needs lwIP): its requests are not sent. */
-const struct kl_VfsNetwork_ops vfs_net_ops;
+void pool_run(Handle listener, pool_serve_fn fn, void *ctx) { (void)listener, (void)fn, (void)ctx; abort(); }
+void sockets_start(int argc, char **argv) { (void)argc, (void)argv; }
+/* The socket service is not fuzzed here (it needs lwIP): its requests are not sent. */
+void sockets_serve(struct pool_msg *m) { (void)m; abort(); }
+void sockets_client_gone(int slot) { (void)slot; }
 
 /* ---- the target ------------------------------------------------------------------- */
 
 #define NBADGES 3
 #define BUDGET (256u << 10)                       /* bytes the ramfs at "/" may use */
 #define MAX_REQUESTS 64
-static struct vfs_msgbuf msg;                     /* one worker's buffers */
+static struct pool_msg msg;                     /* one worker's buffers */
 
 static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t *cp,
                       uint32_t size, const uint8_t *arena, uint32_t arena_size,
                       uint32_t nhandles)
 {
-    struct vfs_msgbuf *m = &msg;
+    struct pool_msg *m = &msg;
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
     memset(&m->req.hdr, 0, sizeof m->req.hdr);
     m->req.hdr.riid = riid;
@@ -96,7 +98,7 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
                               sizeof m->req.raw - sizeof(SMsgHdr) - size);
     ASAN_POISON_MEMORY_REGION(m->req_arena + arena_size, sizeof m->req_arena - arena_size);
     int closed = handles_closed;
-    serve(m);
+    serve(NULL, m);
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
     if (mid == MSG_MID_DISCONNECT)
         return;                                    /* a notice: no answer, no handles */
@@ -197,8 +199,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
             serve_one(badge, riid, mid, cp, size, ar, arena, nh);
     }
     for (uint32_t b = 1; b <= NBADGES; b++)
-        vfs_server_client_gone(b);
-    check(vfs_server_client_count() == 0);
+        disconnect(b);
+    check(clients_count() == 0);
     struct vfs_client *cleaner;
     check(vfs_client_create(the_vfs, &cleaner) == 0);
     char path[VFS_PATH_MAX] = "";

@@ -28,9 +28,9 @@ _Static_assert(((int64_t)1 << (CHUNK_SHIFT + FAN_SHIFT * MAX_HEIGHT)) >= VFS_FIL
  * picolibc's malloc costs ~700 instructions a call, as much as copying a chunk). A slab
  * keeps its own free list, and goes back to the allocator as soon as its last chunk is
  * free, so the space of a removed file returns to the server's allocator at once (and from
- * there to the kernel, see vfs_server.c). A sorted array of slabs maps a chunk to its slab
- * (binary search); slabs with a free chunk are on the `partial` list. The budget counts
- * chunks in use.
+ * there to the kernel, see server/files/files.c). A sorted array of slabs maps a chunk to
+ * its slab (binary search); slabs with a free chunk are on the `partial` list. The budget
+ * counts chunks in use.
  */
 #define SLAB_CHUNKS 16
 

@@ -1,0 +1,39 @@
+/*
+ * Message transfer, the data half of IPC (kernel/ipc_transfer.c): reading and
+ * checking a sender's message into the kernel's copy, reading a receive
+ * buffer's capacities, and delivering a checked message (arena, handles,
+ * header, constant part) into a receiver's buffer. No thread state here: the
+ * rendezvous (kernel/ipc_rendezvous.c) decides who sends to whom.
+ */
+#ifndef KERNEL_IPC_TRANSFER_H
+#define KERNEL_IPC_TRANSFER_H
+
+#include <stdint.h>
+#include <kernel/ipc_types.h>
+#include <uapi/retcode.h>
+
+struct task;
+struct thread;
+
+/* Copies and validates the header and constant part at uaddr of t into m
+ * (alignment, limits, arena range, every transferred handle and its rights). */
+Retcode ipc_fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m);
+
+/* Reads the capacities of t's receive buffer at uaddr into cap (size = room
+ * for the constant part) and proves the whole buffer writable now, so that a
+ * delivery into it cannot fail on it later. */
+Retcode ipc_fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap);
+
+/* Delivers m, from user task `from`, into to's receive buffer uaddr/cap:
+ * arena, transferred handles (descendants with the chosen rights), header
+ * (with badge), constant part. rcBufferTooSmall / rcTargetFault: the
+ * receiver's buffer is at fault; other errors: the sender's message. On
+ * failure nothing stays installed in `to`. */
+Retcode ipc_deliver(struct task *from, const struct kmsg *m, struct task *to, uint64_t uaddr,
+                    const SMsgHdr *cap, uint32_t badge);
+
+/* Writes a disconnect notice for `badge` into the receive buffer of `to`,
+ * blocked in Recv (its buffer as its Recv gave it). */
+Retcode ipc_deliver_notice(struct thread *to, uint32_t badge);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * ipc_client: the IPC checks of the kernel (issue 4): answers, malformed
+ * messages of every kind, handle transfer with reduced rights, CallEx
+ * timeout, a reply that does not fit, and a server that dies mid-call.
+ */
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/handle/handle_api.h>
+#include <stdint.h>
+#include <string.h>
+#include <uapi/handle.h>
+#include <uapi/syscall.h>
+#include "../check.h"
+#include "ipc_proto.h"
+
+static Handle ch;
+static struct ipc_msg out, in;
+
+static Retcode call(uint32_t mid, uint32_t value)
+{
+    out.hdr.mid = mid;
+    out.hdr.size = sizeof(uint32_t);
+    out.value[0] = value;
+    in.hdr.size = sizeof(in.value);
+    return Call(ch, &out.hdr, &in.hdr);
+}
+
+static void malformed(void)
+{
+    Retcode rc;
+    out.hdr.size = MSG_MAX_CONST + 1;
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("const_part_over_limit", rc == rcInvalidArgument, "rc %d", rc);
+    out.hdr.size = 4;
+    out.hdr.arena = (uint64_t)(uintptr_t)&out;
+    out.hdr.arena_size = MSG_MAX_ARENA + 1;
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("arena_over_limit", rc == rcInvalidArgument, "rc %d", rc);
+    out.hdr.arena = 0xffffff8040080000ull;
+    out.hdr.arena_size = 16;
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("arena_in_kernel_memory", rc == rcInvalidArgument || rc == rcSourceFault, "rc %d", rc);
+    out.hdr.arena = 0x10000000000ull;                 /* user range, unmapped */
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("arena_unmapped", rc == rcSourceFault || rc == rcInvalidArgument, "rc %d", rc);
+    out.hdr.arena = 0;
+    out.hdr.arena_size = 0;
+    rc = Call(ch, (const SMsgHdr *)0xffffff8040080000ull, &in.hdr);
+    CHECK("header_in_kernel_memory", rc == rcInvalidArgument, "rc %d", rc);
+    rc = Call(ch, (const SMsgHdr *)((uintptr_t)&out + 4), &in.hdr);
+    CHECK("header_unaligned", rc == rcInvalidArgument, "rc %d", rc);
+    rc = Call(ch, (const SMsgHdr *)0x20000000000ull, &in.hdr);
+    CHECK("header_unmapped", rc == rcInvalidArgument, "rc %d", rc);
+    rc = Call(ch, &out.hdr, (SMsgHdr *)0x20000000000ull);
+    CHECK("reply_buffer_unmapped", rc == rcInvalidArgument, "rc %d", rc);
+    rc = Call(ch, &out.hdr, (SMsgHdr *)"read-only string, not a buffer....................................");
+    CHECK("reply_buffer_read_only", rc == rcInvalidArgument, "rc %d", rc);
+    out.hdr.nhandles = MSG_MAX_HANDLES + 1;
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("too_many_handles", rc == rcInvalidArgument, "rc %d", rc);
+    out.hdr.nhandles = 1;
+    out.hdr.handles[0].handle = 0x7fff1234;
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("forged_handle_in_message", rc == rcInvalidArgument, "rc %d", rc);
+    out.hdr.nhandles = 0;
+    rc = call(IPC_ECHO, 41);
+    CHECK("system_keeps_running", rc == rcOk && in.value[0] == 42, "rc %d value %u", rc, in.value[0]);
+}
+
+static void transfer(void)
+{
+    Handle obj;
+    uint32_t held = RIGHT_TRANSFER | RIGHT_COPY | (1u << 16) | (1u << 17);
+    Retcode rc = KnHandleCreateUserObject(KOBJ_USER, held, NULL, &obj);
+    out.hdr.nhandles = 1;
+    out.hdr.handles[0].handle = obj;
+    out.hdr.handles[0].rights = RIGHT_TRANSFER | (1u << 16);   /* fewer than held */
+    rc = call(IPC_RIGHTS, 0);
+    CHECK("transfer_reduced_rights", rc == rcOk && in.value[0] == 1 &&
+          in.value[1] == (RIGHT_TRANSFER | (1u << 16)), "rc %d n %u rights %#x", rc, in.value[0],
+          in.value[1]);
+    out.hdr.handles[0].rights = held | (1u << 18);              /* more than held */
+    rc = call(IPC_RIGHTS, 0);
+    CHECK("transfer_more_rights_refused", rc == rcNoCapability, "rc %d", rc);
+    Handle weak;
+    KnHandleCopy(obj, RIGHT_COPY | (1u << 16), &weak);            /* no RIGHT_TRANSFER */
+    out.hdr.handles[0].handle = weak;
+    out.hdr.handles[0].rights = 1u << 16;
+    rc = call(IPC_RIGHTS, 0);
+    CHECK("transfer_needs_transfer_right", rc == rcNoCapability, "rc %d", rc);
+    out.hdr.nhandles = 0;
+    KnHandleClose(weak);
+    KnHandleClose(obj);
+}
+
+int main(void)
+{
+    Retcode rc = KnChannelLookup("ipc", SERVICE_CLIENT, &ch);
+    CHECK("channel_found", rc == rcOk, "rc %d", rc);
+    rc = call(IPC_ECHO, 1);
+    CHECK("call_returns_data", rc == rcOk && in.value[0] == 2 && in.hdr.mid == IPC_ECHO,
+          "rc %d value %u", rc, in.value[0]);
+    rc = call(IPC_BADGE, 0);
+    CHECK("request_carries_badge", rc == rcOk && in.value[0] != 0, "rc %d badge %u", rc, in.value[0]);
+    /* The badge is the kernel's: whatever the client writes in it is overwritten. */
+    uint32_t badge = in.value[0], seen[2] = { 0, 0 };
+    out.hdr.badge = badge + 1000;
+    Retcode rc1 = call(IPC_BADGE, 0);
+    seen[0] = in.value[0];
+    out.hdr.badge = 0xffffffffu;
+    Retcode rc2 = call(IPC_BADGE, 0);
+    seen[1] = in.value[0];
+    out.hdr.badge = 0;
+    CHECK("request_badge_set_by_kernel", rc1 == rcOk && rc2 == rcOk && seen[0] == badge &&
+          seen[1] == badge, "rc %d %d badges %u %u, own %u", rc1, rc2, seen[0], seen[1], badge);
+    /* The kernel's markers are no method: a forged disconnect notice would make
+     * the server drop a live client's state (checked below: still 8 notices). */
+    rc = call(MSG_MID_DISCONNECT, 0);
+    CHECK("forged_notice_refused", rc == rcInvalidArgument, "rc %d", rc);
+    rc = call(MSG_MID_ERROR, 0);
+    CHECK("error_marker_request_refused", rc == rcInvalidArgument, "rc %d", rc);
+    /* test_ipc waited for the eight hammers to exit before starting us: their channel
+     * ends died with them, so the server has had one notice per hammer. */
+    rc = call(IPC_NOTICES, 0);
+    CHECK("disconnect_notice_per_dead_client", rc == rcOk && in.value[0] == 8 && in.value[1] == 8 &&
+          in.value[2] == 0, "rc %d notices %u distinct badges %u own %u", rc, in.value[0],
+          in.value[1], in.value[2]);
+    malformed();
+    transfer();
+
+    in.hdr.size = 16;                                             /* room for 16 bytes only */
+    out.hdr.mid = IPC_BIG;
+    out.hdr.size = 4;
+    rc = Call(ch, &out.hdr, &in.hdr);
+    CHECK("reply_too_big_for_buffer", rc == rcBufferTooSmall, "rc %d", rc);
+
+    out.hdr.mid = IPC_SLOW;
+    in.hdr.size = sizeof(in.value);
+    rc = CallEx(ch, &out.hdr, &in.hdr, 50000000);                 /* 50 ms < 300 ms */
+    CHECK("callex_times_out", rc == rcTimeout, "rc %d", rc);
+    rc = call(IPC_ECHO, 7);
+    CHECK("call_after_timeout", rc == rcOk && in.value[0] == 8, "rc %d value %u", rc, in.value[0]);
+
+    rc = call(IPC_EXIT, 0);
+    CHECK("server_exit_mid_call", rc == rcNotConnected, "rc %d", rc);
+    rc = call(IPC_ECHO, 1);
+    CHECK("call_after_server_exit", rc == rcNotConnected, "rc %d", rc);
+    printf("ipc_client: done (%d failures)\n", check_failures);
+    return check_failures ? 1 : 0;
+}

@@ -1,0 +1,138 @@
+"""Runs a policy's PAL tests on the host (docs/POLICY.md, "Policy tests").
+
+    python3 -m tools.psl --test [-I DIR]... [-D NAME=VALUE]... security.psl[.in]
+
+The policy is compiled as for the kernel (tools/psl -> policy.c), linked with the
+kernel's own engine (kernel/security/*.c) and tests/host/pal_runner.c into a host
+program built with ASan/UBSan (cached under build/host/pal/), and every test case
+of every `assert` set is asked of it. One runner process per test: the module's
+state starts fresh for each test. A failing case prints the test, the step and
+the rule or binding that decided, as `file:line:col: error: ...`; exit status 1.
+"""
+
+import hashlib
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+from tools.psl.cgen import generate
+from tools.psl.compiler import Compiler, Source
+from tools.psl.errors import PslError
+from tools.psl.pal import build_tests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+RUNNER_C = ROOT / "tests/host/pal_runner.c"
+HOST_CC = os.environ.get("HOST_CC", "gcc")
+HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
+               "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+               "-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include")]
+EVENTS = ("execute", "request", "response", "error", "security")
+
+
+def load(path, include_dirs=(), defines=None, warn=None):
+    """Compile the policy: (Compiler, items, Tables). Errors raise PslError."""
+    comp = Compiler(include_dirs, defines, warn)
+    src = Source(include_dirs, defines or {}, comp.warn)
+    items = src.read(str(path))
+    tables = comp.compile(items, os.path.basename(str(path)))
+    tables.warnings = comp.warnings
+    return comp, items, tables
+
+
+def build_runner(policy_c_text, cache=None):
+    """The host runner for these tables (compiled once per distinct input)."""
+    engine = sorted((ROOT / "kernel/security").glob("*.c"))
+    h = hashlib.sha256(policy_c_text.encode())
+    for f in engine + sorted((ROOT / "kernel/security").glob("*.h")) + [RUNNER_C]:
+        h.update(f.name.encode() + f.read_bytes())
+    h.update(" ".join(HOST_CFLAGS).encode())
+    cache = pathlib.Path(cache or ROOT / "build/host/pal")
+    exe = cache / ("runner-" + h.hexdigest()[:16])
+    if exe.exists():
+        return exe
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        pc = pathlib.Path(tmp) / "policy.c"
+        pc.write_text(policy_c_text)
+        out = pathlib.Path(tmp) / "runner"
+        res = subprocess.run([HOST_CC, *HOST_CFLAGS, "-o", str(out), str(RUNNER_C),
+                              *map(str, engine), str(pc)], capture_output=True, text=True)
+        if res.returncode != 0:
+            raise PslError(None, "cannot build the PAL runner: %s" % res.stderr.strip()[:2000])
+        os.replace(out, exe)
+    return exe
+
+
+def deciders(comp, items, step):
+    """The bindings whose rules ran for this step (PSL positions), as text."""
+    bindings = [it for it in items if it.kind == "binding" and it.event == step.event]
+    if step.event == "execute":
+        slots, iface = [(None, None)], None
+    elif step.event == "security":
+        slots = [step.slot]
+        iface = step.src.tc.security.name if step.src.tc.security else None
+    else:
+        slots, iface = [step.slot], None
+    rules = comp.collect(bindings, step.src, step.dst, slots, iface)[0]
+    if not rules:
+        return "no binding"
+    seen = []
+    for _, b in rules:
+        w = "%s binding at %s" % (b.event, comp.where(b.pos))
+        if w not in seen:
+            seen.append(w)
+    return "; ".join(seen)
+
+
+def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys.stderr):
+    """Run every PAL test of the policy; returns the exit status (0 all passed).
+    Results and failing cases go to out; a broken policy or test (PslError) to err."""
+    try:
+        comp, items, tables = load(path, include_dirs, defines, warn=lambda w: None)
+        tests = build_tests(comp, items)
+    except PslError as e:
+        print(str(e), file=err)
+        return 1
+    name = os.path.basename(str(path))
+    if not tests:
+        print("%s: PAL: no policy tests" % name, file=out)
+        return 0
+    try:
+        exe = build_runner(generate(tables), cache)
+    except PslError as e:
+        print("%s: error: %s" % (name, e.msg), file=err)
+        return 1
+    failed = ncases = 0
+    for t in tests:
+        if not t.steps:
+            continue
+        query = "".join(s.line() + "\n" for s in t.steps)
+        res = subprocess.run([str(exe)], input=query, capture_output=True, text=True, timeout=120)
+        answers = res.stdout.splitlines()
+        if res.returncode != 0 or len(answers) != len(t.steps):
+            print("%s: error: PAL test %s: the runner failed (status %d): %s"
+                  % (t.pos, t.title, res.returncode, (res.stdout + res.stderr).strip()[-2000:]), file=out)
+            failed += 1
+            continue
+        for i, (s, a) in enumerate(zip(t.steps, answers), 1):
+            ncases += 1
+            got = "grant" if a == "granted" else "deny"
+            if s.expect == "any" or s.expect == got:
+                continue
+            if got == "grant":
+                why = "granted by %s" % deciders(comp, items, s)
+            else:
+                _, code, text = a.split(" ", 2)
+                why = "denied: %s" % text.replace(" | ", " (") + (")" if " | " in text else "")
+                if code == "no_binding":
+                    why = "denied: no binding"
+            label = ' "%s"' % s.case.label if s.case.label else ""
+            print("%s: error: PAL test %s, step %d%s (%s): expected %s, %s"
+                  % (s.case.pos, t.title, i, label, s.where, s.expect, why), file=out)
+            failed += 1
+            break                                   # the rest of the test depends on this step
+    print("%s: PAL: %d tests, %d cases, %s" % (name, len(tests), ncases,
+                                              "%d failed" % failed if failed else "all passed"), file=out)
+    return 1 if failed else 0

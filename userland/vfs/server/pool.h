@@ -1,0 +1,46 @@
+/*
+ * pool.h: a pool of worker threads serving one listener (pool.c). Generic:
+ * it knows the kernel's message header and nothing of the interfaces served;
+ * the program hands it a serve callback and that callback's context. Each
+ * worker receives on the one listener and answers what it received, so a
+ * request that blocks (a socket's recv, accept, poll) holds only its worker.
+ */
+#ifndef POOL_H
+#define POOL_H
+
+#include <stdint.h>
+#include <coresrv/syscalls.h>
+
+/* The largest message the kernel delivers or takes: header, constant part, arena. */
+#define POOL_MSG_MAX (sizeof(SMsgHdr) + MSG_MAX_CONST)
+
+/* One worker's message buffers: any request the kernel can deliver, any answer it takes.
+ * A server checks its own largest answer against POOL_MSG_MAX (a _Static_assert). */
+struct pool_msg {
+    _Alignas(8) uint8_t req_arena[MSG_MAX_ARENA];
+    _Alignas(8) uint8_t res_arena[MSG_MAX_ARENA];
+    union {
+        SMsgHdr hdr;
+        uint8_t raw[POOL_MSG_MAX];
+    } req;
+    union {
+        SMsgHdr hdr;
+        uint8_t raw[POOL_MSG_MAX];
+    } res;
+};
+
+/* Builds the answer to m->req in m->res (always: a reply or an error reply), or
+ * nothing for a kernel notice (MSG_MID_DISCONNECT: ReplyRecv then sends no answer). */
+typedef void (*pool_serve_fn)(void *ctx, struct pool_msg *m);
+
+#define POOL_START 4                /* workers at start (the main thread is one) */
+#define POOL_MAX 64                 /* at most: requests in service at once */
+
+/* Serves `listener` forever with serve(ctx, m): the calling thread is the first
+ * worker; another is started whenever none is left waiting, up to POOL_MAX. */
+__attribute__((noreturn)) void pool_run(Handle listener, pool_serve_fn serve, void *ctx);
+
+/* Workers running now (statistics). */
+int pool_workers(void);
+
+#endif

@@ -126,7 +126,7 @@ $(eval $(call vfs_program,bench_vfs,userland/bench/bench_vfs.c))
 $(foreach p,$(SOL_PROGRAMS),$(eval $(call image_program,$(p),\
     $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/$(p)/*.c)),$(VFS_CLIENT_LIBS))))
 $(eval $(call image_program,Einit,$(IUSER_OBJ)/userland/einit/einit.o $(IUSER_OBJ)/einit_table.o))
-$(IUSER_OBJ)/%.o: USER_CPPFLAGS += -I$(SOL_GEN) -Iuserland/einit
+$(IUSER_OBJ)/%.o: USER_CPPFLAGS += -I$(SOL_GEN)/kos -I$(SOL_GEN) -Iuserland/einit
 $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/*/*.c)): | $(SOL_NK_STAMP) $(VFS_NK_STAMP)
 $(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)
@@ -284,8 +284,11 @@ else
 RUN_NIC := -nic none
 RUN_NOTE := @true
 endif
+# An entropy source for getentropy (kernel/entropy.c), on the lowest virtio-mmio
+# transport so that a NIC keeps the top one whatever the order of the devices.
+RUN_RNG := -device virtio-rng-device,bus=virtio-mmio-bus.0
 QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) \
-             -nographic $(RUN_NIC) -semihosting-config enable=on,target=native \
+             -nographic $(RUN_NIC) $(RUN_RNG) -semihosting-config enable=on,target=native \
              -kernel $(VIRT_BUILD)/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
 
 run: deps-check

@@ -81,8 +81,12 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
             rc = thread_wait_switch(NULL, server, timeout);   /* fast path: to the server */
             break;
         }
-        if (rc != rcTargetFault && rc != rcBufferTooSmall)
-            break;                            /* our own message is at fault */
+        /* A request larger than the receiver's buffer is the caller's fault
+         * (rcBufferTooSmall): the Call fails and the receiver keeps waiting, so
+         * no client can make a server's Recv fail. Only a receive buffer that
+         * is not writable is the receiver's own fault. */
+        if (rc != rcTargetFault)
+            break;
         thread_wake(server, rc);              /* that receiver cannot take it: tell it */
         server = wait_queue_first(&s->receivers);
         rc = rcOk;
@@ -139,11 +143,13 @@ static Retcode do_recv(struct ipc_listener *s, uint64_t in_uaddr, uint64_t timeo
             break;
         rc = ipc_deliver(client->task, &client->ipc.msg, self->task, in_uaddr, &self->ipc.recv_cap,
                          client->ipc.badge);
-        if (rc == rcBufferTooSmall || rc == rcTargetFault)
-            goto fail;                        /* our buffer: the client stays queued */
+        if (rc == rcTargetFault)
+            goto fail;                        /* our buffer is not writable: the client stays queued */
         thread_dequeue(client);
         if (rc) {
-            thread_wake(client, rc);          /* the client's message could not be read */
+            /* Too large for our buffer, or unreadable: the client's Call fails
+             * and we take the next request (as in do_call). */
+            thread_wake(client, rc);
             continue;
         }
         bind(client, self, s);

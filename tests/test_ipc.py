@@ -17,7 +17,10 @@ IPC_CHECKS = [
     "header_in_kernel_memory", "header_unaligned", "header_unmapped", "reply_buffer_unmapped",
     "reply_buffer_read_only", "too_many_handles", "forged_handle_in_message",
     "system_keeps_running", "transfer_reduced_rights", "transfer_more_rights_refused",
-    "transfer_needs_transfer_right", "reply_too_big_for_buffer", "callex_times_out",
+    "transfer_needs_transfer_right", "reply_too_big_for_buffer",
+    "request_too_big_for_waiting_server", "server_serves_after_too_big_request",
+    "request_too_big_for_busy_server", "server_serves_after_queued_too_big_request",
+    "callex_times_out",
     "call_after_timeout", "server_exit_mid_call", "call_after_server_exit",
 ]
 

@@ -47,13 +47,23 @@ def test_default_solution_client_and_vfsfsnet(boot, board):
     assert "VfsFsnet: no network device, sockets unavailable" in con.text
 
 
+ECHO_IMAGE = {"virt": "build/virt-echo/kernel.img", "rpi4": "build/rpi4-echo/kernel8.img"}
+
+
 @pytest.mark.qemu_only
-@pytest.mark.boards("virt")
-def test_echo_solution_runs_and_powers_off(boot):
-    con = boot(kernel=boards.ROOT / "build/virt-echo/kernel.img")
+@pytest.mark.boards("virt", "rpi4")
+def test_echo_solution_runs_and_powers_off(boot, board):
+    con = boot(kernel=boards.ROOT / ECHO_IMAGE[board])
     con.expect(r"Einit: started 2 task\(s\)", timeout=60)
     for value in range(1, 6):
         con.expect(rf"Client: Ping\({value}\) = {value + 1} \(rc 0\)")
+    # The generated KasperskyOS dispatcher answers malformed raw Calls with
+    # error replies: NK_EBADMSG (rcInvalidArgument, -2) for a wrong size,
+    # NK_ENOENT (rcUnimplemented, -15) for an unknown method or RIID.
+    con.expect(r"Client: malformed request \(size 8\): error reply -2")
+    con.expect(r"Client: malformed request \(size 0\): error reply -2")
+    con.expect(r"Client: malformed request \(unknown method\): error reply -15")
+    con.expect(r"Client: malformed request \(unknown riid\): error reply -15")
     # init.yaml's memory_limit: 4M is the limit the kernel enforces on echo.Client
     con.expect(r"Client: memory limit 1024 pages, holding \d+; 8 MiB malloc: ENOMEM")
     con.expect(r"Client: all answers right")

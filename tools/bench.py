@@ -35,6 +35,7 @@ LINE = re.compile(r"^BENCH (\S+) min=(\d+) median=(\d+) unit=(\S+)(?: n=(\d+))?"
 def run(kernel, timeout, mem, bootargs):
     argv = ["qemu-system-aarch64", "-M", "virt,gic-version=2", "-cpu", "cortex-a72",
             "-m", mem, "-smp", "1", "-nographic", "-nic", "none", "-icount", "shift=0",
+            "-device", "virtio-rng-device,bus=virtio-mmio-bus.0",
             "-semihosting-config", "enable=on,target=native", "-kernel", str(kernel),
             "-append", f"exit=semihosting panic=poweroff {bootargs}"]
     started = time.monotonic()

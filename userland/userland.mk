@@ -77,7 +77,10 @@ $(IUSER_OBJ)/%.o: %.S
 	$(call user_as,$<,$@)
 
 # ---- libkos.a and crt0.o -------------------------------------------------------
-USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S
+# kernel/security/sec_engine.c: the one message-layout checker, also the
+# KasperskyOS-form dispatchers' (nk/dispatch.h)
+USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S \
+                 kernel/security/sec_engine.c
 USER_LIB_OBJS := $(patsubst %,$(USER_OBJ)/%.o,$(basename $(USER_LIB_SRCS)))
 
 USER_AR ?= $(CROSS_COMPILE)ar

@@ -193,6 +193,50 @@ void *ioremap(uint64_t pa, size_t size)
     return phys_to_virt(pa);
 }
 
+/* Undoes ioremap(pa, size) for a device the kernel used only for a moment
+ * (the entropy seed, the RTC's reading): its pages can then go to a user
+ * driver again. Level-3 entries only, as ioremap maps small ranges. */
+void iounmap(uint64_t pa, size_t size)
+{
+    uint64_t b, len;
+    if (!page_span(pa, size, &b, &len))
+        return;
+    int i;
+    for (i = 0; i < nkernel_devices; i++)
+        if (kernel_devices[i].base == b && kernel_devices[i].end == b + len)
+            break;
+    if (i == nkernel_devices)
+        return;
+    for (uint64_t p = b; p < b + len; p += PAGE_SIZE) {
+        uint64_t va = (uint64_t)phys_to_virt(p);
+        pte_t *e1 = &kernel_l1[idx(va, 1)];
+        if ((*e1 & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE))
+            continue;                           /* absent, or a block: leave it */
+        pte_t *l2 = phys_to_virt(*e1 & PTE_ADDR_MASK);
+        pte_t *e2 = &l2[idx(va, 2)];
+        if ((*e2 & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE))
+            continue;
+        pte_t *l3 = phys_to_virt(*e2 & PTE_ADDR_MASK);
+        l3[idx(va, 3)] = 0;
+        /* A table ioremap took from the page allocator goes back to it once
+         * empty (tables of the boot-time pool stay). */
+        bool pooled = (uintptr_t)l3 >= (uintptr_t)table_pool &&
+                      (uintptr_t)l3 < (uintptr_t)table_pool + sizeof table_pool;
+        if (!pooled) {
+            int empty = 1;
+            for (int k = 0; k < ENTRIES && empty; k++)
+                empty = l3[k] == 0;
+            if (empty) {
+                *e2 = 0;
+                __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
+                pmm_free_page(virt_to_phys(l3));
+            }
+        }
+    }
+    __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
+    kernel_devices[i] = kernel_devices[--nkernel_devices];
+}
+
 /* ---- user address spaces ------------------------------------------------ */
 
 pte_t *pt_alloc_root(void)

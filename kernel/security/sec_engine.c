@@ -181,6 +181,28 @@ check_layout(const struct sec_msg_layout *l, const struct sec_message *m)
     return NULL;
 }
 
+int sec_check_strings(const struct sec_msg_layout *l, const struct sec_message *m,
+                      const uint8_t *arena)
+{
+    if (!l || !m || (l->narena && !l->arena))
+        return -1;
+    for (uint32_t i = 0; i < l->narena; i++) {
+        const struct sec_arena_ref *a = &l->arena[i];
+        if (a->kind != SEC_ARENA_STRING || !cond_holds(l, m->data, m->size, a->cond))
+            continue;
+        if ((uint32_t)a->offset + 8u > m->size)
+            return -1;
+        uint32_t off = rd32(m->data + a->offset), sz = rd32(m->data + a->offset + 4);
+        if (!arena || sz == 0 || off > m->arena_size || sz > m->arena_size - off ||
+            arena[off + sz - 1u] != 0)
+            return -1;
+        for (uint32_t k = 0; k + 1u < sz; k++)
+            if (arena[off + k] == 0)
+                return -1;
+    }
+    return 0;
+}
+
 int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m,
                      const char **reason)
 {

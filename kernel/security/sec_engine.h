@@ -101,6 +101,12 @@ void sec_release_sid(const struct sec_tables *t, uint32_t sid);
  * most the layout's handle fields). */
 int sec_check_layout(const struct sec_msg_layout *l, const struct sec_message *m,
                      const char **reason);
+/* The receiver's half of the check, once the arena is there (dispatchers,
+ * after sec_check_layout accepted m): every string present ends with its
+ * only NUL. 0, or -1. The kernel decides before the arena is copied and
+ * leaves this to the receiver. */
+int sec_check_strings(const struct sec_msg_layout *l, const struct sec_message *m,
+                      const uint8_t *arena);
 const char *sec_reason_name(enum sec_reason code);
 /* The binding behind a denial's reason text (sec_result.reason), for the audit
  * line: "request binding at security.psl:9:1", or NULL (no binding decided:

@@ -42,7 +42,8 @@ def build(gen, src, exe, extra=()):
 
 
 def test_generated_file_names(gen):
-    names = sorted(str(p.relative_to(gen)) for p in gen.rglob("*.h"))
+    names = sorted(str(p.relative_to(gen)) for p in gen.rglob("*.h")
+                   if not str(p.relative_to(gen)).startswith("kos/"))    # test_nk_kos.py
     assert names == sorted([
         "nk_types.h", "sec_layout.h", "kl/core/Types.idl.h", "test/Common.idl.h",
         "test/IAll.idl.h", "demo/IStore.idl.h", "demo/IControl.idl.h",

@@ -1147,6 +1147,8 @@ def generate(packages, classes, outdir):
     for cls in classes:
         files[class_header_name(cls)] = gen_class(cls)
         files[layout_header_name(cls)] = gen_layout(cls)
+    from .kosgen import add_kos     # the KasperskyOS form (docs/IDL.md)
+    add_kos(files, package_closure(pkgs), classes)
     written = []
     for rel, text in files.items():
         path = os.path.join(outdir, rel)

@@ -78,7 +78,23 @@ Retcode KnGetUpTime(RtlTimeSpec *time)
     return rcOk;
 }
 
+/* realtime - uptime, asked of the kernel once (kl.core.Sys.GetRealTime: the
+ * PL031 on QEMU virt); 0 = not asked yet, 1 = no real-time clock. */
+static uint64_t realtime_offset;
+
 Retcode KnGetSystemTime(RtlTimeSpec *time)
 {
-    return KnGetUpTime(time);
+    if (!time)
+        return rcInvalidArgument;
+    uint64_t off = __atomic_load_n(&realtime_offset, __ATOMIC_RELAXED);
+    if (off == 0) {
+        struct kl_core_Sys_proxy p = kcall_sys();
+        uint64_t rt = 0, up = KnGetUpTimeNs();
+        off = kl_core_Sys_GetRealTime(&p, &rt) == rcOk && rt > up ? rt - up : 1;
+        __atomic_store_n(&realtime_offset, off, __ATOMIC_RELAXED);
+    }
+    uint64_t ns = KnGetUpTimeNs() + (off == 1 ? 0 : off);
+    time->sec = (rtl_int64_t)(ns / 1000000000ull);
+    time->nsec = (rtl_int64_t)(ns % 1000000000ull);
+    return rcOk;
 }

@@ -1,5 +1,6 @@
 /* Low-level thread calls: coresrv/thread/thread_api.h over kl.core.Thread. */
 #include <coresrv/thread/thread_api.h>
+#include <coresrv/time/time_api.h>
 #include "kcall.h"
 
 #define U(x) ((uint64_t)(uintptr_t)(x))
@@ -39,4 +40,15 @@ Retcode KnSleepNs(rtl_uint64_t ns)
 {
     struct kl_core_Thread_proxy p = kcall_thread();
     return kl_core_Thread_Sleep(&p, ns);
+}
+
+Retcode KnSleep(rtl_uint32_t mdelay)
+{
+    if (mdelay == 0)
+        return KnSleepNs(0);
+    uint64_t deadline = KnGetUpTimeNs() + (uint64_t)mdelay * 1000000ull;
+    Retcode rc = rcOk;
+    for (uint64_t now = KnGetUpTimeNs(); rc == rcOk && now < deadline; now = KnGetUpTimeNs())
+        rc = KnSleepNs(deadline - now);
+    return rc;
 }

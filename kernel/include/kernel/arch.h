@@ -21,6 +21,8 @@ void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, ui
 /* Maps device registers into the kernel's linear map; returns the VA or NULL.
  * The range is remembered as the kernel's (ioremap_overlaps). */
 void *ioremap(uint64_t pa, size_t size);
+/* Undoes ioremap(pa, size) (the same range): a user driver may map it again. */
+void iounmap(uint64_t pa, size_t size);
 /* True when [pa, pa+size) touches a device page the kernel mapped with ioremap. */
 bool ioremap_overlaps(uint64_t pa, uint64_t size);
 

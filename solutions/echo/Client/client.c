@@ -1,30 +1,87 @@
-/* echo.Client: calls Ping five times through the generated proxy and checks the answers;
- * then that its memory limit is init.yaml's (memory_limit: 4M) and malloc stops there. */
-#include <coresrv/channel/channel_api.h>
-#include <coresrv/vmm/vmm_api.h>
+/* echo.Client, the KasperskyOS "echo" example: calls Ping on Server through
+ * the generated proxy over NkKosTransport, each time with the previous result.
+ * Then checks its memory limit is init.yaml's (memory_limit: 4M) and malloc
+ * stops there. */
+#include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <uapi/syscall.h>
-#include "echo/Server.edl.h"
+#include <string.h>
+
+/* Files required for transport initialization. */
+#include <coresrv/nk/transport-kos.h>
+#include <coresrv/sl/sl_api.h>
+#include <coresrv/vmm/vmm_api.h>
+
+/* Description of the server interface used by the client. */
+#include <echo/Ping.idl.h>
+
+#define EXAMPLE_VALUE_TO_SEND 1
+#define CALLS 5
 
 int main(void)
 {
-    Handle ch;
-    Retcode rc = KnChannelLookup("echo.Server", SERVICE_CLIENT, &ch);
-    if (rc) {
-        printf("Client: no channel to echo.Server (%d)\n", rc);
-        return 1;
-    }
-    struct echo_IPing_proxy proxy;
-    echo_IPing_proxy_init(&proxy, ch, echo_Server_ping_riid);
+    NkKosTransport transport;
+    struct echo_Ping_proxy proxy;
     int failures = 0;
-    for (uint32_t value = 1; value <= 5; value++) {
-        uint32_t result = 0;
-        rc = echo_IPing_Ping(&proxy, value, &result);
-        printf("Client: Ping(%u) = %u (rc %d)\n", value, result, rc);
-        failures += rc != rcOk || result != value + 1;
+
+    /* The client IPC handle of the connection "server_connection" (init.yaml). */
+    Handle handle = ServiceLocatorConnect("server_connection");
+    assert(handle != INVALID_HANDLE);
+
+    /* IPC transport to the server. */
+    NkKosTransport_Init(&transport, handle, NK_NULL, 0);
+
+    /* The RIID of endpoint ping of component instance ping (Server.edl, Ping.cdl). */
+    nk_iid_t riid = ServiceLocatorGetRiid(handle, "ping.ping");
+    assert(riid != INVALID_RIID);
+
+    /* The proxy: each of its methods sends a request to the server. */
+    echo_Ping_proxy_init(&proxy, &transport.base, riid);
+
+    /* Request and response structures. */
+    echo_Ping_Ping_req req;
+    echo_Ping_Ping_res res;
+
+    req.value = EXAMPLE_VALUE_TO_SEND;
+    for (int i = 0; i < CALLS; ++i) {
+        uint32_t sent = req.value;
+        /* Blocks until the server answers. */
+        nk_err_t rc = echo_Ping_Ping(&proxy.base, &req, NULL, &res, NULL);
+        if (rc == rcOk) {
+            printf("Client: Ping(%u) = %u (rc %d)\n", sent, (unsigned)res.result, rc);
+            failures += res.result != sent + 1;
+            /* The next request sends the result back. */
+            req.value = res.result;
+        } else {
+            printf("Client: Ping(%u) failed (rc %d)\n", sent, rc);
+            failures++;
+        }
     }
+
+    /* Not part of the example: malformed requests sent by a raw Call get the
+     * documented error reply from the server's generated dispatcher. */
+    static const struct { uint32_t riid, mid, size; nk_err_t want; const char *what; } bad[] = {
+        { 0, echo_Ping_Ping_mid, 8, NK_EBADMSG, "size 8" },
+        { 0, echo_Ping_Ping_mid, 0, NK_EBADMSG, "size 0" },
+        { 0, 7, 4, NK_ENOENT, "unknown method" },
+        { 9, echo_Ping_Ping_mid, 4, NK_ENOENT, "unknown riid" },
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        union { SMsgHdr hdr; uint8_t raw[128]; } q = { 0 }, a = { 0 };
+        q.hdr.riid = (uint16_t)bad[i].riid;
+        q.hdr.mid = bad[i].mid;
+        q.hdr.size = bad[i].size;
+        a.hdr.size = sizeof a - sizeof a.hdr;
+        nk_err_t rc = Call(handle, &q.hdr, &a.hdr);
+        int32_t got = 0;
+        if (rc == rcOk && a.hdr.mid == MSG_MID_ERROR && a.hdr.size == sizeof got)
+            memcpy(&got, &a.raw[sizeof a.hdr], sizeof got);
+        printf("Client: malformed request (%s): error reply %d\n", bad[i].what, got);
+        failures += rc != rcOk || got != bad[i].want;
+    }
+
     rtl_uint64_t pages = 0, limit = 0;
     KnVmUsage(&pages, &limit);
     void *big = malloc(8u << 20);
@@ -34,5 +91,5 @@ int main(void)
            big ? "succeeded" : err == ENOMEM ? "ENOMEM" : "other error");
     failures += limit != 1024 || big != NULL || err != ENOMEM;
     printf("Client: %s\n", failures ? "FAILED" : "all answers right");
-    return failures ? 1 : 0;
+    return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -5,6 +5,7 @@
  */
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/handle/handle_api.h>
+#include <kos/thread.h>
 #include <stdint.h>
 #include <string.h>
 #include <uapi/handle.h>
@@ -22,6 +23,48 @@ static Retcode call(uint32_t mid, uint32_t value)
     out.value[0] = value;
     in.hdr.size = sizeof(in.value);
     return Call(ch, &out.hdr, &in.hdr);
+}
+
+/* A request within the kernel's limits but larger than the server's receive
+ * buffer (ipc_server receives into 256 bytes) fails the caller's Call with
+ * rcBufferTooSmall and leaves the server serving: both when the server is
+ * already waiting and when the request queues behind a slow one. */
+static struct { SMsgHdr hdr; uint8_t data[MSG_MAX_CONST]; } big;
+static Retcode big_rc = rcOk;
+
+static int big_call(void *arg)
+{
+    (void)arg;
+    struct ipc_msg reply = { .hdr.size = sizeof(reply.value) };
+    KosThreadSleep(50);                       /* the server is inside its 300 ms request */
+    big_rc = Call(ch, &big.hdr, &reply.hdr);
+    return 0;
+}
+
+static void too_big_for_server(void)
+{
+    big.hdr.mid = IPC_ECHO;
+    big.hdr.size = sizeof(in.value) + 4;
+    struct ipc_msg reply = { .hdr.size = sizeof(reply.value) };
+    Retcode rc = Call(ch, &big.hdr, &reply.hdr);
+    CHECK("request_too_big_for_waiting_server", rc == rcBufferTooSmall, "rc %d", rc);
+    rc = call(IPC_ECHO, 41);
+    CHECK("server_serves_after_too_big_request", rc == rcOk && in.value[0] == 42, "rc %d", rc);
+
+    /* Queue the big request behind a 300 ms one: the server meets it in Recv. */
+    Tid t;
+    big_rc = rcOk;
+    out.hdr.mid = IPC_SLOW;
+    out.hdr.size = sizeof(uint32_t);
+    out.value[0] = 1;
+    in.hdr.size = sizeof(in.value);
+    Retcode trc = KosThreadCreate(&t, THREAD_PRIORITY_DEFAULT, 0, big_call, NULL, 0);
+    rc = Call(ch, &out.hdr, &in.hdr);              /* the server sleeps 300 ms in here */
+    int wait = KosThreadWait(t, 1000);
+    CHECK("request_too_big_for_busy_server", trc == rcOk && wait == 0 && big_rc == rcBufferTooSmall &&
+          rc == rcOk, "create %d wait %d big %d slow %d", trc, wait, big_rc, rc);
+    rc = call(IPC_ECHO, 1);
+    CHECK("server_serves_after_queued_too_big_request", rc == rcOk && in.value[0] == 2, "rc %d", rc);
 }
 
 static void malformed(void)
@@ -132,6 +175,8 @@ int main(void)
     out.hdr.size = 4;
     rc = Call(ch, &out.hdr, &in.hdr);
     CHECK("reply_too_big_for_buffer", rc == rcBufferTooSmall, "rc %d", rc);
+
+    too_big_for_server();
 
     out.hdr.mid = IPC_SLOW;
     in.hdr.size = sizeof(in.value);

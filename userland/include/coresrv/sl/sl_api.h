@@ -15,6 +15,9 @@
 typedef rtl_uint32_t nk_iid_t;
 #define INVALID_RIID ((nk_iid_t)0xFFFFFFFFu)
 
+/* What ServiceLocatorRegister writes to *id (KasperskyOS: obsolete). */
+typedef rtl_uint32_t ServiceId;
+
 /* The client IPC handle of channel `channelName` (the connection `id` in
  * init.yaml), or INVALID_HANDLE. */
 Handle ServiceLocatorConnect(const char *channelName);

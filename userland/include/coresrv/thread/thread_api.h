@@ -27,5 +27,7 @@ Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority);
 Retcode KnThreadGetKernelId(rtl_uint64_t *tid);
 /* Sleeps for `ns` nanoseconds (tick resolution, 1 ms); 0 yields. */
 Retcode KnSleepNs(rtl_uint64_t ns);
+/* KasperskyOS name: sleeps `mdelay` milliseconds (never less); 0 yields. */
+Retcode KnSleep(rtl_uint32_t mdelay);
 
 #endif

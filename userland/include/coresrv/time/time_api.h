@@ -15,8 +15,9 @@ rtl_uint64_t KnGetMSecSinceStart(void);
 rtl_uint64_t KnGetUpTimeNs(void);
 /* Time since the system started as seconds + nanoseconds. */
 Retcode KnGetUpTime(RtlTimeSpec *time);
-/* Wall-clock time. There is no real-time clock yet: this is the uptime
- * (the epoch is the system start). */
+/* Wall-clock time since 1970 where the board has a real-time clock the
+ * kernel reads (the PL031 on QEMU virt; asked once per process, then read
+ * from the counter); elsewhere (the Pi 4) the uptime: epoch = system start. */
 Retcode KnGetSystemTime(RtlTimeSpec *time);
 
 #endif

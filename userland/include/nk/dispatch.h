@@ -1,0 +1,141 @@
+/*
+ * nk/dispatch.h: helpers of the KasperskyOS-form code tools/nk generates
+ * (tools/nk/kosgen.py): filling a request header, checking a request or a
+ * response against its method's layout record (the kernel's own check,
+ * sec_check_layout, and the receiver's string rule, sec_check_strings: one
+ * checker, kernel/security/sec_engine.c, linked into libkos), error replies.
+ * Never trusts a received message; never reads outside its arena.
+ */
+#ifndef NK_DISPATCH_KOS_H
+#define NK_DISPATCH_KOS_H
+
+#include <stddef.h>
+#include <string.h>
+#include <nk/arena.h>
+#include <nk/transport.h>
+#include <nk/types.h>
+#include "security/sec_engine.h"
+
+/* An error reply: mid MSG_MID_ERROR, constant part = the int32 nk_err_t. */
+struct nk_kos_err_res {
+    struct nk_message base_;
+    nk_int32_t rc;
+};
+
+/* Service Locator record, the same layout as nk_types.h's nk_sl_class
+ * (userland/lib/sl.c reads both from the section nk_sl_classes). */
+struct nk_kos_sl_endpoint {
+    const char *name;
+    nk_uint32_t riid;
+};
+struct nk_kos_sl_class {
+    const char *name;
+    const struct nk_kos_sl_endpoint *endpoints;
+    nk_uint32_t count;
+};
+/* nk_types.h's struct nk_sl_class is {const char *, const void *, uint32_t}:
+ * the same offsets (LP64), which sl.c relies on when it reads both. */
+_Static_assert(offsetof(struct nk_kos_sl_class, endpoints) == sizeof(void *) &&
+               offsetof(struct nk_kos_sl_class, count) == 2 * sizeof(void *) &&
+               offsetof(struct nk_kos_sl_endpoint, riid) == sizeof(void *),
+               "nk_kos_sl_class has nk_sl_class's layout");
+
+/* Proxy: the header of a request (riid, mid, constant part size). Handle
+ * arguments travel in hdr.handles[0 .. nhandles-1]; methods with none send
+ * none. */
+static inline void nk_kos_prepare_req(struct nk_message *m, nk_iid_t iid, nk_mid_t mid,
+                                      nk_uint32_t size, nk_uint32_t max_handles)
+{
+    m->hdr.riid = (nk_uint16_t)iid;
+    m->hdr.mid = mid;
+    m->hdr.size = size;
+    m->hdr.badge = 0;
+    if (max_handles == 0 || m->hdr.nhandles > max_handles)
+        m->hdr.nhandles = max_handles == 0 ? 0 : (nk_uint16_t)max_handles;
+}
+
+/* Bytes of arena received with `m`: 0 unless inside `a`'s used part. */
+static inline int nk_kos_arena_ok(const struct nk_message *m, const struct nk_arena *a)
+{
+    if (m->hdr.arena_size == 0)
+        return 1;
+    return a != NK_NULL && m->hdr.arena_size <= (nk_size_t)(a->current - a->start);
+}
+
+/* Server: the header fields every dispatcher relies on. */
+static inline nk_err_t nk_kos_check_header(const struct nk_message *req,
+                                           const struct nk_arena *req_arena)
+{
+    if (req->hdr.nhandles > MSG_MAX_HANDLES || !nk_kos_arena_ok(req, req_arena))
+        return NK_EBADMSG;
+    return NK_EOK;
+}
+
+/* Server: a request against its method's layout (size, arena references,
+ * strings, union tags, handle slots, handle count). */
+/* The message against its layout record: the kernel's check, then the
+ * strings (the arena is here now). */
+static inline nk_err_t nk_kos_check_layout(const struct nk_message *msg, const uint8_t *arena,
+                                           const struct sec_msg_layout *l)
+{
+    struct sec_message m = {msg->hdr.riid, msg->hdr.mid, msg->hdr.size, msg->hdr.arena_size,
+                            msg->hdr.nhandles, (const uint8_t *)(&msg->hdr + 1)};
+    if (sec_check_layout(l, &m, NK_NULL) != 0 || sec_check_strings(l, &m, arena) != 0)
+        return NK_EBADMSG;
+    return NK_EOK;
+}
+
+static inline nk_err_t nk_kos_check_req(const struct nk_message *req,
+                                        const struct nk_arena *req_arena,
+                                        const struct sec_msg_layout *l)
+{
+    if (nk_kos_check_header(req, req_arena) != NK_EOK)
+        return NK_EBADMSG;
+    const uint8_t *arena = req->hdr.arena_size ? (const uint8_t *)req_arena->start : NK_NULL;
+    return nk_kos_check_layout(req, arena, l);
+}
+
+/* Server: turn res into an error reply carrying rc (no arena); returns rc. */
+static inline nk_err_t nk_kos_reply_error(struct nk_message *res, struct nk_arena *res_arena,
+                                          nk_iid_t riid, nk_err_t rc)
+{
+    memset(&res->hdr, 0, sizeof res->hdr);
+    res->hdr.riid = (nk_uint16_t)riid;
+    res->hdr.mid = MSG_MID_ERROR;
+    res->hdr.size = sizeof(nk_int32_t);
+    memcpy(&res->hdr + 1, &rc, sizeof rc);
+    nk_arena_reset(res_arena);
+    return rc;
+}
+
+/* Server: the header of a successful response. */
+static inline void nk_kos_finish_res(struct nk_message *res, nk_iid_t riid, nk_mid_t mid,
+                                     nk_uint32_t size)
+{
+    res->hdr.riid = (nk_uint16_t)riid;
+    res->hdr.mid = mid;
+    res->hdr.size = size;
+    if (res->hdr.nhandles > MSG_MAX_HANDLES)
+        res->hdr.nhandles = 0;
+}
+
+/* Client: check a response; an error reply gives the server's nk_err_t. */
+static inline nk_err_t nk_kos_check_res(const struct nk_message *res,
+                                        const struct nk_arena *res_arena, nk_mid_t mid,
+                                        const struct sec_msg_layout *l)
+{
+    if (res->hdr.mid == MSG_MID_ERROR) {
+        nk_int32_t v = 0;
+        if (res->hdr.size != sizeof v)
+            return NK_EBADMSG;
+        memcpy(&v, &res->hdr + 1, sizeof v);
+        return v < 0 ? v : rcFail;
+    }
+    if (res->hdr.mid != mid || res->hdr.nhandles > MSG_MAX_HANDLES ||
+        !nk_kos_arena_ok(res, res_arena))
+        return NK_EBADMSG;
+    const uint8_t *arena = res->hdr.arena_size ? (const uint8_t *)res_arena->start : NK_NULL;
+    return nk_kos_check_layout(res, arena, l);
+}
+
+#endif

@@ -81,7 +81,7 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segmen
 # Kernel endpoints: C generated from the kl.core IDL by tools/nk (kernel/kcall.c).
 KGEN_STAMP := $(KGEN)/kl/core/Core.edl.h
 KCORE_IDL  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl)
-NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*)
+NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*) kernel/security/sec_layout.h
 $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 	$(call say,NK,kl.core.Core)
 	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core

@@ -82,7 +82,7 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segmen
 # Kernel endpoints: C generated from the kl.core IDL by tools/nk (kernel/kcall.c).
 KGEN_STAMP := $(KGEN)/kl/core/Core.edl.h
 KCORE_IDL  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl)
-NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*)
+NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*) kernel/security/sec_layout.h
 $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 	$(call say,NK,kl.core.Core)
 	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core
@@ -336,11 +336,12 @@ size: kernel
 	@$(PYTHON) tools/imgsize.py $(BUILD)/kernel.elf $(sort $(wildcard build/$(PLATFORM) build/$(PLATFORM)-*))
 
 # ---------------------------------------------------------------- tests
-# Every solution's image on virt; the default and the test solution's on rpi4.
+# Every solution's image on virt and on rpi4 (a solution's test picks its boards;
+# linking a solution from the shared objects takes a second or two).
 # The build runs with -j<cores> unless make was given -j; the console tests run
 # in parallel too when pytest-xdist is installed (PYTEST_JOBS workers).
 TEST_SOLUTIONS_virt := $(SOLUTIONS_ALL)
-TEST_SOLUTIONS_rpi4 := $(DEFAULT_SOLUTION) $(TEST_SOLUTION)
+TEST_SOLUTIONS_rpi4 := $(SOLUTIONS_ALL)
 NPROC       := $(shell nproc 2>/dev/null || echo 1)
 # Test workers only help on idle cores, and the guests' clocks follow the host's:
 # on a host already busy (load average at or above the cores) a few timing checks

@@ -50,7 +50,7 @@ USER_LDFLAGS := -nostdlib -nostartfiles -static -no-pie -T $(USER_LDS) -Wl,--gc-
 # ---- kernel-endpoint proxies (tools/nk over tools/sysroot/kl/core) ----------
 USER_NK_STAMP := $(USER_GEN)/kl/core/Core.edl.h
 USER_NK_DEPS  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl \
-                   tools/nk/*.py tools/nk/templates/*)
+                   tools/nk/*.py tools/nk/templates/* kernel/security/sec_layout.h)
 $(USER_NK_STAMP): $(USER_NK_DEPS)
 	$(call say,NK,kl.core.Core-user)
 	$(Q)$(PYTHON) -m tools.nk --out $(USER_GEN) kl.core.Core
@@ -77,7 +77,10 @@ $(IUSER_OBJ)/%.o: %.S
 	$(call user_as,$<,$@)
 
 # ---- libkos.a and crt0.o -------------------------------------------------------
-USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S
+# kernel/security/sec_engine.c: the one message-layout checker, also the
+# KasperskyOS-form dispatchers' (nk/dispatch.h)
+USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S \
+                 kernel/security/sec_engine.c
 USER_LIB_OBJS := $(patsubst %,$(USER_OBJ)/%.o,$(basename $(USER_LIB_SRCS)))
 
 USER_AR ?= $(CROSS_COMPILE)ar

@@ -22,16 +22,17 @@ Per component or class C: C_component, C_component_init, C_component_req /
   C_entity_dispatch(self, req, req_arena, res, res_arena),
   C_entity_req_arena_size, C_entity_res_arena_size.
 
-Dispatchers check every request against the method's layout table
-(nk_layout.h: exact size, arena references, strings, union tags, handle
-slots) before the implementation runs and answer a bad one with an error
+Dispatchers check every request against the method's layout record
+(sec_layout.h, emitted by cgen.LayoutEmitter, checked by the kernel's
+sec_check_layout plus sec_check_strings: exact size, arena references,
+strings, union tags, handle slots) before the implementation runs and answer a bad one with an error
 reply (NK_EBADMSG); proxies check responses the same way.
 """
 
 import os
 
 from .cgen import (BANNER, Code, cid, class_header_name, const_literal, decl,
-                   idl_header_name, msg_layout, u32)
+                   idl_header_name, LayoutEmitter, u32)
 from .layout import MSG_HDR_SIZE, MSG_MAX_ARENA, ArrayType, StructType
 from .objects import Component, Const, Typedef
 
@@ -57,7 +58,7 @@ def preamble(c, src, guard, rel):
     c("#include <stddef.h>")
     c("#include <coresrv/nk/transport-kos.h>")
     c("#include <nk/dispatch.h>")
-    c('#include "nk_layout.h"')
+    c('#include "sec_layout.h"')
     c('#include "%s%s"' % ("../" * rel.count("/"), SL_HEADER))
 
 
@@ -178,10 +179,12 @@ def iface_code(c, iface):
                 c("_Static_assert(offsetof(struct %s_%s, %s) == %d, \"IDL layout\");"
                   % (q, kind, cid(name), MSG_HDR_SIZE + off))
         sym = "nk_kos_lay_%s" % q
-        c("static const struct nk_msg_layout %s_req_layout = %s;"
-          % (sym, msg_layout(c, sym + "_req", m.request)))
-        c("static const struct nk_msg_layout %s_res_layout = %s;\n"
-          % (sym, msg_layout(c, sym + "_res", m.response)))
+        e = LayoutEmitter(sym)
+        req, res = e.msg_layout(m.request), e.msg_layout(m.response)
+        for line in e.lines:
+            c(line)
+        c("static const struct sec_msg_layout %s_req_layout = %s;" % (sym, req))
+        c("static const struct sec_msg_layout %s_res_layout = %s;\n" % (sym, res))
 
     # the interface object, its methods' types and ops table
     c("typedef struct %s {\n    const struct %s_ops *ops;\n} %s;" % (p, p, p))

@@ -34,11 +34,33 @@ security { grant () }
 
 V_NO_BINDING, V_GRANT, V_PROGRAM = 0, 1, 2
 OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
-      "&&": 9, "||": 10, "!": 11, "ASSERT": 12, "REFUTE": 13, "FAIL": 14}
+      "&&": 9, "||": 10, "!": 11, "ASSERT": 12, "REFUTE": 13, "FAIL": 14,
+      "SID": 15, "FLOW_INIT": 16, "FLOW_FINI": 17, "FLOW_ENTER": 18, "FLOW_ALLOW": 19,
+      "FLOW_QUERY": 20, "HS_INIT": 21, "HS_FINI": 22, "HS_ADD": 23, "HS_REMOVE": 24,
+      "HS_CONTAINS": 25, "FIELD_CMP": 26, "CHECK_EQ": 27, "CHECK_NE": 28, "CHECK_LT": 29,
+      "CHECK_LE": 30, "CHECK_GT": 31, "CHECK_GE": 32}
+CHECK_REFUTE = 0x80
+# stack effect of each op (values pushed minus popped)
+STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLOW_QUERY"]: 0,
+                OP["FLOW_INIT"]: -1, OP["FLOW_FINI"]: -1, OP["FLOW_ENTER"]: -1,
+                OP["FLOW_ALLOW"]: -1, OP["HS_INIT"]: -1, OP["HS_FINI"]: -1, OP["HS_ADD"]: -2,
+                OP["HS_REMOVE"]: -2, OP["HS_CONTAINS"]: -1, OP["FAIL"]: 0, OP["FIELD_CMP"]: 1, OP["CHECK_EQ"]: 0, OP["CHECK_NE"]: 0,
+                OP["CHECK_LT"]: 0, OP["CHECK_LE"]: 0, OP["CHECK_GT"]: 0, OP["CHECK_GE"]: 0}
+# model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
+JOURNAL_WRITES = {OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
+                  OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
+JOURNAL_MAX = 32                  # SEC_JOURNAL_MAX
+SID_MAX = 128                     # SEC_SID_MAX: SIDs 0 .. 127
+FLOW_STATES_MAX = 48              # SEC_FLOW_STATES_MAX
+HS_SET_SIZE_MAX = 1024
+HS_POOL_SIZE_MAX = SID_MAX - 1
 OP_NAMES = {v: k for k, v in OP.items()}
-INSN_SIGNED, INSN_UNSIGNED = 1, 2
+INSN_SIGNED, INSN_UNSIGNED, INSN_SID_SRC, INSN_SID_DST, INSN_FINAL = 1, 2, 4, 8, 16
+# a comparison with its operands swapped: `c < x` is `x > c`
+MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 STACK_MAX = 16
 INT64_MIN, INT64_MAX, UINT64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
+UINT64_MAX_ = UINT64_MAX
 
 AUDIT_GRANTED, AUDIT_DENIED = 2, 4
 PERMISSIVE = 1
@@ -59,6 +81,37 @@ class ClassInfo:
         self.security = list(tc.security.methods) if tc.security else []
 
 
+INT_TYPES = {"UInt8": (0, 0xFF), "UInt16": (0, 0xFFFF), "UInt32": (0, 0xFFFFFFFF),
+             "UInt64": (0, UINT64_MAX_), "SInt8": (-0x80, 0x7F), "SInt16": (-0x8000, 0x7FFF),
+             "SInt32": (-(1 << 31), (1 << 31) - 1), "SInt64": (-(1 << 63), (1 << 63) - 1),
+             "Boolean": (0, 1)}
+MODEL_RULES = {
+    # model: {rule: (required args, op, kind)}; kind: "rule" or the expression's type
+    "Flow": {"init": (("sid",), "FLOW_INIT", "rule"), "fini": (("sid",), "FLOW_FINI", "rule"),
+             "enter": (("sid", "state"), "FLOW_ENTER", "rule"),
+             "allow": (("sid", "states"), "FLOW_ALLOW", "rule"),
+             "query": (("sid",), "FLOW_QUERY", "state")},
+    "HashSet": {"init": (("sid",), "HS_INIT", "rule"), "fini": (("sid",), "HS_FINI", "rule"),
+                "add": (("sid", "entry"), "HS_ADD", "rule"),
+                "remove": (("sid", "entry"), "HS_REMOVE", "rule"),
+                "contains": (("sid", "entry"), "HS_CONTAINS", "bool")},
+}
+# KasperskyOS models this compiler knows of but does not implement yet.
+MODELS_NOT_YET = ("StaticMap", "Regex", "Mic")
+
+
+class PolicyObject:
+    """`policy object <name> : <model> {...}` with its checked config."""
+
+    def __init__(self, name, model, index, pos):
+        self.name, self.model, self.index, self.pos = name, model, index, pos
+        self.states = []               # Flow
+        self.initial = 0
+        self.transitions = []          # [from] -> bit mask
+        self.entry = ("UInt64", INT_TYPES["UInt64"])   # HashSet: (type name, range)
+        self.set_size = self.pool_size = 0
+
+
 class Tables:
     """The compiled policy: what cgen emits."""
 
@@ -75,6 +128,8 @@ class Tables:
         self.programs = []             # [(first, count)]
         self.insns = []                # [(op, width, flags, arg, imm)]
         self.reasons = []
+        self.flows = []                # PolicyObject (Flow), index order
+        self.hashsets = []             # PolicyObject (HashSet), index order
         self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
@@ -172,6 +227,7 @@ class Compiler:
         self.reason_index = {}
         self.row_index = {}
         self.cexpr_cache = {}
+        self.objects = {}              # name -> PolicyObject
 
     def warn(self, text):
         self.warnings.append(text)
@@ -229,6 +285,8 @@ class Compiler:
                 if default is not None:
                     raise PslError(it.pos, "`audit default` is given twice")
                 default = it
+            elif it.kind == "policy_object":
+                self.policy_object(it)
         if bindings["execute"] and not have_execute_decl:
             self.warn("%s: warning: no `execute: kl.core.Execute` declaration" % source_name)
         self.t.flags = self.audit_flags(profiles, default)
@@ -237,6 +295,113 @@ class Compiler:
                 self.check_selectors(event, b.sels, b.body, {})
         self.build(bindings)
         return self.t
+
+    # ------------------------------------------------------------ policy objects
+    def policy_object(self, it):
+        if it.name in self.objects:
+            raise PslError(it.npos, "policy object `%s` is defined twice (first at %s)"
+                           % (it.name, self.objects[it.name].pos))
+        if it.model in MODELS_NOT_YET:
+            raise unsupported(it.mpos, "the %s security model" % it.model)
+        if it.model not in MODEL_RULES:
+            raise PslError(it.mpos, "unknown security model `%s` (Flow, HashSet)" % it.model)
+        if it.config is None:
+            raise PslError(it.pos, "policy object `%s` has no `config = {...}`" % it.name)
+        if it.config.kind != "dict":
+            raise PslError(it.config.pos, "`config` of a %s object is a dictionary `{ ... }`" % it.model)
+        lst = self.t.flows if it.model == "Flow" else self.t.hashsets
+        o = PolicyObject(it.name, it.model, len(lst), it.pos)
+        cfg = {}
+        for k, kpos, v in it.config.items:
+            if k in cfg:
+                raise PslError(kpos, "`%s` is given twice in the config" % k)
+            cfg[k] = (kpos, v)
+        known = ("states", "initial", "transitions") if it.model == "Flow" else ("set_size", "pool_size")
+        for k, (kpos, _) in cfg.items():
+            if k not in known:
+                raise PslError(kpos, "unknown %s config key `%s` (%s)" % (it.model, k, ", ".join(known)))
+        for k in known:
+            if k not in cfg:
+                raise PslError(it.config.pos, "the %s config of `%s` has no `%s`" % (it.model, it.name, k))
+        types = {}
+        for td in it.types:
+            if td.name in types:
+                raise PslError(td.pos, "type `%s` is declared twice" % td.name)
+            types[td.name] = td
+        if it.model == "Flow":
+            self.flow_config(o, cfg, types)
+        else:
+            self.hashset_config(o, cfg, types)
+        self.objects[it.name] = o
+        lst.append(o)
+
+    @staticmethod
+    def str_list(v, what):
+        if v.kind != "list":
+            raise PslError(v.pos, "%s is a list of strings `[\"a\", ...]`" % what)
+        for a in v.items:
+            if a.kind != "atom" or not isinstance(a.value, str) or a.is_name:
+                raise PslError(a.pos, "%s is a list of strings `[\"a\", ...]`" % what)
+        return v.items
+
+    def flow_config(self, o, cfg, types):
+        spos, sv = cfg["states"]
+        states = self.str_list(sv, "`states`")
+        if not states:
+            raise PslError(sv.pos, "`states` is empty")
+        if len(states) > FLOW_STATES_MAX:
+            raise PslError(sv.pos, "more than %d states" % FLOW_STATES_MAX)
+        allowed = None
+        for td in types.values():
+            if td.name in ("State", "States") or all(a.is_str for a in td.type):
+                if not all(a.is_str for a in td.type):
+                    raise PslError(td.pos, "the state type of a Flow object is string literals `\"a\" | \"b\"`")
+                allowed = [a.value for a in td.type]
+        for a in states:
+            if a.value in o.states:
+                raise PslError(a.pos, "state \"%s\" is listed twice" % a.value)
+            if allowed is not None and a.value not in allowed:
+                raise PslError(a.pos, "state \"%s\" is not of the object's state type (%s)"
+                               % (a.value, " | ".join('"%s"' % x for x in allowed)))
+            o.states.append(a.value)
+        ipos, iv = cfg["initial"]
+        if iv.kind != "atom" or not isinstance(iv.value, str) or iv.is_name:
+            raise PslError(iv.pos, "`initial` is a state (a string)")
+        o.initial = self.state_index(o, iv.value, iv.pos)
+        tpos, tv = cfg["transitions"]
+        if tv.kind != "dict":
+            raise PslError(tv.pos, "`transitions` is a dictionary `{ \"from\" : [\"to\", ...], ... }`")
+        o.transitions = [0] * len(o.states)
+        seen = set()
+        for k, kpos, v in tv.items:
+            if not isinstance(k, str):
+                raise PslError(kpos, "a transition starts at a state (a string)")
+            frm = self.state_index(o, k, kpos)
+            if frm in seen:
+                raise PslError(kpos, "transitions from \"%s\" are given twice" % k)
+            seen.add(frm)
+            for a in self.str_list(v, "the transitions from \"%s\"" % k):
+                o.transitions[frm] |= 1 << self.state_index(o, a.value, a.pos, "a transition to nowhere: ")
+
+    @staticmethod
+    def state_index(o, name, pos, prefix=""):
+        if name not in o.states:
+            raise PslError(pos, "%sstate \"%s\" is not in the states of `%s` (%s)"
+                           % (prefix, name, o.name, ", ".join('"%s"' % x for x in o.states)))
+        return o.states.index(name)
+
+    def hashset_config(self, o, cfg, types):
+        if "Entry" in types:
+            td = types["Entry"]
+            if len(td.type) != 1 or td.type[0].is_str or td.type[0].value not in INT_TYPES:
+                raise unsupported(td.pos, "a HashSet entry type other than an integer type or "
+                                          "Boolean (%s)" % ", ".join(INT_TYPES))
+            o.entry = (td.type[0].value, INT_TYPES[td.type[0].value])
+        for k, top in (("set_size", HS_SET_SIZE_MAX), ("pool_size", HS_POOL_SIZE_MAX)):
+            kpos, v = cfg[k]
+            if v.kind != "atom" or not isinstance(v.value, int) or not 1 <= v.value <= top:
+                raise PslError(v.pos, "`%s` is a number from 1 to %d" % (k, top))
+            setattr(o, k, v.value)
 
     def audit_flags(self, profiles, default):
         """Flags of the default profile's level; every profile is checked."""
@@ -329,6 +494,9 @@ class Compiler:
                 self.check_selectors(event, st.sels, st.body, ctx)
             elif st.kind == "rule" and st.cond is not None:
                 self.check_cond_static(event, st.cond)
+            elif st.kind == "model_rule":
+                self.check_cond_static(event, st)
+                self.model_spec(st)
 
     @staticmethod
     def names(classes):
@@ -352,9 +520,116 @@ class Compiler:
     def check_cond_static(self, event, node):
         if node.kind == "msg" and event in ("execute", "error"):
             raise PslError(node.pos, "`message` is not available in %s bindings" % event)
+        if node.kind == "sid" and node.side == "dst" and event == "security":
+            raise PslError(node.pos, "`dst_sid` is not available in security bindings (the "
+                                     "query has no receiver)")
+        if node.kind == "model_expr":
+            self.model_spec(node)
         for k in ("a", "b"):
             if hasattr(node, k):
                 self.check_cond_static(event, getattr(node, k))
+        for _, _, v in getattr(node, "args", ()):
+            self.check_cond_static(event, v)
+        for v in getattr(node, "items", ()) if node.kind == "list" else ():
+            self.check_cond_static(event, v)
+
+    # ------------------------------------------------------------ model calls
+    def model_spec(self, node):
+        """The object, (required args, op, kind) and args dict of a model rule or
+        expression; every name checked at its position."""
+        o = self.objects.get(node.obj)
+        if o is None:
+            raise PslError(node.pos, "unknown policy object `%s`%s" % (
+                node.obj, " (declare it with `policy object %s : <Model> {...}`)" % node.obj))
+        rules = MODEL_RULES[o.model]
+        spec = rules.get(node.method)
+        if spec is None:
+            raise PslError(node.pos, "a %s object has no rule or expression `%s` (%s)"
+                           % (o.model, node.method, ", ".join(rules)))
+        req, _, kind = spec
+        if node.kind == "model_rule" and kind != "rule":
+            raise PslError(node.pos, "`%s.%s` is an expression: use it in a condition "
+                                     "(`assert (...)`)" % (node.obj, node.method))
+        if node.kind == "model_expr" and kind == "rule":
+            raise PslError(node.pos, "`%s.%s` is a rule, not an expression" % (node.obj, node.method))
+        args = {}
+        for k, kpos, v in node.args:
+            if k not in req:
+                raise PslError(kpos, "`%s.%s` takes %s, not `%s`" % (
+                    node.obj, node.method, ", ".join("`%s`" % r for r in req), k))
+            if k in args:
+                raise PslError(kpos, "argument `%s` is given twice" % k)
+            args[k] = v
+        for r in req:
+            if r not in args:
+                raise PslError(node.pos, "`%s.%s` needs `%s`" % (node.obj, node.method, r))
+        if "state" in args:
+            self.state_arg(o, args["state"])
+        if "states" in args:
+            v = args["states"]
+            for a in (v.items if v.kind == "list" else [v]):
+                self.state_arg(o, a)
+        return o, spec, args
+
+    def state_arg(self, o, v):
+        if v.kind != "str":
+            raise PslError(v.pos, "expected a state of `%s` (a string: %s)"
+                           % (o.name, ", ".join('"%s"' % x for x in o.states)))
+        return self.state_index(o, v.value, v.pos)
+
+    def model_call(self, node, layout, what):
+        """Instructions of a model rule (the op denies when the rule fails) or of a
+        model expression (pushes its value)."""
+        o, (req, opname, kind), args = self.model_spec(node)
+        sid, flags = args["sid"], 0
+        if sid.kind == "sid":               # `sid : src_sid`: the op reads the subject itself
+            insns, flags = [], INSN_SID_DST if sid.side == "dst" else INSN_SID_SRC
+        else:
+            insns = self.int_value(sid, layout, what, (0, SID_MAX - 1), "a SID")
+        imm = o.index
+        if opname == "FLOW_ENTER":
+            imm |= self.state_arg(o, args["state"]) << 16
+        elif opname == "FLOW_ALLOW":
+            v = args["states"]
+            mask = 0
+            for a in (v.items if v.kind == "list" else [v]):
+                mask |= 1 << self.state_arg(o, a)
+            imm |= mask << 16
+        if "entry" in args:
+            insns = insns + self.int_value(args["entry"], layout, what, o.entry[1],
+                                           "an entry of `%s` (%s)" % (o.name, o.entry[0]))
+        if imm > INT64_MAX:
+            imm -= 1 << 64
+        label = "%s.%s at %s" % (node.obj, node.method, self.where(node.pos))
+        return o, kind, insns + [(OP[opname], 0, flags, self.reason(label), imm)]
+
+    def int_value(self, node, layout, what, rng, desc):
+        """Instructions pushing an integer (a constant, a message field, a SID)
+        whose values all fit rng."""
+        t, v, ins = self.cond(node, layout, what)
+        lo, hi = rng
+        if t == "int":
+            if not lo <= v <= hi:
+                raise PslError(node.pos, "%d is out of range for %s (%d .. %d)" % (v, desc, lo, hi))
+            return [(OP["CONST"], 0, 0, 0, v - (1 << 64) if v > INT64_MAX else v)]
+        if t == "field":
+            flo, fhi = self.field_range(v)
+            if flo < lo or fhi > hi:
+                raise PslError(node.pos, "`message.%s` (%d .. %d) does not fit %s (%d .. %d)"
+                               % (v.name, flo, fhi, desc, lo, hi))
+            return [(OP["LOAD"], v.size, INSN_SIGNED if v.signed else 0, v.offset, 0)]
+        if t == "dyn":
+            flo, fhi = v
+            if flo < lo or fhi > hi:
+                raise PslError(node.pos, "this value (%d .. %d) does not fit %s" % (flo, fhi, desc))
+            return ins
+        raise PslError(node.pos, "expected %s (an integer, `message.<field>`, `src_sid` or "
+                                 "`dst_sid`)" % desc)
+
+    @staticmethod
+    def field_range(f):
+        bits = 8 * f.size
+        return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if f.signed else (0, (1 << bits) - 1)
 
     # ------------------------------------------------------------ matching
     @staticmethod
@@ -388,7 +663,7 @@ class Compiler:
 
         def walk(body, idxs, b):
             for st in body:
-                if st.kind == "rule":
+                if st.kind in ("rule", "model_rule"):
                     for i in idxs:
                         out[i].append((st, b))
                 elif st.kind == "match":
@@ -433,6 +708,16 @@ class Compiler:
             return V_NO_BINDING
         code = []
         for rule, b in rules:
+            if rule.kind == "model_rule":
+                ins = self.model_call(rule, layout, what)[2]
+                self.t.origins.setdefault(ins[-1][3], "%s binding at %s" % (b.event, self.where(b.pos)))
+                code.extend(ins)
+                if sum(JOURNAL_WRITES.get(i[0], 0) for i in code) > JOURNAL_MAX:
+                    raise PslError(rule.pos, "this decision (%s) writes model state more than %d "
+                                             "times (the kernel's journal)" % (what, JOURNAL_MAX))
+                if self.depth(code) > STACK_MAX:
+                    raise PslError(rule.pos, "rule too complex (more than %d values at once)" % STACK_MAX)
+                continue
             if rule.rule == "grant":
                 continue
             if rule.rule == "deny" and rule.cond is None:
@@ -453,6 +738,7 @@ class Compiler:
                          self.rule_reason(label, b), 0))
         if not code:
             return V_GRANT
+        code = self.fuse(code)
         key = tuple(code)
         if key not in self.prog_index:
             self.prog_index[key] = len(self.t.programs)
@@ -478,13 +764,54 @@ class Compiler:
     @staticmethod
     def depth(insns):
         d = m = 0
-        for op, *_ in insns:
-            if op in (OP["LOAD"], OP["CONST"]):
-                d += 1
-            elif op != OP["!"]:
-                d -= 1
+        for op, _, flags, *_ in insns:
+            d += STACK_EFFECT.get(op, -1)
+            if op >= OP["FLOW_INIT"] and op != OP["FIELD_CMP"] and flags & (INSN_SID_SRC | INSN_SID_DST):
+                d += 1                      # the SID is not on the stack
             m = max(m, d)
         return m
+
+    @staticmethod
+    def fuse(code):
+        """Peephole: LOAD, CONST, compare (either order) -> one FIELD_CMP (the
+        engine dispatches once instead of three times)."""
+        out, i = [], 0
+        cmp_ops = {OP[k]: k for k in MIRROR}
+        while i < len(code):
+            a = code[i]
+            if i + 2 < len(code) and code[i + 2][0] in cmp_ops:
+                b, c = code[i + 1], code[i + 2]
+                op = cmp_ops[c[0]]
+                if a[0] == OP["LOAD"] and b[0] == OP["CONST"]:
+                    out.append((OP["FIELD_CMP"], a[1], a[2] | c[2], a[3], b[4], OP[op]))
+                    i += 3
+                    continue
+                if a[0] == OP["CONST"] and b[0] == OP["LOAD"]:
+                    out.append((OP["FIELD_CMP"], b[1], b[2] | c[2], b[3], a[4], OP[MIRROR[op]]))
+                    i += 3
+                    continue
+            out.append(a)
+            i += 1
+        # FIELD_CMP then ASSERT / REFUTE -> one CHECK (offset and reason share arg)
+        fused = []
+        for ins in out:
+            prev = fused[-1] if fused else None
+            if (prev and prev[0] == OP["FIELD_CMP"] and ins[0] in (OP["ASSERT"], OP["REFUTE"])
+                    and prev[3] <= 0xFFFF and ins[3] <= 0xFFFF):
+                op = OP["CHECK_EQ"] + prev[5] - OP["=="]
+                pad = CHECK_REFUTE if ins[0] == OP["REFUTE"] else 0
+                fused[-1] = (op, prev[1], prev[2], prev[3] | ins[3] << 16, prev[4], pad)
+                continue
+            fused.append(ins)
+        # a FLOW_ENTER after which no op can deny writes without a journal entry
+        for k in range(len(fused) - 1, -1, -1):
+            ins = fused[k]
+            if ins[0] == OP["FLOW_ENTER"]:
+                fused[k] = (ins[0], ins[1], ins[2] | INSN_FINAL) + tuple(ins[3:])
+            if ins[0] not in (OP["LOAD"], OP["CONST"], OP["SID"], OP["FIELD_CMP"], OP["!"],
+                              OP["&&"], OP["||"]) and ins[0] not in cmp_ops:
+                break                       # this op can deny: earlier writes need the journal
+        return fused
 
     def _cond(self, node, layout, what):
         k = node.kind
@@ -503,6 +830,18 @@ class Compiler:
                 raise unsupported(node.pos, "`message.%s` (a %s; only integer fields of the constant part)"
                                   % (node.field, "handle" if f.kind == "handle" else f.arena_kind))
             return ("field", f, None)
+        if k == "sid":
+            return ("dyn", (0, SID_MAX - 1), [(OP["SID"], 1 if node.side == "dst" else 0, 0, 0, 0)])
+        if k == "str":
+            return ("str", node.value, None)
+        if k == "list":
+            raise PslError(node.pos, "a list is a value of a model rule's argument (`states : [...]`), "
+                                     "not a condition")
+        if k == "model_expr":
+            o, kind, insns = self.model_call(node, layout, what)
+            if kind == "bool":
+                return ("bool", None, insns)
+            return ("state", o, insns)
         if k == "not":
             t, v, ins = self.cond(node.a, layout, what)
             if t != "bool":
@@ -533,7 +872,22 @@ class Compiler:
         for x in (a, b):
             if x[0] == "bool":
                 raise PslError(node.pos, "`%s` compares integers, not conditions" % op)
+        if "state" in (a[0], b[0]) or "str" in (a[0], b[0]):
+            return self.compare_state(op, a, b, node)
         return self.compare(op, a, b, node)
+
+    def compare_state(self, op, a, b, node):
+        """`<flow>.query {...} == "state"` (or !=)."""
+        if a[0] == "str":
+            a, b = b, a
+        if a[0] != "state" or b[0] != "str":
+            raise PslError(node.pos, "a string compares only with a Flow state (`<object>.query {...} "
+                                     "== \"state\"`)")
+        if op not in ("==", "!="):
+            raise PslError(node.pos, "states compare with `==` and `!=` only")
+        o = a[1]
+        idx = self.state_index(o, b[1], node.b.pos if node.b.kind == "str" else node.a.pos)
+        return ("bool", None, a[2] + [(OP["CONST"], 0, 0, 0, idx), (OP[op], 0, 0, 0, 0)])
 
     def compare(self, op, a, b, node):
         pyop = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -544,6 +898,8 @@ class Compiler:
         def rng(x):
             if x[0] == "int":
                 return x[1], x[1]
+            if x[0] == "dyn":
+                return x[1]
             f = x[1]
             bits = 8 * f.size
             return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if f.signed else (0, (1 << bits) - 1)
@@ -569,6 +925,8 @@ class Compiler:
                 elif v < INT64_MIN or v > INT64_MAX:
                     raise AssertionError("range check should have folded this")
                 insns.append((OP["CONST"], 0, 0, 0, v))
+            elif x[0] == "dyn":
+                insns.extend(x[2])
             else:
                 f = x[1]
                 insns.append((OP["LOAD"], f.size, INSN_SIGNED if f.signed else 0, f.offset, 0))

@@ -26,7 +26,7 @@ NARROW_KEYS = ("endpoint", "component", "interface", "method")
 def walk_rules(body, path, out):
     """(rule, selectors on its path, enclosing match nodes) for every rule."""
     for st in body:
-        if st.kind == "rule":
+        if st.kind in ("rule", "model_rule"):
             out.append((st, path[0], path[1]))
         elif st.kind == "match":
             walk_rules(st.body, (path[0] + list(st.sels), path[1] + [st]), out)

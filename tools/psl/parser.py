@@ -8,6 +8,10 @@ Supported subset (docs/POLICY.md):
       body: grant () | deny () | deny (<cond>) | assert (<cond>) | match <selectors> { body }
       cond: message.<param>[.<field>|.[i]]..., integers, true/false,
             == != < <= > >=, !, &&, ||, ==>, ( )
+  policy object <name> : Flow|HashSet { type <T> = ... config = { ... } }
+      model rules in a body: <object>.<rule> { key : <expr>, ... }
+      model expressions in conditions: <object>.query {...}, <object>.contains {...};
+      src_sid, dst_sid, strings (Flow states), lists ([...], `states` of allow)
   audit profile <name> = { <level> : { <model> : { kss : [ "granted", "denied" ] } } }
   audit default = <profile> <level>
 """
@@ -133,7 +137,7 @@ class Parser:
                 edl, epos = self.dotted("an EDL name")
             return Node("task_class", t.pos, cls=cls, cpos=cpos, edl=edl, epos=epos)
         if v == "policy":
-            raise unsupported(t.pos, "`policy object` (security model objects)")
+            return self.policy_object()
         if v == "audit":
             return self.audit()
         if v == "assert" and (self.peek().kind == "str" or self.peek().is_("{", "punct")):
@@ -144,6 +148,75 @@ class Parser:
             raise unsupported(t.pos, "`%s`" % v)
         raise PslError(t.pos, "unexpected %s: expected `use`, `execute`, a binding "
                               "(execute, request, response, error, security) or `audit`" % self.describe(t))
+
+    def policy_object(self):
+        """policy object <name> : <Model> { type <T> = <type> [;] ... config = <value> [;] }"""
+        t = self.next()
+        self.expect("object", "`object` after `policy`")
+        name = self.name("the object's name")
+        self.expect(":", "`:` and a security model")
+        model = self.name("a security model (Flow, HashSet)")
+        self.expect("{", "`{`")
+        types, config, cpos = [], None, None
+        while not self.at("}", "punct"):
+            k = self.tok
+            if k.is_("type", "name"):
+                self.next()
+                tname = self.name("a type name")
+                self.expect("=")
+                types.append(Node("type_decl", tname.pos, name=tname.value, type=self.type_expr()))
+            elif k.is_("config", "name"):
+                if config is not None:
+                    raise PslError(k.pos, "`config` is given twice")
+                self.next()
+                self.expect("=")
+                cpos = k.pos
+                config = self.value()
+            else:
+                raise PslError(k.pos, "expected `type`, `config` or `}` in a policy object, found %s"
+                               % self.describe(k))
+            if self.at(";", "punct"):
+                self.next()
+        self.next()
+        return Node("policy_object", t.pos, name=name.value, npos=name.pos, model=model.value,
+                    mpos=model.pos, types=types, config=config, cpos=cpos)
+
+    def type_expr(self):
+        """A type: string literals or type names joined by `|` (a tuple `(A, B)` or a
+        record `{...}` is refused by the compiler)."""
+        alts = []
+        while True:
+            t = self.tok
+            if t.kind == "str":
+                self.next()
+                alts.append(Node("atom", t.pos, value=t.value, is_str=True))
+            elif t.kind == "name":
+                v, p = self.dotted("a type")
+                alts.append(Node("atom", p, value=v, is_str=False))
+            elif t.is_("(", "punct") or t.is_("{", "punct") or t.is_("[", "punct"):
+                raise unsupported(t.pos, "a %s type in a policy object (integer types and string "
+                                         "literals only)" % ("tuple" if t.value == "(" else "record"))
+            else:
+                raise PslError(t.pos, "expected a type, found %s" % self.describe(t))
+            if not self.at("|", "punct"):
+                return alts
+            self.next()
+
+    def model_args(self):
+        """{ key : <expr>, ... } of a model rule or expression."""
+        with self.nested():
+            self.expect("{", "`{`")
+            args = []
+            while not self.at("}", "punct"):
+                k = self.name("an argument name (sid, state, states, entry)")
+                self.expect(":")
+                args.append((k.value, k.pos, self.expr()))
+                if self.at(",", "punct"):
+                    self.next()
+                elif not self.at("}", "punct"):
+                    raise PslError(self.tok.pos, "expected `,` or `}`, found %s" % self.describe(self.tok))
+            self.next()
+            return args
 
     def skip_block(self):
         self.expect("{")
@@ -222,10 +295,10 @@ class Parser:
             return Node("list", t.pos, items=out)
         if t.kind in ("str", "num"):
             self.next()
-            return Node("atom", t.pos, value=t.value)
+            return Node("atom", t.pos, value=t.value, is_name=False)
         if t.kind == "name":
             v, p = self.dotted()
-            return Node("atom", p, value=v)
+            return Node("atom", p, value=v, is_name=True)
         raise PslError(t.pos, "expected a value, found %s" % self.describe(t))
 
     # -- bindings
@@ -290,7 +363,13 @@ class Parser:
         if v in ("grant", "deny", "assert"):
             raise PslError(self.peek().pos, "expected `(` after `%s`" % v)
         name, npos = self.dotted()
-        raise unsupported(npos, "the security model rule `%s`" % name)
+        parts = name.split(".")
+        if len(parts) != 2 or not self.at("{", "punct"):
+            raise PslError(npos, "expected a rule (`grant ()`, `<object>.<rule> {...}`) or `match`, "
+                                 "found `%s`" % name)
+        # rule / cond: what tools that walk rules (lint) read of any rule
+        return Node("model_rule", npos, obj=parts[0], method=parts[1], args=self.model_args(),
+                    rule=name, cond=None)
 
     # -- conditions
     def expr(self):
@@ -373,10 +452,29 @@ class Parser:
                 raise unsupported(t.pos, "`message` as a whole (name an integer field)")
             return Node("msg", t.pos, field=".".join(parts))
         if t.kind == "str":
-            raise unsupported(t.pos, "a string value in a condition")
+            self.next()
+            return Node("str", t.pos, value=t.value)
+        if t.kind == "name" and t.value in ("src_sid", "dst_sid"):
+            self.next()
+            return Node("sid", t.pos, side=t.value[:3])
         if t.kind == "name":
             name, npos = self.dotted()
+            parts = name.split(".")
+            if len(parts) == 2 and self.at("{", "punct"):
+                return Node("model_expr", npos, obj=parts[0], method=parts[1], args=self.model_args())
             raise unsupported(npos, "the expression `%s`" % name)
-        if t.kind == "punct" and t.value in "[{":
-            raise unsupported(t.pos, "a %s value in a condition" % ("list" if t.value == "[" else "dictionary"))
+        if t.is_("[", "punct"):
+            self.next()
+            items = []
+            with self.nested():
+                while not self.at("]", "punct"):
+                    items.append(self.primary())
+                    if self.at(",", "punct"):
+                        self.next()
+                    elif not self.at("]", "punct"):
+                        raise PslError(self.tok.pos, "expected `,` or `]`, found %s" % self.describe(self.tok))
+            self.next()
+            return Node("list", t.pos, items=items)
+        if t.kind == "punct" and t.value == "{":
+            raise unsupported(t.pos, "a dictionary value in a condition")
         raise PslError(t.pos, "expected a condition, found %s" % self.describe(t))

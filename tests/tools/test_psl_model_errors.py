@@ -1,0 +1,102 @@
+"""tools/psl: a table of broken policy objects. Each gives exactly one line
+`security.psl:line:col: error: ...` at the mistake and exit status 1 (no traceback,
+no table written)."""
+import re
+import subprocess
+
+import pytest
+
+from test_psl_e2e import DATA, IDL, PYTHON, ROOT
+
+HEAD = "use EDL Einit\nuse EDL demo.Door\n"     # lines 1-2; objects start on line 3
+FLOW = ('policy object f : Flow {\n'
+        '    type State = "a" | "b"\n'
+        '    config = { states : ["a", "b"], initial : "a", transitions : { "a" : ["b"] } }\n'
+        '}\n')
+
+
+def flow(cfg, state_type='"a" | "b"'):
+    return ('policy object f : Flow {\n    type State = %s\n    config = %s\n}\n'
+            % (state_type, cfg))
+
+
+def hashset(cfg, entry="UInt32"):
+    return 'policy object h : HashSet {\n    type Entry = %s;\n    config = %s;\n}\n' % (entry, cfg)
+
+
+CASES = [
+    # models
+    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet)"),
+    ("policy object r : Regex { config = {} }\n", 3, 19, "the Regex security model is not supported yet"),
+    ("policy f : Flow { }\n", 3, 8, "expected `object` after `policy`"),
+    ("policy object f Flow { }\n", 3, 17, "expected `:` and a security model"),
+    ("policy object f : Flow { type State = \"a\" }\n", 3, 1, "policy object `f` has no `config"),
+    ("policy object f : Flow { state = 1 }\n", 3, 26, "expected `type`, `config` or `}`"),
+    ("policy object f : Flow { config = [1] }\n", 3, 35, "`config` of a Flow object is a dictionary"),
+    (FLOW + FLOW, 7, 15, "policy object `f` is defined twice"),
+    # Flow configs
+    (flow('{ states : ["a", "b"], initial : "a" }'), 5, 14, "the Flow config of `f` has no `transitions`"),
+    (flow('{ states : ["a"], initial : "a", transitions : {}, final : "a" }'), 5, 65,
+     "unknown Flow config key `final`"),
+    (flow('{ states : [], initial : "a", transitions : {} }'), 5, 25, "`states` is empty"),
+    (flow('{ states : "a", initial : "a", transitions : {} }'), 5, 25, "`states` is a list of strings"),
+    (flow('{ states : ["a", 1], initial : "a", transitions : {} }'), 5, 31, "`states` is a list of strings"),
+    (flow('{ states : ["a", "a"], initial : "a", transitions : {} }'), 5, 31,
+     'state "a" is listed twice'),
+    (flow('{ states : ["a", "c"], initial : "a", transitions : {} }'), 5, 31,
+     'state "c" is not of the object\'s state type ("a" | "b")'),
+    (flow('{ states : ["a", "b"], initial : "c", transitions : {} }'), 5, 47,
+     'state "c" is not in the states of `f` ("a", "b")'),
+    (flow('{ states : ["a", "b"], initial : 1, transitions : {} }'), 5, 47, "`initial` is a state"),
+    (flow('{ states : ["a", "b"], initial : "a", transitions : { "c" : ["a"] } }'), 5, 68,
+     'state "c" is not in the states of `f`'),
+    (flow('{ states : ["a", "b"], initial : "a", transitions : { "a" : ["z"] } }'), 5, 75,
+     'a transition to nowhere: state "z" is not in the states of `f`'),
+    (flow('{ states : ["a", "b"], initial : "a", transitions : { "a" : "b" } }'), 5, 74,
+     'the transitions from "a" is a list of strings'),
+    (flow('{ states : ["a", "b"], initial : "a", transitions : { "a" : ["b"], "a" : [] } }'), 5, 81,
+     'transitions from "a" are given twice'),
+    (flow('{ states : ["a", "b"], initial : "a", transitions : ["a"] }'), 5, 66,
+     "`transitions` is a dictionary"),
+    (flow('{ states : ["a"], initial : "a", transitions : {} }', "UInt8 | \"a\""), 4, 10,
+     "the state type of a Flow object is string literals"),
+    ("policy object f : Flow {\n    config = { states : [%s], initial : \"s0\", transitions : {} }\n}\n"
+     % ", ".join('"s%d"' % i for i in range(49)), 4, 25, "more than 48 states"),
+    # HashSet configs
+    (hashset("{ set_size : 4 }"), 5, 14, "the HashSet config of `h` has no `pool_size`"),
+    (hashset("{ set_size : 0, pool_size : 1 }"), 5, 27, "`set_size` is a number from 1 to 1024"),
+    (hashset("{ set_size : 1025, pool_size : 1 }"), 5, 27, "`set_size` is a number from 1 to 1024"),
+    (hashset("{ set_size : 4, pool_size : 128 }"), 5, 42, "`pool_size` is a number from 1 to 127"),
+    (hashset('{ set_size : "4", pool_size : 1 }'), 5, 27, "`set_size` is a number"),
+    (hashset("{ set_size : 4, pool_size : 1, load : 2 }"), 5, 45, "unknown HashSet config key `load`"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "Text"), 4, 10,
+     "a HashSet entry type other than an integer type"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt8)"), 4, 18,
+     "a tuple type in a policy object"),
+    # syntax inside an object
+    ("policy object f : Flow {\n    config = { states : [\"a\" }\n}\n", 4, 30, "expected `,` or `]`"),
+    ("policy object f : Flow {\n    type = \"a\"\n", 4, 10, "expected a type name"),
+]
+
+
+@pytest.mark.parametrize("text, line, col, message", CASES)
+def test_broken_policy_object(tmp_path, text, line, col, message):
+    (tmp_path / "security.psl").write_text(HEAD + text)
+    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-I", str(DATA), "-o",
+                          str(tmp_path / "policy.c"), str(tmp_path / "security.psl")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 1, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    m = re.match(r"^.*security\.psl:(\d+):(\d+): error: (.*)$", lines[0])
+    assert m, lines[0]
+    assert message in m.group(3), lines[0]
+    assert (int(m.group(1)), int(m.group(2))) == (line, col), lines[0]
+    assert not (tmp_path / "policy.c").exists()
+
+
+def test_a_good_object_compiles(tmp_path):
+    (tmp_path / "security.psl").write_text(HEAD + FLOW + hashset("{ set_size : 4, pool_size : 1 }"))
+    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(tmp_path / "p.c"),
+                          str(tmp_path / "security.psl")], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

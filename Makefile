@@ -4,6 +4,7 @@
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
 #   make test                build every image and run every test (host + QEMU console)
 #   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
+#   make ... VARS="A=1 B=x"  template variables of init.yaml/security.psl (docs/INIT.md)
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
 #   make debug               QEMU halted with a gdb server
@@ -109,7 +110,13 @@ SOL_GEN  := $(SOL_OUT)/gen
 SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.c)))))
 SOL_CLASSES = $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-classes $(SOL_INIT))
 SOL_NK_STAMP := $(SOL_GEN)/.stamp
-EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
+# Template variables of init.yaml and security.psl (@NAME@, {% if %}; docs/INIT.md,
+# "Templates and variables"): PLATFORM, the solution's solution.vars file (NAME=VALUE
+# lines) and `make ... VARS="A=1 B=x"` (wins). SOL_VARS_STAMP changes when they do.
+SOL_VARS_FILE  := $(wildcard $(SOL_DIR)/solution.vars)
+TEMPLATE_FLAGS := -D PLATFORM=$(PLATFORM) $(addprefix --vars ,$(SOL_VARS_FILE)) $(addprefix -D ,$(VARS))
+SOL_VARS_STAMP := $(SOL_OUT)/vars.stamp
+EINIT_FLAGS := -I userland/include -I $(SOL_DIR) $(TEMPLATE_FLAGS)
 # The programs init.yaml starts (a broken init.yaml is reported by the Einit rule).
 SOL_STARTS := $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-programs $(SOL_INIT) 2>/dev/null)
 
@@ -134,12 +141,17 @@ $(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
 $(SOL_OUT)/solution.name: user-force
 	@mkdir -p $(dir $@)
 	@echo '$(SOLUTION)' | cmp -s - $@ || echo '$(SOLUTION)' > $@
+$(SOL_VARS_STAMP): user-force $(SOL_VARS_FILE)
+	@mkdir -p $(dir $@)
+	@{ echo '$(TEMPLATE_FLAGS)'; cat $(SOL_VARS_FILE) /dev/null; } > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(NK_SRCS) \
-                 $(SOL_OUT)/solution.name
+                 $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	$(call say,NK,$(SOLUTION))
 	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
 	    $(filter-out Einit kl.% $(VFS_CLASSES),$(SOL_CLASSES)) && touch $@
 $(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name \
+                          $(SOL_VARS_STAMP) \
                           $(IUSER_OUT)/programs.list
 	$(call say,EINIT,$<)
 	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(IMAGE_PROGRAMS)) -o $@ $<
@@ -172,12 +184,14 @@ userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 # without one, explicit grant-everything tables (logged at boot). The policy is
 # linted on the way (-Werror: a lint warning fails the build; docs/POLICY.md).
 SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
-SOL_INIT := $(wildcard $(SOL_DIR)/init.yaml)
-PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR)
-PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_INIT),--init $(SOL_INIT)))
+# The lint's execute check reads init.yaml (plain or .in, expanded with the same
+# variables as tools/einit does).
+SOL_LINT_INIT := $(SOL_INIT)
+PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) $(TEMPLATE_FLAGS)
+PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_LINT_INIT),--init $(SOL_LINT_INIT)))
 PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py
 $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/*.psl) \
-             $(SOL_INIT) $(SOL_OUT)/solution.name
+             $(SOL_INIT) $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
 	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(or $(SOL_PSL),--nonsecurity)

@@ -9,7 +9,7 @@ import os
 
 from tools import cli, limits, template
 from tools.nk.errors import NkError, Pos as NkPos
-from tools.nk.model import Loader
+from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
 from tools.psl.lexer import tokenize
 from tools.psl.parser import Parser, Node
@@ -169,11 +169,10 @@ class Source:
             raise PslError(Pos(display), "cannot read: %s" % e.strerror) from None
         text = cli.decode(data, display, lambda line, col, msg: PslError(Pos(display, line, col), msg))
         line_map = None
-        if path.endswith(".in"):
-            try:
-                text, line_map = template.expand(text, self.defines, display, warn=self.warn)
-            except template.TemplateError as e:
-                raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
+        try:                       # plain files too: the SDK allows {% %} lines in both
+            text, line_map = template.expand(text, self.defines, display)
+        except template.TemplateError as e:
+            raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
         return self.parse(text, display, line_map)
 
     def parse(self, text, display, line_map=None):
@@ -195,7 +194,7 @@ class Source:
             return []
         self.seen.add(pkg)
         rel = os.path.join(*pkg.split(".")) + ".psl"
-        for d in self.include_dirs:
+        for d in self.include_dirs + [SYSROOT]:      # the SDK's fragments (use kl.VfsNet._) last
             for cand in (rel, rel + ".in"):
                 p = os.path.join(d, cand)
                 if os.path.isfile(p):

@@ -9,10 +9,12 @@
   - rules shadowed by an earlier unconditional `deny ()` on every event they
     see, and `grant ()` rules that repeat an earlier one with the same selectors.
 
-lint(comp, items, init_yaml) -> [warning lines]; comp compiled items already.
+lint(comp, items, init_yaml, defines) -> [warning lines]; comp compiled items already.
 """
 
 import yaml
+
+from tools import template
 
 from tools.psl.errors import PslError, Pos
 
@@ -50,24 +52,30 @@ def decisions(comp, bindings):
             yield "security", src, None, slot, rl
 
 
-def init_classes(path):
-    """Class names of the entities init.yaml starts."""
+def init_classes(path, defines=None):
+    """Class names of the entities init.yaml starts (plain or .in: expanded with the
+    template variables tools/einit gets, tools/template.py)."""
     try:
         with open(path, "rb") as f:
-            doc = yaml.safe_load(f.read().decode("utf-8"))
+            text, _ = template.expand(f.read().decode("utf-8"), defines or {}, path)
+        doc = yaml.safe_load(text)
     except OSError as e:
         raise PslError(Pos(path), "cannot read: %s" % e.strerror) from None
+    except template.TemplateError as e:
+        raise PslError(Pos(path, e.line, e.col), e.msg) from None
     except (yaml.YAMLError, UnicodeError) as e:
         mark = getattr(e, "problem_mark", None)
         raise PslError(Pos(path, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0),
                        "not a readable init.yaml: %s" % getattr(e, "problem", e)) from None
     ents = doc.get("entities") if isinstance(doc, dict) else None
+    if isinstance(doc, dict) and "entities" in doc and ents is None:
+        ents = []                                   # `entities:` left empty (tools/einit too)
     if not isinstance(ents, list):
         raise PslError(Pos(path, 1, 1), "init.yaml has no `entities:` list")
     return {e["name"] for e in ents if isinstance(e, dict) and isinstance(e.get("name"), str)}
 
 
-def lint(comp, items, init_yaml=None):
+def lint(comp, items, init_yaml=None, defines=None):
     warns = []
 
     def warn(pos, msg):
@@ -131,7 +139,7 @@ def lint(comp, items, init_yaml=None):
 
     # execute grants init.yaml never uses
     if init_yaml:
-        started = init_classes(init_yaml)
+        started = init_classes(init_yaml, defines)
         seen = set()
         for src, dst, b in execute_grants:
             if dst.name == CORE:

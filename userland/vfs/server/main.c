@@ -98,7 +98,7 @@ static Handle find_listener(void)
     /* The kernel gives a task one listener for all its channels; any of its names finds
      * it. Try the configured name, then the class names init.yaml may have used. */
     const char *names[] = { channel_name(), net_channel_name(), _VFS_CONNECTION_ID, "VfsFsnet",
-                            "kl.VfsNet", "kl.VfsEntity" };
+                            "kl.VfsNet", "kl.VfsEntity", "kl.VfsRamFs" };
     for (int attempt = 0; attempt < 100; attempt++) {
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             Handle h;

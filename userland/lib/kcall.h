@@ -24,6 +24,7 @@ KCALL_PROXY(Channel, channel)
 KCALL_PROXY(Vmm, vmm)
 KCALL_PROXY(Sys, sys)
 KCALL_PROXY(Io, io)
+KCALL_PROXY(Mdl, mdl)
 #undef KCALL_PROXY
 
 #endif

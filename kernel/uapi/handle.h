@@ -38,6 +38,7 @@ enum {
     KOBJ_IRQ,
     KOBJ_MMIO,
     KOBJ_USER,          /* created by KnHandleCreateUserObject */
+    KOBJ_NOTICE,        /* KnNoticeCreate */
     KOBJ_TYPE_COUNT
 };
 

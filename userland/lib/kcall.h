@@ -25,6 +25,7 @@ KCALL_PROXY(Vmm, vmm)
 KCALL_PROXY(Sys, sys)
 KCALL_PROXY(Io, io)
 KCALL_PROXY(Mdl, mdl)
+KCALL_PROXY(Notice, notice)
 #undef KCALL_PROXY
 
 #endif

@@ -22,6 +22,7 @@ extern const struct kl_core_Vmm_ops kcall_vmm_ops;
 extern const struct kl_core_Sys_ops kcall_sys_ops;
 extern const struct kl_core_Io_ops kcall_io_ops;
 extern const struct kl_core_Mdl_ops kcall_mdl_ops;
+extern const struct kl_core_Notice_ops kcall_notice_ops;
 
 void kcall_init(void);
 /* Gives a new task its kernel handle (KERNEL_HANDLE, its first handle). */

@@ -26,6 +26,7 @@ KCALL_PROXY(Sys, sys)
 KCALL_PROXY(Io, io)
 KCALL_PROXY(Mdl, mdl)
 KCALL_PROXY(Notice, notice)
+KCALL_PROXY(Cm, cm)
 #undef KCALL_PROXY
 
 #endif

@@ -50,15 +50,8 @@ static void copy_name(char *dst, const char *src)
     dst[n] = '\0';
 }
 
-/* An entry whose publisher ended is unpublished (lazily, here). */
-static bool live(struct cm_service *s)
-{
-    if (s->owner && s->owner->state != TASK_ALIVE) {
-        kobject_put(&s->owner->obj);
-        s->owner = NULL;
-    }
-    return s->owner != NULL;
-}
+/* A published entry (its publisher's end clears it: kcall_cm_task_ended). */
+static bool live(const struct cm_service *s) { return s->owner != NULL; }
 
 static struct cm_service *find(const char *server, const char *service)
 {
@@ -288,6 +281,21 @@ static Retcode op_drop(void *ctx, const char *client, const char *service)
         return rcResourceNotFound;
     finish(r, rcAbort, 0);
     return rcOk;
+}
+
+void kcall_cm_task_ended(struct task *t)
+{
+    for (int i = 0; i < CM_SERVICES_MAX; i++)
+        if (services[i].owner == t) {
+            services[i].owner = NULL;
+            kobject_put(&t->obj);
+        }
+    struct list_node *pos, *tmp;
+    list_for_each_safe(pos, tmp, &requests) {
+        struct cm_request *r = list_entry(pos, struct cm_request, link);
+        if (r->server == t || r->client == t)
+            finish(r, rcNotConnected, 0);      /* a waiting client learns it at once */
+    }
 }
 
 const struct kl_core_Cm_ops kcall_cm_ops = {

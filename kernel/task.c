@@ -170,6 +170,7 @@ static void task_release(struct task *t)
     ntasks--;
     wait_queue_wake(&t->exit_waiters, 0, rcOk);
     notice_post(&t->obj, EVENT_TASK_COMPLETED);
+    kcall_cm_task_ended(t);
     if (t->pid == 1) {
         printk("kernel: init task '%s' exited with status %d\n", t->name, t->exit_status);
         arch_poweroff(t->exit_status);

@@ -35,6 +35,9 @@ Retcode kcall_task_of(uint32_t h, uint32_t right, struct task **out);
 /* The task's one listener (created at its first channel) and its handle
  * in server->listener_handle. */
 Retcode kcall_listener_of(struct task *server, struct ipc_listener **out);
+/* A task ended: its published names go, and the connection requests it
+ * made or was asked for are answered rcNotConnected (kernel/kcall_cm.c). */
+void kcall_cm_task_ended(struct task *t);
 /* Serves the request in self->ipc.msg (already fetched and allowed). */
 Retcode kcall_serve(struct thread *self);
 

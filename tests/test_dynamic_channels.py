@@ -9,6 +9,7 @@ import re
 import pytest
 
 import boards
+from programs import assert_checks
 
 IMAGE = "build/{board}-dynamic_channels/kernel.img"
 
@@ -48,3 +49,16 @@ def test_dynamic_channels(boot, board):
     # Only the Ping over 100 reached no server: 41, 5 arrived, 500 did not.
     assert re.findall(r"^Server: Ping\((\d+)\)", text, re.M) == ["41", "5"]
     assert status == 0
+
+
+CM_CHECKS = ["name_not_terminated", "name_48_bytes", "name_47_chars", "empty_server_name",
+             "wrapper_name_too_long", "publish", "publish_twice", "connect_to_oneself",
+             "connect_unknown", "listen_timeout", "accept_nothing_pending",
+             "drop_nothing_pending", "unpublish_wrong_type", "enum_buffer_too_small",
+             "publish_64", "publish_65th", "all_unpublished", "server_ended_while_waiting",
+             "ended_servers_names_gone"]
+
+
+def test_cm_bad_input(boot):
+    """kl.core.Cm's bad inputs (test_cm, no policy): each a documented Retcode."""
+    assert_checks(boot, "test_cm", CM_CHECKS)

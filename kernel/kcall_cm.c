@@ -40,6 +40,7 @@ struct cm_request {
 };
 
 static struct cm_service services[CM_SERVICES_MAX];
+static uint32_t npublished;                  /* live entries: a task's end skips the scan at 0 */
 static struct list_node requests = LIST_INIT(requests);
 static struct wait_queue listeners = { LIST_INIT(listeners.waiters) };
 
@@ -97,6 +98,7 @@ static Retcode op_publish(void *ctx, const char *type, const char *server, const
         copy_name(s->service, service);
         s->owner = current_task();
         kobject_get(&s->owner->obj);
+        npublished++;
         return rcOk;
     }
     return rcQuotaExceeded;
@@ -110,6 +112,7 @@ static Retcode op_unpublish(void *ctx, const char *type, const char *server, con
         return rcResourceNotFound;
     kobject_put(&s->owner->obj);
     s->owner = NULL;
+    npublished--;
     /* Requests still waiting for it learn that it is gone. */
     struct list_node *pos, *tmp;
     list_for_each_safe(pos, tmp, &requests) {
@@ -285,9 +288,10 @@ static Retcode op_drop(void *ctx, const char *client, const char *service)
 
 void kcall_cm_task_ended(struct task *t)
 {
-    for (int i = 0; i < CM_SERVICES_MAX; i++)
+    for (int i = 0; npublished && i < CM_SERVICES_MAX; i++)
         if (services[i].owner == t) {
             services[i].owner = NULL;
+            npublished--;
             kobject_put(&t->obj);
         }
     struct list_node *pos, *tmp;

@@ -73,7 +73,7 @@ static void post_side(struct kobject *o, uint32_t events, uint32_t side)
     }
 }
 
-void notice_post(struct kobject *o, uint32_t events) { post_side(o, events, SUB_DIRECT); }
+void notice_post_subs(struct kobject *o, uint32_t events) { post_side(o, events, SUB_DIRECT); }
 
 void notice_post_clients(struct kobject *listener)
 {

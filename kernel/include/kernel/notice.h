@@ -18,8 +18,14 @@ struct notice;
 struct handle_table;
 struct cap;
 
-/* Posts `events` to the object's subscriptions made on it directly. */
-void notice_post(struct kobject *o, uint32_t events);
+/* Posts `events` to the object's subscriptions made on it directly (inline
+ * test first: nearly every object has none, and task and thread ends call it). */
+void notice_post_subs(struct kobject *o, uint32_t events);
+static inline void notice_post(struct kobject *o, uint32_t events)
+{
+    if (!list_empty(&o->subs))
+        notice_post_subs(o, events);
+}
 /* A listener's server end is gone: EVENT_CHANNEL_DISCONNECTED to the
  * subscriptions made through its client ends. */
 void notice_post_clients(struct kobject *listener);

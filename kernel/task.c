@@ -13,6 +13,7 @@
 #include <kernel/printk.h>
 #include <kernel/security.h>
 #include <kernel/kcall.h>
+#include <kernel/notice.h>
 #include <kernel/slab.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
@@ -177,6 +178,8 @@ static void task_release(struct task *t)
     security_release_sid(t->sid);           /* its SID and model state die with it */
     t->sid = 0;
     wait_queue_wake(&t->exit_waiters, 0, rcOk);
+    notice_post(&t->obj, EVENT_TASK_COMPLETED);
+    kcall_cm_task_ended(t);
     if (t->pid == 1) {
         printk("kernel: init task '%s' exited with status %d\n", t->name, t->exit_status);
         arch_poweroff(t->exit_status);

@@ -24,6 +24,9 @@ KCALL_PROXY(Channel, channel)
 KCALL_PROXY(Vmm, vmm)
 KCALL_PROXY(Sys, sys)
 KCALL_PROXY(Io, io)
+KCALL_PROXY(Mdl, mdl)
+KCALL_PROXY(Notice, notice)
+KCALL_PROXY(Cm, cm)
 #undef KCALL_PROXY
 
 #endif

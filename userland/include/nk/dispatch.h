@@ -119,18 +119,46 @@ static inline void nk_kos_finish_res(struct nk_message *res, nk_iid_t riid, nk_m
         res->hdr.nhandles = 0;
 }
 
+/* Client: the server's nk_err_t carried by an error reply. */
+static inline nk_err_t nk_kos_error_of(const struct nk_message *res)
+{
+    nk_int32_t v = 0;
+    if (res->hdr.size != sizeof v)
+        return NK_EBADMSG;
+    memcpy(&v, &res->hdr + 1, sizeof v);
+    return v < 0 ? v : rcFail;
+}
+
+/* A message of a method whose layout has no arena references, handles nor
+ * unions ("plain", most kernel-endpoint calls): the layout check
+ * (sec_check_layout) reduces to the exact size and no handles, checked
+ * inline instead of through the layout record. */
+static inline nk_err_t nk_kos_check_req_plain(const struct nk_message *req,
+                                              const struct nk_arena *req_arena, nk_uint32_t size)
+{
+    if (req->hdr.size != size || req->hdr.nhandles != 0 || !nk_kos_arena_ok(req, req_arena))
+        return NK_EBADMSG;
+    return NK_EOK;
+}
+
+static inline nk_err_t nk_kos_check_res_plain(const struct nk_message *res,
+                                              const struct nk_arena *res_arena, nk_mid_t mid,
+                                              nk_uint32_t size)
+{
+    if (__builtin_expect(res->hdr.mid != mid, 0))
+        return res->hdr.mid == MSG_MID_ERROR ? nk_kos_error_of(res) : NK_EBADMSG;
+    if (res->hdr.size != size || res->hdr.nhandles != 0 || !nk_kos_arena_ok(res, res_arena))
+        return NK_EBADMSG;
+    return NK_EOK;
+}
+
 /* Client: check a response; an error reply gives the server's nk_err_t. */
 static inline nk_err_t nk_kos_check_res(const struct nk_message *res,
                                         const struct nk_arena *res_arena, nk_mid_t mid,
                                         const struct sec_msg_layout *l)
 {
-    if (res->hdr.mid == MSG_MID_ERROR) {
-        nk_int32_t v = 0;
-        if (res->hdr.size != sizeof v)
-            return NK_EBADMSG;
-        memcpy(&v, &res->hdr + 1, sizeof v);
-        return v < 0 ? v : rcFail;
-    }
+    if (res->hdr.mid == MSG_MID_ERROR)
+        return nk_kos_error_of(res);
     if (res->hdr.mid != mid || res->hdr.nhandles > MSG_MAX_HANDLES ||
         !nk_kos_arena_ok(res, res_arena))
         return NK_EBADMSG;

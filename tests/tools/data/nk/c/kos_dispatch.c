@@ -18,6 +18,8 @@ Retcode Call(Handle h, const SMsgHdr *o, SMsgHdr *i) { (void)h; (void)o; (void)i
 Retcode CallEx(Handle h, const SMsgHdr *o, SMsgHdr *i, uint64_t t) { (void)h; (void)o; (void)i; (void)t; return rcFail; }
 Retcode RecvEx(Handle h, SMsgHdr *i, uint64_t t) { (void)h; (void)i; (void)t; return rcFail; }
 Retcode Reply(Handle h, const SMsgHdr *o) { (void)h; (void)o; return rcFail; }
+/* nk/transport.h inlines calls over NkKosTransport; this test has its own transport */
+const struct nk_transport_ops nk_kos_transport_ops;
 
 /* ---- the server: demo.Server (ctl, main.store) */
 static int put_calls, stop_calls;

@@ -33,7 +33,7 @@ import os
 
 from .cgen import (BANNER, Code, cid, class_header_name, const_literal, decl,
                    idl_header_name, LayoutEmitter, u32)
-from .layout import MSG_HDR_SIZE, MSG_MAX_ARENA, ArrayType, StructType
+from .layout import MSG_HDR_SIZE, MSG_MAX_ARENA, ArenaType, ArrayType, StructType
 from .objects import Component, Const, Typedef
 
 KOS_DIR = "kos"      # under --out: add -I<out>/kos before -I<out> (Makefile)
@@ -137,10 +137,64 @@ def wire_structs(c, pkg):
     c()
 
 
-def plain(lay):
-    """No arena references, handles nor unions: the layout check is the size
-    and the handle count (nk_kos_check_req_plain / nk_kos_check_res_plain)."""
-    return not any(f.kind in ("arena", "handle") or f.is_tag for f in lay.fields)
+def simple(lay):
+    """No handles, unions nor strings, arena references outside unions: the
+    layout check (sec_check_layout) is the size, no handles and each
+    reference inside the arena, checked inline (nk_kos_check_req_plain /
+    nk_kos_check_res_plain, nk_kos_ref_ok): no call, no table walk."""
+    return not any(f.kind == "handle" or f.is_tag or
+                   (f.kind == "arena" and (f.cond or f.arena_kind == "string"))
+                   for f in lay.fields)
+
+
+def ref_checks(c, lay, msg, indent):
+    """The arena references of a simple layout: rc = NK_EBADMSG unless each is ok."""
+    refs = [f for f in lay.fields if f.kind == "arena"]
+    if not refs:
+        return
+    conds = " &&\n%s      " % indent
+    c("%sif (rc == NK_EOK && !(%s))" % (indent, conds.join(
+        "nk_kos_ref_ok(%s, %du, %du, %du, %du)" % (msg, f.offset, f.elem_size, f.elem_align, f.max)
+        for f in refs)))
+    c("%s    rc = NK_EBADMSG;" % indent)
+
+
+def into_member(m):
+    """The response's one arena parameter (bytes, sequence or string) when it
+    has exactly one and nothing else in the response uses the arena: the
+    method gets P_M_into (the caller's buffer is the response arena)."""
+    arena = [(name, t) for name, t, _ in m.response.members if isinstance(t, ArenaType)]
+    others = [t for name, t, _ in m.response.members
+              if not isinstance(t, ArenaType) and getattr(t, "arena_max", 0)]
+    return arena[0] if len(arena) == 1 and not others else None
+
+
+def into_code(c, p, m):
+    """P_M_into(self, req, req_arena, res, buf, cap): M with the caller's own
+    buffer [buf, buf + cap) as the response arena, so the data arrives where
+    the caller wants it, with no second copy (docs/IDL.md, "Into the
+    caller's buffer"). The server must put it first in its arena (offset 0):
+    NK_EBADMSG otherwise; *len gets its size in bytes."""
+    im = into_member(m)
+    if im is None:
+        return
+    name, t = im
+    q = "%s_%s" % (p, m.name)
+    c("/* %s with [buf, buf + cap) as the response arena: `%s` arrives in place" % (m.name, name))
+    c(" * (offset 0, its size in bytes in *len). */")
+    c("static inline nk_err_t %s_into(struct %s *self, struct %s_req *req," % (q, p, q))
+    c("        const struct nk_arena *req_arena, struct %s_res *res, void *buf, nk_size_t cap,"
+      % q)
+    c("        nk_size_t *len)")
+    c("{")
+    c("    struct nk_arena a = NK_ARENA_INITIALIZER(buf, (nk_char_t *)buf + cap);")
+    c("    nk_err_t rc = %s(self, req, req_arena, res, &a);" % q)
+    c("    if (rc == NK_EOK && res->%s.size != 0 && res->%s.offset != 0)" % (cid(name), cid(name)))
+    c("        rc = NK_EBADMSG;")
+    c("    if (len != NK_NULL)")
+    c("        *len = rc == NK_EOK ? res->%s.size : 0;" % cid(name))
+    c("    return rc;")
+    c("}\n")
 
 
 def iface_code(c, iface):
@@ -232,9 +286,11 @@ def iface_code(c, iface):
         c("    nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);")
         c("    if (rc != NK_EOK)")
         c("        return rc;")
-        if plain(m.response):
-            c("    return nk_kos_check_res_plain(&res->base_, res_arena, %s_mid, %du);"
+        if simple(m.response):
+            c("    rc = nk_kos_check_res_plain(&res->base_, res_arena, %s_mid, %du);"
               % (q, m.response.size))
+            ref_checks(c, m.response, "&res->base_", "    ")
+            c("    return rc;")
         else:
             c("    return nk_kos_check_res(&res->base_, res_arena, %s_mid, &%s_res_layout);" % (q, sym))
         c("}\n")
@@ -265,6 +321,8 @@ def iface_code(c, iface):
         c("        return %s_proxy(self, req, req_arena, res, res_arena);" % q)
         c("    return self->ops->%s(self, req, req_arena, res, res_arena);" % cid(m.name))
         c("}\n")
+    for m in ms:
+        into_code(c, p, m)
 
     # the server: request/response unions, interface dispatcher
     for kind in ("req", "res"):
@@ -289,8 +347,9 @@ def iface_code(c, iface):
         q = "%s_%s" % (p, m.name)
         sym = "nk_kos_lay_%s" % q
         c("    case %s_mid:" % q)
-        if plain(m.request):
+        if simple(m.request):
             c("        rc = nk_kos_check_req_plain(req, req_arena, %du);" % m.request.size)
+            ref_checks(c, m.request, "req", "        ")
         else:
             c("        rc = nk_kos_check_req(req, req_arena, &%s_req_layout);" % sym)
         c("        if (rc != NK_EOK)")

@@ -30,6 +30,10 @@ VFS_NK_STAMP := $(VFS_GEN)/VfsFsnet.edl.h
 VFS_CLASSES := VfsFsnet kl.VfsNet kl.VfsEntity
 
 USER_CPPFLAGS += -I$(VFS_GEN) -Iuserland/lib/vfs/include
+# libvfs's file client is in the KasperskyOS form (it includes
+# coresrv/nk/transport-kos.h first): it sees $(VFS_GEN)/kos before $(VFS_GEN).
+VFS_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,userland/lib/vfs/vfs_client.c userland/lib/vfs/vfs_dir.c)
+$(VFS_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(VFS_GEN),-I$(VFS_GEN)/kos -I$(VFS_GEN),$(USER_CPPFLAGS))
 
 # ---- generated headers ------------------------------------------------------------
 $(VFS_NK_STAMP): $(shell find $(VFS_IDL_DIR) -name '*.?dl') $(NK_SRCS)

@@ -129,16 +129,30 @@ static inline nk_err_t nk_kos_error_of(const struct nk_message *res)
     return v < 0 ? v : rcFail;
 }
 
-/* A message of a method whose layout has no arena references, handles nor
- * unions ("plain", most kernel-endpoint calls): the layout check
- * (sec_check_layout) reduces to the exact size and no handles, checked
- * inline instead of through the layout record. */
+/* A message of a method whose layout has no handles, unions nor strings
+ * ("simple": most kernel-endpoint calls, Read, Write): the layout check
+ * (sec_check_layout) reduces to the exact size, no handles (here) and each
+ * arena reference inside the arena (nk_kos_ref_ok), checked inline instead of
+ * through the layout record. */
 static inline nk_err_t nk_kos_check_req_plain(const struct nk_message *req,
                                               const struct nk_arena *req_arena, nk_uint32_t size)
 {
     if (req->hdr.size != size || req->hdr.nhandles != 0 || !nk_kos_arena_ok(req, req_arena))
         return NK_EBADMSG;
     return NK_EOK;
+}
+
+/* An arena reference of a simple layout at constant-part offset `at`, as
+ * sec_check_layout checks it: inside the arena, whole aligned elements, at
+ * most `max` of them. */
+static inline int nk_kos_ref_ok(const struct nk_message *m, nk_uint32_t at, nk_uint32_t elem,
+                                nk_uint32_t align, nk_uint32_t max)
+{
+    nk_arena_desc d;
+    memcpy(&d, (const nk_uint8_t *)(&m->hdr + 1) + at, sizeof d);
+    nk_uint32_t asz = m->hdr.arena_size;
+    return d.offset <= asz && d.size <= asz - d.offset && d.size % elem == 0 &&
+           d.offset % align == 0 && d.size / elem <= max;
 }
 
 static inline nk_err_t nk_kos_check_res_plain(const struct nk_message *res,

@@ -32,7 +32,7 @@ VFS_CLASSES := VfsFsnet kl.VfsNet kl.VfsEntity
 USER_CPPFLAGS += -I$(VFS_GEN) -Iuserland/lib/vfs/include
 # libvfs's file client is in the KasperskyOS form (it includes
 # coresrv/nk/transport-kos.h first): it sees $(VFS_GEN)/kos before $(VFS_GEN).
-VFS_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,userland/lib/vfs/vfs_client.c userland/lib/vfs/vfs_dir.c)
+VFS_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c))
 $(VFS_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(VFS_GEN),-I$(VFS_GEN)/kos -I$(VFS_GEN),$(USER_CPPFLAGS))
 
 # ---- generated headers ------------------------------------------------------------

@@ -138,24 +138,28 @@ def wire_structs(c, pkg):
 
 
 def simple(lay):
-    """No handles, unions nor strings, arena references outside unions: the
-    layout check (sec_check_layout) is the size, no handles and each
-    reference inside the arena, checked inline (nk_kos_check_req_plain /
-    nk_kos_check_res_plain, nk_kos_ref_ok): no call, no table walk."""
-    return not any(f.kind == "handle" or f.is_tag or
-                   (f.kind == "arena" and (f.cond or f.arena_kind == "string"))
+    """No handles nor unions, arena references outside unions: the layout
+    check (sec_check_layout, sec_check_strings) is the size, no handles and
+    each reference inside the arena (a string: not empty, its one NUL last),
+    checked inline (nk_kos_check_req_plain / nk_kos_check_res_plain,
+    nk_kos_ref_ok, nk_kos_str_ok): no call, no table walk."""
+    return not any(f.kind == "handle" or f.is_tag or (f.kind == "arena" and f.cond)
                    for f in lay.fields)
 
 
-def ref_checks(c, lay, msg, indent):
+def ref_checks(c, lay, msg, arena, indent):
     """The arena references of a simple layout: rc = NK_EBADMSG unless each is ok."""
     refs = [f for f in lay.fields if f.kind == "arena"]
     if not refs:
         return
+    tests = []
+    for f in refs:
+        tests.append("nk_kos_ref_ok(%s, %du, %du, %du, %du)"
+                     % (msg, f.offset, f.elem_size, f.elem_align, f.max))
+        if f.arena_kind == "string":
+            tests.append("nk_kos_str_ok(%s, %s, %du)" % (msg, arena, f.offset))
     conds = " &&\n%s      " % indent
-    c("%sif (rc == NK_EOK && !(%s))" % (indent, conds.join(
-        "nk_kos_ref_ok(%s, %du, %du, %du, %du)" % (msg, f.offset, f.elem_size, f.elem_align, f.max)
-        for f in refs)))
+    c("%sif (rc == NK_EOK && !(%s))" % (indent, conds.join(tests)))
     c("%s    rc = NK_EBADMSG;" % indent)
 
 
@@ -289,7 +293,7 @@ def iface_code(c, iface):
         if simple(m.response):
             c("    rc = nk_kos_check_res_plain(&res->base_, res_arena, %s_mid, %du);"
               % (q, m.response.size))
-            ref_checks(c, m.response, "&res->base_", "    ")
+            ref_checks(c, m.response, "&res->base_", "res_arena", "    ")
             c("    return rc;")
         else:
             c("    return nk_kos_check_res(&res->base_, res_arena, %s_mid, &%s_res_layout);" % (q, sym))
@@ -349,7 +353,7 @@ def iface_code(c, iface):
         c("    case %s_mid:" % q)
         if simple(m.request):
             c("        rc = nk_kos_check_req_plain(req, req_arena, %du);" % m.request.size)
-            ref_checks(c, m.request, "req", "        ")
+            ref_checks(c, m.request, "req", "req_arena", "        ")
         else:
             c("        rc = nk_kos_check_req(req, req_arena, &%s_req_layout);" % sym)
         c("        if (rc != NK_EOK)")

@@ -129,11 +129,12 @@ static inline nk_err_t nk_kos_error_of(const struct nk_message *res)
     return v < 0 ? v : rcFail;
 }
 
-/* A message of a method whose layout has no handles, unions nor strings
- * ("simple": most kernel-endpoint calls, Read, Write): the layout check
- * (sec_check_layout) reduces to the exact size, no handles (here) and each
- * arena reference inside the arena (nk_kos_ref_ok), checked inline instead of
- * through the layout record. */
+/* A message of a method whose layout has no handles nor unions ("simple":
+ * most kernel-endpoint calls, the VFS's): the layout check (sec_check_layout,
+ * sec_check_strings) reduces to the exact size, no handles (here) and each
+ * arena reference inside the arena (nk_kos_ref_ok; a string also not empty,
+ * its one NUL last: nk_kos_str_ok), checked inline instead of through the
+ * layout record. */
 static inline nk_err_t nk_kos_check_req_plain(const struct nk_message *req,
                                               const struct nk_arena *req_arena, nk_uint32_t size)
 {
@@ -153,6 +154,19 @@ static inline int nk_kos_ref_ok(const struct nk_message *m, nk_uint32_t at, nk_u
     nk_uint32_t asz = m->hdr.arena_size;
     return d.offset <= asz && d.size <= asz - d.offset && d.size % elem == 0 &&
            d.offset % align == 0 && d.size / elem <= max;
+}
+
+/* The string a reference at `at` refers to (nk_kos_ref_ok passed): not
+ * empty, its one NUL last, as sec_check_layout and sec_check_strings say. */
+static inline int nk_kos_str_ok(const struct nk_message *m, const struct nk_arena *a,
+                                nk_uint32_t at)
+{
+    nk_arena_desc d;
+    memcpy(&d, (const nk_uint8_t *)(&m->hdr + 1) + at, sizeof d);
+    if (d.size == 0 || a == NK_NULL)
+        return 0;
+    const nk_char_t *s = a->start + d.offset;
+    return s[d.size - 1] == 0 && memchr(s, 0, d.size - 1) == NK_NULL;
 }
 
 static inline nk_err_t nk_kos_check_res_plain(const struct nk_message *res,

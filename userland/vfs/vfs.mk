@@ -30,11 +30,13 @@ VFS_NK_STAMP := $(VFS_GEN)/VfsFsnet.edl.h
 VFS_CLASSES := VfsFsnet kl.VfsNet kl.VfsEntity
 
 USER_CPPFLAGS += -I$(VFS_GEN) -Iuserland/lib/vfs/include
-# libvfs and VfsFsnet's main.c and file service are in the KasperskyOS form
+# libvfs and VfsFsnet (main.c, files/, sockets/) are in the KasperskyOS form
 # (they include coresrv/nk/transport-kos.h first): they see $(VFS_GEN)/kos
-# before $(VFS_GEN). The socket service (sockets/) is not ported yet.
+# before $(VFS_GEN).
 VFS_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c) \
-                  userland/vfs/server/main.c userland/vfs/server/files/files.c)
+                  userland/vfs/server/main.c userland/vfs/server/files/files.c \
+                  userland/vfs/server/sockets/sock_ops.c \
+                  userland/vfs/server/sockets/none/sockets_none.c)
 $(VFS_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(VFS_GEN),-I$(VFS_GEN)/kos -I$(VFS_GEN),$(USER_CPPFLAGS))
 
 # ---- generated headers ------------------------------------------------------------

@@ -15,18 +15,15 @@ Retcode KnSysGetInfo(KnSysInfo *info)
     kl_core_Sys_GetInfo_res res;
     nk_req_reset(&req);
     Retcode rc = KCALL(Sys, sys, GetInfo, &req, &res);
-    const struct kl_core_Sys_Info *ip = &res.info;
-#define i (*ip)
     if (rc == rcOk && info) {
-        info->freePages = i.freePages;
-        info->totalPages = i.totalPages;
-        info->tasks = i.tasks;
-        info->threads = i.threads;
-        info->ticks = i.ticks;
-        info->tickHz = i.tickHz;
-        info->kobjects = i.kobjects;
+        info->freePages = res.info.freePages;
+        info->totalPages = res.info.totalPages;
+        info->tasks = res.info.tasks;
+        info->threads = res.info.threads;
+        info->ticks = res.info.ticks;
+        info->tickHz = res.info.tickHz;
+        info->kobjects = res.info.kobjects;
     }
-#undef i
     return rc;
 }
 

@@ -67,6 +67,11 @@ define user_as
 $(call say,UAS,$(1))
 $(Q)$(CC) $(USER_CPPFLAGS) -D__ASSEMBLER__ -mcpu=cortex-a72 -g -MMD -MP -c $(1) -o $(2)
 endef
+# libkos calls the kernel endpoints through their KasperskyOS-form proxies
+# (userland/lib/kcall.h): its own files see <out>/kos before <out>. Only
+# there: a program's generated headers have their own kos/ directory, and
+# its Service Locator records (kos/nk_kos_sl.h) must be the ones it includes.
+$(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/*.c)): USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS))
 $(USER_OBJ)/%.o: %.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)
 $(USER_OBJ)/%.o: %.S

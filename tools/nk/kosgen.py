@@ -33,7 +33,7 @@ import os
 
 from .cgen import (BANNER, Code, cid, class_header_name, const_literal, decl,
                    idl_header_name, LayoutEmitter, u32)
-from .layout import MSG_HDR_SIZE, MSG_MAX_ARENA, ArrayType, StructType
+from .layout import MSG_HDR_SIZE, MSG_MAX_ARENA, ArenaType, ArrayType, StructType
 from .objects import Component, Const, Typedef
 
 KOS_DIR = "kos"      # under --out: add -I<out>/kos before -I<out> (Makefile)
@@ -137,6 +137,70 @@ def wire_structs(c, pkg):
     c()
 
 
+def simple(lay):
+    """No handles nor unions, arena references outside unions: the layout
+    check (sec_check_layout, sec_check_strings) is the size, no handles and
+    each reference inside the arena (a string: not empty, its one NUL last),
+    checked inline (nk_kos_check_req_plain / nk_kos_check_res_plain,
+    nk_kos_ref_ok, nk_kos_str_ok): no call, no table walk."""
+    return not any(f.kind == "handle" or f.is_tag or (f.kind == "arena" and f.cond)
+                   for f in lay.fields)
+
+
+def ref_checks(c, lay, msg, arena, indent):
+    """The arena references of a simple layout: rc = NK_EBADMSG unless each is ok."""
+    refs = [f for f in lay.fields if f.kind == "arena"]
+    if not refs:
+        return
+    tests = []
+    for f in refs:
+        tests.append("nk_kos_ref_ok(%s, %du, %du, %du, %du)"
+                     % (msg, f.offset, f.elem_size, f.elem_align, f.max))
+        if f.arena_kind == "string":
+            tests.append("nk_kos_str_ok(%s, %s, %du)" % (msg, arena, f.offset))
+    conds = " &&\n%s      " % indent
+    c("%sif (rc == NK_EOK && !(%s))" % (indent, conds.join(tests)))
+    c("%s    rc = NK_EBADMSG;" % indent)
+
+
+def into_member(m):
+    """The response's one arena parameter (bytes, sequence or string) when it
+    has exactly one and nothing else in the response uses the arena: the
+    method gets P_M_into (the caller's buffer is the response arena)."""
+    arena = [(name, t) for name, t, _ in m.response.members if isinstance(t, ArenaType)]
+    others = [t for name, t, _ in m.response.members
+              if not isinstance(t, ArenaType) and getattr(t, "arena_max", 0)]
+    return arena[0] if len(arena) == 1 and not others else None
+
+
+def into_code(c, p, m):
+    """P_M_into(self, req, req_arena, res, buf, cap): M with the caller's own
+    buffer [buf, buf + cap) as the response arena, so the data arrives where
+    the caller wants it, with no second copy (docs/IDL.md, "Into the
+    caller's buffer"). The server must put it first in its arena (offset 0):
+    NK_EBADMSG otherwise; *len gets its size in bytes."""
+    im = into_member(m)
+    if im is None:
+        return
+    name, t = im
+    q = "%s_%s" % (p, m.name)
+    c("/* %s with [buf, buf + cap) as the response arena: `%s` arrives in place" % (m.name, name))
+    c(" * (offset 0, its size in bytes in *len). */")
+    c("static inline nk_err_t %s_into(struct %s *self, struct %s_req *req," % (q, p, q))
+    c("        const struct nk_arena *req_arena, struct %s_res *res, void *buf, nk_size_t cap,"
+      % q)
+    c("        nk_size_t *len)")
+    c("{")
+    c("    struct nk_arena a = NK_ARENA_INITIALIZER(buf, (nk_char_t *)buf + cap);")
+    c("    nk_err_t rc = %s(self, req, req_arena, res, &a);" % q)
+    c("    if (rc == NK_EOK && res->%s.size != 0 && res->%s.offset != 0)" % (cid(name), cid(name)))
+    c("        rc = NK_EBADMSG;")
+    c("    if (len != NK_NULL)")
+    c("        *len = rc == NK_EOK ? res->%s.size : 0;" % cid(name))
+    c("    return rc;")
+    c("}\n")
+
+
 def iface_code(c, iface):
     p = iface.cprefix
     ms = iface.methods
@@ -210,8 +274,11 @@ def iface_code(c, iface):
     for m in ms:
         q = "%s_%s" % (p, m.name)
         sym = "nk_kos_lay_%s" % q
-        c("static inline nk_err_t %s_proxy(struct %s *self, const struct %s_req *req,"
-          % (q, p, q))
+        # always_inline: a call with constant arenas (none, most calls) then
+        # folds to a hand-written Call (docs/IDL.md, "Speed")
+        c("static inline __attribute__((always_inline)) nk_err_t %s_proxy(struct %s *self,"
+          % (q, p))
+        c("        const struct %s_req *req," % q)
         c("        const struct nk_arena *req_arena, struct %s_res *res, struct nk_arena *res_arena)"
           % q)
         c("{")
@@ -223,7 +290,13 @@ def iface_code(c, iface):
         c("    nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);")
         c("    if (rc != NK_EOK)")
         c("        return rc;")
-        c("    return nk_kos_check_res(&res->base_, res_arena, %s_mid, &%s_res_layout);" % (q, sym))
+        if simple(m.response):
+            c("    rc = nk_kos_check_res_plain(&res->base_, res_arena, %s_mid, %du);"
+              % (q, m.response.size))
+            ref_checks(c, m.response, "&res->base_", "res_arena", "    ")
+            c("    return rc;")
+        else:
+            c("    return nk_kos_check_res(&res->base_, res_arena, %s_mid, &%s_res_layout);" % (q, sym))
         c("}\n")
     c("static inline void %s_proxy_init(struct %s_proxy *self, struct nk_transport *transport,"
       % (p, p))
@@ -248,8 +321,12 @@ def iface_code(c, iface):
         c("{")
         c("    if (self == NK_NULL || self->ops == NK_NULL || self->ops->%s == NK_NULL)" % cid(m.name))
         c("        return NK_ENOSYS;")
+        c("    if (self->ops->%s == %s_proxy)     /* a proxy: its call inlined */" % (cid(m.name), q))
+        c("        return %s_proxy(self, req, req_arena, res, res_arena);" % q)
         c("    return self->ops->%s(self, req, req_arena, res, res_arena);" % cid(m.name))
         c("}\n")
+    for m in ms:
+        into_code(c, p, m)
 
     # the server: request/response unions, interface dispatcher
     for kind in ("req", "res"):
@@ -274,7 +351,11 @@ def iface_code(c, iface):
         q = "%s_%s" % (p, m.name)
         sym = "nk_kos_lay_%s" % q
         c("    case %s_mid:" % q)
-        c("        rc = nk_kos_check_req(req, req_arena, &%s_req_layout);" % sym)
+        if simple(m.request):
+            c("        rc = nk_kos_check_req_plain(req, req_arena, %du);" % m.request.size)
+            ref_checks(c, m.request, "req", "req_arena", "        ")
+        else:
+            c("        rc = nk_kos_check_req(req, req_arena, &%s_req_layout);" % sym)
         c("        if (rc != NK_EOK)")
         c("            break;")
         c("        if (impl == NK_NULL || impl->ops == NK_NULL || impl->ops->%s == NK_NULL) {"

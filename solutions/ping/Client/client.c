@@ -4,11 +4,13 @@
  * is refused by the security module (rcSecurityDisallow), as in the
  * KasperskyOS ping example. Prints one line per call and exits 0 when exactly
  * the out-of-order calls were refused. */
+#include <coresrv/nk/transport-kos.h>     /* first: the KasperskyOS API */
 #include <coresrv/channel/channel_api.h>
 #include <stdio.h>
 #include <uapi/syscall.h>
 #include "ping/Server.edl.h"
 
+static NkKosTransport transport;
 static struct ping_IPingPong_proxy proxy;
 static int wrong;
 
@@ -17,8 +19,18 @@ static void call(int is_ping, uint32_t value, int expect_ok)
 {
     uint32_t result = 0;
     const char *name = is_ping ? "Ping" : "Pong";
-    Retcode rc = is_ping ? ping_IPingPong_Ping(&proxy, value, &result)
-                         : ping_IPingPong_Pong(&proxy, value, &result);
+    Retcode rc;
+    if (is_ping) {
+        ping_IPingPong_Ping_req req = { .value = value };
+        ping_IPingPong_Ping_res res;
+        rc = ping_IPingPong_Ping(&proxy.base, &req, NK_NULL, &res, NK_NULL);
+        result = rc == rcOk ? res.result : 0;
+    } else {
+        ping_IPingPong_Pong_req req = { .value = value };
+        ping_IPingPong_Pong_res res;
+        rc = ping_IPingPong_Pong(&proxy.base, &req, NK_NULL, &res, NK_NULL);
+        result = rc == rcOk ? res.result : 0;
+    }
     if (rc == rcOk)
         printf("Client: %s(%u) = %u\n", name, value, result);
     else if (rc == rcSecurityDisallow)
@@ -37,7 +49,8 @@ int main(void)
         printf("Client: no channel to ping.Server (%d)\n", rc);
         return 1;
     }
-    ping_IPingPong_proxy_init(&proxy, ch, ping_Server_pingpong_riid);
+    NkKosTransport_Init(&transport, ch, NK_NULL, 0);
+    ping_IPingPong_proxy_init(&proxy, &transport.base, ping_Server_pingpong_iid);
     printf("Client: in order\n");
     for (uint32_t v = 1; v <= 4; v++)
         call(v % 2, v, 1);                  /* Ping, Pong, Ping, Pong */

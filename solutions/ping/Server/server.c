@@ -1,29 +1,30 @@
 /* ping.Server: answers Ping(value) and Pong(value) with value + 1 through the
- * generated dispatcher, and prints each request it gets (the test checks that
- * the refused ones never arrive). */
+ * generated KasperskyOS-form entity dispatcher, and prints each request it gets
+ * (the test checks that the refused ones never arrive). */
+#include <coresrv/nk/transport-kos.h>     /* first: the KasperskyOS API */
 #include <coresrv/channel/channel_api.h>
-#include <coresrv/syscalls.h>
 #include <stdio.h>
-#include <uapi/syscall.h>
 #include "ping/Server.edl.h"
 
-static Retcode ping(void *ctx, uint32_t value, uint32_t *result)
+static nk_err_t ping(struct ping_IPingPong *self, const ping_IPingPong_Ping_req *req,
+                     const struct nk_arena *req_arena, ping_IPingPong_Ping_res *res,
+                     struct nk_arena *res_arena)
 {
-    (void)ctx;
-    printf("Server: Ping(%u)\n", value);
-    *result = value + 1;
-    return rcOk;
+    (void)self, (void)req_arena, (void)res_arena;
+    printf("Server: Ping(%u)\n", req->value);
+    res->result = req->value + 1;
+    return NK_EOK;
 }
 
-static Retcode pong(void *ctx, uint32_t value, uint32_t *result)
+static nk_err_t pong(struct ping_IPingPong *self, const ping_IPingPong_Pong_req *req,
+                     const struct nk_arena *req_arena, ping_IPingPong_Pong_res *res,
+                     struct nk_arena *res_arena)
 {
-    (void)ctx;
-    printf("Server: Pong(%u)\n", value);
-    *result = value + 1;
-    return rcOk;
+    (void)self, (void)req_arena, (void)res_arena;
+    printf("Server: Pong(%u)\n", req->value);
+    res->result = req->value + 1;
+    return NK_EOK;
 }
-
-static const struct ping_IPingPong_ops pingpong_ops = { .Ping = ping, .Pong = pong };
 
 int main(void)
 {
@@ -32,16 +33,21 @@ int main(void)
         fprintf(stderr, "Server: no channel\n");
         return 1;
     }
-    static union { SMsgHdr hdr; uint8_t raw[ping_Server_req_max]; } req;
-    static union { SMsgHdr hdr; uint8_t raw[ping_Server_res_max]; } res;
-    const struct ping_Server_ops ops = { .pingpong = &pingpong_ops };
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, listener, NK_NULL, 0);
+    static const struct ping_IPingPong_ops ops = { .Ping = ping, .Pong = pong };
+    struct ping_IPingPong impl = { &ops };
+    ping_Server_entity entity;
+    ping_Server_entity_init(&entity, &impl);
+    static ping_Server_entity_req req;
+    static ping_Server_entity_res res;
     printf("Server: ready\n");
-    req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-    Retcode rc = Recv(listener, &req.hdr);
-    while (rc == rcOk) {
-        ping_Server_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), NULL, 0);
-        req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-        rc = ReplyRecv(listener, &res.hdr, &req.hdr, INFINITE_TIMEOUT);
+    for (;;) {
+        nk_req_reset(&req);
+        if (nk_transport_recv(&transport.base, &req.base_, NK_NULL) != NK_EOK)
+            break;
+        ping_Server_entity_dispatch(&entity, &req.base_, NK_NULL, &res.base_, NK_NULL);
+        nk_transport_reply(&transport.base, &res.base_, NK_NULL);
     }
     return 0;
 }

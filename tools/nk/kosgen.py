@@ -10,7 +10,8 @@ KasperskyOS form; any other falls through (#include_next) to cgen's header,
 unchanged.
 
 Per interface P (the package's C prefix, e.g. echo_Ping):
-  P_<M>_mid (enum), P_mid_max, P_<M>_req / P_<M>_res (struct with `base_`
+  P_<M>_mid (enum), P_mid_max, P_<M>_req_size / P_<M>_res_size (constant
+  parts on the wire), P_<M>_req / P_<M>_res (struct with `base_`
   header, then the parameters by their IDL names at their wire offsets),
   arena/handle size constants, struct P {ops}, P_<M>_fn, struct P_ops,
   struct P_proxy, P_proxy_init(&proxy, &transport.base, riid), P_<M>(base,
@@ -213,6 +214,10 @@ def iface_code(c, iface):
     c("enum {")
     for m in ms:
         q = "%s_%s" % (p, m.name)
+        # the wire sizes of the constant parts (after the header: hdr.size),
+        # for code that builds or checks raw messages (docs/IDL.md)
+        c("    %s_req_size = %d," % (q, m.request.size))
+        c("    %s_res_size = %d," % (q, m.response.size))
         c("    %s_req_arena_size = %d," % (q, arena_size(m.request.arena_max)))
         c("    %s_res_arena_size = %d," % (q, arena_size(m.response.arena_max)))
         c("    %s_req_handles = %d," % (q, m.request.max_handles))

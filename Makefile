@@ -133,7 +133,10 @@ $(eval $(call vfs_program,bench_vfs,userland/bench/bench_vfs.c))
 $(foreach p,$(SOL_PROGRAMS),$(eval $(call image_program,$(p),\
     $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/$(p)/*.c)),$(VFS_CLIENT_LIBS))))
 $(eval $(call image_program,Einit,$(IUSER_OBJ)/userland/einit/einit.o $(IUSER_OBJ)/einit_table.o))
-$(IUSER_OBJ)/%.o: USER_CPPFLAGS += -I$(SOL_GEN)/kos -I$(SOL_GEN) -Iuserland/einit
+# A KasperskyOS-form program (transport-kos.h first) also gets the KasperskyOS
+# form of kl.core (<gen>/kos before <gen>); any other falls through.
+$(IUSER_OBJ)/%.o: USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS)) \
+                                   -I$(SOL_GEN)/kos -I$(SOL_GEN) -Iuserland/einit
 $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/*/*.c)): | $(SOL_NK_STAMP) $(VFS_NK_STAMP)
 $(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)

@@ -71,7 +71,12 @@ endef
 # (userland/lib/kcall.h): its own files see <out>/kos before <out>. Only
 # there: a program's generated headers have their own kos/ directory, and
 # its Service Locator records (kos/nk_kos_sl.h) must be the ones it includes.
-$(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/*.c)): USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS))
+# The guest tests that build raw kl.core messages from the generated structs
+# and constants (they include transport-kos.h first) see the same.
+USER_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/*.c) \
+                   tests/guest/kernel/test_cm.c tests/guest/kernel/test_devices.c \
+                   tests/guest/kernel/fuzz/calls.c)
+$(USER_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS))
 $(USER_OBJ)/%.o: %.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)
 $(USER_OBJ)/%.o: %.S

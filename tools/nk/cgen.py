@@ -6,6 +6,12 @@ reads; LayoutEmitter below also writes them for tools/psl).
 
 Generated code is header-only (static inline) and relies on nk_types.h and
 sec_layout.h (kernel/security/), copied next to it. The calling conventions are in docs/IDL.md.
+
+Who uses this output (docs/IDL.md, "Who uses which output"): the kernel's
+kl.core dispatchers (kernel/kcall*.c: kl_core_Core_dispatch and the interface
+dispatchers, on purpose) and the layout records; no user program (they all
+use kosgen's KasperskyOS form). The proxy, security-proxy and Service Locator
+paths remain for the host tests in tests/tools (to be moved to the KOS form).
 """
 
 import os

@@ -19,6 +19,11 @@ static uint64_t ns_of(rtl_uint32_t msecs)
     return msecs == KN_CM_INFINITE ? INFINITE_TIMEOUT : (uint64_t)msecs * 1000000u;
 }
 
+/* The request arena of a Cm call: up to three names, each within NameMax. */
+#define CM_ARENA(m) char buf_[kl_core_Cm_##m##_req_arena_size]; \
+    struct nk_arena arena_ = NK_ARENA_INITIALIZER(buf_, buf_ + sizeof buf_)
+#define CM_PUT(field, s) kcall_put_string(&arena_, &req.field, (s), kl_core_Cm_NameMax)
+
 static void copy_out(char *dst, const uint8_t *src)
 {
     memcpy(dst, src, KN_CM_NAME_MAX);
@@ -33,10 +38,13 @@ Retcode KnCmConnect(const char *server, const char *service, rtl_uint32_t msecs,
     *handle = 0;
     if ((rc = name_ok(&server)) || (rc = name_ok(&service)))
         return rc;
-    uint32_t h = 0;
-    struct kl_core_Cm_proxy p = kcall_cm();
-    rc = kl_core_Cm_Connect(&p, server, service, ns_of(msecs), &h);
-    *handle = rc == rcOk ? h : 0;
+    CM_ARENA(Connect);
+    kl_core_Cm_Connect_req req = { .timeoutNs = ns_of(msecs) };
+    kl_core_Cm_Connect_res res;
+    if ((rc = CM_PUT(server, server)) || (rc = CM_PUT(service, service)))
+        return rc;
+    rc = KCALL_ARENA(Cm, cm, Connect, &req, &arena_, &res);
+    *handle = rc == rcOk ? res.handle : 0;
     return rc;
 }
 
@@ -47,11 +55,16 @@ Retcode KnCmListen(const char *filter, rtl_uint32_t msecs, char *client, char *s
         return rcInvalidArgument;
     if ((rc = name_ok(&filter)))
         return rc;
-    uint8_t c[KN_CM_NAME_MAX] = { 0 }, s[KN_CM_NAME_MAX] = { 0 };
-    struct kl_core_Cm_proxy p = kcall_cm();
-    rc = kl_core_Cm_Listen(&p, filter, ns_of(msecs), c, s);
-    copy_out(client, c);
-    copy_out(service, s);
+    CM_ARENA(Listen);
+    kl_core_Cm_Listen_req req = { .timeoutNs = ns_of(msecs) };
+    kl_core_Cm_Listen_res res;
+    if ((rc = CM_PUT(filter, filter)))
+        return rc;
+    rc = KCALL_ARENA(Cm, cm, Listen, &req, &arena_, &res);
+    if (rc != rcOk)
+        memset(&res, 0, sizeof res);
+    copy_out(client, res.client);
+    copy_out(service, res.service);
     return rc;
 }
 
@@ -61,9 +74,14 @@ Retcode KnCmAcceptEx(const char *client, const char *service, Handle *listener,
     Retcode rc;
     if ((rc = name_ok(&client)) || (rc = name_ok(&service)))
         return rc;
-    uint32_t l = 0, c = 0, b = 0;
-    struct kl_core_Cm_proxy p = kcall_cm();
-    rc = kl_core_Cm_Accept(&p, client, service, &l, &c, &b);
+    CM_ARENA(Accept);
+    kl_core_Cm_Accept_req req;
+    kl_core_Cm_Accept_res res;
+    if ((rc = CM_PUT(client, client)) || (rc = CM_PUT(service, service)))
+        return rc;
+    rc = KCALL_ARENA(Cm, cm, Accept, &req, &arena_, &res);
+    uint32_t l = rc == rcOk ? res.listener : 0, c = rc == rcOk ? res.connection : 0,
+             b = rc == rcOk ? res.badge : 0;
     if (listener)
         *listener = l;
     if (connection)
@@ -92,8 +110,12 @@ Retcode KnCmDrop(const char *client, const char *service)
     Retcode rc;
     if ((rc = name_ok(&client)) || (rc = name_ok(&service)))
         return rc;
-    struct kl_core_Cm_proxy p = kcall_cm();
-    return kl_core_Cm_Drop(&p, client, service);
+    CM_ARENA(Drop);
+    kl_core_Cm_Drop_req req;
+    kl_core_Cm_Drop_res res;
+    if ((rc = CM_PUT(client, client)) || (rc = CM_PUT(service, service)))
+        return rc;
+    return KCALL_ARENA(Cm, cm, Drop, &req, &arena_, &res);
 }
 
 Retcode NsCreate(const char *name, rtl_uint32_t msecs, NsHandle *ns)
@@ -114,8 +136,12 @@ Retcode NsPublishService(NsHandle ns, const char *type, const char *server, cons
         return rcInvalidArgument;
     if ((rc = name_ok(&type)) || (rc = name_ok(&server)) || (rc = name_ok(&service)))
         return rc;
-    struct kl_core_Cm_proxy p = kcall_cm();
-    return kl_core_Cm_Publish(&p, type, server, service);
+    CM_ARENA(Publish);
+    kl_core_Cm_Publish_req req;
+    kl_core_Cm_Publish_res res;
+    if ((rc = CM_PUT(type, type)) || (rc = CM_PUT(server, server)) || (rc = CM_PUT(service, service)))
+        return rc;
+    return KCALL_ARENA(Cm, cm, Publish, &req, &arena_, &res);
 }
 
 Retcode NsUnPublishService(NsHandle ns, const char *type, const char *server, const char *service)
@@ -125,8 +151,12 @@ Retcode NsUnPublishService(NsHandle ns, const char *type, const char *server, co
         return rcInvalidArgument;
     if ((rc = name_ok(&type)) || (rc = name_ok(&server)) || (rc = name_ok(&service)))
         return rc;
-    struct kl_core_Cm_proxy p = kcall_cm();
-    return kl_core_Cm_Unpublish(&p, type, server, service);
+    CM_ARENA(Unpublish);
+    kl_core_Cm_Unpublish_req req;
+    kl_core_Cm_Unpublish_res res;
+    if ((rc = CM_PUT(type, type)) || (rc = CM_PUT(server, server)) || (rc = CM_PUT(service, service)))
+        return rc;
+    return KCALL_ARENA(Cm, cm, Unpublish, &req, &arena_, &res);
 }
 
 Retcode NsEnumServices(NsHandle ns, const char *type, unsigned index, char *server,
@@ -137,10 +167,16 @@ Retcode NsEnumServices(NsHandle ns, const char *type, unsigned index, char *serv
         return rcInvalidArgument;
     if ((rc = name_ok(&type)))
         return rc;
-    uint8_t a[KN_CM_NAME_MAX] = { 0 }, b[KN_CM_NAME_MAX] = { 0 };
-    struct kl_core_Cm_proxy p = kcall_cm();
-    if ((rc = kl_core_Cm_Enum(&p, type, index, a, b)))
+    CM_ARENA(Enum);
+    kl_core_Cm_Enum_req req = { .index = index };
+    kl_core_Cm_Enum_res res;
+    if ((rc = CM_PUT(type, type)))
         return rc;
+    if ((rc = KCALL_ARENA(Cm, cm, Enum, &req, &arena_, &res)))
+        return rc;
+    uint8_t a[KN_CM_NAME_MAX], b[KN_CM_NAME_MAX];
+    copy_out((char *)a, res.server);
+    copy_out((char *)b, res.service);
     if (strnlen((char *)a, sizeof a) >= serverSize || strnlen((char *)b, sizeof b) >= serviceSize)
         return rcBufferTooSmall;
     strcpy(server, (char *)a);

@@ -7,10 +7,10 @@ Retcode KnPmmMdlCreate(rtl_size_t size, rtl_uint32_t prot, Handle *outHandle)
 {
     if (!outHandle)
         return rcInvalidArgument;
-    uint32_t h = 0;
-    struct kl_core_Mdl_proxy p = kcall_mdl();
-    Retcode rc = kl_core_Mdl_Create(&p, size, prot, &h);
-    *outHandle = rc == rcOk ? h : 0;
+    kl_core_Mdl_Create_req req = { .size = size, .prot = prot };
+    kl_core_Mdl_Create_res res;
+    Retcode rc = KCALL(Mdl, mdl, Create, &req, &res);
+    *outHandle = rc == rcOk ? res.handle : 0;
     return rc;
 }
 
@@ -18,10 +18,11 @@ Retcode KnPmmMdlCreateFromVm(void *addr, rtl_size_t size, rtl_uint32_t prot, Han
 {
     if (!outHandle)
         return rcInvalidArgument;
-    uint32_t h = 0;
-    struct kl_core_Mdl_proxy p = kcall_mdl();
-    Retcode rc = kl_core_Mdl_CreateFromVm(&p, (uint64_t)(uintptr_t)addr, size, prot, &h);
-    *outHandle = rc == rcOk ? h : 0;
+    kl_core_Mdl_CreateFromVm_req req = { .addr = (uint64_t)(uintptr_t)addr, .size = size,
+                                         .prot = prot };
+    kl_core_Mdl_CreateFromVm_res res;
+    Retcode rc = KCALL(Mdl, mdl, CreateFromVm, &req, &res);
+    *outHandle = rc == rcOk ? res.handle : 0;
     return rc;
 }
 
@@ -29,20 +30,21 @@ Retcode KnPmmMdlGetSize(Handle handle, rtl_size_t *size)
 {
     if (!size)
         return rcInvalidArgument;
-    uint64_t s = 0;
-    struct kl_core_Mdl_proxy p = kcall_mdl();
-    Retcode rc = kl_core_Mdl_GetSize(&p, handle, &s);
-    *size = s;
+    kl_core_Mdl_GetSize_req req = { .handle = handle };
+    kl_core_Mdl_GetSize_res res;
+    Retcode rc = KCALL(Mdl, mdl, GetSize, &req, &res);
+    *size = rc == rcOk ? res.size : 0;
     return rc;
 }
 
 static Retcode map(Handle handle, rtl_size_t offset, rtl_size_t length, uint64_t hint,
                    rtl_uint32_t prot, rtl_uint32_t flags, void **addr)
 {
-    uint64_t at = 0;
-    struct kl_core_Mdl_proxy p = kcall_mdl();
-    Retcode rc = kl_core_Mdl_Map(&p, handle, offset, length, hint, prot, flags, &at);
-    *addr = rc == rcOk ? (void *)(uintptr_t)at : NULL;
+    kl_core_Mdl_Map_req req = { .handle = handle, .offset = offset, .length = length,
+                                .hint = hint, .prot = prot, .flags = flags };
+    kl_core_Mdl_Map_res res;
+    Retcode rc = KCALL(Mdl, mdl, Map, &req, &res);
+    *addr = rc == rcOk ? (void *)(uintptr_t)res.addr : NULL;
     return rc;
 }
 
@@ -64,6 +66,7 @@ Retcode KnPmmMdlMapFixed(Handle handle, rtl_size_t offset, rtl_size_t length, vo
 
 Retcode KnPmmMdlUnmap(void *addr, rtl_size_t size)
 {
-    struct kl_core_Mdl_proxy p = kcall_mdl();
-    return kl_core_Mdl_Unmap(&p, (uint64_t)(uintptr_t)addr, size);
+    kl_core_Mdl_Unmap_req req = { .addr = (uint64_t)(uintptr_t)addr, .size = size };
+    kl_core_Mdl_Unmap_res res;
+    return KCALL(Mdl, mdl, Unmap, &req, &res);
 }

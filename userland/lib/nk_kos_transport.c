@@ -3,7 +3,8 @@
  * KasperskyOS API over Call / Recv / Reply. It only moves messages: the
  * generated proxies and dispatchers check them against the IDL.
  */
-#include <coresrv/nk/transport-kos.h>
+#include <coresrv/nk/transport-kos-security.h>
+#include <uapi/handle.h>              /* KERNEL_HANDLE */
 
 static nk_err_t kos_call(struct nk_transport *t, struct nk_message *req,
                          const struct nk_arena *req_arena, struct nk_message *res,
@@ -53,4 +54,14 @@ void NkKosTransport_Init(NkKosTransport *transport, Handle handle, const void *c
 void NkKosSetTimeout(NkKosTransport *transport, nk_uint32_t timeout_ms)
 {
     transport->timeout_ns = (nk_uint64_t)timeout_ms * 1000000u;
+}
+
+/* NkKosSecurityTransport (coresrv/nk/transport-kos-security.h): the same
+ * transport on the kernel handle, where riid MSG_RIID_SECURITY reaches the
+ * security module. */
+nk_err_t NkKosSecurityTransport_Init(NkKosSecurityTransport *transport, const void *callbacks,
+                                     nk_uint32_t ncallbacks)
+{
+    NkKosTransport_Init(transport, KERNEL_HANDLE, callbacks, ncallbacks);
+    return NK_EOK;
 }

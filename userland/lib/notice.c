@@ -6,24 +6,27 @@ Retcode KnNoticeCreate(Notice *notice)
 {
     if (!notice)
         return rcInvalidArgument;
-    uint32_t h = 0;
-    struct kl_core_Notice_proxy p = kcall_notice();
-    Retcode rc = kl_core_Notice_Create(&p, &h);
-    *notice = rc == rcOk ? h : 0;
+    kl_core_Notice_Create_req req;
+    kl_core_Notice_Create_res res;
+    Retcode rc = KCALL(Notice, notice, Create, &req, &res);
+    *notice = rc == rcOk ? res.notice : 0;
     return rc;
 }
 
 Retcode KnNoticeSubscribeToObject(Notice notice, Handle object, rtl_uint32_t evMask,
                                   rtl_uint64_t evId)
 {
-    struct kl_core_Notice_proxy p = kcall_notice();
-    return kl_core_Notice_SubscribeToObject(&p, notice, object, evMask, evId);
+    kl_core_Notice_SubscribeToObject_req req = { .notice = notice, .object = object,
+                                                 .evMask = evMask, .evId = evId };
+    kl_core_Notice_SubscribeToObject_res res;
+    return KCALL(Notice, notice, SubscribeToObject, &req, &res);
 }
 
 Retcode KnNoticeUnsubscribeFromEvId(Notice notice, rtl_uint64_t evId)
 {
-    struct kl_core_Notice_proxy p = kcall_notice();
-    return kl_core_Notice_UnsubscribeFromEvId(&p, notice, evId);
+    kl_core_Notice_UnsubscribeFromEvId_req req = { .notice = notice, .evId = evId };
+    kl_core_Notice_UnsubscribeFromEvId_res res;
+    return KCALL(Notice, notice, UnsubscribeFromEvId, &req, &res);
 }
 
 Retcode KnNoticeGetEvent(Notice notice, rtl_uint64_t msec, rtl_size_t countMax,
@@ -34,18 +37,19 @@ Retcode KnNoticeGetEvent(Notice notice, rtl_uint64_t msec, rtl_size_t countMax,
     *count = 0;
     uint64_t ns = msec == INFINITE_TIMEOUT || msec > INFINITE_TIMEOUT / 1000000u
                       ? INFINITE_TIMEOUT : msec * 1000000u;
-    uint64_t ids[NOTICE_EVENTS_MAX];
-    uint32_t masks[NOTICE_EVENTS_MAX], n = 0;
-    struct kl_core_Notice_proxy p = kcall_notice();
-    Retcode rc = kl_core_Notice_GetEvent(&p, notice, ns, countMax > NOTICE_EVENTS_MAX ? NOTICE_EVENTS_MAX : (uint32_t)countMax,
-                                         &n, ids, masks);
+    kl_core_Notice_GetEvent_req req = {
+        .notice = notice, .timeoutNs = ns,
+        .countMax = countMax > NOTICE_EVENTS_MAX ? NOTICE_EVENTS_MAX : (uint32_t)countMax };
+    kl_core_Notice_GetEvent_res res;
+    Retcode rc = KCALL(Notice, notice, GetEvent, &req, &res);
     if (rc)
         return rc;
+    uint32_t n = res.count;
     if (n > NOTICE_EVENTS_MAX || n > countMax)
         return rcInternalError;        /* the kernel returns at most what was asked */
     for (uint32_t i = 0; i < n; i++) {
-        events[i].evId = ids[i];
-        events[i].evMask = masks[i];
+        events[i].evId = res.evIds[i];
+        events[i].evMask = res.evMasks[i];
     }
     *count = n;
     return rcOk;
@@ -53,12 +57,14 @@ Retcode KnNoticeGetEvent(Notice notice, rtl_uint64_t msec, rtl_size_t countMax,
 
 Retcode KnNoticeSetObjectEvent(Handle object, rtl_uint32_t evMask)
 {
-    struct kl_core_Notice_proxy p = kcall_notice();
-    return kl_core_Notice_SetObjectEvent(&p, object, evMask);
+    kl_core_Notice_SetObjectEvent_req req = { .object = object, .evMask = evMask };
+    kl_core_Notice_SetObjectEvent_res res;
+    return KCALL(Notice, notice, SetObjectEvent, &req, &res);
 }
 
 Retcode KnNoticeDropAndWake(Notice notice)
 {
-    struct kl_core_Notice_proxy p = kcall_notice();
-    return kl_core_Notice_DropAndWake(&p, notice);
+    kl_core_Notice_DropAndWake_req req = { .notice = notice };
+    kl_core_Notice_DropAndWake_res res;
+    return KCALL(Notice, notice, DropAndWake, &req, &res);
 }

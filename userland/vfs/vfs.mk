@@ -38,7 +38,8 @@ VFS_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c) 
                   userland/vfs/server/main.c userland/vfs/server/files/files.c \
                   userland/vfs/server/sockets/sock_ops.c \
                   userland/vfs/server/sockets/none/sockets_none.c \
-                  tests/guest/vfs/test_vfs_two.c tests/guest/netsock/test_netsock_clients.c)
+                  tests/guest/vfs/test_vfs_two.c tests/guest/netsock/test_netsock_clients.c \
+                  tests/guest/vfs/test_vfs_hostile.c tests/guest/netsock/test_netsock_hostile.c)
 $(VFS_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(VFS_GEN),-I$(VFS_GEN)/kos -I$(VFS_GEN),$(USER_CPPFLAGS))
 
 # ---- generated headers ------------------------------------------------------------

@@ -1,7 +1,10 @@
 /* dyn.Server: publishes "dyn.Server"/"echo", then serves three connection
  * requests of the Client in turn: the first until the Client drops it, the
  * second until the Server drops it (revokes its handle) after one Ping, and
- * the third it refuses. Ping answers value + 1. Prints one line per step. */
+ * the third it refuses. Ping answers value + 1. Prints one line per step.
+ * Raw Recv/Reply (it waits for disconnect notices) with the KasperskyOS-form
+ * ids and sizes of dyn.Echo. */
+#include <coresrv/nk/transport-kos.h>
 #include <coresrv/cm/cm_api.h>
 #include <coresrv/syscalls.h>
 #include <coresrv/handle/handle_api.h>
@@ -38,7 +41,8 @@ static int serve(Handle listener, uint32_t badge, int pings)
             continue;
         }
         memset(&out.hdr, 0, sizeof(out.hdr));
-        out.hdr.size = sizeof(uint32_t);
+        out.hdr.mid = dyn_Echo_Ping_mid;
+        out.hdr.size = dyn_Echo_Ping_res_size;
         out.value[0] = in.value[0] + 1;
         printf("Server: Ping(%u) on channel %u\n", in.value[0], in.hdr.badge);
         Reply(listener, &out.hdr);

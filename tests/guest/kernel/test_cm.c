@@ -6,6 +6,7 @@
  * client waiting in Connect when the server task ends (child "test_cm
  * server": publishes, then exits).
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <coresrv/cm/cm_api.h>
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/ns/ns_api.h>
@@ -15,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
-#include "kl/core/Core.edl.h"
+#include "kl/core/Core.edl.h"      /* the KasperskyOS form (transport-kos.h above) */
 
 /* Publish with three raw strings: each (bytes, size) as given, no NUL added. */
 static Retcode raw_publish(const char *a, uint32_t na, const char *b, uint32_t nb,
@@ -28,17 +29,17 @@ static Retcode raw_publish(const char *a, uint32_t na, const char *b, uint32_t n
     memcpy(arena, a, na);
     memcpy(arena + na, b, nb);
     memcpy(arena + na + nb, c, nc);
-    rq.hdr.riid = kl_core_Core_cm_riid;
-    rq.hdr.mid = kl_core_Cm_Publish_mid;
-    rq.hdr.size = kl_core_Cm_Publish_req_size;
-    rq.hdr.arena = (uintptr_t)arena;
-    rq.hdr.arena_size = na + nb + nc;
+    rq.base_.hdr.riid = kl_core_Core_cm_iid;
+    rq.base_.hdr.mid = kl_core_Cm_Publish_mid;
+    rq.base_.hdr.size = kl_core_Cm_Publish_req_size;
+    rq.base_.hdr.arena = (uintptr_t)arena;
+    rq.base_.hdr.arena_size = na + nb + nc;
     rq.type = (nk_arena_desc){ 0, na };
     rq.server = (nk_arena_desc){ na, nb };
     rq.service = (nk_arena_desc){ na + nb, nc };
     memset(&rs, 0, sizeof rs);
     rs.hdr.size = sizeof rs - sizeof rs.hdr;
-    Retcode rc = Call(KERNEL_HANDLE, &rq.hdr, &rs.hdr);
+    Retcode rc = Call(KERNEL_HANDLE, &rq.base_.hdr, &rs.hdr);
     if (rc == rcOk && rs.hdr.mid == MSG_MID_ERROR)
         memcpy(&rc, &rs.raw[sizeof rs.hdr], sizeof rc);
     return rc;

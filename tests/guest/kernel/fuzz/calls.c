@@ -5,6 +5,7 @@
  * pass every message through keep_alive(), which rewrites the few requests
  * that would end the fuzzer itself (docs/TESTING.md lists them).
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/syscalls.h>
 #include <stddef.h>
@@ -22,6 +23,8 @@
 #define LOW_FREE  0x2000000000ull
 #define HIGH_FREE 0x5f00000000ull
 
+/* Messages: the KasperskyOS-form structs (kl_core_<Ep>_<M>_req, header
+ * included in the offsets), ids and wire sizes (_mid, _req_size, docs/IDL.md). */
 /* Field kinds of the kernel methods' constant parts. */
 enum kind { K_H, K_U32, K_U64, K_SIZE, K_ADDR, K_PTR, K_NS, K_PRIO, K_DESC, K_END };
 
@@ -40,7 +43,7 @@ struct method {
 #define REQ(ep, m) struct kl_core_##ep##_##m##_req
 #define F(ep, m, fld, k) { offsetof(REQ(ep, m), fld), k }
 #define M(ep, m, riid, ...)                                                          \
-    { #ep "." #m, kl_core_Core_##riid##_riid, kl_core_##ep##_##m##_mid,               \
+    { #ep "." #m, kl_core_Core_##riid##_iid, kl_core_##ep##_##m##_mid,               \
       kl_core_##ep##_##m##_req_size, { __VA_ARGS__, { 0, K_END } } }
 
 static const struct method methods[] = {

@@ -24,9 +24,13 @@ def hashset(cfg, entry="UInt32"):
     return 'policy object h : HashSet {\n    type Entry = %s;\n    config = %s;\n}\n' % (entry, cfg)
 
 
+def staticmap(cfg, value="UInt8"):
+    return 'policy object m : StaticMap {\n    type Value = %s\n    config = %s\n}\n' % (value, cfg)
+
+
 CASES = [
     # models
-    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet)"),
+    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet, StaticMap)"),
     ("policy object r : Regex { config = {} }\n", 3, 19, "the Regex security model is not supported yet"),
     ("policy f : Flow { }\n", 3, 8, "expected `object` after `policy`"),
     ("policy object f Flow { }\n", 3, 17, "expected `:` and a security model"),
@@ -73,6 +77,26 @@ CASES = [
      "a HashSet entry type other than an integer type"),
     (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt8)"), 4, 18,
      "a tuple type in a policy object"),
+    # StaticMap configs
+    (staticmap('{ keys : { "a" : 1 } }'), 5, 14, "the StaticMap config of `m` has no `pool_size`"),
+    (staticmap('{ keys : [1], pool_size : 1 }'), 5, 23, "`keys` is a dictionary"),
+    (staticmap('{ keys : {}, pool_size : 1 }'), 5, 23, "`keys` is a dictionary"),
+    (staticmap('{ keys : { "a" : 1, "a" : 2 }, pool_size : 1 }'), 5, 34, 'key "a" is listed twice'),
+    (staticmap('{ keys : { "a" : 256 }, pool_size : 1 }'), 5, 31,
+     'the default of "a" is a number of type UInt8 (0 .. 255)'),
+    (staticmap('{ keys : { "a" : "x" }, pool_size : 1 }'), 5, 31, 'the default of "a" is a number'),
+    (staticmap('{ keys : { "a" : 1 }, pool_size : 0 }'), 5, 48, "`pool_size` is a number from 1 to 127"),
+    (staticmap('{ keys : { %s }, pool_size : 1 }' % ", ".join('"k%d" : 0' % i for i in range(9))), 5, 23,
+     "more than 8 keys"),
+    (staticmap('{ keys : { 1 : 1 }, pool_size : 1 }'), 5, 25, "a StaticMap key is a string"),
+    ('policy object m : StaticMap {\n    config = { keys : { "a" : 1 }, pool_size : 1 }\n}\n', 3, 1,
+     "a StaticMap object needs `type Value = <integer type>`"),
+    (staticmap('{ keys : { "a" : 1 }, pool_size : 1 }') +
+     'request dst=demo.Door method=Open { m.set { sid : dst_sid, key : "b", value : 1 } }\n', 7, 66,
+     'key "b" is not in the keys of `m` ("a")'),
+    (staticmap('{ keys : { "a" : 1 }, pool_size : 1 }') +
+     'request dst=demo.Door method=Open { m.set { sid : dst_sid, key : "a", value : 256 } }\n', 7, 79,
+     "256 is out of range for a value of `m` (UInt8)"),
     # syntax inside an object
     ("policy object f : Flow {\n    config = { states : [\"a\" }\n}\n", 4, 30, "expected `,` or `]`"),
     ("policy object f : Flow {\n    type = \"a\"\n", 4, 10, "expected a type name"),

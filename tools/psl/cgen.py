@@ -9,7 +9,11 @@ OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "
        19: "SEC_OP_FLOW_ALLOW", 20: "SEC_OP_FLOW_QUERY", 21: "SEC_OP_HS_INIT", 22: "SEC_OP_HS_FINI",
        23: "SEC_OP_HS_ADD", 24: "SEC_OP_HS_REMOVE", 25: "SEC_OP_HS_CONTAINS", 26: "SEC_OP_FIELD_CMP",
        27: "SEC_OP_CHECK_EQ", 28: "SEC_OP_CHECK_NE", 29: "SEC_OP_CHECK_LT", 30: "SEC_OP_CHECK_LE",
-       31: "SEC_OP_CHECK_GT", 32: "SEC_OP_CHECK_GE"}
+       31: "SEC_OP_CHECK_GT", 32: "SEC_OP_CHECK_GE", 33: "SEC_OP_ADD", 34: "SEC_OP_SUB",
+       35: "SEC_OP_MUL", 36: "SEC_OP_NEG", 37: "SEC_OP_ABS", 38: "SEC_OP_SIZE", 39: "SEC_OP_JZ",
+       40: "SEC_OP_JMP", 41: "SEC_OP_SM_INIT", 42: "SEC_OP_SM_FINI", 43: "SEC_OP_SM_SET",
+       44: "SEC_OP_SM_COMMIT", 45: "SEC_OP_SM_ROLLBACK", 46: "SEC_OP_SM_GET",
+       47: "SEC_OP_SM_GET_UNCOMMITTED"}
 INSN_FLAGS = ((1, "SEC_INSN_SIGNED"), (2, "SEC_INSN_UNSIGNED"), (4, "SEC_INSN_SID_SRC"),
               (8, "SEC_INSN_SID_DST"), (16, "SEC_INSN_FINAL"))
 
@@ -77,6 +81,19 @@ def generate(t, symbol="sec_policy"):
         e.lines.append("static uint64_t %s_entries[%d];" % (p, o.pool_size * o.set_size))
         hs_rows.append("{ %s, %du, %du, %s_table_of, %s_owner, %s_count, %s_entries }"
                        % (c_str(o.name), o.set_size, o.pool_size, p, p, p, p))
+    sm_rows = []
+    for o in getattr(t, "staticmaps", []):
+        p = "sec_staticmap_%d" % o.index
+        defaults = table("int64_t", p + "_defaults", ["INT64_C(%d)" % v for v in o.defaults], 4)
+        e.lines.append("/* %s: %d tables, keys %s (%s) */" % (o.name, o.pool_size, ", ".join(
+            "%d=%s" % (i, c_str(k)) for i, k in enumerate(o.keys)), o.value[0]))
+        e.lines.append("static uint8_t %s_table_of[SEC_SID_MAX];" % p)
+        e.lines.append("static uint8_t %s_owner[%d];" % (p, o.pool_size))
+        e.lines.append("static int64_t %s_base[%d];" % (p, o.pool_size * len(o.keys)))
+        e.lines.append("static int64_t %s_work[%d];" % (p, o.pool_size * len(o.keys)))
+        sm_rows.append("{ %s, %du, %du, %s, %s_table_of, %s_owner, %s_base, %s_work }"
+                       % (c_str(o.name), len(o.keys), o.pool_size, defaults, p, p, p, p))
+    staticmaps = e.array("struct sec_staticmap", sm_rows, "staticmaps")
     flows = e.array("struct sec_flow", flow_rows, "flows")
     hashsets = e.array("struct sec_hashset", hs_rows, "hashsets")
     flags = []
@@ -100,5 +117,6 @@ def generate(t, symbol="sec_policy"):
             "    %du, %s," % (len(t.reasons), reasons),
             "    %du, %s," % (len(t.reasons) if origins != "NULL" else 0, origins),
             "    %du, %s, %du, %s," % (len(t.flows), flows, len(t.hashsets), hashsets),
+            "    %du, %s," % (len(sm_rows), staticmaps),
             "};"]
     return "\n".join(head + e.lines + tail) + "\n"

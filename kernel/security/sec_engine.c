@@ -509,6 +509,84 @@ static enum model_rc staticmap_op(const struct sec_staticmap *m, uint8_t op, uin
     }
 }
 
+static const struct sec_mic *mic_at(const struct sec_tables *t, int64_t imm)
+{
+    uint32_t k = (uint32_t)imm & 0xFFFFu;
+    if (!t->mics || k >= t->nmics)
+        return NULL;
+    const struct sec_mic *m = &t->mics[k];
+    if (!m->level || !m->level_r || m->ndegrees == 0 || m->ndegrees > SEC_MIC_DEGREES_MAX ||
+        m->ncategories > SEC_MIC_CATEGORIES_MAX)
+        return NULL;
+    return m;
+}
+
+/* a <= b in the lattice: degree not above, categories a subset */
+static bool level_le(uint32_t a, uint32_t b)
+{
+    return (a & 0xFFu) <= (b & 0xFFu) && ((a >> 8) & ~(b >> 8)) == 0;
+}
+
+/* The level of sid + 1, 0 when none (or out of range). */
+static uint32_t mic_get(const struct sec_mic *m, uint64_t sid)
+{
+    return sid < SEC_SID_MAX ? m->level[sid] : 0u;
+}
+
+/* Mic rules; *out: query_level. sids[]: in the order the op pops them,
+ * reversed: source, target, container, driver. */
+static enum model_rc mic_op(const struct sec_mic *m, uint8_t op, uint8_t flags, int64_t imm,
+                            const uint64_t *sid, struct journal *j, int64_t *out)
+{
+    uint32_t level = (uint32_t)(((uint64_t)imm >> 16) & 0xFFFFFFu);
+    uint32_t level_r = (uint32_t)(((uint64_t)imm >> 40) & 0xFFFFFFu);
+    uint32_t src = mic_get(m, sid[0]), tgt;
+    switch (op) {
+    case SEC_OP_MIC_EXECUTE: /* sid[0]: the target */
+        if (sid[0] >= SEC_SID_MAX || src || !level_le(level_r, level))
+            return M_DENY;
+        return put(j, &m->level[sid[0]], 4, level + 1u) && put(j, &m->level_r[sid[0]], 4, level_r + 1u)
+                   ? M_OK
+                   : M_ERROR;
+    case SEC_OP_MIC_CREATE:
+    case SEC_OP_MIC_UPGRADE: {
+        uint32_t drv = mic_get(m, sid[3]), cont = 0;
+        bool has_cont = (int64_t)sid[2] != -1;
+        if (has_cont && !(cont = mic_get(m, sid[2])))
+            return M_DENY;
+        if (!src || !drv || sid[1] >= SEC_SID_MAX)
+            return M_DENY;
+        if (op == SEC_OP_MIC_CREATE && (flags & SEC_INSN_MIC_OWN))
+            level = src - 1u;
+        if (!level_le(level, src - 1u) || !level_le(level, drv - 1u) ||
+            (has_cont && !level_le(level, cont - 1u)))
+            return M_DENY;
+        tgt = m->level[sid[1]];
+        if (op == SEC_OP_MIC_UPGRADE &&
+            (!tgt || level_le(level, tgt - 1u) || !level_le(tgt - 1u, level) ||
+             !level_le(tgt - 1u, src - 1u)))
+            return M_DENY; /* not assigned, not above it, or above the source */
+        return put(j, &m->level[sid[1]], 4, level + 1u) && put(j, &m->level_r[sid[1]], 4, level + 1u)
+                   ? M_OK
+                   : M_ERROR;
+    }
+    case SEC_OP_MIC_CALL: /* data from target to source */
+        tgt = mic_get(m, sid[1]);
+        if (!src || !tgt)
+            return M_DENY;
+        return level_le(src - 1u, tgt - 1u) || level_le(m->level_r[sid[0]] - 1u, tgt - 1u) ? M_OK
+                                                                                           : M_DENY;
+    case SEC_OP_MIC_INVOKE: /* data from source to target */
+        tgt = mic_get(m, sid[1]);
+        return src && tgt && level_le(tgt - 1u, src - 1u) ? M_OK : M_DENY;
+    default: /* SEC_OP_MIC_QUERY */
+        if (!src)
+            return M_DENY;
+        *out = src - 1u;
+        return M_OK;
+    }
+}
+
 bool sec_tables_check(const struct sec_tables *t)
 {
     if (!sec_tables_valid(t) || (t->nflows && !t->flows) || (t->nhashsets && !t->hashsets) ||
@@ -552,6 +630,11 @@ bool sec_tables_check(const struct sec_tables *t)
     for (uint32_t i = 0; i < t->nstaticmaps; i++)
         if (!staticmap_at(t, i))
             return false;
+    if (t->nmics && !t->mics)
+        return false;
+    for (uint32_t i = 0; i < t->nmics; i++)
+        if (!mic_at(t, i))
+            return false;
     return true;
 }
 
@@ -582,6 +665,9 @@ void sec_release_sid(const struct sec_tables *t, uint32_t sid)
             m->owner[k - 1u] = 0; /* init resets its values */
         m->table_of[sid] = 0;
     }
+    for (uint32_t i = 0; t->mics && i < t->nmics; i++)
+        if (t->mics[i].level && t->mics[i].level_r)
+            t->mics[i].level[sid] = t->mics[i].level_r[sid] = 0;
 }
 
 /* The SID operand of a model op: from a subject (flags SEC_INSN_SID_SRC /
@@ -794,6 +880,32 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
                     return policy_error(r);
                 st[sp++] = out;
             }
+            break;
+        }
+        case SEC_OP_MIC_EXECUTE:
+        case SEC_OP_MIC_CREATE:
+        case SEC_OP_MIC_UPGRADE:
+        case SEC_OP_MIC_CALL:
+        case SEC_OP_MIC_INVOKE:
+        case SEC_OP_MIC_QUERY: {
+            const struct sec_mic *m = mic_at(t, in->imm);
+            uint32_t n = in->op == SEC_OP_MIC_CREATE || in->op == SEC_OP_MIC_UPGRADE ? 4u
+                         : in->op == SEC_OP_MIC_CALL || in->op == SEC_OP_MIC_INVOKE  ? 2u
+                                                                                     : 1u;
+            if (sp < n || !m)
+                return policy_error(r);
+            uint64_t sid[4];
+            sp -= n;
+            for (uint32_t i = 0; i < n; i++)
+                sid[i] = (uint64_t)st[sp + i];
+            int64_t out = 0;
+            enum model_rc rc = mic_op(m, in->op, in->flags, in->imm, sid, j, &out);
+            if (rc == M_ERROR)
+                return policy_error(r);
+            if (rc == M_DENY)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->op == SEC_OP_MIC_QUERY)
+                st[sp++] = out;
             break;
         }
         case SEC_OP_ADD:

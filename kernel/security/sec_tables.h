@@ -103,8 +103,18 @@ enum sec_op {
     SEC_OP_SM_COMMIT,   /* base = working */
     SEC_OP_SM_ROLLBACK, /* working = base */
     SEC_OP_SM_GET,      /* push base[key] */
-    SEC_OP_SM_GET_UNCOMMITTED /* push working[key] */
+    SEC_OP_SM_GET_UNCOMMITTED, /* push working[key] */
+    /* Mic (integrity levels): imm = object | level << 16 | levelR << 40; a
+     * level is degree | categories << 8. SIDs are popped: see each op. */
+    SEC_OP_MIC_EXECUTE, /* pop target: its level and levelR (unassigned before) */
+    SEC_OP_MIC_CREATE,  /* pop driver, container (-1: none), target, source: the
+                           target resource's level (SEC_INSN_MIC_OWN: source's) */
+    SEC_OP_MIC_UPGRADE, /* same operands: raise the target's level */
+    SEC_OP_MIC_CALL,    /* pop target, source: data target -> source (also read) */
+    SEC_OP_MIC_INVOKE,  /* pop target, source: data source -> target (also write) */
+    SEC_OP_MIC_QUERY    /* pop source, push its level */
 };
+#define SEC_INSN_MIC_OWN 0x20u /* MIC_CREATE: level () = the source's */
 #define SEC_CHECK_REFUTE 0x80u
 
 #define SEC_INSN_SIGNED   0x1u /* LOAD: sign-extend */
@@ -172,6 +182,17 @@ struct sec_staticmap {
     int64_t *work;            /* [pool_size * nkeys]: the working instance */
 };
 
+#define SEC_MIC_CATEGORIES_MAX 16u
+#define SEC_MIC_DEGREES_MAX    64u
+
+struct sec_mic {
+    const char *name;
+    uint32_t ndegrees;   /* 1 .. SEC_MIC_DEGREES_MAX (names: a comment in policy.c) */
+    uint32_t ncategories; /* 0 .. SEC_MIC_CATEGORIES_MAX */
+    uint32_t *level;     /* [SEC_SID_MAX]: 0 none, else level + 1 */
+    uint32_t *level_r;   /* [SEC_SID_MAX]: the lowest level it may receive data from, + 1 */
+};
+
 struct sec_tables {
     uint32_t magic;     /* SEC_TABLES_MAGIC */
     uint32_t version;   /* SEC_TABLES_VERSION */
@@ -204,6 +225,8 @@ struct sec_tables {
     const struct sec_hashset *hashsets;
     uint32_t nstaticmaps;
     const struct sec_staticmap *staticmaps;
+    uint32_t nmics;
+    const struct sec_mic *mics;
 };
 
 #endif

@@ -134,7 +134,7 @@ def test_audit_default_without_granted():
     ("execute { assert (message.x == 1) }\n", 7, 19, "`message` is not available in execute bindings"),
     ("request dst=demo.Door method=Open { assert (self_sid == 1) }\n", 7, 45, "unknown name `self_sid`"),
     # unsupported PSL
-    ("policy object door : Mic { }\n", 7, 22, "the Mic security model is not supported yet"),
+    ("policy object door : Regex { }\n", 7, 22, "the Regex security model is not supported yet"),
     ("request { choice (x) { _ : grant () } }\n", 7, 19, "unknown name `x`"),
     ("request { door.enter { sid : dst_sid } }\n", 7, 11, "unknown policy object `door`"),
     ("request { door.enter }\n", 7, 11, "expected a rule"),

@@ -24,13 +24,16 @@ def hashset(cfg, entry="UInt32"):
     return 'policy object h : HashSet {\n    type Entry = %s;\n    config = %s;\n}\n' % (entry, cfg)
 
 
+MIC = 'policy object mic : Mic { config = ["A", "B"] }\n'     # line 3
+
+
 def staticmap(cfg, value="UInt8"):
     return 'policy object m : StaticMap {\n    type Value = %s\n    config = %s\n}\n' % (value, cfg)
 
 
 CASES = [
     # models
-    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet, StaticMap)"),
+    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet, StaticMap, Mic)"),
     ("policy object r : Regex { config = {} }\n", 3, 19, "the Regex security model is not supported yet"),
     ("policy f : Flow { }\n", 3, 8, "expected `object` after `policy`"),
     ("policy object f Flow { }\n", 3, 17, "expected `:` and a security model"),
@@ -97,6 +100,23 @@ CASES = [
     (staticmap('{ keys : { "a" : 1 }, pool_size : 1 }') +
      'request dst=demo.Door method=Open { m.set { sid : dst_sid, key : "a", value : 256 } }\n', 7, 79,
      "256 is out of range for a value of `m` (UInt8)"),
+    # Mic configs and rules
+    ("policy object mic : Mic {\n    config = []\n}\n", 4, 14, "a Mic object needs at least one level"),
+    ('policy object mic : Mic {\n    config = ["A", "A"]\n}\n', 4, 20, '"A" is listed twice'),
+    ('policy object mic : Mic {\n    config = { categories : ["x"] }\n}\n', 4, 14,
+     "the Mic config of `mic` has no `degrees`"),
+    ('policy object mic : Mic {\n    config = { degrees : ["a"], colours : [] }\n}\n', 4, 33,
+     "unknown Mic config key `colours`"),
+    ("policy object mic : Mic {\n    config = 5\n}\n", 4, 14, "`config` of a Mic object is a list of levels"),
+    (MIC + 'request dst=demo.Door { mic.write { source : src_sid, target : dst_sid, level : "MID" } }\n',
+     4, 73, "`mic.write` takes `source`, `target`, not `level`"),
+    (MIC + 'request dst=demo.Door { mic.execute { target : dst_sid, level : "MID" } }\n', 4, 65,
+     'not a degree of `mic` ("A", "B")'),
+    (MIC + 'request dst=demo.Door { mic.execute { target : dst_sid, level : { degree : "A", '
+     'categories : ["y"] } } }\n', 4, 95, "not a category of `mic` (none)"),
+    (MIC + 'request dst=demo.Door { mic.write { source : src_sid } }\n', 4, 25, "`mic.write` needs `target`"),
+    (MIC + 'request dst=demo.Door { assert (mic.query_level { source : src_sid } < "A") }\n', 4, 70,
+     "levels compare with `==` and `!=` only"),
     # syntax inside an object
     ("policy object f : Flow {\n    config = { states : [\"a\" }\n}\n", 4, 30, "expected `,` or `]`"),
     ("policy object f : Flow {\n    type = \"a\"\n", 4, 10, "expected a type name"),

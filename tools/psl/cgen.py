@@ -13,9 +13,10 @@ OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "
        35: "SEC_OP_MUL", 36: "SEC_OP_NEG", 37: "SEC_OP_ABS", 38: "SEC_OP_SIZE", 39: "SEC_OP_JZ",
        40: "SEC_OP_JMP", 41: "SEC_OP_SM_INIT", 42: "SEC_OP_SM_FINI", 43: "SEC_OP_SM_SET",
        44: "SEC_OP_SM_COMMIT", 45: "SEC_OP_SM_ROLLBACK", 46: "SEC_OP_SM_GET",
-       47: "SEC_OP_SM_GET_UNCOMMITTED"}
+       47: "SEC_OP_SM_GET_UNCOMMITTED", 48: "SEC_OP_MIC_EXECUTE", 49: "SEC_OP_MIC_CREATE",
+       50: "SEC_OP_MIC_UPGRADE", 51: "SEC_OP_MIC_CALL", 52: "SEC_OP_MIC_INVOKE", 53: "SEC_OP_MIC_QUERY"}
 INSN_FLAGS = ((1, "SEC_INSN_SIGNED"), (2, "SEC_INSN_UNSIGNED"), (4, "SEC_INSN_SID_SRC"),
-              (8, "SEC_INSN_SID_DST"), (16, "SEC_INSN_FINAL"))
+              (8, "SEC_INSN_SID_DST"), (16, "SEC_INSN_FINAL"), (32, "SEC_INSN_MIC_OWN"))
 
 
 def insn_flags(fl):
@@ -94,6 +95,17 @@ def generate(t, symbol="sec_policy"):
         sm_rows.append("{ %s, %du, %du, %s, %s_table_of, %s_owner, %s_base, %s_work }"
                        % (c_str(o.name), len(o.keys), o.pool_size, defaults, p, p, p, p))
     staticmaps = e.array("struct sec_staticmap", sm_rows, "staticmaps")
+    mic_rows = []
+    for o in getattr(t, "mics", []):
+        p = "sec_mic_%d" % o.index
+        e.lines.append("/* %s: degrees %s; categories %s */" % (o.name, ", ".join(
+            "%d=%s" % (i, c_str(x)) for i, x in enumerate(o.degrees)), ", ".join(
+            "bit %d=%s" % (i, c_str(x)) for i, x in enumerate(o.categories)) or "none"))
+        e.lines.append("static uint32_t %s_level[SEC_SID_MAX];" % p)
+        e.lines.append("static uint32_t %s_level_r[SEC_SID_MAX];" % p)
+        mic_rows.append("{ %s, %du, %du, %s_level, %s_level_r }"
+                        % (c_str(o.name), len(o.degrees), len(o.categories), p, p))
+    mics = e.array("struct sec_mic", mic_rows, "mics")
     flows = e.array("struct sec_flow", flow_rows, "flows")
     hashsets = e.array("struct sec_hashset", hs_rows, "hashsets")
     flags = []
@@ -118,5 +130,6 @@ def generate(t, symbol="sec_policy"):
             "    %du, %s," % (len(t.reasons) if origins != "NULL" else 0, origins),
             "    %du, %s, %du, %s," % (len(t.flows), flows, len(t.hashsets), hashsets),
             "    %du, %s," % (len(sm_rows), staticmaps),
+            "    %du, %s," % (len(mic_rows), mics),
             "};"]
     return "\n".join(head + e.lines + tail) + "\n"

@@ -41,7 +41,11 @@ OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
       "HS_CONTAINS": 25, "FIELD_CMP": 26, "CHECK_EQ": 27, "CHECK_NE": 28, "CHECK_LT": 29,
       "CHECK_LE": 30, "CHECK_GT": 31, "CHECK_GE": 32, "+": 33, "-": 34, "*": 35,
       "NEG": 36, "ABS": 37, "SIZE": 38, "JZ": 39, "JMP": 40, "SM_INIT": 41, "SM_FINI": 42,
-      "SM_SET": 43, "SM_COMMIT": 44, "SM_ROLLBACK": 45, "SM_GET": 46, "SM_GET_UNCOMMITTED": 47}
+      "SM_SET": 43, "SM_COMMIT": 44, "SM_ROLLBACK": 45, "SM_GET": 46, "SM_GET_UNCOMMITTED": 47,
+      "MIC_EXECUTE": 48, "MIC_CREATE": 49, "MIC_UPGRADE": 50, "MIC_CALL": 51, "MIC_INVOKE": 52,
+      "MIC_QUERY": 53}
+INSN_MIC_OWN = 0x20
+MIC_DEGREES_MAX, MIC_CATEGORIES_MAX = 64, 16
 MODEL_OPS = set(range(16, 26)) | set(range(41, 48))
 SM_KEYS_MAX = 8                   # SEC_SMAP_KEYS_MAX
 LABEL = -1                        # pseudo-op: a jump target, resolved after fuse()
@@ -54,9 +58,11 @@ STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLO
                 OP["CHECK_LT"]: 0, OP["CHECK_LE"]: 0, OP["CHECK_GT"]: 0, OP["CHECK_GE"]: 0,
                 OP["NEG"]: 0, OP["ABS"]: 0, OP["SIZE"]: 1, OP["JZ"]: -1, OP["JMP"]: 0, LABEL: 0,
                 OP["SM_INIT"]: -1, OP["SM_FINI"]: -1, OP["SM_SET"]: -2, OP["SM_COMMIT"]: -1,
-                OP["SM_ROLLBACK"]: -1, OP["SM_GET"]: 0, OP["SM_GET_UNCOMMITTED"]: 0}
+                OP["SM_ROLLBACK"]: -1, OP["SM_GET"]: 0, OP["SM_GET_UNCOMMITTED"]: 0,
+                OP["MIC_EXECUTE"]: -1, OP["MIC_CREATE"]: -4, OP["MIC_UPGRADE"]: -4,
+                OP["MIC_CALL"]: -2, OP["MIC_INVOKE"]: -2, OP["MIC_QUERY"]: 0}
 # model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
-JOURNAL_WRITES = {OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
+JOURNAL_WRITES = {OP["MIC_EXECUTE"]: 2, OP["MIC_CREATE"]: 2, OP["MIC_UPGRADE"]: 2, OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
                   OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
 JOURNAL_MAX = 32                  # SEC_JOURNAL_MAX
 SID_MAX = 128                     # SEC_SID_MAX: SIDs 0 .. 127
@@ -113,9 +119,20 @@ MODEL_RULES = {
                   "rollback": (("sid",), "SM_ROLLBACK", "rule"),
                   "get": (("sid", "key"), "SM_GET", "int"),
                   "get_uncommitted": (("sid", "key"), "SM_GET_UNCOMMITTED", "int")},
+    "Mic": {"execute": (("target", "level"), "MIC_EXECUTE", "rule"),
+            "create": (("source", "target", "driver"), "MIC_CREATE", "rule"),
+            "upgrade": (("source", "target", "driver", "level"), "MIC_UPGRADE", "rule"),
+            "call": (("source", "target"), "MIC_CALL", "rule"),
+            "read": (("source", "target"), "MIC_CALL", "rule"),
+            "invoke": (("source", "target"), "MIC_INVOKE", "rule"),
+            "write": (("source", "target"), "MIC_INVOKE", "rule"),
+            "query_level": (("source",), "MIC_QUERY", "miclevel")},
 }
+# optional arguments (`()` or absent)
+MODEL_OPTIONAL = {("Mic", "execute"): ("levelR", "image"), ("Mic", "create"): ("container", "level"),
+                  ("Mic", "upgrade"): ("container",)}
 # KasperskyOS models this compiler knows of but does not implement yet.
-MODELS_NOT_YET = ("Regex", "Mic")
+MODELS_NOT_YET = ("Regex",)
 
 
 class _Const:
@@ -160,6 +177,7 @@ class Tables:
         self.flows = []                # PolicyObject (Flow), index order
         self.hashsets = []             # PolicyObject (HashSet), index order
         self.staticmaps = []           # PolicyObject (StaticMap), index order
+        self.mics = []                 # PolicyObject (Mic), index order
         self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
@@ -347,12 +365,20 @@ class Compiler:
         if it.model in MODELS_NOT_YET:
             raise unsupported(it.mpos, "the %s security model" % it.model)
         if it.model not in MODEL_RULES:
-            raise PslError(it.mpos, "unknown security model `%s` (Flow, HashSet, StaticMap)" % it.model)
+            raise PslError(it.mpos, "unknown security model `%s` (Flow, HashSet, StaticMap, Mic)" % it.model)
         if it.config is None:
             raise PslError(it.pos, "policy object `%s` has no `config = {...}`" % it.name)
+        if it.model == "Mic":
+            lst = self.t.mics
+            o = PolicyObject(it.name, it.model, len(lst), it.pos)
+            self.mic_config(o, it.config)
+            self.objects[it.name] = o
+            lst.append(o)
+            return
         if it.config.kind != "dict":
             raise PslError(it.config.pos, "`config` of a %s object is a dictionary `{ ... }`" % it.model)
-        lst = {"Flow": self.t.flows, "HashSet": self.t.hashsets, "StaticMap": self.t.staticmaps}[it.model]
+        lst = {"Flow": self.t.flows, "HashSet": self.t.hashsets, "StaticMap": self.t.staticmaps,
+               "Mic": self.t.mics}[it.model]
         o = PolicyObject(it.name, it.model, len(lst), it.pos)
         cfg = {}
         for k, kpos, v in it.config.items:
@@ -480,6 +506,105 @@ class Compiler:
         if pv.kind != "atom" or not isinstance(pv.value, int) or not 1 <= pv.value <= HS_POOL_SIZE_MAX:
             raise PslError(pv.pos, "`pool_size` is a number from 1 to %d" % HS_POOL_SIZE_MAX)
         o.pool_size = pv.value
+
+    def mic_config(self, o, cfg):
+        """config = ["LOW", "HIGH"] (degrees, linear) or { degrees : [...], categories : [...] }."""
+        if cfg.kind == "list":
+            o.degrees = self.str_list(cfg, "`config`")
+            o.categories = []
+        elif cfg.kind == "dict":
+            got = {}
+            for k, kpos, v in cfg.items:
+                if k not in ("degrees", "categories"):
+                    raise PslError(kpos, "unknown Mic config key `%s` (degrees, categories)" % k)
+                if k in got:
+                    raise PslError(kpos, "`%s` is given twice in the config" % k)
+                got[k] = self.str_list(v, "`%s`" % k)
+            if "degrees" not in got:
+                raise PslError(cfg.pos, "the Mic config of `%s` has no `degrees`" % o.name)
+            o.degrees, o.categories = got["degrees"], got.get("categories", [])
+        else:
+            raise PslError(cfg.pos, "`config` of a Mic object is a list of levels or "
+                                    "`{ degrees : [...], categories : [...] }`")
+        for what, lst, top in (("degrees", o.degrees, MIC_DEGREES_MAX),
+                               ("categories", o.categories, MIC_CATEGORIES_MAX)):
+            if what == "degrees" and not lst:
+                raise PslError(cfg.pos, "a Mic object needs at least one level")
+            if len(lst) > top:
+                raise PslError(lst[top].pos, "more than %d %s" % (top, what))
+            seen = set()
+            for a in lst:
+                if a.value in seen:
+                    raise PslError(a.pos, "\"%s\" is listed twice" % a.value)
+                seen.add(a.value)
+        o.degrees = [a.value for a in o.degrees]
+        o.categories = [a.value for a in o.categories]
+
+    def mic_level(self, o, v):
+        """A Level: "deg" or { degree : "deg" | (), categories : [...] | () } -> degree | cats << 8."""
+        if v.kind == "str":
+            v = Node("dict", v.pos, items=[("degree", v.pos, v)])
+        if v.kind != "dict":
+            raise PslError(v.pos, "expected a level of `%s` (\"%s\" or { degree : ..., categories : [...] })"
+                           % (o.name, o.degrees[0]))
+        deg, cats = 0, 0
+        for k, kpos, x in v.items:
+            if k == "degree":
+                if x.kind == "unit":
+                    continue
+                if x.kind != "str" or x.value not in o.degrees:
+                    raise PslError(x.pos, "not a degree of `%s` (%s)" % (o.name, ", ".join(
+                        '"%s"' % d for d in o.degrees)))
+                deg = o.degrees.index(x.value)
+            elif k == "categories":
+                if x.kind == "unit":
+                    continue
+                if x.kind != "list":
+                    raise PslError(x.pos, "`categories` is a list of strings")
+                for c in x.items:
+                    if c.kind != "str" or c.value not in o.categories:
+                        raise PslError(c.pos, "not a category of `%s` (%s)" % (o.name, ", ".join(
+                            '"%s"' % d for d in o.categories) or "none"))
+                    cats |= 1 << o.categories.index(c.value)
+            else:
+                raise PslError(kpos, "a level has `degree` and `categories`, not `%s`" % k)
+        return deg | cats << 8
+
+    def mic_call(self, node, o, spec, args, layout, what):
+        req, opname, kind = spec
+        insns, flags = [], 0
+        imm = o.index
+
+        def sid(name):
+            v = args[name]
+            return self.int_value(v, layout, what, (0, SID_MAX - 1), "a SID")
+        if opname == "MIC_EXECUTE":
+            if "image" in args and args["image"].kind != "unit":
+                raise unsupported(args["image"].pos, "`image` (executable files have no "
+                                                     "integrity level here: give `level`)")
+            level = self.mic_level(o, args["level"])
+            lr = args.get("levelR")
+            level_r = level if lr is None or lr.kind == "unit" else self.mic_level(o, lr)
+            insns = sid("target")
+            imm |= level << 16 | level_r << 40
+        elif opname in ("MIC_CREATE", "MIC_UPGRADE"):
+            insns = sid("source") + sid("target")
+            c = args.get("container")
+            insns += [(OP["CONST"], 0, 0, 0, -1)] if c is None or c.kind == "unit" else sid("container")
+            insns += sid("driver")
+            lv = args.get("level")
+            if lv is None or lv.kind == "unit":
+                flags |= INSN_MIC_OWN
+            else:
+                imm |= self.mic_level(o, lv) << 16
+        elif opname in ("MIC_CALL", "MIC_INVOKE"):
+            insns = sid("source") + sid("target")
+        else:
+            insns = sid("source")
+        if imm > INT64_MAX:
+            imm -= 1 << 64
+        label = "%s.%s at %s" % (node.obj, node.method, self.where(node.pos))
+        return o, kind, insns + [(OP[opname], 0, flags, self.reason(label), imm)]
 
     def key_index(self, o, v):
         if v.kind != "str":
@@ -660,8 +785,9 @@ class Compiler:
         if node.kind == "model_expr" and kind == "rule":
             raise PslError(node.pos, "`%s.%s` is a rule, not an expression" % (node.obj, node.method))
         args = {}
+        opt = MODEL_OPTIONAL.get((o.model, node.method), ())
         for k, kpos, v in node.args:
-            if k not in req:
+            if k not in req and k not in opt:
                 raise PslError(kpos, "`%s.%s` takes %s, not `%s`" % (
                     node.obj, node.method, ", ".join("`%s`" % r for r in req), k))
             if k in args:
@@ -689,7 +815,10 @@ class Compiler:
     def model_call(self, node, layout, what):
         """Instructions of a model rule (the op denies when the rule fails) or of a
         model expression (pushes its value)."""
-        o, (req, opname, kind), args = self.model_spec(node)
+        o, spec, args = self.model_spec(node)
+        if o.model == "Mic":
+            return self.mic_call(node, o, spec, args, layout, what)
+        req, opname, kind = spec
         sid, flags = args["sid"], 0
         if sid.kind == "sid":               # `sid : src_sid`: the op reads the subject itself
             insns, flags = [], INSN_SID_DST if sid.side == "dst" else INSN_SID_SRC
@@ -1098,6 +1227,9 @@ class Compiler:
             return self.bool_cond(node, layout, what)
         if k == "int":
             return ("int", node.value, None)
+        if k in ("dict", "unit"):
+            raise PslError(node.pos, "a %s is a value of a model argument, not a condition"
+                           % ("dictionary" if k == "dict" else "`()`"))
         if k == "bool":
             return ("bool", node.value, None)
         if k == "msg":
@@ -1123,6 +1255,8 @@ class Compiler:
                 return ("bool", None, insns)
             if kind == "int":                       # StaticMap get: a value of its Value type
                 return ("dyn", o.value[1], insns)
+            if kind == "miclevel":
+                return ("miclevel", o, insns)
             return ("state", o, insns)
         if k == "not":
             t, v, ins = self.cond(node.a, layout, what)
@@ -1154,6 +1288,8 @@ class Compiler:
         for x in (a, b):
             if x[0] == "bool":
                 raise PslError(node.pos, "`%s` compares integers, not conditions" % op)
+        if "miclevel" in (a[0], b[0]):
+            return self.compare_level(op, a, b, node)
         if "state" in (a[0], b[0]) or "str" in (a[0], b[0]):
             return self.compare_state(op, a, b, node)
         return self.compare(op, a, b, node)
@@ -1236,6 +1372,16 @@ class Compiler:
         ins = (c[2] + [(OP["JZ"], 0, 0, 0, l_else)] + ia + [(OP["JMP"], 0, 0, 0, l_end),
                (LABEL, 0, 0, 0, l_else)] + ib + [(LABEL, 0, 0, 0, l_end)])
         return (kind, val, ins)
+
+    def compare_level(self, op, a, b, node):
+        """`mic.query_level { source : S } == "HIGH"` (or a level dictionary; == and != only)."""
+        x, other = (a, node.b) if a[0] == "miclevel" else (b, node.a)
+        if op not in ("==", "!="):
+            raise PslError(node.pos, "levels compare with `==` and `!=` only")
+        if other.kind not in ("str", "dict"):
+            raise PslError(other.pos, "a level compares with a level of `%s`" % x[1].name)
+        lv = self.mic_level(x[1], other)
+        return ("bool", None, x[2] + [(OP["CONST"], 0, 0, 0, lv), (OP[op], 0, 0, 0, 0)])
 
     def compare_state(self, op, a, b, node):
         """`<flow>.query {...} == "state"` (or !=)."""

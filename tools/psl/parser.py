@@ -474,6 +474,9 @@ class Parser:
         t = self.tok
         if t.is_("(", "punct"):
             self.next()
+            if self.at(")", "punct"):           # `()`: no value (Mic's optional arguments)
+                self.next()
+                return Node("unit", t.pos)
             with self.nested():
                 e = self.expr()
             self.expect(")", "`)`")
@@ -542,5 +545,19 @@ class Parser:
             self.next()
             return Node("list", t.pos, items=items)
         if t.kind == "punct" and t.value == "{":
-            raise unsupported(t.pos, "a dictionary value in a condition")
+            self.next()                         # a dictionary { key : value, ... }
+            items = []
+            with self.nested():
+                while not self.at("}", "punct"):
+                    k = self.next()
+                    if k.kind not in ("name", "str", "num"):
+                        raise PslError(k.pos, "expected a key, found %s" % self.describe(k))
+                    self.expect(":")
+                    items.append((k.value, k.pos, self.expr()))
+                    if self.at(",", "punct"):
+                        self.next()
+                    elif not self.at("}", "punct"):
+                        raise PslError(self.tok.pos, "expected `,` or `}`, found %s" % self.describe(self.tok))
+            self.next()
+            return Node("dict", t.pos, items=items)
         raise PslError(t.pos, "expected a condition, found %s" % self.describe(t))

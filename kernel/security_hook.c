@@ -47,9 +47,10 @@ void security_init(void)
     }
     printk("security: policy %s: %u classes, audit %s\n", policy->source, policy->nclasses,
            (policy->flags & SEC_F_AUDIT_GRANTED) ? "denied+granted" : "denied");
-    if (policy->nflows || policy->nhashsets)
-        printk("security: %u Flow and %u HashSet object(s), state for %u SIDs\n", policy->nflows,
-               policy->nhashsets, SEC_SID_MAX);
+    if (policy->nflows || policy->nhashsets || policy->nstaticmaps || policy->nmics)
+        printk("security: model objects: %u Flow, %u HashSet, %u StaticMap, %u Mic; state for %u "
+               "SIDs\n",
+               policy->nflows, policy->nhashsets, policy->nstaticmaps, policy->nmics, SEC_SID_MAX);
 }
 
 /* The subject of a decision: class id and SID in one load (the kernel: its

@@ -76,3 +76,53 @@ def test_constants_fold(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "SEC_OP_FAIL" in out.read_text()        # folded to false: the rule always denies
+
+
+TUPLES = """execute: kl.core.Execute
+use EDL Einit
+use EDL kl.core.Core
+use EDL demo.Door
+use EDL demo.Panel
+policy object pairs : HashSet {
+    type Entry = (UInt32, SInt16, Boolean)
+    config = { set_size : 4, pool_size : 1 }
+}
+execute src=kl.core.Core dst=Einit { grant () }
+execute src=Einit dst=demo.Panel { grant () }
+execute src=Einit dst=demo.Door { pairs.init { sid : dst_sid } }
+request src=demo.Panel dst=demo.Door method=Open {
+    pairs.add { sid : dst_sid, entry : (message.code, message.delta, true) }
+}
+request src=demo.Panel dst=demo.Door method=Wide {
+    assert (pairs.contains { sid : dst_sid, entry : (7, message.b - 10, true) })
+}
+response { grant () }
+assert "tuples" {
+    setup {
+        einit <- execute dst=Einit
+        panel <- execute src=einit dst=demo.Panel
+        door <- execute src=einit dst=demo.Door
+    }
+    sequence "pairs" {
+        deny panel ~> door : ctl.Wide { b : 7 }
+        grant panel ~> door : ctl.Open { code : 7, delta : -3 }
+        grant panel ~> door : ctl.Wide { b : 7 }
+        deny panel ~> door : ctl.Wide { b : 13 }
+        grant panel ~> door : ctl.Open { code : 8, delta : 3 }
+        deny "(8, 3): not (7, 3)" panel ~> door : ctl.Wide { b : 13 }
+        grant panel ~> door : ctl.Open { code : 7, delta : 3 }
+        grant panel ~> door : ctl.Wide { b : 13 }
+        grant panel ~> door : ctl.Open { code : 4294967295, delta : -32768 }
+        deny "full" panel ~> door : ctl.Open { code : 1, delta : 1 }
+    }
+}
+"""
+
+
+def test_hashset_tuple_entries(tmp_path):
+    """HashSet entries as tuples (<= 4 integers, <= 63 bits), packed by the compiler."""
+    f = tmp_path / "tuples.psl"
+    f.write_text(TUPLES)
+    res = pal(f)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "PAL: 1 tests, 13 cases, all passed" in res.stdout, res.stdout

@@ -78,8 +78,17 @@ CASES = [
     (hashset("{ set_size : 4, pool_size : 1, load : 2 }"), 5, 45, "unknown HashSet config key `load`"),
     (hashset("{ set_size : 4, pool_size : 1 }", "Text"), 4, 10,
      "a HashSet entry type other than an integer type"),
-    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt8)"), 4, 18,
-     "a tuple type in a policy object"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt32, UInt32)"), 4, 18,
+     "this tuple needs 64 bits; a HashSet entry holds at most 63"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt8, UInt8, UInt8, UInt8)"), 4, 18,
+     "a HashSet tuple has at most 4 elements"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, Text)"), 4, 26, "a tuple element is an integer type"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt16)") +
+     "request dst=demo.Door method=Open { h.add { sid : dst_sid, entry : (1, 2, 3) } }\n", 7, 68,
+     "an entry of `h` is a tuple of 2 ((UInt8, UInt16))"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt16)") +
+     "request dst=demo.Door method=Open { h.add { sid : dst_sid, entry : (256, 2) } }\n", 7, 69,
+     "256 is out of range for an element UInt8 of `h`"),
     # StaticMap configs
     (staticmap('{ keys : { "a" : 1 } }'), 5, 14, "the StaticMap config of `m` has no `pool_size`"),
     (staticmap('{ keys : [1], pool_size : 1 }'), 5, 23, "`keys` is a dictionary"),

@@ -463,7 +463,24 @@ class Compiler:
         return o.states.index(name)
 
     def hashset_config(self, o, cfg, types):
-        if "Entry" in types:
+        if "Entry" in types and len(types["Entry"].type) == 1 and types["Entry"].type[0].kind == "tuple_type":
+            tt = types["Entry"].type[0]
+            if len(tt.items) > 4:
+                raise PslError(tt.pos, "a HashSet tuple has at most 4 elements")
+            elems, bits = [], 0
+            for a in tt.items:
+                if a.value not in INT_TYPES:
+                    raise PslError(a.pos, "a tuple element is an integer type or Boolean (%s)"
+                                   % ", ".join(INT_TYPES))
+                lo, hi = INT_TYPES[a.value]
+                w = (hi - lo).bit_length()
+                elems.append((a.value, (lo, hi), bits))
+                bits += w
+            if bits > 63:
+                raise PslError(tt.pos, "this tuple needs %d bits; a HashSet entry holds at most 63" % bits)
+            o.entry = ("(%s)" % ", ".join(e[0] for e in elems), (0, (1 << bits) - 1))
+            o.tuple = elems
+        elif "Entry" in types:
             td = types["Entry"]
             if len(td.type) != 1 or td.type[0].is_str or td.type[0].value not in INT_TYPES:
                 raise unsupported(td.pos, "a HashSet entry type other than an integer type or "
@@ -833,7 +850,9 @@ class Compiler:
             for a in (v.items if v.kind == "list" else [v]):
                 mask |= 1 << self.state_arg(o, a)
             imm |= mask << 16
-        if "entry" in args:
+        if "entry" in args and getattr(o, "tuple", None):
+            insns = insns + self.tuple_value(o, args["entry"], layout, what)
+        elif "entry" in args:
             insns = insns + self.int_value(args["entry"], layout, what, o.entry[1],
                                            "an entry of `%s` (%s)" % (o.name, o.entry[0]))
         if "key" in args:
@@ -846,11 +865,39 @@ class Compiler:
         label = "%s.%s at %s" % (node.obj, node.method, self.where(node.pos))
         return o, kind, insns + [(OP[opname], 0, flags, self.reason(label), imm)]
 
+    def tuple_value(self, o, node, layout, what):
+        """A tuple entry packed into one integer: element i (minus its type's
+        minimum) at bit offset i; the constant parts folded."""
+        if node.kind != "tuple" or len(node.items) != len(o.tuple):
+            raise PslError(node.pos, "an entry of `%s` is a tuple of %d (%s)"
+                           % (o.name, len(o.tuple), o.entry[0]))
+        const, insns = 0, []
+        for item, (tname, (lo, hi), off) in zip(node.items, o.tuple):
+            ins = self.int_value(item, layout, what, (lo, hi), "an element %s of `%s`" % (tname, o.name))
+            if ins[0][0] == OP["CONST"] and len(ins) == 1:
+                const += ((ins[0][4] % (1 << 64) if lo >= 0 else ins[0][4]) - lo) << off
+                continue
+            if lo:
+                ins = ins + [(OP["CONST"], 0, 0, 0, -lo), (OP["+"], 0, 0, self.reason("tuple"), 0)]
+            if off:
+                ins = ins + [(OP["CONST"], 0, 0, 0, 1 << off), (OP["*"], 0, 0, self.reason("tuple"), 0)]
+            insns = insns + ins + ([(OP["+"], 0, 0, self.reason("tuple"), 0)] if insns else [])
+        if not insns:
+            return [(OP["CONST"], 0, 0, 0, const)]
+        if const:
+            insns = insns + [(OP["CONST"], 0, 0, 0, const), (OP["+"], 0, 0, self.reason("tuple"), 0)]
+        return insns
+
     def int_value(self, node, layout, what, rng, desc):
         """Instructions pushing an integer (a constant, a message field, a SID)
         whose values all fit rng."""
         t, v, ins = self.cond(node, layout, what)
         lo, hi = rng
+        if t == "bool":                     # true / false, a condition: 1 / 0
+            if ins is None:
+                t, v = "int", int(v)
+            else:
+                t, v = "dyn", (0, 1)
         if t == "int":
             if not lo <= v <= hi:
                 raise PslError(node.pos, "%d is out of range for %s (%d .. %d)" % (v, desc, lo, hi))
@@ -1227,6 +1274,9 @@ class Compiler:
             return self.bool_cond(node, layout, what)
         if k == "int":
             return ("int", node.value, None)
+        if k == "tuple":
+            raise PslError(node.pos, "a tuple is an entry of a HashSet with a tuple `Entry` type, "
+                                     "not a condition")
         if k in ("dict", "unit"):
             raise PslError(node.pos, "a %s is a value of a model argument, not a condition"
                            % ("dictionary" if k == "dict" else "`()`"))

@@ -195,7 +195,19 @@ class Parser:
             elif t.kind == "name":
                 v, p = self.dotted("a type")
                 alts.append(Node("atom", p, value=v, is_str=False))
-            elif t.is_("(", "punct") or t.is_("{", "punct") or t.is_("[", "punct"):
+            elif t.is_("(", "punct"):
+                self.next()                     # a tuple type (A, B, ...)
+                elems = []
+                while True:
+                    n, npos = self.dotted("a type in the tuple")
+                    elems.append(Node("atom", npos, value=n, is_str=False))
+                    if self.at(",", "punct"):
+                        self.next()
+                        continue
+                    self.expect(")", "`,` or `)`")
+                    break
+                alts.append(Node("tuple_type", t.pos, items=elems, is_str=False, value=None))
+            elif t.is_("{", "punct") or t.is_("[", "punct"):
                 raise unsupported(t.pos, "a %s type in a policy object (integer types and string "
                                          "literals only)" % ("tuple" if t.value == "(" else "record"))
             else:
@@ -479,6 +491,13 @@ class Parser:
                 return Node("unit", t.pos)
             with self.nested():
                 e = self.expr()
+                if self.at(",", "punct"):       # a tuple (a, b, ...)
+                    items = [e]
+                    while self.at(",", "punct"):
+                        self.next()
+                        items.append(self.expr())
+                    self.expect(")", "`,` or `)`")
+                    return Node("tuple", t.pos, items=items)
             self.expect(")", "`)`")
             return e
         if t.kind == "num":

@@ -30,8 +30,11 @@
 
 /* tables.flags */
 #define SEC_F_PERMISSIVE    0x1u /* no policy: every event granted, any class may start */
-#define SEC_F_AUDIT_GRANTED 0x2u /* audit profile asks for granted decisions too */
-#define SEC_F_AUDIT_DENIED  0x4u /* audit profile asks for denials (always printed anyway) */
+#define SEC_F_AUDIT_GRANTED 0x2u /* some grants are printed: all (SEC_F_AUDIT_ALL_GRANTS) or
+                                    those a program's SEC_OP_AUDIT marks (one bit for the
+                                    hook's fast path to test) */
+#define SEC_F_AUDIT_ALL_GRANTS 0x4u /* the default profile asks for every grant */
+#define SEC_F_AUDIT_DENIED  0x8u /* audit profile asks for denials (always printed anyway) */
 
 /* verdict codes */
 #define SEC_V_NO_BINDING 0u /* no binding matched: deny */
@@ -112,7 +115,10 @@ enum sec_op {
     SEC_OP_MIC_UPGRADE, /* same operands: raise the target's level */
     SEC_OP_MIC_CALL,    /* pop target, source: data target -> source (also read) */
     SEC_OP_MIC_INVOKE,  /* pop target, source: data source -> target (also write) */
-    SEC_OP_MIC_QUERY    /* pop source, push its level */
+    SEC_OP_MIC_QUERY,   /* pop source, push its level */
+    /* Audit: the last op of a program whose grant an audit profile asks to
+     * record; grants with reason = reasons[arg] ("audit <profile> <level>") */
+    SEC_OP_AUDIT
 };
 #define SEC_INSN_MIC_OWN 0x20u /* MIC_CREATE: level () = the source's */
 #define SEC_CHECK_REFUTE 0x80u

@@ -93,7 +93,7 @@ def test_no_execute_declaration_warns(tmp_path):
 def test_audit_default_without_granted():
     t = compile_text(HEAD + 'audit profile p = { 0 : { base : { kss : ["denied"] } } }\naudit default = p 0\n',
                      include_dirs=[IDL])
-    assert t.flags == 4
+    assert t.flags == 8                 # SEC_F_AUDIT_DENIED
 
 
 @pytest.mark.parametrize("text,line,col,message", [
@@ -142,7 +142,7 @@ def test_audit_default_without_granted():
      "a string compares only with a Flow state"),
     ("execute: kl.core.Other\n", 7, 10, "the execute interface `kl.core.Other`"),
     ("use x = y\n", 7, 9, "unknown name `y`"),
-    ("request { audit trace\n grant () }\n", 7, 11, "an audit profile inside a binding"),
+    ("request { audit trace\n grant () }\n", 7, 17, "no audit profile `trace`"),
     # audit
     ("audit default = nope 0\n", 7, 17, "no audit profile `nope`"),
     ("audit profile p = { 0 : { base : { kss : [\"maybe\"] } } }\n", 7, 43, "`kss` takes"),

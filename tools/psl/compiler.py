@@ -43,7 +43,7 @@ OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
       "NEG": 36, "ABS": 37, "SIZE": 38, "JZ": 39, "JMP": 40, "SM_INIT": 41, "SM_FINI": 42,
       "SM_SET": 43, "SM_COMMIT": 44, "SM_ROLLBACK": 45, "SM_GET": 46, "SM_GET_UNCOMMITTED": 47,
       "MIC_EXECUTE": 48, "MIC_CREATE": 49, "MIC_UPGRADE": 50, "MIC_CALL": 51, "MIC_INVOKE": 52,
-      "MIC_QUERY": 53}
+      "MIC_QUERY": 53, "AUDIT": 54}
 INSN_MIC_OWN = 0x20
 MIC_DEGREES_MAX, MIC_CATEGORIES_MAX = 64, 16
 MODEL_OPS = set(range(16, 26)) | set(range(41, 48))
@@ -80,7 +80,7 @@ UINT64_MAX_ = UINT64_MAX
 RESERVED_NAMES = ("message", "src_sid", "dst_sid", "true", "false", "neg", "abs", "size",
                   "sum", "product")
 
-AUDIT_GRANTED, AUDIT_DENIED = 2, 4
+AUDIT_GRANTED, AUDIT_ALL_GRANTS, AUDIT_DENIED = 2, 4, 8    # SEC_F_AUDIT_*
 PERMISSIVE = 1
 
 
@@ -351,6 +351,11 @@ class Compiler:
         if bindings["execute"] and not have_execute_decl:
             self.warn("%s: warning: no `execute: kl.core.Execute` declaration" % source_name)
         self.t.flags = self.audit_flags(profiles, default)
+        self.profiles = {name: self.audit_objects(p) for name, p in profiles.items()}
+        self.audit_default = default
+        for event, bs in bindings.items():
+            for b in bs:
+                self.assign_audit(b.body, None)
         for event, bs in bindings.items():
             for b in bs:
                 self.check_selectors(event, b.sels, b.body, {})
@@ -652,6 +657,54 @@ class Compiler:
             raise PslError(default.pos, "audit profile `%s` has no level %d" % (default.name, default.level))
         return levels[default.level]
 
+    def audit_objects(self, prof):
+        """{level: {object or "base": set of kss}} of a profile (checked by audit_levels)."""
+        out = {}
+        for k, _, lv in prof.value.items:
+            objs = {}
+            for model, _, mv in lv.items:
+                for key, _, kv in mv.items:
+                    if key == "kss" and kv.kind == "list":
+                        objs[model] = {a.value for a in kv.items}
+            out[k] = objs
+        return out
+
+    def assign_audit(self, body, profile):
+        """Each rule's audit profile: the innermost `audit <p>` of its sections."""
+        for st in body:
+            if st.kind == "audit_stmt":
+                if st.profile not in self.profiles:
+                    raise PslError(st.ppos, "no audit profile `%s`" % st.profile)
+                profile = st
+        for st in body:
+            st.audit_profile = profile
+            if st.kind == "match":
+                self.assign_audit(st.body, profile)
+            elif st.kind == "choice":
+                for _, _, br in st.branches:
+                    self.assign_audit(br, profile)
+
+    def audit_grants(self, rules):
+        """The profile and level that ask to record a grant by these rules, or None."""
+        if self.audit_default is None or self.t.flags & AUDIT_ALL_GRANTS:
+            return None
+        level = self.audit_default.level
+        for rule, _ in rules:
+            st = getattr(rule, "audit_profile", None)
+            name = st.profile if st is not None else self.audit_default.name
+            objs = self.profiles[name].get(level, {})
+            stack = [rule]
+            while stack:
+                r = stack.pop()
+                if r.kind == "choice":
+                    stack.extend(x for _, _, br in r.branches for x in br)
+                    obj = "base"
+                else:
+                    obj = r.obj if r.kind == "model_rule" else "base"
+                if "granted" in objs.get(obj, ()):
+                    return name, level
+        return None
+
     def audit_levels(self, prof):
         if prof.value.kind != "dict":
             raise PslError(prof.value.pos, "an audit profile is `{ <level> : { <model> : { kss : [...] } } }`")
@@ -665,8 +718,8 @@ class Compiler:
             for model, mpos, mv in lv.items:
                 if mv.kind != "dict":
                     raise PslError(mv.pos, "expected `{ kss : [...] }`")
-                if model != "base":
-                    self.warn("%s: warning: audit of model `%s` is not supported; only `base`" % (mpos, model))
+                if model != "base" and model not in self.objects:
+                    self.warn("%s: warning: audit of `%s`: no such policy object; ignored" % (mpos, model))
                     continue
                 for key, kp, kv in mv.items:
                     if key != "kss":
@@ -677,7 +730,7 @@ class Compiler:
                     for a in kv.items:
                         if a.kind != "atom" or a.value not in ("granted", "denied"):
                             raise PslError(a.pos, "`kss` takes \"granted\" and \"denied\"")
-                        flags |= AUDIT_GRANTED if a.value == "granted" else AUDIT_DENIED
+                        flags |= AUDIT_GRANTED | AUDIT_ALL_GRANTS if a.value == "granted" else AUDIT_DENIED
             levels[k] = flags
         return levels
 
@@ -998,6 +1051,10 @@ class Compiler:
             return V_NO_BINDING
         code = []
         self.rules_code(rules, layout, what, code)
+        audit = self.audit_grants(rules)
+        if audit is not None and not (code and code[-1][0] == OP["FAIL"]):
+            code.append((OP["AUDIT"], 0, 0, self.reason("audit %s %d" % audit), 0))
+            self.t.flags |= AUDIT_GRANTED
         if not code:
             return V_GRANT
         code = self.resolve_jumps(self.fuse(code))
@@ -1163,7 +1220,7 @@ class Compiler:
             if ins[0] == OP["FLOW_ENTER"]:
                 fused[k] = (ins[0], ins[1], ins[2] | INSN_FINAL) + tuple(ins[3:])
             if ins[0] not in (OP["LOAD"], OP["CONST"], OP["SID"], OP["FIELD_CMP"], OP["!"],
-                              OP["&&"], OP["||"]) and ins[0] not in cmp_ops:
+                              OP["&&"], OP["||"], OP["AUDIT"]) and ins[0] not in cmp_ops:
                 break                       # this op can deny: earlier writes need the journal
         return fused
 

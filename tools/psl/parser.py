@@ -363,8 +363,9 @@ class Parser:
         if v == "choice":
             return self.choice()
         if v == "audit" and self.peek().kind == "name":
-            raise unsupported(t.pos, "an audit profile inside a binding (`audit <profile>`; "
-                                     "use `audit default = <profile> <level>`)")
+            self.next()                         # `audit <profile>`: for the rules of this section
+            p = self.next()
+            return Node("audit_stmt", t.pos, profile=p.value, ppos=p.pos, rule="audit", cond=None)
         if v in ("grant", "deny", "assert") and self.peek().is_("(", "punct"):
             self.next()
             self.next()

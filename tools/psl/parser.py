@@ -8,7 +8,10 @@ Supported subset (docs/POLICY.md):
       body: grant () | deny () | deny (<cond>) | assert (<cond>) | match <selectors> { body }
       cond: message.<param>[.<field>|.[i]]..., integers, true/false,
             == != < <= > >=, !, &&, ||, ==>, ( )
-  policy object <name> : Flow|HashSet { type <T> = ... config = { ... } }
+      Math + - *, neg, abs, sum, product; bool.all, bool.any, bool.cond; size;
+      lists, dictionaries, tuples, (); names of `use <name> = <expr>` aliases
+      choice (<expr>) { <pattern> : <rule or block> ... _ : ... }; audit <profile>
+  policy object <name> : Flow|HashSet|StaticMap|Mic { type <T> = ... config = { ... } }
       model rules in a body: <object>.<rule> { key : <expr>, ... }
       model expressions in conditions: <object>.query {...}, <object>.contains {...};
       src_sid, dst_sid, strings (Flow states), lists ([...], `states` of allow)

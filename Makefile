@@ -4,6 +4,7 @@
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
 #   make test                build every image and run every test (host + QEMU console)
 #   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
+#   make policy-coverage SOLUTION=x   the same, then each binding and rule with its counts
 #   make ... VARS="A=1 B=x"  template variables of init.yaml/security.psl (docs/INIT.md)
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
@@ -202,6 +203,8 @@ $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR
 # The solution's PAL policy tests, on the host engine (tools/psl/pal_run.py).
 policy-test:
 	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --test $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
+policy-coverage:
+	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --coverage $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
 $(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
 	@mkdir -p $(dir $@)
@@ -218,7 +221,7 @@ else
 IMAGES := $(BUILD)/kernel.img
 endif
 
-.PHONY: all kernel run debug test bench policy-test test-host test-console deps deps-check fresh-check sdcard clean format lint
+.PHONY: all kernel run debug test bench policy-test policy-coverage test-host test-console deps deps-check fresh-check sdcard clean format lint
 all: kernel
 kernel: $(BUILD)/kernel.elf $(IMAGES)
 

@@ -46,10 +46,13 @@ void security_init(void)
         return;
     }
     printk("security: policy %s: %u classes, audit %s\n", policy->source, policy->nclasses,
-           (policy->flags & SEC_F_AUDIT_GRANTED) ? "denied+granted" : "denied");
-    if (policy->nflows || policy->nhashsets)
-        printk("security: %u Flow and %u HashSet object(s), state for %u SIDs\n", policy->nflows,
-               policy->nhashsets, SEC_SID_MAX);
+           (policy->flags & SEC_F_AUDIT_ALL_GRANTS) ? "denied+granted"
+           : (policy->flags & SEC_F_AUDIT_GRANTED)  ? "denied+profiled grants"
+                                                     : "denied");
+    if (policy->nflows || policy->nhashsets || policy->nstaticmaps || policy->nmics)
+        printk("security: model objects: %u Flow, %u HashSet, %u StaticMap, %u Mic; state for %u "
+               "SIDs\n",
+               policy->nflows, policy->nhashsets, policy->nstaticmaps, policy->nmics, SEC_SID_MAX);
 }
 
 /* The subject of a decision: class id and SID in one load (the kernel: its
@@ -93,7 +96,9 @@ static const char *class_name_of(const struct task *t)
 static void audit(enum sec_event ev, const struct sec_result *r, const char *src_cls,
                   const char *src_task, const char *dst_cls, const char *dst_task)
 {
-    if (r->granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
+    /* a grant: printed when the default profile asks, or (reason set) when
+     * the audit profile of one of its rules does */
+    if (r->granted && !(policy->flags & SEC_F_AUDIT_ALL_GRANTS) && !r->reason)
         return;
     /* "<endpoint>.<method>" when the event concerns one (not execute) */
     const char *sep = r->endpoint ? " " : "";
@@ -101,8 +106,9 @@ static void audit(enum sec_event ev, const struct sec_result *r, const char *src
     const char *dot = r->endpoint ? "." : "";
     const char *meth = r->endpoint ? (r->method ? r->method : "?") : "";
     if (r->granted) {
-        printk("audit: granted %s %s(%s) -> %s(%s)%s%s%s%s\n", sec_event_name(ev), src_cls,
-               src_task, dst_cls, dst_task, sep, ep, dot, meth);
+        printk("audit: granted %s %s(%s) -> %s(%s)%s%s%s%s%s%s\n", sec_event_name(ev), src_cls,
+               src_task, dst_cls, dst_task, sep, ep, dot, meth, r->reason ? ": " : "",
+               r->reason ? r->reason : "");
         return;
     }
     /* The decision trace: the binding of the rule that denied (off the hot path). */
@@ -184,7 +190,7 @@ Retcode security_ipc(enum sec_event ev, const struct task *src, const struct tas
     }
     sec_decide_ipc(policy, ev, class_of(src), class_of(dst), &msg, &r);
     if (r.granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
-        return rcOk; /* the usual case: nothing to log */
+        return rcOk; /* the usual case: nothing to log (audit() skips grants no profile asks for) */
     audit(ev, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
           dst ? dst->name : "kernel");
     return verdict_rc(&r);

@@ -441,15 +441,168 @@ static enum model_rc hashset_op(const struct sec_hashset *h, uint8_t op, uint64_
     }
 }
 
+static const struct sec_staticmap *staticmap_at(const struct sec_tables *t, int64_t imm)
+{
+    uint32_t k = (uint32_t)imm & 0xFFFFu;
+    if (!t->staticmaps || k >= t->nstaticmaps)
+        return NULL;
+    const struct sec_staticmap *m = &t->staticmaps[k];
+    if (!m->defaults || !m->table_of || !m->owner || !m->base || !m->work || m->nkeys == 0 ||
+        m->nkeys > SEC_SMAP_KEYS_MAX || m->pool_size == 0 || m->pool_size > SEC_SID_MAX)
+        return NULL;
+    return m;
+}
+
+/* StaticMap rules and get/get_uncommitted (*out). Bounded: at most nkeys
+ * (<= SEC_SMAP_KEYS_MAX) values per rule, pool_size tables for init. */
+static enum model_rc staticmap_op(const struct sec_staticmap *m, uint8_t op, uint32_t key,
+                                  uint64_t sid, int64_t value, struct journal *j, int64_t *out)
+{
+    if (sid >= SEC_SID_MAX)
+        return M_DENY;
+    uint32_t k = m->table_of[sid];
+    if (k > m->pool_size)
+        return M_ERROR;
+    if (op == SEC_OP_SM_INIT) {
+        if (k)
+            return M_DENY;
+        for (uint32_t i = 0; i < m->pool_size; i++) {
+            if (m->owner[i])
+                continue;
+            if (!put(j, &m->table_of[sid], 1, i + 1u) || !put(j, &m->owner[i], 1, sid + 1u))
+                return M_ERROR;
+            for (uint32_t n = 0; n < m->nkeys; n++)
+                if (!put(j, &m->base[i * m->nkeys + n], 8, (uint64_t)m->defaults[n]) ||
+                    !put(j, &m->work[i * m->nkeys + n], 8, (uint64_t)m->defaults[n]))
+                    return M_ERROR;
+            return M_OK;
+        }
+        return M_DENY; /* every table of the pool is taken */
+    }
+    if (!k)
+        return M_DENY;
+    k--;
+    int64_t *base = &m->base[k * m->nkeys], *work = &m->work[k * m->nkeys];
+    if (op != SEC_OP_SM_FINI && op != SEC_OP_SM_COMMIT && op != SEC_OP_SM_ROLLBACK &&
+        key >= m->nkeys)
+        return M_ERROR;
+    switch (op) {
+    case SEC_OP_SM_FINI:
+        return put(j, &m->table_of[sid], 1, 0) && put(j, &m->owner[k], 1, 0) ? M_OK : M_ERROR;
+    case SEC_OP_SM_SET:
+        return put(j, &work[key], 8, (uint64_t)value) ? M_OK : M_ERROR;
+    case SEC_OP_SM_COMMIT:
+    case SEC_OP_SM_ROLLBACK:
+        for (uint32_t n = 0; n < m->nkeys; n++) {
+            int64_t *to = op == SEC_OP_SM_COMMIT ? &base[n] : &work[n];
+            int64_t from = op == SEC_OP_SM_COMMIT ? work[n] : base[n];
+            if (*to != from && !put(j, to, 8, (uint64_t)from))
+                return M_ERROR;
+        }
+        return M_OK;
+    case SEC_OP_SM_GET:
+        *out = base[key];
+        return M_OK;
+    default: /* SEC_OP_SM_GET_UNCOMMITTED */
+        *out = work[key];
+        return M_OK;
+    }
+}
+
+static const struct sec_mic *mic_at(const struct sec_tables *t, int64_t imm)
+{
+    uint32_t k = (uint32_t)imm & 0xFFFFu;
+    if (!t->mics || k >= t->nmics)
+        return NULL;
+    const struct sec_mic *m = &t->mics[k];
+    if (!m->level || !m->level_r || m->ndegrees == 0 || m->ndegrees > SEC_MIC_DEGREES_MAX ||
+        m->ncategories > SEC_MIC_CATEGORIES_MAX)
+        return NULL;
+    return m;
+}
+
+/* a <= b in the lattice: degree not above, categories a subset */
+static bool level_le(uint32_t a, uint32_t b)
+{
+    return (a & 0xFFu) <= (b & 0xFFu) && ((a >> 8) & ~(b >> 8)) == 0;
+}
+
+/* The level of sid + 1, 0 when none (or out of range). */
+static uint32_t mic_get(const struct sec_mic *m, uint64_t sid)
+{
+    return sid < SEC_SID_MAX ? m->level[sid] : 0u;
+}
+
+/* Mic rules; *out: query_level. sids[]: in the order the op pops them,
+ * reversed: source, target, container, driver. */
+static enum model_rc mic_op(const struct sec_mic *m, uint8_t op, uint8_t flags, int64_t imm,
+                            const uint64_t *sid, struct journal *j, int64_t *out)
+{
+    uint32_t level = (uint32_t)(((uint64_t)imm >> 16) & 0xFFFFFFu);
+    uint32_t level_r = (uint32_t)(((uint64_t)imm >> 40) & 0xFFFFFFu);
+    uint32_t src = mic_get(m, sid[0]), tgt;
+    switch (op) {
+    case SEC_OP_MIC_EXECUTE: /* sid[0]: the target */
+        if (sid[0] >= SEC_SID_MAX || src || !level_le(level_r, level))
+            return M_DENY;
+        return put(j, &m->level[sid[0]], 4, level + 1u) && put(j, &m->level_r[sid[0]], 4, level_r + 1u)
+                   ? M_OK
+                   : M_ERROR;
+    case SEC_OP_MIC_CREATE:
+    case SEC_OP_MIC_UPGRADE: {
+        uint32_t drv = mic_get(m, sid[3]), cont = 0;
+        bool has_cont = (int64_t)sid[2] != -1;
+        if (has_cont && !(cont = mic_get(m, sid[2])))
+            return M_DENY;
+        if (!src || !drv || sid[1] >= SEC_SID_MAX)
+            return M_DENY;
+        if (op == SEC_OP_MIC_CREATE && (flags & SEC_INSN_MIC_OWN))
+            level = src - 1u;
+        if (!level_le(level, src - 1u) || !level_le(level, drv - 1u) ||
+            (has_cont && !level_le(level, cont - 1u)))
+            return M_DENY;
+        tgt = m->level[sid[1]];
+        if (op == SEC_OP_MIC_UPGRADE &&
+            (!tgt || level_le(level, tgt - 1u) || !level_le(tgt - 1u, level) ||
+             !level_le(tgt - 1u, src - 1u)))
+            return M_DENY; /* not assigned, not above it, or above the source */
+        return put(j, &m->level[sid[1]], 4, level + 1u) && put(j, &m->level_r[sid[1]], 4, level + 1u)
+                   ? M_OK
+                   : M_ERROR;
+    }
+    case SEC_OP_MIC_CALL: /* data from target to source */
+        tgt = mic_get(m, sid[1]);
+        if (!src || !tgt)
+            return M_DENY;
+        return level_le(src - 1u, tgt - 1u) || level_le(m->level_r[sid[0]] - 1u, tgt - 1u) ? M_OK
+                                                                                           : M_DENY;
+    case SEC_OP_MIC_INVOKE: /* data from source to target */
+        tgt = mic_get(m, sid[1]);
+        return src && tgt && level_le(tgt - 1u, src - 1u) ? M_OK : M_DENY;
+    default: /* SEC_OP_MIC_QUERY */
+        if (!src)
+            return M_DENY;
+        *out = src - 1u;
+        return M_OK;
+    }
+}
+
 bool sec_tables_check(const struct sec_tables *t)
 {
     if (!sec_tables_valid(t) || (t->nflows && !t->flows) || (t->nhashsets && !t->hashsets) ||
         (t->nprograms && (!t->programs || !t->insns)))
         return false;
-    for (uint32_t i = 0; i < t->nprograms; i++)
-        if (t->programs[i].count == 0 ||
-            (uint64_t)t->programs[i].first + t->programs[i].count > t->ninsns)
+    for (uint32_t i = 0; i < t->nprograms; i++) {
+        const struct sec_program *p = &t->programs[i];
+        if (p->count == 0 || (uint64_t)p->first + p->count > t->ninsns)
             return false; /* every program is inside insns[] and not empty */
+        for (uint32_t k = 0; k < p->count; k++) {
+            const struct sec_insn *in = &t->insns[p->first + k];
+            if ((in->op == SEC_OP_JZ || in->op == SEC_OP_JMP) &&
+                (uint64_t)k + 1u + in->arg > p->count)
+                return false; /* a jump lands inside its program or at its end */
+        }
+    }
     for (uint32_t i = 0; i < t->ninsns; i++) {
         /* a Flow rule names an existing object, enter an existing state */
         const struct sec_insn *in = &t->insns[i];
@@ -472,6 +625,16 @@ bool sec_tables_check(const struct sec_tables *t)
     for (uint32_t i = 0; i < t->nhashsets; i++)
         if (!hashset_at(t, i))
             return false;
+    if (t->nstaticmaps && !t->staticmaps)
+        return false;
+    for (uint32_t i = 0; i < t->nstaticmaps; i++)
+        if (!staticmap_at(t, i))
+            return false;
+    if (t->nmics && !t->mics)
+        return false;
+    for (uint32_t i = 0; i < t->nmics; i++)
+        if (!mic_at(t, i))
+            return false;
     return true;
 }
 
@@ -493,6 +656,18 @@ void sec_release_sid(const struct sec_tables *t, uint32_t sid)
         }
         h->table_of[sid] = 0;
     }
+    for (uint32_t i = 0; t->staticmaps && i < t->nstaticmaps; i++) {
+        const struct sec_staticmap *m = &t->staticmaps[i];
+        if (!m->table_of || !m->owner)
+            continue;
+        uint32_t k = m->table_of[sid];
+        if (k && k <= m->pool_size)
+            m->owner[k - 1u] = 0; /* init resets its values */
+        m->table_of[sid] = 0;
+    }
+    for (uint32_t i = 0; t->mics && i < t->nmics; i++)
+        if (t->mics[i].level && t->mics[i].level_r)
+            t->mics[i].level[sid] = t->mics[i].level_r[sid] = 0;
 }
 
 /* The SID operand of a model op: from a subject (flags SEC_INSN_SID_SRC /
@@ -675,7 +850,119 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
                 st[sp++] = out;
             break;
         }
+        case SEC_OP_SM_INIT:
+        case SEC_OP_SM_FINI:
+        case SEC_OP_SM_SET:
+        case SEC_OP_SM_COMMIT:
+        case SEC_OP_SM_ROLLBACK:
+        case SEC_OP_SM_GET:
+        case SEC_OP_SM_GET_UNCOMMITTED: {
+            const struct sec_staticmap *m = staticmap_at(t, in->imm);
+            uint32_t need = (in->op == SEC_OP_SM_SET ? 1u : 0u) + ((in->flags & SID_FLAGS) ? 0u : 1u);
+            if (sp < need || !m)
+                return policy_error(r);
+            int64_t value = 0, out = 0;
+            uint64_t sid;
+            if (in->op == SEC_OP_SM_SET)
+                value = st[--sp];
+            if (in->flags & SID_FLAGS)
+                sid = ((in->flags & SEC_INSN_SID_DST) ? subj->dst : subj->src) >> 32;
+            else
+                sid = (uint64_t)st[--sp];
+            enum model_rc rc = staticmap_op(m, in->op, (uint32_t)((uint64_t)in->imm >> 16) & 0xFFFFu,
+                                            sid, value, j, &out);
+            if (rc == M_ERROR)
+                return policy_error(r);
+            if (rc == M_DENY)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->op == SEC_OP_SM_GET || in->op == SEC_OP_SM_GET_UNCOMMITTED) {
+                if (sp >= SEC_STACK_MAX)
+                    return policy_error(r);
+                st[sp++] = out;
+            }
+            break;
+        }
+        case SEC_OP_MIC_EXECUTE:
+        case SEC_OP_MIC_CREATE:
+        case SEC_OP_MIC_UPGRADE:
+        case SEC_OP_MIC_CALL:
+        case SEC_OP_MIC_INVOKE:
+        case SEC_OP_MIC_QUERY: {
+            const struct sec_mic *m = mic_at(t, in->imm);
+            uint32_t n = in->op == SEC_OP_MIC_CREATE || in->op == SEC_OP_MIC_UPGRADE ? 4u
+                         : in->op == SEC_OP_MIC_CALL || in->op == SEC_OP_MIC_INVOKE  ? 2u
+                                                                                     : 1u;
+            if (sp < n || !m)
+                return policy_error(r);
+            uint64_t sid[4];
+            sp -= n;
+            for (uint32_t i = 0; i < n; i++)
+                sid[i] = (uint64_t)st[sp + i];
+            int64_t out = 0;
+            enum model_rc rc = mic_op(m, in->op, in->flags, in->imm, sid, j, &out);
+            if (rc == M_ERROR)
+                return policy_error(r);
+            if (rc == M_DENY)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->op == SEC_OP_MIC_QUERY)
+                st[sp++] = out;
+            break;
+        }
+        case SEC_OP_ADD:
+        case SEC_OP_SUB:
+        case SEC_OP_MUL: {
+            if (sp < 2)
+                return policy_error(r);
+            sp--;
+            int64_t a = st[sp - 1], b = st[sp], v;
+            bool ovf = in->op == SEC_OP_ADD   ? __builtin_add_overflow(a, b, &v)
+                       : in->op == SEC_OP_SUB ? __builtin_sub_overflow(a, b, &v)
+                                              : __builtin_mul_overflow(a, b, &v);
+            if (ovf)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            st[sp - 1] = v;
+            break;
+        }
+        case SEC_OP_NEG:
+        case SEC_OP_ABS:
+            if (sp < 1)
+                return policy_error(r);
+            if (st[sp - 1] == INT64_MIN) /* -INT64_MIN does not exist */
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg));
+            if (in->op == SEC_OP_NEG || st[sp - 1] < 0)
+                st[sp - 1] = -st[sp - 1];
+            break;
+        case SEC_OP_SIZE: {
+            /* the descriptor's byte size, checked against the arena by the
+             * layout check already; only its count is derived here */
+            if (sp >= SEC_STACK_MAX || in->arg > size || 8u > size - in->arg || in->imm <= 0)
+                return policy_error(r);
+            uint32_t bytes;
+            __builtin_memcpy(&bytes, data + in->arg + 4, 4);
+            if (in->width == 1) /* a string: without its NUL (absent: 0) */
+                bytes = bytes ? bytes - 1u : 0u;
+            st[sp++] = (int64_t)(bytes / (uint64_t)in->imm);
+            break;
+        }
+        case SEC_OP_JZ:
+        case SEC_OP_JMP:
+            /* forward, inside the program: sec_tables_check, at load */
+            if (in->op == SEC_OP_JZ) {
+                if (sp < 1)
+                    return policy_error(r);
+                if (st[--sp] != 0)
+                    break;
+            }
+            in += in->arg;
+            break;
         default:
+            if (in->op == SEC_OP_AUDIT) {
+                /* always last: a grant the audit records (the reason names the
+                 * profile); out of the jump table, off every other path */
+                finish(r, SEC_R_GRANTED, NULL);
+                r->reason = reason_at(t, in->arg);
+                return true;
+            }
             return policy_error(r);
         }
     } while (++in != end);

@@ -26,12 +26,15 @@
 #include "sec_layout.h"
 
 #define SEC_TABLES_MAGIC   0x4b534d31u /* "KSM1" */
-#define SEC_TABLES_VERSION 2u
+#define SEC_TABLES_VERSION 3u
 
 /* tables.flags */
 #define SEC_F_PERMISSIVE    0x1u /* no policy: every event granted, any class may start */
-#define SEC_F_AUDIT_GRANTED 0x2u /* audit profile asks for granted decisions too */
-#define SEC_F_AUDIT_DENIED  0x4u /* audit profile asks for denials (always printed anyway) */
+#define SEC_F_AUDIT_GRANTED 0x2u /* some grants are printed: all (SEC_F_AUDIT_ALL_GRANTS) or
+                                    those a program's SEC_OP_AUDIT marks (one bit for the
+                                    hook's fast path to test) */
+#define SEC_F_AUDIT_ALL_GRANTS 0x4u /* the default profile asks for every grant */
+#define SEC_F_AUDIT_DENIED  0x8u /* audit profile asks for denials (always printed anyway) */
 
 /* verdict codes */
 #define SEC_V_NO_BINDING 0u /* no binding matched: deny */
@@ -82,8 +85,42 @@ enum sec_op {
     SEC_OP_CHECK_LT,
     SEC_OP_CHECK_LE,
     SEC_OP_CHECK_GT,
-    SEC_OP_CHECK_GE
+    SEC_OP_CHECK_GE,
+    /* Math (docs/POLICY.md "Expressions"): 64-bit signed; an overflow makes
+     * the expression fail, which denies with reasons[arg]. */
+    SEC_OP_ADD, /* pop b, pop a, push a + b */
+    SEC_OP_SUB, /* a - b */
+    SEC_OP_MUL, /* a * b */
+    SEC_OP_NEG, /* -a */
+    SEC_OP_ABS, /* |a| */
+    SEC_OP_SIZE, /* push the element count of the arena descriptor at arg:
+                    its byte size / imm; width 1: a string, minus its NUL */
+    /* Forward jumps only (choice, bool.cond): a program still runs each
+     * instruction at most once. sec_tables_check keeps targets inside. */
+    SEC_OP_JZ, /* pop; zero: skip the next arg instructions */
+    SEC_OP_JMP, /* skip the next arg instructions */
+    /* StaticMap: imm = object | key << 16; the SID as for the other models */
+    SEC_OP_SM_INIT,     /* a free table of the pool, both instances at the defaults */
+    SEC_OP_SM_FINI,     /* give the table back */
+    SEC_OP_SM_SET,      /* pop value: working[key] = value */
+    SEC_OP_SM_COMMIT,   /* base = working */
+    SEC_OP_SM_ROLLBACK, /* working = base */
+    SEC_OP_SM_GET,      /* push base[key] */
+    SEC_OP_SM_GET_UNCOMMITTED, /* push working[key] */
+    /* Mic (integrity levels): imm = object | level << 16 | levelR << 40; a
+     * level is degree | categories << 8. SIDs are popped: see each op. */
+    SEC_OP_MIC_EXECUTE, /* pop target: its level and levelR (unassigned before) */
+    SEC_OP_MIC_CREATE,  /* pop driver, container (-1: none), target, source: the
+                           target resource's level (SEC_INSN_MIC_OWN: source's) */
+    SEC_OP_MIC_UPGRADE, /* same operands: raise the target's level */
+    SEC_OP_MIC_CALL,    /* pop target, source: data target -> source (also read) */
+    SEC_OP_MIC_INVOKE,  /* pop target, source: data source -> target (also write) */
+    SEC_OP_MIC_QUERY,   /* pop source, push its level */
+    /* Audit: the last op of a program whose grant an audit profile asks to
+     * record; grants with reason = reasons[arg] ("audit <profile> <level>") */
+    SEC_OP_AUDIT
 };
+#define SEC_INSN_MIC_OWN 0x20u /* MIC_CREATE: level () = the source's */
 #define SEC_CHECK_REFUTE 0x80u
 
 #define SEC_INSN_SIGNED   0x1u /* LOAD: sign-extend */
@@ -138,6 +175,30 @@ struct sec_hashset {
     uint64_t *entries;  /* [pool_size * set_size] */
 };
 
+#define SEC_SMAP_KEYS_MAX 8u /* commit/rollback journal one write per key */
+
+struct sec_staticmap {
+    const char *name;
+    uint32_t nkeys;           /* 1 .. SEC_SMAP_KEYS_MAX (names: a comment in policy.c) */
+    uint32_t pool_size;       /* tables */
+    const int64_t *defaults;  /* [nkeys] */
+    uint8_t *table_of;        /* [SEC_SID_MAX]: 0 none, else table + 1 */
+    uint8_t *owner;           /* [pool_size]: 0 free, else sid + 1 */
+    int64_t *base;            /* [pool_size * nkeys]: the committed instance */
+    int64_t *work;            /* [pool_size * nkeys]: the working instance */
+};
+
+#define SEC_MIC_CATEGORIES_MAX 16u
+#define SEC_MIC_DEGREES_MAX    64u
+
+struct sec_mic {
+    const char *name;
+    uint32_t ndegrees;   /* 1 .. SEC_MIC_DEGREES_MAX (names: a comment in policy.c) */
+    uint32_t ncategories; /* 0 .. SEC_MIC_CATEGORIES_MAX */
+    uint32_t *level;     /* [SEC_SID_MAX]: 0 none, else level + 1 */
+    uint32_t *level_r;   /* [SEC_SID_MAX]: the lowest level it may receive data from, + 1 */
+};
+
 struct sec_tables {
     uint32_t magic;     /* SEC_TABLES_MAGIC */
     uint32_t version;   /* SEC_TABLES_VERSION */
@@ -168,6 +229,10 @@ struct sec_tables {
     const struct sec_flow *flows;
     uint32_t nhashsets;
     const struct sec_hashset *hashsets;
+    uint32_t nstaticmaps;
+    const struct sec_staticmap *staticmaps;
+    uint32_t nmics;
+    const struct sec_mic *mics;
 };
 
 #endif

@@ -152,6 +152,10 @@ static struct sec_tables tables = {
     NULL,
     0,
     NULL,
+    0,
+    NULL,
+    0,
+    NULL,
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -486,6 +490,10 @@ int main(void)
                                           0,
                                           NULL,
                                           0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
                                           NULL};
     struct sec_message bm = {0, 0, 8, 0, 0, buf};
     CHECK(!sec_decide_ipc(&bad, SEC_EV_REQUEST, 0, 0, &bm, &r) && r.code == SEC_R_POLICY_ERROR &&
@@ -528,6 +536,10 @@ int main(void)
                                            NULL,
                                            NULL,
                                            NULL,
+                                           NULL,
+                                           0,
+                                           NULL,
+                                           0,
                                            NULL,
                                            0,
                                            NULL,

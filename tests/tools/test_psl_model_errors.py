@@ -24,9 +24,16 @@ def hashset(cfg, entry="UInt32"):
     return 'policy object h : HashSet {\n    type Entry = %s;\n    config = %s;\n}\n' % (entry, cfg)
 
 
+MIC = 'policy object mic : Mic { config = ["A", "B"] }\n'     # line 3
+
+
+def staticmap(cfg, value="UInt8"):
+    return 'policy object m : StaticMap {\n    type Value = %s\n    config = %s\n}\n' % (value, cfg)
+
+
 CASES = [
     # models
-    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet)"),
+    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet, StaticMap, Mic)"),
     ("policy object r : Regex { config = {} }\n", 3, 19, "the Regex security model is not supported yet"),
     ("policy f : Flow { }\n", 3, 8, "expected `object` after `policy`"),
     ("policy object f Flow { }\n", 3, 17, "expected `:` and a security model"),
@@ -71,8 +78,54 @@ CASES = [
     (hashset("{ set_size : 4, pool_size : 1, load : 2 }"), 5, 45, "unknown HashSet config key `load`"),
     (hashset("{ set_size : 4, pool_size : 1 }", "Text"), 4, 10,
      "a HashSet entry type other than an integer type"),
-    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt8)"), 4, 18,
-     "a tuple type in a policy object"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt32, UInt32)"), 4, 18,
+     "this tuple needs 64 bits; a HashSet entry holds at most 63"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt8, UInt8, UInt8, UInt8)"), 4, 18,
+     "a HashSet tuple has at most 4 elements"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, Text)"), 4, 26, "a tuple element is an integer type"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt16)") +
+     "request dst=demo.Door method=Open { h.add { sid : dst_sid, entry : (1, 2, 3) } }\n", 7, 68,
+     "an entry of `h` is a tuple of 2 ((UInt8, UInt16))"),
+    (hashset("{ set_size : 4, pool_size : 1 }", "(UInt8, UInt16)") +
+     "request dst=demo.Door method=Open { h.add { sid : dst_sid, entry : (256, 2) } }\n", 7, 69,
+     "256 is out of range for an element UInt8 of `h`"),
+    # StaticMap configs
+    (staticmap('{ keys : { "a" : 1 } }'), 5, 14, "the StaticMap config of `m` has no `pool_size`"),
+    (staticmap('{ keys : [1], pool_size : 1 }'), 5, 23, "`keys` is a dictionary"),
+    (staticmap('{ keys : {}, pool_size : 1 }'), 5, 23, "`keys` is a dictionary"),
+    (staticmap('{ keys : { "a" : 1, "a" : 2 }, pool_size : 1 }'), 5, 34, 'key "a" is listed twice'),
+    (staticmap('{ keys : { "a" : 256 }, pool_size : 1 }'), 5, 31,
+     'the default of "a" is a number of type UInt8 (0 .. 255)'),
+    (staticmap('{ keys : { "a" : "x" }, pool_size : 1 }'), 5, 31, 'the default of "a" is a number'),
+    (staticmap('{ keys : { "a" : 1 }, pool_size : 0 }'), 5, 48, "`pool_size` is a number from 1 to 127"),
+    (staticmap('{ keys : { %s }, pool_size : 1 }' % ", ".join('"k%d" : 0' % i for i in range(9))), 5, 23,
+     "more than 8 keys"),
+    (staticmap('{ keys : { 1 : 1 }, pool_size : 1 }'), 5, 25, "a StaticMap key is a string"),
+    ('policy object m : StaticMap {\n    config = { keys : { "a" : 1 }, pool_size : 1 }\n}\n', 3, 1,
+     "a StaticMap object needs `type Value = <integer type>`"),
+    (staticmap('{ keys : { "a" : 1 }, pool_size : 1 }') +
+     'request dst=demo.Door method=Open { m.set { sid : dst_sid, key : "b", value : 1 } }\n', 7, 66,
+     'key "b" is not in the keys of `m` ("a")'),
+    (staticmap('{ keys : { "a" : 1 }, pool_size : 1 }') +
+     'request dst=demo.Door method=Open { m.set { sid : dst_sid, key : "a", value : 256 } }\n', 7, 79,
+     "256 is out of range for a value of `m` (UInt8)"),
+    # Mic configs and rules
+    ("policy object mic : Mic {\n    config = []\n}\n", 4, 14, "a Mic object needs at least one level"),
+    ('policy object mic : Mic {\n    config = ["A", "A"]\n}\n', 4, 20, '"A" is listed twice'),
+    ('policy object mic : Mic {\n    config = { categories : ["x"] }\n}\n', 4, 14,
+     "the Mic config of `mic` has no `degrees`"),
+    ('policy object mic : Mic {\n    config = { degrees : ["a"], colours : [] }\n}\n', 4, 33,
+     "unknown Mic config key `colours`"),
+    ("policy object mic : Mic {\n    config = 5\n}\n", 4, 14, "`config` of a Mic object is a list of levels"),
+    (MIC + 'request dst=demo.Door { mic.write { source : src_sid, target : dst_sid, level : "MID" } }\n',
+     4, 73, "`mic.write` takes `source`, `target`, not `level`"),
+    (MIC + 'request dst=demo.Door { mic.execute { target : dst_sid, level : "MID" } }\n', 4, 65,
+     'not a degree of `mic` ("A", "B")'),
+    (MIC + 'request dst=demo.Door { mic.execute { target : dst_sid, level : { degree : "A", '
+     'categories : ["y"] } } }\n', 4, 95, "not a category of `mic` (none)"),
+    (MIC + 'request dst=demo.Door { mic.write { source : src_sid } }\n', 4, 25, "`mic.write` needs `target`"),
+    (MIC + 'request dst=demo.Door { assert (mic.query_level { source : src_sid } < "A") }\n', 4, 70,
+     "levels compare with `==` and `!=` only"),
     # syntax inside an object
     ("policy object f : Flow {\n    config = { states : [\"a\" }\n}\n", 4, 30, "expected `,` or `]`"),
     ("policy object f : Flow {\n    type = \"a\"\n", 4, 10, "expected a type name"),

@@ -28,6 +28,8 @@ def main(argv=None):
     ap.add_argument("-Werror", dest="werror", action="store_true", help="warnings are errors")
     ap.add_argument("--test", action="store_true",
                     help="run the policy's PAL tests (assert blocks) on the host engine")
+    ap.add_argument("--coverage", action="store_true",
+                    help="run the PAL tests and report how often each binding and rule decided")
     ap.add_argument("--lint", action="store_true",
                     help="warn about bindings that never match, over-wide grants, shadowed rules")
     ap.add_argument("--init", metavar="INIT_YAML",
@@ -47,8 +49,9 @@ def run(args):
     except OSError as e:
         print("%s: error: %s" % (e.filename, e.strerror), file=sys.stderr)
         return 1
-    if args.test:
-        return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr)
+    if args.test or args.coverage:
+        return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr,
+                           coverage=args.coverage)
     try:
         if args.nonsecurity:
             tables = permissive_tables()

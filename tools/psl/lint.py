@@ -7,7 +7,8 @@
   - a request `grant ()` that opens every method of a server to a client
     (no endpoint/method selector and nothing else restricts the pair);
   - rules shadowed by an earlier unconditional `deny ()` on every event they
-    see, and `grant ()` rules that repeat an earlier one with the same selectors.
+    see, and `grant ()` rules that repeat an earlier one with the same selectors;
+  - policy objects that no rule initialises (`init`; Mic: `execute` or `create`).
 
 lint(comp, items, init_yaml, defines) -> [warning lines]; comp compiled items already.
 """
@@ -30,6 +31,8 @@ def walk_rules(body, path, out):
             out.append((st, path[0], path[1]))
         elif st.kind == "match":
             walk_rules(st.body, (path[0] + list(st.sels), path[1] + [st]), out)
+        elif st.kind == "choice":           # decides as one rule (compiler.collect)
+            out.append((st, path[0], path[1]))
 
 
 def decisions(comp, bindings):
@@ -192,4 +195,30 @@ def lint(comp, items, init_yaml=None, defines=None):
                     warn(r.pos, "this `grant ()` repeats the one at %s (same selectors)" % first_grant[key].pos)
                 else:
                     first_grant[key] = r
+    # model objects no rule ever initialises: every rule and expression on them denies
+    used = set()
+
+    def calls(node):
+        if isinstance(node, list):
+            for x in node:
+                calls(x)
+            return
+        if not hasattr(node, "kind"):
+            return
+        if node.kind in ("model_rule", "model_expr"):
+            used.add((node.obj, node.method))
+        for k in ("a", "b", "scrut", "cond", "body"):
+            calls(getattr(node, k, None))
+        for _, _, v in getattr(node, "args", ()):
+            calls(v)
+        for _, _, body in getattr(node, "branches", ()):
+            calls(body)
+    for it in items:
+        if it.kind == "binding":
+            calls(it.body)
+    for o in comp.objects.values():
+        inits = ("execute", "create") if o.model == "Mic" else ("init",)
+        if not any((o.name, m) in used for m in inits):
+            warn(o.pos, "policy object `%s` is never initialised (no %s rule): every rule on it "
+                        "denies" % (o.name, " or ".join("`%s.%s`" % (o.name, m) for m in inits)))
     return [text for _, text in sorted(set(warns))]

@@ -108,7 +108,9 @@ int main(void)
             printf("code %s does not fit reason %s\n", sec_reason_name(r.code), r.reason);
             return 1;
         }
-        if (r.granted)
+        if (r.granted && r.reason) /* a grant an audit profile records */
+            printf("granted %s\n", r.reason);
+        else if (r.granted)
             printf("granted\n");
         else
             printf("denied %s%s\n", r.reason, r.malformed ? " [malformed]" : "");

@@ -6,14 +6,10 @@ the runner links the kernel's own sec_engine.c."""
 import re
 import subprocess
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT
+from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal
 
 POLICY = DATA / "exprs.psl"
 
-
-def pal(path):
-    return subprocess.run([PYTHON, "-m", "tools.psl", "--test", "-I", str(IDL), str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 def test_expression_pal_tests_pass():

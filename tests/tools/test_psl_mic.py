@@ -5,14 +5,10 @@ categories, create / upgrade of a resource, query_level), flipped expectations
 failing with the rule that decided, and the generated state."""
 import subprocess
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT
+from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal
 
 POLICY = DATA / "mic.psl"
 
-
-def pal(path):
-    return subprocess.run([PYTHON, "-m", "tools.psl", "--test", "-I", str(IDL), str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 def test_mic_pal_tests_pass():

@@ -4,14 +4,10 @@ commit, rollback, a denied decision undoing its set, pool exhaustion, fini, a
 fresh table after fini), flipped expectations failing, and the generated state."""
 import subprocess
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT
+from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal
 
 POLICY = DATA / "staticmap.psl"
 
-
-def pal(path):
-    return subprocess.run([PYTHON, "-m", "tools.psl", "--test", "-I", str(IDL), str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 def test_staticmap_pal_tests_pass():

@@ -38,6 +38,13 @@ struct sec_message {
     uint32_t arena_size;
     uint32_t nhandles;
     const uint8_t *data;
+    /* The arena, arena_size bytes, when the caller holds a copy the sender
+     * can no longer change (kernel: the bounce buffer of security_deliver),
+     * else NULL. A program that reads contents (strings, bytes, sequence
+     * elements, Regex) first asks for it: with NULL and arena_size > 0 the
+     * decision ends at once, with no state change, as SEC_R_NEEDS_ARENA, and
+     * the caller decides again with the copy. */
+    const uint8_t *arena;
 };
 
 /* Why a decision came out as it did (sec_result.code). */
@@ -47,7 +54,9 @@ enum sec_reason {
     SEC_R_DENIED_BY_RULE, /* deny (), deny (c) with c true, assert (c) with c false */
     SEC_R_MALFORMED,      /* the message does not fit the method's layout */
     SEC_R_UNKNOWN_CLASS,  /* src or dst is not a class of the policy */
-    SEC_R_POLICY_ERROR    /* corrupt tables or bad arguments: deny */
+    SEC_R_POLICY_ERROR,   /* corrupt tables or bad arguments: deny */
+    SEC_R_NEEDS_ARENA     /* not decided: the rules read the arena's contents and
+                             m->arena is NULL; ask again with it (a denial until then) */
 };
 
 struct sec_result {

@@ -121,6 +121,7 @@ static void audit(enum sec_event ev, const struct sec_result *r, const char *src
     }
     /* The decision trace: the binding of the rule that denied (off the hot path). */
     const char *origin = sec_reason_origin(policy, r->reason);
+    sec_count_denial(policy, r->reason);
     printk("audit: denied %s %s(%s) -> %s(%s)%s%s%s%s: %s%s%s%s\n", sec_event_name(ev), src_cls,
            src_task, dst_cls, dst_task, sep, ep, dot, meth, r->reason ? r->reason : "denied",
            origin ? " (" : "", origin ? origin : "", origin ? ")" : "");
@@ -268,4 +269,17 @@ Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *t
     if (rc)
         return rc;
     return copy_to_user(&to->vm, arena_uaddr, bounce, n) ? rcTargetFault : rcOk;
+}
+
+void security_dump_coverage(void)
+{
+    if (!policy->hits)
+        return;
+    /* one line a rule that ran: `seccov <reason index> <granted> <denied>`
+     * (tools/psl --coverage --console maps the index back to file:line:col) */
+    printk("security: coverage counters of %s (%u reasons)\n", policy->source, policy->nreasons);
+    for (uint32_t k = 0; k < policy->nreasons; k++)
+        if (policy->hits[2u * k] || policy->hits[2u * k + 1u])
+            printk("seccov %u %u %u\n", k, policy->hits[2u * k], policy->hits[2u * k + 1u]);
+    printk("security: coverage end\n");
 }

@@ -121,5 +121,8 @@ const char *sec_reason_name(enum sec_reason code);
  * line: "request binding at security.psl:9:1", or NULL (no binding decided:
  * no_binding, malformed, ...). A linear search: call it only to print. */
 const char *sec_reason_origin(const struct sec_tables *t, const char *reason);
+/* Coverage build (t->hits set): one more denial of the rule behind `reason`
+ * (sec_coverage.c; a linear search: call it only when printing a denial). */
+void sec_count_denial(const struct sec_tables *t, const char *reason);
 
 #endif

@@ -201,6 +201,7 @@ class Tables:
         self.mics = []                 # PolicyObject (Mic), index order
         self.regexes = []              # tools.psl.regex.Dfa, with .pattern
         self.texts = []                # bytes: string literals compared with contents
+        self.counters = False          # coverage build: hits[] and SEC_OP_COUNT
         self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
@@ -287,7 +288,8 @@ class Source:
 
 
 class Compiler:
-    def __init__(self, include_dirs=(), defines=None, warn=None):
+    def __init__(self, include_dirs=(), defines=None, warn=None, counters=False):
+        self.counters = counters       # coverage build: SEC_OP_COUNT after each rule (docs/POLICY.md)
         self.include_dirs = list(include_dirs)
         self.defines = defines or {}
         self.warnings = []
@@ -384,6 +386,7 @@ class Compiler:
             for b in bs:
                 self.check_selectors(event, b.sels, b.body, {})
         self.build(bindings)
+        self.t.counters = self.counters
         return self.t
 
     # ------------------------------------------------------------ policy objects
@@ -1174,10 +1177,16 @@ class Compiler:
             self.rules_code([(r, b) for r in default], layout, what, code)
         code.append((LABEL, 0, 0, 0, end))
 
+    def count(self, rule, code):
+        """Coverage build: the rule at rule.pos granted (reached when it did not deny)."""
+        if self.counters:
+            code.append((OP["COUNT"], 0, 0, self.reason("cover %s" % self.where(rule.pos)), 0))
+
     def rules_code(self, rules, layout, what, code):
         for rule, b in rules:
             if rule.kind == "choice":
                 self.choice_code(rule, b, layout, what, code)
+                self.count(rule, code)
                 continue
             if rule.kind == "model_rule":
                 ins = self.model_call(rule, layout, what)[2]
@@ -1188,8 +1197,10 @@ class Compiler:
                                              "times (the kernel's journal)" % (what, JOURNAL_MAX))
                 if self.depth(code) > STACK_MAX:
                     raise PslError(rule.pos, "rule too complex (more than %d values at once)" % STACK_MAX)
+                self.count(rule, code)
                 continue
             if rule.rule == "grant":
+                self.count(rule, code)
                 continue
             if rule.rule == "deny" and rule.cond is None:
                 code.append((OP["FAIL"], 0, 0, self.rule_reason("deny at %s" % self.where(rule.pos), b), 0))
@@ -1201,12 +1212,14 @@ class Compiler:
             label = "%s at %s" % (rule.rule, self.where(rule.pos))
             if insns is None:                               # folded to a constant
                 if val == (rule.rule == "assert"):
+                    self.count(rule, code)
                     continue
                 code.append((OP["FAIL"], 0, 0, self.rule_reason(label, b), 0))
                 break
             code.extend(insns)
             code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0,
                          self.rule_reason(label, b), 0))
+            self.count(rule, code)
 
     def cond(self, node, layout, what):
         """-> (type 'bool'|'int', constant value or None, insns or None). For a
@@ -1270,7 +1283,7 @@ class Compiler:
             if ins[0] == OP["FLOW_ENTER"]:
                 fused[k] = (ins[0], ins[1], ins[2] | INSN_FINAL) + tuple(ins[3:])
             if ins[0] not in (OP["LOAD"], OP["CONST"], OP["SID"], OP["FIELD_CMP"], OP["!"],
-                              OP["&&"], OP["||"], OP["AUDIT"]) and ins[0] not in cmp_ops:
+                              OP["&&"], OP["||"], OP["AUDIT"], OP["COUNT"]) and ins[0] not in cmp_ops:
                 break                       # this op can deny: earlier writes need the journal
         return fused
 
@@ -1778,9 +1791,9 @@ class Compiler:
         return V_PROGRAM + self.prog_index[key]
 
 
-def compile_policy(path, include_dirs=(), defines=None, warn=None):
+def compile_policy(path, include_dirs=(), defines=None, warn=None, counters=False):
     """Compile the policy file at `path` (.psl or .psl.in)."""
-    comp = Compiler(include_dirs, defines, warn)
+    comp = Compiler(include_dirs, defines, warn, counters)
     src = Source(include_dirs, defines or {}, comp.warn)
     items = src.read(str(path))
     tables = comp.compile(items, os.path.basename(str(path)))

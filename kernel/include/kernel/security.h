@@ -46,4 +46,8 @@ Retcode security_contents(const struct task *from, const struct task *to, const 
  * interface (m->hdr.mid = the method, m->data its in parameters). */
 Retcode security_call(const struct task *src, const struct kmsg *m);
 
+/* Coverage build (make POLICY_COUNTERS=1): print each rule's grant and denial
+ * counters to the console (called at power-off); otherwise nothing. */
+void security_dump_coverage(void);
+
 #endif

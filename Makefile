@@ -203,7 +203,7 @@ $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR
              $(SOL_INIT) $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
-	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) $(if $(COV_SUFFIX),--counters) -o $@ $(or $(SOL_PSL),--nonsecurity)
+	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(if $(COV_SUFFIX),--counters) $(or $(SOL_PSL),--nonsecurity)
 
 # The solution's PAL policy tests, on the host engine (tools/psl/pal_run.py).
 policy-test:

@@ -87,7 +87,8 @@ Retcode kcall_serve(struct thread *self)
         if (copy_from_user(&t->vm, req_arena, m->hdr.arena, m->hdr.arena_size))
             return rcSourceFault;
         /* rules on the contents: decided on the copy the method reads */
-        if (kmsg_sec_defer(m) && (rc = security_contents(t, NULL, m, req_arena)))
+        if (kmsg_sec_defer(m) &&
+            (rc = security_contents((enum sec_event)kmsg_sec_defer(m), t, NULL, m, req_arena)))
             return rc;
     }
     m->hdr.arena = (uint64_t)(uintptr_t)req_arena;

@@ -33,6 +33,12 @@ static const struct sec_tables no_policy = {
 };
 
 static const struct sec_tables *policy = &no_policy;
+
+/* The arena a decision on contents reads: the kernel's copy, which the
+ * sender cannot change. One buffer: decisions run under the kernel lock
+ * (per CPU once they do not). */
+static uint8_t bounce[MSG_MAX_ARENA] __attribute__((aligned(8)));
+
 void security_init(void)
 {
     const struct sec_tables *t = &sec_policy;
@@ -169,10 +175,6 @@ static inline void engine_message(struct sec_message *msg, const struct kmsg *m)
     msg->arena = NULL;
 }
 
-/* The arena a decision on contents reads: the kernel's copy, which the
- * sender cannot change. One buffer: decisions run under the kernel lock
- * (per CPU once they do not). */
-static uint8_t bounce[MSG_MAX_ARENA] __attribute__((aligned(8)));
 
 Retcode security_call(const struct task *src, const struct kmsg *m)
 {
@@ -194,6 +196,7 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
     return verdict_rc(&r);
 }
 
+
 /* The rules read the arena: decided at delivery, on the kernel's copy
  * (security_deliver; a request to the kernel: security_contents from
  * kcall_serve, on the copy the kernel's method reads). The kernel never
@@ -211,6 +214,8 @@ static __attribute__((noinline, cold)) Retcode defer(enum sec_event ev, const st
         kmsg_sec_defer(m) = (uint32_t)ev;
         return rcOk;
     }
+    if (src && !m->hdr.arena_size) /* handle rights only: the kernel's copy, decided now */
+        return security_contents(ev, src, dst, m, bounce);
     r->code = SEC_R_POLICY_ERROR;
     r->reason = "policy_error";
     audit(ev, r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
@@ -244,14 +249,14 @@ Retcode security_ipc(enum sec_event ev, const struct task *src, const struct tas
     return verdict_rc(&r);
 }
 
-Retcode security_contents(const struct task *from, const struct task *to, const struct kmsg *m,
-                          const uint8_t *arena)
+Retcode security_contents(enum sec_event ev, const struct task *from, const struct task *to,
+                          const struct kmsg *m, const uint8_t *arena)
 {
     struct sec_result r;
     struct sec_message msg;
     engine_message(&msg, m);
-    enum sec_event ev = (enum sec_event)kmsg_sec_defer(m);
     msg.arena = arena;
+    msg.handles = (const uint32_t *)(const void *)m->hdr.handles; /* (handle, rights) pairs */
     sec_decide_ipc(policy, ev, class_of(from), class_of(to), &msg, &r);
     if (!r.granted || (policy->flags & SEC_F_AUDIT_GRANTED))
         audit(ev, &r, class_name_of(from), from ? from->name : "kernel", class_name_of(to),
@@ -265,7 +270,7 @@ Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *t
     uint32_t n = m->hdr.arena_size;
     if (copy_from_user(&from->vm, bounce, m->hdr.arena, n))
         return rcSourceFault;
-    Retcode rc = security_contents(from, to, m, bounce);
+    Retcode rc = security_contents((enum sec_event)kmsg_sec_defer(m), from, to, m, bounce);
     if (rc)
         return rc;
     return copy_to_user(&to->vm, arena_uaddr, bounce, n) ? rcTargetFault : rcOk;

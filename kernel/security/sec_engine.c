@@ -1043,9 +1043,22 @@ exec_program(const struct sec_tables *t, uint32_t k, const struct sec_message *m
         }
         case SEC_OP_CONTENTS:
             /* first op: nothing changed yet, the caller asks again with a copy */
-            if (!msg->arena && msg->arena_size)
+            if (!msg->arena && (msg->arena_size || (in->flags & SEC_INSN_HANDLES)))
                 return finish(r, SEC_R_NEEDS_ARENA, R_NEEDS_ARENA);
             break;
+        case SEC_OP_HANDLE_RIGHTS: {
+            if (sp >= SEC_STACK_MAX || in->arg > size || 4u > size - in->arg)
+                return policy_error(r);
+            uint32_t slot = rd32(data + in->arg);
+            if (slot == SEC_NO_HANDLE) {
+                st[sp++] = 0;
+                break;
+            }
+            if (!msg->arena || !msg->handles || slot >= msg->nhandles)
+                return policy_error(r);
+            st[sp++] = msg->handles[2u * slot + 1u];
+            break;
+        }
         case SEC_OP_TEXT: {
             uint32_t a, n;
             if (sp >= SEC_STACK_MAX || !arena_text(msg, in->arg, in->width == 1, &a, &n))

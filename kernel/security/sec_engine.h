@@ -43,8 +43,13 @@ struct sec_message {
      * else NULL. A program that reads contents (strings, bytes, sequence
      * elements, Regex) first asks for it: with NULL and arena_size > 0 the
      * decision ends at once, with no state change, as SEC_R_NEEDS_ARENA, and
-     * the caller decides again with the copy. */
+     * the caller decides again with the copy (and `handles`). A program that
+     * reads handle rights asks the same way, also without an arena. */
     const uint8_t *arena;
+    /* With arena only (never read when arena is NULL): the message's handle
+     * descriptors, nhandles pairs (handle, rights for the receiver), the
+     * kernel's copy (SMsgHdr.handles). */
+    const uint32_t *handles;
 };
 
 /* Why a decision came out as it did (sec_result.code). */

@@ -133,8 +133,12 @@ enum sec_op {
                         of the descriptor at arg & 0xFFFF (pad 1: a string: its
                         bytes without the NUL); i out of range: deny reasons[arg >> 16] */
     SEC_OP_RE_MATCH, /* pop text: push regexes[imm] matches it (a DFA: one step a byte) */
-    SEC_OP_COUNT     /* coverage: hits[arg]++ (never denies; emitted only with --coverage-counters) */
+    SEC_OP_COUNT,    /* coverage: hits[2 * arg]++, a grant of the rule behind reasons[arg]
+                        (never denies; emitted only by tools/psl --counters) */
+    SEC_OP_HANDLE_RIGHTS /* push the rights the handle in the slot at arg gives its receiver
+                            (m->handles); no handle in the slot: 0 */
 };
+#define SEC_INSN_HANDLES 0x40u /* CONTENTS: the program reads handle rights (m->handles) */
 #define SEC_TEXT_CONST (1ll << 62)
 #define SEC_INSN_MIC_OWN 0x20u /* MIC_CREATE: level () = the source's */
 #define SEC_CHECK_REFUTE 0x80u

@@ -89,7 +89,7 @@ int main(void)
             if (!copy)
                 return 2;
             memcpy(copy, data, n);
-            struct sec_message m = {riid, mid, size, arena, nh, copy, NULL};
+            struct sec_message m = {riid, mid, size, arena, nh, copy, NULL, NULL};
             sec_decide_ipc(&sec_policy, event(ev), src, dst, &m, &r);
             if (!r.granted && r.code == SEC_R_NEEDS_ARENA) {
                 /* the kernel's second step: the same decision on its copy of the arena */

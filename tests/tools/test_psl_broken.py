@@ -104,6 +104,8 @@ CASES = [
      {}, "security.psl", 7, 85, "a branch of `choice (re.select {...})` is a pattern"),
     ("Regex with a config", "policy object r2 : Regex { config = {} }\n", {}, "security.psl", 7, 37,
      "a Regex object has no config"),
+    ("handle SID", "request dst=demo.Door method=Pass { assert (message.h.handle != 0) }\n", {},
+     "security.psl", 7, 45, "`message.h.handle` (the SID of the object a handle names"),
     ("UInt64 arithmetic", "request dst=demo.Door method=Wide { assert (message.u + 1 > 1) }\n", {},
      "security.psl", 7, 45, "on a UInt64 field"),
     ("reserved alias", "use message = 1\n", {}, "security.psl", 7, 5, "`message` is a reserved name"),

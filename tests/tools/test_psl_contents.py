@@ -20,7 +20,7 @@ POLICY = DATA / "contents.psl"
 def test_contents_pal_tests_pass():
     res = pal(POLICY)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert re.search(r"PAL: 3 tests, \d+ cases, all passed", res.stdout), res.stdout
+    assert re.search(r"PAL: 4 tests, \d+ cases, all passed", res.stdout), res.stdout
 
 
 def flipped(tmp_path, old, new):
@@ -67,11 +67,11 @@ def test_only_programs_that_read_contents_ask_for_the_arena(tmp_path):
     with_text = 0
     for first, count in progs:
         ops = insns[int(first):int(first) + int(count)]
-        reads = any(o in ("SEC_OP_TEXT", "SEC_OP_ELEM") for o in ops)
+        reads = any(o in ("SEC_OP_TEXT", "SEC_OP_ELEM", "SEC_OP_HANDLE_RIGHTS") for o in ops)
         assert (ops[0] == "SEC_OP_CONTENTS") == reads, ops
         assert ops.count("SEC_OP_CONTENTS") == (1 if reads else 0), ops
         with_text += reads
-    assert with_text == 2
+    assert with_text == 3
     assert "SEC_OP_RE_MATCH" in c and "struct sec_regex" in c
 
 

@@ -46,9 +46,10 @@ OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
       "SM_SET": 43, "SM_COMMIT": 44, "SM_ROLLBACK": 45, "SM_GET": 46, "SM_GET_UNCOMMITTED": 47,
       "MIC_EXECUTE": 48, "MIC_CREATE": 49, "MIC_UPGRADE": 50, "MIC_CALL": 51, "MIC_INVOKE": 52,
       "MIC_QUERY": 53, "AUDIT": 54, "CONTENTS": 55, "TEXT": 56, "TEXT_CONST": 57, "TEXT_CMP": 58,
-      "ELEM": 59, "RE_MATCH": 60, "COUNT": 61}
+      "ELEM": 59, "RE_MATCH": 60, "COUNT": 61, "HANDLE_RIGHTS": 62}
+INSN_HANDLES = 0x40                # CONTENTS: the program reads handle rights
 # ops that read the arena: a program with one starts with CONTENTS (docs/POLICY.md)
-CONTENT_OPS = {56, 59}              # TEXT, ELEM
+CONTENT_OPS = {56, 59, 62}          # TEXT, ELEM, HANDLE_RIGHTS
 INSN_MIC_OWN = 0x20
 MIC_DEGREES_MAX, MIC_CATEGORIES_MAX = 64, 16
 MODEL_OPS = set(range(16, 26)) | set(range(41, 48))
@@ -67,7 +68,7 @@ STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLO
                 OP["MIC_EXECUTE"]: -1, OP["MIC_CREATE"]: -4, OP["MIC_UPGRADE"]: -4,
                 OP["MIC_CALL"]: -2, OP["MIC_INVOKE"]: -2, OP["MIC_QUERY"]: 0,
                 OP["CONTENTS"]: 0, OP["TEXT"]: 1, OP["TEXT_CONST"]: 1, OP["TEXT_CMP"]: -1,
-                OP["ELEM"]: 0, OP["RE_MATCH"]: 0, OP["COUNT"]: 0}
+                OP["ELEM"]: 0, OP["RE_MATCH"]: 0, OP["COUNT"]: 0, OP["HANDLE_RIGHTS"]: 1}
 # model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
 JOURNAL_WRITES = {OP["MIC_EXECUTE"]: 2, OP["MIC_CREATE"]: 2, OP["MIC_UPGRADE"]: 2, OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
                   OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
@@ -1095,7 +1096,8 @@ class Compiler:
         if not code:
             return V_GRANT
         if any(i[0] in CONTENT_OPS for i in code):
-            code = [(OP["CONTENTS"], 0, 0, 0, 0)] + code     # the decision reads the arena
+            flags = INSN_HANDLES if any(i[0] == OP["HANDLE_RIGHTS"] for i in code) else 0
+            code = [(OP["CONTENTS"], 0, flags, 0, 0)] + code  # the decision reads the arena
         code = self.resolve_jumps(self.fuse(code))
         key = tuple(code)
         if key not in self.prog_index:
@@ -1335,6 +1337,15 @@ class Compiler:
             raise PslError(node.pos, "`message` is not available here")
         if any(f.name == node.field for f in layout.fields):
             return self.find_field(node, layout, what)
+        h = re.match(r"^(.*)\.(rights|handle)$", node.field)
+        hf = h and next((f for f in layout.fields if f.name == h.group(1)), None)
+        if hf is not None and hf.kind == "handle":
+            if h.group(2) == "handle":
+                raise unsupported(node.pos, "`message.%s.handle` (the SID of the object a handle "
+                                            "names: in this kernel only tasks have SIDs; "
+                                            "`message.%s.rights` works)" % (hf.name, hf.name))
+            return ElemField("%s.rights" % hf.name, 4, False,
+                             [(OP["HANDLE_RIGHTS"], 0, 0, hf.offset, 0)])
         m = re.match(r"^(.*)\[(\d+)\]$", node.field)
         base = m and next((f for f in layout.fields if f.name == m.group(1)), None)
         if base is None or base.kind != "arena":

@@ -37,11 +37,11 @@ Retcode security_ipc(enum sec_event ev, const struct task *src, const struct tas
  * rcInvalidArgument (audited), rcSourceFault, rcTargetFault. */
 Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *to,
                          uint64_t arena_uaddr);
-/* The same decision on `arena`, a kernel copy of m's arena that is what the
+/* Decision ev on `arena`, a kernel copy of m's arena that is what the
  * receiver gets (kcall_serve: the buffer the kernel's method reads; to NULL:
  * the kernel). rcOk or the denial's Retcode (audited). */
-Retcode security_contents(const struct task *from, const struct task *to, const struct kmsg *m,
-                          const uint8_t *arena);
+Retcode security_contents(enum sec_event ev, const struct task *from, const struct task *to,
+                          const struct kmsg *m, const uint8_t *arena);
 /* Security event: `src` asks the security module through its class's security
  * interface (m->hdr.mid = the method, m->data its in parameters). */
 Retcode security_call(const struct task *src, const struct kmsg *m);

@@ -635,8 +635,10 @@ class Compiler:
             return self.int_value(v, layout, what, (0, SID_MAX - 1), "a SID")
         if opname == "MIC_EXECUTE":
             if "image" in args and args["image"].kind != "unit":
-                raise unsupported(args["image"].pos, "`image` (executable files have no "
-                                                     "integrity level here: give `level`)")
+                raise PslError(args["image"].pos, "`image` must be `()` here: it names the SID of "
+                                                  "the executable file, and programs come from the "
+                                                  "kernel's boot image, which has no SID and no "
+                                                  "integrity level (give `level`; docs/POLICY.md)")
             level = self.mic_level(o, args["level"])
             lr = args.get("levelR")
             level_r = level if lr is None or lr.kind == "unit" else self.mic_level(o, lr)

@@ -31,10 +31,12 @@ def test_console_counters_merge_with_pal(boot, tmp_path):
                          cwd=boards.ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     # the Regex assert: PAL 2 granted / 6 denied; the console: 1 path granted, 4 denied
-    assert "security.psl:39:25: assert: 2 granted, 6 denied; console: 1 granted, 4 denied" in res.stdout
-    # Read was granted once on the console, never in PAL; Fstat never at all
-    assert "security.psl:41:25: grant: 1 granted, 0 denied; console: 1 granted, 0 denied" in res.stdout
-    assert re.search(r"security\.psl:42:26: grant: 0 granted, 0 denied; console: 0 granted, 0 denied"
+    assert "security.psl:44:25: assert: 2 granted, 6 denied; console: 1 granted, 4 denied" in res.stdout
+    # the lookup rule on a kernel request: "{VFS}" granted, "secret" denied, in both
+    assert "security.psl:32:5: assert: 1 granted, 1 denied; console: 1 granted, 1 denied" in res.stdout
+    # Close was granted once on the console, never in PAL; Fstat never at all
+    assert "security.psl:45:26: grant: 0 granted, 0 denied; console: 1 granted, 0 denied" in res.stdout
+    assert re.search(r"security\.psl:47:26: grant: 0 granted, 0 denied; console: 0 granted, 0 denied"
                      r"  <- never ran", res.stdout)
 
 

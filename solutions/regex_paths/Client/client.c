@@ -4,13 +4,17 @@
  * policy grants Open only for paths matching its pattern; the kernel denies
  * the others before VfsFsnet sees them, and open() fails with EACCES. One line
  * per path: "client: open <path>: granted" / "refused (EACCES)" / "failed
- * (<error>)". Exit status 0 when every outcome is the expected one.
+ * (<error>)". Then a channel lookup the policy refuses by its name (a rule on
+ * the contents of a request to the kernel). Exit status 0 when every outcome
+ * is the expected one.
  */
+#include <coresrv/channel/channel_api.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <uapi/syscall.h>
 
 struct probe {
     const char *path;
@@ -46,6 +50,11 @@ int main(void)
             bad++;
         }
     }
+    Handle h;
+    Retcode rc = KnChannelLookup("secret", SERVICE_CLIENT, &h);
+    printf("client: lookup secret: %s\n", rc == rcSecurityDisallow ? "refused (rcSecurityDisallow)"
+                                          : rc == rcOk ? "granted" : "failed");
+    bad += rc != rcSecurityDisallow;
     printf("client: %s\n", bad ? "UNEXPECTED outcomes" : "all outcomes as the policy says");
     return bad != 0;
 }

@@ -268,6 +268,10 @@ Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *t
                          uint64_t arena_uaddr)
 {
     uint32_t n = m->hdr.arena_size;
+    /* Both sides first: once decided, the delivery must not fail (a retry with
+     * another receiver would decide, and change model state, twice). */
+    if (vm_check_user_range(&to->vm, arena_uaddr, n, true))
+        return rcTargetFault;
     if (copy_from_user(&from->vm, bounce, m->hdr.arena, n))
         return rcSourceFault;
     Retcode rc = security_contents((enum sec_event)kmsg_sec_defer(m), from, to, m, bounce);

@@ -172,9 +172,8 @@ static inline void engine_message(struct sec_message *msg, const struct kmsg *m)
     msg->arena_size = m->hdr.arena_size;
     msg->nhandles = m->hdr.nhandles;
     msg->data = m->data;
-    msg->arena = NULL;
+    msg->arena = NULL; /* handles: read only with an arena (security_contents sets both) */
 }
-
 
 Retcode security_call(const struct task *src, const struct kmsg *m)
 {
@@ -187,6 +186,7 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
         if (!src || copy_from_user(&src->vm, bounce, m->hdr.arena, m->hdr.arena_size))
             return rcSourceFault;
         msg.arena = bounce;
+        msg.handles = NULL; /* a security call carries no handles (malformed) */
         sec_decide_ipc(policy, SEC_EV_SECURITY, class_of(src), policy->core_class, &msg, &r);
     }
     if (!r.endpoint)
@@ -195,7 +195,6 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
           "kernel");
     return verdict_rc(&r);
 }
-
 
 /* The rules read the arena: decided at delivery, on the kernel's copy
  * (security_deliver; a request to the kernel: security_contents from

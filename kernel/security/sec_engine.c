@@ -1069,7 +1069,7 @@ exec_program(const struct sec_tables *t, uint32_t k, const struct sec_message *m
         case SEC_OP_TEXT_CONST:
             if (sp >= SEC_STACK_MAX || in->imm < 0 || (uint64_t)in->imm >= t->ntexts)
                 return policy_error(r);
-            st[sp++] = SEC_TEXT_CONST | in->imm << 32;
+            st[sp++] = (int64_t)((uint64_t)SEC_TEXT_CONST | (uint64_t)in->imm << 32);
             break;
         case SEC_OP_TEXT_CMP: {
             const uint8_t *pa, *pb;

@@ -5,6 +5,7 @@
 #   make test                build every image and run every test (host + QEMU console)
 #   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
 #   make policy-coverage SOLUTION=x   the same, then each binding and rule with its counts
+#                            (PAL and a boot of x whose kernel counts: POLICY_COUNTERS=1)
 #   make ... VARS="A=1 B=x"  template variables of init.yaml/security.psl (docs/INIT.md)
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
@@ -47,7 +48,11 @@ SOLUTION ?= $(DEFAULT_SOLUTION)
 # banner (docs/ARCHITECTURE.md, "Assertions"), built beside the release one
 # (build/<platform>-<solution>-kdebug, objects in SHARED/obj-kdebug); same programs.
 KDEBUG_SUFFIX := $(if $(filter 1,$(KDEBUG)),-kdebug)
-image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))$(KDEBUG_SUFFIX)
+# `make POLICY_COUNTERS=1`: the policy counts each rule's grants and denials and the
+# kernel dumps them at power-off (docs/POLICY.md "Coverage"); only policy.c differs,
+# built beside the usual image (build/<platform>-<solution>-cov).
+COV_SUFFIX := $(if $(filter 1,$(POLICY_COUNTERS)),-cov)
+image_dir = build/$(1)$(if $(filter $(DEFAULT_SOLUTION),$(2)),,-$(2))$(KDEBUG_SUFFIX)$(COV_SUFFIX)
 BUILD   := $(call image_dir,$(PLATFORM),$(SOLUTION))
 VIRT_BUILD := $(call image_dir,virt,$(SOLUTION))
 RPI4_BUILD := $(call image_dir,rpi4,$(SOLUTION))
@@ -198,13 +203,25 @@ $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR
              $(SOL_INIT) $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
-	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(or $(SOL_PSL),--nonsecurity)
+	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(if $(COV_SUFFIX),--counters) $(or $(SOL_PSL),--nonsecurity)
 
 # The solution's PAL policy tests, on the host engine (tools/psl/pal_run.py).
 policy-test:
 	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --test $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
+# PAL counts merged with a boot of the solution (virt) built with POLICY_COUNTERS=1,
+# whose kernel dumps its counters at power-off (CONSOLE_LOG=<file>: use that log,
+# e.g. of a console test, instead of booting).
+COV_LOG = $(or $(CONSOLE_LOG),$(call image_dir,virt,$(SOLUTION))-cov/console.log)
 policy-coverage:
-	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --coverage $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
+ifeq ($(SOL_PSL),)
+	@echo "$(SOLUTION): no security.psl, no policy tests"
+else
+ifeq ($(CONSOLE_LOG),)
+	+@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(SOLUTION) POLICY_COUNTERS=1 kernel
+	$(PYTHON) -m tools.psl.boot --out $(COV_LOG) $(call image_dir,virt,$(SOLUTION))-cov/kernel.img
+endif
+	$(PYTHON) -m tools.psl --coverage --console $(COV_LOG) $(PSL_FLAGS) $(SOL_PSL)
+endif
 $(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
 	@mkdir -p $(dir $@)
@@ -361,6 +378,7 @@ SUBMAKE_JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$(NPROC) ;; esac)
 test: deps-check
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTIONS="$(TEST_SOLUTIONS_virt)" images
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTION=$(TEST_SOLUTION) KDEBUG=1 kernel
+	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=virt SOLUTION=regex_paths POLICY_COUNTERS=1 kernel
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=rpi4 SOLUTIONS="$(TEST_SOLUTIONS_rpi4)" images
 	+@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_XDIST) $(PYTEST_ARGS)

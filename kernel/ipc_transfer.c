@@ -11,6 +11,7 @@
 #include <kernel/handle.h>
 #include <kernel/lib.h>
 #include <kernel/panic.h>
+#include <kernel/security.h>
 #include <kernel/task.h>
 #include <kernel/urange.h>
 #include <arch/mmu.h>
@@ -29,9 +30,13 @@ Retcode ipc_fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m)
     else if ((rc = copy_from_user(&t->vm, &m->hdr, uaddr, HDR_SIZE)))
         return rc;
     if (m->hdr.size > MSG_MAX_CONST || m->hdr.nhandles > MSG_MAX_HANDLES ||
-        m->hdr.arena_size > MSG_MAX_ARENA ||
-        (m->hdr.arena_size && !user_range_ok(m->hdr.arena, m->hdr.arena_size)))
+        m->hdr.arena_size > MSG_MAX_ARENA)
         return rcInvalidArgument;
+    if (m->hdr.arena_size) {
+        if (!user_range_ok(m->hdr.arena, m->hdr.arena_size))
+            return rcInvalidArgument;
+        kmsg_sec_defer(m) = 0;                     /* security_ipc may set it */
+    }
     if (w && (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + m->hdr.size <= PAGE_SIZE)
         memcpy(m->data, w + HDR_SIZE, m->hdr.size);
     else if ((rc = copy_from_user(&t->vm, m->data, uaddr + HDR_SIZE, m->hdr.size)))
@@ -116,7 +121,10 @@ Retcode ipc_deliver(struct task *from, const struct kmsg *m, struct task *to, ui
 {
     if (m->hdr.size > cap->size || m->hdr.arena_size > cap->arena_cap)
         return rcBufferTooSmall;
-    Retcode rc = copy_user_to_user(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
+    /* a decision on the contents is made now, on the kernel's copy it delivers */
+    Retcode rc = __builtin_expect(m->hdr.arena_size && kmsg_sec_defer(m), 0)
+                     ? security_deliver(from, m, to, cap->arena)
+                     : copy_user_to_user(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
     if (rc)
         return rc;
     SMsgHdr out = m->hdr;

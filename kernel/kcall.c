@@ -83,8 +83,14 @@ Retcode kcall_serve(struct thread *self)
     Retcode rc;
     /* Most kernel methods take no arena: no walk of the caller's tables then
      * (the Call already checked the arena pointer against user memory). */
-    if (m->hdr.arena_size && copy_from_user(&t->vm, req_arena, m->hdr.arena, m->hdr.arena_size))
-        return rcSourceFault;
+    if (m->hdr.arena_size) {
+        if (copy_from_user(&t->vm, req_arena, m->hdr.arena, m->hdr.arena_size))
+            return rcSourceFault;
+        /* rules on the contents: decided on the copy the method reads */
+        if (kmsg_sec_defer(m) &&
+            (rc = security_contents((enum sec_event)kmsg_sec_defer(m), t, NULL, m, req_arena)))
+            return rc;
+    }
     m->hdr.arena = (uint64_t)(uintptr_t)req_arena;
     /* The reply is built over the request, in the caller's own kmsg. */
     dispatch(m);

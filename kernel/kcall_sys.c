@@ -6,6 +6,7 @@
 #include <kernel/arch.h>
 #include <kernel/object.h>
 #include <kernel/pmm.h>
+#include <kernel/security.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
 #include <uapi/syscall.h>
@@ -35,6 +36,7 @@ static Retcode op_power_off(void *ctx, int32_t status)
     (void)ctx;
     if (current_task()->pid != 1)
         return rcNoCapability;              /* only Einit may end the system */
+    security_dump_coverage();
     arch_poweroff(status);
 }
 

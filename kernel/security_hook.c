@@ -9,7 +9,8 @@
  * released, with their model state, when the task dies. A Call on the
  * kernel handle with riid MSG_RIID_SECURITY is a security call (event
  * `security`, security_call). Denied: rcSecurityDisallow; a malformed
- * message (layout check): rcInvalidArgument.
+ * message (layout check): rcInvalidArgument. A decision that reads the
+ * arena's contents is made at delivery, on a kernel copy (security_deliver).
  */
 #include <kernel/security.h>
 #include <kernel/lib.h>
@@ -17,6 +18,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/task.h>
+#include <kernel/vm.h>
 #include "security/sec_engine.h"
 
 /* The generated policy. Weak: a kernel linked without one runs the built-in
@@ -31,6 +33,12 @@ static const struct sec_tables no_policy = {
 };
 
 static const struct sec_tables *policy = &no_policy;
+
+/* The arena a decision on contents reads: the kernel's copy, which the
+ * sender cannot change. One buffer: decisions run under the kernel lock
+ * (per CPU once they do not). */
+static uint8_t bounce[MSG_MAX_ARENA] __attribute__((aligned(8)));
+
 void security_init(void)
 {
     const struct sec_tables *t = &sec_policy;
@@ -53,6 +61,12 @@ void security_init(void)
         printk("security: model objects: %u Flow, %u HashSet, %u StaticMap, %u Mic; state for %u "
                "SIDs\n",
                policy->nflows, policy->nhashsets, policy->nstaticmaps, policy->nmics, SEC_SID_MAX);
+    if (policy->nregexes) {
+        uint32_t states = 0;
+        for (uint32_t i = 0; i < policy->nregexes; i++)
+            states += policy->regexes[i].nstates;
+        printk("security: Regex: %u pattern(s), %u DFA states\n", policy->nregexes, states);
+    }
 }
 
 /* The subject of a decision: class id and SID in one load (the kernel: its
@@ -113,6 +127,7 @@ static void audit(enum sec_event ev, const struct sec_result *r, const char *src
     }
     /* The decision trace: the binding of the rule that denied (off the hot path). */
     const char *origin = sec_reason_origin(policy, r->reason);
+    sec_count_denial(policy, r->reason);
     printk("audit: denied %s %s(%s) -> %s(%s)%s%s%s%s: %s%s%s%s\n", sec_event_name(ev), src_cls,
            src_task, dst_cls, dst_task, sep, ep, dot, meth, r->reason ? r->reason : "denied",
            origin ? " (" : "", origin ? origin : "", origin ? ")" : "");
@@ -148,24 +163,32 @@ static Retcode verdict_rc(const struct sec_result *r)
     return r->malformed ? rcInvalidArgument : rcSecurityDisallow;
 }
 
-static struct sec_message engine_message(const struct kmsg *m)
+/* Filled in place (a 40-byte struct returned by value is copied on the stack). */
+static inline void engine_message(struct sec_message *msg, const struct kmsg *m)
 {
-    struct sec_message msg = {
-        .riid = m->hdr.riid,
-        .mid = m->hdr.mid,
-        .size = m->hdr.size <= MSG_MAX_CONST ? m->hdr.size : MSG_MAX_CONST + 1u,
-        .arena_size = m->hdr.arena_size,
-        .nhandles = m->hdr.nhandles,
-        .data = m->data,
-    };
-    return msg;
+    msg->riid = m->hdr.riid;
+    msg->mid = m->hdr.mid;
+    msg->size = m->hdr.size <= MSG_MAX_CONST ? m->hdr.size : MSG_MAX_CONST + 1u;
+    msg->arena_size = m->hdr.arena_size;
+    msg->nhandles = m->hdr.nhandles;
+    msg->data = m->data;
+    msg->arena = NULL; /* handles: read only with an arena (security_contents sets both) */
 }
 
 Retcode security_call(const struct task *src, const struct kmsg *m)
 {
     struct sec_result r;
-    struct sec_message msg = engine_message(m);
+    struct sec_message msg;
+    engine_message(&msg, m);
     sec_decide_ipc(policy, SEC_EV_SECURITY, class_of(src), policy->core_class, &msg, &r);
+    if (!r.granted && r.code == SEC_R_NEEDS_ARENA) {
+        /* nothing reads a security call's arena after the decision: decide on a copy now */
+        if (!src || copy_from_user(&src->vm, bounce, m->hdr.arena, m->hdr.arena_size))
+            return rcSourceFault;
+        msg.arena = bounce;
+        msg.handles = NULL; /* a security call carries no handles (malformed) */
+        sec_decide_ipc(policy, SEC_EV_SECURITY, class_of(src), policy->core_class, &msg, &r);
+    }
     if (!r.endpoint)
         r.endpoint = "security"; /* audit: "security.<Method>" */
     audit(SEC_EV_SECURITY, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(NULL),
@@ -173,14 +196,41 @@ Retcode security_call(const struct task *src, const struct kmsg *m)
     return verdict_rc(&r);
 }
 
+/* The rules read the arena: decided at delivery, on the kernel's copy
+ * (security_deliver; a request to the kernel: security_contents from
+ * kcall_serve, on the copy the kernel's method reads). The kernel never
+ * sends an arena; from corrupt tables such a decision is a denial. Out of line:
+ * the usual decision keeps its registers. */
+static __attribute__((noinline, cold)) Retcode defer(enum sec_event ev, const struct task *src,
+                                                      const struct task *dst,
+                                                      const struct sec_message *msg,
+                                                      struct sec_result *r)
+{
+    /* msg->data is the kmsg's own data[] (engine_message): its kmsg, found
+     * from there so that security_ipc need not keep m in a register */
+    struct kmsg *m = (struct kmsg *)(uintptr_t)(msg->data - offsetof(struct kmsg, data));
+    if (src && m->hdr.arena_size) {         /* to a server, or to the kernel (kcall_serve) */
+        kmsg_sec_defer(m) = (uint32_t)ev;
+        return rcOk;
+    }
+    if (src && !m->hdr.arena_size) /* handle rights only: the kernel's copy, decided now */
+        return security_contents(ev, src, dst, m, bounce);
+    r->code = SEC_R_POLICY_ERROR;
+    r->reason = "policy_error";
+    audit(ev, r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
+          dst ? dst->name : "kernel");
+    return rcSecurityDisallow;
+}
+
 Retcode security_ipc(enum sec_event ev, const struct task *src, const struct task *dst,
-                     const struct kmsg *m)
+                     struct kmsg *m)
 {
     struct sec_result r;
     /* A request to the kernel on the security riid is a security call. */
     if (ev == SEC_EV_SECURITY || (ev == SEC_EV_REQUEST && !dst && m->hdr.riid == MSG_RIID_SECURITY))
         return security_call(src, m);
-    struct sec_message msg = engine_message(m);
+    struct sec_message msg;
+    engine_message(&msg, m);
     if (ev == SEC_EV_ERROR) {
         /* An error reply carries MSG_MID_ERROR: the request's method is the
          * one the replying server thread holds (kernel replies: unknown). */
@@ -191,7 +241,53 @@ Retcode security_ipc(enum sec_event ev, const struct task *src, const struct tas
     sec_decide_ipc(policy, ev, class_of(src), class_of(dst), &msg, &r);
     if (r.granted && !(policy->flags & SEC_F_AUDIT_GRANTED))
         return rcOk; /* the usual case: nothing to log (audit() skips grants no profile asks for) */
+    if (__builtin_expect(r.code == SEC_R_NEEDS_ARENA, 0))
+        return defer(ev, src, dst, &msg, &r);
     audit(ev, &r, class_name_of(src), src ? src->name : "kernel", class_name_of(dst),
           dst ? dst->name : "kernel");
     return verdict_rc(&r);
+}
+
+Retcode security_contents(enum sec_event ev, const struct task *from, const struct task *to,
+                          const struct kmsg *m, const uint8_t *arena)
+{
+    struct sec_result r;
+    struct sec_message msg;
+    engine_message(&msg, m);
+    msg.arena = arena;
+    msg.handles = (const uint32_t *)(const void *)m->hdr.handles; /* (handle, rights) pairs */
+    sec_decide_ipc(policy, ev, class_of(from), class_of(to), &msg, &r);
+    if (!r.granted || (policy->flags & SEC_F_AUDIT_GRANTED))
+        audit(ev, &r, class_name_of(from), from ? from->name : "kernel", class_name_of(to),
+              to ? to->name : "kernel");
+    return verdict_rc(&r);
+}
+
+Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *to,
+                         uint64_t arena_uaddr)
+{
+    uint32_t n = m->hdr.arena_size;
+    /* Both sides first: once decided, the delivery must not fail (a retry with
+     * another receiver would decide, and change model state, twice). */
+    if (vm_check_user_range(&to->vm, arena_uaddr, n, true))
+        return rcTargetFault;
+    if (copy_from_user(&from->vm, bounce, m->hdr.arena, n))
+        return rcSourceFault;
+    Retcode rc = security_contents((enum sec_event)kmsg_sec_defer(m), from, to, m, bounce);
+    if (rc)
+        return rc;
+    return copy_to_user(&to->vm, arena_uaddr, bounce, n) ? rcTargetFault : rcOk;
+}
+
+void security_dump_coverage(void)
+{
+    if (!policy->hits)
+        return;
+    /* one line a rule that ran: `seccov <reason index> <granted> <denied>`
+     * (tools/psl --coverage --console maps the index back to file:line:col) */
+    printk("security: coverage counters of %s (%u reasons)\n", policy->source, policy->nreasons);
+    for (uint32_t k = 0; k < policy->nreasons; k++)
+        if (policy->hits[2u * k] || policy->hits[2u * k + 1u])
+            printk("seccov %u %u %u\n", k, policy->hits[2u * k], policy->hits[2u * k + 1u]);
+    printk("security: coverage end\n");
 }

@@ -182,6 +182,7 @@ static void task_release(struct task *t)
     kcall_cm_task_ended(t);
     if (t->pid == 1) {
         printk("kernel: init task '%s' exited with status %d\n", t->name, t->exit_status);
+        security_dump_coverage();
         arch_poweroff(t->exit_status);
     }
     kobject_put(&t->obj);                   /* drop the "alive" reference */

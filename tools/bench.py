@@ -61,6 +61,10 @@ DERIVED = [
     ("vfs_read_bytes_per_instr", "bytes/instr", ["vfs_read_4m_instr"], _per_instr("vfs_read_4m_instr")),
     ("vfs_write_vs_memcpy", "ratio", ["vfs_write_4m_instr", "memcpy_4m_instr"], _ratio("vfs_write_4m_instr")),
     ("vfs_read_vs_memcpy", "ratio", ["vfs_read_4m_instr", "memcpy_4m_instr"], _ratio("vfs_read_4m_instr")),
+    # the Regex model: instructions per byte of text (kernel copy, one DFA step a byte, copy out)
+    ("regex_match_per_byte_instr", "instr/byte", ["ipc_roundtrip_regex_64_instr", "ipc_roundtrip_regex_4k_instr"],
+     lambda r: round((r["ipc_roundtrip_regex_4k_instr"]["median"] - r["ipc_roundtrip_regex_64_instr"]["median"])
+                     / (4096 - 64), 3)),
     ("tcp_echo_bytes_per_instr", "bytes/instr", [netbench.BULK_KEY],
      lambda r: round(netbench.BULK_BYTES / r[netbench.BULK_KEY]["median"], 4)),
 ]

@@ -16,6 +16,9 @@ static const char R_BAD_HANDLE[] = "malformed: handle slot";
 static const char R_BAD_NHANDLES[] = "malformed: handle count";
 static const char R_NO_MESSAGE[] = "malformed: no message";
 static const char R_POLICY[] = "policy_error";
+static const char R_NEEDS_ARENA[] = "needs_arena";
+/* execute and error events: programs read no message */
+static const struct sec_message NO_MESSAGE;
 
 bool sec_tables_valid(const struct sec_tables *t)
 {
@@ -78,6 +81,8 @@ const char *sec_reason_name(enum sec_reason code)
         return "malformed";
     case SEC_R_UNKNOWN_CLASS:
         return "unknown_class";
+    case SEC_R_NEEDS_ARENA:
+        return "needs_arena";
     case SEC_R_POLICY_ERROR:
         return "policy_error";
     }
@@ -587,6 +592,91 @@ static enum model_rc mic_op(const struct sec_mic *m, uint8_t op, uint8_t flags, 
     }
 }
 
+/* ---- contents of the arena (strings, bytes, sequences) and Regex ---------- */
+
+static const uint8_t EMPTY_TEXT[1];
+
+/* The arena bytes of the descriptor at `off` of the constant part: *p, *n
+ * (a string without its last byte, the NUL). False when the descriptor or
+ * its bytes are outside the message (a union member not selected may hold
+ * anything: the layout check skips it). */
+static bool arena_text(const struct sec_message *m, uint32_t off, bool string, uint32_t *at,
+                       uint32_t *n)
+{
+    if (off > m->size || 8u > m->size - off)
+        return false;
+    uint32_t a = rd32(m->data + off), bytes = rd32(m->data + off + 4);
+    if (a > m->arena_size || bytes > m->arena_size - a)
+        return false;
+    if (string && bytes)
+        bytes--;
+    *at = a;
+    *n = bytes;
+    return true;
+}
+
+/* A text stack value (arena bytes or a constant of the tables) as bytes. */
+static bool text_of(const struct sec_tables *t, const struct sec_message *m, int64_t v,
+                    const uint8_t **p, uint32_t *n)
+{
+    uint64_t u = (uint64_t)v;
+    if (u & (uint64_t)SEC_TEXT_CONST) {
+        uint64_t k = (u >> 32) & 0x3FFFFFFFu;
+        if (!t->texts || k >= t->ntexts || (!t->texts[k].bytes && t->texts[k].len))
+            return false;
+        *p = t->texts[k].len ? t->texts[k].bytes : EMPTY_TEXT;
+        *n = t->texts[k].len;
+        return true;
+    }
+    uint32_t a = (uint32_t)(u >> 32), len = (uint32_t)u;
+    if (!len) {
+        *p = EMPTY_TEXT;
+        *n = 0;
+        return true;
+    }
+    if (!m->arena || a > m->arena_size || len > m->arena_size - a)
+        return false;
+    *p = m->arena + a;
+    *n = len;
+    return true;
+}
+
+/* -1, 0, 1: bytes as unsigned, a proper prefix first */
+static int text_cmp(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb)
+{
+    uint32_t n = na < nb ? na : nb;
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return na < nb ? -1 : na > nb;
+}
+
+/* One table step per byte; every entry proved in range by sec_tables_check. */
+static bool re_match(const struct sec_regex *re, const uint8_t *p, uint32_t n)
+{
+    uint32_t s = re->start, nc = re->nclasses;
+    const uint16_t *next = re->next;
+    const uint8_t *cls = re->classes;
+    for (uint32_t i = 0; i < n; i++)
+        s = next[s * nc + cls[p[i]]];
+    return re->accept[s] != 0;
+}
+
+static bool regex_ok(const struct sec_regex *re)
+{
+    if (!re->classes || !re->next || !re->accept || re->nstates == 0 ||
+        re->nstates > SEC_RE_STATES_MAX || re->nclasses == 0 || re->nclasses > 256u ||
+        re->start >= re->nstates)
+        return false;
+    for (uint32_t b = 0; b < 256u; b++)
+        if (re->classes[b] >= re->nclasses)
+            return false;
+    for (uint32_t i = 0; i < re->nstates * re->nclasses; i++)
+        if (re->next[i] >= re->nstates)
+            return false;
+    return true;
+}
+
 bool sec_tables_check(const struct sec_tables *t)
 {
     if (!sec_tables_valid(t) || (t->nflows && !t->flows) || (t->nhashsets && !t->hashsets) ||
@@ -629,6 +719,11 @@ bool sec_tables_check(const struct sec_tables *t)
         return false;
     for (uint32_t i = 0; i < t->nstaticmaps; i++)
         if (!staticmap_at(t, i))
+            return false;
+    if ((t->nregexes && !t->regexes) || (t->ntexts && !t->texts))
+        return false;
+    for (uint32_t i = 0; i < t->nregexes; i++)
+        if (!regex_ok(&t->regexes[i]))
             return false;
     if (t->nmics && !t->mics)
         return false;
@@ -675,9 +770,11 @@ void sec_release_sid(const struct sec_tables *t, uint32_t sid)
 #define SID_FLAGS (SEC_INSN_SID_SRC | SEC_INSN_SID_DST)
 
 __attribute__((always_inline)) static inline bool
-exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32_t size,
+exec_program(const struct sec_tables *t, uint32_t k, const struct sec_message *msg,
              const struct sec_result *subj, struct sec_result *r, struct journal *j)
 {
+    const uint8_t *data = msg->data;
+    uint32_t size = msg->size;
     if (k >= t->nprograms)
         return policy_error(r);
     /* inside insns[] and not empty: sec_tables_check, at load */
@@ -944,6 +1041,72 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
             st[sp++] = (int64_t)(bytes / (uint64_t)in->imm);
             break;
         }
+        case SEC_OP_CONTENTS:
+            /* first op: nothing changed yet, the caller asks again with a copy */
+            if (!msg->arena && (msg->arena_size || (in->flags & SEC_INSN_HANDLES)))
+                return finish(r, SEC_R_NEEDS_ARENA, R_NEEDS_ARENA);
+            break;
+        case SEC_OP_HANDLE_RIGHTS: {
+            if (sp >= SEC_STACK_MAX || in->arg > size || 4u > size - in->arg)
+                return policy_error(r);
+            uint32_t slot = rd32(data + in->arg);
+            if (slot == SEC_NO_HANDLE) {
+                st[sp++] = 0;
+                break;
+            }
+            if (!msg->arena || !msg->handles || slot >= msg->nhandles)
+                return policy_error(r);
+            st[sp++] = msg->handles[2u * slot + 1u];
+            break;
+        }
+        case SEC_OP_TEXT: {
+            uint32_t a, n;
+            if (sp >= SEC_STACK_MAX || !arena_text(msg, in->arg, in->width == 1, &a, &n))
+                return policy_error(r);
+            st[sp++] = (int64_t)((uint64_t)a << 32 | n);
+            break;
+        }
+        case SEC_OP_TEXT_CONST:
+            if (sp >= SEC_STACK_MAX || in->imm < 0 || (uint64_t)in->imm >= t->ntexts)
+                return policy_error(r);
+            st[sp++] = (int64_t)((uint64_t)SEC_TEXT_CONST | (uint64_t)in->imm << 32);
+            break;
+        case SEC_OP_TEXT_CMP: {
+            const uint8_t *pa, *pb;
+            uint32_t na, nb;
+            if (sp < 2 || in->pad < SEC_OP_EQ || in->pad > SEC_OP_GE ||
+                !text_of(t, msg, st[sp - 2], &pa, &na) || !text_of(t, msg, st[sp - 1], &pb, &nb))
+                return policy_error(r);
+            sp--;
+            st[sp - 1] = compare(in->pad, text_cmp(pa, na, pb, nb), 0, false);
+            break;
+        }
+        case SEC_OP_ELEM: {
+            uint32_t a, n;
+            if (sp < 1 || in->imm <= 0 || in->imm > 0xFFFF ||
+                !arena_text(msg, in->arg & 0xFFFFu, in->pad == 1, &a, &n))
+                return policy_error(r);
+            uint64_t stride = (uint64_t)in->imm, i = (uint64_t)st[sp - 1];
+            if (st[sp - 1] < 0 || i >= n / stride)
+                return finish(r, SEC_R_DENIED_BY_RULE, reason_at(t, in->arg >> 16));
+            if (!msg->arena || in->width > stride)
+                return policy_error(r);
+            st[sp - 1] = load(msg->arena + a + i * stride, in->width, in->flags & SEC_INSN_SIGNED);
+            break;
+        }
+        case SEC_OP_RE_MATCH: {
+            const uint8_t *txt;
+            uint32_t n;
+            if (sp < 1 || in->imm < 0 || (uint64_t)in->imm >= t->nregexes ||
+                !text_of(t, msg, st[sp - 1], &txt, &n))
+                return policy_error(r);
+            st[sp - 1] = re_match(&t->regexes[in->imm], txt, n);
+            break;
+        }
+        case SEC_OP_COUNT:
+            if (t->hits && in->arg < t->nreasons)
+                t->hits[2u * in->arg]++;
+            break;
         case SEC_OP_JZ:
         case SEC_OP_JMP:
             /* forward, inside the program: sec_tables_check, at load */
@@ -971,37 +1134,37 @@ exec_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32
 
 /* A decision's program: all of its state writes apply, or (a rule denied)
  * none. */
-static bool run_program(const struct sec_tables *t, uint32_t k, const uint8_t *data, uint32_t size,
+static bool run_program(const struct sec_tables *t, uint32_t k, const struct sec_message *m,
                         struct sec_result *r)
 {
     struct journal j;
     j.n = 0;
-    if (exec_program(t, k, data, size, r, r, &j))
+    if (exec_program(t, k, m, r, r, &j))
         return true;
     rollback(&j);
     return false;
 }
 
-static bool verdict(const struct sec_tables *t, uint32_t v, const uint8_t *data, uint32_t size,
+static bool verdict(const struct sec_tables *t, uint32_t v, const struct sec_message *m,
                     struct sec_result *r)
 {
     if (v == SEC_V_NO_BINDING)
         return finish(r, SEC_R_NO_BINDING, R_NO_BINDING);
     if (v == SEC_V_GRANT)
         return grant(r);
-    return run_program(t, v - SEC_V_PROGRAM, data, size, r);
+    return run_program(t, v - SEC_V_PROGRAM, m, r);
 }
 
 /* verdicts[row + index], or no binding */
 static bool cell(const struct sec_tables *t, const int32_t *rows, uint32_t row, uint32_t index,
-                 const uint8_t *data, uint32_t size, struct sec_result *r)
+                 const struct sec_message *m, struct sec_result *r)
 {
     int32_t base = rows ? rows[row] : SEC_NO_ROW;
     if (base < 0)
         return finish(r, SEC_R_NO_BINDING, R_NO_BINDING);
     if ((uint32_t)base > t->nverdicts || index >= t->nverdicts - (uint32_t)base)
         return policy_error(r);
-    return verdict(t, t->verdicts[(uint32_t)base + index], data, size, r);
+    return verdict(t, t->verdicts[(uint32_t)base + index], m, r);
 }
 
 /* Every decision ends in finish(), which sets the verdict fields; here only
@@ -1033,7 +1196,7 @@ bool sec_decide_execute(const struct sec_tables *t, sec_subject_t src_s, sec_sub
         return finish(r, SEC_R_UNKNOWN_CLASS, R_UNKNOWN_CLASS);
     if (!t->execute)
         return policy_error(r);
-    return verdict(t, t->execute[src * t->nclasses + dst], NULL, 0, r);
+    return verdict(t, t->execute[src * t->nclasses + dst], &NO_MESSAGE, r);
 }
 
 bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t src_s,
@@ -1061,7 +1224,7 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t
         const char *bad = check_layout(&meth->req, m);
         if (bad)
             return bad == R_POLICY ? policy_error(r) : malformed(r, bad);
-        return cell(t, t->security_rows, src, m->mid, m->data, m->size, r);
+        return cell(t, t->security_rows, src, m->mid, m, r);
     }
     if (ev != SEC_EV_REQUEST && ev != SEC_EV_RESPONSE && ev != SEC_EV_ERROR)
         return policy_error(r);
@@ -1080,13 +1243,13 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t
         if (m->nhandles)
             return malformed(r, R_BAD_NHANDLES);
         if (m->mid == SEC_MID_UNKNOWN) /* per-endpoint verdict */
-            return cell(t, t->error_rows, row, server->nslots + m->riid, NULL, 0, r);
+            return cell(t, t->error_rows, row, server->nslots + m->riid, &NO_MESSAGE, r);
         if (m->mid >= ep->nmethods)
             return malformed(r, R_BAD_METHOD);
         if (ep->slot_base + m->mid >= server->nslots)
             return policy_error(r);
         r->method = server->methods[ep->slot_base + m->mid].name;
-        return cell(t, t->error_rows, row, ep->slot_base + m->mid, NULL, 0, r);
+        return cell(t, t->error_rows, row, ep->slot_base + m->mid, &NO_MESSAGE, r);
     }
     if (m->mid >= ep->nmethods)
         return malformed(r, R_BAD_METHOD);
@@ -1098,8 +1261,7 @@ bool sec_decide_ipc(const struct sec_tables *t, enum sec_event ev, sec_subject_t
     const char *bad = check_layout(ev == SEC_EV_REQUEST ? &meth->req : &meth->res, m);
     if (bad)
         return bad == R_POLICY ? policy_error(r) : malformed(r, bad);
-    return cell(t, ev == SEC_EV_REQUEST ? t->request_rows : t->response_rows, row, slot, m->data,
-                m->size, r);
+    return cell(t, ev == SEC_EV_REQUEST ? t->request_rows : t->response_rows, row, slot, m, r);
 }
 
 bool sec_decide(const struct sec_tables *t, enum sec_event ev, sec_subject_t src, sec_subject_t dst,

@@ -38,6 +38,18 @@ struct sec_message {
     uint32_t arena_size;
     uint32_t nhandles;
     const uint8_t *data;
+    /* The arena, arena_size bytes, when the caller holds a copy the sender
+     * can no longer change (kernel: the bounce buffer of security_deliver),
+     * else NULL. A program that reads contents (strings, bytes, sequence
+     * elements, Regex) first asks for it: with NULL and arena_size > 0 the
+     * decision ends at once, with no state change, as SEC_R_NEEDS_ARENA, and
+     * the caller decides again with the copy (and `handles`). A program that
+     * reads handle rights asks the same way, also without an arena. */
+    const uint8_t *arena;
+    /* With arena only (never read when arena is NULL): the message's handle
+     * descriptors, nhandles pairs (handle, rights for the receiver), the
+     * kernel's copy (SMsgHdr.handles). */
+    const uint32_t *handles;
 };
 
 /* Why a decision came out as it did (sec_result.code). */
@@ -47,7 +59,9 @@ enum sec_reason {
     SEC_R_DENIED_BY_RULE, /* deny (), deny (c) with c true, assert (c) with c false */
     SEC_R_MALFORMED,      /* the message does not fit the method's layout */
     SEC_R_UNKNOWN_CLASS,  /* src or dst is not a class of the policy */
-    SEC_R_POLICY_ERROR    /* corrupt tables or bad arguments: deny */
+    SEC_R_POLICY_ERROR,   /* corrupt tables or bad arguments: deny */
+    SEC_R_NEEDS_ARENA     /* not decided: the rules read the arena's contents and
+                             m->arena is NULL; ask again with it (a denial until then) */
 };
 
 struct sec_result {
@@ -112,5 +126,8 @@ const char *sec_reason_name(enum sec_reason code);
  * line: "request binding at security.psl:9:1", or NULL (no binding decided:
  * no_binding, malformed, ...). A linear search: call it only to print. */
 const char *sec_reason_origin(const struct sec_tables *t, const char *reason);
+/* Coverage build (t->hits set): one more denial of the rule behind `reason`
+ * (sec_coverage.c; a linear search: call it only when printing a denial). */
+void sec_count_denial(const struct sec_tables *t, const char *reason);
 
 #endif

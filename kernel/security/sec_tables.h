@@ -26,7 +26,7 @@
 #include "sec_layout.h"
 
 #define SEC_TABLES_MAGIC   0x4b534d31u /* "KSM1" */
-#define SEC_TABLES_VERSION 3u
+#define SEC_TABLES_VERSION 4u
 
 /* tables.flags */
 #define SEC_F_PERMISSIVE    0x1u /* no policy: every event granted, any class may start */
@@ -118,8 +118,28 @@ enum sec_op {
     SEC_OP_MIC_QUERY,   /* pop source, push its level */
     /* Audit: the last op of a program whose grant an audit profile asks to
      * record; grants with reason = reasons[arg] ("audit <profile> <level>") */
-    SEC_OP_AUDIT
+    SEC_OP_AUDIT,
+    /* Contents of the arena (docs/POLICY.md "Contents and Regex"). A text is
+     * a stack value: arena bytes (offset << 32 | length) or, with
+     * SEC_TEXT_CONST, strings[index] (index << 32). */
+    SEC_OP_CONTENTS, /* first op of a program that reads contents: without the
+                        arena (m->arena NULL, arena_size > 0) end as SEC_R_NEEDS_ARENA */
+    SEC_OP_TEXT,     /* push the text of the descriptor at arg (width 1: a string,
+                        without its NUL) */
+    SEC_OP_TEXT_CONST, /* push strings[imm] */
+    SEC_OP_TEXT_CMP, /* pop b, pop a: push a <pad> b, bytes compared as unsigned,
+                        a proper prefix first (pad = SEC_OP_EQ .. SEC_OP_GE) */
+    SEC_OP_ELEM,     /* pop i: push element i (width, SEC_INSN_SIGNED; stride imm)
+                        of the descriptor at arg & 0xFFFF (pad 1: a string: its
+                        bytes without the NUL); i out of range: deny reasons[arg >> 16] */
+    SEC_OP_RE_MATCH, /* pop text: push regexes[imm] matches it (a DFA: one step a byte) */
+    SEC_OP_COUNT,    /* coverage: hits[2 * arg]++, a grant of the rule behind reasons[arg]
+                        (never denies; emitted only by tools/psl --counters) */
+    SEC_OP_HANDLE_RIGHTS /* push the rights the handle in the slot at arg gives its receiver
+                            (m->handles); no handle in the slot: 0 */
 };
+#define SEC_INSN_HANDLES 0x40u /* CONTENTS: the program reads handle rights (m->handles) */
+#define SEC_TEXT_CONST (1ll << 62)
 #define SEC_INSN_MIC_OWN 0x20u /* MIC_CREATE: level () = the source's */
 #define SEC_CHECK_REFUTE 0x80u
 
@@ -199,6 +219,30 @@ struct sec_mic {
     uint32_t *level_r;   /* [SEC_SID_MAX]: the lowest level it may receive data from, + 1 */
 };
 
+/* A constant text of the policy (string literals compared with message
+ * contents). */
+struct sec_text {
+    const uint8_t *bytes;
+    uint32_t len;
+};
+
+/*
+ * A Regex pattern compiled by tools/psl into a DFA (no backtracking: one
+ * table step per byte of text). State 0 never accepts and never leaves (dead).
+ * sec_tables_check proves every entry in range at boot, so matching checks
+ * nothing per byte.
+ */
+#define SEC_RE_STATES_MAX 512u
+struct sec_regex {
+    const char *pattern;     /* for the reader of policy.c */
+    uint32_t nstates;        /* 1 .. SEC_RE_STATES_MAX */
+    uint32_t nclasses;       /* 1 .. 256 */
+    uint32_t start;
+    const uint8_t *classes;  /* [256]: byte -> class */
+    const uint16_t *next;    /* [nstates * nclasses] */
+    const uint8_t *accept;   /* [nstates]: 1 when the text matched */
+};
+
 struct sec_tables {
     uint32_t magic;     /* SEC_TABLES_MAGIC */
     uint32_t version;   /* SEC_TABLES_VERSION */
@@ -233,6 +277,15 @@ struct sec_tables {
     const struct sec_staticmap *staticmaps;
     uint32_t nmics;
     const struct sec_mic *mics;
+    uint32_t ntexts;
+    const struct sec_text *texts;
+    uint32_t nregexes;
+    const struct sec_regex *regexes;
+    /* Coverage (docs/POLICY.md "Coverage"): hits[2 * k] counts grants and
+     * hits[2 * k + 1] denials of the rule behind reasons[k]; NULL when the
+     * policy was compiled without counters. Written by the hook, read by the
+     * dump at power-off. */
+    uint32_t *hits;
 };
 
 #endif

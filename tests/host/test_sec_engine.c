@@ -156,6 +156,11 @@ static struct sec_tables tables = {
     NULL,
     0,
     NULL,
+    0,
+    NULL,
+    0,
+    NULL,
+    NULL,
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -177,7 +182,7 @@ static struct sec_message put(uint32_t a, int16_t b)
     put32(buf + 12, 3);
     put32(buf + 16, 0);
     put32(buf + 20, 0xFFFFFFFFu);
-    struct sec_message m = {0, 0, 24, 3, 0, buf};
+    struct sec_message m = {0, 0, 24, 3, 0, buf, NULL, NULL};
     return m;
 }
 
@@ -226,7 +231,7 @@ static void models(void)
     t.flows = flows;
     CHECK(sec_tables_check(&t));
     sec_subject_t client = SEC_SUBJECT(1, 2), server = SEC_SUBJECT(2, 3);
-    struct sec_message get = {0, 1, 0, 0, 0, buf};
+    struct sec_message get = {0, 1, 0, 0, 0, buf, NULL, NULL};
 
     /* no state machine for SID 3 yet: the query and the enter deny */
     CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &get, &r) &&
@@ -361,10 +366,10 @@ int main(void)
     CHECK(!req(&m, &r) && r.malformed && strstr(r.reason, "method"));
 
     /* Get: unconditional grant; Ping: unsigned 64-bit deny condition */
-    struct sec_message g = {0, 1, 0, 0, 0, buf};
+    struct sec_message g = {0, 1, 0, 0, 0, buf, NULL, NULL};
     CHECK(req(&g, &r));
     memset(buf, 0xFF, 8);
-    struct sec_message p = {1, 0, 8, 0, 0, buf};
+    struct sec_message p = {1, 0, 8, 0, 0, buf, NULL, NULL};
     CHECK(!req(&p, &r) && strcmp(r.reason, "deny B") == 0);
     memset(buf, 0, 8);
     buf[7] = 0x80; /* == 0x8000000000000000: not greater */
@@ -378,19 +383,19 @@ int main(void)
           strcmp(r.reason, "unknown_class") == 0);
 
     /* responses (src = server) */
-    struct sec_message res = {0, 1, 8, 0, 0, buf};
+    struct sec_message res = {0, 1, 8, 0, 0, buf, NULL, NULL};
     CHECK(sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res, &r));
     res.size = 4;
     CHECK(!sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res, &r) && r.malformed);
-    struct sec_message res0 = {0, 0, 0, 0, 0, buf};
+    struct sec_message res0 = {0, 0, 0, 0, 0, buf, NULL, NULL};
     CHECK(!sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res0, &r) &&
           strcmp(r.reason, "no_binding") == 0);
-    struct sec_message res2 = {1, 0, 0, 0, 0, buf};
+    struct sec_message res2 = {1, 0, 0, 0, 0, buf, NULL, NULL};
     CHECK(!sec_decide_ipc(&tables, SEC_EV_RESPONSE, 2, 1, &res2, &r) &&
           strcmp(r.reason, "deny C") == 0);
 
     /* errors: by method, or per endpoint when the method is unknown */
-    struct sec_message err = {0, 1, 4, 0, 0, buf};
+    struct sec_message err = {0, 1, 4, 0, 0, buf, NULL, NULL};
     CHECK(sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r));
     err.riid = 1;
     err.mid = 0;
@@ -403,7 +408,7 @@ int main(void)
     CHECK(!sec_decide_ipc(&tables, SEC_EV_ERROR, 2, 1, &err, &r) && r.malformed);
 
     /* security event: the src class's security interface */
-    struct sec_message sq = {0, 0, 4, 0, 0, buf};
+    struct sec_message sq = {0, 0, 4, 0, 0, buf, NULL, NULL};
     CHECK(sec_decide_ipc(&tables, SEC_EV_SECURITY, 1, SEC_CLASS_NONE, &sq, &r));
     sq.mid = 1;
     CHECK(!sec_decide_ipc(&tables, SEC_EV_SECURITY, 1, SEC_CLASS_NONE, &sq, &r) && r.malformed);
@@ -494,10 +499,60 @@ int main(void)
                                           0,
                                           NULL,
                                           0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
+                                          NULL,
                                           NULL};
-    struct sec_message bm = {0, 0, 8, 0, 0, buf};
+    struct sec_message bm = {0, 0, 8, 0, 0, buf, NULL, NULL};
     CHECK(!sec_decide_ipc(&bad, SEC_EV_REQUEST, 0, 0, &bm, &r) && r.code == SEC_R_POLICY_ERROR &&
           !r.malformed);
+
+    /* handle rights (message.h.rights == 3): asked for with the kernel's copy only */
+    static const struct sec_handle_ref hr_handles[] = {{0, SEC_NO_COND}};
+    static const struct sec_method hr_methods[] = {
+        {"Pass",
+         {4, 0, 0, 1, 0, 0, NULL, hr_handles, NULL, NULL},
+         {0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL}},
+    };
+    static const struct sec_endpoint hr_eps[] = {{"ctl", "demo.IPass", 1, 0}};
+    static const struct sec_class hr_classes[] = {
+        {"kl.core.Core", 1, hr_eps, 1, hr_methods, 0, NULL},
+    };
+    static const int32_t hr_rows[] = {0};
+    static const uint16_t hr_verdicts[] = {SEC_V_PROGRAM};
+    static const struct sec_program hr_programs[] = {{0, 5}};
+    static const struct sec_insn hr_insns[] = {
+        {SEC_OP_CONTENTS, 0, SEC_INSN_HANDLES, 0, 0, 0},
+        {SEC_OP_HANDLE_RIGHTS, 0, 0, 0, 0, 0},
+        {SEC_OP_CONST, 0, 0, 0, 0, 3},
+        {SEC_OP_EQ, 0, 0, 0, 0, 0},
+        {SEC_OP_ASSERT, 0, 0, 0, 0, 0},
+    };
+    static const char *const hr_reasons[] = {"assert at test:1:1"};
+    static const struct sec_tables hr = {SEC_TABLES_MAGIC, SEC_TABLES_VERSION, 0, "hr", 1,
+                                         hr_classes, 0, bad_execute, hr_rows, hr_rows, hr_rows,
+                                         hr_rows, 1, hr_verdicts, 1, hr_programs, 5, hr_insns, 1,
+                                         hr_reasons, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL,
+                                         0, NULL, 0, NULL, NULL};
+    CHECK(sec_tables_check(&hr));
+    uint8_t slot0[4] = {0, 0, 0, 0}, noslot[4] = {0xff, 0xff, 0xff, 0xff}, an[1];
+    uint32_t pairs[2] = {7, 3}, pairs1[2] = {7, 1};
+    struct sec_message hm = {0, 0, 4, 0, 1, slot0, NULL, NULL};
+    CHECK(!sec_decide_ipc(&hr, SEC_EV_REQUEST, 0, 0, &hm, &r) && r.code == SEC_R_NEEDS_ARENA);
+    hm.arena = an;
+    hm.handles = pairs;
+    CHECK(sec_decide_ipc(&hr, SEC_EV_REQUEST, 0, 0, &hm, &r));
+    hm.handles = pairs1;
+    CHECK(!sec_decide_ipc(&hr, SEC_EV_REQUEST, 0, 0, &hm, &r) && r.code == SEC_R_DENIED_BY_RULE);
+    hm.data = noslot; /* no handle: rights 0 */
+    hm.nhandles = 0;
+    CHECK(!sec_decide_ipc(&hr, SEC_EV_REQUEST, 0, 0, &hm, &r) && r.code == SEC_R_DENIED_BY_RULE);
+    hm.data = slot0;
+    hm.handles = NULL; /* corrupt caller: no handles with the arena */
+    hm.nhandles = 1;
+    CHECK(!sec_decide_ipc(&hr, SEC_EV_REQUEST, 0, 0, &hm, &r) && r.code == SEC_R_POLICY_ERROR);
 
     /* sec_decide: one entry for every event */
     m = put(5, -2);
@@ -554,6 +609,11 @@ int main(void)
                                            0,
                                            NULL,
                                            0,
+                                           NULL,
+                                           0,
+                                           NULL,
+                                           0,
+                                           NULL,
                                            NULL};
     CHECK(sec_decide_execute(&open, SEC_CLASS_NONE, SEC_CLASS_NONE, &r));
     CHECK(sec_decide_ipc(&open, SEC_EV_REQUEST, 7, 9, &m, &r));

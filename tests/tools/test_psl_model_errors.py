@@ -33,8 +33,8 @@ def staticmap(cfg, value="UInt8"):
 
 CASES = [
     # models
-    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet, StaticMap, Mic)"),
-    ("policy object r : Regex { config = {} }\n", 3, 19, "the Regex security model is not supported yet"),
+    ("policy object f : Flw { config = {} }\n", 3, 19, "unknown security model `Flw` (Flow, HashSet, StaticMap, Mic, Regex)"),
+    ("policy object r : Regex { config = {} }\n", 3, 36, "a Regex object has no config"),
     ("policy f : Flow { }\n", 3, 8, "expected `object` after `policy`"),
     ("policy object f Flow { }\n", 3, 17, "expected `:` and a security model"),
     ("policy object f : Flow { type State = \"a\" }\n", 3, 1, "policy object `f` has no `config"),

@@ -30,6 +30,11 @@ def main(argv=None):
                     help="run the policy's PAL tests (assert blocks) on the host engine")
     ap.add_argument("--coverage", action="store_true",
                     help="run the PAL tests and report how often each binding and rule decided")
+    ap.add_argument("--console", metavar="LOG",
+                    help="with --coverage: merge the counters a coverage kernel dumped on this console log")
+    ap.add_argument("--counters", action="store_true",
+                    help="coverage build: count each rule's grants and denials in the kernel "
+                         "(dumped at power-off; docs/POLICY.md \"Coverage\")")
     ap.add_argument("--lint", action="store_true",
                     help="warn about bindings that never match, over-wide grants, shadowed rules")
     ap.add_argument("--init", metavar="INIT_YAML",
@@ -51,13 +56,14 @@ def run(args):
         return 1
     if args.test or args.coverage:
         return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr,
-                           coverage=args.coverage)
+                           coverage=args.coverage, console_log=args.console)
     try:
         if args.nonsecurity:
             tables = permissive_tables()
         else:
             # the PAL tests are checked too (names, values): a broken test is a build error
-            comp, items, tables = pal_run.load(args.input, args.include, defines)
+            comp, items, tables = pal_run.load(args.input, args.include, defines,
+                                               counters=args.counters)
             build_tests(comp, items)
             if args.lint:
                 for w in lint.lint(comp, items, args.init, defines):

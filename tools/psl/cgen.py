@@ -15,9 +15,12 @@ OPS = {1: "SEC_OP_LOAD", 2: "SEC_OP_CONST", 3: "SEC_OP_EQ", 4: "SEC_OP_NE", 5: "
        44: "SEC_OP_SM_COMMIT", 45: "SEC_OP_SM_ROLLBACK", 46: "SEC_OP_SM_GET",
        47: "SEC_OP_SM_GET_UNCOMMITTED", 48: "SEC_OP_MIC_EXECUTE", 49: "SEC_OP_MIC_CREATE",
        50: "SEC_OP_MIC_UPGRADE", 51: "SEC_OP_MIC_CALL", 52: "SEC_OP_MIC_INVOKE", 53: "SEC_OP_MIC_QUERY",
-       54: "SEC_OP_AUDIT"}
+       54: "SEC_OP_AUDIT", 55: "SEC_OP_CONTENTS", 56: "SEC_OP_TEXT", 57: "SEC_OP_TEXT_CONST",
+       58: "SEC_OP_TEXT_CMP", 59: "SEC_OP_ELEM", 60: "SEC_OP_RE_MATCH", 61: "SEC_OP_COUNT",
+       62: "SEC_OP_HANDLE_RIGHTS"}
 INSN_FLAGS = ((1, "SEC_INSN_SIGNED"), (2, "SEC_INSN_UNSIGNED"), (4, "SEC_INSN_SID_SRC"),
-              (8, "SEC_INSN_SID_DST"), (16, "SEC_INSN_FINAL"), (32, "SEC_INSN_MIC_OWN"))
+              (8, "SEC_INSN_SID_DST"), (16, "SEC_INSN_FINAL"), (32, "SEC_INSN_MIC_OWN"),
+              (64, "SEC_INSN_HANDLES"))
 
 
 def insn_flags(fl):
@@ -26,7 +29,9 @@ def insn_flags(fl):
 
 def insn(op, w, fl, arg, imm, pad=0):
     pad_text = "0"
-    if pad == 0x80:
+    if op == 59:                    # ELEM: pad 1 = a string
+        pad_text = str(pad)
+    elif pad == 0x80:
         pad_text = "SEC_CHECK_REFUTE"
     elif pad:
         pad_text = OPS[pad]
@@ -109,6 +114,26 @@ def generate(t, symbol="sec_policy"):
     mics = e.array("struct sec_mic", mic_rows, "mics")
     flows = e.array("struct sec_flow", flow_rows, "flows")
     hashsets = e.array("struct sec_hashset", hs_rows, "hashsets")
+    text_rows = []
+    for i, data in enumerate(getattr(t, "texts", [])):
+        e.lines.append("static const uint8_t sec_text_%d[] = { %s };" % (i, ", ".join(str(b) for b in data) or "0"))
+        text_rows.append("{ sec_text_%d, %du }" % (i, len(data)))
+    texts = e.array("struct sec_text", text_rows, "texts")
+    re_rows = []
+    for i, d in enumerate(getattr(t, "regexes", [])):
+        p = "sec_re_%d" % i
+        e.lines.append("/* pattern %s: %d states, %d byte classes */" % (c_str(d.pattern), d.nstates, d.nclasses))
+        table("uint8_t", p + "_classes", d.classes, 32)
+        table("uint16_t", p + "_next", d.next, 16)
+        table("uint8_t", p + "_accept", d.accept, 32)
+        re_rows.append("{ %s, %du, %du, %du, %s_classes, %s_next, %s_accept }"
+                       % (c_str(d.pattern), d.nstates, d.nclasses, d.start, p, p, p))
+    regexes = e.array("struct sec_regex", re_rows, "regexes")
+    hits = "NULL"
+    if getattr(t, "counters", False):
+        e.lines.append("static uint32_t sec_hits[%d];  /* coverage: [2k] grants, [2k+1] denials of reasons[k] */"
+                       % max(2 * len(t.reasons), 1))
+        hits = "sec_hits"
     flags = []
     if t.flags & 1:
         flags.append("SEC_F_PERMISSIVE")
@@ -134,5 +159,6 @@ def generate(t, symbol="sec_policy"):
             "    %du, %s, %du, %s," % (len(t.flows), flows, len(t.hashsets), hashsets),
             "    %du, %s," % (len(sm_rows), staticmaps),
             "    %du, %s," % (len(mic_rows), mics),
+            "    %du, %s, %du, %s, %s," % (len(text_rows), texts, len(re_rows), regexes, hits),
             "};"]
     return "\n".join(head + e.lines + tail) + "\n"

@@ -7,6 +7,7 @@ tools.psl.cgen turns into C and the tests inspect). Errors raise PslError.
 import contextlib
 import operator
 import os
+import re
 
 from tools import cli, limits, template
 from tools.nk.errors import NkError, Pos as NkPos
@@ -14,6 +15,7 @@ from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
 from tools.psl.lexer import tokenize
 from tools.psl.parser import Parser, Node
+from tools.psl.regex import compile_regex, RegexError, DFA_STATES_MAX
 
 CORE = "kl.core.Core"
 
@@ -43,7 +45,11 @@ OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
       "NEG": 36, "ABS": 37, "SIZE": 38, "JZ": 39, "JMP": 40, "SM_INIT": 41, "SM_FINI": 42,
       "SM_SET": 43, "SM_COMMIT": 44, "SM_ROLLBACK": 45, "SM_GET": 46, "SM_GET_UNCOMMITTED": 47,
       "MIC_EXECUTE": 48, "MIC_CREATE": 49, "MIC_UPGRADE": 50, "MIC_CALL": 51, "MIC_INVOKE": 52,
-      "MIC_QUERY": 53, "AUDIT": 54}
+      "MIC_QUERY": 53, "AUDIT": 54, "CONTENTS": 55, "TEXT": 56, "TEXT_CONST": 57, "TEXT_CMP": 58,
+      "ELEM": 59, "RE_MATCH": 60, "COUNT": 61, "HANDLE_RIGHTS": 62}
+INSN_HANDLES = 0x40                # CONTENTS: the program reads handle rights
+# ops that read the arena: a program with one starts with CONTENTS (docs/POLICY.md)
+CONTENT_OPS = {56, 59, 62}          # TEXT, ELEM, HANDLE_RIGHTS
 INSN_MIC_OWN = 0x20
 MIC_DEGREES_MAX, MIC_CATEGORIES_MAX = 64, 16
 MODEL_OPS = set(range(16, 26)) | set(range(41, 48))
@@ -60,7 +66,9 @@ STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLO
                 OP["SM_INIT"]: -1, OP["SM_FINI"]: -1, OP["SM_SET"]: -2, OP["SM_COMMIT"]: -1,
                 OP["SM_ROLLBACK"]: -1, OP["SM_GET"]: 0, OP["SM_GET_UNCOMMITTED"]: 0,
                 OP["MIC_EXECUTE"]: -1, OP["MIC_CREATE"]: -4, OP["MIC_UPGRADE"]: -4,
-                OP["MIC_CALL"]: -2, OP["MIC_INVOKE"]: -2, OP["MIC_QUERY"]: 0}
+                OP["MIC_CALL"]: -2, OP["MIC_INVOKE"]: -2, OP["MIC_QUERY"]: 0,
+                OP["CONTENTS"]: 0, OP["TEXT"]: 1, OP["TEXT_CONST"]: 1, OP["TEXT_CMP"]: -1,
+                OP["ELEM"]: 0, OP["RE_MATCH"]: 0, OP["COUNT"]: 0, OP["HANDLE_RIGHTS"]: 1}
 # model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
 JOURNAL_WRITES = {OP["MIC_EXECUTE"]: 2, OP["MIC_CREATE"]: 2, OP["MIC_UPGRADE"]: 2, OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
                   OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
@@ -77,7 +85,7 @@ STACK_MAX = 16
 INT64_MIN, INT64_MAX, UINT64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
 UINT64_MAX_ = UINT64_MAX
 
-RESERVED_NAMES = ("message", "src_sid", "dst_sid", "true", "false", "neg", "abs", "size",
+RESERVED_NAMES = ("message", "src_sid", "dst_sid", "true", "false", "neg", "abs", "size", "empty",
                   "sum", "product")
 
 AUDIT_GRANTED, AUDIT_ALL_GRANTS, AUDIT_DENIED = 2, 4, 8    # SEC_F_AUDIT_*
@@ -127,12 +135,14 @@ MODEL_RULES = {
             "invoke": (("source", "target"), "MIC_INVOKE", "rule"),
             "write": (("source", "target"), "MIC_INVOKE", "rule"),
             "query_level": (("source",), "MIC_QUERY", "miclevel")},
+    "Regex": {"match": (("text", "pattern"), "RE_MATCH", "bool"),
+              "select": (("text",), "RE_SELECT", "select")},
 }
 # optional arguments (`()` or absent)
 MODEL_OPTIONAL = {("Mic", "execute"): ("levelR", "image"), ("Mic", "create"): ("container", "level"),
                   ("Mic", "upgrade"): ("container",)}
 # KasperskyOS models this compiler knows of but does not implement yet.
-MODELS_NOT_YET = ("Regex",)
+MODELS_NOT_YET = ()
 
 
 class _Const:
@@ -142,6 +152,18 @@ class _Const:
 
     def __init__(self, value):
         self.value = value
+
+
+class ElemField:
+    """An integer element of a sequence, bytes or string (`message.s.[i]`):
+    read from the arena by ELEM, so it behaves as an integer field whose load
+    is `insns`."""
+    kind = "int"
+    is_tag = False
+
+    def __init__(self, name, size, signed, insns):
+        self.name, self.size, self.signed, self.insns = name, size, signed, insns
+        self.offset = None
 
 
 class PolicyObject:
@@ -178,6 +200,9 @@ class Tables:
         self.hashsets = []             # PolicyObject (HashSet), index order
         self.staticmaps = []           # PolicyObject (StaticMap), index order
         self.mics = []                 # PolicyObject (Mic), index order
+        self.regexes = []              # tools.psl.regex.Dfa, with .pattern
+        self.texts = []                # bytes: string literals compared with contents
+        self.counters = False          # coverage build: hits[] and SEC_OP_COUNT
         self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
@@ -264,7 +289,8 @@ class Source:
 
 
 class Compiler:
-    def __init__(self, include_dirs=(), defines=None, warn=None):
+    def __init__(self, include_dirs=(), defines=None, warn=None, counters=False):
+        self.counters = counters       # coverage build: SEC_OP_COUNT after each rule (docs/POLICY.md)
         self.include_dirs = list(include_dirs)
         self.defines = defines or {}
         self.warnings = []
@@ -344,6 +370,8 @@ class Compiler:
                 if it.name in RESERVED_NAMES:
                     raise PslError(it.npos, "`%s` is a reserved name" % it.name)
                 self.aliases[it.name] = it
+        if "re" not in self.objects:       # nk/regex.psl's object, always there
+            self.objects["re"] = PolicyObject("re", "Regex", 0, Pos(source_name))
         for a in self.aliases.values():     # every alias resolves, used or not
             with self.alias(Node("name", a.npos, value=a.name)) as v:
                 self.alias_names(v)
@@ -359,6 +387,7 @@ class Compiler:
             for b in bs:
                 self.check_selectors(event, b.sels, b.body, {})
         self.build(bindings)
+        self.t.counters = self.counters
         return self.t
 
     # ------------------------------------------------------------ policy objects
@@ -369,7 +398,12 @@ class Compiler:
         if it.model in MODELS_NOT_YET:
             raise unsupported(it.mpos, "the %s security model" % it.model)
         if it.model not in MODEL_RULES:
-            raise PslError(it.mpos, "unknown security model `%s` (Flow, HashSet, StaticMap, Mic)" % it.model)
+            raise PslError(it.mpos, "unknown security model `%s` (Flow, HashSet, StaticMap, Mic, Regex)" % it.model)
+        if it.model == "Regex":
+            if it.config is not None:
+                raise PslError(it.config.pos, "a Regex object has no config")
+            self.objects[it.name] = PolicyObject(it.name, it.model, 0, it.pos)
+            return
         if it.config is None:
             raise PslError(it.pos, "policy object `%s` has no `config = {...}`" % it.name)
         if it.model == "Mic":
@@ -601,8 +635,10 @@ class Compiler:
             return self.int_value(v, layout, what, (0, SID_MAX - 1), "a SID")
         if opname == "MIC_EXECUTE":
             if "image" in args and args["image"].kind != "unit":
-                raise unsupported(args["image"].pos, "`image` (executable files have no "
-                                                     "integrity level here: give `level`)")
+                raise PslError(args["image"].pos, "`image` must be `()` here: it names the SID of "
+                                                  "the executable file, and programs come from the "
+                                                  "kernel's boot image, which has no SID and no "
+                                                  "integrity level (give `level`; docs/POLICY.md)")
             level = self.mic_level(o, args["level"])
             lr = args.get("levelR")
             level_r = level if lr is None or lr.kind == "unit" else self.mic_level(o, lr)
@@ -887,6 +923,11 @@ class Compiler:
         o, spec, args = self.model_spec(node)
         if o.model == "Mic":
             return self.mic_call(node, o, spec, args, layout, what)
+        if o.model == "Regex":
+            if node.method == "select":
+                return o, "select", self.text_value(args["text"], layout, what, "`text`")
+            ins = self.text_value(args["text"], layout, what, "`text`")
+            return o, "bool", ins + [(OP["RE_MATCH"], 0, 0, 0, self.regex_index(args["pattern"]))]
         req, opname, kind = spec
         sid, flags = args["sid"], 0
         if sid.kind == "sid":               # `sid : src_sid`: the op reads the subject itself
@@ -959,7 +1000,7 @@ class Compiler:
             if flo < lo or fhi > hi:
                 raise PslError(node.pos, "`message.%s` (%d .. %d) does not fit %s (%d .. %d)"
                                % (v.name, flo, fhi, desc, lo, hi))
-            return [(OP["LOAD"], v.size, INSN_SIGNED if v.signed else 0, v.offset, 0)]
+            return self.load_field(v)
         if t == "dyn":
             flo, fhi = v
             if flo < lo or fhi > hi:
@@ -1056,6 +1097,9 @@ class Compiler:
             self.t.flags |= AUDIT_GRANTED
         if not code:
             return V_GRANT
+        if any(i[0] in CONTENT_OPS for i in code):
+            flags = INSN_HANDLES if any(i[0] == OP["HANDLE_RIGHTS"] for i in code) else 0
+            code = [(OP["CONTENTS"], 0, flags, 0, 0)] + code  # the decision reads the arena
         code = self.resolve_jumps(self.fuse(code))
         key = tuple(code)
         if key not in self.prog_index:
@@ -1097,13 +1141,27 @@ class Compiler:
         holds runs its rules; none (and no `_`): deny."""
         end = self.new_label()
         default = None
+        scrut, sel = ch.scrut, None
+        while scrut.kind == "name":
+            with self.alias(scrut) as v:
+                scrut = v
+        if scrut.kind == "model_expr" and getattr(self.objects.get(scrut.obj), "model", None) == "Regex":
+            o, kind, sel = self.model_call(scrut, layout, what)
+            if kind != "select":
+                sel = None
         for pat, ppos, body in ch.branches:
             if pat is None:
                 if default is not None:
                     raise PslError(ppos, "`_` is given twice in this `choice`")
                 default = body
                 continue
-            t, v, ins = self.cond(Node("bin", ppos, op="==", a=ch.scrut, b=pat), layout, what)
+            if sel is not None:             # re.select: the branch's pattern matches the text
+                if pat.kind != "str":
+                    raise PslError(ppos, "a branch of `choice (%s.select {...})` is a pattern in "
+                                         "quotes or `_`" % scrut.obj)
+                t, v, ins = "bool", None, sel + [(OP["RE_MATCH"], 0, 0, 0, self.regex_index(pat))]
+            else:
+                t, v, ins = self.cond(Node("bin", ppos, op="==", a=ch.scrut, b=pat), layout, what)
             nxt = self.new_label()
             if ins is None:
                 if not v:
@@ -1123,10 +1181,16 @@ class Compiler:
             self.rules_code([(r, b) for r in default], layout, what, code)
         code.append((LABEL, 0, 0, 0, end))
 
+    def count(self, rule, code):
+        """Coverage build: the rule at rule.pos granted (reached when it did not deny)."""
+        if self.counters:
+            code.append((OP["COUNT"], 0, 0, self.reason("cover %s" % self.where(rule.pos)), 0))
+
     def rules_code(self, rules, layout, what, code):
         for rule, b in rules:
             if rule.kind == "choice":
                 self.choice_code(rule, b, layout, what, code)
+                self.count(rule, code)
                 continue
             if rule.kind == "model_rule":
                 ins = self.model_call(rule, layout, what)[2]
@@ -1137,8 +1201,10 @@ class Compiler:
                                              "times (the kernel's journal)" % (what, JOURNAL_MAX))
                 if self.depth(code) > STACK_MAX:
                     raise PslError(rule.pos, "rule too complex (more than %d values at once)" % STACK_MAX)
+                self.count(rule, code)
                 continue
             if rule.rule == "grant":
+                self.count(rule, code)
                 continue
             if rule.rule == "deny" and rule.cond is None:
                 code.append((OP["FAIL"], 0, 0, self.rule_reason("deny at %s" % self.where(rule.pos), b), 0))
@@ -1150,12 +1216,14 @@ class Compiler:
             label = "%s at %s" % (rule.rule, self.where(rule.pos))
             if insns is None:                               # folded to a constant
                 if val == (rule.rule == "assert"):
+                    self.count(rule, code)
                     continue
                 code.append((OP["FAIL"], 0, 0, self.rule_reason(label, b), 0))
                 break
             code.extend(insns)
             code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0,
                          self.rule_reason(label, b), 0))
+            self.count(rule, code)
 
     def cond(self, node, layout, what):
         """-> (type 'bool'|'int', constant value or None, insns or None). For a
@@ -1219,7 +1287,7 @@ class Compiler:
             if ins[0] == OP["FLOW_ENTER"]:
                 fused[k] = (ins[0], ins[1], ins[2] | INSN_FINAL) + tuple(ins[3:])
             if ins[0] not in (OP["LOAD"], OP["CONST"], OP["SID"], OP["FIELD_CMP"], OP["!"],
-                              OP["&&"], OP["||"], OP["AUDIT"]) and ins[0] not in cmp_ops:
+                              OP["&&"], OP["||"], OP["AUDIT"], OP["COUNT"]) and ins[0] not in cmp_ops:
                 break                       # this op can deny: earlier writes need the journal
         return fused
 
@@ -1256,6 +1324,108 @@ class Compiler:
         for v in getattr(node, "items", ()) if node.kind == "list" else ():
             self.alias_names(v)
 
+    # ------------------------------------------------------------ contents and Regex
+    def load_field(self, f):
+        """Instructions pushing an integer field: a LOAD from the constant part,
+        or (an element of a sequence, bytes or string) its index and an ELEM."""
+        if isinstance(f, ElemField):
+            return list(f.insns)
+        return [(OP["LOAD"], f.size, INSN_SIGNED if f.signed else 0, f.offset, 0)]
+
+    def content_field(self, node, layout, what):
+        """The Field of `message.<path>`, or an ElemField for `.[i]` of a
+        sequence, bytes or string (its contents, in the arena)."""
+        if layout is None:
+            raise PslError(node.pos, "`message` is not available here")
+        if any(f.name == node.field for f in layout.fields):
+            return self.find_field(node, layout, what)
+        h = re.match(r"^(.*)\.(rights|handle)$", node.field)
+        hf = h and next((f for f in layout.fields if f.name == h.group(1)), None)
+        if hf is not None and hf.kind == "handle":
+            if h.group(2) == "handle":
+                raise unsupported(node.pos, "`message.%s.handle` (the SID of the object a handle "
+                                            "names: in this kernel only tasks have SIDs; "
+                                            "`message.%s.rights` works)" % (hf.name, hf.name))
+            return ElemField("%s.rights" % hf.name, 4, False,
+                             [(OP["HANDLE_RIGHTS"], 0, 0, hf.offset, 0)])
+        m = re.match(r"^(.*)\[(\d+)\]$", node.field)
+        base = m and next((f for f in layout.fields if f.name == m.group(1)), None)
+        if base is None or base.kind != "arena":
+            return self.find_field(node, layout, what)
+        index = int(m.group(2))
+        elem = base.elem
+        if base.arena_kind == "string":
+            size, signed = 1, False
+        elif getattr(elem, "size", None) in (1, 2, 4, 8) and hasattr(elem, "signed") \
+                and base.elem_size <= 0xFFFF:
+            size, signed = elem.size, bool(elem.signed)
+        else:
+            raise PslError(node.pos, "the elements of `message.%s` are not integers" % base.name)
+        limit = base.max - 1 if base.arena_kind == "string" else base.max
+        if index >= limit:
+            raise PslError(node.pos, "`message.%s` has at most %d elements: index %d is past them"
+                           % (base.name, limit, index))
+        r = self.reason("`message.%s.[%d]`: no such element at %s" % (base.name, index, self.where(node.pos)))
+        if base.offset > 0xFFFF or r > 0xFFFF:
+            raise PslError(node.pos, "message or policy too large for an element access")
+        ins = [(OP["CONST"], 0, 0, 0, index),
+               (OP["ELEM"], size, INSN_SIGNED if signed else 0, base.offset | r << 16,
+                base.elem_size if base.arena_kind != "string" else 1, 1 if base.arena_kind == "string" else 0)]
+        return ElemField("%s.[%d]" % (base.name, index), size, signed, ins)
+
+    def text_index(self, data):
+        if data not in self.t.texts:
+            self.t.texts.append(data)
+        return self.t.texts.index(data)
+
+    def text_value(self, node, layout, what, desc):
+        """Instructions pushing a text: the contents of a string or bytes field,
+        or a string literal."""
+        t, v, ins = self.cond(node, layout, what)
+        if t == "text":
+            return list(ins)
+        if t == "str":
+            return [(OP["TEXT_CONST"], 0, 0, 0, self.text_index(v.encode()))]
+        raise PslError(node.pos, "%s is a string: a string or bytes field (`message.<name>`) or "
+                                 "a string in quotes" % desc)
+
+    def regex_index(self, node):
+        """The DFA of a pattern (a string literal), compiled once per policy."""
+        while node.kind == "name":
+            with self.alias(node) as v:
+                node = v
+        if node.kind != "str":
+            raise PslError(node.pos, "a pattern is a string in quotes (patterns are compiled "
+                                     "when the policy is)")
+        for i, d in enumerate(self.t.regexes):
+            if d.pattern == node.value:
+                return i
+        try:
+            d = compile_regex(node.value)
+        except RegexError as e:
+            at = Pos(node.pos.file, node.pos.line, node.pos.col + 1 + e.offset) if node.pos.line else node.pos
+            raise PslError(at, "bad pattern \"%s\": %s" % (node.value, e.msg))
+        d.pattern = node.value
+        self.t.regexes.append(d)
+        return len(self.t.regexes) - 1
+
+    def compare_text(self, op, a, b, node):
+        """Contents of strings and bytes (and string literals) compared byte by
+        byte, unsigned, a proper prefix first: all six operators."""
+        for x, n in ((a, node.a), (b, node.b)):
+            if x[0] not in ("text", "str"):
+                raise PslError(n.pos, "a string compares with a string (a string or bytes field, or "
+                                      "a string in quotes)")
+        if a[0] == "str" and b[0] == "str":
+            pyop = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+                    ">": operator.gt, ">=": operator.ge}[op]
+            return ("bool", pyop(a[1].encode(), b[1].encode()), None)
+        ins = []
+        for x in (a, b):
+            ins.extend(x[2] if x[0] == "text" else
+                       [(OP["TEXT_CONST"], 0, 0, 0, self.text_index(x[1].encode()))])
+        return ("bool", None, ins + [(OP["TEXT_CMP"], 0, 0, 0, 0, OP[op])])
+
     def find_field(self, node, layout, what):
         if layout is None:
             raise PslError(node.pos, "`message` is not available here")
@@ -1274,11 +1444,12 @@ class Compiler:
             if v.size == 8 and not v.signed:
                 raise unsupported(node.pos, "%s on a UInt64 field (Math is signed 64-bit)" % desc)
             lo, hi = self.field_range(v)
-            return lo, hi, [(OP["LOAD"], v.size, INSN_SIGNED if v.signed else 0, v.offset, 0)]
+            return lo, hi, self.load_field(v)
         if t == "dyn":
             return v[0], v[1], ins
         raise PslError(node.pos, "%s needs a number, not %s" % (desc, {"bool": "a condition",
-                       "str": "a string", "state": "a Flow state"}.get(t, t)))
+                       "str": "a string", "text": "a string or bytes field", "state": "a Flow state",
+                       "select": "`re.select`"}.get(t, t)))
 
     def overflow_reason(self, node):
         return self.reason("overflow at %s" % self.where(node.pos))
@@ -1312,6 +1483,11 @@ class Compiler:
             fn = node.fn.split(".")[-1]
             if fn == "size":
                 return self.size_of(node, layout, what)
+            if fn == "empty":                   # Pred: size 0 (reads no contents)
+                t, v, ins = self.size_of(node, layout, what)
+                if ins is None:
+                    return ("bool", v == 0, None)
+                return ("bool", None, ins + [(OP["CONST"], 0, 0, 0, 0), (OP["=="], 0, 0, 0, 0)])
             lo, hi, ins = self.as_int(node.a, layout, what, "`%s`" % fn)
             if ins is None:
                 v = -lo if fn == "neg" else abs(lo)
@@ -1339,14 +1515,15 @@ class Compiler:
         if k == "bool":
             return ("bool", node.value, None)
         if k == "msg":
-            f = self.find_field(node, layout, what)
+            f = self.content_field(node, layout, what)
             if f.kind == "handle":
                 raise unsupported(node.pos, "`message.%s` (a handle: the module does not see "
                                             "which object a handle names)" % node.field)
-            if f.kind != "int":
-                raise unsupported(node.pos, "the contents of `message.%s` (a %s in the arena, which "
-                                            "the kernel has not copied at decision time; "
-                                            "`size (message.%s)` works)" % (node.field, f.arena_kind, node.field))
+            if f.kind == "arena":
+                if f.arena_kind == "sequence":
+                    raise PslError(node.pos, "`message.%s` is a sequence: compare its elements "
+                                             "(`message.%s.[i]`) or its `size`" % (node.field, node.field))
+                return ("text", f, [(OP["TEXT"], 1 if f.arena_kind == "string" else 0, 0, f.offset, 0)])
             return ("field", f, None)
         if k == "sid":
             return ("dyn", (0, SID_MAX - 1), [(OP["SID"], 1 if node.side == "dst" else 0, 0, 0, 0)])
@@ -1363,6 +1540,10 @@ class Compiler:
                 return ("dyn", o.value[1], insns)
             if kind == "miclevel":
                 return ("miclevel", o, insns)
+            if kind == "select":
+                raise PslError(node.pos, "`%s.select` is the value of a `choice` whose branches are "
+                                         "patterns (`choice (%s.select {text : ...}) { \"^a.*\" : "
+                                         "grant () _ : deny () }`)" % (node.obj, node.obj))
             return ("state", o, insns)
         if k == "not":
             t, v, ins = self.cond(node.a, layout, what)
@@ -1389,6 +1570,17 @@ class Compiler:
                     if op == "&&":
                         return y if x[1] else ("bool", False, None)
                     return ("bool", True, None) if x[1] else y
+            if any(i[0] == OP["ELEM"] for i in b[2]):
+                # the right side reads an element that may not exist: evaluate it only
+                # when the left side does not decide (`size (s) > 0 && s.[0] == 1`)
+                skip, end = self.new_label(), self.new_label()
+                if op == "&&":
+                    return ("bool", None, a[2] + [(OP["JZ"], 0, 0, 0, skip)] + b[2] +
+                            [(OP["JMP"], 0, 0, 0, end), (LABEL, 0, 0, 0, skip),
+                             (OP["CONST"], 0, 0, 0, 0), (LABEL, 0, 0, 0, end)])
+                return ("bool", None, a[2] + [(OP["JZ"], 0, 0, 0, skip), (OP["CONST"], 0, 0, 0, 1),
+                        (OP["JMP"], 0, 0, 0, end), (LABEL, 0, 0, 0, skip)] + b[2] +
+                        [(LABEL, 0, 0, 0, end)])
             return ("bool", None, a[2] + b[2] + [(OP[op], 0, 0, 0, 0)])
         # comparison
         for x in (a, b):
@@ -1396,6 +1588,8 @@ class Compiler:
                 raise PslError(node.pos, "`%s` compares integers, not conditions" % op)
         if "miclevel" in (a[0], b[0]):
             return self.compare_level(op, a, b, node)
+        if "text" in (a[0], b[0]) or (a[0] == "str" and b[0] == "str"):
+            return self.compare_text(op, a, b, node)
         if "state" in (a[0], b[0]) or "str" in (a[0], b[0]):
             return self.compare_state(op, a, b, node)
         return self.compare(op, a, b, node)
@@ -1542,7 +1736,7 @@ class Compiler:
                 insns.extend(x[2])
             else:
                 f = x[1]
-                insns.append((OP["LOAD"], f.size, INSN_SIGNED if f.signed else 0, f.offset, 0))
+                insns.extend(self.load_field(f))
         insns.append((OP[op], 0, INSN_UNSIGNED if u64 else 0, 0, 0))
         return ("bool", None, insns)
 
@@ -1610,9 +1804,9 @@ class Compiler:
         return V_PROGRAM + self.prog_index[key]
 
 
-def compile_policy(path, include_dirs=(), defines=None, warn=None):
+def compile_policy(path, include_dirs=(), defines=None, warn=None, counters=False):
     """Compile the policy file at `path` (.psl or .psl.in)."""
-    comp = Compiler(include_dirs, defines, warn)
+    comp = Compiler(include_dirs, defines, warn, counters)
     src = Source(include_dirs, defines or {}, comp.warn)
     items = src.read(str(path))
     tables = comp.compile(items, os.path.basename(str(path)))

@@ -217,6 +217,8 @@ def lint(comp, items, init_yaml=None, defines=None):
         if it.kind == "binding":
             calls(it.body)
     for o in comp.objects.values():
+        if o.model == "Regex":
+            continue                        # no state: nothing to initialise
         inits = ("execute", "create") if o.model == "Mic" else ("init",)
         if not any((o.name, m) in used for m in inits):
             warn(o.pos, "policy object `%s` is never initialised (no %s rule): every rule on it "

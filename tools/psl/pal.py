@@ -209,14 +209,16 @@ class Step:
         self.slot = None                         # (ep, method) of the server, or (None, method)
         self.data = b""
         self.arena = 0
+        self.arena_bytes = b""                   # the arena itself (contents rules read it)
 
     def line(self):
         """The query line for tests/host/pal_runner.c (subjects: class id | SID << 32)."""
         if self.event == "execute":
             return "x %d %d" % (subject(self.src), subject(self.dst))
         dst = subject(self.dst) if self.dst is not None else 0
-        return "q %s %d %d %d %d %d %d 0 %s" % (self.event, subject(self.src), dst, self.riid, self.mid,
-                                                len(self.data), self.arena, self.data.hex() or "-")
+        return "q %s %d %d %d %d %d %d 0 %s %s" % (self.event, subject(self.src), dst, self.riid, self.mid,
+                                                   len(self.data), self.arena, self.data.hex() or "-",
+                                                   self.arena_bytes.hex() or "-")
 
 
 class TaskRef:
@@ -331,11 +333,13 @@ def build_step(comp, case, env):
             raise PslError(case.vpos, "an error test case carries no parameters (`{}`)")
         st.data = bytes(4)
         return st
-    st.data, st.arena = encode(layout, case.values, "the %s of %s" % (ev, msel.value), case.pos)
+    st.data, st.arena_bytes = encode(layout, case.values, "the %s of %s" % (ev, msel.value), case.pos,
+                                     arena_bytes=True)
+    st.arena = len(st.arena_bytes)
     return st
 
 
-def encode(layout, values, what, pos):
+def encode(layout, values, what, pos, arena_bytes=False):
     """The constant part (bytes) and arena size of a message with `values`
     (a dict Node or None); unnamed parameters are 0 / empty."""
     data = bytearray(layout.size)
@@ -419,7 +423,7 @@ def encode(layout, values, what, pos):
                 arena.append(0)
             struct.pack_into("<II", data, f.offset, len(arena), len(blob))
             arena.extend(blob)
-    return bytes(data), len(arena)
+    return bytes(data), (bytes(arena) if arena_bytes else len(arena))
 
 
 def arena_blob(f, node):

@@ -12,6 +12,7 @@ the rule or binding that decided, as `file:line:col: error: ...`; exit status 1.
 
 import hashlib
 import os
+import re
 import pathlib
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import tempfile
 
 from tools.psl.cgen import generate
 from tools.psl.compiler import Compiler, Source
-from tools.psl.errors import PslError
+from tools.psl.errors import PslError, Pos
 from tools.psl.pal import build_tests
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -31,9 +32,9 @@ HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
 EVENTS = ("execute", "request", "response", "error", "security")
 
 
-def load(path, include_dirs=(), defines=None, warn=None):
+def load(path, include_dirs=(), defines=None, warn=None, counters=False):
     """Compile the policy: (Compiler, items, Tables). Errors raise PslError."""
-    comp = Compiler(include_dirs, defines, warn)
+    comp = Compiler(include_dirs, defines, warn, counters)
     src = Source(include_dirs, defines or {}, comp.warn)
     items = src.read(str(path))
     tables = comp.compile(items, os.path.basename(str(path)))
@@ -117,36 +118,92 @@ def count(comp, items, step, answer, cov):
         entry[2] += 1
 
 
-def coverage_report(comp, items, cov, out):
-    """Every binding and rule of the policy with its PAL counts, in file order."""
-    lines = []
+CONSOLE_LINE = re.compile(r"^seccov (\d+) (\d+) (\d+)\s*$", re.M)
+REASON_POS = re.compile(r"(?:^cover | at )(\S+:\d+:\d+)")
 
-    def walk(body, b):
+
+def console_counts(tables, log_text):
+    """The counters a coverage kernel dumped at power-off (`seccov <k> <granted>
+    <denied>`, k an index into reasons[] of the same policy compiled with
+    counters), summed per PSL position: {"security.psl:30:5": [granted, denied,
+    reason]}. A position that is no rule (an overflow, an element out of range)
+    keeps its reason text for the report."""
+    counts = {}
+    for m in CONSOLE_LINE.finditer(log_text):
+        k, g, d = (int(x) for x in m.groups())
+        if k >= len(tables.reasons):
+            raise PslError(Pos("<console>"), "the console's coverage counters are of another "
+                                             "policy (reason %d of %d)" % (k, len(tables.reasons)))
+        text = tables.reasons[k]
+        p = REASON_POS.search(text)
+        key = p.group(1) if p else text
+        c = counts.setdefault(key, [0, 0, text])
+        c[0] += g
+        c[1] += d
+    return counts
+
+
+def coverage_report(comp, items, cov, out, console=None):
+    """Every binding and rule of the policy with its PAL counts (and, with
+    `console`, the counts of a console run of a coverage kernel), in file order."""
+    lines = []
+    used = set()
+
+    def con(key):
+        if console is None:
+            return ""
+        g, d, _ = console.get(key, (0, 0, None))
+        used.add(key)
+        return "; console: %d granted, %d denied" % (g, d)
+
+    def walk(body, b, totals):
         for st in body:
             if st.kind in ("rule", "model_rule", "choice"):
                 g, d = cov.get(id(st), [None, None, 0, 0])[2:]
-                lines.append((st.pos, "%s: %s: %d granted, %d denied%s" % (
-                    comp.where(st.pos), rule_label(comp, st), g, d, "" if g or d else "  <- never ran")))
+                key = comp.where(st.pos)
+                cg, cd, _ = (console or {}).get(key, (0, 0, None))
+                totals[0] += cg + cd
+                never = not (g or d or cg or cd)
+                lines.append((st.pos, "%s: %s: %d granted, %d denied%s%s" % (
+                    key, rule_label(comp, st), g, d, con(key), "  <- never ran" if never else "")))
             if st.kind == "match":
-                walk(st.body, b)
+                walk(st.body, b, totals)
     for it in items:
         if it.kind != "binding":
             continue
         n = sum(c[2] + c[3] for c in cov.values() if c[1] is it)
-        lines.append((it.pos, "%s: %s binding: %d decisions%s" % (
-            comp.where(it.pos), it.event, n, "" if n else "  <- never exercised")))
-        walk(it.body, it)
+        totals = [0]
+        mark = len(lines)
+        walk(it.body, it, totals)
+        extra = "; console: %d rule outcomes" % totals[0] if console is not None else ""
+        lines.insert(mark, (it.pos, "%s: %s binding: %d decisions%s%s" % (
+            comp.where(it.pos), it.event, n, extra, "" if n or totals[0] else "  <- never exercised")))
     for _, text in sorted(lines, key=lambda x: (str(x[0].file), x[0].line, x[0].col)):
         print(text, file=out)
+    for key, (g, d, text) in sorted((console or {}).items()):
+        if key not in used:
+            print("%s: console: %d granted, %d denied (%s)" % (key, g, d, text), file=out)
 
 
 def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys.stderr,
-        coverage=False):
+        coverage=False, console_log=None):
     """Run every PAL test of the policy; returns the exit status (0 all passed).
-    Results and failing cases go to out; a broken policy or test (PslError) to err."""
+    Results and failing cases go to out; a broken policy or test (PslError) to err.
+    console_log: the console of a coverage kernel (counters), merged into the report."""
+    console = None
     try:
-        comp, items, tables = load(path, include_dirs, defines, warn=lambda w: None)
+        comp, items, tables = load(path, include_dirs, defines, warn=lambda w: None,
+                                   counters=console_log is not None)
         tests = build_tests(comp, items)
+        if console_log is not None:
+            try:
+                log = pathlib.Path(console_log).read_text(errors="replace")
+            except OSError as e:
+                raise PslError(Pos(console_log), e.strerror)
+            if "security: coverage counters" not in log:
+                raise PslError(Pos(console_log), "no coverage counters in this console log (boot a "
+                                                 "kernel built with POLICY_COUNTERS=1)")
+            console = console_counts(tables, log)
     except PslError as e:
         print(str(e), file=err)
         return 1
@@ -192,7 +249,7 @@ def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys
             failed += 1
             break                                   # the rest of the test depends on this step
     if coverage:
-        coverage_report(comp, items, cov, out)
+        coverage_report(comp, items, cov, out, console)
     print("%s: PAL: %d tests, %d cases, %s" % (name, len(tests), ncases,
                                               "%d failed" % failed if failed else "all passed"), file=out)
     return 1 if failed else 0

@@ -27,7 +27,7 @@ from tools.psl.errors import PslError, unsupported
 EVENTS = ("execute", "request", "response", "error", "security")
 SELECTOR_KEYS = ("src", "dst", "endpoint", "method", "component", "interface")
 CMP_OPS = ("==", "!=", "<", "<=", ">", ">=")
-UNARY = ("neg", "abs", "size", "math.neg", "math.abs")          # Math, Struct
+UNARY = ("neg", "abs", "size", "empty", "math.neg", "math.abs")          # Math, Struct
 FOLDS = ("sum", "product", "math.sum", "math.product", "bool.all", "bool.any")
 
 
@@ -161,8 +161,12 @@ class Parser:
         name = self.name("the object's name")
         self.expect(":", "`:` and a security model")
         model = self.name("a security model (Flow, HashSet)")
-        self.expect("{", "`{`")
         types, config, cpos = [], None, None
+        if model.value == "Regex" and not self.at("{", "punct"):
+            # a Regex object has no parameters: `policy object re : Regex` (the body may be omitted)
+            return Node("policy_object", t.pos, name=name.value, npos=name.pos, model=model.value,
+                        mpos=model.pos, types=types, config=config, cpos=cpos)
+        self.expect("{", "`{`")
         while not self.at("}", "punct"):
             k = self.tok
             if k.is_("type", "name"):

@@ -6,7 +6,9 @@
  * The messages have the layout of bench.IBench (solutions/ipc_bench/idl):
  * Echo = mid 0, a 4-byte value; EchoData = mid 1, the value and an arena
  * descriptor; EchoFlow = mid 2, like Echo (its policy binding runs a Flow
- * `enter` and a message condition). In the ipc_bench solution the policy checks them like any
+ * `enter` and a message condition); EchoText = mid 3, like EchoData (its
+ * binding matches the data with a Regex, regex_match_per_byte_instr from two
+ * lengths). In the ipc_bench solution the policy checks them like any
  * IDL message; started by `bench` in a solution without a policy, argv[1]
  * ("nopolicy_") prefixes the keys.
  */
@@ -24,7 +26,7 @@ struct msg {
     uint32_t value[4];          /* value, then EchoData's arena descriptor: offset, size */
 };
 
-enum { ECHO_MID = 0, ECHO_DATA_MID = 1, ECHO_FLOW_MID = 2 };
+enum { ECHO_MID = 0, ECHO_DATA_MID = 1, ECHO_FLOW_MID = 2, ECHO_TEXT_MID = 3 };
 
 static const char *prefix = "";
 
@@ -79,6 +81,12 @@ int main(int argc, char *argv[])
     /* Only the ipc_bench policy knows EchoFlow (a solution without a policy
      * grants it too, but the figure means something only under the Flow rule). */
     if (!*prefix && roundtrips(ch, "ipc_roundtrip_flow_instr", ECHO_FLOW_MID, 0, ROUNDS))
+        return 1;
+    /* Regex on the data ("^[a-z]*$", every byte a letter): two lengths, the
+     * difference is the cost per byte (copy to the kernel, DFA step, copy out) */
+    memset(arena, 'a', 4096);
+    if (!*prefix && (roundtrips(ch, "ipc_roundtrip_regex_64_instr", ECHO_TEXT_MID, 64, ROUNDS) ||
+                     roundtrips(ch, "ipc_roundtrip_regex_4k_instr", ECHO_TEXT_MID, 4096, ROUNDS)))
         return 1;
 
     uint64_t tid;

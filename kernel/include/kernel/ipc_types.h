@@ -17,6 +17,12 @@ struct kmsg {
     uint8_t data[MSG_MAX_CONST];
 };
 
+/* The sender's hdr.arena_cap means nothing to the kernel (a receive-side
+ * capacity): when hdr.arena_size != 0 it holds 0, or the event (enum
+ * sec_event) whose decision reads the arena's contents and so is made at
+ * delivery (security_deliver, kernel/security_hook.c). */
+#define kmsg_sec_defer(m) ((m)->hdr.arena_cap)
+
 struct ipc_thread {
     struct kmsg msg;                 /* this thread's outgoing message (request or reply) */
     /* client side */

@@ -26,9 +26,28 @@ void security_release_sid(uint32_t sid);
  * when the message is malformed (audited). A request to the kernel (dst NULL) on
  * riid MSG_RIID_SECURITY, or ev SEC_EV_SECURITY, is decided as security_call(). */
 Retcode security_ipc(enum sec_event ev, const struct task *src, const struct task *dst,
-                     const struct kmsg *m);
+                     struct kmsg *m);
+/* The decisions whose rules read the arena's contents (strings, bytes,
+ * sequence elements, Regex) are not made by security_ipc: it marks the
+ * message (kmsg_sec_defer) and the delivery calls this instead of copying the
+ * arena user to user. The arena is copied from `from` into a kernel buffer,
+ * the module decides on that copy, and only a granted copy is written to
+ * `to` at `arena_uaddr`: what was checked is what arrives, whatever another
+ * thread of the sender does meanwhile. rcOk, rcSecurityDisallow /
+ * rcInvalidArgument (audited), rcSourceFault, rcTargetFault. */
+Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *to,
+                         uint64_t arena_uaddr);
+/* Decision ev on `arena`, a kernel copy of m's arena that is what the
+ * receiver gets (kcall_serve: the buffer the kernel's method reads; to NULL:
+ * the kernel). rcOk or the denial's Retcode (audited). */
+Retcode security_contents(enum sec_event ev, const struct task *from, const struct task *to,
+                          const struct kmsg *m, const uint8_t *arena);
 /* Security event: `src` asks the security module through its class's security
  * interface (m->hdr.mid = the method, m->data its in parameters). */
 Retcode security_call(const struct task *src, const struct kmsg *m);
+
+/* Coverage build (make POLICY_COUNTERS=1): print each rule's grant and denial
+ * counters to the console (called at power-off); otherwise nothing. */
+void security_dump_coverage(void);
 
 #endif

@@ -79,7 +79,7 @@ static inline nk_err_t nk_kos_check_layout(const struct nk_message *msg, const u
                                            const struct sec_msg_layout *l)
 {
     struct sec_message m = {msg->hdr.riid, msg->hdr.mid, msg->hdr.size, msg->hdr.arena_size,
-                            msg->hdr.nhandles, (const uint8_t *)(&msg->hdr + 1)};
+                            msg->hdr.nhandles, (const uint8_t *)(&msg->hdr + 1), arena, NK_NULL};
     if (sec_check_layout(l, &m, NK_NULL) != 0 || sec_check_strings(l, &m, arena) != 0)
         return NK_EBADMSG;
     return NK_EOK;

@@ -92,7 +92,7 @@ int main(void)
             struct sec_message m = {
                 riid, strcmp(mid, "?") ? (uint32_t)strtoul(mid, NULL, 0) : SEC_MID_UNKNOWN,
                 size, arena,
-                nh,   copy};
+                nh,   copy, NULL, NULL};
             if (size > n) {
                 printf("bad query: size %u > %zu data bytes\n", size, n);
                 free(copy);

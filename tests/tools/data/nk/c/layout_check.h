@@ -40,7 +40,7 @@ static inline int lay_cond(const struct sec_msg_layout *l, const uint8_t *data, 
 static inline int lay_ok(const struct sec_msg_layout *l, const uint8_t *data, uint32_t size,
                          const uint8_t *arena, uint32_t arena_size, uint32_t nhandles)
 {
-    struct sec_message m = { 0, 0, size, arena_size, nhandles, data };
+    struct sec_message m = { 0, 0, size, arena_size, nhandles, data, NULL, NULL };
     if (sec_check_layout(l, &m, 0) != 0)
         return 0;
     for (uint32_t i = 0; i < l->narena; i++) {

@@ -63,6 +63,7 @@ DERIVED = [
     ("vfs_read_vs_memcpy", "ratio", ["vfs_read_4m_instr", "memcpy_4m_instr"], _ratio("vfs_read_4m_instr")),
     ("tcp_echo_bytes_per_instr", "bytes/instr", [netbench.BULK_KEY],
      lambda r: round(netbench.BULK_BYTES / r[netbench.BULK_KEY]["median"], 4)),
+    (netbench.PER_BYTE_KEY, "instr/byte", [netbench.MIB_KEY], netbench.instr_per_byte),
 ]
 
 

@@ -387,7 +387,8 @@ test: deps-check
 # The test image, booted with init=bench under -icount shift=0 (IPC without a
 # policy, process start, VFS); the ipc_bench solution's image (the IPC figures
 # under a real policy); then (NET=1) the net_bench solution's image, driven over
-# a hostfwd port (tools/netbench.py).
+# a hostfwd port (tools/netbench.py; about 5 s; NET=0 leaves it out).
+NET ?= 1
 bench: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=ipc_bench kernel

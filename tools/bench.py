@@ -67,6 +67,7 @@ DERIVED = [
                      / (4096 - 64), 3)),
     ("tcp_echo_bytes_per_instr", "bytes/instr", [netbench.BULK_KEY],
      lambda r: round(netbench.BULK_BYTES / r[netbench.BULK_KEY]["median"], 4)),
+    (netbench.PER_BYTE_KEY, "instr/byte", [netbench.MIB_KEY], netbench.instr_per_byte),
 ]
 
 

@@ -72,3 +72,15 @@ def test_summary_times_out_on_a_line_never_finished():
     g = fake_guest(GOOD[:GOOD.index("end=") + len("end=E")])
     with pytest.raises(netbench.NetBenchError, match="within"):
         netbench._summary(g, 0, timeout=0.3)
+
+
+def test_instr_per_byte_is_the_median_1m_echo_per_byte():
+    """make bench's tcp_echo_instr_per_byte (tools/bench.py's DERIVED) from the
+    1 MiB runs' NETBENCH lines."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import bench
+    results = {netbench.MIB_KEY: {"min": 9 << 20, "median": 10 << 20, "unit": "instr",
+                                  "samples": 5}}
+    assert netbench.instr_per_byte(results) == 10.0
+    assert bench.derive(results)[netbench.PER_BYTE_KEY] == {"value": 10.0, "unit": "instr/byte"}
+    assert netbench.PER_BYTE_KEY not in bench.derive({})

@@ -63,15 +63,19 @@ def test_every_kos_header_compiles_for_aarch64(gen, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("aarch64-linux-gnu-gcc") is None, reason="no aarch64 compiler")
-def test_without_transport_kos_the_project_api_is_used(gen, tmp_path):
+def test_without_transport_kos_only_the_kernel_form_is_seen(gen, tmp_path):
+    """A file that does not include transport-kos.h falls through to cgen's
+    header: server side only (the kernel form), no proxy of any kind."""
     src = tmp_path / "old.c"
     src.write_text('#include "demo/Server.edl.h"\n'
-                   "int f(struct demo_IStore_proxy *p) { return (int)p->riid; }\n")
+                   "unsigned f(void) { return demo_Server_ctl_riid + demo_IStore_Put_mid; }\n"
+                   "unsigned h(void) { return sizeof(struct demo_IStore_proxy); }\n")
     r = subprocess.run(["aarch64-linux-gnu-gcc", *CFLAGS, *picolibc_flags(),
                         "-I", str(gen / "kos"), "-I", str(gen), "-I", str(ROOT / "userland/include"),
                         "-I", str(ROOT / "kernel"), "-c", "-o", str(tmp_path / "old.o"), str(src)],
                        capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode != 0 and "incomplete type" in r.stderr and "h(void)" in r.stderr, r.stderr
+    assert "f(void)" not in r.stderr, r.stderr
 
 
 def test_dispatch_round_trip_and_malformed_requests_on_the_host(gen, tmp_path):

@@ -1,7 +1,8 @@
-"""tools/nk: a class's `security` interface (security proxy on the kernel
-handle, NK_RIID_SECURITY, warnings for what a security call cannot carry)
-and the Service Locator records (nk_sl_classes) that userland/lib/sl.c reads,
-built and run on the host with sl.c itself."""
+"""tools/nk: a class's `security` interface (<Class>_securityIid =
+MSG_RIID_SECURITY, called through NkKosSecurityTransport; warnings for what a
+security call cannot carry) and the Service Locator records (nk_sl_classes,
+kos/nk_kos_sl.h) that userland/lib/sl.c reads, built and run on the host with
+sl.c itself."""
 import subprocess
 
 import pytest
@@ -44,23 +45,23 @@ def test_security_interface_warnings(tmp_path):
     assert r.returncode == 0 and r.stderr == "", r.stderr
 
 
-def test_generated_security_proxy_and_sl_record(tmp_path):
+def test_generated_security_iid_and_sl_record(tmp_path):
     out = tmp_path / "gen"
     r = nkc("-I", GOOD, "--out", out, "test.EdgeServer", "demo.Client")
     assert r.returncode == 0, r.stderr
-    h = (out / "test/EdgeServer.edl.h").read_text()
+    h = (out / "kos/test/EdgeServer.edl.h").read_text()
     assert '#include "test/ISec.idl.h"' in h
-    assert "#define test_EdgeServer_securityIid NK_RIID_SECURITY" in h
-    assert "#define test_EdgeServer_security_riid NK_RIID_SECURITY" in h
-    assert ("static inline void test_EdgeServer_security_proxy_init(struct test_ISec_proxy *proxy, "
-            "Handle kernel)") in h
-    assert '{ "edge", 0u },' in h and '{ "empty", 1u },' in h
-    assert '__attribute__((used, section("nk_sl_classes"), aligned(8)))' in h
-    assert "#if !defined(KERNEL_BUILD) && !defined(NK_NO_SL_TABLE)" in h
-    c = (out / "demo/Client.edl.h").read_text()
-    assert 'test_EdgeServer' not in c and "security_proxy_init" not in c
-    assert '{ "demo.Client", NULL, 0u }' in c
-    assert "#define NK_RIID_SECURITY 0xFFFFu" in (out / "nk_types.h").read_text()
+    assert "#define test_EdgeServer_securityIid MSG_RIID_SECURITY" in h
+    sl = (out / "kos/nk_kos_sl.h").read_text()
+    assert '{ "edge", 0u },' in sl and '{ "empty", 1u },' in sl
+    assert '__attribute__((used, section("nk_sl_classes"), aligned(8)))' in sl
+    assert "#if !defined(NK_NO_SL_TABLE)" in sl
+    assert '{ "demo.Client", NK_NULL, 0u }' in sl
+    c = (out / "kos/demo/Client.edl.h").read_text()
+    assert "test_EdgeServer" not in c and "securityIid" not in c
+    # cgen's kernel form has neither (one client API: the KasperskyOS form)
+    assert "securityIid" not in (out / "test/EdgeServer.edl.h").read_text()
+    assert "nk_sl_classes" not in (out / "test/EdgeServer.edl.h").read_text()
 
 
 def test_endpoint_named_security_keeps_its_riid(tmp_path):
@@ -69,14 +70,15 @@ def test_endpoint_named_security_keeps_its_riid(tmp_path):
     out = tmp_path / "gen"
     r = nkc("-I", tmp_path, "-I", GOOD, "--out", out, "p.S")
     assert r.returncode == 0, r.stderr
-    h = (out / "p/S.edl.h").read_text()
-    assert "#define p_S_security_riid 0u" in h and "#define p_S_securityIid NK_RIID_SECURITY" in h
-    assert h.count("#define p_S_security_riid") == 1
+    h = (out / "kos/p/S.edl.h").read_text()
+    assert "p_S_security_iid = 0," in h and "#define p_S_securityIid MSG_RIID_SECURITY" in h
+    assert "#define p_S_security_riid 0u" in (out / "p/S.edl.h").read_text()
 
 
 def test_service_locator_and_security_proxy_on_the_host(tmp_path):
     """userland/lib/sl.c with mocks: channel names -> handles, endpoint paths
-    -> RIIDs through the linker-gathered records; the security proxy's request."""
+    -> RIIDs through the linker-gathered records; a security-interface call's
+    request over NkKosSecurityTransport (userland/lib/nk_kos_transport.c)."""
     write(tmp_path, "idl/test/Dup.edl", "task class test.Dup\ncomponents { main : demo.Storage }\n"
                                         "endpoints { z : demo.IControl }\n")
     out = tmp_path / "gen"
@@ -85,25 +87,28 @@ def test_service_locator_and_security_proxy_on_the_host(tmp_path):
     assert r.returncode == 0, r.stderr
     # test.Dup: z = 0, then main.store = 1, the same RIID as in demo.Server
     exe = tmp_path / "sl_test"
-    cmd = ["gcc", *CFLAGS, "-I", str(out), "-I", str(DATA / "mock"), "-I", str(ROOT / "userland/include"),
-           "-I", str(ROOT / "kernel"), "-o", str(exe), str(DATA.parent / "sl/sl_test.c"),
-           str(ROOT / "userland/lib/sl.c")]
+    cmd = ["gcc", *CFLAGS, "-I", str(DATA / "mock_kos"), "-I", str(out / "kos"), "-I", str(out),
+           "-I", str(ROOT / "userland/include"), "-I", str(ROOT / "kernel"), "-o", str(exe),
+           str(DATA.parent / "sl/sl_test.c"), str(ROOT / "userland/lib/sl.c"),
+           str(ROOT / "userland/lib/nk_kos_transport.c"),
+           str(ROOT / "kernel/security/sec_engine.c")]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stdout.strip() == "OK", run.stdout + run.stderr
 
 
-def test_no_sl_record_in_kernel_builds(tmp_path):
+def test_sl_records_unless_NK_NO_SL_TABLE(tmp_path):
     out = tmp_path / "gen"
     assert nkc("--out", out, "kl.core.Core").returncode == 0
-    src = write(tmp_path, "k.c", '#include "kl/core/Core.edl.h"\nint main(void) { return 0; }\n')
-    for define, present in (("-DKERNEL_BUILD=\"virt\"", False), ("-DNK_NO_SL_TABLE", False),
-                            ("-DX", True)):
+    src = write(tmp_path, "k.c", "#include <coresrv/nk/transport-kos.h>\n"
+                                 '#include "kl/core/Core.edl.h"\nint main(void) { return 0; }\n')
+    for define, present in (("-DNK_NO_SL_TABLE", False), ("-DX", True)):
         obj = tmp_path / "k.o"
-        res = subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", define, "-I", str(out),
-                              "-I", str(DATA / "mock"), "-I", str(ROOT / "kernel"), "-c", "-o", str(obj),
-                              str(src)], capture_output=True, text=True)
+        res = subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", define,
+                              "-I", str(DATA / "mock_kos"), "-I", str(out / "kos"), "-I", str(out),
+                              "-I", str(ROOT / "userland/include"), "-I", str(ROOT / "kernel"),
+                              "-c", "-o", str(obj), str(src)], capture_output=True, text=True)
         assert res.returncode == 0, res.stderr
         sections = subprocess.run(["objdump", "-h", str(obj)], capture_output=True, text=True).stdout
         assert ("nk_sl_classes" in sections) == present, define

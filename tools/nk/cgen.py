@@ -8,10 +8,11 @@ Generated code is header-only (static inline) and relies on nk_types.h and
 sec_layout.h (kernel/security/), copied next to it. The calling conventions are in docs/IDL.md.
 
 Who uses this output (docs/IDL.md, "Who uses which output"): the kernel's
-kl.core dispatchers (kernel/kcall*.c: kl_core_Core_dispatch and the interface
-dispatchers, on purpose) and the layout records; no user program (they all
-use kosgen's KasperskyOS form). The proxy, security-proxy and Service Locator
-paths remain for the host tests in tests/tools (to be moved to the KOS form).
+kl.core dispatchers (kernel/kcall.c: kl_core_Core_dispatch and the interface
+dispatchers, kept on purpose: the kernel serves from one request buffer with
+no arena objects, no transport and no ops `self`) and the layout records.
+It is server-side only: there are no proxies here. Every program calls and
+serves through kosgen's KasperskyOS form, the one client API.
 """
 
 import os
@@ -174,26 +175,26 @@ def addr(v):
     return "&" + v
 
 
-def emit_unpack(t, w, v, fail, copy, depth=0):
+def emit_unpack(t, w, v, fail, depth=0):
     """Lines that validate wire value `w` and store it in view value `v`."""
     if isinstance(t, IntType):
         return ["%s = %s;" % (v, w)]
     if isinstance(t, HandleType):
         return ["nk_rc = nk_handle_get(nk_rh, %s, &%s);" % (w, v), fail]
     if isinstance(t, ArenaType):
-        return ["nk_rc = nk_get_span(nk_ra, &%s, %du, %du, %du, %d, %s, &%s);"
-                % (w, t.elem.size, t.elem.align, t.max, is_string(t), copy, v), fail]
+        return ["nk_rc = nk_get_span(nk_ra, &%s, %du, %du, %du, %d, &%s);"
+                % (w, t.elem.size, t.elem.align, t.max, is_string(t), v), fail]
     if isinstance(t, ArrayType):
         if not t.needs_check:
             return ["memcpy(%s, %s, sizeof(%s));" % (v, w, w)]
         i = "nk_i%d" % depth
-        body = emit_unpack(t.elem, "%s[%s]" % (w, i), "%s[%s]" % (v, i), fail, copy, depth + 1)
+        body = emit_unpack(t.elem, "%s[%s]" % (w, i), "%s[%s]" % (v, i), fail, depth + 1)
         return (["for (uint32_t %s = 0; %s < %du; %s++) {" % (i, i, t.count, i)] +
                 ["    " + ln for ln in body] + ["}"])
     if isinstance(t, StructType):
         p = "%s_%s" % (t.package.cprefix, t.name)
         if t.needs_view:
-            return ["nk_rc = %s_unpack(&%s, %s, nk_ra, nk_rh, %s);" % (p, w, addr(v), copy), fail]
+            return ["nk_rc = %s_unpack(&%s, %s, nk_ra, nk_rh);" % (p, w, addr(v)), fail]
         if t.has_union:
             return ["nk_rc = %s_check(&%s);" % (p, w), fail, "%s = %s;" % (v, w)]
         return ["%s = %s;" % (v, w)]
@@ -364,13 +365,13 @@ class PackageGen:
         self.names.add(name + "_unpack", s.pos, "%s '%s'" % (s.kind, s.name))
         fail = "if (nk_rc != rcOk) return nk_rc;"
         body, is_union = self.members_code(
-            s, lambda m, f: emit_unpack(m.type, "nk_w->" + f, "nk_v->" + f, fail, "nk_copy"))
+            s, lambda m, f: emit_unpack(m.type, "nk_w->" + f, "nk_v->" + f, fail))
         c("static inline Retcode %s_unpack(const struct %s *nk_w, struct %s_view *nk_v,"
           % (name, name, name))
-        c("                                const nk_arena_r *nk_ra, const SMsgHdr *nk_rh, int nk_copy)")
+        c("                                const nk_arena_r *nk_ra, const SMsgHdr *nk_rh)")
         c("{")
         c("    Retcode nk_rc = rcOk;")
-        c("    (void)nk_ra;\n    (void)nk_rh;\n    (void)nk_copy;\n    (void)nk_rc;")
+        c("    (void)nk_ra;\n    (void)nk_rh;\n    (void)nk_rc;")
         if is_union:
             c("    nk_v->tag = nk_w->tag;")
             c("    switch (nk_w->tag) {")
@@ -401,23 +402,14 @@ class PackageGen:
 
 # ---------------------------------------------------------------- interfaces
 
-class Arg:
-    """One C argument of a proxy function or an ops entry."""
-
-    def __init__(self, param, decl, name):
-        self.param = param
-        self.decl = decl
-        self.name = name
-
-
-def proxy_args(p):
-    """C arguments of the client proxy for parameter p."""
+def ops_args(p):
+    """C arguments of the server ops entry for parameter p."""
     t, n, d = p.type, cid(p.name), p.direction
     if d == "in":
         if isinstance(t, IntType):
             return [(decl(t, n), n)]
         if isinstance(t, HandleType):
-            return [("SMsgHandle %s" % n, n)]
+            return [("Handle %s" % n, n)]
         if t.kind == "string":
             return [("const char *%s" % n, n)]
         if t.kind == "bytes":
@@ -430,7 +422,7 @@ def proxy_args(p):
     if isinstance(t, IntType):
         return [(ptr_decl(t, n), n)]
     if isinstance(t, HandleType):
-        return [("Handle *%s" % n, n)]
+        return [("SMsgHandle *%s" % n, n)]
     if t.kind == "string":
         return [("char *%s" % n, n), ("uint32_t %s_cap" % n, n + "_cap")]
     if t.kind == "bytes":
@@ -442,18 +434,6 @@ def proxy_args(p):
     if isinstance(t, ArrayType):
         return [(decl(t, n, t.needs_view), n)]
     return [(ptr_decl(t, n, t.needs_view), n)]
-
-
-def ops_args(p):
-    """C arguments of the server ops entry for parameter p."""
-    t, n, d = p.type, cid(p.name), p.direction
-    if d == "in":
-        if isinstance(t, HandleType):
-            return [("Handle %s" % n, n)]
-        return proxy_args(p)
-    if isinstance(t, HandleType):
-        return [("SMsgHandle *%s" % n, n)]
-    return proxy_args(p)
 
 
 class InterfaceGen:
@@ -473,12 +453,6 @@ class InterfaceGen:
         self.iface_consts(c)
         for m in iface.methods:
             self.msg_structs(c, m)
-        c("struct %s_proxy {\n    Handle channel;\n    uint32_t riid;\n};\n" % p)
-        c("static inline void %s_proxy_init(struct %s_proxy *proxy, Handle channel, uint32_t riid)"
-          % (p, p))
-        c("{\n    proxy->channel = channel;\n    proxy->riid = riid;\n}\n")
-        for m in iface.methods:
-            self.proxy(c, m)
         c("struct %s_ops {" % p)
         for m in iface.methods:
             args = ["void *ctx"] + [a for prm in m.params for a, _ in ops_args(prm)]
@@ -504,7 +478,7 @@ class InterfaceGen:
         for prm in m.params:
             if prm.name.startswith("nk_"):
                 raise NkError(prm.pos, "parameter names starting with 'nk_' are reserved")
-            for _, a in proxy_args(prm) + ops_args(prm):
+            for _, a in ops_args(prm):
                 if a in seen and seen[a] is not prm:
                     raise NkError(prm.pos, "parameter '%s' gives the C argument '%s', which "
                                   "clashes with parameter '%s'" % (prm.name, a, seen[a].name))
@@ -546,112 +520,6 @@ class InterfaceGen:
                 c("_Static_assert(offsetof(struct %s_%s, %s) == %d, \"IDL layout\");"
                   % (q, kind, cid(name), MSG_HDR_SIZE + off))
         c()
-
-    # -- client
-    def proxy(self, c, m):
-        p, q = self.p, "%s_%s" % (self.p, m.name)
-        args = ["struct %s_proxy *nk_p" % p] + [a for prm in m.params for a, _ in proxy_args(prm)]
-        fail = "if (nk_rc != rcOk) return nk_rc;"
-        pack = []
-        for prm in m.in_params:
-            pack += self.proxy_pack(prm, fail)
-        unpack = []
-        for prm in m.out_params:
-            unpack += self.proxy_unpack(prm, fail)
-        ra = m.request.arena_max > 0
-        rb = m.response.arena_max > 0
-        c("static inline Retcode %s(%s)" % (q, ",\n        ".join(args)))
-        c("{")
-        c("    struct %s_req nk_req;" % q)
-        c("    union {\n        struct %s_res r;\n        uint8_t raw[sizeof(SMsgHdr) + 8];\n    } nk_res;" % q)
-        if ra:
-            c("    _Alignas(8) uint8_t nk_req_arena[%s_req_arena_max];" % q)
-            c("    nk_arena_w nk_aw = { nk_req_arena, sizeof(nk_req_arena), 0 };")
-        elif uses(pack, "nk_a"):
-            c("    nk_arena_w nk_aw = { NULL, 0, 0 };")
-        if uses(pack, "nk_a"):
-            c("    nk_arena_w *nk_a = &nk_aw;")
-        if rb:
-            c("    _Alignas(8) uint8_t nk_res_arena[%s_res_arena_max];" % q)
-        if uses(pack, "nk_h"):
-            c("    SMsgHdr *nk_h = &nk_req.hdr;")
-        c("    Retcode nk_rc;")
-        c()
-        c("    memset(&nk_req, 0, sizeof(nk_req));")
-        c("    nk_req.hdr.riid = nk_p->riid;")
-        c("    nk_req.hdr.mid = %s_mid;" % q)
-        c("    nk_req.hdr.size = %s_req_size;" % q)
-        c.extend(pack, 1)
-        if ra:
-            c("    nk_req.hdr.arena = (uint64_t)(uintptr_t)nk_req_arena;")
-            c("    nk_req.hdr.arena_size = nk_aw.used;")
-        c("    memset(&nk_res, 0, sizeof(SMsgHdr));")
-        c("    nk_res.r.hdr.size = (uint32_t)(sizeof(nk_res) - sizeof(SMsgHdr));")
-        if rb:
-            c("    nk_res.r.hdr.arena = (uint64_t)(uintptr_t)nk_res_arena;")
-            c("    nk_res.r.hdr.arena_cap = sizeof(nk_res_arena);")
-        c("    nk_rc = Call(nk_p->channel, &nk_req.hdr, &nk_res.r.hdr);")
-        c("    if (nk_rc != rcOk)\n        return nk_rc;")
-        c("    nk_rc = nk_check_response(&nk_res.r.hdr, %s_mid, %s_res_size, %s);"
-          % (q, q, "sizeof(nk_res_arena)" if rb else "0"))
-        c("    if (nk_rc != rcOk)\n        return nk_rc;")
-        if unpack:
-            c("    {")
-            if uses(unpack, "nk_ra"):
-                c("        const nk_arena_r nk_rav = { %s };"
-                  % ("nk_res_arena, nk_res.r.hdr.arena_size" if rb else "NULL, 0"))
-                c("        const nk_arena_r *nk_ra = &nk_rav;")
-            if uses(unpack, "nk_rh"):
-                c("        const SMsgHdr *nk_rh = &nk_res.r.hdr;")
-            c.extend(unpack, 2)
-            c("    }")
-        c("    return rcOk;\n}\n")
-
-    def proxy_pack(self, prm, fail):
-        t, n = prm.type, cid(prm.name)
-        w = "nk_req." + n
-        if isinstance(t, IntType):
-            return ["%s = %s;" % (w, n)]
-        if isinstance(t, HandleType):
-            return ["nk_rc = nk_handle_put(nk_h, &%s, &%s);" % (n, w), fail]
-        if t.kind == "string":
-            return ["nk_rc = nk_put_string(nk_a, %s, %du, &%s);" % (n, t.max, w), fail]
-        if t.kind == "bytes":
-            return ["nk_rc = nk_put(nk_a, %s, %s_len, 1u, %du, 0, &%s);" % (n, n, t.max, w), fail]
-        if t.kind == "sequence":
-            return ["nk_rc = nk_put(nk_a, %s, %s_count, %du, %du, 0, &%s);"
-                    % (n, n, t.elem.size, t.max, w), fail]
-        if isinstance(t, ArrayType):
-            return emit_pack(t, n, w, fail)
-        if t.needs_view:
-            return emit_pack(t, "(*%s)" % n, w, fail)
-        return ["%s = *%s;" % (w, n)]
-
-    def proxy_unpack(self, prm, fail):
-        t, n = prm.type, cid(prm.name)
-        w = "nk_res.r." + n
-        if isinstance(t, IntType):
-            return ["if (%s != NULL)" % n, "    *%s = %s;" % (n, w)]
-        if isinstance(t, HandleType):
-            return ["{", "    SMsgHandle nk_t;",
-                    "    nk_rc = nk_handle_get(nk_rh, %s, &nk_t);" % w, "    " + fail,
-                    "    if (%s != NULL)" % n, "        *%s = nk_t.handle;" % n, "}"]
-        if isinstance(t, ArenaType):
-            cnt = {"string": None, "bytes": n + "_len", "sequence": n + "_count"}[t.kind]
-            out = ["{", "    const void *nk_d = NULL;", "    uint32_t nk_n = 0;",
-                   "    nk_rc = nk_get(nk_ra, &%s, %du, %du, %du, %d, &nk_d, &nk_n);"
-                   % (w, t.elem.size, t.elem.align, t.max, is_string(t)), "    " + fail,
-                   "    if (%s != NULL) {" % n,
-                   "        nk_rc = nk_copy_out(nk_d, nk_n, %du, %d, %s, %s_cap);"
-                   % (t.elem.size, is_string(t), n, n), "        " + fail, "    }"]
-            if cnt:
-                out += ["    if (%s != NULL)" % cnt, "        *%s = nk_n;" % cnt]
-            return out + ["}"]
-        if isinstance(t, ArrayType):
-            return ["if (%s != NULL) {" % n] + ["    " + ln for ln in
-                                               emit_unpack(t, w, n, fail, "1")] + ["}"]
-        return ["if (%s != NULL) {" % n] + ["    " + ln for ln in
-                                           emit_unpack(t, w, "(*%s)" % n, fail, "1")] + ["}"]
 
     # -- server
     def serve(self, c, m):
@@ -741,10 +609,10 @@ class InterfaceGen:
             locals_.append("%s;" % decl(t, n, view=True))
             pre += ["memset(&%s, 0, sizeof(%s));" % (n, n)]
             if isinstance(t, ArrayType):
-                pre += emit_unpack(t, w, n, fail, "0")
+                pre += emit_unpack(t, w, n, fail)
                 call.append(n)
             else:
-                pre += emit_unpack(t, w, n, fail, "0")
+                pre += emit_unpack(t, w, n, fail)
                 call.append("&" + n)
         else:
             pre += emit_check(t, w, fail)
@@ -863,9 +731,6 @@ def gen_class(cls):
     for e in cls.endpoints:
         c("#define %s_%s_riid %s  /* %s */" % (p, e.cname, u32(e.riid), e.interface.name))
     c("#define %s_nendpoints %s\n" % (p, u32(len(cls.endpoints))))
-    if cls.security is not None:
-        gen_security(c, cls)
-    gen_sl_table(c, cls)
     if cls.endpoints:
         ifs = [e.interface.cprefix for e in cls.endpoints]
         c("/* Buffer sizes a server of %s needs. */" % cls.name)
@@ -903,42 +768,6 @@ def gen_class(cls):
         c("}\n")
     c("#endif")
     return c.text()
-
-
-def gen_security(c, cls):
-    """The class's security interface: a proxy of that interface on the
-    kernel handle with riid NK_RIID_SECURITY (docs/IDL.md, docs/POLICY.md)."""
-    p, i = cls.cprefix, cls.security.cprefix
-    c("/* Security interface of %s (%s): its methods are asked of the security" % (cls.name, cls.security.name))
-    c(" * module with Call on the kernel handle and riid NK_RIID_SECURITY; the")
-    c(" * proxy returns rcOk (granted), rcSecurityDisallow (denied) or")
-    c(" * rcInvalidArgument (malformed). KasperskyOS names it <Class>_securityIid. */")
-    if not any(e.cname == "security" for e in cls.endpoints):   # else: that endpoint's RIID
-        c("#define %s_security_riid NK_RIID_SECURITY" % p)
-    c("#define %s_securityIid NK_RIID_SECURITY" % p)
-    c("static inline void %s_security_proxy_init(struct %s_proxy *proxy, Handle kernel)" % (p, i))
-    c("{\n    %s_proxy_init(proxy, kernel, NK_RIID_SECURITY);\n}\n" % i)
-
-
-def gen_sl_table(c, cls):
-    """Endpoint names -> RIIDs for ServiceLocatorGetRiid (userland/lib/sl.c):
-    one record per class in the section nk_sl_classes, which the linker
-    gathers between __start_nk_sl_classes and __stop_nk_sl_classes. Not in
-    the kernel (KERNEL_BUILD) or with NK_NO_SL_TABLE."""
-    p = cls.cprefix
-    c("/* Service Locator record of %s (coresrv/sl/sl_api.h). */" % cls.name)
-    c("#if !defined(KERNEL_BUILD) && !defined(NK_NO_SL_TABLE)")
-    eps = "NULL"
-    if cls.endpoints:
-        eps = "%s_sl_endpoints" % p
-        c("static const struct nk_sl_endpoint %s[] = {" % eps)
-        for e in cls.endpoints:
-            c('    { "%s", %s },' % (e.path, u32(e.riid)))
-        c("};")
-    c("__attribute__((used, section(\"nk_sl_classes\"), aligned(8)))")
-    c('static const struct nk_sl_class %s_sl_class = { "%s", %s, %s };'
-      % (p, cls.name, eps, u32(len(cls.endpoints))))
-    c("#endif\n")
 
 
 # ---------------------------------------------------------------- layout records

@@ -6,8 +6,8 @@ the KasperskyOS NK compiler generates, plus kos/<pkg>/<Component>.cdl.h for
 the components the classes use and kos/nk_kos_sl.h (Service Locator
 records). Built with -I<out>/kos before -I<out>, a program that included
 <coresrv/nk/transport-kos.h> first (which defines NK_KOS_API) gets the
-KasperskyOS form; any other falls through (#include_next) to cgen's header,
-unchanged.
+KasperskyOS form -- the one client API; any other falls through
+(#include_next) to cgen's header, the kernel form: server side only.
 
 Per interface P (the package's C prefix, e.g. echo_Ping):
   P_<M>_mid (enum), P_mid_max, P_<M>_req_size / P_<M>_res_size (constant
@@ -314,6 +314,8 @@ def iface_code(c, iface):
     c("    static const struct %s_ops ops = {" % p)
     for m in ms:
         c("        .%s = %s_%s_proxy," % (cid(m.name), p, m.name))
+    if not ms:
+        c("        0,")
     c("    };")
     c("    self->base.ops = &ops;")
     c("    self->transport = transport;")
@@ -593,10 +595,11 @@ def components_of(classes):
 
 def switch(text, rel):
     """The KasperskyOS header `text`, or (NK_KOS_API not defined) the next
-    header of that name on the include path: cgen's, unchanged."""
+    header of that name on the include path: cgen's kernel form."""
     head, body = text.split("\n", 1)
     return ("%s\n#if !defined(NK_KOS_API)\n"
-            "/* Not a KasperskyOS-API program (coresrv/nk/transport-kos.h): the project's API. */\n"
+            "/* Not a KasperskyOS-API program (coresrv/nk/transport-kos.h): cgen's kernel form\n"
+            " * (server side only, docs/IDL.md \"Who uses which output\"). */\n"
             "#include_next <%s>\n#else\n%s#endif /* NK_KOS_API */\n" % (head, rel, body))
 
 

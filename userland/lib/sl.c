@@ -1,19 +1,19 @@
 /*
  * The Service Locator (coresrv/sl/sl_api.h): channel names to handles via
- * kl.core.Channel.Lookup, endpoint paths to RIIDs via the nk_sl_class
+ * kl.core.Channel.Lookup, endpoint paths to RIIDs via the nk_kos_sl_class
  * records tools/nk puts in the section nk_sl_classes of every program that
- * includes a <Class>.edl.h. ServiceLocatorConnect remembers which channel
+ * includes a generated header (kos/nk_kos_sl.h). ServiceLocatorConnect remembers which channel
  * name each handle came from, so ServiceLocatorGetRiid can pick the class.
  */
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/sl/sl_api.h>
 #include <kos/mutex.h>
 #include <string.h>
-#include "nk_types.h"
+#include <nk/dispatch.h>
 
 /* The records, gathered by the linker; both NULL when none is linked in. */
-extern const struct nk_sl_class __start_nk_sl_classes[] __attribute__((weak));
-extern const struct nk_sl_class __stop_nk_sl_classes[] __attribute__((weak));
+extern const struct nk_kos_sl_class __start_nk_sl_classes[] __attribute__((weak));
+extern const struct nk_kos_sl_class __stop_nk_sl_classes[] __attribute__((weak));
 
 #define SL_MAX_CONNECTIONS 32
 
@@ -82,7 +82,7 @@ Handle ServiceLocatorRegister(const char *channelName, const void *endpoints,
     return h;
 }
 
-static nk_iid_t riid_in(const struct nk_sl_class *c, const char *endpoint)
+static nk_iid_t riid_in(const struct nk_kos_sl_class *c, const char *endpoint)
 {
     for (uint32_t i = 0; i < c->count; i++)
         if (c->endpoints && strcmp(c->endpoints[i].name, endpoint) == 0)
@@ -94,18 +94,18 @@ nk_iid_t ServiceLocatorGetRiid(Handle handle, const char *endpointName)
 {
     if (handle == INVALID_HANDLE || !endpointName)
         return INVALID_RIID;
-    const struct nk_sl_class *begin = __start_nk_sl_classes, *end = __stop_nk_sl_classes;
+    const struct nk_kos_sl_class *begin = __start_nk_sl_classes, *end = __stop_nk_sl_classes;
     if (!begin || !end || end <= begin)
         return INVALID_RIID;
     char channel[SERVICE_NAME_MAX + 1];
     if (channel_of(handle, channel)) {
-        for (const struct nk_sl_class *c = begin; c < end; c++)
+        for (const struct nk_kos_sl_class *c = begin; c < end; c++)
             if (strcmp(c->name, channel) == 0)
                 return riid_in(c, endpointName);
     }
     /* Channel not named after a class: the path must mean one RIID everywhere. */
     nk_iid_t found = INVALID_RIID;
-    for (const struct nk_sl_class *c = begin; c < end; c++) {
+    for (const struct nk_kos_sl_class *c = begin; c < end; c++) {
         nk_iid_t r = riid_in(c, endpointName);
         if (r == INVALID_RIID)
             continue;

@@ -1,37 +1,40 @@
 /* admit.Server: answers Hello(value) with value + 1 and prints each request
  * it gets (the refused ones never arrive). */
-#include <coresrv/channel/channel_api.h>
-#include <coresrv/syscalls.h>
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
+#include <coresrv/sl/sl_api.h>
 #include <stdio.h>
-#include <uapi/syscall.h>
 #include "admit/Server.edl.h"
 
-static Retcode hello(void *ctx, uint32_t value, uint32_t *result)
+static nk_err_t hello(struct admit_IHello *self, const admit_IHello_Hello_req *req,
+                      const struct nk_arena *req_arena, admit_IHello_Hello_res *res,
+                      struct nk_arena *res_arena)
 {
-    (void)ctx;
-    printf("Server: Hello(%u)\n", value);
-    *result = value + 1;
-    return rcOk;
+    (void)self; (void)req_arena; (void)res_arena;
+    printf("Server: Hello(%u)\n", (unsigned)req->value);
+    res->result = req->value + 1;
+    return NK_EOK;
 }
-
-static const struct admit_IHello_ops hello_ops = { .Hello = hello };
 
 int main(void)
 {
-    Handle listener;
-    if (KnChannelLookup("admit.Server", SERVICE_SERVER, &listener)) {
+    Handle listener = ServiceLocatorRegister("admit.Server", NULL, 0, NULL);
+    if (listener == INVALID_HANDLE) {
         fprintf(stderr, "Server: no channel\n");
         return 1;
     }
-    static union { SMsgHdr hdr; uint8_t raw[admit_Server_req_max]; } req;
-    static union { SMsgHdr hdr; uint8_t raw[admit_Server_res_max]; } res;
-    const struct admit_Server_ops ops = { .hello = &hello_ops };
-    req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-    Retcode rc = Recv(listener, &req.hdr);
-    while (rc == rcOk) {
-        admit_Server_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), NULL, 0);
-        req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-        rc = ReplyRecv(listener, &res.hdr, &req.hdr, INFINITE_TIMEOUT);
+    static const struct admit_IHello_ops ops = { .Hello = hello };
+    static struct admit_IHello impl = { &ops };
+    static admit_Server_entity entity;
+    static admit_Server_entity_req req;
+    static admit_Server_entity_res res;
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, listener, NK_NULL, 0);
+    admit_Server_entity_init(&entity, &impl);
+    for (;;) {
+        nk_req_reset(&req);
+        if (nk_transport_recv(&transport.base, &req.base_, NK_NULL) != NK_EOK)
+            continue;
+        admit_Server_entity_dispatch(&entity, &req.base_, NK_NULL, &res.base_, NK_NULL);
+        nk_transport_reply(&transport.base, &res.base_, NK_NULL);
     }
-    return 0;
 }

@@ -1,47 +1,56 @@
 /* mic.Files: a high-integrity store of one value; prints each request it gets
- * (the refused ones never arrive). */
-#include <coresrv/channel/channel_api.h>
-#include <coresrv/syscalls.h>
+ * (the refused ones never arrive). The value lives in the implementation
+ * object. */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
+#include <coresrv/sl/sl_api.h>
 #include <stdio.h>
-#include <uapi/syscall.h>
 #include "mic/Files.edl.h"
 
-static uint32_t stored;
+struct files {
+    struct mic_IFiles base;
+    uint32_t stored;
+};
 
-static Retcode do_write(void *ctx, uint32_t value)
+static nk_err_t do_write(struct mic_IFiles *self, const mic_IFiles_Write_req *req,
+                         const struct nk_arena *req_arena, mic_IFiles_Write_res *res,
+                         struct nk_arena *res_arena)
 {
-    (void)ctx;
-    printf("Files: Write(%u)\n", value);
-    stored = value;
-    return rcOk;
+    (void)req_arena; (void)res; (void)res_arena;
+    printf("Files: Write(%u)\n", (unsigned)req->value);
+    ((struct files *)self)->stored = req->value;
+    return NK_EOK;
 }
 
-static Retcode do_read(void *ctx, uint32_t *value)
+static nk_err_t do_read(struct mic_IFiles *self, const mic_IFiles_Read_req *req,
+                        const struct nk_arena *req_arena, mic_IFiles_Read_res *res,
+                        struct nk_arena *res_arena)
 {
-    (void)ctx;
+    (void)req; (void)req_arena; (void)res_arena;
     printf("Files: Read\n");
-    *value = stored;
-    return rcOk;
+    res->value = ((struct files *)self)->stored;
+    return NK_EOK;
 }
-
-static const struct mic_IFiles_ops files_ops = { .Write = do_write, .Read = do_read };
 
 int main(void)
 {
-    Handle listener;
-    if (KnChannelLookup("mic.Files", SERVICE_SERVER, &listener)) {
+    Handle listener = ServiceLocatorRegister("mic.Files", NULL, 0, NULL);
+    if (listener == INVALID_HANDLE) {
         fprintf(stderr, "Files: no channel\n");
         return 1;
     }
-    static union { SMsgHdr hdr; uint8_t raw[mic_Files_req_max]; } req;
-    static union { SMsgHdr hdr; uint8_t raw[mic_Files_res_max]; } res;
-    const struct mic_Files_ops ops = { .files = &files_ops };
-    req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-    Retcode rc = Recv(listener, &req.hdr);
-    while (rc == rcOk) {
-        mic_Files_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), NULL, 0);
-        req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-        rc = ReplyRecv(listener, &res.hdr, &req.hdr, INFINITE_TIMEOUT);
+    static const struct mic_IFiles_ops ops = { .Write = do_write, .Read = do_read };
+    static struct files impl = { { &ops }, 0 };
+    static mic_Files_entity entity;
+    static mic_Files_entity_req req;
+    static mic_Files_entity_res res;
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, listener, NK_NULL, 0);
+    mic_Files_entity_init(&entity, &impl.base);
+    for (;;) {
+        nk_req_reset(&req);
+        if (nk_transport_recv(&transport.base, &req.base_, NK_NULL) != NK_EOK)
+            continue;
+        mic_Files_entity_dispatch(&entity, &req.base_, NK_NULL, &res.base_, NK_NULL);
+        nk_transport_reply(&transport.base, &res.base_, NK_NULL);
     }
-    return 0;
 }

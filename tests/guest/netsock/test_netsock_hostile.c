@@ -20,6 +20,8 @@
 #include <vfs/client.h>
 #include <VfsFsnet.edl.h>
 #include "../check.h"
+#define RAW_CALL_SEED 0x9e3779b9u
+#include "../raw_call.h"
 
 #define N(name) kl_VfsNetwork_##name
 #define NMETHODS 19
@@ -40,61 +42,6 @@ static const uint32_t res_size[NMETHODS] = {
     N(Fcntl_res_size), N(Poll_res_size), N(Release_res_size), N(Resolve_res_size),
 };
 _Static_assert(N(Resolve_mid) == NMETHODS - 1, "method table complete");
-
-static Handle ch;
-static union {
-    SMsgHdr hdr;
-    uint8_t raw[sizeof(SMsgHdr) + MSG_MAX_CONST];
-} out, in;
-static _Alignas(8) uint8_t out_arena[MSG_MAX_ARENA], in_arena[MSG_MAX_ARENA];
-static struct {
-    int error;
-    int32_t rc;
-    int64_t res;
-} got;
-static uint32_t rng = 0x9e3779b9;
-
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
-static Retcode send_raw(uint16_t riid, uint32_t mid, uint32_t size, uint32_t arena_size)
-{
-    out.hdr.riid = riid;
-    out.hdr.mid = mid;
-    out.hdr.size = size;
-    out.hdr.nhandles = 0;
-    out.hdr.arena = arena_size ? (uintptr_t)out_arena : 0;
-    out.hdr.arena_size = arena_size;
-    memset(&in.hdr, 0, sizeof in.hdr);
-    in.hdr.size = MSG_MAX_CONST;
-    in.hdr.arena = (uintptr_t)in_arena;
-    in.hdr.arena_cap = sizeof in_arena;
-    Retcode rc = Call(ch, &out.hdr, &in.hdr);
-    got.error = in.hdr.mid == MSG_MID_ERROR;
-    got.rc = 0;
-    got.res = 0;
-    if (rc == rcOk && got.error && in.hdr.size == 4)
-        memcpy(&got.rc, in.raw + sizeof(SMsgHdr), 4);
-    else if (rc == rcOk && !got.error && in.hdr.size >= 8)
-        memcpy(&got.res, in.raw + sizeof(SMsgHdr) + in.hdr.size - 8, 8);
-    return rc;
-}
-
-static int well_formed(uint32_t mid)
-{
-    if (got.error)
-        return in.hdr.size == 4 && got.rc < 0;
-    return mid < NMETHODS && in.hdr.mid == mid && in.hdr.size == res_size[mid] &&
-           in.hdr.nhandles == 0;
-}
-
-static void put32(uint32_t off, uint32_t v) { memcpy(out.raw + sizeof(SMsgHdr) + off, &v, 4); }
-static void clear_out(void) { memset(&out, 0, sizeof out); }
 
 static void still_works(const char *phase)
 {
@@ -254,7 +201,7 @@ int main(void)
             mid = N(Listen_mid);    /* keep the table empty: nothing can block */
         if (send_raw(RIID, mid, size, arena) != rcOk)
             answered = 0;
-        else if (!well_formed(mid))
+        else if (!reply_well_formed(mid, res_size, NMETHODS))
             formed = 0;
     }
     CHECK("fuzz_all_answered", answered, "a Call failed");

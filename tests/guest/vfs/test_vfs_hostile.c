@@ -22,6 +22,8 @@
 #include <vfs/client.h>
 #include <VfsFsnet.edl.h>
 #include "../check.h"
+#define RAW_CALL_SEED 0x2545f491u
+#include "../raw_call.h"
 
 #define M(name) kl_VfsFilesystem_##name##_mid
 #define NMETHODS 20
@@ -51,71 +53,6 @@ static const uint32_t res_size[NMETHODS] = {
     kl_VfsFilesystem_Chdir_res_size, kl_VfsFilesystem_Release_res_size,
 };
 _Static_assert(kl_VfsFilesystem_Release_mid == NMETHODS - 1, "method table complete");
-
-static Handle ch;
-static union {
-    SMsgHdr hdr;
-    uint8_t raw[sizeof(SMsgHdr) + MSG_MAX_CONST];
-} out, in;
-static _Alignas(8) uint8_t out_arena[MSG_MAX_ARENA], in_arena[MSG_MAX_ARENA];
-
-/* What came back for the last raw request. */
-static struct {
-    int error;                      /* an error reply */
-    int32_t rc;                     /* its Retcode */
-    int64_t res;                    /* a normal reply's res (last 8 bytes) */
-} got;
-
-static uint32_t rng = 0x2545f491;
-
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
-/* Sends out (its constant part already written) and receives into the full-size buffers. */
-static Retcode send_raw(uint16_t riid, uint32_t mid, uint32_t size, uint32_t arena_size)
-{
-    out.hdr.riid = riid;
-    out.hdr.mid = mid;
-    out.hdr.size = size;
-    out.hdr.arena = arena_size ? (uintptr_t)out_arena : 0;
-    out.hdr.arena_size = arena_size;
-    memset(&in.hdr, 0, sizeof in.hdr);
-    in.hdr.size = MSG_MAX_CONST;
-    in.hdr.arena = (uintptr_t)in_arena;
-    in.hdr.arena_cap = sizeof in_arena;
-    Retcode rc = Call(ch, &out.hdr, &in.hdr);
-    got.error = in.hdr.mid == MSG_MID_ERROR;
-    got.rc = 0;
-    got.res = 0;
-    if (rc == rcOk && got.error && in.hdr.size == 4)
-        memcpy(&got.rc, in.raw + sizeof(SMsgHdr), 4);
-    else if (rc == rcOk && !got.error && in.hdr.size >= 8)
-        memcpy(&got.res, in.raw + sizeof(SMsgHdr) + in.hdr.size - 8, 8);
-    return rc;
-}
-
-/* A normal reply must answer the request's method with its exact response size. */
-static int reply_well_formed(uint32_t mid)
-{
-    if (got.error)
-        return in.hdr.size == 4 && got.rc < 0;
-    return mid < NMETHODS && in.hdr.mid == mid && in.hdr.size == res_size[mid] &&
-           in.hdr.nhandles == 0;
-}
-
-static void put32(uint32_t off, uint32_t v) { memcpy(out.raw + sizeof(SMsgHdr) + off, &v, 4); }
-static void put64(uint32_t off, uint64_t v) { memcpy(out.raw + sizeof(SMsgHdr) + off, &v, 8); }
-
-/* A well-formed request: the constant part from the caller, zero elsewhere. */
-static void clear_out(void)
-{
-    memset(&out, 0, sizeof out);
-}
 
 /* An ordinary round trip through libvfs. */
 static void still_works(const char *phase)
@@ -304,7 +241,8 @@ static void phase_values(void)
     put32(0, (uint32_t)fd);
     put32(4, 0xffffffffu);
     Retcode rc = send_raw(0, M(Read), kl_VfsFilesystem_Read_req_size, 0);
-    CHECK("read_4GiB_count_capped", rc == rcOk && reply_well_formed(M(Read)) && got.res == 0,
+    CHECK("read_4GiB_count_capped",
+          rc == rcOk && reply_well_formed(M(Read), res_size, NMETHODS) && got.res == 0,
           "Call %d error %d res %lld", rc, got.error, (long long)got.res);
 
     struct { const char *name; uint32_t mid; int64_t a; int32_t b; int64_t want; } vals[] = {
@@ -345,8 +283,8 @@ static void phase_values(void)
         rc = send_raw(0, vals[i].mid, req_size[vals[i].mid], arena);
         char name[64];
         snprintf(name, sizeof name, "value_%s", vals[i].name);
-        CHECK(name, rc == rcOk && reply_well_formed(vals[i].mid) && !got.error &&
-                        got.res == vals[i].want,
+        CHECK(name, rc == rcOk && reply_well_formed(vals[i].mid, res_size, NMETHODS) &&
+                        !got.error && got.res == vals[i].want,
               "Call %d error %d rc %d res %lld, want %lld", rc, got.error, got.rc,
               (long long)got.res, (long long)vals[i].want);
     }
@@ -459,7 +397,7 @@ static void phase_fuzz(int rounds)
             errors++;
         else
             normal++;
-        if (!reply_well_formed(mid) && bad++ < 5)
+        if (!reply_well_formed(mid, res_size, NMETHODS) && bad++ < 5)
             printf("test_vfs_hostile: fuzz %d: malformed reply mid %#x size %u\n", i, in.hdr.mid,
                    in.hdr.size);
     }

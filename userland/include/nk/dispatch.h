@@ -22,8 +22,9 @@ struct nk_kos_err_res {
     nk_int32_t rc;
 };
 
-/* Service Locator record, the same layout as nk_types.h's nk_sl_class
- * (userland/lib/sl.c reads both from the section nk_sl_classes). */
+/* Service Locator record of a class (endpoint paths -> RIIDs), one per class
+ * in the linker section nk_sl_classes (kos/nk_kos_sl.h); userland/lib/sl.c
+ * reads them between __start_nk_sl_classes and __stop_nk_sl_classes. */
 struct nk_kos_sl_endpoint {
     const char *name;
     nk_uint32_t riid;
@@ -33,12 +34,6 @@ struct nk_kos_sl_class {
     const struct nk_kos_sl_endpoint *endpoints;
     nk_uint32_t count;
 };
-/* nk_types.h's struct nk_sl_class is {const char *, const void *, uint32_t}:
- * the same offsets (LP64), which sl.c relies on when it reads both. */
-_Static_assert(offsetof(struct nk_kos_sl_class, endpoints) == sizeof(void *) &&
-               offsetof(struct nk_kos_sl_class, count) == 2 * sizeof(void *) &&
-               offsetof(struct nk_kos_sl_endpoint, riid) == sizeof(void *),
-               "nk_kos_sl_class has nk_sl_class's layout");
 
 /* Proxy: the header of a request (riid, mid, constant part size). Handle
  * arguments travel in hdr.handles[0 .. nhandles-1]; methods with none send

@@ -1,9 +1,14 @@
 /* Host test of userland/lib/sl.c (the Service Locator) over the nk_sl_classes
- * records tools/nk generates, and of a class's security proxy (the request it
- * sends on the kernel handle). KnChannelLookup, KosMutex* and Call are mocks. */
+ * records tools/nk generates (kos/nk_kos_sl.h), and of a class's security
+ * interface called through NkKosSecurityTransport (the request it sends on
+ * the kernel handle). KnChannelLookup, KosMutex* and the system calls are
+ * mocks; userland/lib/nk_kos_transport.c is linked. */
+#include <coresrv/nk/transport-kos.h>
+#include <coresrv/nk/transport-kos-security.h>
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/sl/sl_api.h>
 #include <kos/mutex.h>
+#include <uapi/handle.h>
 #include <stdio.h>
 #include <string.h>
 #include "demo/Server.edl.h"
@@ -44,6 +49,9 @@ Retcode Call(Handle handle, const SMsgHdr *out, SMsgHdr *in)
     return out->mid == 0 && ((const uint32_t *)(const void *)(out + 1))[0] > 3 ? rcSecurityDisallow
                                                                                  : rcOk;
 }
+Retcode CallEx(Handle h, const SMsgHdr *o, SMsgHdr *i, uint64_t t) { (void)t; return Call(h, o, i); }
+Retcode RecvEx(Handle h, SMsgHdr *i, uint64_t t) { (void)h; (void)i; (void)t; return rcFail; }
+Retcode Reply(Handle h, const SMsgHdr *o) { (void)h; (void)o; return rcFail; }
 
 int main(void)
 {
@@ -59,31 +67,42 @@ int main(void)
     EXPECT(ServiceLocatorRegister("nope", NULL, 0, NULL) == INVALID_HANDLE);
 
     /* RIIDs by the class the channel is named after */
-    EXPECT(ServiceLocatorGetRiid(d, "ctl") == demo_Server_ctl_riid);
-    EXPECT(ServiceLocatorGetRiid(d, "main.store") == demo_Server_main_store_riid);
+    EXPECT(ServiceLocatorGetRiid(d, "ctl") == demo_Server_ctl_iid);
+    EXPECT(ServiceLocatorGetRiid(d, "main.store") == demo_Server_main_store_iid);
     EXPECT(ServiceLocatorGetRiid(d, "main") == INVALID_RIID);
     EXPECT(ServiceLocatorGetRiid(d, "all") == INVALID_RIID);      /* test.Rich's, not demo.Server's */
-    EXPECT(ServiceLocatorGetRiid(r, "sub.inner.ping") == test_Rich_sub_inner_ping_riid);
-    EXPECT(ServiceLocatorGetRiid(r, "ctl") == test_Rich_ctl_riid);
+    EXPECT(ServiceLocatorGetRiid(r, "sub.inner.ping") == test_Rich_sub_inner_ping_iid);
+    EXPECT(ServiceLocatorGetRiid(r, "ctl") == test_Rich_ctl_iid);
     /* a channel not named after a class: unique paths only */
-    EXPECT(ServiceLocatorGetRiid(o, "edge") == test_EdgeServer_edge_riid);
-    EXPECT(ServiceLocatorGetRiid(o, "sub.inner.ping") == test_Rich_sub_inner_ping_riid);
-    EXPECT(ServiceLocatorGetRiid(o, "main.store") == demo_Server_main_store_riid); /* also test.Dup's, same RIID */
+    EXPECT(ServiceLocatorGetRiid(o, "edge") == test_EdgeServer_edge_iid);
+    EXPECT(ServiceLocatorGetRiid(o, "sub.inner.ping") == test_Rich_sub_inner_ping_iid);
+    EXPECT(ServiceLocatorGetRiid(o, "main.store") == demo_Server_main_store_iid); /* also test.Dup's, same RIID */
     EXPECT(ServiceLocatorGetRiid(o, "ctl") == INVALID_RIID);      /* 0 in demo.Server, 1 in test.Rich */
-    EXPECT(ServiceLocatorGetRiid(0x999u, "edge") == test_EdgeServer_edge_riid);
+    EXPECT(ServiceLocatorGetRiid(0x999u, "edge") == test_EdgeServer_edge_iid);
     EXPECT(ServiceLocatorGetRiid(INVALID_HANDLE, "edge") == INVALID_RIID);
     EXPECT(ServiceLocatorGetRiid(o, NULL) == INVALID_RIID);
 
-    /* The security proxy: Call on the kernel handle, riid NK_RIID_SECURITY */
-    struct test_ISec_proxy sp;
-    test_EdgeServer_security_proxy_init(&sp, 0x10001u);
-    EXPECT(test_EdgeServer_securityIid == 0xFFFFu && test_EdgeServer_security_riid == 0xFFFFu);
-    EXPECT(test_ISec_Check(&sp, 2, -5) == rcOk);
-    EXPECT(last_handle == 0x10001u && last.riid == 0xFFFFu && last.mid == test_ISec_Check_mid);
+    /* The security interface: a proxy over NkKosSecurityTransport calls the
+     * kernel handle with riid <Class>_securityIid (MSG_RIID_SECURITY) */
+    NkKosSecurityTransport security;
+    test_ISec_proxy sp;
+    EXPECT(NkKosSecurityTransport_Init(&security, NK_NULL, 0) == NK_EOK);
+    test_ISec_proxy_init(&sp, &security.base, test_EdgeServer_securityIid);
+    EXPECT(test_EdgeServer_securityIid == 0xFFFFu);
+    test_ISec_Check_req cq = { .level = 2, .delta = -5 };
+    test_ISec_Check_res cr;
+    EXPECT(test_ISec_Check(&sp.base, &cq, NK_NULL, &cr, NK_NULL) == NK_EOK);
+    EXPECT(last_handle == KERNEL_HANDLE && last.riid == 0xFFFFu && last.mid == test_ISec_Check_mid);
     EXPECT(last.size == test_ISec_Check_req_size && last.nhandles == 0);
     EXPECT(((uint32_t *)(void *)last_data)[0] == 2);
-    EXPECT(test_ISec_Check(&sp, 4, 0) == rcSecurityDisallow);
-    EXPECT(test_ISec_Note(&sp, "hello") == rcOk);
+    cq.level = 4;
+    EXPECT(test_ISec_Check(&sp.base, &cq, NK_NULL, &cr, NK_NULL) == rcSecurityDisallow);
+    _Alignas(8) char nb[test_ISec_Note_req_arena_size];
+    struct nk_arena na = NK_ARENA_INITIALIZER(nb, nb + sizeof nb);
+    test_ISec_Note_req nq;
+    test_ISec_Note_res nr;
+    EXPECT(nk_arena_store(nk_char_t, &na, &nq.text, "hello", 6) == NK_EOK);
+    EXPECT(test_ISec_Note(&sp.base, &nq, &na, &nr, NK_NULL) == NK_EOK);
     EXPECT(last.mid == test_ISec_Note_mid && last.arena_size == 6);
     printf(failures ? "FAILED (%d)\n" : "OK\n", failures);
     return failures != 0;

@@ -14,7 +14,7 @@
 #   make fresh-check         README's two commands on a fresh minimal Debian 12 root
 #   make clean
 #
-# QEMU knobs: QEMU_MEM, QEMU_SMP, GIC (2|3), QEMU_EXTRA, BOOTARGS.
+# QEMU knobs: QEMU_MEM, QEMU_SMP (4), GIC (2|3), QEMU_EXTRA, BOOTARGS.
 
 .DEFAULT_GOAL := all
 PLATFORM ?= virt
@@ -268,7 +268,7 @@ $(BUILD)/config.txt: arch/aarch64/board/rpi4-config.txt
 # ---------------------------------------------------------------- QEMU
 QEMU      ?= qemu-system-aarch64
 QEMU_MEM  ?= 512M
-QEMU_SMP  ?= 2
+QEMU_SMP  ?= 4
 GIC       ?= 2
 QEMU_EXTRA ?=
 BOOTARGS  ?=

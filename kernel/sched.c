@@ -42,13 +42,12 @@ static void runq_remove(struct thread *t)
 }
 
 /* The highest-priority thread that may run on core `c`, or NULL. */
-static struct thread *runq_peek(const struct cpu *c)
+static struct thread *runq_peek_slow(const struct cpu *c)
 {
     uint32_t bits = runq_bitmap, me = 1u << c->id;
     while (bits) {
         unsigned prio = 31 - (unsigned)__builtin_clz(bits);
-        struct list_node *pos;
-        for (pos = runq[prio].next; pos != &runq[prio]; pos = pos->next) {
+        for (struct list_node *pos = runq[prio].next; pos != &runq[prio]; pos = pos->next) {
             struct thread *t = list_entry(pos, struct thread, run_link);
             if (t->affinity & me)
                 return t;
@@ -56,6 +55,17 @@ static struct thread *runq_peek(const struct cpu *c)
         bits &= ~(1u << prio);
     }
     return NULL;
+}
+
+/* Inline fast path (yield and preemption count it): the head of the top
+ * priority's list, unless its affinity excludes this core. */
+static inline struct thread *runq_peek(const struct cpu *c)
+{
+    if (!runq_bitmap)
+        return NULL;
+    unsigned prio = 31 - (unsigned)__builtin_clz(runq_bitmap);
+    struct thread *t = list_entry(runq[prio].next, struct thread, run_link);
+    return (t->affinity >> c->id) & 1 ? t : runq_peek_slow(c);
 }
 
 static struct thread *runq_pop(const struct cpu *c)

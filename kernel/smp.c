@@ -45,12 +45,14 @@ void smp_idle_wait(void)
 {
     /* Only the boot core keeps the tick (time and timeouts) while idle: the
      * others sleep until an IPI or a device interrupt. */
-    bool tickless = this_cpu()->id != 0;
+    bool tickless = this_cpu()->id != 0, smp = smp_ncpus > 1;
     if (tickless)
         arm_timer_cpu_idle(true);
-    bkl_unlock();
+    if (smp)
+        bkl_unlock();               /* one core: it keeps the lock (kernel_enter) */
     arch_wfi();
-    bkl_lock();
+    if (smp)
+        bkl_lock();
     if (tickless)
         arm_timer_cpu_idle(false);
     arch_irq_window();

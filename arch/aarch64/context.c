@@ -60,6 +60,8 @@ static void set_fp_access(struct cpu *c, bool enable)
     c->fp_enabled = enable;
 }
 
+struct arch_cpu_token arch_cpu_token;    /* arch/percpu.h */
+
 void arch_context_switch(struct arch_context *prev, struct arch_context *next)
 {
     struct cpu *c = this_cpu();

@@ -48,18 +48,27 @@ static inline unsigned smp_cpu_id(void) { return arch_this_cpu()->id; }
 static inline void bkl_lock(void) { spin_lock(&bkl); }
 static inline void bkl_unlock(void) { spin_unlock(&bkl); }
 
-/* Entry from user mode: this core leaves EL0, then waits for the lock. */
+/*
+ * Entry from user mode: this core leaves EL0, then waits for the lock. With
+ * one core online the boot core simply keeps the lock it took in kmain for
+ * good (smp_ncpus only grows at boot, before any user thread): a one-core
+ * system pays a load and a branch per entry, not the lock.
+ */
 static inline void kernel_enter(struct cpu *c)
 {
-    c->in_user = false;
-    bkl_lock();
+    if (smp_ncpus > 1) {
+        c->in_user = false;
+        bkl_lock();
+    }
 }
 
 /* Last step before eret to EL0 (the release orders in_user before it). */
 static inline void kernel_exit(struct cpu *c)
 {
-    c->in_user = true;
-    bkl_unlock();
+    if (smp_ncpus > 1) {
+        c->in_user = true;
+        bkl_unlock();
+    }
 }
 
 /* First thing in kmain: the boot core's block; takes the BKL. */

@@ -10,15 +10,19 @@
 struct cpu;
 
 /*
- * Not volatile, so the compiler may reuse one read within straight-line code;
- * the fake read of the stack makes it re-read after any call or barrier
- * (a context switch is a call, and a thread may resume on another core).
+ * Not volatile, so the compiler may reuse one read within straight-line code.
+ * The fake read of a global of its own type makes it read again after any
+ * call or compiler barrier (a context switch is a call, and a thread may
+ * resume on another core), but not after ordinary stores, which by type can
+ * never alias it.
  */
+struct arch_cpu_token { int never_used; };
+extern struct arch_cpu_token arch_cpu_token;
+
 static inline struct cpu *arch_this_cpu(void)
 {
     uint64_t c;
-    register const uint64_t *sp __asm__("sp");
-    __asm__("mrs %0, tpidr_el1" : "=r"(c) : "Q"(*sp));
+    __asm__("mrs %0, tpidr_el1" : "=r"(c) : "m"(arch_cpu_token));
     return (struct cpu *)c;
 }
 

@@ -343,6 +343,9 @@ test: deps-check
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=rpi4 SOLUTIONS="$(TEST_SOLUTIONS_rpi4)" images
 	+@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_XDIST) $(PYTEST_ARGS)
+	@echo "Smoke set on one core (QEMU_SMP=1):"
+	QEMU_SMP=1 $(PYTHON) -m pytest tests/test_boot.py tests/test_tasks.py tests/test_ipc.py \
+	    $(PYTEST_XDIST) --board virt -q
 
 # ---------------------------------------------------------------- benchmarks
 # The test image, booted with init=bench under -icount shift=0 (IPC without a

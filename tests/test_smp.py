@@ -10,11 +10,15 @@ import re
 
 import pytest
 
+import boards
+
 from programs import assert_checks, run_program
 
 SMP_CHECKS = ["smp_thread_storm", "smp_mutex_counter_exact", "smp_atomic_counter_exact",
               "smp_kill_running_thread", "smp_killed_thread_stops",
-              "smp_task_exit_kills_spinning_threads", "smp_threads_back_to_baseline",
+              "smp_task_exit_kills_spinning_threads", "smp_affinity_offline_refused",
+              "smp_affinity_pin_self", "smp_pinned_spinner_killed_from_core0",
+              "smp_affinity_unpin_self", "smp_threads_back_to_baseline",
               "smp_objects_back_to_baseline", "smp_pages_back_to_baseline"]
 
 
@@ -52,6 +56,7 @@ def test_smp_stress(boot, multi, smp):
     con_checks = SMP_CHECKS
     text = assert_checks(lambda **kw: boot(smp=smp, **kw), "test_smp", con_checks, timeout=180)
     assert cores_online(text)[0] == smp
+    assert f"test_smp: {smp} core(s) online" in text
 
 
 @pytest.mark.boards("virt")
@@ -65,3 +70,14 @@ def test_sync_on_parallel_cores(boot, multi):
 def test_threads_on_parallel_cores(boot, multi):
     assert_checks(lambda **kw: boot(smp=4, **kw), "test_threads",
                   ["create_8_threads", "join_8_results"], timeout=180)
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_ipc_clients_on_parallel_cores(boot, multi):
+    """test_ipc's scenarios with its eight concurrent clients spread over four
+    truly parallel cores, on the debug kernel (every DEBUG_ASSERT evaluated)."""
+    from test_ipc import IPC_CHECKS
+    text = assert_checks(lambda **kw: boot(smp=4, kernel=boards.VIRT_KDEBUG_KERNEL, **kw),
+                         "test_ipc", IPC_CHECKS, timeout=300)
+    assert len(re.findall(r"ipc_hammer \d: 0 wrong answers", text)) == 8

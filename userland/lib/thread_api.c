@@ -24,6 +24,16 @@ Retcode KnThreadTerminate(Handle thread, rtl_int64_t value)
     return kl_core_Thread_Terminate(&p, thread, value);
 }
 
+Retcode KnThreadSetAffinity(Handle thread, rtl_uint32_t mask, rtl_uint32_t *online)
+{
+    struct kl_core_Thread_proxy p = kcall_thread();
+    rtl_uint32_t o = 0;
+    Retcode rc = kl_core_Thread_SetAffinity(&p, thread, mask, &o);
+    if (online)
+        *online = o;
+    return rc;
+}
+
 Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority)
 {
     struct kl_core_Thread_proxy p = kcall_thread();

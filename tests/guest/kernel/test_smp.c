@@ -5,7 +5,8 @@
  * threads created and ended, a thread killed while it spins in user mode on
  * another core (it must not run on after the kill returns), and a task ending
  * while its threads spin on the other cores. Free pages, threads and kernel
- * objects must come back to their baseline. Run as "spinner_task" it is the
+ * objects must come back to their baseline. Affinity pins a spinner to the
+ * last core and kills it from core 0. Run as "spinner_task" it is the
  * child of the last part.
  */
 #include <coresrv/handle/handle_api.h>
@@ -113,6 +114,37 @@ static void test_kill_running(void)
     CHECK("smp_killed_thread_stops", stopped, "the killed thread ran on after the kill returned");
 }
 
+/* Affinity: refused for cores that are not online; a spinner pinned to the
+ * last core is killed from core 0 (truly another core when there are two). */
+static void test_affinity(void)
+{
+    uint32_t online = KosCpuOnlineMask();
+    unsigned cores = (unsigned)__builtin_popcount(online);
+    printf("test_smp: %u core(s) online (mask %#x)\n", cores, (unsigned)online);
+    Tid self = KosThreadCurrentId();
+    CHECK("smp_affinity_offline_refused",
+          online == 0xffffffffu || KosThreadSetAffinity(self, ~online) == rcInvalidArgument,
+          "a mask of offline cores was accepted");
+    CHECK_RC("smp_affinity_pin_self", KosThreadSetAffinity(self, 1), rcOk);
+    unsigned last = 31 - (unsigned)__builtin_clz(online);
+    int stopped = 1, ok = 1;
+    for (int round = 0; round < 5; round++) {
+        Tid t;
+        spins[0] = 0;
+        ok &= KosThreadCreate(&t, ThreadPriorityNormal, 0, spinner, (void *)&spins[0], 1) == rcOk &&
+              KosThreadSetAffinity(t, 1u << last) == rcOk && KosThreadResume(t) == rcOk;
+        while (spins[0] < 1000)
+            KosThreadYield();
+        ok &= KosThreadTerminate(t, 5) == rcOk;
+        uint64_t a = spins[0];
+        KosThreadSleep(5);
+        stopped &= spins[0] == a;
+        KosThreadWait(t, KOS_INFINITE_TIMEOUT);
+    }
+    CHECK("smp_pinned_spinner_killed_from_core0", ok && stopped, "ok %d stopped %d", ok, stopped);
+    CHECK_RC("smp_affinity_unpin_self", KosThreadSetAffinity(self, online), rcOk);
+}
+
 static int spinner_task(void)
 {
     Tid t;
@@ -154,6 +186,7 @@ int main(int argc, char **argv)
     test_counters();
     test_thread_storm();
     test_kill_running();
+    test_affinity();
     test_task_exit_spinning();
     KosThreadSleep(20);                       /* killed threads are reaped by their cores */
     KnSysInfo b = info();

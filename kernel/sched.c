@@ -280,8 +280,9 @@ void schedule(void)
     reap_zombie();
 }
 
-/* Switches from the current thread to `next`, which must be off every queue. */
-static void switch_to(struct thread *next)
+/* Switches from the current thread to `next`, which must be off every queue.
+ * Inlined into the IPC fast paths (thread_wait_switch, thread_hand_over). */
+static inline __attribute__((always_inline)) void switch_to(struct thread *next)
 {
     struct cpu *c = this_cpu();
     struct thread *prev = c->cur;

@@ -62,11 +62,24 @@ static void set_fp_access(struct cpu *c, bool enable)
 
 struct arch_cpu_token arch_cpu_token;    /* arch/percpu.h */
 
+/* The owner leaves its core with more than one online: out of line, so only
+ * FP-using threads pay for it and the common switch keeps no stack frame. */
+static __attribute__((noinline, cold)) void switch_saving_fp(struct cpu *c,
+                                                             struct arch_context *prev,
+                                                             struct arch_context *next)
+{
+    arm64_fpsimd_save(prev);
+    set_fp_access(c, next == c->fp_owner);
+    arm64_cpu_switch(prev, next);
+}
+
 void arch_context_switch(struct arch_context *prev, struct arch_context *next)
 {
     struct cpu *c = this_cpu();
-    if (smp_ncpus > 1 && c->fp_owner == prev && c->fp_enabled)
-        arm64_fpsimd_save(prev);
+    if (__builtin_expect(c->fp_owner == prev && c->fp_enabled && smp_ncpus > 1, 0)) {
+        switch_saving_fp(c, prev, next);
+        return;
+    }
     set_fp_access(c, next == c->fp_owner);
     arm64_cpu_switch(prev, next);
 }

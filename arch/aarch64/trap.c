@@ -87,14 +87,16 @@ void arm64_trap_dispatch(struct trap_frame *tf, unsigned long kind)
         kernel_enter(c);              /* the big kernel lock, until the eret */
         struct thread *self = c->cur;
         self->frame = tf;
+        /* A core that kills this thread sets need_resched here (thread_kill):
+         * the "killed" test hides behind that flag. */
         if (type == TRAP_IRQ)
             irq_handle();
-        else if (!thread_is_dead(self))
+        else if (!(c->resched && thread_is_dead(self)))
             user_exception(tf, esr, far);
-        if (thread_is_dead(self))
-            thread_die_killed();      /* killed by another core while it ran here */
         c = this_cpu();               /* a system call may have blocked and resumed elsewhere */
         if (c->resched) {
+            if (thread_is_dead(self))
+                thread_die_killed();  /* killed by another core while it ran here */
             schedule();               /* preemption point: only on the way back to EL0 */
             c = this_cpu();
         }

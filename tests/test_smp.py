@@ -81,3 +81,10 @@ def test_ipc_clients_on_parallel_cores(boot, multi):
     text = assert_checks(lambda **kw: boot(smp=4, kernel=boards.VIRT_KDEBUG_KERNEL, **kw),
                          "test_ipc", IPC_CHECKS, timeout=300)
     assert len(re.findall(r"ipc_hammer \d: 0 wrong answers", text)) == 8
+
+
+@pytest.mark.boards("rpi4")
+def test_smp_stress_rpi4(boot, multi):
+    """The same stress program on raspi4b's four Cortex-A72 (spin-table bring-up)."""
+    text = assert_checks(boot, "test_smp", SMP_CHECKS, timeout=180)
+    assert "test_smp: 4 core(s) online" in text

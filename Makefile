@@ -4,6 +4,8 @@
 #   make run                 boot it in QEMU (quit: Ctrl-A X)
 #   make test                build every image and run every test (host + QEMU console)
 #   make policy-test SOLUTION=x   run the PAL tests of solution x's security.psl on the host
+#   make policy-coverage SOLUTION=x   the same, then each binding and rule with its counts
+#   make ... VARS="A=1 B=x"  template variables of init.yaml/security.psl (docs/INIT.md)
 #   make images              every solution's image for PLATFORM (SOLUTIONS narrows it)
 #   make size                kernel .text/.rodata/.data and the size of each built image
 #   make debug               QEMU halted with a gdb server
@@ -81,7 +83,7 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segmen
 # Kernel endpoints: C generated from the kl.core IDL by tools/nk (kernel/kcall.c).
 KGEN_STAMP := $(KGEN)/kl/core/Core.edl.h
 KCORE_IDL  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl)
-NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*)
+NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*) kernel/security/sec_layout.h
 $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 	$(call say,NK,kl.core.Core)
 	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core
@@ -109,7 +111,13 @@ SOL_GEN  := $(SOL_OUT)/gen
 SOL_PROGRAMS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(SOL_DIR)/*/*.c)))))
 SOL_CLASSES = $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-classes $(SOL_INIT))
 SOL_NK_STAMP := $(SOL_GEN)/.stamp
-EINIT_FLAGS := -I userland/include -I $(SOL_DIR)
+# Template variables of init.yaml and security.psl (@NAME@, {% if %}; docs/INIT.md,
+# "Templates and variables"): PLATFORM, the solution's solution.vars file (NAME=VALUE
+# lines) and `make ... VARS="A=1 B=x"` (wins). SOL_VARS_STAMP changes when they do.
+SOL_VARS_FILE  := $(wildcard $(SOL_DIR)/solution.vars)
+TEMPLATE_FLAGS := -D PLATFORM=$(PLATFORM) $(addprefix --vars ,$(SOL_VARS_FILE)) $(addprefix -D ,$(VARS))
+SOL_VARS_STAMP := $(SOL_OUT)/vars.stamp
+EINIT_FLAGS := -I userland/include -I $(SOL_DIR) $(TEMPLATE_FLAGS)
 # The programs init.yaml starts (a broken init.yaml is reported by the Einit rule).
 SOL_STARTS := $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-programs $(SOL_INIT) 2>/dev/null)
 
@@ -126,7 +134,10 @@ $(eval $(call vfs_program,bench_vfs,userland/bench/bench_vfs.c))
 $(foreach p,$(SOL_PROGRAMS),$(eval $(call image_program,$(p),\
     $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/$(p)/*.c)),$(VFS_CLIENT_LIBS))))
 $(eval $(call image_program,Einit,$(IUSER_OBJ)/userland/einit/einit.o $(IUSER_OBJ)/einit_table.o))
-$(IUSER_OBJ)/%.o: USER_CPPFLAGS += -I$(SOL_GEN)/kos -I$(SOL_GEN) -Iuserland/einit
+# A KasperskyOS-form program (transport-kos.h first) also gets the KasperskyOS
+# form of kl.core (<gen>/kos before <gen>); any other falls through.
+$(IUSER_OBJ)/%.o: USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS)) \
+                                   -I$(SOL_GEN)/kos -I$(SOL_GEN) -Iuserland/einit
 $(patsubst %.c,$(IUSER_OBJ)/%.o,$(wildcard $(SOL_DIR)/*/*.c)): | $(SOL_NK_STAMP) $(VFS_NK_STAMP)
 $(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)
@@ -134,12 +145,17 @@ $(IUSER_OBJ)/einit_table.o: $(SOL_OUT)/einit_table.c | $(USER_NK_STAMP)
 $(SOL_OUT)/solution.name: user-force
 	@mkdir -p $(dir $@)
 	@echo '$(SOLUTION)' | cmp -s - $@ || echo '$(SOLUTION)' > $@
+$(SOL_VARS_STAMP): user-force $(SOL_VARS_FILE)
+	@mkdir -p $(dir $@)
+	@{ echo '$(TEMPLATE_FLAGS)'; cat $(SOL_VARS_FILE) /dev/null; } > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 $(SOL_NK_STAMP): $(SOL_INIT) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/idl/*) $(NK_SRCS) \
-                 $(SOL_OUT)/solution.name
+                 $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	$(call say,NK,$(SOLUTION))
 	$(Q)rm -rf $(SOL_GEN) && $(PYTHON) -m tools.nk -I $(SOL_DIR)/idl --out $(SOL_GEN) \
 	    $(filter-out Einit kl.% $(VFS_CLASSES),$(SOL_CLASSES)) && touch $@
 $(SOL_OUT)/einit_table.c: $(SOL_INIT) $(wildcard tools/einit/*.py) tools/template.py $(SOL_OUT)/solution.name \
+                          $(SOL_VARS_STAMP) \
                           $(IUSER_OUT)/programs.list
 	$(call say,EINIT,$<)
 	$(Q)$(PYTHON) -m tools.einit $(EINIT_FLAGS) --programs $(subst $(eval) ,$(comma),$(IMAGE_PROGRAMS)) -o $@ $<
@@ -172,12 +188,14 @@ userland: $(foreach p,$(USER_PROGRAMS),$(USER_OUT)/boot/$(p))
 # without one, explicit grant-everything tables (logged at boot). The policy is
 # linted on the way (-Werror: a lint warning fails the build; docs/POLICY.md).
 SOL_PSL  := $(firstword $(wildcard $(SOL_DIR)/security.psl $(SOL_DIR)/security.psl.in))
-SOL_INIT := $(wildcard $(SOL_DIR)/init.yaml)
-PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR)
-PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_INIT),--init $(SOL_INIT)))
+# The lint's execute check reads init.yaml (plain or .in, expanded with the same
+# variables as tools/einit does).
+SOL_LINT_INIT := $(SOL_INIT)
+PSL_FLAGS = -I $(SOL_DIR)/idl -I $(SOL_DIR) -I $(VFS_IDL_DIR) $(TEMPLATE_FLAGS)
+PSL_LINT = $(if $(SOL_PSL),--lint -Werror $(if $(SOL_LINT_INIT),--init $(SOL_LINT_INIT)))
 PSL_SRCS := $(wildcard tools/psl/*.py) tools/template.py
 $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR)/idl/*/* $(SOL_DIR)/*.psl) \
-             $(SOL_INIT) $(SOL_OUT)/solution.name
+             $(SOL_INIT) $(SOL_OUT)/solution.name $(SOL_VARS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,PSL,$(or $(SOL_PSL),nonsecurity))
 	$(Q)$(PYTHON) -m tools.psl $(PSL_FLAGS) $(PSL_LINT) -o $@ $(or $(SOL_PSL),--nonsecurity)
@@ -185,6 +203,8 @@ $(POLICY_C): $(SOL_PSL) $(PSL_SRCS) $(NK_SRCS) $(KCORE_IDL) $(wildcard $(SOL_DIR
 # The solution's PAL policy tests, on the host engine (tools/psl/pal_run.py).
 policy-test:
 	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --test $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
+policy-coverage:
+	$(if $(SOL_PSL),$(PYTHON) -m tools.psl --coverage $(PSL_FLAGS) $(SOL_PSL),@echo "$(SOLUTION): no security.psl, no policy tests")
 $(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
 	@mkdir -p $(dir $@)
@@ -201,7 +221,7 @@ else
 IMAGES := $(BUILD)/kernel.img
 endif
 
-.PHONY: all kernel run debug test bench policy-test test-host test-console deps deps-check fresh-check sdcard clean format lint
+.PHONY: all kernel run debug test bench policy-test policy-coverage test-host test-console deps deps-check fresh-check sdcard clean format lint
 all: kernel
 kernel: $(BUILD)/kernel.elf $(IMAGES)
 
@@ -322,11 +342,12 @@ size: kernel
 	@$(PYTHON) tools/imgsize.py $(BUILD)/kernel.elf $(sort $(wildcard build/$(PLATFORM) build/$(PLATFORM)-*))
 
 # ---------------------------------------------------------------- tests
-# Every solution's image on virt; the default and the test solution's on rpi4.
+# Every solution's image on virt and on rpi4 (a solution's test picks its boards;
+# linking a solution from the shared objects takes a second or two).
 # The build runs with -j<cores> unless make was given -j; the console tests run
 # in parallel too when pytest-xdist is installed (PYTEST_JOBS workers).
 TEST_SOLUTIONS_virt := $(SOLUTIONS_ALL)
-TEST_SOLUTIONS_rpi4 := $(DEFAULT_SOLUTION) $(TEST_SOLUTION)
+TEST_SOLUTIONS_rpi4 := $(SOLUTIONS_ALL)
 NPROC       := $(shell nproc 2>/dev/null || echo 1)
 # Test workers only help on idle cores, and the guests' clocks follow the host's:
 # on a host already busy (load average at or above the cores) a few timing checks

@@ -95,9 +95,11 @@ static void cap_unlink(struct cap *c)
 static void cap_free(struct cap *c)
 {
     struct kobject *o = c->obj;
-    ASSERT(o->handles > 0);             /* every capability counts one */
-    if (--o->handles == 0 && o->last_handle)
-        o->last_handle(o);
+    if (!c->weak) {
+        ASSERT(o->handles > 0);         /* every capability but a weak one counts one */
+        if (--o->handles == 0 && o->last_handle)
+            o->last_handle(o);
+    }
     kobject_put(o);
     kmem_cache_free(&cap_cache, c);
 }
@@ -134,6 +136,18 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
     return rcOk;
 }
 
+Retcode handle_install_weak(struct handle_table *ht, struct kobject *obj, uint32_t rights,
+                            Handle *out)
+{
+    Retcode rc = handle_install(ht, obj, rights, NULL, out);
+    if (rc == rcOk) {
+        struct hslot *s = &ht->slots[HANDLE_INDEX(*out) % ht->nslots];
+        s->cap->weak = true;
+        obj->handles--;                 /* handle_install counted it */
+    }
+    return rc;
+}
+
 /* Finds the slot of h; rcInvalidArgument for forged/stale values: only the
  * slot's current value names it. */
 static Retcode slot_of(struct handle_table *ht, Handle h, uint32_t *idx)
@@ -159,7 +173,7 @@ Retcode handle_lookup(struct handle_table *ht, Handle h, uint32_t type, uint32_t
     if (s->state == HSLOT_REVOKED)
         return rcHandleRevoked;
     /* A live slot holds a capability that names it and counts a handle. */
-    DEBUG_ASSERT(s->cap && s->cap->table == ht && s->cap->slot == i && s->cap->obj->handles > 0);
+    DEBUG_ASSERT(s->cap && s->cap->table == ht && s->cap->slot == i && (s->cap->weak || s->cap->obj->handles > 0));
     if (type != KOBJ_NONE && s->cap->obj->type != type)
         return rcInvalidArgument;
     if ((s->cap->rights & need) != need)

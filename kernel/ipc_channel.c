@@ -9,6 +9,7 @@
 #include <kernel/ipc.h>
 #include <kernel/ipc_transfer.h>
 #include <kernel/kcall.h>
+#include <kernel/notice.h>
 #include <kernel/slab.h>
 #include <kernel/task.h>
 
@@ -38,6 +39,7 @@ static void listener_disconnect(struct kobject *o)
     struct ipc_listener *s = container_of(o, struct ipc_listener, obj);
     s->connected = false;
     ipc_listener_end(s);
+    notice_post_clients(&s->obj);           /* client ends subscribed to the disconnect */
     drop_notices(s);
 }
 
@@ -79,6 +81,7 @@ static void client_disconnect(struct kobject *o)
     struct ipc_listener *s = c->listener;
     if (!s->connected || kcall_is_kernel(s))
         return;
+    notice_post(&s->obj, EVENT_CHANNEL_DISCONNECTED);
     struct thread *r;
     while ((r = wait_queue_first(&s->receivers))) {
         Retcode rc = ipc_deliver_notice(r, c->badge);

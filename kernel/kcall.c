@@ -25,7 +25,8 @@ static struct ipc_listener kernel_listener;
 static const struct kl_core_Core_ops core_ops = {
     .handle = &kcall_handle_ops, .thread = &kcall_thread_ops, .task = &kcall_task_ops,
     .channel = &kcall_channel_ops, .vmm = &kcall_vmm_ops, .sys = &kcall_sys_ops,
-    .io = &kcall_io_ops,
+    .io = &kcall_io_ops, .mdl = &kcall_mdl_ops,
+    .notice = &kcall_notice_ops, .cm = &kcall_cm_ops,
 };
 
 static void never_destroyed(struct kobject *o) { (void)o; }

@@ -31,8 +31,9 @@ static Retcode add_entry(struct task *t, const char *name, uint32_t role, Handle
     return rcOk;
 }
 
-/* The server task's listener, created with its first channel. */
-static Retcode listener_of(struct task *server, struct ipc_listener **out)
+/* The server task's listener, created with its first channel (static or
+ * dynamic: kernel/cm.c). */
+Retcode kcall_listener_of(struct task *server, struct ipc_listener **out)
 {
     if (!server->listener) {
         struct ipc_listener *s = ipc_listener_create(server);
@@ -65,7 +66,7 @@ static Retcode op_channel_create(void *ctx, uint32_t client_h, uint32_t server_h
     if (find(client, name, SERVICE_CLIENT))
         return rcAlreadyExists;
     struct ipc_listener *s;
-    if ((rc = listener_of(server, &s)))
+    if ((rc = kcall_listener_of(server, &s)))
         return rc;
     if (!find(server, name, SERVICE_SERVER) &&
         (rc = add_entry(server, name, SERVICE_SERVER, server->listener_handle)))

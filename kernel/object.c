@@ -1,9 +1,14 @@
 /* Reference counting for kernel objects and the user-object type. */
 #include <kernel/object.h>
+#include <kernel/notice.h>
 #include <kernel/panic.h>
 #include <kernel/slab.h>
 
 static uint64_t live;
+
+/* kernel/notice.c; weak so that the host unit tests of handles link without it
+ * (they never subscribe, so never call it). */
+extern __attribute__((weak)) void notice_object_gone(struct kobject *o);
 
 void kobject_init(struct kobject *o, uint32_t type, kobject_destroy_fn destroy)
 {
@@ -12,6 +17,7 @@ void kobject_init(struct kobject *o, uint32_t type, kobject_destroy_fn destroy)
     o->handles = 0;
     o->destroy = destroy;
     o->last_handle = NULL;
+    list_init(&o->subs);
     live++;
 }
 
@@ -21,6 +27,8 @@ void kobject_put(struct kobject *o)
 {
     BUG_ON(o->refs == 0);
     if (--o->refs == 0) {
+        if (!list_empty(&o->subs) && notice_object_gone)
+            notice_object_gone(o);        /* EVENT_OBJECT_DESTROYED; the subscriptions let go */
         live--;
         o->destroy(o);
     }

@@ -15,6 +15,7 @@
 #include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/ipc.h>
+#include <kernel/notice.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
 
@@ -435,6 +436,7 @@ static void thread_finish(struct thread *t)
 {
     ipc_thread_gone(t);
     wait_queue_wake(&t->joiners, 0, rcOk);
+    notice_post(&t->obj, EVENT_THREAD_ENDED);
     list_del(&t->task_link);
     vm_uncharge(&t->task->vm, KSTACK_PAGES);   /* the object may outlive the task */
     t->task->nthreads--;

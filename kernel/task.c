@@ -13,6 +13,7 @@
 #include <kernel/printk.h>
 #include <kernel/security.h>
 #include <kernel/kcall.h>
+#include <kernel/notice.h>
 #include <kernel/slab.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
@@ -32,6 +33,8 @@ static struct list_node all_tasks = LIST_INIT(all_tasks);
 static void task_destroy(struct kobject *o)
 {
     struct task *t = container_of(o, struct task, obj);
+    security_release_sid(t->sid);           /* a task that never ran; 0 after task_release */
+    t->sid = 0;
     vm_destroy(&t->vm);                     /* no-op when already released at exit */
     handle_table_destroy(&t->handles);
     kfree(t);
@@ -90,20 +93,25 @@ Retcode task_spawn(const struct task_args *a, struct task **out)
 {
     const uint8_t *img;
     size_t img_size;
-    uint32_t class_id;
-    Retcode rc = security_execute(a->parent, a->class_name, &class_id);
+    uint32_t class_id, sid;
+    Retcode rc = security_execute(a->parent, a->class_name, &class_id, &sid);
     if (rc)
         return rc;
-    if ((rc = bootimage_find(a->program, &img, &img_size)))
+    if ((rc = bootimage_find(a->program, &img, &img_size))) {
+        security_release_sid(sid);
         return rc;
+    }
     struct task *t = kmalloc(sizeof(*t));
-    if (!t)
+    if (!t) {
+        security_release_sid(sid);
         return rcOutOfMemory;
+    }
     kobject_init(&t->obj, KOBJ_TASK, task_destroy);     /* the caller's reference */
     t->obj.last_handle = task_unreachable;
     copy_name(t->name, a->name);
     copy_name(t->class_name, a->class_name);
     t->class_id = class_id;
+    t->sid = sid;                           /* released when it dies (or here, if it never runs) */
     list_init(&t->threads);
     wait_queue_init(&t->exit_waiters);
     list_init(&t->all_link);
@@ -167,7 +175,11 @@ static void task_release(struct task *t)
     vm_destroy(&t->vm);
     list_del(&t->all_link);
     ntasks--;
+    security_release_sid(t->sid);           /* its SID and model state die with it */
+    t->sid = 0;
     wait_queue_wake(&t->exit_waiters, 0, rcOk);
+    notice_post(&t->obj, EVENT_TASK_COMPLETED);
+    kcall_cm_task_ended(t);
     if (t->pid == 1) {
         printk("kernel: init task '%s' exited with status %d\n", t->name, t->exit_status);
         arch_poweroff(t->exit_status);

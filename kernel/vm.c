@@ -5,6 +5,7 @@
  */
 #include <kernel/vm.h>
 #include <kernel/lib.h>
+#include <kernel/object.h>
 #include <kernel/panic.h>
 #include <kernel/pmm.h>
 #include <kernel/slab.h>
@@ -64,6 +65,7 @@ static void free_page_cb(uint64_t pa) { pmm_free_page(pa); }
 
 static void region_release(struct vmspace *vm, struct vm_region *r)
 {
+    struct kobject *backing = r->backing;
     if (!(r->flags & VMR_GUARD)) {
         pt_unmap(vm->l1, r->start, r->size, (r->flags & VMR_OWNS_PAGES) ? free_page_cb : NULL);
         if (r->flags & VMR_OWNS_PAGES) {
@@ -72,6 +74,8 @@ static void region_release(struct vmspace *vm, struct vm_region *r)
         }
     }
     kmem_cache_free(&region_cache, r);
+    if (backing)
+        kobject_put(backing);             /* may free the shared pages (last user) */
 }
 
 void vm_destroy(struct vmspace *vm)
@@ -316,6 +320,61 @@ Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size)
     uint64_t sz;
     struct vm_region *r = page_round_up_ok(size, &sz) ? region_at(vm, addr, sz) : NULL;
     if (!r)
+        return rcInvalidArgument;
+    region_remove(vm, r);
+    return rcOk;
+}
+
+Retcode vm_map_shared(struct vmspace *vm, uint64_t *addr, const uint64_t *pages, uint64_t npages,
+                      uint32_t prot, bool fixed, struct kobject *backing)
+{
+    if (((prot & VM_WRITE) && (prot & VM_EXEC)) || (prot & ~(VM_READ | VM_WRITE | VM_EXEC)))
+        return rcInvalidArgument;
+    uint64_t size = npages * PAGE_SIZE;    /* npages is bounded by the caller (MDL_MAX_PAGES) */
+    Retcode rc = place(vm, addr, &size, fixed);
+    if (rc)
+        return rc;
+    struct vm_region *r;
+    if ((rc = region_insert(vm, *addr, size, prot, VMR_SHARED, &r)))
+        return rc;
+    uint64_t attrs = pt_user_attrs(prot, 0);
+    for (uint64_t i = 0; i < npages; i++) {
+        if (pt_map(vm->l1, *addr + i * PAGE_SIZE, pages[i], PAGE_SIZE, attrs, 0)) {
+            r->size = i * PAGE_SIZE;       /* unmap exactly what was mapped (no backing yet) */
+            region_remove(vm, r);
+            return rcOutOfMemory;
+        }
+    }
+    kobject_get(backing);
+    r->backing = backing;
+    return rcOk;
+}
+
+Retcode vm_share_region(struct vmspace *vm, uint64_t addr, uint64_t size, uint64_t *pages,
+                        uint64_t npages, struct kobject *backing, uint32_t max_prot)
+{
+    uint64_t sz;
+    struct vm_region *r = page_round_up_ok(size, &sz) ? region_at(vm, addr, sz) : NULL;
+    if (!r || r->flags != VMR_OWNS_PAGES)
+        return rcInvalidArgument;          /* only plain allocations: not a stack guard, device, MDL */
+    if (sz / PAGE_SIZE != npages)
+        return rcInternalError;            /* the caller sized its list from the same size */
+    if (r->prot & ~max_prot)
+        return rcNoCapability;             /* the mapping would do more than the buffer allows */
+    for (uint64_t i = 0; i < sz / PAGE_SIZE; i++)
+        pages[i] = pt_lookup(vm->l1, addr + i * PAGE_SIZE, NULL) & PTE_ADDR_MASK;
+    ASSERT(vm->pages >= sz / PAGE_SIZE);
+    r->flags = VMR_SHARED;                 /* the charge stays on vm: backing uncharges it */
+    kobject_get(backing);
+    r->backing = backing;
+    return rcOk;
+}
+
+Retcode vm_unmap_shared(struct vmspace *vm, uint64_t addr, uint64_t size)
+{
+    uint64_t sz;
+    struct vm_region *r = page_round_up_ok(size, &sz) ? region_at(vm, addr, sz) : NULL;
+    if (!r || !(r->flags & VMR_SHARED))
         return rcInvalidArgument;
     region_remove(vm, r);
     return rcOk;

@@ -112,10 +112,11 @@ def test_hello_solution(boot):
 def test_ipc_bench_solution_passes_its_policy(boot):
     """make bench's IPC figures come from this solution: its raw messages must keep
     passing the policy's layout check (bench.IBench), or the numbers would be of
-    refused calls."""
+    refused calls; EchoFlow's binding (a message condition and a Flow enter) must grant
+    every round."""
     con = boot(kernel=boards.ROOT / "build/virt-ipc_bench/kernel.img")
     for key in ("ipc_roundtrip_instr", "ipc_roundtrip_1k_instr", "ipc_roundtrip_64k_instr",
-                "kernel_endpoint_call_instr"):
+                "ipc_roundtrip_flow_instr", "kernel_endpoint_call_instr"):
         con.expect(rf"BENCH {key} min=\d+ median=\d+", timeout=120)
     con.expect(r"Einit: bench.Client exited with status 0")
     assert con.read_until_exit() == 0

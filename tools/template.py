@@ -1,7 +1,9 @@
-"""Template expansion for init.yaml.in and security.psl.in (KasperskyOS SDK style).
+"""Template expansion for init.yaml and security.psl, plain or .in (KasperskyOS SDK style).
 
-    python3 -m tools.template [-D NAME=VALUE]... [-o OUT] FILE.in
+    python3 -m tools.template [-D NAME=VALUE]... [--vars FILE]... [-o OUT] FILE
 
+tools/einit and tools/psl run every file they read through expand(), whatever its
+name ends with (the SDK expands `.in` files with CMake and `{% %}` lines in both).
 What is expanded, in this order, line by line:
 
 1. Jinja-like lines (CE 1.3+), alone on their line, nested freely:
@@ -12,10 +14,19 @@ What is expanded, in this order, line by line:
    NOTFOUND, *-NOTFOUND). Lines of branches not taken are dropped.
 2. Lines holding only an SDK marker `@INIT_EXTERNAL_ENTITIES@`,
    `@INIT_<prog>_ENTITY_CONNECTIONS[+]@`, `@INIT_<prog>_ENTITY_ENV[+]@`,
-   `@INIT_<prog>_ENTITY_ARGS@`, `@INIT_<prog>_PATH@`: replaced by the -D value of
-   that name (without the @), nothing by default (no warning).
-3. `@NAME@` anywhere: the -D value; an unknown name expands to nothing with a
-   warning on stderr.
+   `@INIT_<prog>_ENTITY_ARGS@`, `@INIT_<prog>_PATH@`: replaced by the value of
+   that name (without the @), a multi-line value giving several lines.
+3. `@NAME@` anywhere: its value. The SDK markers may stand inline too
+   (`path: @INIT_Client_PATH@`). A marker not defined has the SDK generator's
+   default: `@INIT_<prog>_PATH@` is `<prog>`, the others are empty. Any other
+   name not defined is an error `file:line:col: error: ...` (never an empty
+   string); `@@` and an `@` not followed by NAME@ are left as they are.
+
+Values come from -D NAME=VALUE and from variables files (--vars FILE, e.g. a
+solution's `solution.vars`, or the one CMake writes in SDK mode): one
+`NAME=VALUE` a line (VALUE as written: leading spaces count, as YAML
+indentation), `#` comments and blank lines ignored, `\\n` in VALUE a
+newline, `\\\\` a backslash. -D wins over a file.
 
 Dropped lines become empty lines so that line numbers in later error messages
 still match the template (`expand()` also returns a line map for multi-line
@@ -37,7 +48,18 @@ FALSE_VALUES = {"", "0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND"}
 DIRECTIVE = re.compile(r"^\s*\{%-?\s*(.*?)\s*-?%\}\s*$")
 SDK_MARKER = re.compile(r"^\s*@(INIT_EXTERNAL_ENTITIES|INIT_[A-Za-z0-9_]+?_(?:ENTITY_CONNECTIONS\+?|"
                         r"ENTITY_ENV\+?|ENTITY_ARGS|PATH))@\s*$")
-AT_NAME = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)@")
+AT_NAME = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*\+?)@")
+SDK_NAME = re.compile(r"^(INIT_EXTERNAL_ENTITIES|INIT_([A-Za-z0-9_]+?)_(ENTITY_CONNECTIONS\+?|ENTITY_ENV\+?|"
+                      r"ENTITY_ARGS|PATH))$")
+VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+?$")
+
+
+def sdk_default(name):
+    """The value the SDK's generator gives a marker nobody set; None: not a marker."""
+    m = SDK_NAME.match(name)
+    if not m:
+        return None
+    return m.group(2) if m.group(3) == "PATH" else ""
 
 
 class TemplateError(Exception):
@@ -168,13 +190,9 @@ def eval_condition(text, defines, file, line):
 def expand(text, defines, file="<template>", warn=None):
     """Returns (expanded text, line map): line_map[i] is the template line (1-based)
     of output line i+1."""
-    if warn is None:
-        def warn(msg):
-            print(msg, file=sys.stderr)
     out, line_map = [], []
     # stack of [taking_now, some_branch_taken, parent_active, opening line, seen_else]
     stack = []
-    warned = set()
 
     def active():
         return all(s[0] for s in stack)
@@ -182,13 +200,13 @@ def expand(text, defines, file="<template>", warn=None):
     def subst(s, lineno):
         def one(m):
             name = m.group(1)
-            if name not in defines:
-                if name not in warned:
-                    warn(f"{file}:{lineno}: warning: @{name}@ is not defined (-D {name}=...): "
-                         "expands to nothing")
-                    warned.add(name)
-                return ""
-            return defines[name]
+            if name in defines:
+                return defines[name]
+            default = sdk_default(name)
+            if default is None:
+                raise TemplateError(file, lineno, f"unknown variable @{name}@ (define it: -D {name}=..., "
+                                    "--vars FILE, VARS=, or a CMake variable)", m.start() + 1)
+            return default
         return AT_NAME.sub(one, s)
 
     lines = text.split("\n")
@@ -246,7 +264,8 @@ def expand(text, defines, file="<template>", warn=None):
             continue
         m = SDK_MARKER.match(raw)
         if m:
-            value = defines.get(m.group(1), "")
+            name = m.group(1)
+            value = defines[name] if name in defines else sdk_default(name)
             parts = value.split("\n") if value else [""]
         else:
             parts = subst(raw, lineno).split("\n")
@@ -266,11 +285,42 @@ def parse_defines(items):
     return d
 
 
+def load_vars(path, into=None):
+    """Variables of a file `NAME=VALUE` a line (module docstring); returns the dict.
+    Raises TemplateError (file:line) on a bad line, OSError if unreadable."""
+    d = {} if into is None else into
+    with open(path, "rb") as f:
+        data = f.read()
+    text = cli.decode(data, path, lambda line, col, msg: TemplateError(path, line, msg, col))
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, eq, value = raw.lstrip().partition("=")
+        name = name.strip()
+        if not eq or not VAR_NAME.match(name):
+            raise TemplateError(path, lineno, "expected NAME=VALUE (NAME: letters, digits, `_`)")
+        d[name] = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1),
+                         value.rstrip("\r"))
+    return d
+
+
+def defines_from(items, vars_files=()):
+    """-D items over the variables files, in order (a later file wins)."""
+    d = {}
+    for path in vars_files or ():
+        load_vars(path, d)
+    d.update(parse_defines(items))
+    return d
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m tools.template",
                                  description="Expand @NAME@ markers and {% if %} lines.")
     ap.add_argument("input")
     ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
+                    help="variables file: NAME=VALUE lines")
     ap.add_argument("-o", "--output")
     args = ap.parse_args(argv)
     return cli.guarded(args.input, lambda: run(args))
@@ -281,7 +331,7 @@ def run(args):
         with open(args.input, "rb") as f:
             data = f.read()
         text = cli.decode(data, args.input, lambda line, col, msg: TemplateError(args.input, line, msg, col))
-        result, _ = expand(text, parse_defines(args.defines), args.input)
+        result, _ = expand(text, defines_from(args.defines, args.vars), args.input)
     except OSError as e:
         print(f"{args.input}: error: {e.strerror}", file=sys.stderr)
         return 1

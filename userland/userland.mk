@@ -50,7 +50,7 @@ USER_LDFLAGS := -nostdlib -nostartfiles -static -no-pie -T $(USER_LDS) -Wl,--gc-
 # ---- kernel-endpoint proxies (tools/nk over tools/sysroot/kl/core) ----------
 USER_NK_STAMP := $(USER_GEN)/kl/core/Core.edl.h
 USER_NK_DEPS  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl \
-                   tools/nk/*.py tools/nk/templates/*)
+                   tools/nk/*.py tools/nk/templates/* kernel/security/sec_layout.h)
 $(USER_NK_STAMP): $(USER_NK_DEPS)
 	$(call say,NK,kl.core.Core-user)
 	$(Q)$(PYTHON) -m tools.nk --out $(USER_GEN) kl.core.Core
@@ -67,6 +67,16 @@ define user_as
 $(call say,UAS,$(1))
 $(Q)$(CC) $(USER_CPPFLAGS) -D__ASSEMBLER__ -mcpu=cortex-a72 -g -MMD -MP -c $(1) -o $(2)
 endef
+# libkos calls the kernel endpoints through their KasperskyOS-form proxies
+# (userland/lib/kcall.h): its own files see <out>/kos before <out>. Only
+# there: a program's generated headers have their own kos/ directory, and
+# its Service Locator records (kos/nk_kos_sl.h) must be the ones it includes.
+# The guest tests that build raw kl.core messages from the generated structs
+# and constants (they include transport-kos.h first) see the same.
+USER_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/*.c) \
+                   tests/guest/kernel/test_cm.c tests/guest/kernel/test_devices.c \
+                   tests/guest/kernel/fuzz/calls.c)
+$(USER_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS))
 $(USER_OBJ)/%.o: %.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)
 $(USER_OBJ)/%.o: %.S
@@ -77,7 +87,10 @@ $(IUSER_OBJ)/%.o: %.S
 	$(call user_as,$<,$@)
 
 # ---- libkos.a and crt0.o -------------------------------------------------------
-USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S
+# kernel/security/sec_engine.c: the one message-layout checker, also the
+# KasperskyOS-form dispatchers' (nk/dispatch.h)
+USER_LIB_SRCS := $(wildcard userland/lib/*.c userland/lib/libc/*.c) arch/aarch64/lib/mem.S \
+                 kernel/security/sec_engine.c
 USER_LIB_OBJS := $(patsubst %,$(USER_OBJ)/%.o,$(basename $(USER_LIB_SRCS)))
 
 USER_AR ?= $(CROSS_COMPILE)ar

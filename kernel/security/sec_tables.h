@@ -16,94 +16,32 @@
  *                 execute:  execute[src * nclasses + dst]
  *   A row index < 0 means that no binding matches anything of that pair.
  *
+ * Message layouts (the records tools/nk also emits) are in sec_layout.h.
  * Freestanding: only <stdint.h>.
  */
 #ifndef SEC_TABLES_H
 #define SEC_TABLES_H
 
 #include <stdint.h>
+#include "sec_layout.h"
 
 #define SEC_TABLES_MAGIC   0x4b534d31u /* "KSM1" */
-#define SEC_TABLES_VERSION 1u
+#define SEC_TABLES_VERSION 3u
 
 /* tables.flags */
 #define SEC_F_PERMISSIVE    0x1u /* no policy: every event granted, any class may start */
-#define SEC_F_AUDIT_GRANTED 0x2u /* audit profile asks for granted decisions too */
-#define SEC_F_AUDIT_DENIED  0x4u /* audit profile asks for denials (always printed anyway) */
+#define SEC_F_AUDIT_GRANTED 0x2u /* some grants are printed: all (SEC_F_AUDIT_ALL_GRANTS) or
+                                    those a program's SEC_OP_AUDIT marks (one bit for the
+                                    hook's fast path to test) */
+#define SEC_F_AUDIT_ALL_GRANTS 0x4u /* the default profile asks for every grant */
+#define SEC_F_AUDIT_DENIED  0x8u /* audit profile asks for denials (always printed anyway) */
 
 /* verdict codes */
 #define SEC_V_NO_BINDING 0u /* no binding matched: deny */
 #define SEC_V_GRANT      1u /* every rule run grants, unconditionally */
 #define SEC_V_PROGRAM    2u /* SEC_V_PROGRAM + k: run programs[k] */
 
-#define SEC_NO_COND   0xFFFFu
-#define SEC_NO_HANDLE 0xFFFFFFFFu
-#define SEC_NO_ROW    (-1)
-
-enum sec_arena_kind { SEC_ARENA_BYTES = 0, SEC_ARENA_STRING = 1, SEC_ARENA_SEQUENCE = 2 };
-
-/* "the uint32 union tag at tag_offset == value", and its parent (nested unions). */
-struct sec_cond {
-    uint16_t tag_offset;
-    uint16_t parent; /* index into the message's conds[] or SEC_NO_COND */
-    uint32_t value;
-};
-
-/* An {offset, size} arena descriptor at `offset` in the constant part. */
-struct sec_arena_ref {
-    uint16_t offset;
-    uint16_t cond;
-    uint32_t max; /* elements; string: bytes including the NUL */
-    uint16_t elem_size;
-    uint8_t elem_align;
-    uint8_t kind; /* enum sec_arena_kind */
-};
-
-/* A uint32 handle slot index at `offset` (SEC_NO_HANDLE = none). */
-struct sec_handle_ref {
-    uint16_t offset;
-    uint16_t cond;
-};
-
-/* A union tag at `offset`: 0 .. nmembers-1. */
-struct sec_union_ref {
-    uint16_t offset;
-    uint16_t cond;
-    uint32_t nmembers;
-};
-
-/* The constant part of a request or a response. */
-struct sec_msg_layout {
-    uint32_t size;      /* exact */
-    uint32_t arena_max; /* bytes it can need (items rounded up to 8) */
-    uint16_t narena, nhandles, nunions, nconds;
-    const struct sec_arena_ref *arena;
-    const struct sec_handle_ref *handles;
-    const struct sec_union_ref *unions;
-    const struct sec_cond *conds;
-};
-
-struct sec_method {
-    const char *name;
-    struct sec_msg_layout req, res;
-};
-
-struct sec_endpoint {
-    const char *path;      /* "main.store", "ctl" */
-    const char *interface; /* "demo.IStore" */
-    uint32_t nmethods;     /* mid < nmethods */
-    uint32_t slot_base;    /* its methods are methods[slot_base + mid] */
-};
-
-struct sec_class {
-    const char *name;
-    uint32_t nendpoints; /* riid < nendpoints */
-    const struct sec_endpoint *endpoints;
-    uint32_t nslots; /* methods of all endpoints */
-    const struct sec_method *methods;
-    uint32_t nsecurity; /* methods of its `security` interface */
-    const struct sec_method *security;
-};
+#define SEC_NO_ROW (-1)
 
 /*
  * Condition programs: a stack machine over the constant part. Each program
@@ -125,25 +63,140 @@ enum sec_op {
     SEC_OP_NOT,
     SEC_OP_ASSERT, /* pop; false -> deny reasons[arg] */
     SEC_OP_REFUTE, /* pop; true -> deny reasons[arg] */
-    SEC_OP_FAIL    /* deny reasons[arg] */
+    SEC_OP_FAIL,   /* deny reasons[arg] */
+    /* Security models (docs/POLICY.md "Policy objects"). A failing rule
+     * denies with reasons[arg]; imm holds the object index in bits 0..15. */
+    SEC_OP_SID,         /* push the SID of src (width 0) or dst (width 1) */
+    SEC_OP_FLOW_INIT,   /* pop sid: a state machine in `initial` */
+    SEC_OP_FLOW_FINI,   /* pop sid: drop its state machine */
+    SEC_OP_FLOW_ENTER,  /* pop sid: go to state imm >> 16 (a permitted transition) */
+    SEC_OP_FLOW_ALLOW,  /* pop sid: its state is in the set (imm >> 16: bit mask) */
+    SEC_OP_FLOW_QUERY,  /* pop sid, push its state index */
+    SEC_OP_HS_INIT,     /* pop sid: take a free table of the pool */
+    SEC_OP_HS_FINI,     /* pop sid: give its table back */
+    SEC_OP_HS_ADD,      /* pop entry, pop sid: add (present already: granted) */
+    SEC_OP_HS_REMOVE,   /* pop entry, pop sid: remove (absent: granted) */
+    SEC_OP_HS_CONTAINS, /* pop entry, pop sid, push entry in its table */
+    SEC_OP_FIELD_CMP,   /* push (the LOAD at arg <pad> imm): LOAD, CONST and a
+                           comparison fused (pad = SEC_OP_EQ .. SEC_OP_GE) */
+    SEC_OP_CHECK_EQ,    /* FIELD_CMP with == and ASSERT fused (REFUTE: pad =
+                           SEC_CHECK_REFUTE); arg = offset | reason index << 16 */
+    SEC_OP_CHECK_NE,    /* the same with != */
+    SEC_OP_CHECK_LT,
+    SEC_OP_CHECK_LE,
+    SEC_OP_CHECK_GT,
+    SEC_OP_CHECK_GE,
+    /* Math (docs/POLICY.md "Expressions"): 64-bit signed; an overflow makes
+     * the expression fail, which denies with reasons[arg]. */
+    SEC_OP_ADD, /* pop b, pop a, push a + b */
+    SEC_OP_SUB, /* a - b */
+    SEC_OP_MUL, /* a * b */
+    SEC_OP_NEG, /* -a */
+    SEC_OP_ABS, /* |a| */
+    SEC_OP_SIZE, /* push the element count of the arena descriptor at arg:
+                    its byte size / imm; width 1: a string, minus its NUL */
+    /* Forward jumps only (choice, bool.cond): a program still runs each
+     * instruction at most once. sec_tables_check keeps targets inside. */
+    SEC_OP_JZ, /* pop; zero: skip the next arg instructions */
+    SEC_OP_JMP, /* skip the next arg instructions */
+    /* StaticMap: imm = object | key << 16; the SID as for the other models */
+    SEC_OP_SM_INIT,     /* a free table of the pool, both instances at the defaults */
+    SEC_OP_SM_FINI,     /* give the table back */
+    SEC_OP_SM_SET,      /* pop value: working[key] = value */
+    SEC_OP_SM_COMMIT,   /* base = working */
+    SEC_OP_SM_ROLLBACK, /* working = base */
+    SEC_OP_SM_GET,      /* push base[key] */
+    SEC_OP_SM_GET_UNCOMMITTED, /* push working[key] */
+    /* Mic (integrity levels): imm = object | level << 16 | levelR << 40; a
+     * level is degree | categories << 8. SIDs are popped: see each op. */
+    SEC_OP_MIC_EXECUTE, /* pop target: its level and levelR (unassigned before) */
+    SEC_OP_MIC_CREATE,  /* pop driver, container (-1: none), target, source: the
+                           target resource's level (SEC_INSN_MIC_OWN: source's) */
+    SEC_OP_MIC_UPGRADE, /* same operands: raise the target's level */
+    SEC_OP_MIC_CALL,    /* pop target, source: data target -> source (also read) */
+    SEC_OP_MIC_INVOKE,  /* pop target, source: data source -> target (also write) */
+    SEC_OP_MIC_QUERY,   /* pop source, push its level */
+    /* Audit: the last op of a program whose grant an audit profile asks to
+     * record; grants with reason = reasons[arg] ("audit <profile> <level>") */
+    SEC_OP_AUDIT
 };
+#define SEC_INSN_MIC_OWN 0x20u /* MIC_CREATE: level () = the source's */
+#define SEC_CHECK_REFUTE 0x80u
 
 #define SEC_INSN_SIGNED   0x1u /* LOAD: sign-extend */
 #define SEC_INSN_UNSIGNED 0x2u /* comparisons: compare as uint64 */
-#define SEC_STACK_MAX     16u
+#define SEC_INSN_SID_SRC  0x4u /* model ops: the SID is src's (not popped) */
+#define SEC_INSN_SID_DST  0x8u /* model ops: the SID is dst's (not popped) */
+#define SEC_INSN_FINAL                                                                             \
+    0x10u /* FLOW_ENTER: no later op of the program can deny,                                      \
+             so its write needs no journal entry */
+#define SEC_STACK_MAX 16u
 
 struct sec_insn {
     uint8_t op;
     uint8_t width; /* LOAD: 1, 2, 4 or 8 */
     uint8_t flags;
-    uint8_t pad;
-    uint32_t arg; /* LOAD: offset; ASSERT/REFUTE/FAIL: reason index */
+    uint8_t pad;  /* FIELD_CMP: the comparison op */
+    uint32_t arg; /* LOAD: offset; ASSERT/REFUTE/FAIL and model ops: reason index */
     int64_t imm;  /* CONST */
 };
 
 struct sec_program {
     uint32_t first; /* index into insns[] */
     uint32_t count;
+};
+
+/*
+ * Security model objects (`policy object p : Flow {...}`). Their state is
+ * the only writable part of the module: static arrays in policy.c sized at
+ * build time from the configs, indexed by SID (0 = the kernel, tasks
+ * 1 .. SEC_SID_MAX-1; see sec_engine.h). A state byte 0 means "no state
+ * machine / no table for this SID".
+ */
+#define SEC_SID_MAX         128u
+#define SEC_FLOW_STATES_MAX 48u /* a state set is a bit mask in imm >> 16 */
+#define SEC_JOURNAL_MAX     32u /* state writes one decision may make */
+
+struct sec_flow {
+    const char *name;
+    uint32_t nstates;
+    uint32_t initial;
+    const uint64_t *transitions; /* [from]: bit mask of the states it may enter */
+    uint8_t *state;              /* [SEC_SID_MAX]: 0 none, else state + 1 (names: policy.c) */
+};
+
+struct sec_hashset {
+    const char *name;
+    uint32_t set_size;  /* entries a table holds */
+    uint32_t pool_size; /* tables */
+    uint8_t *table_of;  /* [SEC_SID_MAX]: 0 none, else table + 1 */
+    uint8_t *owner;     /* [pool_size]: 0 free, else sid + 1 */
+    uint32_t *count;    /* [pool_size] */
+    uint64_t *entries;  /* [pool_size * set_size] */
+};
+
+#define SEC_SMAP_KEYS_MAX 8u /* commit/rollback journal one write per key */
+
+struct sec_staticmap {
+    const char *name;
+    uint32_t nkeys;           /* 1 .. SEC_SMAP_KEYS_MAX (names: a comment in policy.c) */
+    uint32_t pool_size;       /* tables */
+    const int64_t *defaults;  /* [nkeys] */
+    uint8_t *table_of;        /* [SEC_SID_MAX]: 0 none, else table + 1 */
+    uint8_t *owner;           /* [pool_size]: 0 free, else sid + 1 */
+    int64_t *base;            /* [pool_size * nkeys]: the committed instance */
+    int64_t *work;            /* [pool_size * nkeys]: the working instance */
+};
+
+#define SEC_MIC_CATEGORIES_MAX 16u
+#define SEC_MIC_DEGREES_MAX    64u
+
+struct sec_mic {
+    const char *name;
+    uint32_t ndegrees;   /* 1 .. SEC_MIC_DEGREES_MAX (names: a comment in policy.c) */
+    uint32_t ncategories; /* 0 .. SEC_MIC_CATEGORIES_MAX */
+    uint32_t *level;     /* [SEC_SID_MAX]: 0 none, else level + 1 */
+    uint32_t *level_r;   /* [SEC_SID_MAX]: the lowest level it may receive data from, + 1 */
 };
 
 struct sec_tables {
@@ -172,6 +225,14 @@ struct sec_tables {
      * none. Read only to print a denial, never while deciding. */
     uint32_t norigins;
     const char *const *origins;
+    uint32_t nflows;
+    const struct sec_flow *flows;
+    uint32_t nhashsets;
+    const struct sec_hashset *hashsets;
+    uint32_t nstaticmaps;
+    const struct sec_staticmap *staticmaps;
+    uint32_t nmics;
+    const struct sec_mic *mics;
 };
 
 #endif

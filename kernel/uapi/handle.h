@@ -19,6 +19,7 @@
 #define RIGHT_TASK_CONTROL     (1u << 17)
 #define RIGHT_MEM_READ         (1u << 16)
 #define RIGHT_MEM_WRITE        (1u << 17)
+#define RIGHT_MEM_EXEC         (1u << 18)   /* MDL: may be mapped executable */
 #define RIGHT_IRQ_WAIT         (1u << 16)
 #define RIGHT_IPC_CALL         (1u << 16)   /* client end */
 #define RIGHT_IPC_RECV         (1u << 17)   /* server end / listener */
@@ -37,6 +38,7 @@ enum {
     KOBJ_IRQ,
     KOBJ_MMIO,
     KOBJ_USER,          /* created by KnHandleCreateUserObject */
+    KOBJ_NOTICE,        /* KnNoticeCreate */
     KOBJ_TYPE_COUNT
 };
 

@@ -6,7 +6,8 @@
  * compares the answers. One process runs one test: the module's state starts
  * from its initial values for every test (PAL rolls back between tests).
  *
- * Queries (class ids, not names: the Python side resolved them):
+ * Queries (subjects: class id | SID << 32, resolved by the Python side; a
+ * task a test started has the SID the kernel would give it):
  *   x SRC DST                                        execute
  *   q EVENT SRC DST RIID MID SIZE ARENA NHANDLES HEX request|response|error|security
  * Answers, one line each:
@@ -47,18 +48,19 @@ int main(void)
 {
     static char line[70000];
     static uint8_t data[32768];
-    if (!sec_tables_valid(&sec_policy)) {
+    if (!sec_tables_check(&sec_policy)) { /* as the kernel at boot */
         printf("bad tables\n");
         return 2;
     }
     while (fgets(line, sizeof line, stdin)) {
         char ev[32], hex[65600];
-        unsigned src, dst, riid, mid, size, arena, nh;
+        unsigned long long src, dst; /* subjects: class id | SID << 32 */
+        unsigned riid, mid, size, arena, nh;
         struct sec_result r;
-        if (sscanf(line, "x %u %u", &src, &dst) == 2) {
+        if (sscanf(line, "x %llu %llu", &src, &dst) == 2) {
             sec_decide_execute(&sec_policy, src, dst, &r);
-        } else if (sscanf(line, "q %31s %u %u %u %u %u %u %u %65599s", ev, &src, &dst, &riid, &mid,
-                          &size, &arena, &nh, hex) == 9) {
+        } else if (sscanf(line, "q %31s %llu %llu %u %u %u %u %u %65599s", ev, &src, &dst, &riid,
+                          &mid, &size, &arena, &nh, hex) == 9) {
             size_t n = 0;
             if (strcmp(hex, "-") != 0)
                 for (; hex[2 * n] && hex[2 * n + 1] && n < sizeof data; n++) {

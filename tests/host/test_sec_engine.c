@@ -4,7 +4,8 @@
  * tag, arena descriptor, handle slot) before rules, verdict rows, condition
  * programs (signed/unsigned loads and compares, && || !), corrupt programs,
  * the error event's per-endpoint verdict, permissive tables,
- * reason codes, sec_check_layout and sec_decide.
+ * reason codes, sec_check_layout and sec_decide; a Flow object (enter, query,
+ * the rollback of a failed decision, SIDs, release, sec_tables_check).
  * tests/tools/test_psl_e2e.py runs it over tables tools/psl generates.
  */
 #include <string.h>
@@ -147,6 +148,14 @@ static struct sec_tables tables = {
     reasons,
     sizeof origins / sizeof origins[0],
     origins,
+    0,
+    NULL,
+    0,
+    NULL,
+    0,
+    NULL,
+    0,
+    NULL,
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -175,6 +184,115 @@ static struct sec_message put(uint32_t a, int16_t b)
 static bool req(const struct sec_message *m, struct sec_result *r)
 {
     return sec_decide_ipc(&tables, SEC_EV_REQUEST, 1, 2, m, r);
+}
+
+/* ---- security models: one Flow object (idle=0, busy=1) over the tables above.
+ * Client -> Server: Put enters "busy" (journaled) then asserts a != 5;
+ * Get asserts query == "busy". */
+static uint8_t flow_state[SEC_SID_MAX];
+static const uint64_t flow_transitions[] = {0x2, 0x3}; /* idle -> busy; busy -> idle, busy */
+static struct sec_flow flows[] = {{"f", 2, 0, flow_transitions, flow_state}};
+static const struct sec_insn model_insns[] = {
+    {SEC_OP_FLOW_ENTER, 0, SEC_INSN_SID_DST, 0, 0, INT64_C(1) << 16},
+    {SEC_OP_LOAD, 4, 0, 0, 0, 0},
+    {SEC_OP_CONST, 0, 0, 0, 0, 5},
+    {SEC_OP_NE, 0, 0, 0, 0, 0},
+    {SEC_OP_ASSERT, 0, 0, 0, 1, 0},
+    {SEC_OP_SID, 1, 0, 0, 0, 0},
+    {SEC_OP_FLOW_QUERY, 0, 0, 0, 2, 0},
+    {SEC_OP_CONST, 0, 0, 0, 0, 1},
+    {SEC_OP_EQ, 0, 0, 0, 0, 0},
+    {SEC_OP_ASSERT, 0, 0, 0, 3, 0},
+};
+static const struct sec_program model_programs[] = {{0, 5}, {5, 5}};
+static const uint16_t model_verdicts[] = {SEC_V_PROGRAM, SEC_V_PROGRAM + 1, SEC_V_GRANT};
+static const char *const model_reasons[] = {"f.enter", "assert a", "f.query", "assert busy"};
+
+static void models(void)
+{
+    struct sec_result r;
+    struct sec_message m;
+    struct sec_tables t = tables;
+    t.request_rows = request_rows; /* row of (Client, Server) starts at verdicts[0] */
+    t.nverdicts = 3;
+    t.verdicts = model_verdicts;
+    t.nprograms = 2;
+    t.programs = model_programs;
+    t.ninsns = sizeof model_insns / sizeof model_insns[0];
+    t.insns = model_insns;
+    t.nreasons = 4;
+    t.reasons = model_reasons;
+    t.nflows = 1;
+    t.flows = flows;
+    CHECK(sec_tables_check(&t));
+    sec_subject_t client = SEC_SUBJECT(1, 2), server = SEC_SUBJECT(2, 3);
+    struct sec_message get = {0, 1, 0, 0, 0, buf};
+
+    /* no state machine for SID 3 yet: the query and the enter deny */
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &get, &r) &&
+          strcmp(r.reason, "f.query") == 0 && r.code == SEC_R_DENIED_BY_RULE);
+    m = put(6, 0);
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &m, &r) &&
+          strcmp(r.reason, "f.enter") == 0);
+    flow_state[3] = 1; /* "idle", as f.init would */
+    /* enter "busy" succeeds, then a != 5 fails: the write is undone */
+    m = put(5, 0);
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &m, &r) &&
+          strcmp(r.reason, "assert a") == 0);
+    CHECK_EQ(flow_state[3], 1);
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &get, &r));
+    m = put(6, 0);
+    CHECK(sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &m, &r));
+    CHECK_EQ(flow_state[3], 2);
+    CHECK(sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &get, &r));
+    /* the subjects ride in the result; another SID has its own state */
+    CHECK(r.src == client && r.dst == server);
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, SEC_SUBJECT(2, 4), &get, &r));
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, SEC_SUBJECT(2, 200), &m, &r) &&
+          strcmp(r.reason, "f.enter") == 0);
+    /* the task died: its state goes */
+    sec_release_sid(&t, 3);
+    CHECK_EQ(flow_state[3], 0);
+    CHECK(!sec_decide_ipc(&t, SEC_EV_REQUEST, client, server, &get, &r));
+
+    /* corrupt model objects are caught once, by sec_tables_check */
+    flows[0].state = NULL;
+    CHECK(!sec_tables_check(&t));
+    flows[0].state = flow_state;
+    flows[0].initial = 2;
+    CHECK(!sec_tables_check(&t));
+    flows[0].initial = 0;
+    static const uint64_t past_last[] = {0x4, 0x1}; /* a transition to state 2 of 2 */
+    flows[0].transitions = past_last;
+    CHECK(!sec_tables_check(&t));
+    flows[0].transitions = flow_transitions;
+    flows[0].nstates = SEC_FLOW_STATES_MAX + 1;
+    CHECK(!sec_tables_check(&t));
+    flows[0].nstates = 2;
+    t.flows = NULL;
+    CHECK(!sec_tables_check(&t));
+    t.flows = flows;
+    /* programs outside insns[] or empty are refused at load */
+    static const struct sec_program outside[] = {{0, 5}, {5, 6}};
+    static const struct sec_program empty[] = {{0, 5}, {5, 0}};
+    t.programs = outside;
+    CHECK(!sec_tables_check(&t));
+    t.programs = empty;
+    CHECK(!sec_tables_check(&t));
+    t.programs = model_programs;
+    CHECK(sec_tables_check(&t) && sec_tables_check(&tables));
+    /* a Flow rule on an object or a state past the tables is refused at load */
+    static const struct sec_insn bad_index[] = {
+        {SEC_OP_FLOW_ENTER, 0, SEC_INSN_SID_DST, 0, 0, 7 | (INT64_C(1) << 16)}};
+    static const struct sec_insn bad_state[] = {
+        {SEC_OP_FLOW_ENTER, 0, SEC_INSN_SID_DST, 0, 0, INT64_C(2) << 16}};
+    static const struct sec_program one[] = {{0, 1}, {0, 1}};
+    t.programs = one;
+    t.ninsns = 1;
+    t.insns = bad_index;
+    CHECK(!sec_tables_check(&t));
+    t.insns = bad_state;
+    CHECK(!sec_tables_check(&t));
 }
 
 int main(void)
@@ -368,6 +486,14 @@ int main(void)
                                           0,
                                           NULL,
                                           0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
                                           NULL};
     struct sec_message bm = {0, 0, 8, 0, 0, buf};
     CHECK(!sec_decide_ipc(&bad, SEC_EV_REQUEST, 0, 0, &bm, &r) && r.code == SEC_R_POLICY_ERROR &&
@@ -420,6 +546,14 @@ int main(void)
                                            0,
                                            NULL,
                                            0,
+                                           NULL,
+                                           0,
+                                           NULL,
+                                           0,
+                                           NULL,
+                                           0,
+                                           NULL,
+                                           0,
                                            NULL};
     CHECK(sec_decide_execute(&open, SEC_CLASS_NONE, SEC_CLASS_NONE, &r));
     CHECK(sec_decide_ipc(&open, SEC_EV_REQUEST, 7, 9, &m, &r));
@@ -433,5 +567,6 @@ int main(void)
     CHECK(sec_reason_origin(&open, reasons[1]) == NULL);
     CHECK(sec_reason_origin(NULL, reasons[1]) == NULL);
 
+    models();
     CHECK_DONE();
 }

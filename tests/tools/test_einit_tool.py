@@ -102,11 +102,13 @@ def test_template_file(tmp_path):
 
 
 def test_template_errors_keep_template_lines(tmp_path):
-    # STORE_PROGRAM undefined: path expands to nothing -> YAML null at line 17 of the template
+    # STORE_PROGRAM undefined: an error at its line and column, not an empty path
     res = run_file(DATA / "init.yaml.in")
     assert res.returncode == 1
+    assert "init.yaml.in:17:9: error: unknown variable @STORE_PROGRAM@" in res.stderr, res.stderr
+    # defined but empty: YAML null at line 17 of the template
+    res = run_file(DATA / "init.yaml.in", "-D", "STORE_PROGRAM=")
     assert "init.yaml.in:17:8: error: path must be a non-empty string" in res.stderr, res.stderr
-    assert "@STORE_PROGRAM@ is not defined" in res.stderr
     f = tmp_path / "init.yaml.in"
     f.write_text("entities:\n@INIT_EXTERNAL_ENTITIES@\n{% if X %}\n- name: A\n{% endif %}\n"
                  "- name: Client\n  connections:\n  - target: Nobody\n    id: x\n")

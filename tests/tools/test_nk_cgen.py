@@ -1,6 +1,8 @@
 """tools/nk C output: compiles warning-free (host gcc and aarch64), survives a
 proxy -> Call -> dispatcher -> ops round trip, and rejects malformed requests
-exactly as the kernel layout check does (fuzzed under ASan/UBSan)."""
+exactly as the kernel layout check does (sec_check_layout from
+kernel/security/sec_engine.c, linked; fuzzed under ASan/UBSan)."""
+import re
 import shutil
 import subprocess
 
@@ -28,8 +30,12 @@ def gen(tmp_path_factory):
     return out
 
 
+ENGINE = ROOT / "kernel/security/sec_engine.c"
+
+
 def build(gen, src, exe, extra=()):
-    r = subprocess.run(["gcc", *CFLAGS, *SAN, *extra, *incs(gen), "-o", str(exe), str(src)],
+    r = subprocess.run(["gcc", *CFLAGS, *SAN, *extra, *incs(gen), "-o", str(exe), str(src),
+                        str(ENGINE)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return exe
@@ -39,7 +45,7 @@ def test_generated_file_names(gen):
     names = sorted(str(p.relative_to(gen)) for p in gen.rglob("*.h")
                    if not str(p.relative_to(gen)).startswith("kos/"))    # test_nk_kos.py
     assert names == sorted([
-        "nk_types.h", "nk_layout.h", "kl/core/Types.idl.h", "test/Common.idl.h",
+        "nk_types.h", "sec_layout.h", "kl/core/Types.idl.h", "test/Common.idl.h",
         "test/IAll.idl.h", "demo/IStore.idl.h", "demo/IControl.idl.h",
         "test/Rich.edl.h", "test/Rich.layout.h", "demo/Server.edl.h", "demo/Server.layout.h",
         "demo/Client.edl.h", "demo/Client.layout.h", "test/Edge.idl.h", "test/Empty.idl.h",
@@ -105,9 +111,9 @@ def test_compiles_for_aarch64_with_picolibc(gen, tmp_path):
 def test_layout_tables_need_no_libc(gen, tmp_path):
     src = tmp_path / "k.c"
     src.write_text('#include "test/Rich.layout.h"\n#include "demo/Server.layout.h"\n'
-                   "int k(const unsigned char *d, unsigned n)\n{\n"
-                   "    return (int)nk_layout_check(&test_Rich_layout.endpoints[2].methods[0].req,"
-                   " d, n, d, n, 0) + (int)demo_Server_layout.nendpoints;\n}\n")
+                   "unsigned k(void)\n{\n"
+                   "    return test_Rich_layout.methods[2].req.size + demo_Server_layout.nendpoints;"
+                   "\n}\n")
     gcc_inc = subprocess.run(["aarch64-linux-gnu-gcc", "-print-file-name=include"],
                              capture_output=True, text=True).stdout.strip()
     r = subprocess.run(["aarch64-linux-gnu-gcc", *CFLAGS, "-ffreestanding", "-nostdinc",
@@ -119,10 +125,26 @@ def test_layout_tables_need_no_libc(gen, tmp_path):
 def test_layout_table_matches_python_model(gen):
     t = (gen / "test/Rich.layout.h").read_text()
     # demo.IStore.Put request: size 28, arena_max 576, 2 arena refs, 0 handles, 1 union, 1 cond
-    assert "{ 28u, 576u, 2, 0, 1, 1, 0u, nk_lay_demo_IStore_Put_req_arena, NULL, " \
-           "nk_lay_demo_IStore_Put_req_unions, nk_lay_demo_IStore_Put_req_conds }" in t
-    assert "{ 4, 0u, 64u, 1, 1, NK_ARENA_STRING },  /* e.key.n */" in t
-    assert '{ "sub.inner.ping", "demo.IControl", 2u, nk_lay_demo_IControl },  /* riid 3 */' in t
+    assert "#define nk_lay_demo_IStore_Put_req_size 28u" in t
+    assert re.search(r'\{ "Put", \{ nk_lay_demo_IStore_Put_req_size, 576u, 2, 0, 1, 1, '
+                     r'test_Rich_lay_arena_\d+, NULL, test_Rich_lay_unions_\d+, '
+                     r'test_Rich_lay_conds_\d+ \}', t)
+    assert "{ 4, 0u, 64u, 1, 1, SEC_ARENA_STRING },  /* e.key.n */" in t
+    assert '{ "sub.inner.ping", "demo.IControl", 2u, 13u },  /* riid 3 */' in t
+    # the C struct is asserted against the record's size
+    assert ("_Static_assert(sizeof(struct demo_IStore_Put_req) == SEC_LAYOUT_STRUCT_SIZE("
+            "nk_lay_demo_IStore_Put_req_size, _Alignof(struct demo_IStore_Put_req))"
+            in (gen / "test/Rich.edl.h").read_text())
+
+
+def test_struct_size_assert_catches_a_record_that_disagrees(gen, tmp_path):
+    """A record whose size differs from the C struct does not compile."""
+    src = tmp_path / "bad.c"
+    src.write_text("#define nk_lay_demo_IStore_Put_req_size 36u\n"
+                   '#include "mock_kernel.h"\nint main(void) { return 0; }\n')
+    r = subprocess.run(["gcc", *CFLAGS, *incs(gen), "-fsyntax-only", str(src)],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and "C struct vs layout record" in r.stderr, r.stderr
 
 
 def test_unchanged_output_is_not_rewritten(gen):

@@ -18,6 +18,14 @@ from tools.nk.model import Loader  # noqa: E402
 DATA = ROOT / "tests/tools/data/psl"
 IDL = DATA / "idl"
 PYTHON = "/usr/bin/python3"
+
+
+def pal(path):
+    """Runs the PAL tests of a policy over the test IDL (tools.psl --test)."""
+    return subprocess.run([PYTHON, "-m", "tools.psl", "--test", "-I", str(IDL), str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
 HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-Wshadow",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                "-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include")]

@@ -80,6 +80,14 @@ def test_solutions_are_lint_clean(solution):
     ("request src=demo.Panel dst=demo.Door method=Get { grant () }\n"
      "request dst=demo.Door, src=demo.Panel method=Get { grant () }\n",
      ["9:52: warning: this `grant ()` repeats the one at "]),
+    # model objects never initialised (a rule inside `choice` counts)
+    ('policy object f : Flow { config = { states : ["a"], initial : "a", transitions : {} } }\n'
+     'policy object mic : Mic { config = ["L", "H"] }\n'
+     'policy object h : HashSet { config = { set_size : 1, pool_size : 1 } }\n'
+     "request src=demo.Panel dst=demo.Door method=Open { f.allow { sid : dst_sid, states : \"a\" } }\n"
+     "request src=demo.Panel dst=demo.Door method=Close { choice (message.code) { _ : h.init { sid : 1 } } }\n",
+     ["8:1: warning: policy object `f` is never initialised (no `f.init` rule): every rule on it denies",
+      "9:1: warning: policy object `mic` is never initialised (no `mic.execute` or `mic.create` rule)"]),
 ])
 def test_lint_warnings(tmp_path, text, warnings):
     res = lint(tmp_path, HEAD + text)

@@ -19,17 +19,20 @@ def ex(text, **defines):
 
 
 def test_at_names_and_unknown_ones():
-    out, _, w = ex("a @X@ b @Y@ @X@\nuse EDL demo.@MAIN@\n", X="1", MAIN="Client")
-    assert out == "a 1 b  1\nuse EDL demo.Client\n"
-    assert w == ["t.in:1: warning: @Y@ is not defined (-D Y=...): expands to nothing"]
+    out, _, w = ex("a @X@ b @Y@ @X@ a@@b x@y.z\nuse EDL demo.@MAIN@\n", X="1", Y="", MAIN="Client")
+    assert out == "a 1 b  1 a@@b x@y.z\nuse EDL demo.Client\n"
+    with pytest.raises(TemplateError) as e:
+        ex("ok\na @X@ b @Nope@\n", X="1")
+    assert str(e.value) == ("t.in:2:9: error: unknown variable @Nope@ (define it: -D Nope=..., "
+                            "--vars FILE, VARS=, or a CMake variable)")
 
 
 def test_sdk_marker_lines_expand_to_nothing_by_default():
     text = ("entities:\n@INIT_EXTERNAL_ENTITIES@\n  @INIT_Client_ENTITY_CONNECTIONS@\n"
             "@INIT_Client_ENTITY_CONNECTIONS+@\n@INIT_Client_ENTITY_ENV@\n@INIT_Client_ENTITY_ENV+@\n"
-            "@INIT_Client_ENTITY_ARGS@\n@INIT_Client_PATH@\nend\n")
+            "@INIT_Client_ENTITY_ARGS@\nend\n")
     out, line_map, w = ex(text)
-    assert out == "entities:\n\n\n\n\n\n\n\nend\n" and w == []
+    assert out == "entities:\n\n\n\n\n\n\nend\n" and w == []
     assert line_map[:9] == list(range(1, 10))
 
 
@@ -115,3 +118,39 @@ def test_cli(tmp_path):
 
 def test_parse_defines():
     assert parse_defines(["A=1", "B", "C=x=y", "D="]) == {"A": "1", "B": "1", "C": "x=y", "D": ""}
+
+
+def test_inline_sdk_markers_and_their_defaults():
+    text = ("- name: echo.Client\n  path: @INIT_Client_PATH@\n  args: [@INIT_Client_ENTITY_ARGS@]\n"
+            "@INIT_Server_PATH@\n")
+    out, _, _ = ex(text)
+    assert out == "- name: echo.Client\n  path: Client\n  args: []\nServer\n"
+    out, _, _ = ex(text, INIT_Client_PATH="Client2", INIT_Client_ENTITY_ARGS="-v")
+    assert out.split("\n")[1:3] == ["  path: Client2", "  args: [-v]"]
+
+
+def test_every_file_kind_expands(tmp_path):
+    """The command line expands any file, .in or not; a variables file and -D give values."""
+    vars_file = tmp_path / "solution.vars"
+    vars_file.write_text("# comment\n\nA=from file\nB=two\\nlines\nC=back\\\\slash\n D=  indented\n")
+    src = tmp_path / "init.yaml"
+    src.write_text("{% if A == \"from file\" %}\na=@A@\n{% endif %}\nb=@B@\nc=@C@\n@D@\n")
+    res = subprocess.run([sys.executable, "-m", "tools.template", "--vars", str(vars_file), str(src)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == "\na=from file\n\nb=two\nlines\nc=back\\slash\n  indented\n"
+    res = subprocess.run([sys.executable, "-m", "tools.template", "--vars", str(vars_file), "-D", "A=x",
+                          str(src)], capture_output=True, text=True, cwd=ROOT)
+    assert res.stdout.split("\n")[1] == ""                      # -D wins: the branch is not taken
+
+
+@pytest.mark.parametrize("content,line", [("A=1\nnot a pair\n", 2), ("=x\n", 1), ("1A=x\n", 1)])
+def test_bad_variables_file(tmp_path, content, line):
+    vars_file = tmp_path / "bad.vars"
+    vars_file.write_text(content)
+    src = tmp_path / "x.psl"
+    src.write_text("x\n")
+    res = subprocess.run([sys.executable, "-m", "tools.template", "--vars", str(vars_file), str(src)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 1
+    assert res.stderr.startswith(f"{vars_file}:{line}:1: error: expected NAME=VALUE"), res.stderr

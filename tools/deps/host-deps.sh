@@ -40,6 +40,11 @@ clang:clang
 libclang-rt-14-dev:glob:/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
 "
 
+# SDK mode (cmake/toolchain.cmake, docs/SDK.md; tests/test_sdk.py): Debian's cmake (3.25).
+REQUIRED="$REQUIRED
+cmake:cmake
+"
+
 mode=${1:-}
 missing=""
 for entry in $REQUIRED; do

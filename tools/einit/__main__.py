@@ -22,7 +22,9 @@ def main(argv=None):
     ap.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                     help="where `include:` headers are looked up")
     ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
-                    help="template variable (init.yaml.in)")
+                    help="template variable (@NAME@, {% if %})")
+    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
+                    help="template variables file: NAME=VALUE lines (tools/template.py)")
     ap.add_argument("--programs", help="comma-separated programs of the boot image")
     ap.add_argument("--list-programs", action="store_true", help="print the programs the solution runs")
     ap.add_argument("--list-classes", action="store_true", help="print the classes (EDL names) it uses")
@@ -34,7 +36,14 @@ def main(argv=None):
 
 
 def run(args):
-    defines = template.parse_defines(args.defines)
+    try:
+        defines = template.defines_from(args.defines, args.vars)
+    except template.TemplateError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except OSError as e:
+        print("%s: error: %s" % (e.filename, e.strerror), file=sys.stderr)
+        return 1
     programs = set(p for p in args.programs.split(",") if p) if args.programs is not None else None
 
     def warn(msg):

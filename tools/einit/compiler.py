@@ -27,6 +27,12 @@ PRIORITY_DEFAULT = limits.header(SYSCALL_H, "THREAD_PRIORITY_DEFAULT")
 PRIORITY_MAX = limits.header(SYSCALL_H, "THREAD_PRIORITY_MAX")
 PAGE_SIZE = 4096
 MEMORY_LIMIT_MAX = 1 << 48  # far above any RAM, far below UInt64 (Task.Create memPages)
+# The SDK's system programs under their class names (docs/SDK.md, "Program classes"):
+# an entity of such a class without `path:`, or with the SDK's program name
+# (`path: VfsNet`), runs the program that answers to it here.
+# VfsFsnet serves files (romfs, ramfs) and sockets in one process, so it is what
+# KasperskyOS's VfsNet, VfsRamFs and VfsEntity programs are on this system.
+SDK_PROGRAMS = {"kl.VfsNet": "VfsFsnet", "kl.VfsRamFs": "VfsFsnet", "kl.VfsEntity": "VfsFsnet"}
 MEMORY_UNITS = {"": 1, "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20,
                 "g": 1 << 30, "G": 1 << 30}
 
@@ -234,6 +240,8 @@ def parse(src, text, include_dirs, programs):
         cls = scalar(src, fields["name"], "name")
         task = scalar(src, fields["task"], "task") if "task" in fields else cls
         prog = scalar(src, fields["path"], "path") if "path" in fields else cls.split(".")[-1]
+        if cls in SDK_PROGRAMS and prog == cls.split(".")[-1]:    # the SDK's program name
+            prog = SDK_PROGRAMS[cls]
         name_max = limits.idl_const("kl.core.Task", "NameMax")
         check_name(src, fields.get("task", fields["name"]), task, "task name", name_max,
                    "kl.core.Task NameMax")
@@ -365,11 +373,10 @@ def compile_file(path, include_dirs=(), defines=None, programs=None, warn=None):
         raise InitError(f"{path}: error: {e.strerror}") from None
     text = cli.decode(data, path, lambda line, col, msg: InitError(f"{path}:{line}:{col}: error: {msg}"))
     line_map = None
-    if str(path).endswith(".in"):
-        try:
-            text, line_map = template.expand(text, defines or {}, str(path), warn=warn)
-        except template.TemplateError as e:
-            raise InitError(str(e)) from None
+    try:                           # plain init.yaml too: the SDK allows {% %} lines in both
+        text, line_map = template.expand(text, defines or {}, str(path))
+    except template.TemplateError as e:
+        raise InitError(str(e)) from None
     src = Source(str(path), line_map, warn)
     try:
         return parse(src, text, list(include_dirs), programs)

@@ -19,13 +19,17 @@ def main(argv=None):
     ap.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                     help="where EDL/CDL/IDL files and `use <pkg>._` PSL files are found")
     ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
-                    help="template variable (.psl.in)")
+                    help="template variable (@NAME@, {% if %})")
+    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
+                    help="template variables file: NAME=VALUE lines (tools/template.py)")
     ap.add_argument("--nonsecurity", action="store_true",
                     help="no policy: tables that grant every event (logged at boot)")
     ap.add_argument("--list-classes", action="store_true", help="print the classes the policy knows")
     ap.add_argument("-Werror", dest="werror", action="store_true", help="warnings are errors")
     ap.add_argument("--test", action="store_true",
                     help="run the policy's PAL tests (assert blocks) on the host engine")
+    ap.add_argument("--coverage", action="store_true",
+                    help="run the PAL tests and report how often each binding and rule decided")
     ap.add_argument("--lint", action="store_true",
                     help="warn about bindings that never match, over-wide grants, shadowed rules")
     ap.add_argument("--init", metavar="INIT_YAML",
@@ -37,9 +41,17 @@ def main(argv=None):
 
 
 def run(args):
-    defines = template.parse_defines(args.defines)
-    if args.test:
-        return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr)
+    try:
+        defines = template.defines_from(args.defines, args.vars)
+    except template.TemplateError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except OSError as e:
+        print("%s: error: %s" % (e.filename, e.strerror), file=sys.stderr)
+        return 1
+    if args.test or args.coverage:
+        return pal_run.run(args.input, args.include, defines, out=sys.stdout, err=sys.stderr,
+                           coverage=args.coverage)
     try:
         if args.nonsecurity:
             tables = permissive_tables()
@@ -48,7 +60,7 @@ def run(args):
             comp, items, tables = pal_run.load(args.input, args.include, defines)
             build_tests(comp, items)
             if args.lint:
-                for w in lint.lint(comp, items, args.init):
+                for w in lint.lint(comp, items, args.init, defines):
                     print(w, file=sys.stderr)
                     tables.warnings.append(w)
     except PslError as e:

@@ -4,12 +4,13 @@ compile_policy(path, include_dirs, defines) -> Tables (a plain model that
 tools.psl.cgen turns into C and the tests inspect). Errors raise PslError.
 """
 
+import contextlib
 import operator
 import os
 
 from tools import cli, limits, template
 from tools.nk.errors import NkError, Pos as NkPos
-from tools.nk.model import Loader
+from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
 from tools.psl.lexer import tokenize
 from tools.psl.parser import Parser, Node
@@ -34,13 +35,52 @@ security { grant () }
 
 V_NO_BINDING, V_GRANT, V_PROGRAM = 0, 1, 2
 OP = {"LOAD": 1, "CONST": 2, "==": 3, "!=": 4, "<": 5, "<=": 6, ">": 7, ">=": 8,
-      "&&": 9, "||": 10, "!": 11, "ASSERT": 12, "REFUTE": 13, "FAIL": 14}
+      "&&": 9, "||": 10, "!": 11, "ASSERT": 12, "REFUTE": 13, "FAIL": 14,
+      "SID": 15, "FLOW_INIT": 16, "FLOW_FINI": 17, "FLOW_ENTER": 18, "FLOW_ALLOW": 19,
+      "FLOW_QUERY": 20, "HS_INIT": 21, "HS_FINI": 22, "HS_ADD": 23, "HS_REMOVE": 24,
+      "HS_CONTAINS": 25, "FIELD_CMP": 26, "CHECK_EQ": 27, "CHECK_NE": 28, "CHECK_LT": 29,
+      "CHECK_LE": 30, "CHECK_GT": 31, "CHECK_GE": 32, "+": 33, "-": 34, "*": 35,
+      "NEG": 36, "ABS": 37, "SIZE": 38, "JZ": 39, "JMP": 40, "SM_INIT": 41, "SM_FINI": 42,
+      "SM_SET": 43, "SM_COMMIT": 44, "SM_ROLLBACK": 45, "SM_GET": 46, "SM_GET_UNCOMMITTED": 47,
+      "MIC_EXECUTE": 48, "MIC_CREATE": 49, "MIC_UPGRADE": 50, "MIC_CALL": 51, "MIC_INVOKE": 52,
+      "MIC_QUERY": 53, "AUDIT": 54}
+INSN_MIC_OWN = 0x20
+MIC_DEGREES_MAX, MIC_CATEGORIES_MAX = 64, 16
+MODEL_OPS = set(range(16, 26)) | set(range(41, 48))
+SM_KEYS_MAX = 8                   # SEC_SMAP_KEYS_MAX
+LABEL = -1                        # pseudo-op: a jump target, resolved after fuse()
+CHECK_REFUTE = 0x80
+# stack effect of each op (values pushed minus popped)
+STACK_EFFECT = {OP["LOAD"]: 1, OP["CONST"]: 1, OP["SID"]: 1, OP["!"]: 0, OP["FLOW_QUERY"]: 0,
+                OP["FLOW_INIT"]: -1, OP["FLOW_FINI"]: -1, OP["FLOW_ENTER"]: -1,
+                OP["FLOW_ALLOW"]: -1, OP["HS_INIT"]: -1, OP["HS_FINI"]: -1, OP["HS_ADD"]: -2,
+                OP["HS_REMOVE"]: -2, OP["HS_CONTAINS"]: -1, OP["FAIL"]: 0, OP["FIELD_CMP"]: 1, OP["CHECK_EQ"]: 0, OP["CHECK_NE"]: 0,
+                OP["CHECK_LT"]: 0, OP["CHECK_LE"]: 0, OP["CHECK_GT"]: 0, OP["CHECK_GE"]: 0,
+                OP["NEG"]: 0, OP["ABS"]: 0, OP["SIZE"]: 1, OP["JZ"]: -1, OP["JMP"]: 0, LABEL: 0,
+                OP["SM_INIT"]: -1, OP["SM_FINI"]: -1, OP["SM_SET"]: -2, OP["SM_COMMIT"]: -1,
+                OP["SM_ROLLBACK"]: -1, OP["SM_GET"]: 0, OP["SM_GET_UNCOMMITTED"]: 0,
+                OP["MIC_EXECUTE"]: -1, OP["MIC_CREATE"]: -4, OP["MIC_UPGRADE"]: -4,
+                OP["MIC_CALL"]: -2, OP["MIC_INVOKE"]: -2, OP["MIC_QUERY"]: 0}
+# model state writes of each rule (the kernel journals them: SEC_JOURNAL_MAX a decision)
+JOURNAL_WRITES = {OP["MIC_EXECUTE"]: 2, OP["MIC_CREATE"]: 2, OP["MIC_UPGRADE"]: 2, OP["FLOW_INIT"]: 1, OP["FLOW_FINI"]: 1, OP["FLOW_ENTER"]: 1, OP["HS_INIT"]: 3,
+                  OP["HS_FINI"]: 3, OP["HS_ADD"]: 2, OP["HS_REMOVE"]: 2}
+JOURNAL_MAX = 32                  # SEC_JOURNAL_MAX
+SID_MAX = 128                     # SEC_SID_MAX: SIDs 0 .. 127
+FLOW_STATES_MAX = 48              # SEC_FLOW_STATES_MAX
+HS_SET_SIZE_MAX = 1024
+HS_POOL_SIZE_MAX = SID_MAX - 1
 OP_NAMES = {v: k for k, v in OP.items()}
-INSN_SIGNED, INSN_UNSIGNED = 1, 2
+INSN_SIGNED, INSN_UNSIGNED, INSN_SID_SRC, INSN_SID_DST, INSN_FINAL = 1, 2, 4, 8, 16
+# a comparison with its operands swapped: `c < x` is `x > c`
+MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 STACK_MAX = 16
 INT64_MIN, INT64_MAX, UINT64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
+UINT64_MAX_ = UINT64_MAX
 
-AUDIT_GRANTED, AUDIT_DENIED = 2, 4
+RESERVED_NAMES = ("message", "src_sid", "dst_sid", "true", "false", "neg", "abs", "size",
+                  "sum", "product")
+
+AUDIT_GRANTED, AUDIT_ALL_GRANTS, AUDIT_DENIED = 2, 4, 8    # SEC_F_AUDIT_*
 PERMISSIVE = 1
 
 
@@ -59,6 +99,65 @@ class ClassInfo:
         self.security = list(tc.security.methods) if tc.security else []
 
 
+INT_TYPES = {"UInt8": (0, 0xFF), "UInt16": (0, 0xFFFF), "UInt32": (0, 0xFFFFFFFF),
+             "UInt64": (0, UINT64_MAX_), "SInt8": (-0x80, 0x7F), "SInt16": (-0x8000, 0x7FFF),
+             "SInt32": (-(1 << 31), (1 << 31) - 1), "SInt64": (-(1 << 63), (1 << 63) - 1),
+             "Boolean": (0, 1)}
+MODEL_RULES = {
+    # model: {rule: (required args, op, kind)}; kind: "rule" or the expression's type
+    "Flow": {"init": (("sid",), "FLOW_INIT", "rule"), "fini": (("sid",), "FLOW_FINI", "rule"),
+             "enter": (("sid", "state"), "FLOW_ENTER", "rule"),
+             "allow": (("sid", "states"), "FLOW_ALLOW", "rule"),
+             "query": (("sid",), "FLOW_QUERY", "state")},
+    "HashSet": {"init": (("sid",), "HS_INIT", "rule"), "fini": (("sid",), "HS_FINI", "rule"),
+                "add": (("sid", "entry"), "HS_ADD", "rule"),
+                "remove": (("sid", "entry"), "HS_REMOVE", "rule"),
+                "contains": (("sid", "entry"), "HS_CONTAINS", "bool")},
+    "StaticMap": {"init": (("sid",), "SM_INIT", "rule"), "fini": (("sid",), "SM_FINI", "rule"),
+                  "set": (("sid", "key", "value"), "SM_SET", "rule"),
+                  "commit": (("sid",), "SM_COMMIT", "rule"),
+                  "rollback": (("sid",), "SM_ROLLBACK", "rule"),
+                  "get": (("sid", "key"), "SM_GET", "int"),
+                  "get_uncommitted": (("sid", "key"), "SM_GET_UNCOMMITTED", "int")},
+    "Mic": {"execute": (("target", "level"), "MIC_EXECUTE", "rule"),
+            "create": (("source", "target", "driver"), "MIC_CREATE", "rule"),
+            "upgrade": (("source", "target", "driver", "level"), "MIC_UPGRADE", "rule"),
+            "call": (("source", "target"), "MIC_CALL", "rule"),
+            "read": (("source", "target"), "MIC_CALL", "rule"),
+            "invoke": (("source", "target"), "MIC_INVOKE", "rule"),
+            "write": (("source", "target"), "MIC_INVOKE", "rule"),
+            "query_level": (("source",), "MIC_QUERY", "miclevel")},
+}
+# optional arguments (`()` or absent)
+MODEL_OPTIONAL = {("Mic", "execute"): ("levelR", "image"), ("Mic", "create"): ("container", "level"),
+                  ("Mic", "upgrade"): ("container",)}
+# KasperskyOS models this compiler knows of but does not implement yet.
+MODELS_NOT_YET = ("Regex",)
+
+
+class _Const:
+    """An already compiled operand (kind 'const'): lets fold() reuse _cond."""
+    kind = "const"
+    pos = None
+
+    def __init__(self, value):
+        self.value = value
+
+
+class PolicyObject:
+    """`policy object <name> : <model> {...}` with its checked config."""
+
+    def __init__(self, name, model, index, pos):
+        self.name, self.model, self.index, self.pos = name, model, index, pos
+        self.states = []               # Flow
+        self.initial = 0
+        self.transitions = []          # [from] -> bit mask
+        self.entry = ("UInt64", INT_TYPES["UInt64"])   # HashSet: (type name, range)
+        self.set_size = self.pool_size = 0
+        self.keys, self.defaults = [], []   # StaticMap
+        self.value = ("UInt64", INT_TYPES["UInt64"])
+
+
 class Tables:
     """The compiled policy: what cgen emits."""
 
@@ -75,6 +174,10 @@ class Tables:
         self.programs = []             # [(first, count)]
         self.insns = []                # [(op, width, flags, arg, imm)]
         self.reasons = []
+        self.flows = []                # PolicyObject (Flow), index order
+        self.hashsets = []             # PolicyObject (HashSet), index order
+        self.staticmaps = []           # PolicyObject (StaticMap), index order
+        self.mics = []                 # PolicyObject (Mic), index order
         self.origins = {}              # reason index -> "request binding at f:l:c" (decision trace)
         self.warnings = []
 
@@ -114,11 +217,10 @@ class Source:
             raise PslError(Pos(display), "cannot read: %s" % e.strerror) from None
         text = cli.decode(data, display, lambda line, col, msg: PslError(Pos(display, line, col), msg))
         line_map = None
-        if path.endswith(".in"):
-            try:
-                text, line_map = template.expand(text, self.defines, display, warn=self.warn)
-            except template.TemplateError as e:
-                raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
+        try:                       # plain files too: the SDK allows {% %} lines in both
+            text, line_map = template.expand(text, self.defines, display)
+        except template.TemplateError as e:
+            raise PslError(Pos(e.file, e.line, e.col), e.msg) from None
         return self.parse(text, display, line_map)
 
     def parse(self, text, display, line_map=None):
@@ -140,7 +242,7 @@ class Source:
             return []
         self.seen.add(pkg)
         rel = os.path.join(*pkg.split(".")) + ".psl"
-        for d in self.include_dirs:
+        for d in self.include_dirs + [SYSROOT]:      # the SDK's fragments (use kl.VfsNet._) last
             for cand in (rel, rel + ".in"):
                 p = os.path.join(d, cand)
                 if os.path.isfile(p):
@@ -173,6 +275,9 @@ class Compiler:
         self.reason_index = {}
         self.row_index = {}
         self.cexpr_cache = {}
+        self.aliases = {}              # `use <name> = <expr>`
+        self.alias_stack = []
+        self.objects = {}              # name -> PolicyObject
 
     def warn(self, text):
         self.warnings.append(text)
@@ -230,14 +335,314 @@ class Compiler:
                 if default is not None:
                     raise PslError(it.pos, "`audit default` is given twice")
                 default = it
+            elif it.kind == "policy_object":
+                self.policy_object(it)
+            elif it.kind == "alias":
+                if it.name in self.aliases:
+                    raise PslError(it.npos, "alias `%s` is defined twice (first at %s)"
+                                   % (it.name, self.aliases[it.name].pos))
+                if it.name in RESERVED_NAMES:
+                    raise PslError(it.npos, "`%s` is a reserved name" % it.name)
+                self.aliases[it.name] = it
+        for a in self.aliases.values():     # every alias resolves, used or not
+            with self.alias(Node("name", a.npos, value=a.name)) as v:
+                self.alias_names(v)
         if bindings["execute"] and not have_execute_decl:
             self.warn("%s: warning: no `execute: kl.core.Execute` declaration" % source_name)
         self.t.flags = self.audit_flags(profiles, default)
+        self.profiles = {name: self.audit_objects(p) for name, p in profiles.items()}
+        self.audit_default = default
+        for event, bs in bindings.items():
+            for b in bs:
+                self.assign_audit(b.body, None)
         for event, bs in bindings.items():
             for b in bs:
                 self.check_selectors(event, b.sels, b.body, {})
         self.build(bindings)
         return self.t
+
+    # ------------------------------------------------------------ policy objects
+    def policy_object(self, it):
+        if it.name in self.objects:
+            raise PslError(it.npos, "policy object `%s` is defined twice (first at %s)"
+                           % (it.name, self.objects[it.name].pos))
+        if it.model in MODELS_NOT_YET:
+            raise unsupported(it.mpos, "the %s security model" % it.model)
+        if it.model not in MODEL_RULES:
+            raise PslError(it.mpos, "unknown security model `%s` (Flow, HashSet, StaticMap, Mic)" % it.model)
+        if it.config is None:
+            raise PslError(it.pos, "policy object `%s` has no `config = {...}`" % it.name)
+        if it.model == "Mic":
+            lst = self.t.mics
+            o = PolicyObject(it.name, it.model, len(lst), it.pos)
+            self.mic_config(o, it.config)
+            self.objects[it.name] = o
+            lst.append(o)
+            return
+        if it.config.kind != "dict":
+            raise PslError(it.config.pos, "`config` of a %s object is a dictionary `{ ... }`" % it.model)
+        lst = {"Flow": self.t.flows, "HashSet": self.t.hashsets, "StaticMap": self.t.staticmaps,
+               "Mic": self.t.mics}[it.model]
+        o = PolicyObject(it.name, it.model, len(lst), it.pos)
+        cfg = {}
+        for k, kpos, v in it.config.items:
+            if k in cfg:
+                raise PslError(kpos, "`%s` is given twice in the config" % k)
+            cfg[k] = (kpos, v)
+        known = {"Flow": ("states", "initial", "transitions"), "HashSet": ("set_size", "pool_size"),
+                 "StaticMap": ("keys", "pool_size")}[it.model]
+        for k, (kpos, _) in cfg.items():
+            if k not in known:
+                raise PslError(kpos, "unknown %s config key `%s` (%s)" % (it.model, k, ", ".join(known)))
+        for k in known:
+            if k not in cfg:
+                raise PslError(it.config.pos, "the %s config of `%s` has no `%s`" % (it.model, it.name, k))
+        types = {}
+        for td in it.types:
+            if td.name in types:
+                raise PslError(td.pos, "type `%s` is declared twice" % td.name)
+            types[td.name] = td
+        if it.model == "Flow":
+            self.flow_config(o, cfg, types)
+        elif it.model == "HashSet":
+            self.hashset_config(o, cfg, types)
+        else:
+            self.staticmap_config(o, cfg, types, it)
+        self.objects[it.name] = o
+        lst.append(o)
+
+    @staticmethod
+    def str_list(v, what):
+        if v.kind != "list":
+            raise PslError(v.pos, "%s is a list of strings `[\"a\", ...]`" % what)
+        for a in v.items:
+            if a.kind != "atom" or not isinstance(a.value, str) or a.is_name:
+                raise PslError(a.pos, "%s is a list of strings `[\"a\", ...]`" % what)
+        return v.items
+
+    def flow_config(self, o, cfg, types):
+        spos, sv = cfg["states"]
+        states = self.str_list(sv, "`states`")
+        if not states:
+            raise PslError(sv.pos, "`states` is empty")
+        if len(states) > FLOW_STATES_MAX:
+            raise PslError(sv.pos, "more than %d states" % FLOW_STATES_MAX)
+        allowed = None
+        for td in types.values():
+            if td.name in ("State", "States") or all(a.is_str for a in td.type):
+                if not all(a.is_str for a in td.type):
+                    raise PslError(td.pos, "the state type of a Flow object is string literals `\"a\" | \"b\"`")
+                allowed = [a.value for a in td.type]
+        for a in states:
+            if a.value in o.states:
+                raise PslError(a.pos, "state \"%s\" is listed twice" % a.value)
+            if allowed is not None and a.value not in allowed:
+                raise PslError(a.pos, "state \"%s\" is not of the object's state type (%s)"
+                               % (a.value, " | ".join('"%s"' % x for x in allowed)))
+            o.states.append(a.value)
+        ipos, iv = cfg["initial"]
+        if iv.kind != "atom" or not isinstance(iv.value, str) or iv.is_name:
+            raise PslError(iv.pos, "`initial` is a state (a string)")
+        o.initial = self.state_index(o, iv.value, iv.pos)
+        tpos, tv = cfg["transitions"]
+        if tv.kind != "dict":
+            raise PslError(tv.pos, "`transitions` is a dictionary `{ \"from\" : [\"to\", ...], ... }`")
+        o.transitions = [0] * len(o.states)
+        seen = set()
+        for k, kpos, v in tv.items:
+            if not isinstance(k, str):
+                raise PslError(kpos, "a transition starts at a state (a string)")
+            frm = self.state_index(o, k, kpos)
+            if frm in seen:
+                raise PslError(kpos, "transitions from \"%s\" are given twice" % k)
+            seen.add(frm)
+            for a in self.str_list(v, "the transitions from \"%s\"" % k):
+                o.transitions[frm] |= 1 << self.state_index(o, a.value, a.pos, "a transition to nowhere: ")
+
+    @staticmethod
+    def state_index(o, name, pos, prefix=""):
+        if name not in o.states:
+            raise PslError(pos, "%sstate \"%s\" is not in the states of `%s` (%s)"
+                           % (prefix, name, o.name, ", ".join('"%s"' % x for x in o.states)))
+        return o.states.index(name)
+
+    def hashset_config(self, o, cfg, types):
+        if "Entry" in types and len(types["Entry"].type) == 1 and types["Entry"].type[0].kind == "tuple_type":
+            tt = types["Entry"].type[0]
+            if len(tt.items) > 4:
+                raise PslError(tt.pos, "a HashSet tuple has at most 4 elements")
+            elems, bits = [], 0
+            for a in tt.items:
+                if a.value not in INT_TYPES:
+                    raise PslError(a.pos, "a tuple element is an integer type or Boolean (%s)"
+                                   % ", ".join(INT_TYPES))
+                lo, hi = INT_TYPES[a.value]
+                w = (hi - lo).bit_length()
+                elems.append((a.value, (lo, hi), bits))
+                bits += w
+            if bits > 63:
+                raise PslError(tt.pos, "this tuple needs %d bits; a HashSet entry holds at most 63" % bits)
+            o.entry = ("(%s)" % ", ".join(e[0] for e in elems), (0, (1 << bits) - 1))
+            o.tuple = elems
+        elif "Entry" in types:
+            td = types["Entry"]
+            if len(td.type) != 1 or td.type[0].is_str or td.type[0].value not in INT_TYPES:
+                raise unsupported(td.pos, "a HashSet entry type other than an integer type or "
+                                          "Boolean (%s)" % ", ".join(INT_TYPES))
+            o.entry = (td.type[0].value, INT_TYPES[td.type[0].value])
+        for k, top in (("set_size", HS_SET_SIZE_MAX), ("pool_size", HS_POOL_SIZE_MAX)):
+            kpos, v = cfg[k]
+            if v.kind != "atom" or not isinstance(v.value, int) or not 1 <= v.value <= top:
+                raise PslError(v.pos, "`%s` is a number from 1 to %d" % (k, top))
+            setattr(o, k, v.value)
+
+    def staticmap_config(self, o, cfg, types, it):
+        if "Value" not in types:
+            raise PslError(it.pos, "a StaticMap object needs `type Value = <integer type>`")
+        td = types["Value"]
+        if len(td.type) != 1 or td.type[0].is_str or td.type[0].value not in INT_TYPES:
+            raise PslError(td.pos, "the Value type of a StaticMap object is an integer type (%s)"
+                           % ", ".join(INT_TYPES))
+        o.value = (td.type[0].value, INT_TYPES[td.type[0].value])
+        if o.value[0] == "UInt64":
+            o.value = ("UInt64", (0, INT64_MAX))   # values are signed 64-bit in the kernel
+        kpos, kv = cfg["keys"]
+        if kv.kind != "dict" or not kv.items:
+            raise PslError(kv.pos, "`keys` is a dictionary `{ \"key\" : <default value>, ... }`")
+        if len(kv.items) > SM_KEYS_MAX:
+            raise PslError(kv.pos, "more than %d keys" % SM_KEYS_MAX)
+        for k, p, v in kv.items:
+            if not isinstance(k, str):
+                raise PslError(p, "a StaticMap key is a string")
+            if k in o.keys:
+                raise PslError(p, "key \"%s\" is listed twice" % k)
+            lo, hi = o.value[1]
+            if v.kind != "atom" or not isinstance(v.value, int) or isinstance(v.value, bool) \
+                    or v.is_name or not lo <= v.value <= hi:
+                raise PslError(v.pos, "the default of \"%s\" is a number of type %s (%d .. %d)"
+                               % (k, o.value[0], lo, hi))
+            o.keys.append(k)
+            o.defaults.append(v.value)
+        ppos, pv = cfg["pool_size"]
+        if pv.kind != "atom" or not isinstance(pv.value, int) or not 1 <= pv.value <= HS_POOL_SIZE_MAX:
+            raise PslError(pv.pos, "`pool_size` is a number from 1 to %d" % HS_POOL_SIZE_MAX)
+        o.pool_size = pv.value
+
+    def mic_config(self, o, cfg):
+        """config = ["LOW", "HIGH"] (degrees, linear) or { degrees : [...], categories : [...] }."""
+        if cfg.kind == "list":
+            o.degrees = self.str_list(cfg, "`config`")
+            o.categories = []
+        elif cfg.kind == "dict":
+            got = {}
+            for k, kpos, v in cfg.items:
+                if k not in ("degrees", "categories"):
+                    raise PslError(kpos, "unknown Mic config key `%s` (degrees, categories)" % k)
+                if k in got:
+                    raise PslError(kpos, "`%s` is given twice in the config" % k)
+                got[k] = self.str_list(v, "`%s`" % k)
+            if "degrees" not in got:
+                raise PslError(cfg.pos, "the Mic config of `%s` has no `degrees`" % o.name)
+            o.degrees, o.categories = got["degrees"], got.get("categories", [])
+        else:
+            raise PslError(cfg.pos, "`config` of a Mic object is a list of levels or "
+                                    "`{ degrees : [...], categories : [...] }`")
+        for what, lst, top in (("degrees", o.degrees, MIC_DEGREES_MAX),
+                               ("categories", o.categories, MIC_CATEGORIES_MAX)):
+            if what == "degrees" and not lst:
+                raise PslError(cfg.pos, "a Mic object needs at least one level")
+            if len(lst) > top:
+                raise PslError(lst[top].pos, "more than %d %s" % (top, what))
+            seen = set()
+            for a in lst:
+                if a.value in seen:
+                    raise PslError(a.pos, "\"%s\" is listed twice" % a.value)
+                seen.add(a.value)
+        o.degrees = [a.value for a in o.degrees]
+        o.categories = [a.value for a in o.categories]
+
+    def mic_level(self, o, v):
+        """A Level: "deg" or { degree : "deg" | (), categories : [...] | () } -> degree | cats << 8."""
+        if v.kind == "str":
+            v = Node("dict", v.pos, items=[("degree", v.pos, v)])
+        if v.kind != "dict":
+            raise PslError(v.pos, "expected a level of `%s` (\"%s\" or { degree : ..., categories : [...] })"
+                           % (o.name, o.degrees[0]))
+        deg, cats = 0, 0
+        for k, kpos, x in v.items:
+            if k == "degree":
+                if x.kind == "unit":
+                    continue
+                if x.kind != "str" or x.value not in o.degrees:
+                    raise PslError(x.pos, "not a degree of `%s` (%s)" % (o.name, ", ".join(
+                        '"%s"' % d for d in o.degrees)))
+                deg = o.degrees.index(x.value)
+            elif k == "categories":
+                if x.kind == "unit":
+                    continue
+                if x.kind != "list":
+                    raise PslError(x.pos, "`categories` is a list of strings")
+                for c in x.items:
+                    if c.kind != "str" or c.value not in o.categories:
+                        raise PslError(c.pos, "not a category of `%s` (%s)" % (o.name, ", ".join(
+                            '"%s"' % d for d in o.categories) or "none"))
+                    cats |= 1 << o.categories.index(c.value)
+            else:
+                raise PslError(kpos, "a level has `degree` and `categories`, not `%s`" % k)
+        return deg | cats << 8
+
+    def mic_call(self, node, o, spec, args, layout, what):
+        req, opname, kind = spec
+        insns, flags = [], 0
+        imm = o.index
+
+        def sid(name):
+            v = args[name]
+            return self.int_value(v, layout, what, (0, SID_MAX - 1), "a SID")
+        if opname == "MIC_EXECUTE":
+            if "image" in args and args["image"].kind != "unit":
+                raise unsupported(args["image"].pos, "`image` (executable files have no "
+                                                     "integrity level here: give `level`)")
+            level = self.mic_level(o, args["level"])
+            lr = args.get("levelR")
+            level_r = level if lr is None or lr.kind == "unit" else self.mic_level(o, lr)
+            insns = sid("target")
+            imm |= level << 16 | level_r << 40
+        elif opname in ("MIC_CREATE", "MIC_UPGRADE"):
+            insns = sid("source") + sid("target")
+            c = args.get("container")
+            insns += [(OP["CONST"], 0, 0, 0, -1)] if c is None or c.kind == "unit" else sid("container")
+            insns += sid("driver")
+            lv = args.get("level")
+            if lv is None or lv.kind == "unit":
+                flags |= INSN_MIC_OWN
+            else:
+                imm |= self.mic_level(o, lv) << 16
+        elif opname in ("MIC_CALL", "MIC_INVOKE"):
+            insns = sid("source") + sid("target")
+        else:
+            insns = sid("source")
+        if imm > INT64_MAX:
+            imm -= 1 << 64
+        label = "%s.%s at %s" % (node.obj, node.method, self.where(node.pos))
+        return o, kind, insns + [(OP[opname], 0, flags, self.reason(label), imm)]
+
+    def key_index(self, o, v):
+        if v.kind != "str":
+            raise PslError(v.pos, "expected a key of `%s` (a string: %s)"
+                           % (o.name, ", ".join('"%s"' % x for x in o.keys)))
+        if v.value not in o.keys:
+            raise PslError(v.pos, "key \"%s\" is not in the keys of `%s` (%s)"
+                           % (v.value, o.name, ", ".join('"%s"' % x for x in o.keys)))
+        return o.keys.index(v.value)
+
+    def journal_writes(self, ins):
+        """State writes of one op (SEC_JOURNAL_MAX a decision)."""
+        op = ins[0]
+        if op in (OP["SM_INIT"], OP["SM_COMMIT"], OP["SM_ROLLBACK"], OP["SM_FINI"], OP["SM_SET"]):
+            nkeys = len(self.t.staticmaps[ins[4] & 0xFFFF].keys)
+            return {OP["SM_INIT"]: 2 + 2 * nkeys, OP["SM_FINI"]: 2, OP["SM_SET"]: 1}.get(op, nkeys)
+        return JOURNAL_WRITES.get(op, 0)
 
     def audit_flags(self, profiles, default):
         """Flags of the default profile's level; every profile is checked."""
@@ -250,6 +655,54 @@ class Compiler:
         if default.level not in levels:
             raise PslError(default.pos, "audit profile `%s` has no level %d" % (default.name, default.level))
         return levels[default.level]
+
+    def audit_objects(self, prof):
+        """{level: {object or "base": set of kss}} of a profile (checked by audit_levels)."""
+        out = {}
+        for k, _, lv in prof.value.items:
+            objs = {}
+            for model, _, mv in lv.items:
+                for key, _, kv in mv.items:
+                    if key == "kss" and kv.kind == "list":
+                        objs[model] = {a.value for a in kv.items}
+            out[k] = objs
+        return out
+
+    def assign_audit(self, body, profile):
+        """Each rule's audit profile: the innermost `audit <p>` of its sections."""
+        for st in body:
+            if st.kind == "audit_stmt":
+                if st.profile not in self.profiles:
+                    raise PslError(st.ppos, "no audit profile `%s`" % st.profile)
+                profile = st
+        for st in body:
+            st.audit_profile = profile
+            if st.kind == "match":
+                self.assign_audit(st.body, profile)
+            elif st.kind == "choice":
+                for _, _, br in st.branches:
+                    self.assign_audit(br, profile)
+
+    def audit_grants(self, rules):
+        """The profile and level that ask to record a grant by these rules, or None."""
+        if self.audit_default is None or self.t.flags & AUDIT_ALL_GRANTS:
+            return None
+        level = self.audit_default.level
+        for rule, _ in rules:
+            st = getattr(rule, "audit_profile", None)
+            name = st.profile if st is not None else self.audit_default.name
+            objs = self.profiles[name].get(level, {})
+            stack = [rule]
+            while stack:
+                r = stack.pop()
+                if r.kind == "choice":
+                    stack.extend(x for _, _, br in r.branches for x in br)
+                    obj = "base"
+                else:
+                    obj = r.obj if r.kind == "model_rule" else "base"
+                if "granted" in objs.get(obj, ()):
+                    return name, level
+        return None
 
     def audit_levels(self, prof):
         if prof.value.kind != "dict":
@@ -264,8 +717,8 @@ class Compiler:
             for model, mpos, mv in lv.items:
                 if mv.kind != "dict":
                     raise PslError(mv.pos, "expected `{ kss : [...] }`")
-                if model != "base":
-                    self.warn("%s: warning: audit of model `%s` is not supported; only `base`" % (mpos, model))
+                if model != "base" and model not in self.objects:
+                    self.warn("%s: warning: audit of `%s`: no such policy object; ignored" % (mpos, model))
                     continue
                 for key, kp, kv in mv.items:
                     if key != "kss":
@@ -276,7 +729,7 @@ class Compiler:
                     for a in kv.items:
                         if a.kind != "atom" or a.value not in ("granted", "denied"):
                             raise PslError(a.pos, "`kss` takes \"granted\" and \"denied\"")
-                        flags |= AUDIT_GRANTED if a.value == "granted" else AUDIT_DENIED
+                        flags |= AUDIT_GRANTED | AUDIT_ALL_GRANTS if a.value == "granted" else AUDIT_DENIED
             levels[k] = flags
         return levels
 
@@ -330,6 +783,17 @@ class Compiler:
                 self.check_selectors(event, st.sels, st.body, ctx)
             elif st.kind == "rule" and st.cond is not None:
                 self.check_cond_static(event, st.cond)
+            elif st.kind == "model_rule":
+                self.check_cond_static(event, st)
+                self.model_spec(st)
+            elif st.kind == "choice":
+                self.check_cond_static(event, st.scrut)
+                for _, _, body in st.branches:
+                    for x in body:
+                        if x.kind == "match":
+                            raise unsupported(x.pos, "`match` inside a `choice` branch (put the "
+                                                     "`choice` inside the `match`)")
+                    self.check_selectors(event, [], body, ctx)
 
     @staticmethod
     def names(classes):
@@ -353,9 +817,161 @@ class Compiler:
     def check_cond_static(self, event, node):
         if node.kind == "msg" and event in ("execute", "error"):
             raise PslError(node.pos, "`message` is not available in %s bindings" % event)
+        if node.kind == "sid" and node.side == "dst" and event == "security":
+            raise PslError(node.pos, "`dst_sid` is not available in security bindings (the "
+                                     "query has no receiver)")
+        if node.kind == "model_expr" and not (node.obj == "bool" and node.method == "cond"
+                                               and "bool" not in self.objects):
+            self.model_spec(node)
+        if node.kind == "name":
+            with self.alias(node) as v:
+                self.check_cond_static(event, v)
         for k in ("a", "b"):
             if hasattr(node, k):
                 self.check_cond_static(event, getattr(node, k))
+        for _, _, v in getattr(node, "args", ()):
+            self.check_cond_static(event, v)
+        for v in getattr(node, "items", ()) if node.kind == "list" else ():
+            self.check_cond_static(event, v)
+
+    # ------------------------------------------------------------ model calls
+    def model_spec(self, node):
+        """The object, (required args, op, kind) and args dict of a model rule or
+        expression; every name checked at its position."""
+        o = self.objects.get(node.obj)
+        if o is None:
+            raise PslError(node.pos, "unknown policy object `%s`%s" % (
+                node.obj, " (declare it with `policy object %s : <Model> {...}`)" % node.obj))
+        rules = MODEL_RULES[o.model]
+        spec = rules.get(node.method)
+        if spec is None:
+            raise PslError(node.pos, "a %s object has no rule or expression `%s` (%s)"
+                           % (o.model, node.method, ", ".join(rules)))
+        req, _, kind = spec
+        if node.kind == "model_rule" and kind != "rule":
+            raise PslError(node.pos, "`%s.%s` is an expression: use it in a condition "
+                                     "(`assert (...)`)" % (node.obj, node.method))
+        if node.kind == "model_expr" and kind == "rule":
+            raise PslError(node.pos, "`%s.%s` is a rule, not an expression" % (node.obj, node.method))
+        args = {}
+        opt = MODEL_OPTIONAL.get((o.model, node.method), ())
+        for k, kpos, v in node.args:
+            if k not in req and k not in opt:
+                raise PslError(kpos, "`%s.%s` takes %s, not `%s`" % (
+                    node.obj, node.method, ", ".join("`%s`" % r for r in req), k))
+            if k in args:
+                raise PslError(kpos, "argument `%s` is given twice" % k)
+            args[k] = v
+        for r in req:
+            if r not in args:
+                raise PslError(node.pos, "`%s.%s` needs `%s`" % (node.obj, node.method, r))
+        if "key" in args:
+            self.key_index(o, args["key"])
+        if "state" in args:
+            self.state_arg(o, args["state"])
+        if "states" in args:
+            v = args["states"]
+            for a in (v.items if v.kind == "list" else [v]):
+                self.state_arg(o, a)
+        return o, spec, args
+
+    def state_arg(self, o, v):
+        if v.kind != "str":
+            raise PslError(v.pos, "expected a state of `%s` (a string: %s)"
+                           % (o.name, ", ".join('"%s"' % x for x in o.states)))
+        return self.state_index(o, v.value, v.pos)
+
+    def model_call(self, node, layout, what):
+        """Instructions of a model rule (the op denies when the rule fails) or of a
+        model expression (pushes its value)."""
+        o, spec, args = self.model_spec(node)
+        if o.model == "Mic":
+            return self.mic_call(node, o, spec, args, layout, what)
+        req, opname, kind = spec
+        sid, flags = args["sid"], 0
+        if sid.kind == "sid":               # `sid : src_sid`: the op reads the subject itself
+            insns, flags = [], INSN_SID_DST if sid.side == "dst" else INSN_SID_SRC
+        else:
+            insns = self.int_value(sid, layout, what, (0, SID_MAX - 1), "a SID")
+        imm = o.index
+        if opname == "FLOW_ENTER":
+            imm |= self.state_arg(o, args["state"]) << 16
+        elif opname == "FLOW_ALLOW":
+            v = args["states"]
+            mask = 0
+            for a in (v.items if v.kind == "list" else [v]):
+                mask |= 1 << self.state_arg(o, a)
+            imm |= mask << 16
+        if "entry" in args and getattr(o, "tuple", None):
+            insns = insns + self.tuple_value(o, args["entry"], layout, what)
+        elif "entry" in args:
+            insns = insns + self.int_value(args["entry"], layout, what, o.entry[1],
+                                           "an entry of `%s` (%s)" % (o.name, o.entry[0]))
+        if "key" in args:
+            imm |= self.key_index(o, args["key"]) << 16
+        if "value" in args:
+            insns = insns + self.int_value(args["value"], layout, what, o.value[1],
+                                           "a value of `%s` (%s)" % (o.name, o.value[0]))
+        if imm > INT64_MAX:
+            imm -= 1 << 64
+        label = "%s.%s at %s" % (node.obj, node.method, self.where(node.pos))
+        return o, kind, insns + [(OP[opname], 0, flags, self.reason(label), imm)]
+
+    def tuple_value(self, o, node, layout, what):
+        """A tuple entry packed into one integer: element i (minus its type's
+        minimum) at bit offset i; the constant parts folded."""
+        if node.kind != "tuple" or len(node.items) != len(o.tuple):
+            raise PslError(node.pos, "an entry of `%s` is a tuple of %d (%s)"
+                           % (o.name, len(o.tuple), o.entry[0]))
+        const, insns = 0, []
+        for item, (tname, (lo, hi), off) in zip(node.items, o.tuple):
+            ins = self.int_value(item, layout, what, (lo, hi), "an element %s of `%s`" % (tname, o.name))
+            if ins[0][0] == OP["CONST"] and len(ins) == 1:
+                const += ((ins[0][4] % (1 << 64) if lo >= 0 else ins[0][4]) - lo) << off
+                continue
+            if lo:
+                ins = ins + [(OP["CONST"], 0, 0, 0, -lo), (OP["+"], 0, 0, self.reason("tuple"), 0)]
+            if off:
+                ins = ins + [(OP["CONST"], 0, 0, 0, 1 << off), (OP["*"], 0, 0, self.reason("tuple"), 0)]
+            insns = insns + ins + ([(OP["+"], 0, 0, self.reason("tuple"), 0)] if insns else [])
+        if not insns:
+            return [(OP["CONST"], 0, 0, 0, const)]
+        if const:
+            insns = insns + [(OP["CONST"], 0, 0, 0, const), (OP["+"], 0, 0, self.reason("tuple"), 0)]
+        return insns
+
+    def int_value(self, node, layout, what, rng, desc):
+        """Instructions pushing an integer (a constant, a message field, a SID)
+        whose values all fit rng."""
+        t, v, ins = self.cond(node, layout, what)
+        lo, hi = rng
+        if t == "bool":                     # true / false, a condition: 1 / 0
+            if ins is None:
+                t, v = "int", int(v)
+            else:
+                t, v = "dyn", (0, 1)
+        if t == "int":
+            if not lo <= v <= hi:
+                raise PslError(node.pos, "%d is out of range for %s (%d .. %d)" % (v, desc, lo, hi))
+            return [(OP["CONST"], 0, 0, 0, v - (1 << 64) if v > INT64_MAX else v)]
+        if t == "field":
+            flo, fhi = self.field_range(v)
+            if flo < lo or fhi > hi:
+                raise PslError(node.pos, "`message.%s` (%d .. %d) does not fit %s (%d .. %d)"
+                               % (v.name, flo, fhi, desc, lo, hi))
+            return [(OP["LOAD"], v.size, INSN_SIGNED if v.signed else 0, v.offset, 0)]
+        if t == "dyn":
+            flo, fhi = v
+            if flo < lo or fhi > hi:
+                raise PslError(node.pos, "this value (%d .. %d) does not fit %s" % (flo, fhi, desc))
+            return ins
+        raise PslError(node.pos, "expected %s (an integer, `message.<field>`, `src_sid` or "
+                                 "`dst_sid`)" % desc)
+
+    @staticmethod
+    def field_range(f):
+        bits = 8 * f.size
+        return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if f.signed else (0, (1 << bits) - 1)
 
     # ------------------------------------------------------------ matching
     @staticmethod
@@ -389,7 +1005,7 @@ class Compiler:
 
         def walk(body, idxs, b):
             for st in body:
-                if st.kind == "rule":
+                if st.kind in ("rule", "model_rule", "choice"):
                     for i in idxs:
                         out[i].append((st, b))
                 elif st.kind == "match":
@@ -433,7 +1049,95 @@ class Compiler:
         if not rules:
             return V_NO_BINDING
         code = []
+        self.rules_code(rules, layout, what, code)
+        audit = self.audit_grants(rules)
+        if audit is not None and not (code and code[-1][0] == OP["FAIL"]):
+            code.append((OP["AUDIT"], 0, 0, self.reason("audit %s %d" % audit), 0))
+            self.t.flags |= AUDIT_GRANTED
+        if not code:
+            return V_GRANT
+        code = self.resolve_jumps(self.fuse(code))
+        key = tuple(code)
+        if key not in self.prog_index:
+            self.prog_index[key] = len(self.t.programs)
+            self.t.programs.append((len(self.t.insns), len(code)))
+            self.t.insns.extend(code)
+        k = self.prog_index[key]
+        if V_PROGRAM + k > 0xFFFF:
+            raise PslError(Pos(self.t.source), "too many distinct condition programs")
+        return V_PROGRAM + k
+
+    def new_label(self):
+        self.nlabels = getattr(self, "nlabels", 0) + 1
+        return self.nlabels
+
+    @staticmethod
+    def resolve_jumps(code):
+        """Labels -> forward distances: a jump goes to the next occurrence of its
+        label after it (a cached expression used twice repeats its labels)."""
+        if not any(i[0] == LABEL for i in code):
+            return code
+        out = []
+        for k, ins in enumerate(code):
+            if ins[0] == LABEL:
+                continue
+            if ins[0] in (OP["JZ"], OP["JMP"]):
+                skip = 0
+                for later in code[k + 1:]:
+                    if later[0] == LABEL and later[4] == ins[4]:
+                        break
+                    if later[0] != LABEL:
+                        skip += 1
+                ins = (ins[0], 0, 0, skip, 0)
+            out.append(ins)
+        return out
+
+    def choice_code(self, ch, b, layout, what, code):
+        """choice (x) { p : ... _ : ... }: each branch tests x == p; the first that
+        holds runs its rules; none (and no `_`): deny."""
+        end = self.new_label()
+        default = None
+        for pat, ppos, body in ch.branches:
+            if pat is None:
+                if default is not None:
+                    raise PslError(ppos, "`_` is given twice in this `choice`")
+                default = body
+                continue
+            t, v, ins = self.cond(Node("bin", ppos, op="==", a=ch.scrut, b=pat), layout, what)
+            nxt = self.new_label()
+            if ins is None:
+                if not v:
+                    continue            # never taken
+                self.rules_code([(r, b) for r in body], layout, what, code)
+                code.append((LABEL, 0, 0, 0, end))
+                return
+            code.extend(ins)
+            code.append((OP["JZ"], 0, 0, 0, nxt))
+            self.rules_code([(r, b) for r in body], layout, what, code)
+            code.append((OP["JMP"], 0, 0, 0, end))
+            code.append((LABEL, 0, 0, 0, nxt))
+        if default is None:
+            code.append((OP["FAIL"], 0, 0, self.rule_reason(
+                "choice at %s: no branch" % self.where(ch.pos), b), 0))
+        else:
+            self.rules_code([(r, b) for r in default], layout, what, code)
+        code.append((LABEL, 0, 0, 0, end))
+
+    def rules_code(self, rules, layout, what, code):
         for rule, b in rules:
+            if rule.kind == "choice":
+                self.choice_code(rule, b, layout, what, code)
+                continue
+            if rule.kind == "model_rule":
+                ins = self.model_call(rule, layout, what)[2]
+                self.t.origins.setdefault(ins[-1][3], "%s binding at %s" % (b.event, self.where(b.pos)))
+                code.extend(ins)
+                if sum(self.journal_writes(i) for i in code) > JOURNAL_MAX:
+                    raise PslError(rule.pos, "this decision (%s) writes model state more than %d "
+                                             "times (the kernel's journal)" % (what, JOURNAL_MAX))
+                if self.depth(code) > STACK_MAX:
+                    raise PslError(rule.pos, "rule too complex (more than %d values at once)" % STACK_MAX)
+                continue
             if rule.rule == "grant":
                 continue
             if rule.rule == "deny" and rule.cond is None:
@@ -452,58 +1156,214 @@ class Compiler:
             code.extend(insns)
             code.append((OP["ASSERT" if rule.rule == "assert" else "REFUTE"], 0, 0,
                          self.rule_reason(label, b), 0))
-        if not code:
-            return V_GRANT
-        key = tuple(code)
-        if key not in self.prog_index:
-            self.prog_index[key] = len(self.t.programs)
-            self.t.programs.append((len(self.t.insns), len(code)))
-            self.t.insns.extend(code)
-        k = self.prog_index[key]
-        if V_PROGRAM + k > 0xFFFF:
-            raise PslError(Pos(self.t.source), "too many distinct condition programs")
-        return V_PROGRAM + k
 
     def cond(self, node, layout, what):
         """-> (type 'bool'|'int', constant value or None, insns or None). For a
         field, val is the Field."""
+        if node.kind == "const":
+            return node.value
         key = (id(node), id(layout))
         if key in self.cexpr_cache:
-            return self.cexpr_cache[key]
+            return self.cexpr_cache[key][0]
         r = self._cond(node, layout, what)
         if r[2] is not None and self.depth(r[2]) > STACK_MAX:
             raise PslError(node.pos, "condition too complex (more than %d values at once)" % STACK_MAX)
-        self.cexpr_cache[key] = r
+        self.cexpr_cache[key] = (r, node, layout)    # keeps both alive: their ids stay unique
         return r
 
     @staticmethod
     def depth(insns):
         d = m = 0
-        for op, *_ in insns:
-            if op in (OP["LOAD"], OP["CONST"]):
-                d += 1
-            elif op != OP["!"]:
-                d -= 1
+        for op, _, flags, *_ in insns:
+            d += STACK_EFFECT.get(op, -1)
+            if op in MODEL_OPS and flags & (INSN_SID_SRC | INSN_SID_DST):
+                d += 1                      # the SID is not on the stack
             m = max(m, d)
         return m
 
+    @staticmethod
+    def fuse(code):
+        """Peephole: LOAD, CONST, compare (either order) -> one FIELD_CMP (the
+        engine dispatches once instead of three times)."""
+        out, i = [], 0
+        cmp_ops = {OP[k]: k for k in MIRROR}
+        while i < len(code):
+            a = code[i]
+            if i + 2 < len(code) and code[i + 2][0] in cmp_ops:
+                b, c = code[i + 1], code[i + 2]
+                op = cmp_ops[c[0]]
+                if a[0] == OP["LOAD"] and b[0] == OP["CONST"]:
+                    out.append((OP["FIELD_CMP"], a[1], a[2] | c[2], a[3], b[4], OP[op]))
+                    i += 3
+                    continue
+                if a[0] == OP["CONST"] and b[0] == OP["LOAD"]:
+                    out.append((OP["FIELD_CMP"], b[1], b[2] | c[2], b[3], a[4], OP[MIRROR[op]]))
+                    i += 3
+                    continue
+            out.append(a)
+            i += 1
+        # FIELD_CMP then ASSERT / REFUTE -> one CHECK (offset and reason share arg)
+        fused = []
+        for ins in out:
+            prev = fused[-1] if fused else None
+            if (prev and prev[0] == OP["FIELD_CMP"] and ins[0] in (OP["ASSERT"], OP["REFUTE"])
+                    and prev[3] <= 0xFFFF and ins[3] <= 0xFFFF):
+                op = OP["CHECK_EQ"] + prev[5] - OP["=="]
+                pad = CHECK_REFUTE if ins[0] == OP["REFUTE"] else 0
+                fused[-1] = (op, prev[1], prev[2], prev[3] | ins[3] << 16, prev[4], pad)
+                continue
+            fused.append(ins)
+        # a FLOW_ENTER after which no op can deny writes without a journal entry
+        for k in range(len(fused) - 1, -1, -1):
+            ins = fused[k]
+            if ins[0] == OP["FLOW_ENTER"]:
+                fused[k] = (ins[0], ins[1], ins[2] | INSN_FINAL) + tuple(ins[3:])
+            if ins[0] not in (OP["LOAD"], OP["CONST"], OP["SID"], OP["FIELD_CMP"], OP["!"],
+                              OP["&&"], OP["||"], OP["AUDIT"]) and ins[0] not in cmp_ops:
+                break                       # this op can deny: earlier writes need the journal
+        return fused
+
+    @contextlib.contextmanager
+    def alias(self, node):
+        """The expression of alias `node.value`; a cycle is an error at the use
+        that closes it."""
+        a = self.aliases.get(node.value)
+        if a is None:
+            raise PslError(node.pos, "unknown name `%s` (define it with `use %s = <expression>`)"
+                           % (node.value, node.value))
+        if node.value in self.alias_stack:
+            chain = self.alias_stack[self.alias_stack.index(node.value):] + [node.value]
+            raise PslError(node.pos, "`use` alias cycle: %s" % " -> ".join(chain))
+        self.alias_stack.append(node.value)
+        try:
+            yield a.value
+        finally:
+            self.alias_stack.pop()
+
+    def alias_names(self, node):
+        """Unknown names and cycles in an alias's expression (what it reads of a
+        message is checked where it is used)."""
+        if not isinstance(node, Node):
+            return
+        if node.kind == "name":
+            with self.alias(node) as v:
+                self.alias_names(v)
+            return
+        for k in ("a", "b", "scrut"):
+            self.alias_names(getattr(node, k, None))
+        for _, _, v in getattr(node, "args", ()):
+            self.alias_names(v)
+        for v in getattr(node, "items", ()) if node.kind == "list" else ():
+            self.alias_names(v)
+
+    def find_field(self, node, layout, what):
+        if layout is None:
+            raise PslError(node.pos, "`message` is not available here")
+        f = next((f for f in layout.fields if f.name == node.field), None)
+        if f is None:
+            names = ", ".join(f.name for f in layout.fields) or "none"
+            raise PslError(node.pos, "%s has no field `%s` (fields: %s)" % (what, node.field, names))
+        return f
+
+    def as_int(self, node, layout, what, desc):
+        """(lo, hi, insns) of an integer-valued expression; insns None: constant lo."""
+        t, v, ins = self.cond(node, layout, what)
+        if t == "int":
+            return v, v, None
+        if t == "field":
+            if v.size == 8 and not v.signed:
+                raise unsupported(node.pos, "%s on a UInt64 field (Math is signed 64-bit)" % desc)
+            lo, hi = self.field_range(v)
+            return lo, hi, [(OP["LOAD"], v.size, INSN_SIGNED if v.signed else 0, v.offset, 0)]
+        if t == "dyn":
+            return v[0], v[1], ins
+        raise PslError(node.pos, "%s needs a number, not %s" % (desc, {"bool": "a condition",
+                       "str": "a string", "state": "a Flow state"}.get(t, t)))
+
+    def overflow_reason(self, node):
+        return self.reason("overflow at %s" % self.where(node.pos))
+
+    def arith(self, op, a, b, node):
+        """a op b over (lo, hi, insns) operands: folded when both are constants."""
+        f = {"+": operator.add, "-": operator.sub, "*": operator.mul}[op]
+        if a[2] is None and b[2] is None:
+            v = f(a[0], b[0])
+            if not INT64_MIN <= v <= INT64_MAX:
+                raise PslError(node.pos, "integer overflow: %d %s %d is out of the signed "
+                                         "64-bit range" % (a[0], op, b[0]))
+            return ("int", v, None)
+        ends = [f(x, y) for x in (a[0], a[1]) for y in (b[0], b[1])]
+        lo, hi = max(min(ends), INT64_MIN), min(max(ends), INT64_MAX)
+        ins = []
+        for x in (a, b):
+            ins.extend(x[2] if x[2] is not None else [(OP["CONST"], 0, 0, 0, x[0])])
+        return ("dyn", (lo, hi), ins + [(OP[op], 0, 0, self.overflow_reason(node), 0)])
+
     def _cond(self, node, layout, what):
         k = node.kind
+        if k == "name":
+            with self.alias(node) as v:
+                return self._cond(v, layout, what)
+        if k == "arith":
+            a = self.as_int(node.a, layout, what, "`%s`" % node.op)
+            b = self.as_int(node.b, layout, what, "`%s`" % node.op)
+            return self.arith(node.op, a, b, node)
+        if k == "unary":
+            fn = node.fn.split(".")[-1]
+            if fn == "size":
+                return self.size_of(node, layout, what)
+            lo, hi, ins = self.as_int(node.a, layout, what, "`%s`" % fn)
+            if ins is None:
+                v = -lo if fn == "neg" else abs(lo)
+                if v > INT64_MAX:
+                    raise PslError(node.pos, "integer overflow: %s (%d)" % (fn, lo))
+                return ("int", v, None)
+            if fn == "neg":
+                rng = (max(-hi, INT64_MIN), min(-lo, INT64_MAX))
+            else:
+                rng = (0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), min(max(abs(lo), abs(hi)), INT64_MAX))
+            return ("dyn", rng, ins + [(OP["NEG" if fn == "neg" else "ABS"], 0, 0,
+                                        self.overflow_reason(node), 0)])
+        if k == "fold":
+            return self.fold(node, layout, what)
+        if k == "model_expr" and node.obj == "bool" and node.method == "cond" and "bool" not in self.objects:
+            return self.bool_cond(node, layout, what)
         if k == "int":
             return ("int", node.value, None)
+        if k == "tuple":
+            raise PslError(node.pos, "a tuple is an entry of a HashSet with a tuple `Entry` type, "
+                                     "not a condition")
+        if k in ("dict", "unit"):
+            raise PslError(node.pos, "a %s is a value of a model argument, not a condition"
+                           % ("dictionary" if k == "dict" else "`()`"))
         if k == "bool":
             return ("bool", node.value, None)
         if k == "msg":
-            if layout is None:
-                raise PslError(node.pos, "`message` is not available here")
-            f = next((f for f in layout.fields if f.name == node.field), None)
-            if f is None:
-                names = ", ".join(f.name for f in layout.fields if f.kind == "int") or "none"
-                raise PslError(node.pos, "%s has no integer field `%s` (fields: %s)" % (what, node.field, names))
+            f = self.find_field(node, layout, what)
+            if f.kind == "handle":
+                raise unsupported(node.pos, "`message.%s` (a handle: the module does not see "
+                                            "which object a handle names)" % node.field)
             if f.kind != "int":
-                raise unsupported(node.pos, "`message.%s` (a %s; only integer fields of the constant part)"
-                                  % (node.field, "handle" if f.kind == "handle" else f.arena_kind))
+                raise unsupported(node.pos, "the contents of `message.%s` (a %s in the arena, which "
+                                            "the kernel has not copied at decision time; "
+                                            "`size (message.%s)` works)" % (node.field, f.arena_kind, node.field))
             return ("field", f, None)
+        if k == "sid":
+            return ("dyn", (0, SID_MAX - 1), [(OP["SID"], 1 if node.side == "dst" else 0, 0, 0, 0)])
+        if k == "str":
+            return ("str", node.value, None)
+        if k == "list":
+            raise PslError(node.pos, "a list is a value of a model rule's argument (`states : [...]`), "
+                                     "not a condition")
+        if k == "model_expr":
+            o, kind, insns = self.model_call(node, layout, what)
+            if kind == "bool":
+                return ("bool", None, insns)
+            if kind == "int":                       # StaticMap get: a value of its Value type
+                return ("dyn", o.value[1], insns)
+            if kind == "miclevel":
+                return ("miclevel", o, insns)
+            return ("state", o, insns)
         if k == "not":
             t, v, ins = self.cond(node.a, layout, what)
             if t != "bool":
@@ -534,7 +1394,113 @@ class Compiler:
         for x in (a, b):
             if x[0] == "bool":
                 raise PslError(node.pos, "`%s` compares integers, not conditions" % op)
+        if "miclevel" in (a[0], b[0]):
+            return self.compare_level(op, a, b, node)
+        if "state" in (a[0], b[0]) or "str" in (a[0], b[0]):
+            return self.compare_state(op, a, b, node)
         return self.compare(op, a, b, node)
+
+    def size_of(self, node, layout, what):
+        """size (x): elements of a sequence, bytes of a bytes field, bytes of a
+        string without its NUL, items of a list literal."""
+        a = node.a
+        while a.kind == "name":
+            with self.alias(a) as v:
+                a = v
+        if a.kind == "list":
+            return ("int", len(a.items), None)
+        if a.kind == "str":
+            return ("int", len(a.value.encode()), None)
+        if a.kind != "msg":
+            raise PslError(a.pos, "`size` takes a string, bytes or sequence field or a list")
+        f = self.find_field(a, layout, what)
+        if f.kind != "arena":
+            raise PslError(a.pos, "`message.%s` has no size (not a string, bytes or sequence)" % a.field)
+        string = f.arena_kind == "string"
+        hi = f.max - 1 if string else f.max
+        return ("dyn", (0, hi), [(OP["SIZE"], 1 if string else 0, 0, f.offset, f.elem_size)])
+
+    def fold(self, node, layout, what):
+        """sum, product (Math), bool.all, bool.any over a list."""
+        fn = node.fn.split(".")[-1]
+        a = node.a
+        while a.kind == "name":
+            with self.alias(a) as v:
+                a = v
+        if a.kind != "list":
+            raise PslError(a.pos, "`%s` takes a list `[...]`" % node.fn)
+        if fn in ("all", "any"):
+            acc = ("bool", fn == "all", None)
+            op = "&&" if fn == "all" else "||"
+            for item in a.items:
+                acc = self._cond(Node("bin", item.pos, op=op, a=_Const(acc), b=item), layout, what)
+            return acc
+        op = "+" if fn == "sum" else "*"
+        acc = (0, 0, None) if fn == "sum" else (1, 1, None)
+        for item in a.items:
+            r = self.arith(op, acc, self.as_int(item, layout, what, "`%s`" % node.fn), item)
+            acc = (r[1], r[1], None) if r[0] == "int" else (r[1][0], r[1][1], r[2])
+        return ("int", acc[0], None) if acc[2] is None else ("dyn", (acc[0], acc[1]), acc[2])
+
+    def bool_cond(self, node, layout, what):
+        """bool.cond { if : c, then : a, else : b }: a when c holds, else b (only
+        the branch taken runs)."""
+        args = {}
+        for key, kpos, v in node.args:
+            if key not in ("if", "then", "else"):
+                raise PslError(kpos, "`bool.cond` takes `if`, `then`, `else`, not `%s`" % key)
+            if key in args:
+                raise PslError(kpos, "argument `%s` is given twice" % key)
+            args[key] = v
+        for key in ("if", "then", "else"):
+            if key not in args:
+                raise PslError(node.pos, "`bool.cond` needs `%s`" % key)
+        c = self.cond(args["if"], layout, what)
+        if c[0] != "bool":
+            raise PslError(args["if"].pos, "`if` of `bool.cond` is a condition")
+        a, b = self.cond(args["then"], layout, what), self.cond(args["else"], layout, what)
+        if c[2] is None:
+            return a if c[1] else b
+        if (a[0] == "bool") != (b[0] == "bool"):
+            raise PslError(node.pos, "`then` and `else` of `bool.cond` are both conditions or both numbers")
+        if a[0] == "bool":
+            kind = "bool"
+            ia = a[2] if a[2] is not None else [(OP["CONST"], 0, 0, 0, int(a[1]))]
+            ib = b[2] if b[2] is not None else [(OP["CONST"], 0, 0, 0, int(b[1]))]
+            val = None
+        else:
+            la, ha, ia = self.as_int(args["then"], layout, what, "`then`")
+            lb, hb, ib = self.as_int(args["else"], layout, what, "`else`")
+            ia = ia if ia is not None else [(OP["CONST"], 0, 0, 0, la)]
+            ib = ib if ib is not None else [(OP["CONST"], 0, 0, 0, lb)]
+            kind, val = "dyn", (min(la, lb), max(ha, hb))
+        l_else, l_end = self.new_label(), self.new_label()
+        ins = (c[2] + [(OP["JZ"], 0, 0, 0, l_else)] + ia + [(OP["JMP"], 0, 0, 0, l_end),
+               (LABEL, 0, 0, 0, l_else)] + ib + [(LABEL, 0, 0, 0, l_end)])
+        return (kind, val, ins)
+
+    def compare_level(self, op, a, b, node):
+        """`mic.query_level { source : S } == "HIGH"` (or a level dictionary; == and != only)."""
+        x, other = (a, node.b) if a[0] == "miclevel" else (b, node.a)
+        if op not in ("==", "!="):
+            raise PslError(node.pos, "levels compare with `==` and `!=` only")
+        if other.kind not in ("str", "dict"):
+            raise PslError(other.pos, "a level compares with a level of `%s`" % x[1].name)
+        lv = self.mic_level(x[1], other)
+        return ("bool", None, x[2] + [(OP["CONST"], 0, 0, 0, lv), (OP[op], 0, 0, 0, 0)])
+
+    def compare_state(self, op, a, b, node):
+        """`<flow>.query {...} == "state"` (or !=)."""
+        if a[0] == "str":
+            a, b = b, a
+        if a[0] != "state" or b[0] != "str":
+            raise PslError(node.pos, "a string compares only with a Flow state (`<object>.query {...} "
+                                     "== \"state\"`)")
+        if op not in ("==", "!="):
+            raise PslError(node.pos, "states compare with `==` and `!=` only")
+        o = a[1]
+        idx = self.state_index(o, b[1], node.b.pos if node.b.kind == "str" else node.a.pos)
+        return ("bool", None, a[2] + [(OP["CONST"], 0, 0, 0, idx), (OP[op], 0, 0, 0, 0)])
 
     def compare(self, op, a, b, node):
         pyop = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -545,6 +1511,8 @@ class Compiler:
         def rng(x):
             if x[0] == "int":
                 return x[1], x[1]
+            if x[0] == "dyn":
+                return x[1]
             f = x[1]
             bits = 8 * f.size
             return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if f.signed else (0, (1 << bits) - 1)
@@ -570,6 +1538,8 @@ class Compiler:
                 elif v < INT64_MIN or v > INT64_MAX:
                     raise AssertionError("range check should have folded this")
                 insns.append((OP["CONST"], 0, 0, 0, v))
+            elif x[0] == "dyn":
+                insns.extend(x[2])
             else:
                 f = x[1]
                 insns.append((OP["LOAD"], f.size, INSN_SIGNED if f.signed else 0, f.offset, 0))

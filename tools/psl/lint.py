@@ -7,12 +7,15 @@
   - a request `grant ()` that opens every method of a server to a client
     (no endpoint/method selector and nothing else restricts the pair);
   - rules shadowed by an earlier unconditional `deny ()` on every event they
-    see, and `grant ()` rules that repeat an earlier one with the same selectors.
+    see, and `grant ()` rules that repeat an earlier one with the same selectors;
+  - policy objects that no rule initialises (`init`; Mic: `execute` or `create`).
 
-lint(comp, items, init_yaml) -> [warning lines]; comp compiled items already.
+lint(comp, items, init_yaml, defines) -> [warning lines]; comp compiled items already.
 """
 
 import yaml
+
+from tools import template
 
 from tools.psl.errors import PslError, Pos
 
@@ -24,10 +27,12 @@ NARROW_KEYS = ("endpoint", "component", "interface", "method")
 def walk_rules(body, path, out):
     """(rule, selectors on its path, enclosing match nodes) for every rule."""
     for st in body:
-        if st.kind == "rule":
+        if st.kind in ("rule", "model_rule"):
             out.append((st, path[0], path[1]))
         elif st.kind == "match":
             walk_rules(st.body, (path[0] + list(st.sels), path[1] + [st]), out)
+        elif st.kind == "choice":           # decides as one rule (compiler.collect)
+            out.append((st, path[0], path[1]))
 
 
 def decisions(comp, bindings):
@@ -50,24 +55,30 @@ def decisions(comp, bindings):
             yield "security", src, None, slot, rl
 
 
-def init_classes(path):
-    """Class names of the entities init.yaml starts."""
+def init_classes(path, defines=None):
+    """Class names of the entities init.yaml starts (plain or .in: expanded with the
+    template variables tools/einit gets, tools/template.py)."""
     try:
         with open(path, "rb") as f:
-            doc = yaml.safe_load(f.read().decode("utf-8"))
+            text, _ = template.expand(f.read().decode("utf-8"), defines or {}, path)
+        doc = yaml.safe_load(text)
     except OSError as e:
         raise PslError(Pos(path), "cannot read: %s" % e.strerror) from None
+    except template.TemplateError as e:
+        raise PslError(Pos(path, e.line, e.col), e.msg) from None
     except (yaml.YAMLError, UnicodeError) as e:
         mark = getattr(e, "problem_mark", None)
         raise PslError(Pos(path, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0),
                        "not a readable init.yaml: %s" % getattr(e, "problem", e)) from None
     ents = doc.get("entities") if isinstance(doc, dict) else None
+    if isinstance(doc, dict) and "entities" in doc and ents is None:
+        ents = []                                   # `entities:` left empty (tools/einit too)
     if not isinstance(ents, list):
         raise PslError(Pos(path, 1, 1), "init.yaml has no `entities:` list")
     return {e["name"] for e in ents if isinstance(e, dict) and isinstance(e.get("name"), str)}
 
 
-def lint(comp, items, init_yaml=None):
+def lint(comp, items, init_yaml=None, defines=None):
     warns = []
 
     def warn(pos, msg):
@@ -131,7 +142,7 @@ def lint(comp, items, init_yaml=None):
 
     # execute grants init.yaml never uses
     if init_yaml:
-        started = init_classes(init_yaml)
+        started = init_classes(init_yaml, defines)
         seen = set()
         for src, dst, b in execute_grants:
             if dst.name == CORE:
@@ -184,4 +195,30 @@ def lint(comp, items, init_yaml=None):
                     warn(r.pos, "this `grant ()` repeats the one at %s (same selectors)" % first_grant[key].pos)
                 else:
                     first_grant[key] = r
+    # model objects no rule ever initialises: every rule and expression on them denies
+    used = set()
+
+    def calls(node):
+        if isinstance(node, list):
+            for x in node:
+                calls(x)
+            return
+        if not hasattr(node, "kind"):
+            return
+        if node.kind in ("model_rule", "model_expr"):
+            used.add((node.obj, node.method))
+        for k in ("a", "b", "scrut", "cond", "body"):
+            calls(getattr(node, k, None))
+        for _, _, v in getattr(node, "args", ()):
+            calls(v)
+        for _, _, body in getattr(node, "branches", ()):
+            calls(body)
+    for it in items:
+        if it.kind == "binding":
+            calls(it.body)
+    for o in comp.objects.values():
+        inits = ("execute", "create") if o.model == "Mic" else ("init",)
+        if not any((o.name, m) in used for m in inits):
+            warn(o.pos, "policy object `%s` is never initialised (no %s rule): every rule on it "
+                        "denies" % (o.name, " or ".join("`%s.%s`" % (o.name, m) for m in inits)))
     return [text for _, text in sorted(set(warns))]

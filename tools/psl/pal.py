@@ -211,12 +211,28 @@ class Step:
         self.arena = 0
 
     def line(self):
-        """The query line for tests/host/pal_runner.c."""
+        """The query line for tests/host/pal_runner.c (subjects: class id | SID << 32)."""
         if self.event == "execute":
-            return "x %d %d" % (self.src.id, self.dst.id)
-        dst = self.dst.id if self.dst is not None else 0
-        return "q %s %d %d %d %d %d %d 0 %s" % (self.event, self.src.id, dst, self.riid, self.mid,
+            return "x %d %d" % (subject(self.src), subject(self.dst))
+        dst = subject(self.dst) if self.dst is not None else 0
+        return "q %s %d %d %d %d %d %d 0 %s" % (self.event, subject(self.src), dst, self.riid, self.mid,
                                                 len(self.data), self.arena, self.data.hex() or "-")
+
+
+class TaskRef:
+    """A task a test started (`x <- execute dst=C`): its class and its SID, as
+    the kernel gives them (1, 2, ... in the order of the sequence)."""
+
+    def __init__(self, cls, sid):
+        self.cls, self.sid = cls, sid
+
+    def __getattr__(self, name):
+        return getattr(self.cls, name)
+
+
+def subject(x):
+    """The engine's subject of a class (SID 0) or of a started task."""
+    return x.id | (getattr(x, "sid", 0) << 32)
 
 
 class Test:
@@ -235,7 +251,7 @@ def build_tests(comp, items):
         if a.kind != "pal_assert":
             continue
         for sname, spos, cases in a.seqs:
-            env = {}
+            env = {}                       # "__sid": the last SID given to a task
             steps = [build_step(comp, c, env) for c in a.setup + cases + a.fin]
             tests.append(Test(a.name, sname, spos, [s for s in steps if s is not None]))
     return tests
@@ -271,9 +287,12 @@ def build_step(comp, case, env):
             raise PslError(d.vpos, "unknown class `%s` (execute's dst= names a class)" % d.value)
         src = sid(comp, env, sels.get("src"), core)
         if case.bind:
-            env[case.bind[0]] = dst
             if dst is core and "src" not in sels:
+                env[case.bind[0]] = dst
                 return None                       # `core <- execute dst=kl.core.Core`: the kernel runs
+            env["__sid"] = env.get("__sid", 0) + 1    # the kernel's SID allocation, in order
+            dst = TaskRef(dst, env["__sid"])
+            env[case.bind[0]] = dst
         return Step(case, case.expect, ev, src, dst, "execute %s -> %s" % (src.name, dst.name))
     for k in ("src", "dst") if ev != "security" else ("src",):
         if k not in sels:

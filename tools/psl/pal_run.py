@@ -65,8 +65,8 @@ def build_runner(policy_c_text, cache=None):
     return exe
 
 
-def deciders(comp, items, step):
-    """The bindings whose rules ran for this step (PSL positions), as text."""
+def step_rules(comp, items, step):
+    """[(rule, binding)] the compiler runs for this step, or None (no binding)."""
     bindings = [it for it in items if it.kind == "binding" and it.event == step.event]
     if step.event == "execute":
         slots, iface = [(None, None)], None
@@ -75,7 +75,12 @@ def deciders(comp, items, step):
         iface = step.src.tc.security.name if step.src.tc.security else None
     else:
         slots, iface = [step.slot], None
-    rules = comp.collect(bindings, step.src, step.dst, slots, iface)[0]
+    return comp.collect(bindings, step.src, step.dst, slots, iface)[0]
+
+
+def deciders(comp, items, step):
+    """The bindings whose rules ran for this step (PSL positions), as text."""
+    rules = step_rules(comp, items, step)
     if not rules:
         return "no binding"
     seen = []
@@ -86,7 +91,57 @@ def deciders(comp, items, step):
     return "; ".join(seen)
 
 
-def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys.stderr):
+def rule_label(comp, rule):
+    """What a rule's reason says before " at ": assert, deny, door.enter, choice."""
+    return rule.rule if rule.kind in ("rule", "choice") else "%s.%s" % (rule.obj, rule.method)
+
+
+def count(comp, items, step, answer, cov):
+    """Coverage of one decision: every rule that ran, granted or denied (a denial
+    names its rule: the ones before it granted, the ones after it did not run)."""
+    rules = step_rules(comp, items, step) or []
+    denied_at = None
+    if answer != "granted":
+        parts = answer.split(" ", 2)
+        text = parts[2].split(" | ")[0] if len(parts) > 2 else ""
+        denied_at = text.split(":")[0:3] if " at " in text else None
+        if parts[1] != "denied_by_rule":
+            rules = []                          # no binding, malformed: no rule decided
+    for rule, b in rules:
+        key = (id(rule))
+        entry = cov.setdefault(key, [rule, b, 0, 0])
+        label = "%s at %s" % (rule_label(comp, rule), comp.where(rule.pos))
+        if denied_at is not None and text.startswith(label):
+            entry[3] += 1
+            break
+        entry[2] += 1
+
+
+def coverage_report(comp, items, cov, out):
+    """Every binding and rule of the policy with its PAL counts, in file order."""
+    lines = []
+
+    def walk(body, b):
+        for st in body:
+            if st.kind in ("rule", "model_rule", "choice"):
+                g, d = cov.get(id(st), [None, None, 0, 0])[2:]
+                lines.append((st.pos, "%s: %s: %d granted, %d denied%s" % (
+                    comp.where(st.pos), rule_label(comp, st), g, d, "" if g or d else "  <- never ran")))
+            if st.kind == "match":
+                walk(st.body, b)
+    for it in items:
+        if it.kind != "binding":
+            continue
+        n = sum(c[2] + c[3] for c in cov.values() if c[1] is it)
+        lines.append((it.pos, "%s: %s binding: %d decisions%s" % (
+            comp.where(it.pos), it.event, n, "" if n else "  <- never exercised")))
+        walk(it.body, it)
+    for _, text in sorted(lines, key=lambda x: (str(x[0].file), x[0].line, x[0].col)):
+        print(text, file=out)
+
+
+def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys.stderr,
+        coverage=False):
     """Run every PAL test of the policy; returns the exit status (0 all passed).
     Results and failing cases go to out; a broken policy or test (PslError) to err."""
     try:
@@ -105,6 +160,7 @@ def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys
         print("%s: error: %s" % (name, e.msg), file=err)
         return 1
     failed = ncases = 0
+    cov = {}
     for t in tests:
         if not t.steps:
             continue
@@ -118,6 +174,8 @@ def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys
             continue
         for i, (s, a) in enumerate(zip(t.steps, answers), 1):
             ncases += 1
+            if coverage:
+                count(comp, items, s, a, cov)
             got = "grant" if a == "granted" else "deny"
             if s.expect == "any" or s.expect == got:
                 continue
@@ -133,6 +191,8 @@ def run(path, include_dirs=(), defines=None, out=sys.stdout, cache=None, err=sys
                   % (s.case.pos, t.title, i, label, s.where, s.expect, why), file=out)
             failed += 1
             break                                   # the rest of the test depends on this step
+    if coverage:
+        coverage_report(comp, items, cov, out)
     print("%s: PAL: %d tests, %d cases, %s" % (name, len(tests), ncases,
                                               "%d failed" % failed if failed else "all passed"), file=out)
     return 1 if failed else 0

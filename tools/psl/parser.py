@@ -8,6 +8,13 @@ Supported subset (docs/POLICY.md):
       body: grant () | deny () | deny (<cond>) | assert (<cond>) | match <selectors> { body }
       cond: message.<param>[.<field>|.[i]]..., integers, true/false,
             == != < <= > >=, !, &&, ||, ==>, ( )
+      Math + - *, neg, abs, sum, product; bool.all, bool.any, bool.cond; size;
+      lists, dictionaries, tuples, (); names of `use <name> = <expr>` aliases
+      choice (<expr>) { <pattern> : <rule or block> ... _ : ... }; audit <profile>
+  policy object <name> : Flow|HashSet|StaticMap|Mic { type <T> = ... config = { ... } }
+      model rules in a body: <object>.<rule> { key : <expr>, ... }
+      model expressions in conditions: <object>.query {...}, <object>.contains {...};
+      src_sid, dst_sid, strings (Flow states), lists ([...], `states` of allow)
   audit profile <name> = { <level> : { <model> : { kss : [ "granted", "denied" ] } } }
   audit default = <profile> <level>
 """
@@ -20,6 +27,8 @@ from tools.psl.errors import PslError, unsupported
 EVENTS = ("execute", "request", "response", "error", "security")
 SELECTOR_KEYS = ("src", "dst", "endpoint", "method", "component", "interface")
 CMP_OPS = ("==", "!=", "<", "<=", ">", ">=")
+UNARY = ("neg", "abs", "size", "math.neg", "math.abs")          # Math, Struct
+FOLDS = ("sum", "product", "math.sum", "math.product", "bool.all", "bool.any")
 
 
 class Node:
@@ -133,7 +142,7 @@ class Parser:
                 edl, epos = self.dotted("an EDL name")
             return Node("task_class", t.pos, cls=cls, cpos=cpos, edl=edl, epos=epos)
         if v == "policy":
-            raise unsupported(t.pos, "`policy object` (security model objects)")
+            return self.policy_object()
         if v == "audit":
             return self.audit()
         if v == "assert" and (self.peek().kind == "str" or self.peek().is_("{", "punct")):
@@ -144,6 +153,87 @@ class Parser:
             raise unsupported(t.pos, "`%s`" % v)
         raise PslError(t.pos, "unexpected %s: expected `use`, `execute`, a binding "
                               "(execute, request, response, error, security) or `audit`" % self.describe(t))
+
+    def policy_object(self):
+        """policy object <name> : <Model> { type <T> = <type> [;] ... config = <value> [;] }"""
+        t = self.next()
+        self.expect("object", "`object` after `policy`")
+        name = self.name("the object's name")
+        self.expect(":", "`:` and a security model")
+        model = self.name("a security model (Flow, HashSet)")
+        self.expect("{", "`{`")
+        types, config, cpos = [], None, None
+        while not self.at("}", "punct"):
+            k = self.tok
+            if k.is_("type", "name"):
+                self.next()
+                tname = self.name("a type name")
+                self.expect("=")
+                types.append(Node("type_decl", tname.pos, name=tname.value, type=self.type_expr()))
+            elif k.is_("config", "name"):
+                if config is not None:
+                    raise PslError(k.pos, "`config` is given twice")
+                self.next()
+                self.expect("=")
+                cpos = k.pos
+                config = self.value()
+            else:
+                raise PslError(k.pos, "expected `type`, `config` or `}` in a policy object, found %s"
+                               % self.describe(k))
+            if self.at(";", "punct"):
+                self.next()
+        self.next()
+        return Node("policy_object", t.pos, name=name.value, npos=name.pos, model=model.value,
+                    mpos=model.pos, types=types, config=config, cpos=cpos)
+
+    def type_expr(self):
+        """A type: string literals or type names joined by `|` (a tuple `(A, B)` or a
+        record `{...}` is refused by the compiler)."""
+        alts = []
+        while True:
+            t = self.tok
+            if t.kind == "str":
+                self.next()
+                alts.append(Node("atom", t.pos, value=t.value, is_str=True))
+            elif t.kind == "name":
+                v, p = self.dotted("a type")
+                alts.append(Node("atom", p, value=v, is_str=False))
+            elif t.is_("(", "punct"):
+                self.next()                     # a tuple type (A, B, ...)
+                elems = []
+                while True:
+                    n, npos = self.dotted("a type in the tuple")
+                    elems.append(Node("atom", npos, value=n, is_str=False))
+                    if self.at(",", "punct"):
+                        self.next()
+                        continue
+                    self.expect(")", "`,` or `)`")
+                    break
+                alts.append(Node("tuple_type", t.pos, items=elems, is_str=False, value=None))
+            elif t.is_("{", "punct") or t.is_("[", "punct"):
+                raise unsupported(t.pos, "a %s type in a policy object (integer types and string "
+                                         "literals only)" % ("tuple" if t.value == "(" else "record"))
+            else:
+                raise PslError(t.pos, "expected a type, found %s" % self.describe(t))
+            if not self.at("|", "punct"):
+                return alts
+            self.next()
+
+    def model_args(self):
+        """{ key : <expr>, ... } of a model rule or expression."""
+        with self.nested():
+            self.expect("{", "`{`")
+            args = []
+            while not self.at("}", "punct"):
+                k = self.name("an argument name (sid, state, states, entry)")
+                self.expect(":")
+                args.append((k.value, k.pos, self.expr()))
+                if self.at(",", "punct"):
+                    self.next()
+                elif not self.at("}", "punct"):
+                    raise PslError(self.tok.pos, "expected `,` or `}`, found %s" % self.describe(self.tok))
+            self.next()
+            return args
 
     def skip_block(self):
         self.expect("{")
@@ -165,7 +255,10 @@ class Parser:
             return Node("use_edl", t.pos, cls=cls, cpos=cpos)
         path, ppos = self.dotted("a PSL package (`use nk.base._`)")
         if self.at("=", "punct"):
-            raise unsupported(self.tok.pos, "`use <alias> = ...`")
+            if "." in path:
+                raise PslError(ppos, "an alias is one name: `use <name> = <expression>`")
+            self.next()
+            return Node("alias", t.pos, name=path, npos=ppos, value=self.expr())
         parts = path.split(".")
         if parts[-1] != "_" or len(parts) < 2:
             raise PslError(ppos, "expected `use <package>._` or `use EDL <Class>`, found `use %s`" % path)
@@ -222,10 +315,10 @@ class Parser:
             return Node("list", t.pos, items=out)
         if t.kind in ("str", "num"):
             self.next()
-            return Node("atom", t.pos, value=t.value)
+            return Node("atom", t.pos, value=t.value, is_name=False)
         if t.kind == "name":
             v, p = self.dotted()
-            return Node("atom", p, value=v)
+            return Node("atom", p, value=v, is_name=True)
         raise PslError(t.pos, "expected a value, found %s" % self.describe(t))
 
     # -- bindings
@@ -271,10 +364,11 @@ class Parser:
             sels = self.selectors()
             return Node("match", t.pos, sels=sels, body=self.block())
         if v == "choice":
-            raise unsupported(t.pos, "`choice`")
+            return self.choice()
         if v == "audit" and self.peek().kind == "name":
-            raise unsupported(t.pos, "an audit profile inside a binding (`audit <profile>`; "
-                                     "use `audit default = <profile> <level>`)")
+            self.next()                         # `audit <profile>`: for the rules of this section
+            p = self.next()
+            return Node("audit_stmt", t.pos, profile=p.value, ppos=p.pos, rule="audit", cond=None)
         if v in ("grant", "deny", "assert") and self.peek().is_("(", "punct"):
             self.next()
             self.next()
@@ -290,7 +384,42 @@ class Parser:
         if v in ("grant", "deny", "assert"):
             raise PslError(self.peek().pos, "expected `(` after `%s`" % v)
         name, npos = self.dotted()
-        raise unsupported(npos, "the security model rule `%s`" % name)
+        parts = name.split(".")
+        if len(parts) != 2 or not self.at("{", "punct"):
+            raise PslError(npos, "expected a rule (`grant ()`, `<object>.<rule> {...}`) or `match`, "
+                                 "found `%s`" % name)
+        # rule / cond: what tools that walk rules (lint) read of any rule
+        return Node("model_rule", npos, obj=parts[0], method=parts[1], args=self.model_args(),
+                    rule=name, cond=None)
+
+    def choice(self):
+        """choice (<expr>) { <pattern> : <rule or { body }> ... _ : ... }"""
+        t = self.next()
+        self.expect("(", "`(` after `choice`")
+        with self.nested():
+            scrut = self.expr()
+        self.expect(")", "`)`")
+        self.expect("{", "`{`")
+        branches = []
+        with self.nested():
+            while not self.at("}", "punct"):
+                p = self.tok
+                if p.kind in ("str", "num"):
+                    pat = Node("str" if p.kind == "str" else "int", p.pos, value=p.value)
+                elif p.is_("-", "punct") and self.peek().kind == "num":
+                    self.next()
+                    pat = Node("int", p.pos, value=-self.peek(0).value)
+                elif p.is_("_", "name"):
+                    pat = None
+                else:
+                    raise PslError(p.pos, "expected a choice pattern (a string, a number or `_`), "
+                                          "found %s" % self.describe(p))
+                self.next()
+                self.expect(":", "`:` after the pattern")
+                body = self.block() if self.at("{", "punct") else [self.statement()]
+                branches.append((pat, p.pos, body))
+        self.next()
+        return Node("choice", t.pos, scrut=scrut, branches=branches, rule="choice", cond=None)
 
     # -- conditions
     def expr(self):
@@ -324,21 +453,55 @@ class Parser:
         return self.cmp()
 
     def cmp(self):
-        a = self.primary()
+        a = self.arith()
         if self.tok.kind == "punct" and self.tok.value in CMP_OPS:
             t = self.next()
-            b = self.primary()
+            b = self.arith()
             if self.tok.kind == "punct" and self.tok.value in CMP_OPS:
                 raise PslError(self.tok.pos, "comparisons do not chain: use parentheses and `&&`")
             return Node("bin", t.pos, op=t.value, a=a, b=b)
         return a
 
+    def arith(self):
+        a = self.term()
+        while self.tok.kind == "punct" and self.tok.value in ("+", "-"):
+            t = self.next()
+            a = Node("arith", t.pos, op=t.value, a=a, b=self.term())
+        return a
+
+    def term(self):
+        a = self.primary()
+        while self.at("*", "punct"):
+            t = self.next()
+            a = Node("arith", t.pos, op="*", a=a, b=self.primary())
+        return a
+
+    def call_arg(self):
+        """The argument of `neg`, `abs`, `size`, `sum`, ...: `(<expr>)` or a primary."""
+        with self.nested():
+            if self.at("(", "punct"):
+                self.next()
+                e = self.expr()
+                self.expect(")", "`)`")
+                return e
+            return self.primary()
+
     def primary(self):
         t = self.tok
         if t.is_("(", "punct"):
             self.next()
+            if self.at(")", "punct"):           # `()`: no value (Mic's optional arguments)
+                self.next()
+                return Node("unit", t.pos)
             with self.nested():
                 e = self.expr()
+                if self.at(",", "punct"):       # a tuple (a, b, ...)
+                    items = [e]
+                    while self.at(",", "punct"):
+                        self.next()
+                        items.append(self.expr())
+                    self.expect(")", "`,` or `)`")
+                    return Node("tuple", t.pos, items=items)
             self.expect(")", "`)`")
             return e
         if t.kind == "num":
@@ -373,10 +536,51 @@ class Parser:
                 raise unsupported(t.pos, "`message` as a whole (name an integer field)")
             return Node("msg", t.pos, field=".".join(parts))
         if t.kind == "str":
-            raise unsupported(t.pos, "a string value in a condition")
+            self.next()
+            return Node("str", t.pos, value=t.value)
+        if t.kind == "name" and t.value in ("src_sid", "dst_sid"):
+            self.next()
+            return Node("sid", t.pos, side=t.value[:3])
         if t.kind == "name":
             name, npos = self.dotted()
+            parts = name.split(".")
+            if name in UNARY:
+                return Node("unary", npos, fn=name, a=self.call_arg())
+            if name in FOLDS:
+                return Node("fold", npos, fn=name, a=self.call_arg())
+            if name == "bool.cond" and self.at("{", "punct"):
+                return Node("model_expr", npos, obj="bool", method="cond", args=self.model_args())
+            if len(parts) == 2 and self.at("{", "punct"):
+                return Node("model_expr", npos, obj=parts[0], method=parts[1], args=self.model_args())
+            if len(parts) == 1:
+                return Node("name", npos, value=name)
             raise unsupported(npos, "the expression `%s`" % name)
-        if t.kind == "punct" and t.value in "[{":
-            raise unsupported(t.pos, "a %s value in a condition" % ("list" if t.value == "[" else "dictionary"))
+        if t.is_("[", "punct"):
+            self.next()
+            items = []
+            with self.nested():
+                while not self.at("]", "punct"):
+                    items.append(self.expr())
+                    if self.at(",", "punct"):
+                        self.next()
+                    elif not self.at("]", "punct"):
+                        raise PslError(self.tok.pos, "expected `,` or `]`, found %s" % self.describe(self.tok))
+            self.next()
+            return Node("list", t.pos, items=items)
+        if t.kind == "punct" and t.value == "{":
+            self.next()                         # a dictionary { key : value, ... }
+            items = []
+            with self.nested():
+                while not self.at("}", "punct"):
+                    k = self.next()
+                    if k.kind not in ("name", "str", "num"):
+                        raise PslError(k.pos, "expected a key, found %s" % self.describe(k))
+                    self.expect(":")
+                    items.append((k.value, k.pos, self.expr()))
+                    if self.at(",", "punct"):
+                        self.next()
+                    elif not self.at("}", "punct"):
+                        raise PslError(self.tok.pos, "expected `,` or `}`, found %s" % self.describe(self.tok))
+            self.next()
+            return Node("dict", t.pos, items=items)
         raise PslError(t.pos, "expected a condition, found %s" % self.describe(t))

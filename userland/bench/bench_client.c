@@ -5,7 +5,8 @@
  *
  * The messages have the layout of bench.IBench (solutions/ipc_bench/idl):
  * Echo = mid 0, a 4-byte value; EchoData = mid 1, the value and an arena
- * descriptor. In the ipc_bench solution the policy checks them like any
+ * descriptor; EchoFlow = mid 2, like Echo (its policy binding runs a Flow
+ * `enter` and a message condition). In the ipc_bench solution the policy checks them like any
  * IDL message; started by `bench` in a solution without a policy, argv[1]
  * ("nopolicy_") prefixes the keys.
  */
@@ -23,7 +24,7 @@ struct msg {
     uint32_t value[4];          /* value, then EchoData's arena descriptor: offset, size */
 };
 
-enum { ECHO_MID = 0, ECHO_DATA_MID = 1 };
+enum { ECHO_MID = 0, ECHO_DATA_MID = 1, ECHO_FLOW_MID = 2 };
 
 static const char *prefix = "";
 
@@ -37,10 +38,10 @@ static void report(const char *key, uint64_t *s, unsigned n)
     bench_report(name, s, n);
 }
 
-static int roundtrips(Handle ch, const char *key, uint32_t arena_bytes, unsigned n)
+static int roundtrips(Handle ch, const char *key, uint32_t mid, uint32_t arena_bytes, unsigned n)
 {
     static struct msg out, in;
-    out.hdr.mid = arena_bytes ? ECHO_DATA_MID : ECHO_MID;
+    out.hdr.mid = mid;
     out.hdr.size = arena_bytes ? 3 * sizeof(uint32_t) : sizeof(uint32_t);
     out.value[1] = 0;                       /* the data: arena offset 0, all of it */
     out.value[2] = arena_bytes;
@@ -71,9 +72,13 @@ int main(int argc, char *argv[])
         return 1;
     }
     memset(arena, 0x5a, sizeof(arena));
-    if (roundtrips(ch, "ipc_roundtrip_instr", 0, ROUNDS) ||
-        roundtrips(ch, "ipc_roundtrip_1k_instr", 1024, ROUNDS) ||
-        roundtrips(ch, "ipc_roundtrip_64k_instr", 65536, 1000))
+    if (roundtrips(ch, "ipc_roundtrip_instr", ECHO_MID, 0, ROUNDS) ||
+        roundtrips(ch, "ipc_roundtrip_1k_instr", ECHO_DATA_MID, 1024, ROUNDS) ||
+        roundtrips(ch, "ipc_roundtrip_64k_instr", ECHO_DATA_MID, 65536, 1000))
+        return 1;
+    /* Only the ipc_bench policy knows EchoFlow (a solution without a policy
+     * grants it too, but the figure means something only under the Flow rule). */
+    if (!*prefix && roundtrips(ch, "ipc_roundtrip_flow_instr", ECHO_FLOW_MID, 0, ROUNDS))
         return 1;
 
     uint64_t tid;

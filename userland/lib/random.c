@@ -4,27 +4,28 @@
  * call. No source on the board: rcUnimplemented / ENOSYS, never a fallback
  * to a fixed seed.
  */
+#include "kcall.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 #include <kos/random/random_api.h>
-#include "kcall.h"
 
 Retcode KosRandomGenerate(rtl_size_t size, void *output)
 {
     if (!output && size)
         return rcInvalidArgument;
-    struct kl_core_Sys_proxy p = kcall_sys();
     uint8_t *out = output;
     while (size > 0) {
-        uint8_t block[64];
-        Retcode rc = kl_core_Sys_GetEntropy(&p, block);
+        kl_core_Sys_GetEntropy_req req;
+        kl_core_Sys_GetEntropy_res res;
+        nk_req_reset(&req);
+        Retcode rc = KCALL(Sys, sys, GetEntropy, &req, &res);
         if (rc != rcOk)
             return rc;
-        size_t k = size < sizeof block ? size : sizeof block;
-        memcpy(out, block, k);
-        memset(block, 0, sizeof block);
+        size_t k = size < sizeof res.data ? size : sizeof res.data;
+        memcpy(out, res.data, k);
+        memset(res.data, 0, sizeof res.data);
         out += k;
         size -= k;
     }

@@ -3,39 +3,46 @@
  * generic timer's virtual counter directly (opened to EL0 by the kernel), so
  * they never enter the kernel.
  */
+#include "kcall.h"
 #include <coresrv/sys/sys_api.h>
 #include <coresrv/time/time_api.h>
-#include "kcall.h"
 
 _Static_assert(sizeof(KnSysInfo) == sizeof(struct kl_core_Sys_Info), "KnSysInfo mirrors Sys.Info");
 
 Retcode KnSysGetInfo(KnSysInfo *info)
 {
-    struct kl_core_Sys_proxy p = kcall_sys();
-    struct kl_core_Sys_Info i;
-    Retcode rc = kl_core_Sys_GetInfo(&p, &i);
+    kl_core_Sys_GetInfo_req req;
+    kl_core_Sys_GetInfo_res res;
+    nk_req_reset(&req);
+    Retcode rc = KCALL(Sys, sys, GetInfo, &req, &res);
     if (rc == rcOk && info) {
-        info->freePages = i.freePages;
-        info->totalPages = i.totalPages;
-        info->tasks = i.tasks;
-        info->threads = i.threads;
-        info->ticks = i.ticks;
-        info->tickHz = i.tickHz;
-        info->kobjects = i.kobjects;
+        info->freePages = res.info.freePages;
+        info->totalPages = res.info.totalPages;
+        info->tasks = res.info.tasks;
+        info->threads = res.info.threads;
+        info->ticks = res.info.ticks;
+        info->tickHz = res.info.tickHz;
+        info->kobjects = res.info.kobjects;
     }
     return rc;
 }
 
 Retcode KnSysGetUpTime(rtl_uint64_t *ns)
 {
-    struct kl_core_Sys_proxy p = kcall_sys();
-    return kl_core_Sys_GetUpTime(&p, ns);
+    kl_core_Sys_GetUpTime_req req;
+    kl_core_Sys_GetUpTime_res res;
+    nk_req_reset(&req);
+    Retcode rc = KCALL(Sys, sys, GetUpTime, &req, &res);
+    if (rc == rcOk && ns)
+        *ns = res.ns;
+    return rc;
 }
 
 Retcode KnPowerOff(rtl_int32_t status)
 {
-    struct kl_core_Sys_proxy p = kcall_sys();
-    return kl_core_Sys_PowerOff(&p, status);
+    kl_core_Sys_PowerOff_req req = { .status = status };
+    kl_core_Sys_PowerOff_res res;
+    return KCALL(Sys, sys, PowerOff, &req, &res);
 }
 
 /* ---- time --------------------------------------------------------------- */
@@ -88,9 +95,11 @@ Retcode KnGetSystemTime(RtlTimeSpec *time)
         return rcInvalidArgument;
     uint64_t off = __atomic_load_n(&realtime_offset, __ATOMIC_RELAXED);
     if (off == 0) {
-        struct kl_core_Sys_proxy p = kcall_sys();
-        uint64_t rt = 0, up = KnGetUpTimeNs();
-        off = kl_core_Sys_GetRealTime(&p, &rt) == rcOk && rt > up ? rt - up : 1;
+        kl_core_Sys_GetRealTime_req req;
+        kl_core_Sys_GetRealTime_res res;
+        nk_req_reset(&req);
+        uint64_t up = KnGetUpTimeNs();
+        off = KCALL(Sys, sys, GetRealTime, &req, &res) == rcOk && res.ns > up ? res.ns - up : 1;
         __atomic_store_n(&realtime_offset, off, __ATOMIC_RELAXED);
     }
     uint64_t ns = KnGetUpTimeNs() + (off == 1 ? 0 : off);

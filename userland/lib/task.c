@@ -2,9 +2,9 @@
  * Tasks: coresrv/task/task_api.h over kl.core.Task. argv and envp go to the
  * kernel as NUL-terminated strings back to back (Task.idl `bytes<ArgsMax>`).
  */
+#include "kcall.h"
 #include <coresrv/task/task_api.h>
 #include <string.h>
-#include "kcall.h"
 
 /* Packs a NULL-terminated string array; rcBufferTooLarge past the limits. */
 static Retcode pack(const char *const v[], char *buf, uint32_t cap, uint32_t *len)
@@ -33,7 +33,7 @@ Retcode KnTaskCreateWithLimit(const char *name, const char *cls, const char *pro
                               rtl_uint32_t priority, rtl_uint32_t flags, rtl_uint64_t memPages,
                               Handle *task)
 {
-    char args[kl_core_Task_ArgsMax], env[kl_core_Task_ArgsMax];   /* the proxy copies them */
+    char args[kl_core_Task_ArgsMax], env[kl_core_Task_ArgsMax];   /* copied into the arena */
     uint32_t args_len, env_len;
     if (!name || !program)
         return rcInvalidArgument;
@@ -42,19 +42,40 @@ Retcode KnTaskCreateWithLimit(const char *name, const char *cls, const char *pro
         rc = pack(envp, env, sizeof(env), &env_len);
     if (rc != rcOk)
         return rc;
-    struct kl_core_Task_proxy p = kcall_task();
-    return kl_core_Task_Create(&p, name, cls ? cls : program, program, args, args_len, env, env_len,
-                               priority, flags, memPages, task);
+    _Alignas(8) char buf[kl_core_Task_Create_req_arena_size];
+    struct nk_arena arena = NK_ARENA_INITIALIZER(buf, buf + sizeof buf);
+    kl_core_Task_Create_req req = { .priority = priority, .flags = flags, .memPages = memPages };
+    kl_core_Task_Create_res res;
+    rc = kcall_put_string(&arena, &req.name, name, kl_core_Task_NameMax);
+    if (rc == rcOk)
+        rc = kcall_put_string(&arena, &req.cls, cls ? cls : program, kl_core_Task_NameMax);
+    if (rc == rcOk)
+        rc = kcall_put_string(&arena, &req.program, program, kl_core_Task_NameMax);
+    /* empty bytes: {0, 0}, never an offset past the arena's end */
+    if (rc == rcOk && args_len && nk_arena_store(char, &arena, &req.argv, args, args_len) != NK_EOK)
+        rc = rcBufferTooLarge;
+    if (rc == rcOk && env_len && nk_arena_store(char, &arena, &req.env, env, env_len) != NK_EOK)
+        rc = rcBufferTooLarge;
+    if (rc == rcOk)
+        rc = KCALL_ARENA(Task, task, Create, &req, &arena, &res);
+    if (rc == rcOk && task)
+        *task = res.task;
+    return rc;
 }
 
 Retcode KnTaskStart(Handle task)
 {
-    struct kl_core_Task_proxy p = kcall_task();
-    return kl_core_Task_Start(&p, task);
+    kl_core_Task_Start_req req = { .task = task };
+    kl_core_Task_Start_res res;
+    return KCALL(Task, task, Start, &req, &res);
 }
 
 Retcode KnTaskWait(Handle task, rtl_uint64_t timeoutNs, rtl_int32_t *status)
 {
-    struct kl_core_Task_proxy p = kcall_task();
-    return kl_core_Task_Wait(&p, task, timeoutNs, status);
+    kl_core_Task_Wait_req req = { .task = task, .timeoutNs = timeoutNs };
+    kl_core_Task_Wait_res res;
+    Retcode rc = KCALL(Task, task, Wait, &req, &res);
+    if (rc == rcOk && status)
+        *status = res.status;
+    return rc;
 }

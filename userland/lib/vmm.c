@@ -3,9 +3,9 @@
  * area allocator (stacks sit at addresses the library picks, so the page
  * under each one stays unmapped as a guard).
  */
+#include "kcall.h"
 #include <coresrv/vmm/vmm_api.h>
 #include <kos/mutex.h>
-#include "kcall.h"
 #include "layout.h"
 
 Retcode KnVmAllocate(void *hint, rtl_size_t size, rtl_uint32_t prot, rtl_uint32_t flags,
@@ -15,28 +15,31 @@ Retcode KnVmAllocate(void *hint, rtl_size_t size, rtl_uint32_t prot, rtl_uint32_
         return rcInvalidArgument;
     if (!hint && !(flags & VM_FIXED))
         hint = (void *)KOS_HEAP_END;               /* keep clear of the heap reservation */
-    uint64_t at = 0;
-    struct kl_core_Vmm_proxy p = kcall_vmm();
-    Retcode rc = kl_core_Vmm_Allocate(&p, (uint64_t)(uintptr_t)hint, size, prot, flags, &at);
-    *addr = rc == rcOk ? (void *)(uintptr_t)at : NULL;
+    kl_core_Vmm_Allocate_req req = { .hint = (uint64_t)(uintptr_t)hint, .size = size, .prot = prot,
+                                     .flags = flags };
+    kl_core_Vmm_Allocate_res res;
+    Retcode rc = KCALL(Vmm, vmm, Allocate, &req, &res);
+    *addr = rc == rcOk ? (void *)(uintptr_t)res.addr : NULL;
     return rc;
 }
 
 Retcode KnVmFree(void *addr, rtl_size_t size)
 {
-    struct kl_core_Vmm_proxy p = kcall_vmm();
-    return kl_core_Vmm_Free(&p, (uint64_t)(uintptr_t)addr, size);
+    kl_core_Vmm_Free_req req = { .addr = (uint64_t)(uintptr_t)addr, .size = size };
+    kl_core_Vmm_Free_res res;
+    return KCALL(Vmm, vmm, Free, &req, &res);
 }
 
 Retcode KnVmUsage(rtl_uint64_t *pages, rtl_uint64_t *limit)
 {
     if (!pages || !limit)
         return rcInvalidArgument;
-    uint64_t p_ = 0, l_ = 0;
-    struct kl_core_Vmm_proxy p = kcall_vmm();
-    Retcode rc = kl_core_Vmm_Usage(&p, &p_, &l_);
-    *pages = p_;
-    *limit = l_;
+    kl_core_Vmm_Usage_req req;
+    kl_core_Vmm_Usage_res res;
+    nk_req_reset(&req);
+    Retcode rc = KCALL(Vmm, vmm, Usage, &req, &res);
+    *pages = rc == rcOk ? res.pages : 0;
+    *limit = rc == rcOk ? res.limit : 0;
     return rc;
 }
 

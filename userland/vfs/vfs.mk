@@ -30,6 +30,17 @@ VFS_NK_STAMP := $(VFS_GEN)/VfsFsnet.edl.h
 VFS_CLASSES := VfsFsnet kl.VfsNet kl.VfsEntity
 
 USER_CPPFLAGS += -I$(VFS_GEN) -Iuserland/lib/vfs/include
+# libvfs, VfsFsnet (main.c, files/, sockets/) and the guest tests that call its
+# proxies are in the KasperskyOS form
+# (they include coresrv/nk/transport-kos.h first): they see $(VFS_GEN)/kos
+# before $(VFS_GEN).
+VFS_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/vfs/*.c) \
+                  userland/vfs/server/main.c userland/vfs/server/files/files.c \
+                  userland/vfs/server/sockets/sock_ops.c \
+                  userland/vfs/server/sockets/none/sockets_none.c \
+                  tests/guest/vfs/test_vfs_two.c tests/guest/netsock/test_netsock_clients.c \
+                  tests/guest/vfs/test_vfs_hostile.c tests/guest/netsock/test_netsock_hostile.c)
+$(VFS_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(VFS_GEN),-I$(VFS_GEN)/kos -I$(VFS_GEN),$(USER_CPPFLAGS))
 
 # ---- generated headers ------------------------------------------------------------
 $(VFS_NK_STAMP): $(shell find $(VFS_IDL_DIR) -name '*.?dl') $(NK_SRCS)

@@ -11,6 +11,7 @@
 #ifndef KERNEL_HANDLE_H
 #define KERNEL_HANDLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kernel/list.h>
 #include <kernel/object.h>
@@ -25,6 +26,7 @@ struct cap {
     struct list_node sibling;
     struct handle_table *table;
     uint32_t slot;
+    bool weak;          /* not counted in obj->handles: does not keep it "open" */
 };
 
 struct hslot {
@@ -48,6 +50,11 @@ Retcode handle_install(struct handle_table *ht, struct kobject *obj, uint32_t ri
 /* Resolves h; type KOBJ_NONE accepts any object; `need` are rights that must all be held. */
 Retcode handle_lookup(struct handle_table *ht, Handle h, uint32_t type, uint32_t need,
                       struct cap **out);
+/* Like handle_install, but the capability does not count as a handle of obj:
+ * obj's last_handle runs when the other handles are gone (kernel/kcall_cm.c:
+ * a server's handle to a dynamic channel, kept only to revoke it). */
+Retcode handle_install_weak(struct handle_table *ht, struct kobject *obj, uint32_t rights,
+                            Handle *out);
 Retcode handle_close(struct handle_table *ht, Handle h);
 /* Derives a copy with `rights` (a subset of h's) into dst (same table for HandleCopy). */
 Retcode handle_derive(struct handle_table *src, Handle h, uint32_t rights, uint32_t need,

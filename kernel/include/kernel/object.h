@@ -6,6 +6,7 @@
 #define KERNEL_OBJECT_H
 
 #include <stdint.h>
+#include <kernel/list.h>
 #include <uapi/handle.h>
 
 struct kobject;
@@ -18,6 +19,7 @@ struct kobject {
     kobject_destroy_fn destroy;
     /* Optional: runs when the last handle goes (e.g. an IPC listener disconnects). */
     void (*last_handle)(struct kobject *obj);
+    struct list_node subs;      /* notice subscriptions to this object (kernel/notice.c) */
 };
 
 void kobject_init(struct kobject *o, uint32_t type, kobject_destroy_fn destroy);

@@ -14,8 +14,14 @@
 struct task;
 
 void security_init(void);
-/* May `src` (NULL: the kernel) start a task of class `class_name`? Sets its class id. */
-Retcode security_execute(const struct task *src, const char *class_name, uint32_t *class_id);
+/* May `src` (NULL: the kernel) start a task of class `class_name`? Sets its
+ * class id and allocates its SID (rcOutOfMemory when all SEC_SID_MAX-1 are
+ * taken); the caller gives the SID back with security_release_sid. */
+Retcode security_execute(const struct task *src, const char *class_name, uint32_t *class_id,
+                         uint32_t *sid);
+/* The task with this SID is gone (or never started): its SID and every
+ * security model state for it are released. 0 is ignored. */
+void security_release_sid(uint32_t sid);
 /* Request/response/error decision; rcSecurityDisallow when denied, rcInvalidArgument
  * when the message is malformed (audited). A request to the kernel (dst NULL) on
  * riid MSG_RIID_SECURITY, or ev SEC_EV_SECURITY, is decided as security_call(). */

@@ -33,7 +33,15 @@ struct task {
     struct kobject obj;
     char name[TASK_NAME_MAX];
     char class_name[TASK_NAME_MAX];
-    uint32_t class_id;
+    /* The security subject (kernel/security/sec_engine.h sec_subject_t):
+     * class id and SID side by side, read by a decision with one load. */
+    union {
+        struct {
+            uint32_t class_id;
+            uint32_t sid;            /* 1 .. SEC_SID_MAX-1 while alive, 0 once released */
+        };
+        uint64_t sec_subject;
+    };
     uint64_t pid;
     struct vmspace vm;
     struct handle_table handles;

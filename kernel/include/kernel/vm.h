@@ -23,10 +23,14 @@
 #define VMR_OWNS_PAGES   (1u << 0)   /* pages come from pmm and go back on free */
 #define VMR_GUARD        (1u << 1)   /* reserved, never mapped (stack guard) */
 #define VMR_DEVICE       (1u << 2)
+#define VMR_SHARED       (1u << 3)   /* pages of `backing` (an MDL): not owned, not charged */
+
+struct kobject;
 
 struct vm_region {
     uint64_t start, size;
     uint32_t prot, flags;
+    struct kobject *backing;   /* VMR_SHARED: the object whose pages these are (a reference) */
     struct vm_region *next;
 };
 
@@ -65,6 +69,18 @@ Retcode vm_reserve_guard(struct vmspace *vm, uint64_t addr, uint64_t size);
 /* Maps device memory at page-aligned pa (uncached); *addr is a hint as for vm_alloc. */
 Retcode vm_map_device(struct vmspace *vm, uint64_t *addr, uint64_t pa, uint64_t size);
 Retcode vm_free(struct vmspace *vm, uint64_t addr, uint64_t size);
+/* Maps npages pages of `backing` (VMR_SHARED; the region takes a reference,
+ * dropped when it is unmapped); *addr/fixed as for vm_alloc. Not charged: the
+ * pages belong to `backing`, which its creator paid for (kernel/mdl.c). */
+Retcode vm_map_shared(struct vmspace *vm, uint64_t *addr, const uint64_t *pages, uint64_t npages,
+                      uint32_t prot, bool fixed, struct kobject *backing);
+/* Turns one whole owned region [addr, addr+size) into a VMR_SHARED mapping of
+ * `backing`: its pages (npages, written to pages[]) and their charge move to
+ * backing. rcNoCapability when the region's protection exceeds max_prot. */
+Retcode vm_share_region(struct vmspace *vm, uint64_t addr, uint64_t size, uint64_t *pages,
+                        uint64_t npages, struct kobject *backing, uint32_t max_prot);
+/* Unmaps one whole VMR_SHARED region (rcInvalidArgument for anything else). */
+Retcode vm_unmap_shared(struct vmspace *vm, uint64_t addr, uint64_t size);
 /* Changes the protection of a whole region (ELF loader: write, then seal). */
 Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t prot);
 void vm_activate(const struct vmspace *vm);

@@ -1,6 +1,7 @@
-/* echo.Client of solution echo_denied: the echo client on the project's own generated API
- * (docs/IDL.md); calls Ping five times through the proxy and checks the answers;
+/* echo.Client of solution echo_denied: calls Ping five times through the generated
+ * KasperskyOS-form proxy (docs/IDL.md) and checks the answers;
  * then that its memory limit is init.yaml's (memory_limit: 4M) and malloc stops there. */
+#include <coresrv/nk/transport-kos.h>     /* first: the KasperskyOS API */
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/vmm/vmm_api.h>
 #include <errno.h>
@@ -17,12 +18,17 @@ int main(void)
         printf("Client: no channel to echo.Server (%d)\n", rc);
         return 1;
     }
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, ch, NK_NULL, 0);
     struct echo_IPing_proxy proxy;
-    echo_IPing_proxy_init(&proxy, ch, echo_Server_ping_riid);
+    echo_IPing_proxy_init(&proxy, &transport.base, echo_Server_ping_iid);
     int failures = 0;
     for (uint32_t value = 1; value <= 5; value++) {
-        uint32_t result = 0;
-        rc = echo_IPing_Ping(&proxy, value, &result);
+        echo_IPing_Ping_req req = { .value = value };
+        echo_IPing_Ping_res res;
+        res.result = 0;
+        rc = echo_IPing_Ping(&proxy.base, &req, NK_NULL, &res, NK_NULL);
+        uint32_t result = rc == rcOk ? res.result : 0;
         printf("Client: Ping(%u) = %u (rc %d)\n", value, result, rc);
         failures += rc != rcOk || result != value + 1;
     }

@@ -1,19 +1,19 @@
-/* echo.Server: answers Ping(value) with value + 1, through the generated dispatcher. */
+/* echo.Server: answers Ping(value) with value + 1, through the generated
+ * KasperskyOS-form entity dispatcher (docs/IDL.md). */
+#include <coresrv/nk/transport-kos.h>     /* first: the KasperskyOS API */
 #include <coresrv/channel/channel_api.h>
-#include <coresrv/syscalls.h>
 #include <stdio.h>
-#include <uapi/syscall.h>
 #include "echo/Server.edl.h"
 
-static Retcode ping(void *ctx, uint32_t value, uint32_t *result)
+static nk_err_t ping(struct echo_IPing *self, const echo_IPing_Ping_req *req,
+                     const struct nk_arena *req_arena, echo_IPing_Ping_res *res,
+                     struct nk_arena *res_arena)
 {
-    (void)ctx;
-    printf("Server: Ping(%u)\n", value);     /* shows which requests reached the server */
-    *result = value + 1;
-    return rcOk;
+    (void)self, (void)req_arena, (void)res_arena;
+    printf("Server: Ping(%u)\n", req->value);     /* shows which requests reached the server */
+    res->result = req->value + 1;
+    return NK_EOK;
 }
-
-static const struct echo_IPing_ops ping_ops = { .Ping = ping };
 
 int main(void)
 {
@@ -22,16 +22,21 @@ int main(void)
         fprintf(stderr, "Server: no channel\n");
         return 1;
     }
-    static union { SMsgHdr hdr; uint8_t raw[echo_Server_req_max]; } req;
-    static union { SMsgHdr hdr; uint8_t raw[echo_Server_res_max]; } res;
-    const struct echo_Server_ops ops = { .ping = &ping_ops };
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, listener, NK_NULL, 0);
+    static const struct echo_IPing_ops ops = { .Ping = ping };
+    struct echo_IPing impl = { &ops };
+    echo_Server_entity entity;
+    echo_Server_entity_init(&entity, &impl);
+    static echo_Server_entity_req req;
+    static echo_Server_entity_res res;
     printf("Server: ready\n");
-    req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-    Retcode rc = Recv(listener, &req.hdr);
-    while (rc == rcOk) {
-        echo_Server_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), NULL, 0);
-        req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-        rc = ReplyRecv(listener, &res.hdr, &req.hdr, INFINITE_TIMEOUT);
+    for (;;) {
+        nk_req_reset(&req);
+        if (nk_transport_recv(&transport.base, &req.base_, NK_NULL) != NK_EOK)
+            break;
+        echo_Server_entity_dispatch(&entity, &req.base_, NK_NULL, &res.base_, NK_NULL);
+        nk_transport_reply(&transport.base, &res.base_, NK_NULL);
     }
     return 0;
 }

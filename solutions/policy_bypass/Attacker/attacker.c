@@ -6,6 +6,7 @@
  * with the documented Retcode (the console test checks the audit lines).
  * Prints CHECK lines (tests/guest/check.h); its failure count goes back to
  * the Client in the answer to Give. */
+#include <coresrv/nk/transport-kos.h>
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/io/io_api.h>
@@ -22,8 +23,8 @@
 #include "bypass/Attacker.edl.h"
 #include "bypass/Server.edl.h"
 
-#define STORE bypass_Server_store_riid
-#define ADMIN bypass_Server_admin_riid
+#define STORE bypass_Server_store_iid
+#define ADMIN bypass_Server_admin_iid
 
 static Handle srv, spare, listener;
 
@@ -214,10 +215,15 @@ static void closed_channel(uint32_t old_badge, uint32_t spare_badge)
           "rc %d badge %u, closed %u, own %u", rc, seen, old_badge, spare_badge);
 }
 
-/* Give: the Client's channel, handed over. Every decision is by this class. */
-static Retcode give(void *ctx, Handle h, uint32_t *badge, uint32_t *failures)
+/* Give: the Client's channel, handed over (the handle in the request's slot
+ * req->h). Every decision is by this class. */
+static nk_err_t give_impl(struct bypass_IDrop *self, const bypass_IDrop_Give_req *req,
+                          const struct nk_arena *req_arena, bypass_IDrop_Give_res *res,
+                          struct nk_arena *res_arena)
 {
-    (void)ctx;
+    (void)self, (void)req_arena, (void)res_arena;
+    Handle h = req->base_.hdr.handles[req->h].handle;
+    uint32_t *badge = &res->badge, *failures = &res->failures;
     uint32_t v = 7;
     CHECK_RC("passed_on_whoami_granted", whoami(h, 0, badge), rcOk);
     CHECK_RC("passed_on_put_denied", raw(h, STORE, bypass_IStore_Put_mid, 4, 0, INVALID_HANDLE, 0,
@@ -235,10 +241,8 @@ static Retcode give(void *ctx, Handle h, uint32_t *badge, uint32_t *failures)
     CHECK_RC("passed_on_not_revocable", KnHandleRevoke(h), rcNoCapability);
     CHECK_RC("passed_on_copy_closed", KnHandleClose(h), rcOk);
     *failures = (uint32_t)check_failures;
-    return rcOk;
+    return NK_EOK;
 }
-
-static const struct bypass_IDrop_ops drop_ops = { .Give = give };
 
 int main(void)
 {
@@ -260,25 +264,31 @@ int main(void)
     execute();
     closed_channel(b1, b2);
 
-    static union { SMsgHdr hdr; uint8_t raw[bypass_Attacker_req_max]; } req;
-    static union { SMsgHdr hdr; uint8_t raw[bypass_Attacker_res_max]; } res;
-    static _Alignas(8) uint8_t req_arena[bypass_Attacker_req_arena_max + 8];
-    static _Alignas(8) uint8_t res_arena[bypass_Attacker_res_arena_max + 8];
-    const struct bypass_Attacker_ops ops = { .drop = &drop_ops };
+    static const struct bypass_IDrop_ops drop_ops = { .Give = give_impl };
+    static struct bypass_IDrop drop = { &drop_ops };
+    bypass_Attacker_entity entity;
+    bypass_Attacker_entity_init(&entity, &drop);
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, listener, NK_NULL, 0);
+    static bypass_Attacker_entity_req req;
+    static bypass_Attacker_entity_res res;
+    static _Alignas(8) char req_buf[bypass_Attacker_entity_req_arena_size + 8];
+    static _Alignas(8) char res_buf[bypass_Attacker_entity_res_arena_size + 8];
+    struct nk_arena req_arena = NK_ARENA_INITIALIZER(req_buf, req_buf + sizeof(req_buf));
+    struct nk_arena res_arena = NK_ARENA_INITIALIZER(res_buf, res_buf + sizeof(res_buf));
     bool served = false;
     for (;;) {
-        req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-        req.hdr.arena = (uintptr_t)req_arena;
-        req.hdr.arena_cap = sizeof(req_arena);
-        if (Recv(listener, &req.hdr) != rcOk || req.hdr.mid == MSG_MID_DISCONNECT)
+        nk_req_reset(&req);
+        nk_arena_reset(&req_arena);
+        nk_arena_reset(&res_arena);
+        if (nk_transport_recv(&transport.base, &req.base_, &req_arena) != NK_EOK)
             continue;
-        bypass_Attacker_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), res_arena,
-                                 sizeof(res_arena));
+        bypass_Attacker_entity_dispatch(&entity, &req.base_, &req_arena, &res.base_, &res_arena);
         if (!served) {
             check_done("bypass_attacker");
             served = true;
         }
-        res.hdr.badge = 0xbadbad;             /* a forged badge on the reply: cleared */
-        Reply(listener, &res.hdr);
+        res.base_.hdr.badge = 0xbadbad;       /* a forged badge on the reply: cleared */
+        nk_transport_reply(&transport.base, &res.base_, &res_arena);
     }
 }

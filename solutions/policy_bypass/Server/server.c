@@ -1,7 +1,11 @@
 /* bypass.Server: keeps one value per channel, told apart by the request's
- * badge (which only the kernel writes). It remembers the badges whose
- * disconnect notice came and counts requests that still arrive on one of them
- * (a reused badge: must stay 0). tests/test_policy_bypass.py. */
+ * badge (which only the kernel writes; each implementation reads it from the
+ * request it serves, docs/IDL.md "Caller identity"). It remembers the badges
+ * whose disconnect notice came and counts requests that still arrive on one
+ * of them (a reused badge: must stay 0). tests/test_policy_bypass.py.
+ * KasperskyOS form: bypass_Server_entity_dispatch; it receives with Recv
+ * itself, as NkKosTransport's receive hides the disconnect notices. */
+#include <coresrv/nk/transport-kos.h>
 #include <coresrv/sl/sl_api.h>
 #include <coresrv/syscalls.h>
 #include <stdbool.h>
@@ -16,8 +20,8 @@ static struct channel {
     bool closed;                             /* its disconnect notice came */
 } channels[MAX_CHANNELS];
 static uint32_t notices, reused;
-static struct channel *cur;                  /* the channel of the request being served */
 
+/* The channel of `badge`, a new one if there is room, else NULL. */
 static struct channel *channel_of(uint32_t badge)
 {
     struct channel *free_slot = NULL;
@@ -32,48 +36,57 @@ static struct channel *channel_of(uint32_t badge)
     return free_slot;
 }
 
-static Retcode put(void *ctx, uint32_t value)
+/* main() answers a request with no channel slot itself: here there is one. */
+#define CALLER(req) channel_of(nk_msg_badge(req))
+
+static nk_err_t put(struct bypass_IStore *self, const bypass_IStore_Put_req *req,
+                    const struct nk_arena *req_arena, bypass_IStore_Put_res *res,
+                    struct nk_arena *res_arena)
 {
-    (void)ctx;
-    cur->value = value;
-    return rcOk;
+    (void)self, (void)req_arena, (void)res, (void)res_arena;
+    CALLER(req)->value = req->value;
+    return NK_EOK;
 }
 
-static Retcode get(void *ctx, uint32_t *value)
+static nk_err_t get(struct bypass_IStore *self, const bypass_IStore_Get_req *req,
+                    const struct nk_arena *req_arena, bypass_IStore_Get_res *res,
+                    struct nk_arena *res_arena)
 {
-    (void)ctx;
-    *value = cur->value;
-    return rcOk;
+    (void)self, (void)req_arena, (void)res_arena;
+    res->value = CALLER(req)->value;
+    return NK_EOK;
 }
 
-static Retcode whoami(void *ctx, uint32_t *badge)
+static nk_err_t whoami(struct bypass_IStore *self, const bypass_IStore_Whoami_req *req,
+                       const struct nk_arena *req_arena, bypass_IStore_Whoami_res *res,
+                       struct nk_arena *res_arena)
 {
-    (void)ctx;
-    *badge = cur->badge;
-    return rcOk;
+    (void)self, (void)req_arena, (void)res_arena;
+    res->badge = CALLER(req)->badge;
+    return NK_EOK;
 }
 
-static Retcode stats(void *ctx, uint32_t *n, uint32_t *r)
+static nk_err_t stats(struct bypass_IStore *self, const bypass_IStore_Stats_req *req,
+                      const struct nk_arena *req_arena, bypass_IStore_Stats_res *res,
+                      struct nk_arena *res_arena)
 {
-    (void)ctx;
-    *n = notices;
-    *r = reused;
-    return rcOk;
+    (void)self, (void)req, (void)req_arena, (void)res_arena;
+    res->notices = notices;
+    res->reused = reused;
+    return NK_EOK;
 }
 
-static Retcode wipe(void *ctx, uint32_t all)
+static nk_err_t wipe(struct bypass_IAdmin *self, const bypass_IAdmin_Wipe_req *req,
+                     const struct nk_arena *req_arena, bypass_IAdmin_Wipe_res *res,
+                     struct nk_arena *res_arena)
 {
-    (void)ctx;
+    (void)self, (void)req_arena, (void)res, (void)res_arena;
+    struct channel *cur = CALLER(req);
     for (int i = 0; i < MAX_CHANNELS; i++)
-        if (all || &channels[i] == cur)
+        if (req->all || &channels[i] == cur)
             channels[i].value = 0;
-    return rcOk;
+    return NK_EOK;
 }
-
-static const struct bypass_IStore_ops store_ops = {
-    .Put = put, .Get = get, .Whoami = whoami, .Stats = stats,
-};
-static const struct bypass_IAdmin_ops admin_ops = { .Wipe = wipe };
 
 int main(void)
 {
@@ -82,41 +95,56 @@ int main(void)
         printf("Server: no listener\n");
         return 1;
     }
-    static union { SMsgHdr hdr; uint8_t raw[bypass_Server_req_max]; } req;
-    static union { SMsgHdr hdr; uint8_t raw[bypass_Server_res_max]; } res;
-    static _Alignas(8) uint8_t req_arena[bypass_Server_req_arena_max + 8];
-    static _Alignas(8) uint8_t res_arena[bypass_Server_res_arena_max + 8];
-    const struct bypass_Server_ops ops = { .store = &store_ops, .admin = &admin_ops };
+    NkKosTransport transport;
+    NkKosTransport_Init(&transport, listener, NK_NULL, 0);
+    static const struct bypass_IStore_ops store_ops = {
+        .Put = put, .Get = get, .Whoami = whoami, .Stats = stats,
+    };
+    static const struct bypass_IAdmin_ops admin_ops = { .Wipe = wipe };
+    static struct bypass_IStore store = { &store_ops };
+    static struct bypass_IAdmin admin = { &admin_ops };
+    bypass_Server_entity entity;
+    bypass_Server_entity_init(&entity, &store, &admin);
+
+    static bypass_Server_entity_req req;
+    static bypass_Server_entity_res res;
+    static _Alignas(8) char req_buf[bypass_Server_entity_req_arena_size + 8];
+    static _Alignas(8) char res_buf[bypass_Server_entity_res_arena_size + 8];
+    struct nk_arena req_arena = NK_ARENA_INITIALIZER(req_buf, req_buf + sizeof(req_buf));
+    struct nk_arena res_arena = NK_ARENA_INITIALIZER(res_buf, res_buf + sizeof(res_buf));
     for (;;) {
-        req.hdr.size = sizeof(req) - sizeof(SMsgHdr);
-        req.hdr.arena = (uintptr_t)req_arena;
-        req.hdr.arena_cap = sizeof(req_arena);
-        if (Recv(listener, &req.hdr) != rcOk)
+        nk_req_reset(&req);
+        nk_arena_reset(&req_arena);
+        nk_arena_reset(&res_arena);
+        SMsgHdr *h = &req.base_.hdr;
+        nk_kos_recv_arena(h, &req_arena);
+        if (Recv(listener, h) != rcOk)
             continue;
-        cur = channel_of(req.hdr.badge);
-        if (req.hdr.mid == MSG_MID_DISCONNECT) {  /* from the kernel: nothing to answer */
+        nk_kos_got_arena(h, &req_arena);
+        struct channel *cur = channel_of(h->badge);
+        if (h->mid == MSG_MID_DISCONNECT) {  /* from the kernel: nothing to answer */
             notices++;
             if (cur)
                 cur->closed = true;
-            printf("Server: channel %u closed\n", req.hdr.badge);
+            printf("Server: channel %u closed\n", h->badge);
             continue;
         }
         if (cur && cur->closed) {
             reused++;
-            printf("Server: request on the closed channel %u\n", req.hdr.badge);
+            printf("Server: request on the closed channel %u\n", h->badge);
         }
         if (cur) {
-            bypass_Server_dispatch(&ops, &req.hdr, sizeof(req), &res.hdr, sizeof(res), res_arena,
-                                   sizeof(res_arena));
+            bypass_Server_entity_dispatch(&entity, &req.base_, &req_arena, &res.base_, &res_arena);
         } else {                              /* no room for one more channel: an error reply */
             int32_t err = rcOutOfMemory;
-            memset(&res.hdr, 0, sizeof(res.hdr));
-            res.hdr.mid = MSG_MID_ERROR;
-            res.hdr.size = sizeof(err);
-            memcpy(res.raw + sizeof(SMsgHdr), &err, sizeof(err));
+            memset(&res, 0, sizeof(res));
+            res.base_.hdr.mid = MSG_MID_ERROR;
+            res.base_.hdr.size = sizeof(err);
+            memcpy((char *)&res + sizeof(SMsgHdr), &err, sizeof(err));
+            nk_arena_reset(&res_arena);
         }
-        Retcode rc = Reply(listener, &res.hdr);
-        if (rc != rcOk)
-            printf("Server: reply to %u.%u refused: rc %d\n", req.hdr.riid, req.hdr.mid, rc);
+        nk_err_t rc = nk_transport_reply(&transport.base, &res.base_, &res_arena);
+        if (rc != NK_EOK)
+            printf("Server: reply to %u.%u refused: rc %d\n", h->riid, h->mid, rc);
     }
 }

@@ -7,6 +7,7 @@
  * virt's virtio window; tests/test_net_discovery.py holds the per-board
  * expectations of the printed lines.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <coresrv/io/io_api.h>
 #include <kos/ipc.h>
 #include <stdint.h>
@@ -42,19 +43,19 @@ static Retcode raw_unterminated(void)
     _Alignas(8) char arena[16];
     memcpy(arena, "virtio,mmioXXXXX", 16);
     memset(&req, 0, sizeof(req));
-    req.hdr.riid = kl_core_Core_io_riid;
-    req.hdr.mid = kl_core_Io_FindDevice_mid;
-    req.hdr.size = kl_core_Io_FindDevice_req_size;
-    req.hdr.arena = (uint64_t)(uintptr_t)arena;
-    req.hdr.arena_size = sizeof(arena);
+    req.base_.hdr.riid = kl_core_Core_io_iid;
+    req.base_.hdr.mid = kl_core_Io_FindDevice_mid;
+    req.base_.hdr.size = kl_core_Io_FindDevice_req_size;
+    req.base_.hdr.arena = (uint64_t)(uintptr_t)arena;
+    req.base_.hdr.arena_size = sizeof(arena);
     req.compatible.offset = 0;
     req.compatible.size = sizeof(arena);
     memset(&res, 0, sizeof(SMsgHdr));
-    res.r.hdr.size = sizeof(res) - sizeof(SMsgHdr);
-    Retcode rc = Call(KERNEL_HANDLE, &req.hdr, &res.r.hdr);
+    res.r.base_.hdr.size = sizeof(res) - sizeof(SMsgHdr);
+    Retcode rc = Call(KERNEL_HANDLE, &req.base_.hdr, &res.r.base_.hdr);
     if (rc != rcOk)
         return rc;
-    if (res.r.hdr.mid == MSG_MID_ERROR)
+    if (res.r.base_.hdr.mid == MSG_MID_ERROR)
         return *(int32_t *)(res.raw + sizeof(SMsgHdr));
     return rcOk;
 }

@@ -16,6 +16,8 @@
  *
  * Requests go through the generated proxies, one per channel, not libvfs.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form proxies */
+#define NK_NO_SL_TABLE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@
 #define W_AF_INET 2
 #define W_SOCK_STREAM 1             /* lwIP has 80 TCP PCBs, 16 UDP ones */
 
+static NkKosTransport transport[CHANNELS];
 static struct kl_VfsFilesystem_proxy fs[CHANNELS];
 static struct kl_VfsNetwork_proxy net[CHANNELS];
 
@@ -45,69 +48,72 @@ static int connect_channel(int i)
     Handle h;
     if (KnChannelLookup(name, SERVICE_CLIENT, &h) != rcOk)
         return -1;
-    kl_VfsFilesystem_proxy_init(&fs[i], h, VfsFsnet_vfs_fs_riid);
-    kl_VfsNetwork_proxy_init(&net[i], h, VfsFsnet_vfs_net_riid);
+    NkKosTransport_Init(&transport[i], h, NK_NULL, 0);
+    kl_VfsFilesystem_proxy_init(&fs[i], &transport[i].base, VfsFsnet_vfs_fs_iid);
+    kl_VfsNetwork_proxy_init(&net[i], &transport[i].base, VfsFsnet_vfs_net_iid);
     return 0;
 }
 
-/* One call's result: res, or -1000 - Retcode when the call itself failed. */
+/* One call of method M of interface I (kl_VfsFilesystem or kl_VfsNetwork) on
+ * proxy P with the given request fields: res, or -1000 - Retcode when the
+ * call itself failed. */
+#define CALL(I, P, M, arena, ...)                                              \
+    ({                                                                         \
+        I##_##M##_req rq_ = { __VA_ARGS__ };                                   \
+        I##_##M##_res rs_;                                                     \
+        Retcode rc_ = I##_##M(&(P).base, &rq_, (arena), &rs_, NK_NULL);        \
+        rc_ == rcOk ? rs_.res : -1000 - rc_;                                   \
+    })
+#define NONE .base_.hdr.riid = 0            /* a request with no fields */
+
+/* A path request arena: PATH(a, p) declares arena `a` holding string p at ref a##_ref. */
+#define PATH(a, p)                                                             \
+    _Alignas(8) char a##_buf[64];                                              \
+    struct nk_arena a = NK_ARENA_INITIALIZER(a##_buf, a##_buf + sizeof a##_buf); \
+    nk_ptr_t a##_ref = { 0, 0 };                                               \
+    nk_arena_store(char, &a, &a##_ref, (p), strlen(p) + 1)
+
 static int64_t fs_open(int i, const char *path, int flags)
 {
-    int64_t res = 0;
-    Retcode rc = kl_VfsFilesystem_Open(&fs[i], path, flags, 0644, &res);
-    return rc == rcOk ? res : -1000 - rc;
+    PATH(a, path);
+    return CALL(kl_VfsFilesystem, fs[i], Open, &a, .path = a_ref, .flags = flags, .mode = 0644);
 }
 
 static int64_t fs_release(int i)
 {
-    int64_t res = 0;
-    Retcode rc = kl_VfsFilesystem_Release(&fs[i], &res);
-    return rc == rcOk ? res : -1000 - rc;
+    return CALL(kl_VfsFilesystem, fs[i], Release, NK_NULL, NONE);
 }
 
 static int64_t fs_fstat(int i, int fd)
 {
-    struct kl_VfsFilesystem_StatInfo st;
-    int64_t res = 0;
-    Retcode rc = kl_VfsFilesystem_Fstat(&fs[i], fd, &st, &res);
-    return rc == rcOk ? res : -1000 - rc;
+    return CALL(kl_VfsFilesystem, fs[i], Fstat, NK_NULL, .fd = fd);
 }
 
 static int64_t fs_stat(int i, const char *path)
 {
-    struct kl_VfsFilesystem_StatInfo st;
-    int64_t res = 0;
-    Retcode rc = kl_VfsFilesystem_Stat(&fs[i], path, &st, &res);
-    return rc == rcOk ? res : -1000 - rc;
+    PATH(a, path);
+    return CALL(kl_VfsFilesystem, fs[i], Stat, &a, .path = a_ref);
 }
 
 static int64_t net_socket(int i)
 {
-    int64_t res = 0;
-    Retcode rc = kl_VfsNetwork_Socket(&net[i], W_AF_INET, W_SOCK_STREAM, 0, &res);
-    return rc == rcOk ? res : -1000 - rc;
+    return CALL(kl_VfsNetwork, net[i], Socket, NK_NULL, .domain = W_AF_INET,
+                .type = W_SOCK_STREAM, .protocol = 0);
 }
 
 static int64_t net_close(int i, int s)
 {
-    int64_t res = 0;
-    Retcode rc = kl_VfsNetwork_Close(&net[i], s, &res);
-    return rc == rcOk ? res : -1000 - rc;
+    return CALL(kl_VfsNetwork, net[i], Close, NK_NULL, .sock = s);
 }
 
 static int64_t net_name(int i, int s)
 {
-    struct kl_VfsNetwork_Addr a;
-    int64_t res = 0;
-    Retcode rc = kl_VfsNetwork_GetSockName(&net[i], s, &a, &res);
-    return rc == rcOk ? res : -1000 - rc;
+    return CALL(kl_VfsNetwork, net[i], GetSockName, NK_NULL, .sock = s);
 }
 
 static int64_t net_release(int i)
 {
-    int64_t res = 0;
-    Retcode rc = kl_VfsNetwork_Release(&net[i], &res);
-    return rc == rcOk ? res : -1000 - rc;
+    return CALL(kl_VfsNetwork, net[i], Release, NK_NULL, NONE);
 }
 
 static void sleep_10ms(void)

@@ -1,6 +1,6 @@
 /*
  * test_netsock_hostile: raw Calls to VfsFsnet's network endpoint
- * (kl.VfsNetwork, riid VfsFsnet_vfs_net_riid) that a proxy never sends:
+ * (kl.VfsNetwork, riid VfsFsnet_vfs_net_iid) that a proxy never sends:
  * every method with wrong constant-part sizes, unknown methods, socket
  * numbers that are not the caller's, bad addresses, option levels, names
  * and lengths, Poll with too many entries, absurd counts, and 3000 random
@@ -8,6 +8,7 @@
  * reply with -errno); after each phase an ordinary socket() / close()
  * through libvfs must still work. The launcher checks VfsFsnet still runs.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 
 #define N(name) kl_VfsNetwork_##name
 #define NMETHODS 19
-#define RIID VfsFsnet_vfs_net_riid
+#define RIID VfsFsnet_vfs_net_iid
 
 static const uint32_t req_size[NMETHODS] = {
     N(Socket_req_size), N(Close_req_size), N(Bind_req_size), N(Listen_req_size),

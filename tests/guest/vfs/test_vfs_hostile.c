@@ -10,6 +10,7 @@
  * an ordinary open/write/read through libvfs must still work; the
  * launcher (test_vfs_hostile_run) then checks VfsFsnet is still running.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>

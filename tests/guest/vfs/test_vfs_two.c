@@ -10,6 +10,8 @@
  * without a torn or lost record; a 512 KiB file each, written while the
  * other writes, reads back with the right checksum.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form proxies */
+#define NK_NO_SL_TABLE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -112,14 +114,20 @@ int main(int argc, char *argv[])
     CHECK2("met_other_client", wait_for("ready"), "the other client never got ready");
 
     /* With both tables full of the same numbers, each number reads its owner's data. */
+    NkKosTransport t;
     struct kl_VfsFilesystem_proxy p;
-    kl_VfsFilesystem_proxy_init(&p, vfs_client_channel(), VfsFsnet_vfs_fs_riid);
+    NkKosTransport_Init(&t, vfs_client_channel(), NK_NULL, 0);
+    kl_VfsFilesystem_proxy_init(&p, &t.base, VfsFsnet_vfs_fs_iid);
     int own = 1, closed = 1;
     for (int sfd = 0; sfd < 64; sfd++) {
-        char buf[16] = { 0 }, want[8];
-        uint32_t len = 0;
-        int64_t res = 0;
-        Retcode rc = kl_VfsFilesystem_Pread(&p, sfd, 0, 8, buf, sizeof buf - 1, &len, &res);
+        _Alignas(8) char buf[16] = { 0 };
+        char want[8];
+        nk_size_t len = 0;
+        kl_VfsFilesystem_Pread_req rq = { .fd = sfd, .offset = 0, .count = 8 };
+        kl_VfsFilesystem_Pread_res rs;
+        Retcode rc = kl_VfsFilesystem_Pread_into(&p.base, &rq, NK_NULL, &rs, buf, sizeof buf - 1,
+                                                 &len);
+        int64_t res = rc == rcOk ? rs.res : 0;
         if (sfd < 3) {
             snprintf(want, sizeof want, "%c-%d", me, sfd);
             own &= rc == rcOk && res == 3 && strcmp(buf, want) == 0;

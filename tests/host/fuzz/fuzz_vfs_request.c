@@ -2,7 +2,8 @@
  * libFuzzer target: VfsFsnet's request path on the host: the real serve() of
  * userland/vfs/server/main.c (included below, its main renamed) with the real
  * client table (clients.c) and file service (files/files.c), the
- * kl.VfsFilesystem dispatcher tools/nk generates, and the VFS core behind it.
+ * KasperskyOS-form dispatcher tools/nk generates (VfsFsnet_entity_dispatch),
+ * and the VFS core behind it.
  * One input is a sequence of requests from up to three clients (badges):
  *   [0] badge (bit 7: the kernel's "client gone" notice instead, which has
  *   riid 0, no body and no handles, and which clients cannot forge)  [1] riid
@@ -195,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         d += arena, n -= arena;
         if (mid == MSG_MID_DISCONNECT)            /* as the kernel sends it (ipc.c) */
             serve_one(badge, 0, mid, cp, 0, ar, 0, 0);
-        else if (riid != VfsFsnet_vfs_net_riid)
+        else if (riid != VfsFsnet_vfs_net_iid)
             serve_one(badge, riid, mid, cp, size, ar, arena, nh);
     }
     for (uint32_t b = 1; b <= NBADGES; b++)
@@ -253,6 +254,13 @@ Retcode Call(Handle h, const SMsgHdr *out, SMsgHdr *in)
     return rcNotConnected;                        /* the proxy stops there */
 }
 
+/* nk/transport.h's inlined call uses CallEx when a transport has a timeout: never here. */
+Retcode CallEx(Handle h, const SMsgHdr *out, SMsgHdr *in, uint64_t timeoutNs)
+{
+    (void)timeoutNs;
+    return Call(h, out, in);
+}
+
 static void save(const char *dir, const char *name)
 {
     char path[4096];
@@ -263,57 +271,83 @@ static void save(const char *dir, const char *name)
     rec_badge = 1;
 }
 
+/* The seeds' proxy calls reach Call() above: nk/transport.h inlines a call over
+ * an NkKosTransport, whose ops (userland/lib/nk_kos_transport.c) are not linked here. */
+const struct nk_transport_ops nk_kos_transport_ops;
+static NkKosTransport seed_transport = { { &nk_kos_transport_ops }, 1, INFINITE_TIMEOUT };
+static struct kl_VfsFilesystem_proxy seed_proxy;
+static _Alignas(8) char seed_buf[1024];
+static struct nk_arena seed_arena;
+
+/* A string or bytes of the next request, into its arena. */
+static nk_ptr_t put(const void *data, size_t n)
+{
+    nk_ptr_t d = { 0, 0 };
+    check(nk_arena_store(char, &seed_arena, &d, data, n) == NK_EOK);
+    return d;
+}
+#define STR(s) put((s), strlen(s) + 1)
+
+/* One request of method M with the given fields (designated initialisers),
+ * through the generated proxy; the arena is reset for the next one. */
+#define SEED(M, ...)                                                            \
+    do {                                                                        \
+        kl_VfsFilesystem_##M##_req rq_ = { __VA_ARGS__ };                       \
+        kl_VfsFilesystem_##M##_res rs_;                                         \
+        kl_VfsFilesystem_##M(&seed_proxy.base, &rq_,                            \
+                             nk_arena_size(&seed_arena) ? &seed_arena : NK_NULL, \
+                             &rs_, NK_NULL);                                    \
+        nk_arena_init(&seed_arena, seed_buf, seed_buf + sizeof seed_buf);       \
+    } while (0)
+#define NONE .base_.hdr.riid = 0            /* a request with no fields */
+
 static void write_seeds(const char *dir)
 {
-    struct kl_VfsFilesystem_proxy p;
-    kl_VfsFilesystem_proxy_init(&p, 1, VfsFsnet_vfs_fs_riid);
-    int64_t r;
-    uint32_t got;
-    char buf[64];
-    struct kl_VfsFilesystem_StatInfo st;
-    struct kl_VfsFilesystem_DirEntry de;
+    kl_VfsFilesystem_proxy_init(&seed_proxy, &seed_transport.base, VfsFsnet_vfs_fs_iid);
+    nk_arena_init(&seed_arena, seed_buf, seed_buf + sizeof seed_buf);
 
-    kl_VfsFilesystem_Open(&p, "/f", VFS_O_CREAT | VFS_O_RDWR, 0644, &r);
-    kl_VfsFilesystem_Write(&p, 0, "hello, file", 11, &r);
-    kl_VfsFilesystem_Lseek(&p, 0, 0, VFS_SEEK_SET, &r);
-    kl_VfsFilesystem_Read(&p, 0, 5, buf, sizeof buf, &got, &r);
-    kl_VfsFilesystem_Pread(&p, 0, 3, 4, buf, sizeof buf, &got, &r);
-    kl_VfsFilesystem_Pwrite(&p, 0, 20, "xy", 2, &r);
-    kl_VfsFilesystem_Fstat(&p, 0, &st, &r);
-    kl_VfsFilesystem_Ftruncate(&p, 0, 4, &r);
-    kl_VfsFilesystem_Fsync(&p, 0, &r);
-    kl_VfsFilesystem_Close(&p, 0, &r);
-    kl_VfsFilesystem_Stat(&p, "/f", &st, &r);
-    kl_VfsFilesystem_Unlink(&p, "/f", &r);
+    SEED(Open, .path = STR("/f"), .flags = VFS_O_CREAT | VFS_O_RDWR, .mode = 0644);
+    SEED(Write, .fd = 0, .data = put("hello, file", 11));
+    SEED(Lseek, .fd = 0, .offset = 0, .whence = VFS_SEEK_SET);
+    SEED(Read, .fd = 0, .count = 5);
+    SEED(Pread, .fd = 0, .offset = 3, .count = 4);
+    SEED(Pwrite, .fd = 0, .offset = 20, .data = put("xy", 2));
+    SEED(Fstat, .fd = 0);
+    SEED(Ftruncate, .fd = 0, .length = 4);
+    SEED(Fsync, .fd = 0);
+    SEED(Close, .fd = 0);
+    SEED(Stat, .path = STR("/f"));
+    SEED(Unlink, .path = STR("/f"));
     save(dir, "gen-file-io");
 
-    kl_VfsFilesystem_Mkdir(&p, "/d", 0755, &r);
-    kl_VfsFilesystem_Chdir(&p, "/d", &r);
-    kl_VfsFilesystem_Getcwd(&p, buf, sizeof buf, &r);
-    kl_VfsFilesystem_Open(&p, "x", VFS_O_CREAT | VFS_O_WRONLY | VFS_O_EXCL, 0600, &r);
-    kl_VfsFilesystem_Opendir(&p, "/d/", &r);
-    kl_VfsFilesystem_Readdir(&p, 1, &de, &r);
-    kl_VfsFilesystem_Rename(&p, "/d/x", "../d/./y", &r);
-    kl_VfsFilesystem_Rmdir(&p, "/d", &r);
-    kl_VfsFilesystem_Unlink(&p, "y", &r);
-    kl_VfsFilesystem_Chdir(&p, "..", &r);
-    kl_VfsFilesystem_Rmdir(&p, "d", &r);
-    kl_VfsFilesystem_Release(&p, &r);
+    SEED(Mkdir, .path = STR("/d"), .mode = 0755);
+    SEED(Chdir, .path = STR("/d"));
+    SEED(Getcwd, NONE);
+    SEED(Open, .path = STR("x"), .flags = VFS_O_CREAT | VFS_O_WRONLY | VFS_O_EXCL, .mode = 0600);
+    SEED(Opendir, .path = STR("/d/"));
+    SEED(Readdir, .fd = 1);
+    SEED(Rename, .from = STR("/d/x"), .to = STR("../d/./y"));
+    SEED(Rmdir, .path = STR("/d"));
+    SEED(Unlink, .path = STR("y"));
+    SEED(Chdir, .path = STR(".."));
+    SEED(Rmdir, .path = STR("d"));
+    SEED(Release, NONE);
     save(dir, "gen-dirs");
 
-    kl_VfsFilesystem_Open(&p, "/shared", VFS_O_CREAT | VFS_O_RDWR | VFS_O_APPEND, 0644, &r);
+    SEED(Open, .path = STR("/shared"), .flags = VFS_O_CREAT | VFS_O_RDWR | VFS_O_APPEND,
+         .mode = 0644);
     rec_badge = 2;
-    kl_VfsFilesystem_Open(&p, "/shared", VFS_O_RDWR | VFS_O_TRUNC, 0, &r);
-    kl_VfsFilesystem_Write(&p, 0, "two", 3, &r);
+    SEED(Open, .path = STR("/shared"), .flags = VFS_O_RDWR | VFS_O_TRUNC, .mode = 0);
+    SEED(Write, .fd = 0, .data = put("two", 3));
     rec_badge = 1;
-    kl_VfsFilesystem_Write(&p, 0, "one", 3, &r);
+    SEED(Write, .fd = 0, .data = put("one", 3));
     rec_badge = 3;
-    kl_VfsFilesystem_Opendir(&p, "/", &r);
-    kl_VfsFilesystem_Readdir(&p, 0, &de, &r);
+    SEED(Opendir, .path = STR("/"));
+    SEED(Readdir, .fd = 0);
     rec_badge = 0x81;                             /* the kernel: client 1 is gone */
-    kl_VfsFilesystem_Release(&p, &r);
+    SEED(Release, NONE);
     rec_badge = 2;
-    kl_VfsFilesystem_Release(&p, &r);
+    SEED(Release, NONE);
     save(dir, "gen-clients");
     printf("fuzz_vfs_request: 3 seeds in %s\n", dir);
 }

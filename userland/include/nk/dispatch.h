@@ -1,7 +1,9 @@
 /*
  * nk/dispatch.h: helpers of the KasperskyOS-form code tools/nk generates
  * (tools/nk/kosgen.py): filling a request header, checking a request or a
- * response against its method's layout table (nk_layout.h), error replies.
+ * response against its method's layout record (the kernel's own check,
+ * sec_check_layout, and the receiver's string rule, sec_check_strings: one
+ * checker, kernel/security/sec_engine.c, linked into libkos), error replies.
  * Never trusts a received message; never reads outside its arena.
  */
 #ifndef NK_DISPATCH_KOS_H
@@ -12,7 +14,7 @@
 #include <nk/arena.h>
 #include <nk/transport.h>
 #include <nk/types.h>
-#include "nk_layout.h"
+#include "security/sec_engine.h"
 
 /* An error reply: mid MSG_MID_ERROR, constant part = the int32 nk_err_t. */
 struct nk_kos_err_res {
@@ -71,17 +73,26 @@ static inline nk_err_t nk_kos_check_header(const struct nk_message *req,
 
 /* Server: a request against its method's layout (size, arena references,
  * strings, union tags, handle slots, handle count). */
-static inline nk_err_t nk_kos_check_req(const struct nk_message *req,
-                                        const struct nk_arena *req_arena,
-                                        const struct nk_msg_layout *l)
+/* The message against its layout record: the kernel's check, then the
+ * strings (the arena is here now). */
+static inline nk_err_t nk_kos_check_layout(const struct nk_message *msg, const uint8_t *arena,
+                                           const struct sec_msg_layout *l)
 {
-    if (nk_kos_check_header(req, req_arena) != NK_EOK || req->hdr.nhandles > l->max_handles)
-        return NK_EBADMSG;
-    const uint8_t *arena = req->hdr.arena_size ? (const uint8_t *)req_arena->start : NK_NULL;
-    if (nk_layout_check(l, (const uint8_t *)(&req->hdr + 1), req->hdr.size, arena,
-                        req->hdr.arena_size, req->hdr.nhandles) != NK_LAYOUT_OK)
+    struct sec_message m = {msg->hdr.riid, msg->hdr.mid, msg->hdr.size, msg->hdr.arena_size,
+                            msg->hdr.nhandles, (const uint8_t *)(&msg->hdr + 1)};
+    if (sec_check_layout(l, &m, NK_NULL) != 0 || sec_check_strings(l, &m, arena) != 0)
         return NK_EBADMSG;
     return NK_EOK;
+}
+
+static inline nk_err_t nk_kos_check_req(const struct nk_message *req,
+                                        const struct nk_arena *req_arena,
+                                        const struct sec_msg_layout *l)
+{
+    if (nk_kos_check_header(req, req_arena) != NK_EOK)
+        return NK_EBADMSG;
+    const uint8_t *arena = req->hdr.arena_size ? (const uint8_t *)req_arena->start : NK_NULL;
+    return nk_kos_check_layout(req, arena, l);
 }
 
 /* Server: turn res into an error reply carrying rc (no arena); returns rc. */
@@ -108,26 +119,79 @@ static inline void nk_kos_finish_res(struct nk_message *res, nk_iid_t riid, nk_m
         res->hdr.nhandles = 0;
 }
 
+/* Client: the server's nk_err_t carried by an error reply. */
+static inline nk_err_t nk_kos_error_of(const struct nk_message *res)
+{
+    nk_int32_t v = 0;
+    if (res->hdr.size != sizeof v)
+        return NK_EBADMSG;
+    memcpy(&v, &res->hdr + 1, sizeof v);
+    return v < 0 ? v : rcFail;
+}
+
+/* A message of a method whose layout has no handles nor unions ("simple":
+ * most kernel-endpoint calls, the VFS's): the layout check (sec_check_layout,
+ * sec_check_strings) reduces to the exact size, no handles (here) and each
+ * arena reference inside the arena (nk_kos_ref_ok; a string also not empty,
+ * its one NUL last: nk_kos_str_ok), checked inline instead of through the
+ * layout record. */
+static inline nk_err_t nk_kos_check_req_plain(const struct nk_message *req,
+                                              const struct nk_arena *req_arena, nk_uint32_t size)
+{
+    if (req->hdr.size != size || req->hdr.nhandles != 0 || !nk_kos_arena_ok(req, req_arena))
+        return NK_EBADMSG;
+    return NK_EOK;
+}
+
+/* An arena reference of a simple layout at constant-part offset `at`, as
+ * sec_check_layout checks it: inside the arena, whole aligned elements, at
+ * most `max` of them. */
+static inline int nk_kos_ref_ok(const struct nk_message *m, nk_uint32_t at, nk_uint32_t elem,
+                                nk_uint32_t align, nk_uint32_t max)
+{
+    nk_arena_desc d;
+    memcpy(&d, (const nk_uint8_t *)(&m->hdr + 1) + at, sizeof d);
+    nk_uint32_t asz = m->hdr.arena_size;
+    return d.offset <= asz && d.size <= asz - d.offset && d.size % elem == 0 &&
+           d.offset % align == 0 && d.size / elem <= max;
+}
+
+/* The string a reference at `at` refers to (nk_kos_ref_ok passed): not
+ * empty, its one NUL last, as sec_check_layout and sec_check_strings say. */
+static inline int nk_kos_str_ok(const struct nk_message *m, const struct nk_arena *a,
+                                nk_uint32_t at)
+{
+    nk_arena_desc d;
+    memcpy(&d, (const nk_uint8_t *)(&m->hdr + 1) + at, sizeof d);
+    if (d.size == 0 || a == NK_NULL)
+        return 0;
+    const nk_char_t *s = a->start + d.offset;
+    return s[d.size - 1] == 0 && memchr(s, 0, d.size - 1) == NK_NULL;
+}
+
+static inline nk_err_t nk_kos_check_res_plain(const struct nk_message *res,
+                                              const struct nk_arena *res_arena, nk_mid_t mid,
+                                              nk_uint32_t size)
+{
+    if (__builtin_expect(res->hdr.mid != mid, 0))
+        return res->hdr.mid == MSG_MID_ERROR ? nk_kos_error_of(res) : NK_EBADMSG;
+    if (res->hdr.size != size || res->hdr.nhandles != 0 || !nk_kos_arena_ok(res, res_arena))
+        return NK_EBADMSG;
+    return NK_EOK;
+}
+
 /* Client: check a response; an error reply gives the server's nk_err_t. */
 static inline nk_err_t nk_kos_check_res(const struct nk_message *res,
                                         const struct nk_arena *res_arena, nk_mid_t mid,
-                                        const struct nk_msg_layout *l)
+                                        const struct sec_msg_layout *l)
 {
-    if (res->hdr.mid == MSG_MID_ERROR) {
-        nk_int32_t v = 0;
-        if (res->hdr.size != sizeof v)
-            return NK_EBADMSG;
-        memcpy(&v, &res->hdr + 1, sizeof v);
-        return v < 0 ? v : rcFail;
-    }
-    if (res->hdr.mid != mid || res->hdr.nhandles > l->max_handles ||
+    if (res->hdr.mid == MSG_MID_ERROR)
+        return nk_kos_error_of(res);
+    if (res->hdr.mid != mid || res->hdr.nhandles > MSG_MAX_HANDLES ||
         !nk_kos_arena_ok(res, res_arena))
         return NK_EBADMSG;
     const uint8_t *arena = res->hdr.arena_size ? (const uint8_t *)res_arena->start : NK_NULL;
-    if (nk_layout_check(l, (const uint8_t *)(&res->hdr + 1), res->hdr.size, arena,
-                        res->hdr.arena_size, res->hdr.nhandles) != NK_LAYOUT_OK)
-        return NK_EBADMSG;
-    return NK_EOK;
+    return nk_kos_check_layout(res, arena, l);
 }
 
 #endif

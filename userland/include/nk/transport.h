@@ -15,6 +15,7 @@
 
 #include <nk/arena.h>
 #include <nk/types.h>
+#include <coresrv/syscalls.h>
 
 struct nk_transport;
 
@@ -31,10 +32,63 @@ struct nk_transport {
     const struct nk_transport_ops *ops;
 };
 
+/* NkKosTransport (coresrv/nk/transport-kos.h), here so that a call over it
+ * is inlined: a proxy that passes constant arenas (none, most calls) then
+ * costs what a hand-written Call costs (docs/IDL.md, "Speed"). */
+struct NkKosTransport {
+    struct nk_transport base;
+    Handle handle;              /* client: the channel; server: the listener */
+    nk_uint64_t timeout_ns;     /* INFINITE_TIMEOUT by default */
+};
+/* Its ops (userland/lib/nk_kos_transport.c). */
+extern const struct nk_transport_ops nk_kos_transport_ops;
+
+/* The send side of a header: the arena [start, current). */
+static inline void nk_kos_send_arena(SMsgHdr *h, const struct nk_arena *a)
+{
+    h->arena = a ? (nk_uint64_t)(uintptr_t)a->start : 0;
+    h->arena_size = a ? (nk_uint32_t)(a->current - a->start) : 0;
+    h->arena_cap = 0;
+}
+
+/* The receive side: room for an arena [start, end), at most MSG_MAX_ARENA. */
+static inline void nk_kos_recv_arena(SMsgHdr *h, const struct nk_arena *a)
+{
+    nk_uint64_t cap = a ? (nk_uint64_t)(a->end - a->start) : 0;
+    h->arena = cap ? (nk_uint64_t)(uintptr_t)a->start : 0;
+    h->arena_cap = cap > MSG_MAX_ARENA ? MSG_MAX_ARENA : (nk_uint32_t)cap;
+    h->arena_size = 0;
+}
+
+/* After a receive: the arena's used part is what arrived. */
+static inline void nk_kos_got_arena(const SMsgHdr *h, struct nk_arena *a)
+{
+    if (a != NK_NULL)
+        a->current = a->start + (h->arena_size <= (nk_uint64_t)(a->end - a->start) ? h->arena_size : 0);
+}
+
+/* One Call over an NkKosTransport (Call when there is no timeout: the
+ * kernel's shorter path; CallEx otherwise). */
+static inline nk_err_t nk_kos_transport_call(struct NkKosTransport *k, struct nk_message *req,
+                                             const struct nk_arena *req_arena,
+                                             struct nk_message *res, struct nk_arena *res_arena)
+{
+    nk_kos_send_arena(&req->hdr, req_arena);
+    nk_kos_recv_arena(&res->hdr, res_arena);
+    nk_err_t rc = k->timeout_ns == INFINITE_TIMEOUT
+                      ? Call(k->handle, &req->hdr, &res->hdr)
+                      : CallEx(k->handle, &req->hdr, &res->hdr, k->timeout_ns);
+    if (rc == rcOk)
+        nk_kos_got_arena(&res->hdr, res_arena);
+    return rc;
+}
+
 static inline nk_err_t nk_transport_call(struct nk_transport *t, struct nk_message *req,
                                          const struct nk_arena *req_arena,
                                          struct nk_message *res, struct nk_arena *res_arena)
 {
+    if (t->ops == &nk_kos_transport_ops)
+        return nk_kos_transport_call((struct NkKosTransport *)t, req, req_arena, res, res_arena);
     return t->ops->call(t, req, req_arena, res, res_arena);
 }
 

@@ -6,14 +6,18 @@
  * lseek/close and stdio streams (fopen, fprintf, fgets) reach the VFS.
  * The remote descriptor number is the backend's ctx. Reads and writes move
  * through the message arena in chunks of at most IoMax (64 KiB), straight
- * from and into the caller's buffer: no copy on this side, no big stack
- * buffer. Every other call uses the generated proxy.
+ * from and into the caller's buffer (the generated Read_into / Pread_into take
+ * it as the response arena; Write sends it as the request arena): no copy on
+ * this side, no big stack buffer. Every call goes through the generated
+ * KasperskyOS-form proxy (docs/IDL.md).
  *
  * Results come back as `res` (>= 0 or -errno) and reach the caller through
  * kos/errno.h (kos_call_result, kos_posix_result): a failed call is EIO, a
  * policy refusal EACCES. The channel is found once by name
  * (vfs/client.h); descriptors 0-2 are never touched.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form proxies */
+#define NK_NO_SL_TABLE 1                  /* a library: no Service Locator records */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -38,6 +42,7 @@
 
 static KosMutex conn_lock = KOS_MUTEX_INITIALIZER;
 static struct kl_VfsFilesystem_proxy proxy;
+static NkKosTransport transport;
 static int connected;               /* proxy is valid: set (release) after it is filled */
 static int released;
 
@@ -62,11 +67,12 @@ Handle vfs_client_channel(void)
     if (!connected) {
         Handle h;
         if (KnChannelLookup(vfs_client_channel_name(), SERVICE_CLIENT, &h) == rcOk) {
-            kl_VfsFilesystem_proxy_init(&proxy, h, VfsFsnet_vfs_fs_riid);
+            NkKosTransport_Init(&transport, h, NK_NULL, 0);
+            kl_VfsFilesystem_proxy_init(&proxy, &transport.base, VfsFsnet_vfs_fs_iid);
             __atomic_store_n(&connected, 1, __ATOMIC_RELEASE);
         }
     }
-    Handle h = connected ? proxy.channel : INVALID_HANDLE;
+    Handle h = connected ? transport.handle : INVALID_HANDLE;
     KosMutexUnlock(&conn_lock);
     if (h == INVALID_HANDLE)
         errno = ENOSYS;
@@ -74,12 +80,23 @@ Handle vfs_client_channel(void)
 }
 
 /* The proxy, or NULL (no VFS channel). */
-struct kl_VfsFilesystem_proxy *vfs_proxy(void)
+struct kl_VfsFilesystem *vfs_proxy(void)
 {
     if (!is_connected() && vfs_client_channel() == INVALID_HANDLE)
         return NULL;
-    return &proxy;
+    return &proxy.base;
 }
+
+/* Put the path (vfs_check_path passed) into the request arena. */
+static Retcode put_path(struct nk_arena *a, nk_ptr_t *d, const char *path)
+{
+    return nk_arena_store(char, a, d, path, strlen(path) + 1) == NK_EOK ? rcOk : rcBufferTooLarge;
+}
+
+/* A path arena on the stack: PATH_BUF(name) declares name_buf and name. */
+#define PATH_ARENA(name, bytes)                                                \
+    _Alignas(8) char name##_buf[bytes];                                         \
+    struct nk_arena name = NK_ARENA_INITIALIZER(name##_buf, name##_buf + sizeof name##_buf)
 
 
 /* 0 when `path` may be sent, else -errno. */
@@ -95,13 +112,21 @@ int vfs_check_path(const char *path)
     return 0;
 }
 
+static int64_t release(struct kl_VfsFilesystem *p)
+{
+    kl_VfsFilesystem_Release_req rq;
+    kl_VfsFilesystem_Release_res rs;
+    nk_req_reset(&rq);
+    Retcode rc = kl_VfsFilesystem_Release(p, &rq, NK_NULL, &rs, NK_NULL);
+    return kos_call_result(rc, rc == rcOk ? rs.res : 0);
+}
+
 int vfs_client_release(void)
 {
-    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return (int)kos_posix_result(-ENOSYS);
-    int64_t res = 0;
-    return (int)kos_posix_result(kos_call_result(kl_VfsFilesystem_Release(p, &res), res));
+    return (int)kos_posix_result(release(p));
 }
 
 /* At exit, after the other destructors (stdio flushes run before): the VFS closes
@@ -111,113 +136,71 @@ __attribute__((destructor(101))) static void release_at_exit(void)
 {
     if (is_connected() && !released) {
         released = 1;
-        int64_t res;
-        kl_VfsFilesystem_Release(&proxy, &res);
+        release(&proxy.base);
     }
 }
 
 /* ---- reads and writes: the arena is the caller's buffer ------------------------------ */
 
-/* One Read (off < 0) or Pread of at most IO_MAX bytes into buf. */
+/* One Read (off < 0) or Pread of at most IO_MAX bytes into buf: the generated
+ * _into proxies take buf as the response arena, so the data lands in place. */
 static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int positional)
 {
-    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return -ENOSYS;
-    union {
-        struct kl_VfsFilesystem_Read_req r;
-        struct kl_VfsFilesystem_Pread_req p;
-    } rq;
-    union {
-        struct kl_VfsFilesystem_Read_res r;
-        struct kl_VfsFilesystem_Pread_res p;
-        uint8_t raw[sizeof(SMsgHdr) + 16];
-    } rs;
-    _Static_assert(offsetof(struct kl_VfsFilesystem_Read_res, data) ==
-                           offsetof(struct kl_VfsFilesystem_Pread_res, data) &&
-                       offsetof(struct kl_VfsFilesystem_Read_res, res) ==
-                           offsetof(struct kl_VfsFilesystem_Pread_res, res) &&
-                       kl_VfsFilesystem_Read_res_size == kl_VfsFilesystem_Pread_res_size,
-                   "Read and Pread answer alike");
-    memset(&rq, 0, sizeof rq);
-    rq.r.hdr.riid = (uint16_t)p->riid;
+    nk_size_t got = 0;
+    int64_t res = 0;
+    Retcode rc;
     if (positional) {
-        rq.p.hdr.mid = kl_VfsFilesystem_Pread_mid;
-        rq.p.hdr.size = kl_VfsFilesystem_Pread_req_size;
-        rq.p.fd = sfd;
-        rq.p.offset = off;
-        rq.p.count = n;
+        kl_VfsFilesystem_Pread_req rq = { .fd = sfd, .offset = off, .count = n };
+        kl_VfsFilesystem_Pread_res rs;
+        rc = kl_VfsFilesystem_Pread_into(p, &rq, NK_NULL, &rs, buf, n, &got);
+        res = rs.res;
     } else {
-        rq.r.hdr.mid = kl_VfsFilesystem_Read_mid;
-        rq.r.hdr.size = kl_VfsFilesystem_Read_req_size;
-        rq.r.fd = sfd;
-        rq.r.count = n;
+        kl_VfsFilesystem_Read_req rq = { .fd = sfd, .count = n };
+        kl_VfsFilesystem_Read_res rs;
+        rc = kl_VfsFilesystem_Read_into(p, &rq, NK_NULL, &rs, buf, n, &got);
+        res = rs.res;
     }
-    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
-    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
-    rs.r.hdr.arena = (uintptr_t)buf;
-    rs.r.hdr.arena_cap = n;
-    Retcode rc = Call(p->channel, &rq.r.hdr, &rs.r.hdr);
-    uint32_t mid = positional ? kl_VfsFilesystem_Pread_mid : kl_VfsFilesystem_Read_mid;
-    if (rc == rcOk)
-        rc = nk_check_response(&rs.r.hdr, mid, kl_VfsFilesystem_Read_res_size, n);
     if (rc != rcOk)
-        return -kos_retcode_errno(rc);
-    int64_t res = rs.r.res;
-    uint32_t got = rs.r.data.size;
+        return kos_call_result(rc, 0);          /* a refusal is EACCES, as everywhere */
     if (res < 0)
         return got == 0 ? res : -EIO;
     /* The answer must be exactly res bytes at the start of our buffer. */
-    if ((uint64_t)res != got || got > n || (got && rs.r.data.offset != 0) ||
-        rs.r.hdr.arena_size < got)
+    if ((uint64_t)res != got || got > n)
         return -EIO;
     return res;
 }
 
-/* One Write (off < 0) or Pwrite of at most IO_MAX bytes from buf. */
+/* One Write (off < 0) or Pwrite of at most IO_MAX bytes from buf: buf is the
+ * request arena as it is. */
 static int64_t write_chunk(int sfd, const void *buf, uint32_t n, int64_t off, int positional)
 {
-    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return -ENOSYS;
-    union {
-        struct kl_VfsFilesystem_Write_req w;
-        struct kl_VfsFilesystem_Pwrite_req p;
-    } rq;
-    union {
-        struct kl_VfsFilesystem_Write_res r;
-        uint8_t raw[sizeof(SMsgHdr) + 8];
-    } rs;
-    memset(&rq, 0, sizeof rq);
-    rq.w.hdr.riid = (uint16_t)p->riid;
+    nk_char_t *b = (nk_char_t *)(uintptr_t)buf;
+    const struct nk_arena arena = { b, b + n, b + n };   /* full: [buf, buf + n) is sent */
     nk_arena_desc d = { 0, n };
+    int64_t res = 0;
+    Retcode rc;
     if (positional) {
-        rq.p.hdr.mid = kl_VfsFilesystem_Pwrite_mid;
-        rq.p.hdr.size = kl_VfsFilesystem_Pwrite_req_size;
-        rq.p.fd = sfd;
-        rq.p.offset = off;
-        rq.p.data = d;
+        kl_VfsFilesystem_Pwrite_req rq = { .fd = sfd, .offset = off, .data = d };
+        kl_VfsFilesystem_Pwrite_res rs;
+        rc = kl_VfsFilesystem_Pwrite(p, &rq, n ? &arena : NK_NULL, &rs, NK_NULL);
+        res = rs.res;
     } else {
-        rq.w.hdr.mid = kl_VfsFilesystem_Write_mid;
-        rq.w.hdr.size = kl_VfsFilesystem_Write_req_size;
-        rq.w.fd = sfd;
-        rq.w.data = d;
+        kl_VfsFilesystem_Write_req rq = { .fd = sfd, .data = d };
+        kl_VfsFilesystem_Write_res rs;
+        rc = kl_VfsFilesystem_Write(p, &rq, n ? &arena : NK_NULL, &rs, NK_NULL);
+        res = rs.res;
     }
-    rq.w.hdr.arena = n ? (uintptr_t)buf : 0;
-    rq.w.hdr.arena_size = n;
-    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
-    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
-    Retcode rc = Call(p->channel, &rq.w.hdr, &rs.r.hdr);
-    uint32_t mid = positional ? kl_VfsFilesystem_Pwrite_mid : kl_VfsFilesystem_Write_mid;
-    _Static_assert(kl_VfsFilesystem_Write_res_size == kl_VfsFilesystem_Pwrite_res_size,
-                   "Write and Pwrite answer alike");
-    if (rc == rcOk)
-        rc = nk_check_response(&rs.r.hdr, mid, kl_VfsFilesystem_Write_res_size, 0);
     if (rc != rcOk)
-        return -kos_retcode_errno(rc);
-    if (rs.r.res > (int64_t)n)
+        return kos_call_result(rc, 0);
+    if (res > (int64_t)n)
         return -EIO;
-    return rs.r.res;
+    return res;
 }
 
 /* Whole transfers: chunk after chunk until done, a short chunk, or an error (then the
@@ -259,11 +242,13 @@ static ssize_t fd_write(void *ctx, const void *buf, size_t n)
 
 static off_t fd_lseek(void *ctx, off_t offset, int whence)
 {
-    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return -ENOSYS;
-    int64_t res = 0;
-    return (off_t)kos_call_result(kl_VfsFilesystem_Lseek(p, SFD(ctx), offset, whence, &res), res);
+    kl_VfsFilesystem_Lseek_req rq = { .fd = SFD(ctx), .offset = offset, .whence = whence };
+    kl_VfsFilesystem_Lseek_res rs;
+    Retcode rc = kl_VfsFilesystem_Lseek(p, &rq, NK_NULL, &rs, NK_NULL);
+    return (off_t)kos_call_result(rc, rc == rcOk ? rs.res : 0);
 }
 
 static int fd_close(void *ctx)
@@ -277,11 +262,13 @@ const struct kos_fd_ops vfs_fd_ops = {
 
 int64_t vfs_remote_close(int sfd)
 {
-    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return -ENOSYS;
-    int64_t res = 0;
-    return kos_call_result(kl_VfsFilesystem_Close(p, sfd, &res), res);
+    kl_VfsFilesystem_Close_req rq = { .fd = sfd };
+    kl_VfsFilesystem_Close_res rs;
+    Retcode rc = kl_VfsFilesystem_Close(p, &rq, NK_NULL, &rs, NK_NULL);
+    return kos_call_result(rc, rc == rcOk ? rs.res : 0);
 }
 
 int vfs_install(int sfd)
@@ -321,12 +308,17 @@ int open(const char *path, int flags, ...)
         va_end(ap);
     }
     int64_t r = vfs_check_path(path);
-    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    struct kl_VfsFilesystem *p = r ? NULL : vfs_proxy();
     if (!r && !p)
         r = -ENOSYS;
     if (!r) {
-        int64_t res = 0;
-        r = kos_call_result(kl_VfsFilesystem_Open(p, path, flags, mode, &res), res);
+        PATH_ARENA(a, kl_VfsFilesystem_Open_req_arena_size);
+        kl_VfsFilesystem_Open_req rq = { .flags = flags, .mode = mode };
+        kl_VfsFilesystem_Open_res rs;
+        Retcode rc = put_path(&a, &rq.path, path);
+        if (rc == rcOk)
+            rc = kl_VfsFilesystem_Open(p, &rq, &a, &rs, NK_NULL);
+        r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r >= 0)
             r = vfs_install((int)r);
     }
@@ -390,28 +382,34 @@ int fstat(int fd, struct stat *st)
     }
     if (sfd < 0)
         return (int)kos_posix_result(sfd);
-    struct kl_VfsFilesystem_StatInfo w;
-    int64_t res = 0;
-    int64_t r = kos_call_result(kl_VfsFilesystem_Fstat(vfs_proxy(), sfd, &w, &res), res);
+    kl_VfsFilesystem_Fstat_req rq = { .fd = sfd };
+    kl_VfsFilesystem_Fstat_res rs;
+    Retcode rc = kl_VfsFilesystem_Fstat(vfs_proxy(), &rq, NK_NULL, &rs, NK_NULL);
+    int64_t r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
     if (r == 0)
-        from_wire(&w, st);
+        from_wire(&rs.st, st);
     return (int)kos_posix_result(r);
 }
 
 int stat(const char *path, struct stat *st)
 {
     int64_t r = vfs_check_path(path);
-    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    struct kl_VfsFilesystem *p = r ? NULL : vfs_proxy();
     if (!r && !p)
         r = -ENOSYS;
     if (!r && !st)
         r = -EFAULT;
     if (!r) {
-        struct kl_VfsFilesystem_StatInfo w;
-        int64_t res = 0;
-        r = kos_call_result(kl_VfsFilesystem_Stat(p, path, &w, &res), res);
+        PATH_ARENA(a, kl_VfsFilesystem_Stat_req_arena_size);
+        kl_VfsFilesystem_Stat_req rq;
+        kl_VfsFilesystem_Stat_res rs;
+        nk_req_reset(&rq);
+        Retcode rc = put_path(&a, &rq.path, path);
+        if (rc == rcOk)
+            rc = kl_VfsFilesystem_Stat(p, &rq, &a, &rs, NK_NULL);
+        r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r == 0)
-            from_wire(&w, st);
+            from_wire(&rs.st, st);
     }
     return (int)kos_posix_result(r);
 }
@@ -439,8 +437,10 @@ int ftruncate(int fd, off_t length)
     int sfd = vfs_sfd(fd);
     if (sfd < 0)
         return (int)kos_posix_result(sfd == -ESPIPE ? -EINVAL : sfd);
-    int64_t res = 0;
-    return (int)kos_posix_result(kos_call_result(kl_VfsFilesystem_Ftruncate(vfs_proxy(), sfd, length, &res), res));
+    kl_VfsFilesystem_Ftruncate_req rq = { .fd = sfd, .length = length };
+    kl_VfsFilesystem_Ftruncate_res rs;
+    Retcode rc = kl_VfsFilesystem_Ftruncate(vfs_proxy(), &rq, NK_NULL, &rs, NK_NULL);
+    return (int)kos_posix_result(kos_call_result(rc, rc == rcOk ? rs.res : 0));
 }
 
 int truncate(const char *path, off_t length)
@@ -462,8 +462,10 @@ int fsync(int fd)
         return 0;                               /* the console has nothing to flush */
     if (sfd < 0)
         return (int)kos_posix_result(sfd);
-    int64_t res = 0;
-    return (int)kos_posix_result(kos_call_result(kl_VfsFilesystem_Fsync(vfs_proxy(), sfd, &res), res));
+    kl_VfsFilesystem_Fsync_req rq = { .fd = sfd };
+    kl_VfsFilesystem_Fsync_res rs;
+    Retcode rc = kl_VfsFilesystem_Fsync(vfs_proxy(), &rq, NK_NULL, &rs, NK_NULL);
+    return (int)kos_posix_result(kos_call_result(rc, rc == rcOk ? rs.res : 0));
 }
 
 int fdatasync(int fd)
@@ -471,38 +473,44 @@ int fdatasync(int fd)
     return fsync(fd);
 }
 
-/* The path calls that answer only `res`. */
-#define PATH_CALL(call, ...)                                                   \
+/* The path calls that answer only `res`: M with `path` and the other request
+ * fields given as designated initialisers. */
+#define PATH_CALL(M, ...)                                                      \
     do {                                                                       \
         int64_t r_ = vfs_check_path(path);                                     \
-        struct kl_VfsFilesystem_proxy *p_ = r_ ? NULL : vfs_proxy();           \
+        struct kl_VfsFilesystem *p_ = r_ ? NULL : vfs_proxy();                 \
         if (!r_ && !p_)                                                        \
             r_ = -ENOSYS;                                                      \
         if (!r_) {                                                             \
-            int64_t res_ = 0;                                                  \
-            r_ = kos_call_result(call(p_, __VA_ARGS__, &res_), res_);               \
+            PATH_ARENA(a_, kl_VfsFilesystem_##M##_req_arena_size);             \
+            kl_VfsFilesystem_##M##_req rq_ = { __VA_ARGS__ };                  \
+            kl_VfsFilesystem_##M##_res rs_;                                    \
+            Retcode rc_ = put_path(&a_, &rq_.path, path);                      \
+            if (rc_ == rcOk)                                                   \
+                rc_ = kl_VfsFilesystem_##M(p_, &rq_, &a_, &rs_, NK_NULL);      \
+            r_ = kos_call_result(rc_, rc_ == rcOk ? rs_.res : 0);              \
         }                                                                      \
-        return (int)kos_posix_result(r_);                                             \
+        return (int)kos_posix_result(r_);                                      \
     } while (0)
 
 int unlink(const char *path)
 {
-    PATH_CALL(kl_VfsFilesystem_Unlink, path);
+    PATH_CALL(Unlink, .path = { 0, 0 });
 }
 
 int rmdir(const char *path)
 {
-    PATH_CALL(kl_VfsFilesystem_Rmdir, path);
+    PATH_CALL(Rmdir, .path = { 0, 0 });
 }
 
 int mkdir(const char *path, mode_t mode)
 {
-    PATH_CALL(kl_VfsFilesystem_Mkdir, path, mode);
+    PATH_CALL(Mkdir, .mode = mode);
 }
 
 int chdir(const char *path)
 {
-    PATH_CALL(kl_VfsFilesystem_Chdir, path);
+    PATH_CALL(Chdir, .path = { 0, 0 });
 }
 
 int rename(const char *from, const char *to)
@@ -510,24 +518,39 @@ int rename(const char *from, const char *to)
     int64_t r = vfs_check_path(from);
     if (!r)
         r = vfs_check_path(to);
-    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    struct kl_VfsFilesystem *p = r ? NULL : vfs_proxy();
     if (!r && !p)
         r = -ENOSYS;
     if (!r) {
-        int64_t res = 0;
-        r = kos_call_result(kl_VfsFilesystem_Rename(p, from, to, &res), res);
+        PATH_ARENA(a, kl_VfsFilesystem_Rename_req_arena_size);
+        kl_VfsFilesystem_Rename_req rq;
+        kl_VfsFilesystem_Rename_res rs;
+        nk_req_reset(&rq);
+        Retcode rc = put_path(&a, &rq.from, from);
+        if (rc == rcOk)
+            rc = put_path(&a, &rq.to, to);
+        if (rc == rcOk)
+            rc = kl_VfsFilesystem_Rename(p, &rq, &a, &rs, NK_NULL);
+        r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
     }
     return (int)kos_posix_result(r);
 }
 
 char *getcwd(char *buf, size_t size)
 {
-    char path[PATH_LIMIT];
-    struct kl_VfsFilesystem_proxy *p = vfs_proxy();
+    _Alignas(8) char path[PATH_LIMIT];
+    struct kl_VfsFilesystem *p = vfs_proxy();
     int64_t r = -ENOSYS;
     if (p) {
-        int64_t res = 0;
-        r = kos_call_result(kl_VfsFilesystem_Getcwd(p, path, sizeof path, &res), res);
+        kl_VfsFilesystem_Getcwd_req rq;
+        kl_VfsFilesystem_Getcwd_res rs;
+        nk_size_t got = 0;
+        nk_req_reset(&rq);
+        Retcode rc = kl_VfsFilesystem_Getcwd_into(p, &rq, NK_NULL, &rs, path, sizeof path, &got);
+        r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
+        /* the string (checked by the proxy: its one NUL last) is at path */
+        if (r >= 0 && got == 0)
+            r = -EIO;
     }
     if (r < 0) {
         kos_posix_result(r);

@@ -6,12 +6,14 @@
 #include <stdint.h>
 #include <kos/errno.h>         /* kos_call_result, kos_posix_result: the error convention */
 #include <kos/fd.h>
-#include <kl/VfsFilesystem.idl.h>
 
 extern const struct kos_fd_ops vfs_fd_ops;
 
-/* The proxy on the VFS channel, or NULL when there is none. */
-struct kl_VfsFilesystem_proxy *vfs_proxy(void);
+/* The proxy on the VFS channel (its `base`, a KasperskyOS-form interface
+ * object: vfs_client.c and vfs_dir.c, which include coresrv/nk/transport-kos.h
+ * first), or NULL when there is none. */
+struct kl_VfsFilesystem;
+struct kl_VfsFilesystem *vfs_proxy(void);
 /* 0 when the path can be sent, else -EFAULT, -ENOENT (empty), -ENAMETOOLONG. */
 int vfs_check_path(const char *path);
 /* Remote descriptor of a C library descriptor: >= 0, -EBADF, or -ESPIPE (not a VFS file). */

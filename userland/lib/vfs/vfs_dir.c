@@ -4,12 +4,15 @@
  * each readdir is one Readdir round trip. The position is the VFS's cookie,
  * read and set with lseek: telldir, seekdir and rewinddir need no state here.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form proxies */
+#define NK_NO_SL_TABLE 1                  /* a library: no Service Locator records */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <kl/VfsFilesystem.idl.h>
 #include "vfs_client_internal.h"
 
 struct __kos_dir {
@@ -33,12 +36,19 @@ static DIR *dir_of(int fd)
 DIR *opendir(const char *path)
 {
     int64_t r = vfs_check_path(path);
-    struct kl_VfsFilesystem_proxy *p = r ? NULL : vfs_proxy();
+    struct kl_VfsFilesystem *p = r ? NULL : vfs_proxy();
     if (!r && !p)
         r = -ENOSYS;
     if (!r) {
-        int64_t res = 0;
-        r = kos_call_result(kl_VfsFilesystem_Opendir(p, path, &res), res);
+        _Alignas(8) char buf[kl_VfsFilesystem_Opendir_req_arena_size];
+        struct nk_arena a = NK_ARENA_INITIALIZER(buf, buf + sizeof buf);
+        kl_VfsFilesystem_Opendir_req rq;
+        kl_VfsFilesystem_Opendir_res rs;
+        nk_req_reset(&rq);
+        Retcode rc = nk_arena_store(char, &a, &rq.path, path, strlen(path) + 1) == NK_EOK
+                         ? kl_VfsFilesystem_Opendir(p, &rq, &a, &rs, NK_NULL)
+                         : rcBufferTooLarge;
+        r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r >= 0)
             r = vfs_install((int)r);
     }
@@ -78,20 +88,21 @@ static int next_entry(DIR *d, struct dirent *e)
     int sfd = vfs_sfd(d->fd);
     if (sfd < 0)
         return -EBADF;
-    struct kl_VfsFilesystem_DirEntry w;
-    int64_t res = 0;
-    int64_t r = kos_call_result(kl_VfsFilesystem_Readdir(vfs_proxy(), sfd, &w, &res), res);
+    kl_VfsFilesystem_Readdir_req rq = { .fd = sfd };
+    kl_VfsFilesystem_Readdir_res rs;
+    Retcode rc = kl_VfsFilesystem_Readdir(vfs_proxy(), &rq, NK_NULL, &rs, NK_NULL);
+    int64_t r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
     if (r <= 0)
         return (int)r;
-    if (r != 1 || w.namlen == 0 || w.namlen > kl_VfsFilesystem_NameMax)
+    if (r != 1 || rs.entry.namlen == 0 || rs.entry.namlen > kl_VfsFilesystem_NameMax)
         return -EIO;
     memset(e, 0, sizeof *e);
-    e->d_ino = (ino_t)w.ino;
-    e->d_type = (unsigned char)(w.type == DT_DIR || w.type == DT_REG ? w.type : DT_UNKNOWN);
-    e->d_namlen = (unsigned char)w.namlen;
+    e->d_ino = (ino_t)rs.entry.ino;
+    e->d_type = (unsigned char)(rs.entry.type == DT_DIR || rs.entry.type == DT_REG ? rs.entry.type : DT_UNKNOWN);
+    e->d_namlen = (unsigned char)rs.entry.namlen;
     e->d_reclen = sizeof *e;
-    memcpy(e->d_name, w.name, w.namlen);
-    e->d_name[w.namlen] = '\0';
+    memcpy(e->d_name, rs.entry.name, rs.entry.namlen);
+    e->d_name[rs.entry.namlen] = '\0';
     return 1;
 }
 

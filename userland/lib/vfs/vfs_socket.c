@@ -6,9 +6,11 @@
  * socket()/accept() get a socket number from the VFS and install it in the
  * C library's descriptor table (kos/fd.h) with this file's backend, so
  * sockets and files share one table and read/write/close work on both.
+ * Every call goes through the generated KasperskyOS-form proxy (docs/IDL.md).
  * Send/Recv move data through the message arena straight from and into the
- * caller's buffer (at most IoMax = 64 KiB per message; send loops, recv
- * returns what one message brought). Everything else uses the proxy.
+ * caller's buffer (Send: the buffer is the request arena; Recv/RecvFrom: the
+ * generated _into proxies take it as the response arena; at most IoMax =
+ * 64 KiB per message; send loops, recv returns what one message brought).
  *
  * The channel: `client:<name>` from _VFS_NETWORK_BACKEND (or
  * VFS_NETWORK_BACKEND), else the files' channel name (vfs_client_channel_name()).
@@ -17,6 +19,8 @@
  * becomes errno; no channel is ENOSYS, a transport failure or a malformed
  * answer EIO, a policy refusal EACCES.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form proxies */
+#define NK_NO_SL_TABLE 1                  /* a library: no Service Locator records */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -44,6 +48,7 @@
 
 static KosMutex net_lock = KOS_MUTEX_INITIALIZER;
 static struct kl_VfsNetwork_proxy nproxy;
+static NkKosTransport ntransport;
 static int nconnected;
 
 const char *vfs_network_channel_name(void)
@@ -56,11 +61,12 @@ const char *vfs_network_channel_name(void)
     return vfs_client_channel_name();
 }
 
-/* The proxy on the network channel, or NULL (the caller's error: -ENOSYS). */
-static struct kl_VfsNetwork_proxy *net_proxy(void)
+/* The proxy on the network channel (its interface object), or NULL (the
+ * caller's error: -ENOSYS). */
+static struct kl_VfsNetwork *net_proxy(void)
 {
     if (__atomic_load_n(&nconnected, __ATOMIC_ACQUIRE))
-        return &nproxy;
+        return &nproxy.base;
     KosMutexLock(&net_lock);
     if (!nconnected) {
         /* Looked up here even when it is the files' channel, so a program that uses
@@ -69,21 +75,37 @@ static struct kl_VfsNetwork_proxy *net_proxy(void)
         if (KnChannelLookup(vfs_network_channel_name(), SERVICE_CLIENT, &h) != rcOk)
             h = INVALID_HANDLE;
         if (h != INVALID_HANDLE) {
-            kl_VfsNetwork_proxy_init(&nproxy, h, VfsFsnet_vfs_net_riid);
+            NkKosTransport_Init(&ntransport, h, NK_NULL, 0);
+            kl_VfsNetwork_proxy_init(&nproxy, &ntransport.base, VfsFsnet_vfs_net_iid);
             __atomic_store_n(&nconnected, 1, __ATOMIC_RELEASE);
         }
     }
     int ok = nconnected;
     KosMutexUnlock(&net_lock);
-    return ok ? &nproxy : NULL;
+    return ok ? &nproxy.base : NULL;
 }
+
+/* The call's Retcode and the answer's res as one value (kos/errno.h). */
+#define RESULT(rc, rs) kos_call_result((rc), (rc) == rcOk ? (rs).res : 0)
+
+/* M with the request fields given as designated initialisers, no arenas:
+ * RESULT of it. */
+#define NET_CALL(p, M, ...)                                                    \
+    ({                                                                         \
+        kl_VfsNetwork_##M##_req rq_ = { __VA_ARGS__ };                         \
+        kl_VfsNetwork_##M##_res rs_;                                           \
+        Retcode rc_ = kl_VfsNetwork_##M((p), &rq_, NK_NULL, &rs_, NK_NULL);    \
+        RESULT(rc_, rs_);                                                      \
+    })
 
 /* At exit: the VFS closes the sockets this process left open. */
 __attribute__((destructor(101))) static void net_release_at_exit(void)
 {
     if (__atomic_load_n(&nconnected, __ATOMIC_ACQUIRE)) {
-        int64_t res;
-        kl_VfsNetwork_Release(&nproxy, &res);
+        kl_VfsNetwork_Release_req rq;
+        kl_VfsNetwork_Release_res rs;
+        nk_req_reset(&rq);
+        kl_VfsNetwork_Release(&nproxy.base, &rq, NK_NULL, &rs, NK_NULL);
     }
 }
 
@@ -93,12 +115,22 @@ int64_t vfs_net_resolve(const char *name, uint32_t *ip)
     size_t len = strlen(name);
     if (len == 0 || len >= kl_VfsNetwork_HostMax)
         return -EINVAL;
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return -ENOSYS;
-    int64_t res = 0;
     *ip = 0;
-    return kos_call_result(kl_VfsNetwork_Resolve(p, name, ip, &res), res);
+    _Alignas(8) char buf[kl_VfsNetwork_Resolve_req_arena_size];
+    struct nk_arena a = NK_ARENA_INITIALIZER(buf, buf + sizeof buf);
+    kl_VfsNetwork_Resolve_req rq;
+    kl_VfsNetwork_Resolve_res rs;
+    nk_req_reset(&rq);
+    if (nk_arena_store(char, &a, &rq.name, name, len + 1) != NK_EOK)
+        return -EINVAL;
+    Retcode rc = kl_VfsNetwork_Resolve(p, &rq, &a, &rs, NK_NULL);
+    int64_t r = RESULT(rc, rs);
+    if (r >= 0)
+        *ip = rs.ip;
+    return r;
 }
 
 /* ---- descriptors ---------------------------------------------------------------------- */
@@ -150,11 +182,10 @@ int vfs_client_remote_socket(int fd)
 
 static int64_t remote_close(int s)
 {
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return -ENOSYS;
-    int64_t res = 0;
-    return kos_call_result(kl_VfsNetwork_Close(p, s, &res), res);
+    return NET_CALL(p, Close, .sock = s);
 }
 
 /* Installs remote socket s: the descriptor, or -EMFILE (s closed again). */
@@ -202,107 +233,63 @@ static void from_wire(const struct kl_VfsNetwork_Addr *a, struct sockaddr *sa, s
 
 /* ---- data: the arena is the caller's buffer ------------------------------------------- */
 
-/* One Send/SendTo of at most IO_MAX bytes. */
+/* One Send/SendTo of at most IO_MAX bytes: buf is the request arena as it is. */
 static int64_t send_chunk(int s, const void *buf, uint32_t n, int flags,
                           const struct kl_VfsNetwork_Addr *to)
 {
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return -ENOSYS;
-    union {
-        struct kl_VfsNetwork_Send_req s;
-        struct kl_VfsNetwork_SendTo_req t;
-    } rq;
-    union {
-        struct kl_VfsNetwork_Send_res r;
-        uint8_t raw[sizeof(SMsgHdr) + 16];
-    } rs;
-    _Static_assert(kl_VfsNetwork_Send_res_size == kl_VfsNetwork_SendTo_res_size,
-                   "Send and SendTo answer alike");
-    memset(&rq, 0, sizeof rq);
-    rq.s.hdr.riid = (uint16_t)p->riid;
+    nk_char_t *b = (nk_char_t *)(uintptr_t)buf;
+    const struct nk_arena arena = { b, b + n, b + n };   /* full: [buf, buf + n) is sent */
+    const struct nk_arena *ap = n ? &arena : NK_NULL;
     nk_arena_desc d = { 0, n };
-    uint32_t mid;
+    int64_t r;
     if (to) {
-        mid = rq.t.hdr.mid = kl_VfsNetwork_SendTo_mid;
-        rq.t.hdr.size = kl_VfsNetwork_SendTo_req_size;
-        rq.t.sock = s;
-        rq.t.data = d;
-        rq.t.flags = flags;
-        rq.t.to = *to;
+        kl_VfsNetwork_SendTo_req rq = { .sock = s, .data = d, .flags = flags, .to = *to };
+        kl_VfsNetwork_SendTo_res rs;
+        Retcode rc = kl_VfsNetwork_SendTo(p, &rq, ap, &rs, NK_NULL);
+        r = RESULT(rc, rs);
     } else {
-        mid = rq.s.hdr.mid = kl_VfsNetwork_Send_mid;
-        rq.s.hdr.size = kl_VfsNetwork_Send_req_size;
-        rq.s.sock = s;
-        rq.s.data = d;
-        rq.s.flags = flags;
+        kl_VfsNetwork_Send_req rq = { .sock = s, .data = d, .flags = flags };
+        kl_VfsNetwork_Send_res rs;
+        Retcode rc = kl_VfsNetwork_Send(p, &rq, ap, &rs, NK_NULL);
+        r = RESULT(rc, rs);
     }
-    rq.s.hdr.arena = n ? (uintptr_t)buf : 0;
-    rq.s.hdr.arena_size = n;
-    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
-    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
-    Retcode rc = Call(p->channel, &rq.s.hdr, &rs.r.hdr);
-    if (rc == rcOk)
-        rc = nk_check_response(&rs.r.hdr, mid, kl_VfsNetwork_Send_res_size, 0);
-    if (rc != rcOk)
-        return kos_call_result(rc, 0);
-    if (rs.r.res > (int64_t)n)
-        return -EIO;
-    return rs.r.res;
+    return r > (int64_t)n ? -EIO : r;
 }
 
-/* One Recv/RecvFrom of at most IO_MAX bytes into buf. */
+/* One Recv/RecvFrom of at most IO_MAX bytes into buf: the generated _into
+ * proxies take buf as the response arena, so the data lands in place. */
 static int64_t recv_chunk(int s, void *buf, uint32_t n, int flags,
                           struct kl_VfsNetwork_Addr *from)
 {
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return -ENOSYS;
-    union {
-        struct kl_VfsNetwork_Recv_req r;
-        struct kl_VfsNetwork_RecvFrom_req f;
-    } rq;
-    union {
-        struct kl_VfsNetwork_Recv_res r;
-        struct kl_VfsNetwork_RecvFrom_res f;
-        uint8_t raw[sizeof(SMsgHdr) + 40];
-    } rs;
-    memset(&rq, 0, sizeof rq);
-    rq.r.hdr.riid = (uint16_t)p->riid;
-    uint32_t mid, size;
+    nk_size_t got = 0;
+    int64_t res;
+    Retcode rc;
     if (from) {
-        mid = rq.f.hdr.mid = kl_VfsNetwork_RecvFrom_mid;
-        rq.f.hdr.size = kl_VfsNetwork_RecvFrom_req_size;
-        rq.f.sock = s;
-        rq.f.count = n;
-        rq.f.flags = flags;
-        size = kl_VfsNetwork_RecvFrom_res_size;
+        kl_VfsNetwork_RecvFrom_req rq = { .sock = s, .count = n, .flags = flags };
+        kl_VfsNetwork_RecvFrom_res rs;
+        rc = kl_VfsNetwork_RecvFrom_into(p, &rq, NK_NULL, &rs, buf, n, &got);
+        res = rs.res;
+        if (rc == rcOk)
+            *from = rs.from;
     } else {
-        mid = rq.r.hdr.mid = kl_VfsNetwork_Recv_mid;
-        rq.r.hdr.size = kl_VfsNetwork_Recv_req_size;
-        rq.r.sock = s;
-        rq.r.count = n;
-        rq.r.flags = flags;
-        size = kl_VfsNetwork_Recv_res_size;
+        kl_VfsNetwork_Recv_req rq = { .sock = s, .count = n, .flags = flags };
+        kl_VfsNetwork_Recv_res rs;
+        rc = kl_VfsNetwork_Recv_into(p, &rq, NK_NULL, &rs, buf, n, &got);
+        res = rs.res;
     }
-    memset(&rs.r.hdr, 0, sizeof(SMsgHdr));
-    rs.r.hdr.size = sizeof rs - sizeof(SMsgHdr);
-    rs.r.hdr.arena = (uintptr_t)buf;
-    rs.r.hdr.arena_cap = n;
-    Retcode rc = Call(p->channel, &rq.r.hdr, &rs.r.hdr);
-    if (rc == rcOk)
-        rc = nk_check_response(&rs.r.hdr, mid, size, n);
     if (rc != rcOk)
         return kos_call_result(rc, 0);
-    int64_t res = from ? rs.f.res : rs.r.res;
-    nk_arena_desc d = from ? rs.f.data : rs.r.data;
     if (res < 0)
-        return d.size == 0 ? res : -EIO;
-    if ((uint64_t)res != d.size || d.size > n || (d.size && d.offset != 0) ||
-        rs.r.hdr.arena_size < d.size)
+        return got == 0 ? res : -EIO;
+    /* The answer must be exactly res bytes at the start of our buffer. */
+    if ((uint64_t)res != got || got > n)
         return -EIO;
-    if (from)
-        *from = rs.f.from;
     return res;
 }
 
@@ -358,18 +345,17 @@ static int64_t do_recv(int s, void *buf, size_t n, int flags, struct sockaddr *f
     int s = sock_of(fd);                                                       \
     if (s < 0)                                                                 \
         return (int)kos_posix_result(s);                                              \
-    struct kl_VfsNetwork_proxy *p = net_proxy();                               \
+    struct kl_VfsNetwork *p = net_proxy();                                     \
     if (!p)                                                                    \
-        return (int)kos_posix_result(-ENOSYS);                                 \
-    int64_t res = 0
+        return (int)kos_posix_result(-ENOSYS)
 
 int socket(int domain, int type, int protocol)
 {
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return (int)kos_posix_result(-ENOSYS);
-    int64_t res = 0;
-    return (int)kos_posix_result(install(kos_call_result(kl_VfsNetwork_Socket(p, domain, type, protocol, &res), res)));
+    return (int)kos_posix_result(
+        install(NET_CALL(p, Socket, .domain = domain, .type = type, .protocol = protocol)));
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
@@ -378,14 +364,14 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
     struct kl_VfsNetwork_Addr a;
     int64_t r = to_wire(addr, len, &a);
     if (r == 0)
-        r = kos_call_result(kl_VfsNetwork_Bind(p, s, &a, &res), res);
+        r = NET_CALL(p, Bind, .sock = s, .addr = a);
     return (int)kos_posix_result(r);
 }
 
 int listen(int fd, int backlog)
 {
     SOCKET_OR_FAIL(fd);
-    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_Listen(p, s, backlog, &res), res));
+    return (int)kos_posix_result(NET_CALL(p, Listen, .sock = s, .backlog = backlog));
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
@@ -393,12 +379,12 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
     SOCKET_OR_FAIL(fd);
     if (addr && !len)
         return (int)kos_posix_result(-EFAULT);
-    struct kl_VfsNetwork_Addr a;
-    memset(&a, 0, sizeof a);
-    int64_t r = kos_call_result(kl_VfsNetwork_Accept(p, s, flags, &a, &res), res);
-    r = install(r);
+    kl_VfsNetwork_Accept_req rq = { .sock = s, .flags = flags };
+    kl_VfsNetwork_Accept_res rs;
+    Retcode rc = kl_VfsNetwork_Accept(p, &rq, NK_NULL, &rs, NK_NULL);
+    int64_t r = install(RESULT(rc, rs));
     if (r >= 0)
-        from_wire(&a, addr, len);
+        from_wire(&rs.peer, addr, len);
     return (int)kos_posix_result(r);
 }
 
@@ -413,7 +399,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
     struct kl_VfsNetwork_Addr a;
     int64_t r = to_wire(addr, len, &a);
     if (r == 0)
-        r = kos_call_result(kl_VfsNetwork_Connect(p, s, &a, &res), res);
+        r = NET_CALL(p, Connect, .sock = s, .addr = a);
     return (int)kos_posix_result(r);
 }
 
@@ -454,7 +440,7 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
 int shutdown(int fd, int how)
 {
     SOCKET_OR_FAIL(fd);
-    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_Shutdown(p, s, how, &res), res));
+    return (int)kos_posix_result(NET_CALL(p, Shutdown, .sock = s, .how = how));
 }
 
 static int is_time_opt(int level, int name)
@@ -467,7 +453,7 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
     SOCKET_OR_FAIL(fd);
     if (!value)
         return (int)kos_posix_result(-EFAULT);
-    uint8_t w[16];
+    _Alignas(8) uint8_t w[16];
     uint32_t n;
     if (is_time_opt(level, name)) {
         if (len < sizeof(struct timeval))
@@ -494,7 +480,12 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
         memcpy(w, &v, 4);
         n = 4;
     }
-    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_SetSockOpt(p, s, level, name, w, n, &res), res));
+    const struct nk_arena a = { (nk_char_t *)w, (nk_char_t *)w + n, (nk_char_t *)w + n };
+    kl_VfsNetwork_SetSockOpt_req rq = { .sock = s, .level = level, .name = name,
+                                        .value = { 0, n } };
+    kl_VfsNetwork_SetSockOpt_res rs;
+    Retcode rc = kl_VfsNetwork_SetSockOpt(p, &rq, &a, &rs, NK_NULL);
+    return (int)kos_posix_result(RESULT(rc, rs));
 }
 
 int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
@@ -502,10 +493,13 @@ int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
     SOCKET_OR_FAIL(fd);
     if (!value || !len)
         return (int)kos_posix_result(-EFAULT);
-    uint8_t w[16];
-    uint32_t got = 0;
+    _Alignas(8) uint8_t w[16];
+    nk_size_t got = 0;
     memset(w, 0, sizeof w);
-    int64_t r = kos_call_result(kl_VfsNetwork_GetSockOpt(p, s, level, name, w, sizeof w, &got, &res), res);
+    kl_VfsNetwork_GetSockOpt_req rq = { .sock = s, .level = level, .name = name };
+    kl_VfsNetwork_GetSockOpt_res rs;
+    Retcode rc = kl_VfsNetwork_GetSockOpt_into(p, &rq, NK_NULL, &rs, w, sizeof w, &got);
+    int64_t r = RESULT(rc, rs);
     if (r < 0)
         return (int)kos_posix_result(r);
     uint8_t out[sizeof(struct timeval) > 16 ? sizeof(struct timeval) : 16];
@@ -544,10 +538,20 @@ static int name_call(int fd, struct sockaddr *addr, socklen_t *len, int peer)
     if (!addr || !len)
         return (int)kos_posix_result(-EFAULT);
     struct kl_VfsNetwork_Addr a;
-    memset(&a, 0, sizeof a);
-    Retcode rc = peer ? kl_VfsNetwork_GetPeerName(p, s, &a, &res)
-                      : kl_VfsNetwork_GetSockName(p, s, &a, &res);
-    int64_t r = kos_call_result(rc, res);
+    int64_t r;
+    if (peer) {
+        kl_VfsNetwork_GetPeerName_req rq = { .sock = s };
+        kl_VfsNetwork_GetPeerName_res rs;
+        Retcode rc = kl_VfsNetwork_GetPeerName(p, &rq, NK_NULL, &rs, NK_NULL);
+        r = RESULT(rc, rs);
+        a = rs.addr;
+    } else {
+        kl_VfsNetwork_GetSockName_req rq = { .sock = s };
+        kl_VfsNetwork_GetSockName_res rs;
+        Retcode rc = kl_VfsNetwork_GetSockName(p, &rq, NK_NULL, &rs, NK_NULL);
+        r = RESULT(rc, rs);
+        a = rs.addr;
+    }
     if (r == 0)
         from_wire(&a, addr, len);
     return (int)kos_posix_result(r);
@@ -580,11 +584,10 @@ int fcntl(int fd, int cmd, ...)
         return (int)kos_posix_result(-EINVAL);
     if (s < 0)                      /* not a socket */
         return cmd == F_GETFL ? O_RDWR : 0;
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return (int)kos_posix_result(-ENOSYS);
-    int64_t res = 0;
-    return (int)kos_posix_result(kos_call_result(kl_VfsNetwork_Fcntl(p, s, cmd, arg, &res), res));
+    return (int)kos_posix_result(NET_CALL(p, Fcntl, .sock = s, .cmd = cmd, .arg = arg));
 }
 
 /* poll: sockets are asked in one Poll; other open descriptors (files, the console) are
@@ -626,16 +629,21 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
             KosThreadSleep(timeout < 0 ? 0xffffffffu : (uint32_t)timeout);
         return ready;
     }
-    struct kl_VfsNetwork_proxy *p = net_proxy();
+    struct kl_VfsNetwork *p = net_proxy();
     if (!p)
         return (int)kos_posix_result(-ENOSYS);
     struct kl_VfsNetwork_PollFd out[kl_VfsNetwork_PollMax];
-    uint32_t nout = 0;
-    int64_t res = 0;
-    int64_t r = kos_call_result(kl_VfsNetwork_Poll(p, w, nw, ready ? 0 : timeout, out,
-                                              kl_VfsNetwork_PollMax, &nout, &res), res);
+    nk_size_t got = 0;
+    nk_char_t *wb = (nk_char_t *)w;
+    const struct nk_arena wa = { wb, wb + nw * sizeof w[0], wb + nw * sizeof w[0] };
+    kl_VfsNetwork_Poll_req rq = { .fds = { 0, (nk_uint32_t)(nw * sizeof w[0]) },
+                                  .timeout = ready ? 0 : timeout };
+    kl_VfsNetwork_Poll_res rs;
+    Retcode rc = kl_VfsNetwork_Poll_into(p, &rq, &wa, &rs, out, sizeof out, &got);
+    int64_t r = RESULT(rc, rs);
     if (r < 0)
         return (int)kos_posix_result(r);
+    uint32_t nout = (uint32_t)(got / sizeof out[0]);
     if (nout != nw)
         return (int)kos_posix_result(-EIO);
     for (uint32_t k = 0; k < nw; k++) {

@@ -21,6 +21,8 @@
  * The file service runs one request at a time under its lock; the socket
  * service runs outside it, so a socket call that blocks holds only its worker.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form names */
+#define NK_NO_SL_TABLE 1                  /* a server: its clients hold the records */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +38,10 @@
 #include "sockets/sockets.h"
 
 /* Every answer fits the pool's buffers (the error reply, 4 bytes, included). */
-_Static_assert(VfsFsnet_res_max <= POOL_MSG_MAX && sizeof(SMsgHdr) + 4 <= POOL_MSG_MAX,
+_Static_assert(sizeof(VfsFsnet_entity_res) <= POOL_MSG_MAX && sizeof(SMsgHdr) + 4 <= POOL_MSG_MAX,
                "VfsFsnet's answers fit a worker's buffer");
-_Static_assert(VfsFsnet_req_arena_max <= MSG_MAX_ARENA, "request arena fits");
-_Static_assert(VfsFsnet_res_arena_max <= MSG_MAX_ARENA, "response arena fits");
+_Static_assert(VfsFsnet_entity_req_arena_size <= MSG_MAX_ARENA, "request arena fits");
+_Static_assert(VfsFsnet_entity_res_arena_size <= MSG_MAX_ARENA, "response arena fits");
 
 /* The kernel's notice that the client behind `badge` is gone: both services drop
  * its state; its slot is free once its last request has returned. */
@@ -62,7 +64,7 @@ static void serve(void *ctx, struct pool_msg *m)
         disconnect(rq->badge);              /* a notice: ReplyRecv sends no answer */
         return;
     }
-    if (rq->riid == VfsFsnet_vfs_net_riid)
+    if (rq->riid == VfsFsnet_vfs_net_iid)
         sockets_serve(m);                   /* may block: this worker only */
     else
         files_serve(m);                     /* any other riid gets its error reply there */
@@ -98,7 +100,7 @@ static Handle find_listener(void)
     /* The kernel gives a task one listener for all its channels; any of its names finds
      * it. Try the configured name, then the class names init.yaml may have used. */
     const char *names[] = { channel_name(), net_channel_name(), _VFS_CONNECTION_ID, "VfsFsnet",
-                            "kl.VfsNet", "kl.VfsEntity" };
+                            "kl.VfsNet", "kl.VfsEntity", "kl.VfsRamFs" };
     for (int attempt = 0; attempt < 100; attempt++) {
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             Handle h;

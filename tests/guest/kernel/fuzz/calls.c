@@ -5,6 +5,7 @@
  * pass every message through keep_alive(), which rewrites the few requests
  * that would end the fuzzer itself (docs/TESTING.md lists them).
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/syscalls.h>
 #include <stddef.h>
@@ -22,6 +23,8 @@
 #define LOW_FREE  0x2000000000ull
 #define HIGH_FREE 0x5f00000000ull
 
+/* Messages: the KasperskyOS-form structs (kl_core_<Ep>_<M>_req, header
+ * included in the offsets), ids and wire sizes (_mid, _req_size, docs/IDL.md). */
 /* Field kinds of the kernel methods' constant parts. */
 enum kind { K_H, K_U32, K_U64, K_SIZE, K_ADDR, K_PTR, K_NS, K_PRIO, K_DESC, K_END };
 
@@ -40,7 +43,7 @@ struct method {
 #define REQ(ep, m) struct kl_core_##ep##_##m##_req
 #define F(ep, m, fld, k) { offsetof(REQ(ep, m), fld), k }
 #define M(ep, m, riid, ...)                                                          \
-    { #ep "." #m, kl_core_Core_##riid##_riid, kl_core_##ep##_##m##_mid,               \
+    { #ep "." #m, kl_core_Core_##riid##_iid, kl_core_##ep##_##m##_mid,               \
       kl_core_##ep##_##m##_req_size, { __VA_ARGS__, { 0, K_END } } }
 
 static const struct method methods[] = {
@@ -81,6 +84,35 @@ static const struct method methods[] = {
     M(Io, AckIrq, io, F(Io, AckIrq, irq, K_H)),
     M(Io, AllocDma, io, F(Io, AllocDma, size, K_SIZE)),
     M(Io, FindDevice, io, F(Io, FindDevice, compatible, K_DESC), F(Io, FindDevice, index, K_U32)),
+    M(Mdl, Create, mdl, F(Mdl, Create, size, K_SIZE), F(Mdl, Create, prot, K_U32)),
+    M(Mdl, CreateFromVm, mdl, F(Mdl, CreateFromVm, addr, K_ADDR), F(Mdl, CreateFromVm, size, K_SIZE),
+      F(Mdl, CreateFromVm, prot, K_U32)),
+    M(Mdl, GetSize, mdl, F(Mdl, GetSize, handle, K_H)),
+    M(Mdl, Map, mdl, F(Mdl, Map, handle, K_H), F(Mdl, Map, offset, K_SIZE),
+      F(Mdl, Map, length, K_SIZE), F(Mdl, Map, hint, K_ADDR), F(Mdl, Map, prot, K_U32),
+      F(Mdl, Map, flags, K_U32)),
+    M(Mdl, Unmap, mdl, F(Mdl, Unmap, addr, K_ADDR), F(Mdl, Unmap, size, K_SIZE)),
+    M(Notice, Create, notice, { 0, K_END }),
+    M(Notice, SubscribeToObject, notice, F(Notice, SubscribeToObject, notice, K_H),
+      F(Notice, SubscribeToObject, object, K_H), F(Notice, SubscribeToObject, evMask, K_U32),
+      F(Notice, SubscribeToObject, evId, K_U64)),
+    M(Notice, UnsubscribeFromEvId, notice, F(Notice, UnsubscribeFromEvId, notice, K_H),
+      F(Notice, UnsubscribeFromEvId, evId, K_U64)),
+    M(Notice, GetEvent, notice, F(Notice, GetEvent, notice, K_H),
+      F(Notice, GetEvent, timeoutNs, K_NS), F(Notice, GetEvent, countMax, K_U32)),
+    M(Notice, SetObjectEvent, notice, F(Notice, SetObjectEvent, object, K_H),
+      F(Notice, SetObjectEvent, evMask, K_U32)),
+    M(Notice, DropAndWake, notice, F(Notice, DropAndWake, notice, K_H)),
+    M(Cm, Publish, cm, F(Cm, Publish, type, K_DESC), F(Cm, Publish, server, K_DESC),
+      F(Cm, Publish, service, K_DESC)),
+    M(Cm, Unpublish, cm, F(Cm, Unpublish, type, K_DESC), F(Cm, Unpublish, server, K_DESC),
+      F(Cm, Unpublish, service, K_DESC)),
+    M(Cm, Enum, cm, F(Cm, Enum, type, K_DESC), F(Cm, Enum, index, K_U32)),
+    M(Cm, Connect, cm, F(Cm, Connect, server, K_DESC), F(Cm, Connect, service, K_DESC),
+      F(Cm, Connect, timeoutNs, K_NS)),
+    M(Cm, Listen, cm, F(Cm, Listen, filter, K_DESC), F(Cm, Listen, timeoutNs, K_NS)),
+    M(Cm, Accept, cm, F(Cm, Accept, client, K_DESC), F(Cm, Accept, service, K_DESC)),
+    M(Cm, Drop, cm, F(Cm, Drop, client, K_DESC), F(Cm, Drop, service, K_DESC)),
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
@@ -158,6 +190,23 @@ static bool keep_alive(struct fuzz_ctx *c, uint8_t *msg)
         put64(a + 8, cap_ns(get64(a + 8)));
     } else if (!strcmp(n, "Thread.Sleep")) {
         put64(a, cap_ns(get64(a)));
+    } else if (!strcmp(n, "Notice.GetEvent")) {
+        put64(msg + offsetof(REQ(Notice, GetEvent), timeoutNs),
+              cap_ns(get64(msg + offsetof(REQ(Notice, GetEvent), timeoutNs))));
+    } else if (!strcmp(n, "Cm.Connect")) {
+        put64(msg + offsetof(REQ(Cm, Connect), timeoutNs),
+              cap_ns(get64(msg + offsetof(REQ(Cm, Connect), timeoutNs))));
+    } else if (!strcmp(n, "Cm.Listen")) {
+        put64(msg + offsetof(REQ(Cm, Listen), timeoutNs),
+              cap_ns(get64(msg + offsetof(REQ(Cm, Listen), timeoutNs))));
+    } else if (!strcmp(n, "Mdl.Map")) {
+        uint64_t hint = get64(msg + offsetof(REQ(Mdl, Map), hint));   /* as Vmm.Allocate */
+        if (hint < LOW_FREE || (hint >= HIGH_FREE && hint < USER_END))
+            put64(msg + offsetof(REQ(Mdl, Map), hint), LOW_FREE + hint % (HIGH_FREE - LOW_FREE));
+    } else if (!strcmp(n, "Mdl.CreateFromVm") || !strcmp(n, "Mdl.Unmap")) {
+        uint64_t addr = get64(a);                /* as Vmm.Free: never libkos's own memory */
+        if (addr < USER_END && !own_mem(c, addr))
+            put64(a, addr | 0xffffff8000000000ull);
     } else if (!strcmp(n, "Sys.PowerOff")) {
         return false;                   /* the first task may: it would end the run */
     } else if (!strcmp(n, "Vmm.Allocate")) {
@@ -188,6 +237,11 @@ static void cap_costly_sizes(uint8_t *msg)
         put64(a, cap_pages(get64(a)));
     else if (!strcmp(m->name, "Io.MapMmio") || !strcmp(m->name, "Vmm.Allocate"))
         put64(a + 8, cap_pages(get64(a + 8)));
+    else if (!strcmp(m->name, "Mdl.Create"))
+        put64(a, cap_pages(get64(a)));
+    else if (!strcmp(m->name, "Mdl.Map"))
+        put64(msg + offsetof(REQ(Mdl, Map), length),
+              cap_pages(get64(msg + offsetof(REQ(Mdl, Map), length))));
 }
 
 /* Methods whose reply names something the kernel created for the caller:
@@ -196,7 +250,9 @@ static bool creates(const struct method *m)
 {
     static const char *const names[] = { "Handle.Copy", "Handle.CreateUserObject",
                                          "Thread.Create", "Task.Create", "Vmm.Allocate",
-                                         "Io.MapMmio", "Io.AttachIrq", "Io.AllocDma" };
+                                         "Io.MapMmio", "Io.AttachIrq", "Io.AllocDma",
+                                         "Mdl.Create", "Mdl.CreateFromVm", "Mdl.Map",
+                                         "Notice.Create", "Cm.Connect", "Cm.Accept" };
     for (unsigned i = 0; m && i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(m->name, names[i]))
             return true;
@@ -248,6 +304,10 @@ static uint64_t field_value(struct fuzz_ctx *c, uint8_t kind)
 }
 
 /* What the kernel created for us: keep it so that it is closed or freed. */
+/* A field of a kernel method's response, by name. */
+#define in_res(in, ep, m, fld) \
+    ((const uint8_t *)(in) + offsetof(struct kl_core_##ep##_##m##_res, fld))
+
 static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_t *req,
                         const SMsgHdr *in, Retcode rc)
 {
@@ -257,8 +317,14 @@ static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_
     const uint8_t *a = req + sizeof(SMsgHdr);
     const char *n = m->name;
     if (!strcmp(n, "Handle.Copy") || !strcmp(n, "Handle.CreateUserObject") ||
-        !strcmp(n, "Thread.Create") || !strcmp(n, "Task.Create") || !strcmp(n, "Io.AttachIrq"))
+        !strcmp(n, "Thread.Create") || !strcmp(n, "Task.Create") || !strcmp(n, "Io.AttachIrq") ||
+        !strcmp(n, "Mdl.Create") || !strcmp(n, "Mdl.CreateFromVm") || !strcmp(n, "Notice.Create") ||
+        !strcmp(n, "Cm.Connect"))
         fuzz_pool_add(c, get32(res));
+    else if (!strcmp(n, "Cm.Accept"))
+        fuzz_pool_add(c, get32(in_res(in, Cm, Accept, connection)));
+    else if (!strcmp(n, "Mdl.Map"))
+        fuzz_mem_add(c, get64(res), get64(req + offsetof(REQ(Mdl, Map), length)));
     else if (!strcmp(n, "Handle.Close") || !strcmp(n, "Handle.Revoke"))
         fuzz_pool_drop(c, get32(a));
     else if (!strcmp(n, "Vmm.Allocate"))
@@ -268,7 +334,7 @@ static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_
                      ((get64(a) + get64(a + 8) + PAGE - 1) & ~(PAGE - 1)) - (get64(a) & ~(PAGE - 1)));
     else if (!strcmp(n, "Io.AllocDma"))
         fuzz_mem_add(c, get64(res), (get64(a) + PAGE - 1) & ~(PAGE - 1));
-    else if (!strcmp(n, "Vmm.Free"))
+    else if (!strcmp(n, "Vmm.Free") || !strcmp(n, "Mdl.Unmap"))
         for (int i = 0; i < c->nmem; i++)
             if (c->mem[i].addr == get64(a)) {
                 c->mem[i] = c->mem[--c->nmem];

@@ -18,11 +18,8 @@
 #include <rtl/types.h>
 #include <coresrv/syscalls.h>
 
-typedef struct NkKosTransport {
-    struct nk_transport base;
-    Handle handle;              /* client: the channel; server: the listener */
-    nk_uint64_t timeout_ns;     /* INFINITE_TIMEOUT by default */
-} NkKosTransport;
+/* struct NkKosTransport {base, handle, timeout_ns}: nk/transport.h. */
+typedef struct NkKosTransport NkKosTransport;
 
 /* Set up `transport` over IPC handle `handle`. `callbacks`/`ncallbacks`
  * (KasperskyOS: per-call hooks) must be NK_NULL/0 here. */

@@ -6,6 +6,8 @@
 #define CORESRV_VMM_VMM_API_H
 
 #include <rtl/types.h>
+#include <uapi/handle.h>
+#include <uapi/msg.h>
 #include <uapi/retcode.h>
 #include <uapi/syscall.h>   /* VM_READ, VM_WRITE, VM_EXEC, VM_FIXED */
 
@@ -23,5 +25,33 @@ Retcode KnVmAllocate(void *hint, rtl_size_t size, rtl_uint32_t prot, rtl_uint32_
 Retcode KnVmFree(void *addr, rtl_size_t size);
 /* Pages the calling task holds now and its limit (KnTaskCreateWithLimit). */
 Retcode KnVmUsage(rtl_uint64_t *pages, rtl_uint64_t *limit);
+
+/* ---- MDL buffers: shared memory (kl.core.Mdl, docs/ABI.md) ----------------
+ * A buffer is a set of pages named by a handle (KOBJ_MEMORY). Its handle's
+ * rights say how it may be mapped: RIGHT_MEM_READ, RIGHT_MEM_WRITE,
+ * RIGHT_MEM_EXEC; send it in a message with fewer rights to share it
+ * read-only. The pages are charged to the creator's memory limit and freed
+ * when the last handle and the last mapping are gone. */
+
+/* A buffer of `size` zeroed bytes (rounded up to pages, at most 256 MiB:
+ * rcBufferTooLarge). prot: VM_READ, VM_READ|VM_WRITE or VM_READ|VM_EXEC,
+ * the most any mapping of it may get. */
+Retcode KnPmmMdlCreate(rtl_size_t size, rtl_uint32_t prot, Handle *outHandle);
+/* Turns one whole earlier KnVmAllocate allocation into a buffer; it stays
+ * mapped where it is (unmap it with KnPmmMdlUnmap). rcNoCapability when
+ * the allocation's protection is more than `prot`. */
+Retcode KnPmmMdlCreateFromVm(void *addr, rtl_size_t size, rtl_uint32_t prot, Handle *outHandle);
+Retcode KnPmmMdlGetSize(Handle handle, rtl_size_t *size);
+/* Maps [offset, offset+length) (page-aligned) of the buffer with `prot`
+ * (needs the matching RIGHT_MEM_* rights: rcNoCapability); *addr in: a hint
+ * (NULL: anywhere), out: where it landed. */
+Retcode KnPmmMdlMap(Handle handle, rtl_size_t offset, rtl_size_t length, void **addr,
+                    rtl_uint32_t prot);
+/* The same at exactly `at` (rcAlreadyExists when anything is mapped there). */
+Retcode KnPmmMdlMapFixed(Handle handle, rtl_size_t offset, rtl_size_t length, void *at,
+                         rtl_uint32_t prot);
+/* Removes one whole mapping of a buffer (rcInvalidArgument for anything else,
+ * e.g. a second time). */
+Retcode KnPmmMdlUnmap(void *addr, rtl_size_t size);
 
 #endif

@@ -7,11 +7,16 @@
  * "romfs") is the one linked into the program (romfs_image.S).
  *
  * Clients are VfsFsnet's client slots (clients.h): each has its own table,
- * created on its first request, without trusting anything it sends.
- * Everything else in a request is checked by the generated dispatcher
- * before an op runs; an op answers `res` >= 0 or -errno. Requests run one
- * at a time under fs_lock (files_serve).
+ * created on its first request, without trusting anything it sends. An op
+ * finds the caller's table by the badge in the request header (the kernel's,
+ * one per client channel end): nothing about the caller is kept in a global.
+ * Everything else in a request is checked by the generated KasperskyOS-form
+ * dispatcher (VfsFsnet_entity_dispatch) before an op runs; an op answers
+ * `res` >= 0 or -errno. Requests run one at a time under fs_lock
+ * (files_serve).
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form dispatcher */
+#define NK_NO_SL_TABLE 1                  /* a server: its clients hold the records */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,47 +86,44 @@ static struct vfs_client *tables[CLIENTS_MAX];
  * and the client table (its own lock) is asked only on a client's first request. */
 static uint32_t badges[CLIENTS_MAX];
 
-/* The client of the request being served, or NULL with cur_err set. */
-static struct vfs_client *cur;
-static int cur_err;
-static int cur_slot = -1;
-
 /* The first request of the client behind `badge`: its slot in the client table and a
- * new descriptor table holding it. Under fs_lock. */
-static void first_request_locked(uint32_t badge)
+ * new descriptor table holding it, or NULL with *err. Under fs_lock. */
+static struct vfs_client *first_request_locked(uint32_t badge, int *slot_out, int *err)
 {
     int slot = client_enter(badge);
     if (slot < 0) {
-        cur_err = -ENFILE;          /* no slot: too many clients */
-        return;
+        *err = -ENFILE;             /* no slot: too many clients */
+        return NULL;
     }
     struct vfs_client *c = NULL;
     if (!client_hold(slot)) {
-        cur_err = -EBADF;           /* the client is gone: nobody reads the answer */
-    } else if ((cur_err = vfs_client_create(the_vfs, &c)) < 0) {
+        *err = -EBADF;              /* the client is gone: nobody reads the answer */
+    } else if ((*err = vfs_client_create(the_vfs, &c)) < 0) {
         client_unhold(slot);
+        c = NULL;
     } else {
         tables[slot] = c;
         badges[slot] = badge;
-        cur_slot = slot;
-        cur = c;
+        *slot_out = slot;
     }
     client_leave(slot);             /* the table's hold keeps the slot */
+    return c;
 }
 
-/* Selects the client behind `badge` for the ops (cur, or cur_err). Under fs_lock. */
-static inline void select_locked(uint32_t badge)
+/* The caller of `req`: the descriptor table of the client behind the badge in
+ * its header (created on its first request) and its slot, or NULL with *err =
+ * -errno. Under fs_lock. */
+static struct vfs_client *client_of(const struct nk_message *req, int *slot, int *err)
 {
-    cur = NULL;
-    cur_slot = -1;
+    uint32_t badge = req->hdr.badge;
+    *slot = -1;
     for (int i = 0; i < CLIENTS_MAX; i++) {
         if (badges[i] == badge && tables[i]) {
-            cur_slot = i;
-            cur = tables[i];
-            return;
+            *slot = i;
+            return tables[i];
         }
     }
-    first_request_locked(badge);
+    return first_request_locked(badge, slot, err);
 }
 
 /* Closes every descriptor of the client in `slot`. Under fs_lock. */
@@ -142,19 +144,37 @@ void files_client_gone(int slot)
     KosMutexUnlock(&fs_lock);
 }
 
-/* ---- the ops: one VFS core call each ---------------------------------------------- */
+/* ---- the ops: one VFS core call each ----------------------------------------------
+ * Each is a kl_VfsFilesystem_<M>_fn (self, req, req_arena, res, res_arena); the
+ * dispatcher has checked req against the IDL (sizes, arena references, strings
+ * with their one NUL last). */
 
+#define OP(name, M)                                                            \
+    static nk_err_t name(struct kl_VfsFilesystem *self,                        \
+                         const kl_VfsFilesystem_##M##_req *req,                \
+                         const struct nk_arena *req_arena,                     \
+                         kl_VfsFilesystem_##M##_res *res, struct nk_arena *res_arena)
+
+/* `cur`: the caller's table (client_of), or answer its error. */
 #define CLIENT()                                                               \
-    do {                                                                       \
-        if (!cur) {                                                            \
-            *res = cur_err;                                                    \
-            return rcOk;                                                       \
-        }                                                                      \
-    } while (0)
+    int slot_, err_ = 0;                                                       \
+    struct vfs_client *cur = client_of(&req->base_, &slot_, &err_);            \
+    (void)self;                                                                \
+    (void)req_arena;                                                           \
+    (void)res_arena;                                                           \
+    if (!cur) {                                                                \
+        res->res = err_;                                                       \
+        return NK_EOK;                                                         \
+    }
 
-static size_t slen(const char *s)
+/* A string of the request: its bytes and length without the NUL (checked by
+ * the dispatcher: inside the arena, its one NUL last). */
+static const char *str(const struct nk_arena *a, const nk_ptr_t *p, size_t *len)
 {
-    return strlen(s);               /* the dispatcher checked the NUL is inside the arena */
+    nk_size_t n = 0;
+    const char *s = nk_arena_get(nk_char_t, a, p, &n);
+    *len = s && n ? n - 1 : 0;
+    return s ? s : "";
 }
 
 static void to_wire(const struct vfs_stat *s, struct kl_VfsFilesystem_StatInfo *st)
@@ -169,205 +189,196 @@ static void to_wire(const struct vfs_stat *s, struct kl_VfsFilesystem_StatInfo *
     st->blocks = s->st_blocks;
 }
 
-static Retcode op_open(void *ctx, const char *path, int32_t flags, uint32_t mode, int64_t *res)
+OP(op_open, Open)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_open(cur, path, slen(path), flags, mode);
-    return rcOk;
+    size_t n;
+    const char *path = str(req_arena, &req->path, &n);
+    res->res = vfs_open(cur, path, n, req->flags, req->mode);
+    return NK_EOK;
 }
 
-static Retcode op_close(void *ctx, int32_t fd, int64_t *res)
+OP(op_close, Close)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_close(cur, fd);
-    return rcOk;
+    res->res = vfs_close(cur, req->fd);
+    return NK_EOK;
 }
 
-static Retcode op_read(void *ctx, int32_t fd, uint32_t count, void *data, uint32_t data_cap,
-                       uint32_t *data_len, int64_t *res)
+/* Read or Pread into the response arena, first in it (offset 0: the client's
+ * Read_into takes its own buffer as the arena). */
+static int64_t read_into(struct vfs_client *cur, int32_t fd, uint32_t count, int64_t off,
+                         int positional, nk_ptr_t *data, struct nk_arena *a)
 {
-    (void)ctx;
-    *data_len = 0;
-    CLIENT();
-    int64_t n = vfs_read(cur, fd, data, count < data_cap ? count : data_cap);
-    if (n > 0)
-        *data_len = (uint32_t)n;
-    *res = n;
-    return rcOk;
+    nk_size_t cap = nk_arena_capacity(a);
+    uint32_t want = count < cap ? count : (uint32_t)cap;
+    uint8_t *d = (uint8_t *)a->start;
+    int64_t n = positional ? vfs_pread(cur, fd, d, want, off) : vfs_read(cur, fd, d, want);
+    uint32_t got = n > 0 ? (uint32_t)n : 0;
+    data->offset = 0;
+    data->size = got;
+    a->current = a->start + got;
+    return n;
 }
 
-static Retcode op_write(void *ctx, int32_t fd, const void *data, uint32_t data_len, int64_t *res)
+OP(op_read, Read)
 {
-    (void)ctx;
+    res->data.offset = res->data.size = 0;
     CLIENT();
-    *res = vfs_write(cur, fd, data, data_len);
-    return rcOk;
+    res->res = read_into(cur, req->fd, req->count, 0, 0, &res->data, res_arena);
+    return NK_EOK;
 }
 
-static Retcode op_pread(void *ctx, int32_t fd, int64_t offset, uint32_t count, void *data,
-                        uint32_t data_cap, uint32_t *data_len, int64_t *res)
+OP(op_pread, Pread)
 {
-    (void)ctx;
-    *data_len = 0;
+    res->data.offset = res->data.size = 0;
     CLIENT();
-    int64_t n = vfs_pread(cur, fd, data, count < data_cap ? count : data_cap, offset);
-    if (n > 0)
-        *data_len = (uint32_t)n;
-    *res = n;
-    return rcOk;
+    res->res = read_into(cur, req->fd, req->count, req->offset, 1, &res->data, res_arena);
+    return NK_EOK;
 }
 
-static Retcode op_pwrite(void *ctx, int32_t fd, int64_t offset, const void *data,
-                         uint32_t data_len, int64_t *res)
+OP(op_write, Write)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_pwrite(cur, fd, data, data_len, offset);
-    return rcOk;
+    nk_size_t n = 0;
+    const void *d = nk_arena_get(nk_uint8_t, req_arena, &req->data, &n);
+    res->res = vfs_write(cur, req->fd, d, d ? n : 0);
+    return NK_EOK;
 }
 
-static Retcode op_lseek(void *ctx, int32_t fd, int64_t offset, int32_t whence, int64_t *res)
+OP(op_pwrite, Pwrite)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_lseek(cur, fd, offset, whence);
-    return rcOk;
+    nk_size_t n = 0;
+    const void *d = nk_arena_get(nk_uint8_t, req_arena, &req->data, &n);
+    res->res = vfs_pwrite(cur, req->fd, d, d ? n : 0, req->offset);
+    return NK_EOK;
 }
 
-static Retcode op_fstat(void *ctx, int32_t fd, struct kl_VfsFilesystem_StatInfo *st,
-                        int64_t *res)
+OP(op_lseek, Lseek)
 {
-    (void)ctx;
-    memset(st, 0, sizeof *st);
     CLIENT();
-    struct vfs_stat s;
-    *res = vfs_fstat(cur, fd, &s);
-    if (*res == 0)
-        to_wire(&s, st);
-    return rcOk;
+    res->res = vfs_lseek(cur, req->fd, req->offset, req->whence);
+    return NK_EOK;
 }
 
-static Retcode op_stat(void *ctx, const char *path, struct kl_VfsFilesystem_StatInfo *st,
-                       int64_t *res)
+OP(op_fstat, Fstat)
 {
-    (void)ctx;
-    memset(st, 0, sizeof *st);
+    memset(&res->st, 0, sizeof res->st);
     CLIENT();
     struct vfs_stat s;
-    *res = vfs_stat(cur, path, slen(path), &s);
-    if (*res == 0)
-        to_wire(&s, st);
-    return rcOk;
+    res->res = vfs_fstat(cur, req->fd, &s);
+    if (res->res == 0)
+        to_wire(&s, &res->st);
+    return NK_EOK;
 }
 
-static Retcode op_ftruncate(void *ctx, int32_t fd, int64_t length, int64_t *res)
+OP(op_stat, Stat)
 {
-    (void)ctx;
+    memset(&res->st, 0, sizeof res->st);
     CLIENT();
-    *res = vfs_ftruncate(cur, fd, length);
-    return rcOk;
+    size_t n;
+    const char *path = str(req_arena, &req->path, &n);
+    struct vfs_stat s;
+    res->res = vfs_stat(cur, path, n, &s);
+    if (res->res == 0)
+        to_wire(&s, &res->st);
+    return NK_EOK;
 }
 
-static Retcode op_fsync(void *ctx, int32_t fd, int64_t *res)
+OP(op_ftruncate, Ftruncate)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_fsync(cur, fd);
-    return rcOk;
+    res->res = vfs_ftruncate(cur, req->fd, req->length);
+    return NK_EOK;
 }
 
-static Retcode op_unlink(void *ctx, const char *path, int64_t *res)
+OP(op_fsync, Fsync)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_unlink(cur, path, slen(path));
-    return rcOk;
+    res->res = vfs_fsync(cur, req->fd);
+    return NK_EOK;
 }
 
-static Retcode op_rename(void *ctx, const char *from, const char *to, int64_t *res)
+/* The path ops that answer only `res`. */
+#define PATH_OP(name, M, call)                                                 \
+    OP(name, M)                                                                \
+    {                                                                          \
+        CLIENT();                                                              \
+        size_t n;                                                              \
+        const char *path = str(req_arena, &req->path, &n);                     \
+        res->res = call;                                                       \
+        return NK_EOK;                                                         \
+    }
+PATH_OP(op_unlink, Unlink, vfs_unlink(cur, path, n))
+PATH_OP(op_mkdir, Mkdir, vfs_mkdir(cur, path, n, req->mode))
+PATH_OP(op_rmdir, Rmdir, vfs_rmdir(cur, path, n))
+PATH_OP(op_opendir, Opendir, vfs_opendir(cur, path, n))
+PATH_OP(op_chdir, Chdir, vfs_chdir(cur, path, n))
+
+OP(op_rename, Rename)
 {
-    (void)ctx;
     CLIENT();
-    *res = vfs_rename(cur, from, slen(from), to, slen(to));
-    return rcOk;
+    size_t fn, tn;
+    const char *from = str(req_arena, &req->from, &fn);
+    const char *to = str(req_arena, &req->to, &tn);
+    res->res = vfs_rename(cur, from, fn, to, tn);
+    return NK_EOK;
 }
 
-static Retcode op_mkdir(void *ctx, const char *path, uint32_t mode, int64_t *res)
+OP(op_readdir, Readdir)
 {
-    (void)ctx;
-    CLIENT();
-    *res = vfs_mkdir(cur, path, slen(path), mode);
-    return rcOk;
-}
-
-static Retcode op_rmdir(void *ctx, const char *path, int64_t *res)
-{
-    (void)ctx;
-    CLIENT();
-    *res = vfs_rmdir(cur, path, slen(path));
-    return rcOk;
-}
-
-static Retcode op_opendir(void *ctx, const char *path, int64_t *res)
-{
-    (void)ctx;
-    CLIENT();
-    *res = vfs_opendir(cur, path, slen(path));
-    return rcOk;
-}
-
-static Retcode op_readdir(void *ctx, int32_t fd, struct kl_VfsFilesystem_DirEntry *entry,
-                          int64_t *res)
-{
-    (void)ctx;
-    memset(entry, 0, sizeof *entry);
+    memset(&res->entry, 0, sizeof res->entry);
     CLIENT();
     struct vfs_dirent d;
-    *res = vfs_readdir(cur, fd, &d);
-    if (*res == 1) {
-        entry->ino = d.d_ino;
-        entry->type = d.d_type;
-        entry->namlen = d.d_namlen;
-        memcpy(entry->name, d.d_name, d.d_namlen);      /* namlen <= NameMax: NUL stays */
+    res->res = vfs_readdir(cur, req->fd, &d);
+    if (res->res == 1) {
+        res->entry.ino = d.d_ino;
+        res->entry.type = d.d_type;
+        res->entry.namlen = d.d_namlen;
+        memcpy(res->entry.name, d.d_name, d.d_namlen);     /* namlen <= NameMax: NUL stays */
     }
-    return rcOk;
+    return NK_EOK;
 }
 
-static Retcode op_getcwd(void *ctx, char *path, uint32_t path_cap, int64_t *res)
+/* The cwd as a string first in the response arena (Getcwd_into); "" on error. */
+OP(op_getcwd, Getcwd)
 {
-    (void)ctx;
-    if (path_cap)
-        path[0] = '\0';
-    CLIENT();
-    *res = vfs_getcwd(cur, path, path_cap);
-    if (*res < 0 && path_cap)
-        path[0] = '\0';
-    return rcOk;
+    nk_arena_reset(res_arena);
+    char *p = nk_arena_alloc(nk_char_t, res_arena, &res->path, kl_VfsFilesystem_PathMax);
+    if (!p)
+        return NK_ENOMEM;
+    p[0] = '\0';
+    int slot_, err_ = 0;
+    struct vfs_client *cur = client_of(&req->base_, &slot_, &err_);
+    (void)self;
+    (void)req_arena;
+    res->res = cur ? vfs_getcwd(cur, p, kl_VfsFilesystem_PathMax) : err_;
+    if (res->res < 0)
+        p[0] = '\0';
+    const char *z = memchr(p, 0, kl_VfsFilesystem_PathMax - 1);
+    size_t n = z ? (size_t)(z - p) : kl_VfsFilesystem_PathMax - 1;
+    p[n] = '\0';
+    res->path.size = (nk_uint32_t)(n + 1);
+    res_arena->current = res_arena->start + res->path.offset + n + 1;
+    return NK_EOK;
 }
 
-static Retcode op_chdir(void *ctx, const char *path, int64_t *res)
+OP(op_release, Release)
 {
-    (void)ctx;
-    CLIENT();
-    *res = vfs_chdir(cur, path, slen(path));
-    return rcOk;
-}
-
-static Retcode op_release(void *ctx, int64_t *res)
-{
-    (void)ctx;
     /* This service's state only: the client's sockets stay open. A later request
      * gets a fresh table (no descriptors, cwd "/"). */
-    drop_locked(cur_slot);
-    cur = NULL;
-    cur_err = -ENFILE;
-    *res = 0;
-    return rcOk;
+    int slot = -1, err = 0;
+    (void)self;
+    (void)req_arena;
+    (void)res_arena;
+    if (client_of(&req->base_, &slot, &err))
+        drop_locked(slot);
+    res->res = 0;
+    return NK_EOK;
 }
 
-const struct kl_VfsFilesystem_ops files_ops = {
+static const struct kl_VfsFilesystem_ops files_ops = {
     .Open = op_open, .Close = op_close, .Read = op_read, .Write = op_write,
     .Pread = op_pread, .Pwrite = op_pwrite, .Lseek = op_lseek, .Fstat = op_fstat,
     .Stat = op_stat, .Ftruncate = op_ftruncate, .Fsync = op_fsync, .Unlink = op_unlink,
@@ -375,21 +386,30 @@ const struct kl_VfsFilesystem_ops files_ops = {
     .Readdir = op_readdir, .Getcwd = op_getcwd, .Chdir = op_chdir, .Release = op_release,
 };
 
-/* Every answer of this interface fits the pool's buffers. */
-_Static_assert(kl_VfsFilesystem_res_max <= POOL_MSG_MAX, "file answers fit a worker's buffer");
-
-static const struct VfsFsnet_ops class_ops = { .vfs_fs = &files_ops, .vfs_fs_ctx = NULL };
+/* Every answer of this class fits the pool's buffers. */
+_Static_assert(sizeof(VfsFsnet_entity_res) <= POOL_MSG_MAX, "file answers fit a worker's buffer");
+_Static_assert(VfsFsnet_entity_res_arena_size <= sizeof(((struct pool_msg *)0)->res_arena),
+               "file answers' arenas fit a worker's buffer");
 
 void files_serve(struct pool_msg *m)
 {
+    /* The interface object the ops get as self, and the class around it: only
+     * the file endpoint (the socket one is served by sockets_serve). */
+    struct kl_VfsFilesystem fs = { &files_ops };
+    struct kl_Vfs_component vfs;
+    VfsFsnet_entity entity;
+    kl_Vfs_component_init(&vfs, &fs, NK_NULL);
+    VfsFsnet_entity_init(&entity, &vfs);
+    uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
+    nk_char_t *q = (nk_char_t *)m->req_arena;
+    struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
+    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
     KosMutexLock(&fs_lock);
-    select_locked(m->req.hdr.badge);
-    /* The class dispatcher answers a request to another interface rcUnimplemented. */
-    VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
-                      m->res_arena, sizeof m->res_arena);
-    cur = NULL;
-    cur_slot = -1;
+    /* Any other interface or method gets its error reply here. */
+    VfsFsnet_entity_dispatch(&entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
+                             (struct nk_message *)(void *)&m->res.hdr, &ra);
     KosMutexUnlock(&fs_lock);
+    nk_kos_send_arena(&m->res.hdr, &ra);
 }
 
 int files_start(int argc, char **argv)

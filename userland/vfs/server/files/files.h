@@ -5,11 +5,7 @@
 #ifndef FILES_H
 #define FILES_H
 
-#include <VfsFsnet.edl.h>
 #include "../pool.h"
-
-/* The request handlers (ctx unused). */
-extern const struct kl_VfsFilesystem_ops files_ops;
 
 /* Creates the VFS and runs its command line (-l "<fstab entry>", -f <fstab>;
  * argv[0] is the program's name): 0, or the exit status after one line on

@@ -5,11 +5,19 @@
  * recv, connect, poll) blocks that worker only. docs/NET.md, "Sockets over
  * IPC".
  *
+ * Served through the generated KasperskyOS-form dispatcher
+ * (VfsFsnet_entity_dispatch): the k_* functions at the end are the
+ * kl_VfsNetwork ops (self, req, req_arena, res, res_arena); each passes the
+ * caller, the badge in the request header, to its handler as `ctx` (no global
+ * holds the caller) and moves data between the arenas and the handler.
+ *
  * Every request field is checked here or by the generated dispatcher:
  * socket numbers against the caller's table (sock_table.c), addresses
  * (family, port), option levels, names and value lengths, flags, counts,
  * poll entries (sock_wire.c translates what passed).
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form dispatcher */
+#define NK_NO_SL_TABLE 1                  /* a server: its clients hold the records */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,13 +30,13 @@
 #include "sock_wire.h"
 #include "sockets.h"
 
-/* The client (badge) of the request this worker thread serves (sockets_serve). */
-static __thread uint32_t caller;
+/* The caller (the badge of the request's header) that the k_* ops pass as ctx. */
+#define CALLER(ctx) ((uint32_t)(uintptr_t)(ctx))
 
 /* Declares `s` for socket `sock` of the caller, or answers *res = -errno. */
 #define SOCK(sock)                                                             \
     int64_t err_ = net_ready();                                                \
-    struct nsock *s = err_ ? NULL : sock_get(caller, sock, &err_);             \
+    struct nsock *s = err_ ? NULL : sock_get(CALLER(ctx), sock, &err_);             \
     if (!s) {                                                                  \
         *res = err_;                                                           \
         return rcOk;                                                           \
@@ -59,7 +67,7 @@ static Retcode op_socket(void *ctx, int32_t domain, int32_t type, int32_t protoc
             bool nb = (type & W_SOCK_NONBLOCK) != 0;
             if (nb)
                 sock_set_nonblock(fd, true);
-            r = sock_install(caller, fd, nb);
+            r = sock_install(CALLER(ctx), fd, nb);
         }
     }
     *res = r;
@@ -69,7 +77,7 @@ static Retcode op_socket(void *ctx, int32_t domain, int32_t type, int32_t protoc
 static Retcode op_close(void *ctx, int32_t sock, int64_t *res)
 {
     (void)ctx;
-    *res = sock_close(caller, sock);
+    *res = sock_close(CALLER(ctx), sock);
     return rcOk;
 }
 
@@ -120,7 +128,7 @@ static Retcode op_accept(void *ctx, int32_t sock, int32_t flags, struct kl_VfsNe
             bool nb = (flags & W_SOCK_NONBLOCK) != 0;
             if (nb)
                 sock_set_nonblock(fd, true);
-            r = sock_install(caller, fd, nb);
+            r = sock_install(CALLER(ctx), fd, nb);
             if (r >= 0)
                 wire_from_sockaddr(&sin, peer);
         }
@@ -338,7 +346,8 @@ static Retcode op_getsockopt(void *ctx, int32_t sock, int32_t level, int32_t nam
     return rcOk;
 }
 
-static Retcode op_name(int32_t sock, struct kl_VfsNetwork_Addr *addr, int64_t *res, bool peer)
+static Retcode op_name(void *ctx, int32_t sock, struct kl_VfsNetwork_Addr *addr, int64_t *res,
+                       bool peer)
 {
     memset(addr, 0, sizeof *addr);
     SOCK(sock);
@@ -357,15 +366,13 @@ static Retcode op_name(int32_t sock, struct kl_VfsNetwork_Addr *addr, int64_t *r
 static Retcode op_getsockname(void *ctx, int32_t sock, struct kl_VfsNetwork_Addr *addr,
                               int64_t *res)
 {
-    (void)ctx;
-    return op_name(sock, addr, res, false);
+    return op_name(ctx, sock, addr, res, false);
 }
 
 static Retcode op_getpeername(void *ctx, int32_t sock, struct kl_VfsNetwork_Addr *addr,
                               int64_t *res)
 {
-    (void)ctx;
-    return op_name(sock, addr, res, true);
+    return op_name(ctx, sock, addr, res, true);
 }
 
 static Retcode op_fcntl(void *ctx, int32_t sock, int32_t cmd, int32_t arg, int64_t *res)
@@ -410,7 +417,7 @@ static Retcode op_poll(void *ctx, const struct kl_VfsNetwork_PollFd *fds, uint32
         int64_t e;
         ready[i] = fds[i];
         ready[i].revents = 0;
-        held[i] = fds[i].sock >= 0 ? sock_get(caller, fds[i].sock, &e) : NULL;
+        held[i] = fds[i].sock >= 0 ? sock_get(CALLER(ctx), fds[i].sock, &e) : NULL;
         pfd[i].fd = held[i] ? held[i]->lwfd : -1;
         pfd[i].events = (short)(((fds[i].events & W_POLLIN) ? POLLIN : 0) |
                                 ((fds[i].events & W_POLLOUT) ? POLLOUT : 0));
@@ -460,7 +467,7 @@ static Retcode op_poll(void *ctx, const struct kl_VfsNetwork_PollFd *fds, uint32
 static Retcode op_release(void *ctx, int64_t *res)
 {
     (void)ctx;
-    sock_close_all(caller);         /* this service's state only: files stay open */
+    sock_close_all(CALLER(ctx));         /* this service's state only: files stay open */
     *res = 0;
     return rcOk;
 }
@@ -510,24 +517,143 @@ static Retcode op_resolve(void *ctx, const char *name, uint32_t *ip, int64_t *re
     return rcOk;
 }
 
-const struct kl_VfsNetwork_ops sockets_ops = {
-    .Socket = op_socket, .Close = op_close, .Bind = op_bind, .Listen = op_listen,
-    .Accept = op_accept, .Connect = op_connect, .Send = op_send, .Recv = op_recv,
-    .SendTo = op_sendto, .RecvFrom = op_recvfrom, .Shutdown = op_shutdown,
-    .SetSockOpt = op_setsockopt, .GetSockOpt = op_getsockopt, .GetSockName = op_getsockname,
-    .GetPeerName = op_getpeername, .Fcntl = op_fcntl, .Poll = op_poll, .Release = op_release,
-    .Resolve = op_resolve,
+/* ---- the kl_VfsNetwork ops: request fields and arenas to the handlers above ------ */
+
+#define KOP(name, M)                                                           \
+    static nk_err_t name(struct kl_VfsNetwork *self, const kl_VfsNetwork_##M##_req *req,  \
+                         const struct nk_arena *req_arena, kl_VfsNetwork_##M##_res *res,  \
+                         struct nk_arena *res_arena)
+#define CTX ((void)self, (void)req_arena, (void)res_arena, (void *)(uintptr_t)nk_msg_badge(req))
+
+/* Bytes of a request's arena reference (checked by the dispatcher). */
+static const void *bytes(const struct nk_arena *a, const nk_ptr_t *p, uint32_t *len)
+{
+    nk_size_t n = 0;
+    const void *d = nk_arena_get(nk_uint8_t, a, p, &n);
+    *len = d ? (uint32_t)n : 0;
+    return d;
+}
+
+/* The response arena's first `got` bytes are the answer's `d` (offset 0: the
+ * client's _into proxies take their own buffer as the arena). */
+static void answer(struct nk_arena *a, nk_ptr_t *d, uint32_t got)
+{
+    d->offset = 0;
+    d->size = got;
+    a->current = a->start + got;
+}
+
+KOP(k_socket, Socket) { return op_socket(CTX, req->domain, req->type, req->protocol, &res->res); }
+KOP(k_close, Close) { return op_close(CTX, req->sock, &res->res); }
+KOP(k_bind, Bind) { return op_bind(CTX, req->sock, &req->addr, &res->res); }
+KOP(k_listen, Listen) { return op_listen(CTX, req->sock, req->backlog, &res->res); }
+KOP(k_accept, Accept) { return op_accept(CTX, req->sock, req->flags, &res->peer, &res->res); }
+KOP(k_connect, Connect) { return op_connect(CTX, req->sock, &req->addr, &res->res); }
+KOP(k_shutdown, Shutdown) { return op_shutdown(CTX, req->sock, req->how, &res->res); }
+KOP(k_getsockname, GetSockName) { return op_getsockname(CTX, req->sock, &res->addr, &res->res); }
+KOP(k_getpeername, GetPeerName) { return op_getpeername(CTX, req->sock, &res->addr, &res->res); }
+KOP(k_fcntl, Fcntl) { return op_fcntl(CTX, req->sock, req->cmd, req->arg, &res->res); }
+KOP(k_release, Release) { return op_release(CTX, &res->res); }
+
+KOP(k_send, Send)
+{
+    uint32_t n;
+    const void *d = bytes(req_arena, &req->data, &n);
+    return op_send(CTX, req->sock, d, n, req->flags, &res->res);
+}
+
+KOP(k_sendto, SendTo)
+{
+    uint32_t n;
+    const void *d = bytes(req_arena, &req->data, &n);
+    return op_sendto(CTX, req->sock, d, n, req->flags, &req->to, &res->res);
+}
+
+KOP(k_setsockopt, SetSockOpt)
+{
+    uint32_t n;
+    const void *d = bytes(req_arena, &req->value, &n);
+    return op_setsockopt(CTX, req->sock, req->level, req->name, d, n, &res->res);
+}
+
+KOP(k_recv, Recv)
+{
+    uint32_t got = 0;
+    nk_arena_reset(res_arena);
+    Retcode rc = op_recv(CTX, req->sock, req->count, req->flags, res_arena->start,
+                         (uint32_t)nk_arena_capacity(res_arena), &got, &res->res);
+    answer(res_arena, &res->data, got);
+    return rc;
+}
+
+KOP(k_recvfrom, RecvFrom)
+{
+    uint32_t got = 0;
+    nk_arena_reset(res_arena);
+    Retcode rc = op_recvfrom(CTX, req->sock, req->count, req->flags, res_arena->start,
+                             (uint32_t)nk_arena_capacity(res_arena), &got, &res->from, &res->res);
+    answer(res_arena, &res->data, got);
+    return rc;
+}
+
+KOP(k_getsockopt, GetSockOpt)
+{
+    uint32_t got = 0;
+    nk_arena_reset(res_arena);
+    Retcode rc = op_getsockopt(CTX, req->sock, req->level, req->name, res_arena->start,
+                               (uint32_t)nk_arena_capacity(res_arena), &got, &res->res);
+    answer(res_arena, &res->value, got);
+    return rc;
+}
+
+KOP(k_poll, Poll)
+{
+    nk_size_t n = 0;
+    const struct kl_VfsNetwork_PollFd *fds =
+        nk_arena_get(struct kl_VfsNetwork_PollFd, req_arena, &req->fds, &n);
+    uint32_t count = 0;
+    nk_arena_reset(res_arena);
+    struct kl_VfsNetwork_PollFd *ready = (struct kl_VfsNetwork_PollFd *)(void *)res_arena->start;
+    uint32_t cap = (uint32_t)(nk_arena_capacity(res_arena) / sizeof *ready);
+    Retcode rc = op_poll(CTX, fds, fds ? (uint32_t)n : 0, req->timeout, ready, cap, &count,
+                         &res->res);
+    answer(res_arena, &res->ready, count * (uint32_t)sizeof *ready);
+    return rc;
+}
+
+KOP(k_resolve, Resolve)
+{
+    nk_size_t n = 0;
+    const char *name = nk_arena_get(nk_char_t, req_arena, &req->name, &n);
+    return op_resolve(CTX, name && n ? name : "", &res->ip, &res->res);
+}
+
+static const struct kl_VfsNetwork_ops sockets_ops = {
+    .Socket = k_socket, .Close = k_close, .Bind = k_bind, .Listen = k_listen,
+    .Accept = k_accept, .Connect = k_connect, .Send = k_send, .Recv = k_recv,
+    .SendTo = k_sendto, .RecvFrom = k_recvfrom, .Shutdown = k_shutdown,
+    .SetSockOpt = k_setsockopt, .GetSockOpt = k_getsockopt, .GetSockName = k_getsockname,
+    .GetPeerName = k_getpeername, .Fcntl = k_fcntl, .Poll = k_poll, .Release = k_release,
+    .Resolve = k_resolve,
 };
 
-/* Every answer of this interface fits the pool's buffers. */
-_Static_assert(kl_VfsNetwork_res_max <= POOL_MSG_MAX, "socket answers fit a worker's buffer");
-
-static const struct VfsFsnet_ops class_ops = { .vfs_net = &sockets_ops, .vfs_net_ctx = NULL };
+/* Every answer of this class fits the pool's buffers. */
+_Static_assert(sizeof(VfsFsnet_entity_res) <= POOL_MSG_MAX, "socket answers fit a worker's buffer");
 
 void sockets_serve(struct pool_msg *m)
 {
-    caller = m->req.hdr.badge;
-    VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
-                      m->res_arena, sizeof m->res_arena);
-    caller = 0;
+    /* The interface object the ops get as self, and the class around it: only
+     * the socket endpoint (the file one is served by files_serve). */
+    struct kl_VfsNetwork net = { &sockets_ops };
+    struct kl_Vfs_component vfs;
+    VfsFsnet_entity entity;
+    kl_Vfs_component_init(&vfs, NK_NULL, &net);
+    VfsFsnet_entity_init(&entity, &vfs);
+    uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
+    nk_char_t *q = (nk_char_t *)m->req_arena;
+    struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
+    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
+    VfsFsnet_entity_dispatch(&entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
+                             (struct nk_message *)(void *)&m->res.hdr, &ra);
+    nk_kos_send_arena(&m->res.hdr, &ra);
 }

@@ -11,9 +11,6 @@
 #include <VfsFsnet.edl.h>
 #include "../pool.h"
 
-/* The request handlers (ctx unused). */
-extern const struct kl_VfsNetwork_ops sockets_ops;
-
 /* Starts the network in the background from the "-n <option>" words of
  * VfsFsnet's command line (net_options_parse syntax: ip=, gw=, nodhcp, ...).
  * Without a device it prints one line and every socket call answers

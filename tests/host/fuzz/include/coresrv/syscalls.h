@@ -9,6 +9,7 @@
 #include <uapi/syscall.h>
 
 Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn);
+Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
 Retcode Recv(Handle handle, SMsgHdr *msgIn);
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
 #endif

@@ -8,6 +8,7 @@
 
 #include "test/EdgeServer.edl.h"
 #include "test/EdgeServer.layout.h"
+#include "layout_check.h"
 
 static _Alignas(8) uint8_t sreq[1024], sres[1024], sra[4096], srs[4096];
 
@@ -70,7 +71,7 @@ Retcode Call(Handle h, const SMsgHdr *out, SMsgHdr *in)
 {
     SMsgHdr *r = (SMsgHdr *)(void *)sreq, *s = (SMsgHdr *)(void *)sres;
     struct test_EdgeServer_ops o = { &edge_ops, NULL, &empty_ops, NULL };
-    const struct nk_msg_layout *l;
+    const struct sec_method *ml;
     uint64_t a = in->arena;
 
     (void)h;
@@ -78,8 +79,8 @@ Retcode Call(Handle h, const SMsgHdr *out, SMsgHdr *in)
     if (out->arena_size)
         memcpy(sra, (const void *)(uintptr_t)out->arena, out->arena_size);
     r->arena = (uint64_t)(uintptr_t)sra;
-    l = &test_EdgeServer_layout.endpoints[r->riid].methods[r->mid].req;
-    if (nk_layout_check(l, (const uint8_t *)(r + 1), r->size, sra, r->arena_size, r->nhandles))
+    ml = lay_method(&test_EdgeServer_layout, r->riid, r->mid);
+    if (!ml || !lay_ok(&ml->req, (const uint8_t *)(r + 1), r->size, sra, r->arena_size, r->nhandles))
         return rcSecurityDisallow;
     (void)test_EdgeServer_dispatch(&o, r, sizeof(SMsgHdr) + r->size, s, sizeof sres, srs, sizeof srs);
     memcpy(in, s, sizeof(SMsgHdr) + s->size);

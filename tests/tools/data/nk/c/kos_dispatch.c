@@ -18,6 +18,8 @@ Retcode Call(Handle h, const SMsgHdr *o, SMsgHdr *i) { (void)h; (void)o; (void)i
 Retcode CallEx(Handle h, const SMsgHdr *o, SMsgHdr *i, uint64_t t) { (void)h; (void)o; (void)i; (void)t; return rcFail; }
 Retcode RecvEx(Handle h, SMsgHdr *i, uint64_t t) { (void)h; (void)i; (void)t; return rcFail; }
 Retcode Reply(Handle h, const SMsgHdr *o) { (void)h; (void)o; return rcFail; }
+/* nk/transport.h inlines calls over NkKosTransport; this test has its own transport */
+const struct nk_transport_ops nk_kos_transport_ops;
 
 /* ---- the server: demo.Server (ctl, main.store) */
 static int put_calls, stop_calls;
@@ -168,6 +170,15 @@ static void test_server(void)
     nk_size_t n = 0;
     const char *text = nk_arena_get(nk_char_t, &ra, &sr.text, &n);
     CHECK(sr.state == 7 && text && n == 8 && strcmp(text, "running") == 0);
+    /* the same into the caller's own buffer (P_M_into): in place, at offset 0 */
+    char mine[32];
+    nk_size_t len = 99;
+    memset(mine, 'x', sizeof mine);
+    CHECK(demo_IControl_Status_into(&cx.base, &sq, NULL, &sr, mine, sizeof mine, &len) == NK_EOK);
+    CHECK(sr.state == 7 && len == 8 && strcmp(mine, "running") == 0);
+    /* a buffer too small for the answer: the call fails, *len is 0 */
+    CHECK(demo_IControl_Status_into(&cx.base, &sq, NULL, &sr, mine, 4, &len) == rcBufferTooSmall &&
+          len == 0);
     /* a missing op: NK_ENOSYS */
     demo_IControl_Stop_req stq;
     demo_IControl_Stop_res str;

@@ -15,6 +15,7 @@
 
 #include "test/Rich.edl.h"
 #include "test/Rich.layout.h"
+#include "layout_check.h"
 
 static struct test_Rich_ops mock_server_ops;
 static _Alignas(8) uint8_t mock_req[4096];
@@ -24,20 +25,16 @@ static _Alignas(8) uint8_t mock_res_arena[MSG_MAX_ARENA];
 static int mock_layout_failures;
 static int mock_calls;
 
-static const struct nk_method_layout *mock_method(uint32_t riid, uint32_t mid)
+static const struct sec_method *mock_method(uint32_t riid, uint32_t mid)
 {
-    if (riid >= test_Rich_layout.nendpoints)
-        return NULL;
-    if (mid >= test_Rich_layout.endpoints[riid].nmethods)
-        return NULL;
-    return &test_Rich_layout.endpoints[riid].methods[mid];
+    return lay_method(&test_Rich_layout, riid, mid);
 }
 
 Retcode Call(Handle handle, const SMsgHdr *out, SMsgHdr *in)
 {
     SMsgHdr *r = (SMsgHdr *)(void *)mock_req;
     SMsgHdr *s = (SMsgHdr *)(void *)mock_res;
-    const struct nk_method_layout *ml;
+    const struct sec_method *ml;
     uint64_t arena;
     uint32_t cap;
 
@@ -53,8 +50,8 @@ Retcode Call(Handle handle, const SMsgHdr *out, SMsgHdr *in)
     r->arena_cap = sizeof(mock_req_arena);
 
     ml = mock_method(r->riid, r->mid);
-    if (ml == NULL || nk_layout_check(&ml->req, (const uint8_t *)(r + 1), r->size, mock_req_arena,
-                                      r->arena_size, r->nhandles) != NK_LAYOUT_OK) {
+    if (ml == NULL || !lay_ok(&ml->req, (const uint8_t *)(r + 1), r->size, mock_req_arena,
+                             r->arena_size, r->nhandles)) {
         fprintf(stderr, "mock: request riid %u mid %u fails its layout\n", r->riid, r->mid);
         mock_layout_failures++;
         return rcSecurityDisallow;
@@ -62,9 +59,8 @@ Retcode Call(Handle handle, const SMsgHdr *out, SMsgHdr *in)
     (void)test_Rich_dispatch(&mock_server_ops, r, sizeof(SMsgHdr) + r->size, s, sizeof(mock_res),
                              mock_res_arena, sizeof(mock_res_arena));
     if (s->mid != NK_MID_ERROR &&
-        nk_layout_check(&ml->res, (const uint8_t *)(s + 1), s->size,
-                        (const uint8_t *)(uintptr_t)s->arena, s->arena_size,
-                        s->nhandles) != NK_LAYOUT_OK) {
+        !lay_ok(&ml->res, (const uint8_t *)(s + 1), s->size,
+                (const uint8_t *)(uintptr_t)s->arena, s->arena_size, s->nhandles)) {
         fprintf(stderr, "mock: response riid %u mid %u fails its layout\n", r->riid, r->mid);
         mock_layout_failures++;
         return rcSecurityDisallow;

@@ -1,7 +1,10 @@
 /*
  * sockets_none.c: VfsFsnet's socket service in a build without lwIP (NET=0):
  * every socket call answers -ENETDOWN. The real one is the rest of sockets/.
+ * Served like it through the generated KasperskyOS-form dispatcher.
  */
+#include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form dispatcher */
+#define NK_NO_SL_TABLE 1                  /* a server: its clients hold the records */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,48 +27,59 @@ int sockets_count(void)
     return 0;
 }
 
-static Retcode op_socket(void *ctx, int32_t domain, int32_t type, int32_t protocol, int64_t *res)
+#define KOP(name, M)                                                           \
+    static nk_err_t name(struct kl_VfsNetwork *self, const kl_VfsNetwork_##M##_req *req,  \
+                         const struct nk_arena *req_arena, kl_VfsNetwork_##M##_res *res,  \
+                         struct nk_arena *res_arena)
+#define UNUSED() ((void)self, (void)req, (void)req_arena, (void)res_arena)
+
+KOP(op_socket, Socket)
 {
-    (void)ctx, (void)domain, (void)type, (void)protocol;
-    *res = -ENETDOWN;
-    return rcOk;
+    UNUSED();
+    res->res = -ENETDOWN;
+    return NK_EOK;
 }
 
-static Retcode op_poll(void *ctx, const struct kl_VfsNetwork_PollFd *fds, uint32_t fds_count,
-                       int32_t timeout, struct kl_VfsNetwork_PollFd *ready, uint32_t ready_cap,
-                       uint32_t *ready_count, int64_t *res)
+KOP(op_poll, Poll)
 {
-    (void)ctx, (void)fds, (void)fds_count, (void)timeout, (void)ready, (void)ready_cap;
-    *ready_count = 0;
-    *res = -ENETDOWN;
-    return rcOk;
+    UNUSED();
+    res->ready.offset = res->ready.size = 0;
+    res->res = -ENETDOWN;
+    return NK_EOK;
 }
 
-static Retcode op_release(void *ctx, int64_t *res)
+KOP(op_release, Release)
 {
-    (void)ctx;
-    *res = 0;
-    return rcOk;
+    UNUSED();
+    res->res = 0;
+    return NK_EOK;
 }
 
-static Retcode op_resolve(void *ctx, const char *name, uint32_t *ip, int64_t *res)
+KOP(op_resolve, Resolve)
 {
-    (void)ctx;
-    (void)name;
-    *ip = 0;
-    *res = -ENETDOWN;
-    return rcOk;
+    UNUSED();
+    res->ip = 0;
+    res->res = -ENETDOWN;
+    return NK_EOK;
 }
 
-/* No socket can exist: the other methods are refused (rcUnimplemented). */
-const struct kl_VfsNetwork_ops sockets_ops = {
+/* No socket can exist: the other methods are refused (NK_ENOSYS, rcUnimplemented). */
+static const struct kl_VfsNetwork_ops sockets_ops = {
     .Socket = op_socket, .Poll = op_poll, .Release = op_release, .Resolve = op_resolve,
 };
 
-static const struct VfsFsnet_ops class_ops = { .vfs_net = &sockets_ops, .vfs_net_ctx = NULL };
-
 void sockets_serve(struct pool_msg *m)
 {
-    VfsFsnet_dispatch(&class_ops, &m->req.hdr, sizeof m->req, &m->res.hdr, sizeof m->res,
-                      m->res_arena, sizeof m->res_arena);
+    struct kl_VfsNetwork net = { &sockets_ops };
+    struct kl_Vfs_component vfs;
+    VfsFsnet_entity entity;
+    kl_Vfs_component_init(&vfs, NK_NULL, &net);
+    VfsFsnet_entity_init(&entity, &vfs);
+    uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
+    nk_char_t *q = (nk_char_t *)m->req_arena;
+    struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
+    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
+    VfsFsnet_entity_dispatch(&entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
+                             (struct nk_message *)(void *)&m->res.hdr, &ra);
+    nk_kos_send_arena(&m->res.hdr, &ra);
 }

@@ -1,0 +1,41 @@
+/*
+ * MDL buffers (shared memory, KasperskyOS KnPmmMdl*): a kernel object
+ * (KOBJ_MEMORY) that owns a list of physical pages. Handles and mappings
+ * (vm regions with VMR_SHARED) each hold a reference; the pages go back to
+ * the allocator with the last of them. The pages are charged to the task
+ * that created the buffer, from creation until the buffer is destroyed.
+ */
+#ifndef KERNEL_MDL_H
+#define KERNEL_MDL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <kernel/object.h>
+#include <uapi/retcode.h>
+
+/* Largest buffer: 256 MiB (its page list then fills 128 pages). */
+#define MDL_MAX_PAGES 65536u
+
+struct task;
+
+struct mdl {
+    struct kobject obj;
+    uint64_t npages;
+    uint64_t *pages;          /* physical page addresses, npages of them */
+    uint64_t list_pages;      /* pages holding `pages` */
+    uint32_t max_prot;        /* VM_READ|VM_WRITE or VM_READ|VM_EXEC */
+    struct task *payer;       /* the creator (a reference): its limit carries the pages */
+};
+
+/* Rights of a new buffer's handle for `prot` (RIGHT_MEM_* and the general ones). */
+uint32_t mdl_rights(uint32_t prot);
+/* New buffer of zeroed pages, charged to t. */
+Retcode mdl_create(struct task *t, uint64_t size, uint32_t prot, struct mdl **out);
+/* New buffer from one whole allocation of t at [addr, addr+size), left mapped there. */
+Retcode mdl_create_from_vm(struct task *t, uint64_t addr, uint64_t size, uint32_t prot,
+                           struct mdl **out);
+/* Maps [offset, offset+length) of m into t; `rights` are the handle's. */
+Retcode mdl_map(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t length,
+                uint64_t *addr, uint32_t prot, bool fixed);
+
+#endif

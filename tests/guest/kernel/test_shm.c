@@ -1,0 +1,335 @@
+/*
+ * test_shm: MDL buffers (shared memory, kl.core.Mdl). Started as the first
+ * task it starts a copy of itself ("test_shm client") and shm_peer with a
+ * channel between them (a task holds no handle to itself): the client shares
+ * buffers with the peer in both directions, with rights reduced on the way,
+ * and keeps a buffer the peer created mapped after the peer ended. The first
+ * task then checks that all their pages came back, the memory-limit
+ * accounting, the bad inputs of docs/ABI.md, and that 10,000
+ * create/map/unmap/close cycles leave the free-page count unchanged.
+ */
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/handle/handle_api.h>
+#include <coresrv/sys/sys_api.h>
+#include <coresrv/task/task_api.h>
+#include <coresrv/vmm/vmm_api.h>
+#include <kos/thread.h>
+#include <stdio.h>
+#include <string.h>
+#include "../check.h"
+#include "shm_proto.h"
+
+#define PAGE KOS_PAGE_SIZE
+
+static struct shm_msg out, in;
+static Handle peer_ch;
+
+static Retcode call(uint32_t mid, Handle h, uint32_t rights, uint32_t value)
+{
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = mid;
+    out.hdr.size = sizeof(out.value);
+    out.value[0] = value;
+    if (h) {
+        out.hdr.nhandles = 1;
+        out.hdr.handles[0].handle = h;
+        out.hdr.handles[0].rights = rights;
+    }
+    memset(&in, 0, sizeof(in));
+    in.hdr.size = sizeof(in.value);
+    return Call(peer_ch, &out.hdr, &in.hdr);
+}
+
+static Handle spawn(const char *program, const char *name, const char *arg)
+{
+    const char *argv[] = { name, arg, NULL };
+    Handle h = 0;
+    Retcode rc = KnTaskCreate(name, program, program, argv, NULL, THREAD_PRIORITY_DEFAULT,
+                              TASK_SUSPENDED, &h);
+    if (rc)
+        check_fail("spawn", "%s: rc %d", name, rc);
+    return h;
+}
+
+static KnSysInfo settle(uint64_t want)
+{
+    KnSysInfo info = { 0 };
+    for (int i = 0; i < 40; i++) {
+        KnSysGetInfo(&info);
+        if (info.freePages == want)
+            break;
+        KosThreadSleep(5);
+    }
+    return info;
+}
+
+/* One task writes, the other reads, both ways; rights shrink on transfer. */
+static void share_with_peer(void)
+{
+    Handle h;
+    void *p = NULL;
+    Retcode rc = KnPmmMdlCreate(4 * PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, 4 * PAGE, &p, VM_READ | VM_WRITE);
+    CHECK_RC("create_and_map", rc, rcOk);
+    if (rc)
+        return;
+    uint32_t *w = p, sum = 0;
+    for (uint32_t i = 0; i < SHM_WORDS; i++)
+        sum += (w[i] = 0x1000u + 7 * i);
+    rc = call(SHM_READ, h, RIGHT_TRANSFER | RIGHT_MEM_READ, 0);
+    CHECK("peer_reads_what_creator_wrote", rc == rcOk && in.value[2] == rcOk && in.value[3] == sum,
+          "rc %d map %d sum %#x (want %#x)", rc, (int)in.value[2], in.value[3], sum);
+    CHECK("transfer_reduces_rights", in.value[0] == (RIGHT_TRANSFER | RIGHT_MEM_READ),
+          "peer's rights %#x", in.value[0]);
+    CHECK("read_only_handle_cannot_map_writable", (Retcode)in.value[1] == rcNoCapability,
+          "Map RW with a read-only handle: %d", (int)in.value[1]);
+    rc = call(SHM_WRITE, h, RIGHT_MEM_READ | RIGHT_MEM_WRITE, 0xABC00000u);
+    int same = 1;
+    for (uint32_t i = 0; i < SHM_WORDS; i++)
+        same &= w[i] == 0xABC00000u + i;
+    CHECK("creator_reads_what_peer_wrote", rc == rcOk && in.value[0] == rcOk && same,
+          "rc %d peer %d same %d", rc, (int)in.value[0], same);
+    rc = call(SHM_READ, h, RIGHT_MEM_READ | RIGHT_MEM_WRITE | RIGHT_MEM_EXEC, 0);
+    CHECK_RC("transfer_more_rights_refused", rc, rcNoCapability);
+    CHECK_RC("unmap", KnPmmMdlUnmap(p, 4 * PAGE), rcOk);
+    CHECK_RC("double_unmap_refused", KnPmmMdlUnmap(p, 4 * PAGE), rcInvalidArgument);
+    KnHandleClose(h);
+}
+
+/* Client: the peer creates a buffer, keeps it mapped, hands it over, and ends. */
+static void creator_dies(int measured)
+{
+    Retcode rc = call(SHM_CREATE, 0, 0, 0);
+    Handle h = in.hdr.nhandles == 1 ? in.hdr.handles[0].handle : 0;
+    void *p = NULL;
+    if (rc == rcOk && h)
+        rc = KnPmmMdlMap(h, 0, 2 * PAGE, &p, VM_READ | VM_WRITE);
+    if (rc == rcOk)
+        rc = call(SHM_EXIT, 0, 0, 0);
+    Retcode gone = rcOk;
+    for (int i = 0; i < 200 && gone == rcOk; i++) {   /* until the peer's task has ended */
+        KosThreadSleep(5);
+        gone = call(SHM_READ, 0, 0, 0);
+    }
+    int same = 0;
+    if (rc == rcOk && p) {
+        volatile uint32_t *w = p;
+        same = 1;
+        for (uint32_t i = 0; i < 2 * SHM_WORDS; i++)
+            same &= w[i] == 0xC0DE0000u + i;
+        w[5] = 42;                                /* still writable, still ours */
+        same &= w[5] == 42;
+    }
+    if (measured)
+        CHECK("buffer_outlives_its_creator", rc == rcOk && gone == rcNotConnected && same,
+              "rc %d peer gone %d contents %d", rc, gone, same);
+    if (p)
+        KnPmmMdlUnmap(p, 2 * PAGE);
+    if (h)
+        KnHandleClose(h);
+}
+
+static int client(const char *mode)
+{
+    int measured = strcmp(mode, "checks") == 0;
+    if (KnChannelLookup("shm", SERVICE_CLIENT, &peer_ch)) {
+        printf("test_shm client: no channel\n");
+        return 1;
+    }
+    if (measured)
+        share_with_peer();
+    creator_dies(measured);
+    return measured ? check_done("test_shm client") : 0;
+}
+
+/* First task: a peer and a client, until both ended; their pages must all be back. */
+static void run_pair(const char *mode)
+{
+    KnSysInfo before;
+    KnSysGetInfo(&before);
+    Handle peer = spawn("shm_peer", "shm_peer", NULL);
+    Handle cl = spawn("test_shm", "test_shm", mode);
+    Retcode rc = KnChannelCreate(cl, peer, "shm");
+    int32_t sp = -1, sc = -1;
+    if (rc == rcOk) {
+        KnTaskStart(peer);
+        KnTaskStart(cl);
+        KnTaskWait(cl, INFINITE_TIMEOUT, &sc);
+        KnTaskWait(peer, INFINITE_TIMEOUT, &sp);
+    }
+    KnHandleClose(peer);
+    KnHandleClose(cl);
+    KnSysInfo after = settle(before.freePages);
+    if (strcmp(mode, "checks") == 0) {
+        CHECK("client_checks_pass", rc == rcOk && sc == 0 && sp == 0,
+              "channel %d, client status %d, peer status %d", rc, sc, sp);
+        CHECK("creator_dead_pages_back", after.freePages == before.freePages &&
+                                         after.kobjects == before.kobjects,
+              "free pages %lu -> %lu, kernel objects %lu -> %lu",
+              (unsigned long)before.freePages, (unsigned long)after.freePages,
+              (unsigned long)before.kobjects, (unsigned long)after.kobjects);
+    }
+}
+
+static void accounting(void)
+{
+    uint64_t p0, p1, p2, limit;
+    Handle h;
+    void *p = NULL;
+    KnVmUsage(&p0, &limit);
+    KnPmmMdlCreate(8 * PAGE, VM_READ | VM_WRITE, &h);
+    KnVmUsage(&p1, &limit);
+    KnPmmMdlMap(h, 0, 8 * PAGE, &p, VM_READ | VM_WRITE);
+    KnVmUsage(&p2, &limit);
+    CHECK("create_charges_creator_once", p1 == p0 + 8 && p2 == p1,
+          "pages %lu, after create %lu, after map %lu", (unsigned long)p0, (unsigned long)p1,
+          (unsigned long)p2);
+    KnHandleClose(h);
+    KnVmUsage(&p1, &limit);
+    KnPmmMdlUnmap(p, 8 * PAGE);
+    KnVmUsage(&p2, &limit);
+    CHECK("charge_ends_with_last_mapping", p1 == p0 + 8 && p2 == p0,
+          "pages %lu, after close %lu, after unmap %lu", (unsigned long)p0, (unsigned long)p1,
+          (unsigned long)p2);
+    CHECK_RC("create_past_limit_refused",
+             KnPmmMdlCreate((limit - p0 + 1) * PAGE, VM_READ | VM_WRITE, &h),
+             limit - p0 + 1 > 65536 ? rcBufferTooLarge : rcOutOfMemory);
+
+    /* From an allocation: the pages stay mapped where they are and become shared. */
+    void *a = NULL, *b = NULL;
+    Handle h2;
+    KnVmAllocate(NULL, 2 * PAGE, VM_READ | VM_WRITE, 0, &a);
+    KnVmUsage(&p0, &limit);
+    memset(a, 0x5A, 2 * PAGE);
+    CHECK_RC("from_vm_more_than_allowed_refused", KnPmmMdlCreateFromVm(a, 2 * PAGE, VM_READ, &h),
+             rcNoCapability);
+    CHECK_RC("from_vm_part_refused", KnPmmMdlCreateFromVm(a, PAGE, VM_READ | VM_WRITE, &h),
+             rcInvalidArgument);
+    Retcode rc = KnPmmMdlCreateFromVm(a, 2 * PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, PAGE, PAGE, &b, VM_READ);
+    KnVmUsage(&p1, &limit);
+    CHECK("from_vm_shares_the_pages", rc == rcOk && ((unsigned char *)b)[7] == 0x5A &&
+                                      (((unsigned char *)a)[PAGE + 7] = 1, ((volatile unsigned char *)b)[7] == 1) &&
+                                      p1 == p0,
+          "rc %d pages %lu -> %lu", rc, (unsigned long)p0, (unsigned long)p1);
+    CHECK_RC("from_vm_twice_refused", KnPmmMdlCreateFromVm(a, 2 * PAGE, VM_READ | VM_WRITE, &h2),
+             rcInvalidArgument);
+    KnPmmMdlUnmap(b, PAGE);
+    KnHandleClose(h);
+    CHECK_RC("from_vm_unmap", KnPmmMdlUnmap(a, 2 * PAGE), rcOk);
+    KnVmUsage(&p1, &limit);
+    CHECK("from_vm_charge_gone", p1 == p0 - 2, "pages %lu -> %lu", (unsigned long)p0,
+          (unsigned long)p1);
+}
+
+static void bad_input(void)
+{
+    Handle h, ro, x;
+    void *p = NULL, *q = NULL;
+    CHECK_RC("create_size_zero_refused", KnPmmMdlCreate(0, VM_READ | VM_WRITE, &h),
+             rcInvalidArgument);
+    CHECK_RC("create_size_wraps_refused", KnPmmMdlCreate(~(rtl_size_t)0, VM_READ | VM_WRITE, &h),
+             rcInvalidArgument);
+    CHECK_RC("create_size_too_large", KnPmmMdlCreate(1ull << 40, VM_READ | VM_WRITE, &h),
+             rcBufferTooLarge);
+    CHECK_RC("create_wx_refused", KnPmmMdlCreate(PAGE, VM_READ | VM_WRITE | VM_EXEC, &h),
+             rcInvalidArgument);
+    CHECK_RC("create_unknown_prot_refused", KnPmmMdlCreate(PAGE, VM_READ | 0x80, &h),
+             rcInvalidArgument);
+    uint32_t type = 0, rights = 0;
+    KnPmmMdlCreate(PAGE, VM_READ | VM_EXEC, &x);
+    KnHandleInfo(x, &type, &rights);
+    CHECK("exec_buffer_has_exec_right", type == KOBJ_MEMORY && (rights & RIGHT_MEM_EXEC) &&
+                                        !(rights & RIGHT_MEM_WRITE),
+          "type %u rights %#x", type, rights);
+    KnHandleClose(x);
+
+    Retcode rc = KnPmmMdlCreate(2 * PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, 2 * PAGE, &p, VM_READ | VM_WRITE);
+    CHECK_RC("bad_input_setup", rc, rcOk);
+    rtl_size_t size = 0;
+    CHECK("get_size", KnPmmMdlGetSize(h, &size) == rcOk && size == 2 * PAGE, "size %lu",
+          (unsigned long)size);
+    CHECK_RC("map_over_mapping_refused", KnPmmMdlMapFixed(h, 0, PAGE, p, VM_READ),
+             rcAlreadyExists);
+    CHECK_RC("map_over_heap_refused", KnPmmMdlMapFixed(h, 0, PAGE, &out, VM_READ),
+             rcInvalidArgument);                      /* unaligned */
+    CHECK_RC("map_offset_plus_length_wraps", KnPmmMdlMap(h, PAGE, ~(rtl_size_t)0 & ~(PAGE - 1), &q,
+                                                         VM_READ), rcInvalidArgument);
+    q = NULL;
+    CHECK_RC("map_past_end_refused", KnPmmMdlMap(h, PAGE, 2 * PAGE, &q, VM_READ),
+             rcInvalidArgument);
+    q = NULL;
+    CHECK_RC("map_unaligned_offset_refused", KnPmmMdlMap(h, 12, PAGE, &q, VM_READ),
+             rcInvalidArgument);
+    q = NULL;
+    CHECK_RC("map_length_zero_refused", KnPmmMdlMap(h, 0, 0, &q, VM_READ), rcInvalidArgument);
+    q = NULL;
+    CHECK_RC("map_exec_without_right", KnPmmMdlMap(h, 0, PAGE, &q, VM_READ | VM_EXEC),
+             rcNoCapability);
+    q = NULL;
+    CHECK_RC("map_wx_refused", KnPmmMdlMap(h, 0, PAGE, &q, VM_READ | VM_WRITE | VM_EXEC),
+             rcInvalidArgument);
+    KnHandleCopy(h, RIGHT_MEM_READ, &ro);
+    q = NULL;
+    CHECK_RC("copy_read_only_cannot_map_writable",
+             KnPmmMdlMap(ro, 0, PAGE, &q, VM_READ | VM_WRITE), rcNoCapability);
+    KnHandleClose(ro);
+    q = NULL;
+    CHECK_RC("map_with_other_object_refused", KnPmmMdlMap(KERNEL_HANDLE, 0, PAGE, &q, VM_READ),
+             rcInvalidArgument);
+    void *heap = NULL;
+    KnVmAllocate(NULL, PAGE, VM_READ | VM_WRITE, 0, &heap);
+    CHECK_RC("unmap_plain_allocation_refused", KnPmmMdlUnmap(heap, PAGE), rcInvalidArgument);
+    KnVmFree(heap, PAGE);
+    CHECK_RC("unmap_part_refused", KnPmmMdlUnmap(p, PAGE), rcInvalidArgument);
+    CHECK_RC("unmap_whole", KnPmmMdlUnmap(p, 2 * PAGE), rcOk);
+    CHECK_RC("unmap_twice_refused", KnPmmMdlUnmap(p, 2 * PAGE), rcInvalidArgument);
+    KnHandleClose(h);
+    CHECK_RC("closed_handle_refused", KnPmmMdlGetSize(h, &size), rcInvalidArgument);
+}
+
+static void cycles(void)
+{
+    Handle h;
+    void *p;
+    Retcode rc = rcOk;
+    int i;
+    KnSysInfo before, after;
+    KnSysGetInfo(&before);
+    for (i = 0; i < 10000 && rc == rcOk; i++) {
+        p = NULL;
+        rc = KnPmmMdlCreate(2 * PAGE, VM_READ | VM_WRITE, &h);
+        if (rc)
+            break;
+        if ((rc = KnPmmMdlMap(h, 0, 2 * PAGE, &p, VM_READ | VM_WRITE)) == rcOk) {
+            ((volatile uint32_t *)p)[i % 2048] = (uint32_t)i;
+            rc = KnPmmMdlUnmap(p, 2 * PAGE);
+        }
+        Retcode c = KnHandleClose(h);
+        if (rc == rcOk)
+            rc = c;
+    }
+    KnSysGetInfo(&after);
+    CHECK("cycles_10000_pages_unchanged", rc == rcOk && i == 10000 &&
+                                          after.freePages == before.freePages &&
+                                          after.kobjects == before.kobjects,
+          "rc %d after %d cycles, free pages %lu -> %lu, objects %lu -> %lu", rc, i,
+          (unsigned long)before.freePages, (unsigned long)after.freePages,
+          (unsigned long)before.kobjects, (unsigned long)after.kobjects);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return client(argv[1]);
+    run_pair("warm");                             /* warms the kernel's caches */
+    run_pair("checks");
+    accounting();
+    bad_input();
+    cycles();
+    return check_done("test_shm");
+}

@@ -36,11 +36,11 @@ Retcode KnThreadTerminate(Handle thread, rtl_int64_t value)
 
 Retcode KnThreadSetAffinity(Handle thread, rtl_uint32_t mask, rtl_uint32_t *online)
 {
-    struct kl_core_Thread_proxy p = kcall_thread();
-    rtl_uint32_t o = 0;
-    Retcode rc = kl_core_Thread_SetAffinity(&p, thread, mask, &o);
-    if (online)
-        *online = o;
+    kl_core_Thread_SetAffinity_req req = { .thread = thread, .mask = mask };
+    kl_core_Thread_SetAffinity_res res;
+    Retcode rc = KCALL(Thread, thread, SetAffinity, &req, &res);
+    if (rc == rcOk && online)
+        *online = res.online;
     return rc;
 }
 

@@ -9,7 +9,8 @@ Boards:
         $QEMU_ACCEL the accelerator (both boards): tcg,thread=single by default,
         which runs every core in one host thread (all cores on, interleaved at
         translation-block granularity, no lock-holder preemption by an
-        oversubscribed host); the SMP stress tests ask for tcg,thread=multi.
+        oversubscribed host); the SMP stress tests ask for tcg,thread=multi,
+        most of them with multi_smp() cores: no more than the host has.
         build/virt-echo-kdebug/kernel.img is the same with a debug kernel.
   rpi4  QEMU `raspi4b` (QEMU 9+), build/rpi4-echo/kernel8.img with Debian's
         bcm2711-rpi-4-b.dtb. The binary comes from $QEMU_RPI4, else
@@ -110,6 +111,15 @@ def unavailable_reason(board):
 def accel():
     """QEMU's -accel value: $QEMU_ACCEL, else single-threaded TCG."""
     return os.environ.get("QEMU_ACCEL", "tcg,thread=single")
+
+
+def multi_smp():
+    """Cores for a multi-threaded TCG test: $QEMU_SMP_MULTI, else 4 capped at
+    the host's cores. Each vCPU is a host thread; with more vCPUs than host
+    cores the host preempts the vCPU holding the kernel lock while the others
+    spin for it (WFE does not halt a vCPU under multi-threaded TCG): on a
+    2-core host test_ipc's 8 clients took 92 s at -smp 4 and a few at 2."""
+    return int(os.environ.get("QEMU_SMP_MULTI", max(2, min(4, os.cpu_count() or 1))))
 
 
 def qemu_argv(board, mem=None, smp=None, bootargs="", extra=(), semihosting=True,

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import boards
 from programs import assert_checks
 
 THREADS, LINES = 8, 48
@@ -38,7 +39,8 @@ def assert_lines_intact(text):
 
 @pytest.mark.each_board
 def test_console_lines_whole(boot):
-    text = assert_checks(boot, "test_console_lines", ["console_writers_created"], timeout=120)
+    text = assert_checks(lambda **kw: boot(smp=4, **kw), "test_console_lines",
+                         ["console_writers_created"], timeout=120)
     assert "test_console_lines: 4 core(s)" in text
     assert_lines_intact(text)
 
@@ -47,5 +49,6 @@ def test_console_lines_whole(boot):
 def test_console_lines_whole_parallel_cores(boot, monkeypatch):
     """The same with one host thread per core: the writers really run at once."""
     monkeypatch.setenv("QEMU_ACCEL", "tcg,thread=multi")
-    text = assert_checks(boot, "test_console_lines", ["console_writers_created"], timeout=180)
+    text = assert_checks(lambda **kw: boot(smp=boards.multi_smp(), **kw), "test_console_lines",
+                         ["console_writers_created"], timeout=180)
     assert_lines_intact(text)

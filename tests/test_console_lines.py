@@ -52,3 +52,12 @@ def test_console_lines_whole_parallel_cores(boot, monkeypatch):
     text = assert_checks(lambda **kw: boot(smp=boards.multi_smp(), **kw), "test_console_lines",
                          ["console_writers_created"], timeout=180)
     assert_lines_intact(text)
+
+
+@pytest.mark.boards("virt")
+def test_console_lines_whole_gicv3(boot, monkeypatch):
+    monkeypatch.setenv("GIC", "3")
+    text = assert_checks(lambda **kw: boot(smp=4, **kw), "test_console_lines",
+                         ["console_writers_created"], timeout=120)
+    assert "irq: GICv3" in text
+    assert_lines_intact(text)

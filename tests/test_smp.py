@@ -92,3 +92,12 @@ def test_smp_stress_rpi4(boot, multi):
     """The same stress program on raspi4b's four Cortex-A72 (spin-table bring-up)."""
     text = assert_checks(boot, "test_smp", SMP_CHECKS, timeout=180)
     assert "test_smp: 4 core(s) online" in text
+
+
+@pytest.mark.boards("virt")
+def test_smp_stress_gicv3(boot, multi, monkeypatch):
+    """test_smp on GICv3 (redistributor per core, SGIs by affinity): the
+    reschedule IPIs that stop a killed thread go through the other GIC."""
+    monkeypatch.setenv("GIC", "3")
+    text = assert_checks(lambda **kw: boot(smp=4, **kw), "test_smp", SMP_CHECKS, timeout=180)
+    assert cores_online(text)[0] == 4 and "irq: GICv3" in text

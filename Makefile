@@ -11,6 +11,7 @@
 #   make debug               QEMU halted with a gdb server
 #   make PLATFORM=rpi4       Raspberry Pi 4 build (kernel8.img, config.txt)
 #   make PLATFORM=rpi4 sdcard   bootable SD card image
+#   make bench-smp           wall-clock IPC across cores, multi-threaded TCG (tools/bench_smp.py)
 #   make fuzz-host           libFuzzer runs of the host parser targets (FUZZ_HOST_SECONDS)
 #   make deps                install missing host packages and fetch build inputs
 #   make fresh-check         README's two commands on a fresh minimal Debian 12 root
@@ -123,7 +124,7 @@ SOL_STARTS := $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-programs $(
 
 # User programs (userland/userland.mk); each image's own programs (image_program)
 # are built in IUSER_OUT.
-BENCH_PROGRAMS := bench bench_client bench_server bench_nop
+BENCH_PROGRAMS := bench bench_client bench_server bench_nop bench_smp
 USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
@@ -380,6 +381,16 @@ bench: deps-check
 	$(PYTHON) tools/bench.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img --bootargs init=bench \
 	    --policy-kernel build/virt-ipc_bench/kernel.img \
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
+
+# `make bench-smp`: wall-clock IPC across cores (userland/bench/bench_smp.c)
+# under multi-threaded TCG, BENCH_SMP_CORES cores (4), BENCH_RUNS boots (5).
+BENCH_SMP_CORES ?= 4
+BENCH_RUNS ?= 5
+.PHONY: bench-smp
+bench-smp: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
+	$(PYTHON) tools/bench_smp.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img \
+	    --smp $(BENCH_SMP_CORES) --runs $(BENCH_RUNS)
 
 # ---------------------------------------------------------------- fuzzing
 # The kernel fuzzer (tests/guest/kernel/fuzz, docs/TESTING.md "Fuzzing") as the first

@@ -12,12 +12,13 @@
 #   make debug               QEMU halted with a gdb server
 #   make PLATFORM=rpi4       Raspberry Pi 4 build (kernel8.img, config.txt)
 #   make PLATFORM=rpi4 sdcard   bootable SD card image
+#   make bench-smp           wall-clock IPC across cores, multi-threaded TCG (tools/bench_smp.py)
 #   make fuzz-host           libFuzzer runs of the host parser targets (FUZZ_HOST_SECONDS)
 #   make deps                install missing host packages and fetch build inputs
 #   make fresh-check         README's two commands on a fresh minimal Debian 12 root
 #   make clean
 #
-# QEMU knobs: QEMU_MEM, QEMU_SMP, GIC (2|3), QEMU_EXTRA, BOOTARGS.
+# QEMU knobs: QEMU_MEM, QEMU_SMP (4), GIC (2|3), QEMU_EXTRA, BOOTARGS.
 
 .DEFAULT_GOAL := all
 PLATFORM ?= virt
@@ -128,7 +129,7 @@ SOL_STARTS := $(shell $(PYTHON) -m tools.einit $(EINIT_FLAGS) --list-programs $(
 
 # User programs (userland/userland.mk); each image's own programs (image_program)
 # are built in IUSER_OUT.
-BENCH_PROGRAMS := bench bench_client bench_server bench_nop
+BENCH_PROGRAMS := bench bench_client bench_server bench_nop bench_smp
 USER_PROGRAMS += $(BENCH_PROGRAMS)
 $(foreach p,$(BENCH_PROGRAMS),$(eval USER_SRCS_$(p) := userland/bench/$(p).c))
 include userland/userland.mk
@@ -305,7 +306,7 @@ $(BUILD)/config.txt: arch/aarch64/board/rpi4-config.txt
 # ---------------------------------------------------------------- QEMU
 QEMU      ?= qemu-system-aarch64
 QEMU_MEM  ?= 512M
-QEMU_SMP  ?= 2
+QEMU_SMP  ?= 4
 GIC       ?= 2
 QEMU_EXTRA ?=
 BOOTARGS  ?=
@@ -382,6 +383,9 @@ test: deps-check
 	+@$(MAKE) --no-print-directory $(SUBMAKE_JOBS) PLATFORM=rpi4 SOLUTIONS="$(TEST_SOLUTIONS_rpi4)" images
 	+@$(MAKE) --no-print-directory PLATFORM=rpi4 sdcard-if-possible
 	$(PYTHON) -m pytest tests $(PYTEST_XDIST) $(PYTEST_ARGS)
+	@echo "Smoke set on one core (QEMU_SMP=1):"
+	QEMU_SMP=1 $(PYTHON) -m pytest tests/test_boot.py tests/test_tasks.py tests/test_ipc.py \
+	    $(PYTEST_XDIST) --board virt -q
 
 # ---------------------------------------------------------------- benchmarks
 # The test image, booted with init=bench under -icount shift=0 (IPC without a
@@ -396,6 +400,16 @@ bench: deps-check
 	$(PYTHON) tools/bench.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img --bootargs init=bench \
 	    --policy-kernel build/virt-ipc_bench/kernel.img \
 	    $(if $(filter 1,$(NET)),--net-kernel build/virt-net_bench/kernel.img)
+
+# `make bench-smp`: wall-clock IPC across cores (userland/bench/bench_smp.c)
+# under multi-threaded TCG, BENCH_SMP_CORES cores (4), BENCH_RUNS boots (5).
+BENCH_SMP_CORES ?= 4
+BENCH_RUNS ?= 5
+.PHONY: bench-smp
+bench-smp: deps-check
+	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
+	$(PYTHON) tools/bench_smp.py --kernel build/virt-$(TEST_SOLUTION)/kernel.img \
+	    --smp $(BENCH_SMP_CORES) --runs $(BENCH_RUNS)
 
 # ---------------------------------------------------------------- fuzzing
 # The kernel fuzzer (tests/guest/kernel/fuzz, docs/TESTING.md "Fuzzing") as the first

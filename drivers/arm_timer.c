@@ -2,13 +2,17 @@
  * ARM generic timer: the EL1 virtual timer (CNTV_*) raises the periodic
  * tick. Its PPI comes from the DTB's timer node (third interrupt entry);
  * the frequency from CNTFRQ_EL0. Deadlines advance by a fixed step so the
- * tick does not drift with interrupt latency.
+ * tick does not drift with interrupt latency. Every core has its own timer:
+ * the boot core's tick keeps time (time_tick), the others' only the time
+ * slice of what they run (sched_tick), and they mask it while idle.
  */
 #include <drivers/arm_timer.h>
 #include <arch/sysreg.h>
 #include <kernel/fdt.h>
 #include <kernel/irq.h>
 #include <kernel/time.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
 
 #define DEFAULT_VIRT_PPI 27
 static uint64_t step;
@@ -22,7 +26,27 @@ static void timer_irq(unsigned intid, void *ctx)
     if (next <= now)                      /* missed ticks (e.g. a long stop): resync */
         next = now + step;
     write_sysreg(cntv_cval_el0, next);
-    time_tick();
+    if (smp_cpu_id() == 0)
+        time_tick();
+    else
+        sched_tick();
+}
+
+static void start_local_timer(void)
+{
+    write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + step);
+    write_sysreg(cntv_ctl_el0, 1);        /* enable, unmasked */
+    /* EL0 may read the virtual counter (benchmarks, clocks); no timer access. */
+    write_sysreg(cntkctl_el1, 1u << 1);
+    isb();
+}
+
+void arm_timer_init_cpu(void) { start_local_timer(); }
+
+void arm_timer_cpu_idle(bool idle)
+{
+    write_sysreg(cntv_ctl_el0, idle ? 3 : 1);   /* IMASK while idle */
+    isb();
 }
 
 static unsigned virt_timer_intid(const struct fdt *fdt)
@@ -47,10 +71,6 @@ int arm_timer_init(const struct fdt *fdt, unsigned hz)
         return -1;
     step = freq / hz;
     time_init(freq, hz);
-    write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + step);
-    write_sysreg(cntv_ctl_el0, 1);        /* enable, unmasked */
-    /* EL0 may read the virtual counter (benchmarks, clocks); no timer access. */
-    write_sysreg(cntkctl_el1, 1u << 1);
-    isb();
+    start_local_timer();
     return irq_attach(virt_timer_intid(fdt), timer_irq, 0);
 }

@@ -1,7 +1,8 @@
 /*
- * GICv3 (QEMU virt gic-version=3): distributor with affinity routing, the
- * boot core's redistributor, and the system-register CPU interface. All
- * interrupts are non-secure group 1 routed to the boot core.
+ * GICv3 (QEMU virt gic-version=3): distributor with affinity routing, one
+ * redistributor per core (found by its GICR_TYPER affinity), and the
+ * system-register CPU interface. All interrupts are non-secure group 1; SPIs
+ * are routed to the boot core; SGIs (IPIs) go to a core by its affinity.
  */
 #include <drivers/gic.h>
 #include <drivers/mmio.h>
@@ -9,6 +10,7 @@
 #include <kernel/arch.h>
 #include <kernel/fdt.h>
 #include <kernel/irq.h>
+#include <kernel/smp.h>
 
 #define GICD_CTLR        0x0000
 #define GICD_TYPER       0x0004
@@ -20,14 +22,20 @@
 #define CTLR_RWP         (1u << 31)
 #define CTLR_ARE_NS      (1u << 4)
 #define CTLR_GRP1NS      (1u << 1)
+#define GICR_TYPER       0x0008
 #define GICR_WAKER       0x0014
+#define GICR_STRIDE      0x20000   /* RD + SGI frames (GICv3, no VLPI) */
+#define GICR_MAP_MAX     (SMP_MAX_CPUS * GICR_STRIDE)
 #define GICR_SGI         0x10000   /* SGI/PPI frame */
 #define GICR_IGROUPR0    (GICR_SGI + 0x080)
 #define GICR_ISENABLER0  (GICR_SGI + 0x100)
 #define GICR_ICENABLER0  (GICR_SGI + 0x180)
 #define GICR_IPRIORITYR  (GICR_SGI + 0x400)
 
-static volatile void *dist, *redist;
+static volatile void *dist, *redist_base;
+static uint64_t redist_size;
+static volatile void *redists[SMP_MAX_CPUS];   /* each core's, by struct cpu id */
+#define redist (redists[smp_cpu_id()])
 
 static void wait_rwp(void)
 {
@@ -65,8 +73,60 @@ static void v3_eoi(unsigned id)
     isb();
 }
 
+/* The calling core's redistributor: the frame whose GICR_TYPER names its affinity. */
+static volatile void *find_redist(void)
+{
+    uint64_t mpidr = read_sysreg(mpidr_el1);
+    uint32_t aff = (uint32_t)(((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff));
+    for (uint64_t off = 0; off + GICR_STRIDE <= redist_size; off += GICR_STRIDE) {
+        volatile char *r = (volatile char *)redist_base + off;
+        uint64_t typer = mmio_read64(r, GICR_TYPER);
+        if ((uint32_t)(typer >> 32) == aff)
+            return r;
+        if (typer & (1u << 4))       /* Last */
+            break;
+    }
+    return NULL;
+}
+
+static void v3_init_cpu(void)
+{
+    volatile void *r = find_redist();
+    if (!r)
+        return;                      /* no interrupts on this core: it stays idle */
+    redist = r;
+    /* Wake the redistributor: clear ProcessorSleep, wait for ChildrenAsleep to clear. */
+    mmio_write32(redist, GICR_WAKER, mmio_read32(redist, GICR_WAKER) & ~(1u << 1));
+    for (int i = 0; i < 1000000 && (mmio_read32(redist, GICR_WAKER) & (1u << 2)); i++)
+        ;
+    mmio_write32(redist, GICR_ICENABLER0, 0xffffffff);
+    mmio_write32(redist, GICR_IGROUPR0, 0xffffffff);
+    for (unsigned i = 0; i < 32; i += 4)
+        mmio_write32(redist, GICR_IPRIORITYR + i, 0xa0a0a0a0);
+
+    write_sysreg(S3_0_C12_C12_5, read_sysreg(S3_0_C12_C12_5) | 7);  /* ICC_SRE_EL1 */
+    isb();
+    write_sysreg(S3_0_C4_C6_0, 0xf0);     /* ICC_PMR_EL1 */
+    write_sysreg(S3_0_C12_C12_3, 0);      /* ICC_BPR1_EL1 */
+    write_sysreg(S3_0_C12_C12_7, 1);      /* ICC_IGRPEN1_EL1 */
+    isb();
+}
+
+static void v3_send_ipi(unsigned target, unsigned sgi)
+{
+    uint64_t h = cpus[target].hwid;
+    if ((h & 0xff) >= 16)
+        return;                       /* beyond an SGI target list: not supported */
+    uint64_t v = ((h >> 32) & 0xff) << 48 | ((h >> 16) & 0xff) << 32 | (uint64_t)(sgi & 0xf) << 24 |
+                 ((h >> 8) & 0xff) << 16 | (1u << (h & 0xf));
+    dsb_ishst();                      /* the caller's run-queue update before the SGI */
+    write_sysreg(S3_0_C12_C11_5, v);  /* ICC_SGI1R_EL1 */
+    isb();
+}
+
 static const struct irq_chip gicv3_chip = {
     .name = "GICv3", .enable = v3_enable, .disable = v3_disable, .ack = v3_ack, .eoi = v3_eoi,
+    .init_cpu = v3_init_cpu, .send_ipi = v3_send_ipi,
 };
 
 int gicv3_init(const struct fdt *fdt, int node)
@@ -75,8 +135,9 @@ int gicv3_init(const struct fdt *fdt, int node)
     if (fdt_get_reg(fdt, node, 0, &d) || fdt_get_reg(fdt, node, 1, &r))
         return -1;
     dist = ioremap(d.addr, 0x10000);
-    redist = ioremap(r.addr, 0x20000);     /* boot core: first redistributor */
-    if (!dist || !redist)
+    redist_size = r.size < GICR_MAP_MAX ? r.size : GICR_MAP_MAX;
+    redist_base = ioremap(r.addr, redist_size);
+    if (!dist || !redist_base)
         return -1;
     unsigned lines = 32 * ((mmio_read32(dist, GICD_TYPER) & 0x1f) + 1);
     if (lines > 1020)
@@ -94,22 +155,9 @@ int gicv3_init(const struct fdt *fdt, int node)
         mmio_write64(dist, GICD_IROUTER + 8 * i, aff);
     mmio_write32(dist, GICD_CTLR, CTLR_ARE_NS | CTLR_GRP1NS);
     wait_rwp();
-
-    /* Wake the redistributor: clear ProcessorSleep, wait for ChildrenAsleep to clear. */
-    mmio_write32(redist, GICR_WAKER, mmio_read32(redist, GICR_WAKER) & ~(1u << 1));
-    for (int i = 0; i < 1000000 && (mmio_read32(redist, GICR_WAKER) & (1u << 2)); i++)
-        ;
-    mmio_write32(redist, GICR_ICENABLER0, 0xffffffff);
-    mmio_write32(redist, GICR_IGROUPR0, 0xffffffff);
-    for (unsigned i = 0; i < 32; i += 4)
-        mmio_write32(redist, GICR_IPRIORITYR + i, 0xa0a0a0a0);
-
-    write_sysreg(S3_0_C12_C12_5, read_sysreg(S3_0_C12_C12_5) | 7);  /* ICC_SRE_EL1 */
-    isb();
-    write_sysreg(S3_0_C4_C6_0, 0xf0);     /* ICC_PMR_EL1 */
-    write_sysreg(S3_0_C12_C12_3, 0);      /* ICC_BPR1_EL1 */
-    write_sysreg(S3_0_C12_C12_7, 1);      /* ICC_IGRPEN1_EL1 */
-    isb();
+    v3_init_cpu();
+    if (!redist)
+        return -1;
     irq_set_chip(&gicv3_chip);
     return 3;
 }

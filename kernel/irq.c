@@ -51,3 +51,19 @@ void irq_handle(void)
         chip->disable(intid);
     chip->eoi(intid);
 }
+
+void irq_init_cpu(void)
+{
+    if (!chip)
+        return;
+    chip->init_cpu();
+    for (unsigned id = 0; id < 32; id++)
+        if (handlers[id].fn)
+            chip->enable(id);
+}
+
+void irq_send_ipi(unsigned cpu, unsigned sgi)
+{
+    if (chip)
+        chip->send_ipi(cpu, sgi);
+}

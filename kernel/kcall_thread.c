@@ -72,6 +72,23 @@ static Retcode op_set_priority(void *ctx, uint32_t h, uint32_t prio)
     return rcOk;
 }
 
+static Retcode op_set_affinity(void *ctx, uint32_t h, uint32_t mask, uint32_t *online)
+{
+    (void)ctx;
+    struct thread *th = current;
+    if (h) {
+        Retcode rc = thread_of(h, RIGHT_THREAD_CONTROL, &th);
+        if (rc)
+            return rc;
+        if (thread_is_dead(th))
+            return rcInvalidThreadState;
+    }
+    *online = smp_online_mask;
+    if (!mask)
+        return rcOk;                          /* a query of the cores online */
+    return thread_set_affinity(th, mask);     /* the caller moves on its way back to user mode */
+}
+
 static Retcode op_current_id(void *ctx, uint64_t *tid)
 {
     (void)ctx;
@@ -111,5 +128,6 @@ static Retcode op_terminate(void *ctx, uint32_t h, int64_t value)
 
 const struct kl_core_Thread_ops kcall_thread_ops = {
     .Create = op_create, .Wait = op_wait, .SetPriority = op_set_priority,
+    .SetAffinity = op_set_affinity,
     .CurrentId = op_current_id, .Sleep = op_sleep, .Terminate = op_terminate,
 };

@@ -1,7 +1,9 @@
 /*
  * kmain: the kernel's init order, from the first C instruction to the
  * first user program. boot.S enters here at EL1, MMU on, in the upper half,
- * on the boot stack, with interrupts masked.
+ * on the boot stack, with interrupts masked. The boot core holds the big
+ * kernel lock from the first line; the secondary cores start last, once
+ * the kernel is fully set up, and wait for the lock in their idle loops.
  */
 #include <kernel/arch.h>
 #include <kernel/bootargs.h>
@@ -12,6 +14,7 @@
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/selftest.h>
+#include <kernel/smp.h>
 #include <kernel/bootimage.h>
 #include <kernel/task.h>
 #include <kernel/security.h>
@@ -113,6 +116,7 @@ static __attribute__((noreturn)) void start_init(void)
 
 void kmain(uint64_t dtb_pa)
 {
+    smp_init();
     int err = platform_probe_dtb(dtb_pa);
     mmu_init_kernel_map(platform.ram, err ? 0 : platform.nram, dtb_pa, platform.dtb_size);
     const struct fdt *fdt = platform_fdt();
@@ -146,5 +150,6 @@ void kmain(uint64_t dtb_pa)
     if (selftest_run())
         panic("kernel self-test failed");
     arch_irq_disable();           /* from here on the kernel runs with IRQs masked */
+    smp_boot_secondaries(fdt);
     start_init();
 }

@@ -1,7 +1,10 @@
 /*
- * Threads, run queues, blocking and timeouts. Single core, kernel not
- * preemptible (interrupts are masked whenever the kernel runs, except in the
- * idle loop), so no locks: every function here runs to completion.
+ * Threads, the run queue, blocking and timeouts, on every core. Everything
+ * here runs under the big kernel lock (kernel/smp.h) with interrupts masked,
+ * so no finer locks: every function runs to completion. One run queue is
+ * shared by all cores (docs/ARCHITECTURE.md says why); a thread made
+ * runnable goes to an idle core, or preempts the core running the lowest
+ * priority below its own, through a reschedule IPI.
  */
 #include <kernel/sched.h>
 #include <kernel/lib.h>
@@ -16,13 +19,11 @@
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
 
-struct thread *current;
-bool need_resched;
-
 static struct list_node runq[THREAD_PRIORITY_MAX + 1];
 static uint32_t runq_bitmap;
 static struct list_node sleepers = LIST_INIT(sleepers);
-static struct thread idle_thread;
+static struct thread idle_threads[SMP_MAX_CPUS];
+#define idle_thread (idle_threads[0])
 static struct thread *zombie;        /* exited thread whose stack is freed after the switch */
 static uint64_t next_tid = 1;
 static uint64_t nthreads;
@@ -41,23 +42,96 @@ static void runq_remove(struct thread *t)
         runq_bitmap &= ~(1u << t->priority);
 }
 
-static struct thread *runq_pop(void)
+/* The highest-priority thread that may run on core `c`, or NULL. */
+static struct thread *runq_peek_slow(const struct cpu *c)
+{
+    uint32_t bits = runq_bitmap, me = 1u << c->id;
+    while (bits) {
+        unsigned prio = 31 - (unsigned)__builtin_clz(bits);
+        for (struct list_node *pos = runq[prio].next; pos != &runq[prio]; pos = pos->next) {
+            struct thread *t = list_entry(pos, struct thread, run_link);
+            if (t->affinity & me)
+                return t;
+        }
+        bits &= ~(1u << prio);
+    }
+    return NULL;
+}
+
+/* Inline fast path (yield and preemption count it): the head of the top
+ * priority's list, unless its affinity excludes this core. */
+static inline struct thread *runq_peek(const struct cpu *c)
 {
     if (!runq_bitmap)
         return NULL;
     unsigned prio = 31 - (unsigned)__builtin_clz(runq_bitmap);
     struct thread *t = list_entry(runq[prio].next, struct thread, run_link);
-    runq_remove(t);
+    return (t->affinity >> c->id) & 1 ? t : runq_peek_slow(c);
+}
+
+static struct thread *runq_pop(const struct cpu *c)
+{
+    struct thread *t = runq_peek(c);
+    if (t)
+        runq_remove(t);
     return t;
+}
+
+static bool cpu_idle(const struct cpu *c) { return c->cur == c->idle; }
+
+/* Asks core c to reschedule: its flag, and an IPI when it is another core. */
+static void resched_cpu(struct cpu *c)
+{
+    c->resched = true;
+    smp_send_resched(c->id);
+}
+
+/*
+ * Runnable thread t (queued) should run soon: an idle core of its affinity
+ * (this one first) takes it; else the core running the lowest priority below
+ * t's is preempted. One core: the old rule, preempt if t ranks higher.
+ */
+static void kick(struct thread *t)
+{
+    struct cpu *me = this_cpu();
+    if (smp_ncpus == 1) {
+        if (t->priority > me->cur->priority || cpu_idle(me))
+            me->resched = true;
+        return;
+    }
+    if ((t->affinity & (1u << me->id)) && cpu_idle(me)) {
+        me->resched = true;
+        return;
+    }
+    struct cpu *victim = NULL;
+    for (unsigned i = 0; i < smp_ncpus; i++) {
+        struct cpu *c = &cpus[i];
+        if (!(t->affinity & (1u << i)))
+            continue;
+        if (cpu_idle(c)) {
+            if (!c->resched) {     /* not already woken for another thread */
+                resched_cpu(c);
+                return;
+            }
+            continue;
+        }
+        if (c->cur->priority < t->priority &&
+            (!victim || c->cur->priority < victim->cur->priority))
+            victim = c;
+    }
+    if (victim)
+        resched_cpu(victim);
 }
 
 static void idle_loop(void)
 {
     for (;;) {
-        if (runq_bitmap)
+        if (runq_bitmap && runq_peek(this_cpu()))
             schedule();
-        else
-            arch_wait_for_interrupt();
+        else {
+            need_resched = false;       /* nothing for this core: kick() may pick it again */
+            smp_idle_wait();
+        }
     }
 }
 
@@ -74,7 +148,36 @@ void sched_init(void)
                             idle_loop);
     list_init(&idle_thread.run_link);
     list_init(&idle_thread.timer_link);
+    idle_thread.affinity = 1;
+    idle_thread.cpu = &cpus[0];
+    cpus[0].idle = &idle_thread;
     current = &idle_thread;                /* until sched_run(): "the boot thread" */
+}
+
+void *sched_init_cpu(struct cpu *c)
+{
+    struct thread *idle = &idle_threads[c->id];
+    if (!idle->kstack) {
+        paddr_t stack = pmm_alloc_pages(KSTACK_PAGES, 1);
+        if (!stack)
+            return NULL;
+        idle->kstack = phys_to_virt(stack);
+    }
+    idle->state = THREAD_RUNNING;          /* the core enters the kernel as its idle thread */
+    idle->affinity = 1u << c->id;
+    idle->cpu = c;
+    list_init(&idle->run_link);
+    list_init(&idle->timer_link);
+    c->idle = idle;
+    c->cur = idle;
+    return (char *)idle->kstack + KSTACK_PAGES * PAGE_SIZE;
+}
+
+void sched_idle_enter(void)
+{
+    DEBUG_ASSERT(spin_is_locked(&bkl) && current == this_cpu()->idle);
+    idle_loop();
+    panic("idle loop returned");
 }
 
 _Static_assert(sizeof(struct thread) <= KMALLOC_MAX, "struct thread must fit a kmalloc slot");
@@ -114,6 +217,8 @@ struct thread *thread_create_user(struct task *task, uint64_t entry, uint64_t sp
     t->tid = next_tid++;
     t->state = THREAD_NEW;
     t->priority = priority;
+    t->affinity = AFFINITY_ALL;
+    t->cpu = NULL;
     list_init(&t->run_link);
     list_init(&t->timer_link);
     list_init(&t->ipc.served_link);
@@ -129,8 +234,7 @@ void thread_start(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
     runq_add(t);
-    if (t->priority > current->priority || current == &idle_thread)
-        need_resched = true;
+    kick(t);
 }
 
 static void reap_zombie(void)
@@ -146,43 +250,65 @@ static void reap_zombie(void)
 
 void schedule(void)
 {
+    DEBUG_ASSERT(spin_is_locked(&bkl));
     reap_zombie();
-    need_resched = false;
-    struct thread *prev = current;
-    if (prev->state == THREAD_RUNNING && prev != &idle_thread) {
+    struct cpu *c = this_cpu();
+    c->resched = false;
+    struct thread *prev = c->cur;
+    bool requeued = false;
+    if (prev->state == THREAD_RUNNING && prev != c->idle) {
         prev->state = THREAD_RUNNABLE;
         runq_add(prev);
+        requeued = true;
     }
-    struct thread *next = runq_pop();
+    struct thread *next = runq_pop(c);
     if (!next)
-        next = &idle_thread;
+        next = c->idle;
     DEBUG_ASSERT(thread_is_off_queues(next) &&
-                 (next->state == THREAD_RUNNABLE || next == &idle_thread));
+                 (next->state == THREAD_RUNNABLE || next == c->idle));
     next->state = THREAD_RUNNING;
     if (next->slice == 0)
         next->slice = TIME_SLICE_TICKS;   /* also when it runs on: a spinner must expire again */
     if (next == prev)
         return;
+    if (requeued && smp_ncpus > 1)
+        kick(prev);                       /* preempted here: an idle core may take it */
     if (next->task && next->task != prev->task)
         vm_activate(&next->task->vm);
-    current = next;
+    next->cpu = c;
+    c->cur = next;
     arch_context_switch(&prev->ctx, &next->ctx);
     reap_zombie();
 }
 
-/* Switches from the current thread to `next`, which must be off every queue. */
-static void switch_to(struct thread *next)
+/* Switches from the current thread to `next`, which must be off every queue.
+ * Inlined into the IPC fast paths (thread_wait_switch, thread_hand_over). */
+static inline __attribute__((always_inline)) void switch_to(struct thread *next)
 {
-    struct thread *prev = current;
+    struct cpu *c = this_cpu();
+    struct thread *prev = c->cur;
     DEBUG_ASSERT(next != prev && thread_is_off_queues(next) && next->state != THREAD_DEAD);
     next->state = THREAD_RUNNING;
     if (next->slice == 0)
         next->slice = TIME_SLICE_TICKS;
     if (next->task != prev->task)
         vm_activate(&next->task->vm);
-    current = next;
+    next->cpu = c;
+    c->cur = next;
     arch_context_switch(&prev->ctx, &next->ctx);
     reap_zombie();
+}
+
+/* `next` (off every queue, released) may not run on this core: queue it for
+ * one of its own and let the caller's core pick what it may run. */
+static bool not_here(struct thread *next)
+{
+    if (next->affinity & (1u << smp_cpu_id()))
+        return false;
+    next->state = THREAD_RUNNABLE;
+    runq_add(next);
+    kick(next);
+    return true;
 }
 
 static void add_sleeper(struct thread *t, uint64_t timeout_ns);
@@ -197,15 +323,20 @@ Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t 
         list_add_tail(&wq->waiters, &t->run_link);
     if (timeout_ns != INFINITE_TIMEOUT)
         add_sleeper(t, timeout_ns);
-    switch_to(next);
+    if (not_here(next))
+        schedule();
+    else
+        switch_to(next);
     return t->wake_rc;
 }
 
 void thread_hand_over(struct thread *next)
 {
+    if (not_here(next))
+        return;                            /* the caller runs on; next runs elsewhere */
     struct thread *prev = current;
     prev->state = THREAD_RUNNABLE;
-    runq_add(prev);
+    runq_add(prev);        /* no kick: it runs when this core next schedules */
     switch_to(next);
 }
 
@@ -224,8 +355,9 @@ void sched_tick(void)
             break;
         thread_wake(t, rcTimeout);
     }
-    if (current != &idle_thread && current->slice && --current->slice == 0)
-        need_resched = true;
+    struct cpu *c = this_cpu();
+    if (c->cur != c->idle && c->cur->slice && --c->cur->slice == 0)
+        c->resched = true;
 }
 
 void wait_queue_init(struct wait_queue *wq) { list_init(&wq->waiters); }
@@ -286,8 +418,7 @@ void thread_wake(struct thread *t, Retcode rc)
     t->wake_rc = rc;
     t->state = THREAD_RUNNABLE;
     runq_add(t);
-    if (t->priority > current->priority || current == &idle_thread)
-        need_resched = true;
+    kick(t);
 }
 
 unsigned wait_queue_wake(struct wait_queue *wq, unsigned n, Retcode rc)
@@ -331,11 +462,50 @@ void thread_exit(int64_t value)
     panic("dead thread %llu was scheduled", (unsigned long long)t->tid);
 }
 
+/*
+ * t runs on another core (in user mode, or waiting for the BKL to enter the
+ * kernel). It must not run another user instruction once the kill returns
+ * (its task's pages may be freed next), and its kernel stack is in use: the
+ * IPI brings that core into the kernel, where it finds t dead and ends it
+ * (thread_die_killed), freeing the stack then.
+ */
+static void stop_remote(struct thread *t)
+{
+    resched_cpu(t->cpu);
+    smp_wait_left_user(t->cpu->id);
+}
+
+void thread_die_killed(void)
+{
+    struct thread *t = current;
+    DEBUG_ASSERT(t->state == THREAD_DEAD);
+    reap_zombie();
+    zombie = t;
+    schedule();
+    panic("killed thread %llu was scheduled", (unsigned long long)t->tid);
+}
+
+Retcode thread_set_affinity(struct thread *t, uint32_t mask)
+{
+    mask &= smp_online_mask;
+    if (!mask)
+        return rcInvalidArgument;
+    t->affinity = mask;
+    if (t->state == THREAD_RUNNING && !(mask & (1u << t->cpu->id)))
+        resched_cpu(t->cpu);               /* it moves at that core's next schedule */
+    else if (t->state == THREAD_RUNNABLE)
+        kick(t);
+    return rcOk;
+}
+
 void thread_kill(struct thread *t)
 {
     BUG_ON(t == current);
     if (t->state == THREAD_DEAD)
         return;
+    bool remote = t->state == THREAD_RUNNING;
+    if (remote)
+        stop_remote(t);
     if (t->state == THREAD_RUNNABLE)
         runq_remove(t);
     list_del(&t->run_link);
@@ -348,7 +518,8 @@ void thread_kill(struct thread *t)
         kobject_put(t->held);
         t->held = NULL;
     }
-    kobject_put(&t->obj);                  /* its stack goes with the last reference */
+    if (!remote)
+        kobject_put(&t->obj);              /* its stack goes with the last reference */
 }
 
 uint64_t thread_count(void) { return nthreads; }
@@ -366,13 +537,14 @@ void thread_discard(struct thread *t)
 __attribute__((noreturn)) void sched_run(void)
 {
     static struct arch_context boot_ctx;    /* the boot stack is abandoned here */
-    struct thread *next = runq_pop();
+    struct thread *next = runq_pop(this_cpu());
     if (!next)
         next = &idle_thread;
     next->state = THREAD_RUNNING;
     next->slice = TIME_SLICE_TICKS;
     if (next->task)
         vm_activate(&next->task->vm);
+    next->cpu = this_cpu();
     current = next;
     arch_context_switch(&boot_ctx, &next->ctx);
     panic("scheduler returned to the boot stack");

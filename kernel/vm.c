@@ -9,6 +9,7 @@
 #include <kernel/panic.h>
 #include <kernel/pmm.h>
 #include <kernel/slab.h>
+#include <kernel/smp.h>
 #include <kernel/urange.h>
 #include <arch/mmu.h>
 #include <arch/page.h>
@@ -17,9 +18,10 @@
 #define ASID_MAX 65536
 static uint64_t asid_bitmap[ASID_MAX / 64] = { 1 };   /* ASID 0: kernel/none */
 static struct kmem_cache region_cache;
-/* The address space in TTBR0 (vm_activate), so that destroying another
- * task's space does not take the caller's away before it returns to EL0. */
-static const struct vmspace *active_vm;
+/* The address space in this core's TTBR0 (vm_activate), so that destroying
+ * another task's space does not take the caller's away before it returns to
+ * EL0. Per core (struct cpu). */
+#define active_vm (this_cpu()->user_vm)
 
 static void tlb_flush(struct vmspace *vm)
 {
@@ -90,6 +92,9 @@ void vm_destroy(struct vmspace *vm)
         arch_switch_user_space(NULL, 0);
         active_vm = NULL;
     }                                     /* else (another task ends it) the caller's stays */
+    for (unsigned i = 0; i < smp_ncpus; i++)
+        if (cpus[i].user_vm == vm)      /* an idle core last ran it: it activates */
+            cpus[i].user_vm = NULL;     /* another space before any return to EL0 */
     arch_tlb_flush_asid(vm->asid);
     pt_free_tree(vm->l1);
     asid_free(vm->asid);

@@ -5,7 +5,12 @@
 Boards:
   virt  QEMU `virt` (Debian 12's QEMU 7.2 is enough), build/virt-echo/kernel.img.
         $QEMU picks the binary (default qemu-system-aarch64), $GIC the GIC
-        version (2), $QEMU_MEM / $QEMU_SMP the defaults for mem / smp.
+        version (2), $QEMU_MEM / $QEMU_SMP the defaults for mem / smp (4 cores).
+        $QEMU_ACCEL the accelerator (both boards): tcg,thread=single by default,
+        which runs every core in one host thread (all cores on, interleaved at
+        translation-block granularity, no lock-holder preemption by an
+        oversubscribed host); the SMP stress tests ask for tcg,thread=multi,
+        most of them with multi_smp() cores: no more than the host has.
         build/virt-echo-kdebug/kernel.img is the same with a debug kernel.
   rpi4  QEMU `raspi4b` (QEMU 9+), build/rpi4-echo/kernel8.img with Debian's
         bcm2711-rpi-4-b.dtb. The binary comes from $QEMU_RPI4, else
@@ -103,6 +108,20 @@ def unavailable_reason(board):
     return None
 
 
+def accel():
+    """QEMU's -accel value: $QEMU_ACCEL, else single-threaded TCG."""
+    return os.environ.get("QEMU_ACCEL", "tcg,thread=single")
+
+
+def multi_smp():
+    """Cores for a multi-threaded TCG test: $QEMU_SMP_MULTI, else 4 capped at
+    the host's cores. Each vCPU is a host thread; with more vCPUs than host
+    cores the host preempts the vCPU holding the kernel lock while the others
+    spin for it (WFE does not halt a vCPU under multi-threaded TCG): on a
+    2-core host test_ipc's 8 clients took 92 s at -smp 4 and a few at 2."""
+    return int(os.environ.get("QEMU_SMP_MULTI", max(2, min(4, os.cpu_count() or 1))))
+
+
 def qemu_argv(board, mem=None, smp=None, bootargs="", extra=(), semihosting=True,
               kernel=None, check_files=True, check_kernel=True):
     """The QEMU command line that boots `board`.
@@ -120,7 +139,8 @@ def qemu_argv(board, mem=None, smp=None, bootargs="", extra=(), semihosting=True
         argv = [qemu, "-M", f"virt,gic-version={os.environ.get('GIC', '2')}",
                 "-cpu", "cortex-a72",
                 "-m", str(mem or os.environ.get("QEMU_MEM", "512M")),
-                "-smp", str(smp or os.environ.get("QEMU_SMP", "2")),
+                "-smp", str(smp or os.environ.get("QEMU_SMP", "4")),
+                "-accel", accel(),
                 "-nographic", "-nic", "none",
                 # entropy (kernel/entropy.c) on the lowest transport: a NIC keeps the top one
                 "-device", "virtio-rng-device,bus=virtio-mmio-bus.0",
@@ -129,7 +149,7 @@ def qemu_argv(board, mem=None, smp=None, bootargs="", extra=(), semihosting=True
     elif board == "rpi4":
         qemu = rpi4_qemu()
         kernel = pathlib.Path(kernel or RPI4_KERNEL)
-        argv = [qemu, "-M", "raspi4b",
+        argv = [qemu, "-M", "raspi4b", "-accel", accel(),
                 "-kernel", str(kernel), "-dtb", str(RPI4_DTB),
                 "-display", "none", "-monitor", "none",
                 "-chardev", "stdio,id=con,mux=on,signal=off",

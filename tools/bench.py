@@ -22,6 +22,7 @@ import argparse
 import json
 import pathlib
 import re
+import os
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ LINE = re.compile(r"^BENCH (\S+) min=(\d+) median=(\d+) unit=(\S+)(?: n=(\d+))?"
 
 def run(kernel, timeout, mem, bootargs):
     argv = ["qemu-system-aarch64", "-M", "virt,gic-version=2", "-cpu", "cortex-a72",
-            "-m", mem, "-smp", "1", "-nographic", "-nic", "none", "-icount", "shift=0",
+            "-m", mem, "-smp", os.environ.get("BENCH_SMP", "1"), "-nographic", "-nic", "none", "-icount", "shift=0",
             "-device", "virtio-rng-device,bus=virtio-mmio-bus.0",
             "-semihosting-config", "enable=on,target=native", "-kernel", str(kernel),
             "-append", f"exit=semihosting panic=poweroff {bootargs}"]

@@ -43,9 +43,12 @@ USER_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -mcpu=cortex-a72 \
                 -fno-pie -fno-pic -ftls-model=local-exec -fno-stack-protector \
                 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
                 -fno-omit-frame-pointer -MMD -MP
+# --wrap: each printf/puts/fputs/fwrite holds its stream's lock for the whole
+# call, so threads' lines never interleave (userland/lib/libc/stdio_atomic.c).
 USER_LDFLAGS := -nostdlib -nostartfiles -static -no-pie -T $(USER_LDS) -Wl,--gc-sections \
                 -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,-z,norelro \
-                -Wl,--build-id=none
+                -Wl,--build-id=none \
+                -Wl,--wrap=vfprintf,--wrap=fputs,--wrap=puts,--wrap=fwrite
 
 # ---- kernel-endpoint proxies (tools/nk over tools/sysroot/kl/core) ----------
 USER_NK_STAMP := $(USER_GEN)/kl/core/Core.edl.h
@@ -110,7 +113,8 @@ USER_PROGRAMS :=
 # program_rules(out, name, objects, libs): the ELF out/bin/<name> and its stripped
 # boot-image copy out/boot/<name>.
 define program_rules
-$(1)/bin/$(2): $(3) $(USER_CRT0) $(USER_LIB) $(USER_LDS) $(4)
+# (userland/userland.mk itself: USER_LDFLAGS, the --wrap list, live here.)
+$(1)/bin/$(2): $(3) $(USER_CRT0) $(USER_LIB) $(USER_LDS) $(4) userland/userland.mk
 	@mkdir -p $$(dir $$@)
 	$$(call say,ULD,$$@)
 	$$(Q)$$(CC) $$(USER_LDFLAGS) -Wl,-Map,$$@.map -o $$@ $(USER_CRT0) $(3) \

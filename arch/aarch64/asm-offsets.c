@@ -6,6 +6,7 @@
  */
 #include <arch/context.h>
 #include <arch/trap_frame.h>
+#include <arch/secondary.h>
 #include <stddef.h>
 
 /* Emits one marker line into the compiler's assembly output. */
@@ -32,6 +33,11 @@ _Static_assert(sizeof(struct trap_frame) % 16 == 0, "trap_frame keeps sp 16-byte
 
 int main(void)
 {
+    /* struct secondary_boot: secondary_entry (boot.S) */
+    OFFSET(SB_TTBR1, secondary_boot, ttbr1);
+    OFFSET(SB_TCR, secondary_boot, tcr);
+    OFFSET(SB_STACK, secondary_boot, stack);
+    OFFSET(SB_CPU, secondary_boot, cpu);
     /* struct arch_context: cpu_switch, fpsimd_save/load (switch.S) */
     OFFSET(CTX_X19, arch_context, x19_x28[0]);
     OFFSET(CTX_X21, arch_context, x19_x28[2]);

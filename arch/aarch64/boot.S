@@ -19,6 +19,7 @@
  */
 #include <arch/asm.h>
 #include <arch/mmu.h>
+#include <asm-offsets.h>
 
 #define SCTLR_EL1_RES1   ((3 << 28) | (3 << 22) | (1 << 20) | (1 << 11))
 #define SCTLR_M          (1 << 0)
@@ -31,31 +32,17 @@
 
 #define BLOCK_NORMAL     (PTE_VALID | PTE_AF | PTE_SH_INNER | (MT_NORMAL << 2))
 
-    .section .text.head, "ax"
-FUNC(_head)
-    b       primary_entry                 /* code0 */
-    .long   0                             /* code1 */
-    .quad   0x80000                       /* text_offset: load at RAM base + 512 KiB */
-    .quad   _kernel_image_size            /* image_size, from the linker script */
-    .quad   0x2                           /* flags: little endian, 4 KiB pages */
-    .quad   0, 0, 0                       /* res2..res4 */
-    .ascii  "ARM\x64"                     /* magic */
-    .long   0                             /* res5 */
-END(_head)
-
-FUNC(primary_entry)
-    mov     x19, x0                       /* keep the DTB address */
-    mrs     x1, mpidr_el1
-    mov     x2, #0xffffff
-    and     x1, x1, x2                    /* Aff2.Aff1.Aff0 */
-    cbnz    x1, park_secondary
-
+/*
+ * From EL2 (Pi 4 firmware, QEMU with virtualization=on) to EL1 at `target`:
+ * EL1 is AArch64, the timer counters are EL1's, no traps, the GICv3 system
+ * registers usable at EL1. At EL1 already: just continue at `target`.
+ * Clobbers x1, x2.
+ */
+.macro DROP_TO_EL1 target
     mrs     x1, CurrentEL
     lsr     x1, x1, #2
     cmp     x1, #2
-    b.ne    at_el1
-
-    /* EL2 -> EL1: EL1 is AArch64, the timer counters are EL1's, no traps. */
+    b.ne    \target
     mov     x1, #HCR_RW
     msr     hcr_el2, x1
     mrs     x1, cnthctl_el2
@@ -77,9 +64,31 @@ FUNC(primary_entry)
     msr     sctlr_el1, x1
     mov     x1, #SPSR_EL1H_MASKED
     msr     spsr_el2, x1
-    adr     x1, at_el1
+    adr     x1, \target
     msr     elr_el2, x1
     eret
+.endm
+
+    .section .text.head, "ax"
+FUNC(_head)
+    b       primary_entry                 /* code0 */
+    .long   0                             /* code1 */
+    .quad   0x80000                       /* text_offset: load at RAM base + 512 KiB */
+    .quad   _kernel_image_size            /* image_size, from the linker script */
+    .quad   0x2                           /* flags: little endian, 4 KiB pages */
+    .quad   0, 0, 0                       /* res2..res4 */
+    .ascii  "ARM\x64"                     /* magic */
+    .long   0                             /* res5 */
+END(_head)
+
+FUNC(primary_entry)
+    mov     x19, x0                       /* keep the DTB address */
+    mrs     x1, mpidr_el1
+    mov     x2, #0xffffff
+    and     x1, x1, x2                    /* Aff2.Aff1.Aff0 */
+    cbnz    x1, park_secondary
+
+    DROP_TO_EL1 at_el1
 
 at_el1:
     msr     daifset, #0xf
@@ -153,12 +162,68 @@ upper_half:
     mov     sp, x1
     ldr     x1, =arm64_exception_vectors
     msr     vbar_el1, x1
+    ldr     x1, =cpus                     /* this core's data block: cpus[0] */
+    msr     tpidr_el1, x1
     isb
     mov     x0, x19
     bl      kmain
 6:  wfi
     b       6b
 END(primary_entry)
+
+
+/*
+ * A secondary core, started by arch_cpu_start (PSCI CPU_ON or a spin-table
+ * release) at this physical address with the MMU off, at EL2 or EL1.
+ * secondary_boot (filled and cleaned to PoC by the boot core, which starts
+ * one core at a time) gives the kernel's TTBR1, the TCR, the stack and the
+ * struct cpu. The identity map of boot.S (early_l1_low) still covers the
+ * image for the instruction that turns the MMU on.
+ */
+FUNC(secondary_entry)
+    msr     daifset, #0xf
+    DROP_TO_EL1 secondary_el1
+secondary_el1:
+    msr     daifset, #0xf
+    ldr     x1, =SCTLR_EL1_RES1
+    msr     sctlr_el1, x1
+    isb
+    mov     x1, #(3 << 20)                /* CPACR_EL1.FPEN: no FP/SIMD traps */
+    msr     cpacr_el1, x1
+    adrp    x0, secondary_boot            /* physical while the MMU is off */
+    add     x0, x0, :lo12:secondary_boot
+    ldr     x1, =MAIR_VALUE
+    msr     mair_el1, x1
+    ldr     x1, [x0, #SB_TCR]
+    msr     tcr_el1, x1
+    adrp    x1, early_l1_low
+    msr     ttbr0_el1, x1
+    ldr     x1, [x0, #SB_TTBR1]
+    msr     ttbr1_el1, x1
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    mrs     x1, sctlr_el1
+    ldr     x2, =(SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
+    orr     x1, x1, x2
+    msr     sctlr_el1, x1
+    isb
+    ldr     x1, =secondary_upper
+    br      x1
+secondary_upper:
+    ldr     x0, =secondary_boot
+    ldr     x1, [x0, #SB_STACK]
+    mov     sp, x1
+    ldr     x1, =arm64_exception_vectors
+    msr     vbar_el1, x1
+    ldr     x0, [x0, #SB_CPU]
+    msr     tpidr_el1, x0
+    isb
+    bl      secondary_main
+7:  wfi
+    b       7b
+END(secondary_entry)
 
 /* x0 = physical address: map its 1 GiB block identity (x20) and linear (x21). */
 LOCAL_FUNC(early_map_gib)

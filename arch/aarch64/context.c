@@ -3,6 +3,8 @@
 #include <arch/sysreg.h>
 #include <arch/trap_frame.h>
 #include <kernel/lib.h>
+#include <kernel/smp.h>
+#include <arch/mmu.h>
 #include <stdbool.h>
 
 /* Private to the port (switch.S): the portable kernel calls arch_* only. */
@@ -38,45 +40,75 @@ void arch_thread_init_kernel(struct arch_context *ctx, void *kstack_top, void (*
 }
 
 /*
- * Lazy FP/SIMD: the registers belong to `fp_owner` until another thread
- * uses them. Threads that do not own them run with EL0 FP access trapped
- * (CPACR_EL1.FPEN = 01); the first FP instruction hands them over. An IPC
- * ping-pong between threads that do no floating point never moves them.
+ * Lazy FP/SIMD: a core's registers belong to its `fp_owner` until another
+ * thread uses them. Threads that do not own them run with EL0 FP access
+ * trapped (CPACR_EL1.FPEN = 01); the first FP instruction hands them over.
+ * An IPC ping-pong between threads that do no floating point never moves
+ * them. With more than one core a thread may resume on another core, whose
+ * registers do not hold its state: there the owner is saved eagerly when it
+ * is switched out (memory is then always current for a thread that is not
+ * running), and a core taking a thread's state over makes every other core
+ * forget it, so a core never trusts registers another core has since
+ * superseded. One core only: the old owner is saved at the trap, as before.
  */
-static struct arch_context *fp_owner;
-static bool fp_enabled = true;       /* boot.S leaves FP untrapped */
-
-static void set_fp_access(bool enable)
+static void set_fp_access(struct cpu *c, bool enable)
 {
-    if (enable == fp_enabled)
+    if (enable == c->fp_enabled)
         return;
     write_sysreg(cpacr_el1, enable ? (3u << 20) : (1u << 20));
     isb();
-    fp_enabled = enable;
+    c->fp_enabled = enable;
+}
+
+struct arch_cpu_token arch_cpu_token;    /* arch/percpu.h */
+
+/* The owner leaves its core with more than one online: out of line, so only
+ * FP-using threads pay for it and the common switch keeps no stack frame. */
+static __attribute__((noinline, cold)) void switch_saving_fp(struct cpu *c,
+                                                             struct arch_context *prev,
+                                                             struct arch_context *next)
+{
+    arm64_fpsimd_save(prev);
+    set_fp_access(c, next == c->fp_owner);
+    arm64_cpu_switch(prev, next);
 }
 
 void arch_context_switch(struct arch_context *prev, struct arch_context *next)
 {
-    set_fp_access(next == fp_owner);
+    struct cpu *c = this_cpu();
+    if (__builtin_expect(c->fp_owner == prev && c->fp_enabled && smp_ncpus > 1, 0)) {
+        switch_saving_fp(c, prev, next);
+        return;
+    }
+    set_fp_access(c, next == c->fp_owner);
     arm64_cpu_switch(prev, next);
 }
 
 void arch_context_release(struct arch_context *ctx)
 {
-    if (fp_owner == ctx)
-        fp_owner = NULL;
+    for (unsigned i = 0; i < smp_ncpus; i++)
+        if (cpus[i].fp_owner == ctx)
+            cpus[i].fp_owner = NULL;
 }
 
 void arch_fpsimd_trap(struct arch_context *ctx)
 {
-    set_fp_access(true);
-    if (fp_owner != ctx) {
-        if (fp_owner)
-            arm64_fpsimd_save(fp_owner);
+    struct cpu *c = this_cpu();
+    set_fp_access(c, true);
+    if (c->fp_owner != ctx) {
+        if (c->fp_owner && smp_ncpus == 1)
+            arm64_fpsimd_save(c->fp_owner);
         arm64_fpsimd_load(ctx);
-        fp_owner = ctx;
+        for (unsigned i = 0; i < smp_ncpus; i++)
+            if (cpus[i].fp_owner == ctx)
+                cpus[i].fp_owner = NULL;
+        c->fp_owner = ctx;
     }
 }
+
+/* switch.S: a new user thread's first return to EL0 leaves the kernel. */
+void arch_thread_first_return(void);
+void arch_thread_first_return(void) { kernel_exit(this_cpu()); }
 
 void arch_frame_set_arg(struct trap_frame *tf, int n, uint64_t value)
 {
@@ -89,8 +121,25 @@ void arch_sync_icache(void)
     __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
 }
 
-void arch_wait_for_interrupt(void)
+void arch_wfi(void)
 {
-    /* wfi wakes on a pending interrupt even while masked; then take it. */
-    __asm__ volatile("wfi\n msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
+    /* wfi wakes on a pending interrupt even while masked (arch_irq_window takes it). */
+    __asm__ volatile("dsb sy\n wfi" ::: "memory");
+}
+
+void arch_irq_window(void)
+{
+    __asm__ volatile("msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
+}
+
+void arch_cpu_init_secondary(void)
+{
+    /* Leave the boot identity map: an empty TTBR0 (ASID 0) until a user
+     * space is activated (TTBR0 walks stay enabled: secondary_boot.tcr), and
+     * no global entries of the identity map left behind. Not through
+     * arch_switch_user_space, whose "walks enabled" flag is the boot core's. */
+    static const uint64_t empty_l1[512] __attribute__((aligned(4096)));
+    write_sysreg(ttbr0_el1, virt_to_phys(empty_l1));
+    isb();
+    __asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
 }

@@ -9,6 +9,7 @@
 #include <arch/page.h>
 #include <arch/pgtable.h>
 #include <arch/sysreg.h>
+#include <arch/secondary.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
 #include <kernel/panic.h>
@@ -370,3 +371,5 @@ void arch_tlb_flush_asid(uint16_t asid)
     __asm__ volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb"
                      :: "r"((uint64_t)asid << 48) : "memory");
 }
+
+uint64_t mmu_kernel_ttbr1(void) { return virt_to_phys(kernel_l1); }

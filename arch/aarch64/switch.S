@@ -78,8 +78,10 @@ FUNC(arm64_fpsimd_load)
     ret
 END(arm64_fpsimd_load)
 
-/* First run of a user thread: sp points at its trap frame. */
+/* First run of a user thread: sp points at its trap frame; the switch that
+ * got here holds the big kernel lock, released on the way to EL0. */
 FUNC(arm64_thread_start_user)
+    bl      arch_thread_first_return
     b       arm64_trap_return
 END(arm64_thread_start_user)
 

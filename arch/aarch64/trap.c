@@ -13,6 +13,7 @@
 #include <kernel/exc_class.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
+#include <kernel/smp.h>
 #include <arch/mmu.h>
 #include <uapi/syscall.h>
 
@@ -82,13 +83,24 @@ void arm64_trap_dispatch(struct trap_frame *tf, unsigned long kind)
         return;
     }
     if (src == TRAP_SRC_LOWER64 && (type == TRAP_IRQ || type == TRAP_SYNC)) {
-        current->frame = tf;
+        struct cpu *c = this_cpu();
+        kernel_enter(c);              /* the big kernel lock, until the eret */
+        struct thread *self = c->cur;
+        self->frame = tf;
+        /* A core that kills this thread sets need_resched here (thread_kill):
+         * the "killed" test hides behind that flag. */
         if (type == TRAP_IRQ)
             irq_handle();
-        else
+        else if (!(c->resched && thread_is_dead(self)))
             user_exception(tf, esr, far);
-        if (need_resched)
+        c = this_cpu();               /* a system call may have blocked and resumed elsewhere */
+        if (c->resched) {
+            if (thread_is_dead(self))
+                thread_die_killed();  /* killed by another core while it ran here */
             schedule();               /* preemption point: only on the way back to EL0 */
+            c = this_cpu();
+        }
+        kernel_exit(c);
         return;
     }
     panic_trap(vector_names[kind & 15], tf, esr, far);

@@ -256,6 +256,21 @@ Retcode KosThreadTerminate(Tid tid, int exitCode)
     return h == INVALID_HANDLE ? rcInvalidArgument : KnThreadTerminate(h, exitCode);
 }
 
+Retcode KosThreadSetAffinity(Tid tid, rtl_uint32_t mask)
+{
+    if (tid == KosThreadCurrentId())
+        return KnThreadSetAffinity(INVALID_HANDLE, mask, NULL);
+    Handle h = handle_of(tid);
+    return h == INVALID_HANDLE ? rcInvalidArgument : KnThreadSetAffinity(h, mask, NULL);
+}
+
+rtl_uint32_t KosCpuOnlineMask(void)
+{
+    rtl_uint32_t online = 1;
+    KnThreadSetAffinity(INVALID_HANDLE, 0, &online);   /* mask 0: a query, changes nothing */
+    return online;
+}
+
 Retcode KosThreadSetPriority(Tid tid, rtl_uint32_t priority)
 {
     if (priority > THREAD_PRIORITY_MAX)

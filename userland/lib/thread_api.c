@@ -34,6 +34,16 @@ Retcode KnThreadTerminate(Handle thread, rtl_int64_t value)
     return KCALL(Thread, thread, Terminate, &req, &res);
 }
 
+Retcode KnThreadSetAffinity(Handle thread, rtl_uint32_t mask, rtl_uint32_t *online)
+{
+    kl_core_Thread_SetAffinity_req req = { .thread = thread, .mask = mask };
+    kl_core_Thread_SetAffinity_res res;
+    Retcode rc = KCALL(Thread, thread, SetAffinity, &req, &res);
+    if (rc == rcOk && online)
+        *online = res.online;
+    return rc;
+}
+
 Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority)
 {
     kl_core_Thread_SetPriority_req req = { .thread = thread, .priority = priority };

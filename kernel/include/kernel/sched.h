@@ -1,8 +1,10 @@
 /*
  * Threads and the scheduler: 32 priorities (KasperskyOS's 0..31, higher
  * runs first), round-robin within a priority with a time slice, preemption
- * on return to user mode. The kernel itself is never preempted: it runs
- * with interrupts masked (single core), which is its only lock.
+ * on return to user mode. One run queue shared by all cores under the big
+ * kernel lock (kernel/smp.h); a thread runs on the cores of its affinity
+ * mask. The kernel itself is never preempted: it runs with interrupts masked
+ * and the BKL held.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -14,6 +16,7 @@
 #include <kernel/object.h>
 #include <kernel/ipc_types.h>
 #include <kernel/panic.h>
+#include <kernel/smp.h>
 #include <uapi/retcode.h>
 
 #define KSTACK_PAGES 4
@@ -47,13 +50,29 @@ struct thread {
     int64_t exit_value;
     struct wait_queue joiners;
     struct kobject *held;           /* referenced while blocked on it: dropped if killed */
+    uint32_t affinity;              /* cores it may run on: bit n = struct cpu id n */
+    struct cpu *cpu;                /* the core it runs or last ran on */
     struct ipc_thread ipc;
 };
 
-extern struct thread *current;
-extern bool need_resched;
+/* This core's running thread and its "reschedule before user mode" flag. */
+#define current (this_cpu()->cur)
+#define need_resched (this_cpu()->resched)
+
+#define AFFINITY_ALL 0xffffffffu
 
 void sched_init(void);
+/* A secondary core's idle thread (before it starts); returns the top of its
+ * stack, on which the core enters the kernel, or NULL. */
+void *sched_init_cpu(struct cpu *c);
+/* A secondary core, holding the BKL, becomes its idle thread for good. */
+__attribute__((noreturn)) void sched_idle_enter(void);
+/* The current thread was killed by another core while it ran here: it ends
+ * now (called on kernel entry, with the BKL). */
+__attribute__((noreturn)) void thread_die_killed(void);
+/* Restricts t to the cores of `mask` (within the cores online); rcInvalidArgument
+ * if none of them is online. Takes effect at its next schedule. */
+Retcode thread_set_affinity(struct thread *t, uint32_t mask);
 struct thread *thread_create_user(struct task *task, uint64_t entry, uint64_t sp, uint64_t arg,
                                   uint64_t tls, uint32_t priority, Retcode *rc);
 void thread_start(struct thread *t);

@@ -51,6 +51,12 @@ Retcode KosThreadResume(Tid tid);
  * rcInvalidArgument for an unknown tid or the main thread,
  * rcInvalidThreadState when the thread has ended already. */
 Retcode KosThreadTerminate(Tid tid, int exitCode);
+/* Restricts a thread to the cores of `mask` (bit n = core n; those online):
+ * rcInvalidArgument when none of them is online. It moves at once if it runs
+ * on a core it may no longer use. */
+Retcode KosThreadSetAffinity(Tid tid, rtl_uint32_t mask);
+/* The cores online, as a mask (bit n = core n). */
+rtl_uint32_t KosCpuOnlineMask(void);
 /* Changes a thread's priority (0..31). */
 Retcode KosThreadSetPriority(Tid tid, rtl_uint32_t priority);
 

@@ -25,7 +25,9 @@ static void close_lock(_LOCK_T lock)
         free(lock);
 }
 
-void __retarget_lock_init(_LOCK_T *lock) { init(lock, 0); }
+/* Recursive too: picolibc creates plain locks only for streams (fdopen), and
+ * stdio_atomic.c takes a stream's lock around a call that takes it again. */
+void __retarget_lock_init(_LOCK_T *lock) { init(lock, 1); }
 void __retarget_lock_init_recursive(_LOCK_T *lock) { init(lock, 1); }
 void __retarget_lock_close(_LOCK_T lock) { close_lock(lock); }
 void __retarget_lock_close_recursive(_LOCK_T lock) { close_lock(lock); }

@@ -35,6 +35,8 @@ void arch_thread_init_kernel(struct arch_context *ctx, void *kstack_top, void (*
 /* Sets argument register n (x0..x7) of a thread that has not run yet. */
 void arch_frame_set_arg(struct trap_frame *tf, int n, uint64_t value);
 void arch_sync_icache(void);
-void arch_wait_for_interrupt(void);   /* enable IRQs, wfi, disable again */
+void arch_wfi(void);                 /* wait for an interrupt, IRQs stay masked */
+void arch_irq_window(void);          /* unmask IRQs for a moment: take what is pending */
+void arch_cpu_init_secondary(void);  /* a secondary core's MMU state after secondary_entry */
 
 #endif

@@ -23,6 +23,10 @@ Retcode KnThreadWait(Handle thread, rtl_uint64_t timeoutNs, rtl_int64_t *value);
 Retcode KnThreadTerminate(Handle thread, rtl_int64_t value);
 /* Priority of a thread (INVALID_HANDLE: the caller); rcBusy while it is queued. */
 Retcode KnThreadSetPriority(Handle thread, rtl_uint32_t priority);
+/* Restricts `thread` (INVALID_HANDLE: the caller) to the online cores of
+ * `mask` (bit n = core n); rcInvalidArgument if none of them is online;
+ * mask 0 changes nothing. *online (may be NULL) receives the mask of the cores online. */
+Retcode KnThreadSetAffinity(Handle thread, rtl_uint32_t mask, rtl_uint32_t *online);
 /* The kernel's id of the calling thread. */
 Retcode KnThreadGetKernelId(rtl_uint64_t *tid);
 /* Sleeps for `ns` nanoseconds (tick resolution, 1 ms); 0 yields. */

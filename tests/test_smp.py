@@ -1,0 +1,103 @@
+"""Several cores (issue 18): bring-up from the device tree, and the kernel
+under truly parallel cores (multi-threaded TCG) with the stress program
+test_smp, the synchronisation tests and IPC; one core still works.
+
+The suite's default is -smp 4 with single-threaded TCG (tests/boards.py);
+the stress tests here ask for `-accel tcg,thread=multi`, where each core is a
+host thread, so races the kernel's lock must exclude really happen. test_smp
+runs on 4 such cores whatever the host; the longer programs on
+boards.multi_smp() (4 capped at the host's cores, so the vCPU holding the
+kernel lock is not preempted by the host for the others' spinning).
+"""
+import re
+
+import pytest
+
+import boards
+
+from programs import assert_checks, run_program
+
+SMP_CHECKS = ["smp_thread_storm", "smp_mutex_counter_exact", "smp_atomic_counter_exact",
+              "smp_kill_running_thread", "smp_killed_thread_stops",
+              "smp_task_exit_kills_spinning_threads", "smp_affinity_offline_refused",
+              "smp_affinity_pin_self", "smp_pinned_spinner_killed_from_core0",
+              "smp_affinity_unpin_self", "smp_threads_back_to_baseline",
+              "smp_objects_back_to_baseline", "smp_pages_back_to_baseline"]
+
+
+@pytest.fixture
+def multi(monkeypatch):
+    monkeypatch.setenv("QEMU_ACCEL", "tcg,thread=multi")
+
+
+def cores_online(text):
+    m = re.search(r"^smp: (\d+) core\(s\) online:(.*)$", text, re.M)
+    assert m, "no 'smp: N core(s) online' line in the boot log"
+    return int(m.group(1)), m.group(2).split()
+
+
+@pytest.mark.each_board
+def test_four_cores_come_up(boot):
+    con = boot(smp=4, bootargs="init=hello")
+    con.read_until_exit(timeout=60)
+    n, ids = cores_online(con.text)
+    assert n == 4 and len(ids) == 4
+    assert "failed" not in con.text.split("smp:", 1)[1].split("\n", 1)[0]
+
+
+@pytest.mark.boards("virt")
+def test_one_core_boots_and_runs(boot):
+    con = boot(smp=1, bootargs="init=hello")
+    status = con.read_until_exit(timeout=60)
+    assert cores_online(con.text)[0] == 1
+    assert status == 0
+
+
+@pytest.mark.boards("virt")
+@pytest.mark.parametrize("smp", [1, 4])
+def test_smp_stress(boot, multi, smp):
+    con_checks = SMP_CHECKS
+    text = assert_checks(lambda **kw: boot(smp=smp, **kw), "test_smp", con_checks, timeout=180)
+    assert cores_online(text)[0] == smp
+    assert f"test_smp: {smp} core(s) online" in text
+
+
+@pytest.mark.boards("virt")
+def test_sync_on_parallel_cores(boot, multi):
+    assert_checks(lambda **kw: boot(smp=boards.multi_smp(), **kw), "test_sync",
+                  ["mutex_counter_exact", "condvar_queue_counts", "semaphore_ping_pong"],
+                  timeout=300)
+
+
+@pytest.mark.boards("virt")
+def test_threads_on_parallel_cores(boot, multi):
+    assert_checks(lambda **kw: boot(smp=boards.multi_smp(), **kw), "test_threads",
+                  ["create_8_threads", "join_8_results"], timeout=180)
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_ipc_clients_on_parallel_cores(boot, multi):
+    """test_ipc's scenarios with its eight concurrent clients spread over four
+    truly parallel cores (multi_smp()), on the debug kernel (every DEBUG_ASSERT evaluated)."""
+    from test_ipc import IPC_CHECKS
+    text = assert_checks(lambda **kw: boot(smp=boards.multi_smp(), kernel=boards.VIRT_KDEBUG_KERNEL,
+                                           **kw),
+                         "test_ipc", IPC_CHECKS, timeout=300)
+    assert len(re.findall(r"ipc_hammer \d: 0 wrong answers", text)) == 8
+
+
+@pytest.mark.boards("rpi4")
+def test_smp_stress_rpi4(boot, multi):
+    """The same stress program on raspi4b's four Cortex-A72 (spin-table bring-up)."""
+    text = assert_checks(boot, "test_smp", SMP_CHECKS, timeout=180)
+    assert "test_smp: 4 core(s) online" in text
+
+
+@pytest.mark.boards("virt")
+def test_smp_stress_gicv3(boot, multi, monkeypatch):
+    """test_smp on GICv3 (redistributor per core, SGIs by affinity): the
+    reschedule IPIs that stop a killed thread go through the other GIC."""
+    monkeypatch.setenv("GIC", "3")
+    text = assert_checks(lambda **kw: boot(smp=4, **kw), "test_smp", SMP_CHECKS, timeout=180)
+    assert cores_online(text)[0] == 4 and "irq: GICv3" in text

@@ -92,7 +92,7 @@ KCORE_IDL  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl
 NK_SRCS    := $(wildcard tools/nk/*.py tools/nk/templates/*) kernel/security/sec_layout.h
 $(KGEN_STAMP): $(KCORE_IDL) $(NK_SRCS)
 	$(call say,NK,kl.core.Core)
-	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core
+	$(Q)$(PYTHON) -m tools.nk --out $(KGEN) kl.core.Core && touch $@
 
 KERNEL_SRCS := $(filter-out arch/aarch64/asm-offsets.c, \
                  $(wildcard arch/aarch64/*.S arch/aarch64/*.c arch/aarch64/lib/*.S)) \

@@ -54,9 +54,12 @@ USER_LDFLAGS := -nostdlib -nostartfiles -static -no-pie -T $(USER_LDS) -Wl,--gc-
 USER_NK_STAMP := $(USER_GEN)/kl/core/Core.edl.h
 USER_NK_DEPS  := $(wildcard tools/sysroot/kl/core/*.idl tools/sysroot/kl/core/*.edl \
                    tools/nk/*.py tools/nk/templates/* kernel/security/sec_layout.h)
+# tools.nk rewrites only the files whose text changed, so the stamp is touched:
+# a stamp left older than its inputs made every parallel sub-make of
+# `make images` regenerate it and re-archive libkos.a under the others' links.
 $(USER_NK_STAMP): $(USER_NK_DEPS)
 	$(call say,NK,kl.core.Core-user)
-	$(Q)$(PYTHON) -m tools.nk --out $(USER_GEN) kl.core.Core
+	$(Q)$(PYTHON) -m tools.nk --out $(USER_GEN) kl.core.Core && touch $@
 
 # ---- objects ------------------------------------------------------------------
 # user_cc(source, object), user_as(source, object): the compile recipes.

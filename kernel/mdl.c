@@ -160,25 +160,42 @@ static Retcode mdl_byte(const struct mdl *m, uint64_t off, bool write, uint64_t 
                                                                  : rcOk;
 }
 
+/* Where a copy stands: the page of each side translated last, so each page is
+ * translated once even when the two sides' page boundaries differ. */
+struct copy_pos {
+    uint64_t mva, mpa;              /* m's offset of a page start and its physical page */
+    uint64_t uva, upa;              /* t's page and its physical page */
+    bool mok, uok;                  /* mva / uva hold a translation */
+};
+
 /* One segment: [addr, addr+len) of t and [off, off+len) of m, page piece by page piece. */
-static Retcode copy_segment(struct mdl *m, struct task *t, uint64_t off, uint64_t addr,
-                            uint64_t len, bool to_mdl, uint64_t *done)
+static Retcode copy_segment(struct mdl *m, struct task *t, struct copy_pos *p, uint64_t off,
+                            uint64_t addr, uint64_t len, bool to_mdl, uint64_t *done)
 {
     while (len) {
-        uint64_t mpa, upa;
-        Retcode rc = mdl_byte(m, off, to_mdl, &mpa);
-        if (rc)
-            return rc;
-        if (vm_user_phys(&t->vm, addr, !to_mdl, &upa))
-            return to_mdl ? rcSourceFault : rcTargetFault;
-        uint64_t n = MIN(len, PAGE_SIZE - (mpa & (PAGE_SIZE - 1)));
-        n = MIN(n, PAGE_SIZE - (upa & (PAGE_SIZE - 1)));
+        /* A window's pages start where its task's do: at uaddr + off, not at off
+         * (uaddr is 0 for a page list). off - mo may wrap: mdl_byte adds uaddr back. */
+        uint64_t mo = (m->uaddr + off) & (PAGE_SIZE - 1), uo = addr & (PAGE_SIZE - 1);
+        if (!p->mok || p->mva != off - mo) {
+            Retcode rc = mdl_byte(m, off - mo, to_mdl, &p->mpa);
+            if (rc)
+                return rc;
+            p->mva = off - mo;
+            p->mok = true;
+        }
+        if (!p->uok || p->uva != addr - uo) {
+            if (vm_user_phys(&t->vm, addr - uo, !to_mdl, &p->upa))
+                return to_mdl ? rcSourceFault : rcTargetFault;
+            p->uva = addr - uo;
+            p->uok = true;
+        }
+        uint64_t n = MIN(len, PAGE_SIZE - MAX(mo, uo));
         /* memmove: a window may name memory that is also mapped into t (an MDL both
          * map): the bytes are then the sender's business, never the kernel's. */
         if (to_mdl)
-            memmove(phys_to_virt(mpa), phys_to_virt(upa), n);
+            memmove(phys_to_virt(p->mpa + mo), phys_to_virt(p->upa + uo), n);
         else
-            memmove(phys_to_virt(upa), phys_to_virt(mpa), n);
+            memmove(phys_to_virt(p->upa + uo), phys_to_virt(p->mpa + mo), n);
         off += n;
         addr += n;
         len -= n;
@@ -200,6 +217,9 @@ Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset
         return rcInvalidArgument;
     uint64_t room = m->size - offset;      /* bytes left in m: no sum formed, none wraps */
     struct { uint64_t addr, len; } seg[32];
+    /* Safe to keep translations across the whole call: the big kernel lock holds off
+     * every unmap of either space until it returns. */
+    struct copy_pos pos = { 0, 0, 0, 0, false, false };
     for (uint32_t i = 0; i < niov; i += 32) {
         uint32_t k = MIN(niov - i, 32u);
         if (copy_from_user(&t->vm, seg, iov + (uint64_t)i * sizeof(seg[0]), k * sizeof(seg[0])))
@@ -207,8 +227,8 @@ Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset
         for (uint32_t j = 0; j < k; j++) {
             if (seg[j].len > room || !user_range_ok(seg[j].addr, seg[j].len))
                 return rcInvalidArgument;
-            Retcode rc = copy_segment(m, t, m->size - room, seg[j].addr, seg[j].len, to_mdl,
-                                      done);
+            Retcode rc = copy_segment(m, t, &pos, m->size - room, seg[j].addr, seg[j].len,
+                                      to_mdl, done);
             if (rc)
                 return rc;
             room -= seg[j].len;

@@ -30,6 +30,24 @@ static Retcode op_create_from_vm(void *ctx, uint64_t addr, uint64_t size, uint32
     return rc ? rc : install(m, prot, out);
 }
 
+static Retcode op_create_window(void *ctx, uint64_t addr, uint64_t size, uint32_t prot,
+                                uint32_t *out)
+{
+    (void)ctx;
+    struct mdl *m;
+    Retcode rc = mdl_create_window(current_task(), addr, size, prot, &m);
+    if (rc)
+        return rc;
+    /* Copy rights only: a window is never mapped, so no RIGHT_MEM_EXEC, and no read
+     * right unless asked for (a read() hands the server a write-only window). */
+    uint32_t rights = RIGHT_TRANSFER | RIGHT_COPY | RIGHT_REVOKE |
+                      ((prot & VM_READ) ? RIGHT_MEM_READ : 0) |
+                      ((prot & VM_WRITE) ? RIGHT_MEM_WRITE : 0);
+    rc = handle_install(&current_task()->handles, &m->obj, rights, NULL, out);
+    kobject_put(&m->obj);
+    return rc;
+}
+
 static Retcode lookup(uint32_t h, struct cap **c)
 {
     return handle_lookup(&current_task()->handles, h, KOBJ_MEMORY, 0, c);
@@ -42,7 +60,7 @@ static Retcode op_get_size(void *ctx, uint32_t h, uint64_t *size)
     Retcode rc = lookup(h, &c);
     if (rc)
         return rc;
-    *size = container_of(c->obj, struct mdl, obj)->npages * PAGE_SIZE;
+    *size = container_of(c->obj, struct mdl, obj)->size;
     return rcOk;
 }
 
@@ -61,6 +79,31 @@ static Retcode op_map(void *ctx, uint32_t h, uint64_t offset, uint64_t length, u
                    length, addr, prot, flags & VM_FIXED);
 }
 
+static Retcode copy(uint32_t h, uint64_t offset, uint64_t iov, uint32_t niov, bool to_mdl,
+                    uint64_t *done)
+{
+    struct cap *c;
+    Retcode rc = lookup(h, &c);
+    if (rc)
+        return rc;
+    return mdl_copy(container_of(c->obj, struct mdl, obj), c->rights, current_task(), offset,
+                    iov, niov, to_mdl, done);
+}
+
+static Retcode op_read(void *ctx, uint32_t h, uint64_t offset, uint64_t iov, uint32_t niov,
+                       uint64_t *done)
+{
+    (void)ctx;
+    return copy(h, offset, iov, niov, false, done);
+}
+
+static Retcode op_write(void *ctx, uint32_t h, uint64_t offset, uint64_t iov, uint32_t niov,
+                        uint64_t *done)
+{
+    (void)ctx;
+    return copy(h, offset, iov, niov, true, done);
+}
+
 static Retcode op_unmap(void *ctx, uint64_t addr, uint64_t size)
 {
     (void)ctx;
@@ -69,5 +112,6 @@ static Retcode op_unmap(void *ctx, uint64_t addr, uint64_t size)
 
 const struct kl_core_Mdl_ops kcall_mdl_ops = {
     .Create = op_create, .CreateFromVm = op_create_from_vm, .GetSize = op_get_size,
-    .Map = op_map, .Unmap = op_unmap,
+    .Map = op_map, .Unmap = op_unmap, .CreateWindow = op_create_window, .Read = op_read,
+    .Write = op_write,
 };

@@ -2,7 +2,9 @@
  * MDL buffers: shared memory objects (docs/ABI.md, "kl.core.Mdl"). Owns
  * the page list of a buffer and its life: created from fresh pages or from
  * one allocation of the creator, mapped by vm_map_shared, freed when the
- * last handle and the last mapping are gone (kobject references).
+ * last handle and the last mapping are gone (kobject references). Also
+ * windows: a buffer that names a range of a task's memory instead of pages,
+ * which holders copy to and from (mdl_copy) but never map.
  */
 #include <kernel/mdl.h>
 #include <kernel/lib.h>
@@ -18,6 +20,8 @@
 static void mdl_destroy(struct kobject *o)
 {
     struct mdl *m = container_of(o, struct mdl, obj);
+    if (m->owner)
+        kobject_put(&m->owner->obj);
     for (uint64_t i = 0; i < m->npages; i++)
         if (m->pages[i])
             pmm_free_page(m->pages[i]);
@@ -54,7 +58,9 @@ static Retcode mdl_alloc(uint64_t size, uint32_t prot, struct mdl **out)
     struct mdl *m = kmalloc(sizeof(*m));
     if (!m)
         return rcOutOfMemory;
+    memset(m, 0, sizeof(*m));          /* no payer, no owner until set */
     m->npages = sz / PAGE_SIZE;
+    m->size = sz;
     m->list_pages = ALIGN_UP(m->npages * sizeof(uint64_t), PAGE_SIZE) / PAGE_SIZE;
     paddr_t pa = pmm_alloc_pages(m->list_pages, 1);
     if (!pa) {
@@ -116,12 +122,129 @@ Retcode mdl_create_from_vm(struct task *t, uint64_t addr, uint64_t size, uint32_
     return rcOk;
 }
 
+Retcode mdl_create_window(struct task *t, uint64_t addr, uint64_t size, uint32_t prot,
+                          struct mdl **out)
+{
+    if (!prot || prot & ~(VM_READ | VM_WRITE))
+        return rcInvalidArgument;
+    if (size == 0 || !user_range_ok(addr, size))
+        return rcInvalidArgument;
+    if (size > MDL_WINDOW_MAX)
+        return rcBufferTooLarge;
+    struct mdl *m = kmalloc(sizeof(*m));
+    if (!m)
+        return rcOutOfMemory;
+    memset(m, 0, sizeof(*m));
+    kobject_init(&m->obj, KOBJ_MEMORY, mdl_destroy);
+    kobject_get(&t->obj);
+    m->owner = t;
+    m->uaddr = addr;
+    m->size = size;
+    m->max_prot = prot;
+    *out = m;
+    return rcOk;
+}
+
+/* Physical address of byte `off` (< m->size) of m, for reading or writing it:
+ * a window's through its task's page tables as they are now. */
+static Retcode mdl_byte(const struct mdl *m, uint64_t off, bool write, uint64_t *pa)
+{
+    if (!m->owner) {
+        *pa = m->pages[off / PAGE_SIZE] | (off & (PAGE_SIZE - 1));
+        return rcOk;
+    }
+    if (!m->owner->vm.l1)
+        return rcNotConnected;             /* the task has ended: its space is gone */
+    return vm_user_phys(&m->owner->vm, m->uaddr + off, write, pa) ? (write ? rcTargetFault
+                                                                          : rcSourceFault)
+                                                                 : rcOk;
+}
+
+/* Where a copy stands: the page of each side translated last, so each page is
+ * translated once even when the two sides' page boundaries differ. */
+struct copy_pos {
+    uint64_t mva, mpa;              /* m's offset of a page start and its physical page */
+    uint64_t uva, upa;              /* t's page and its physical page */
+    bool mok, uok;                  /* mva / uva hold a translation */
+};
+
+/* One segment: [addr, addr+len) of t and [off, off+len) of m, page piece by page piece. */
+static Retcode copy_segment(struct mdl *m, struct task *t, struct copy_pos *p, uint64_t off,
+                            uint64_t addr, uint64_t len, bool to_mdl, uint64_t *done)
+{
+    while (len) {
+        /* A window's pages start where its task's do: at uaddr + off, not at off
+         * (uaddr is 0 for a page list). off - mo may wrap: mdl_byte adds uaddr back. */
+        uint64_t mo = (m->uaddr + off) & (PAGE_SIZE - 1), uo = addr & (PAGE_SIZE - 1);
+        if (!p->mok || p->mva != off - mo) {
+            Retcode rc = mdl_byte(m, off - mo, to_mdl, &p->mpa);
+            if (rc)
+                return rc;
+            p->mva = off - mo;
+            p->mok = true;
+        }
+        if (!p->uok || p->uva != addr - uo) {
+            if (vm_user_phys(&t->vm, addr - uo, !to_mdl, &p->upa))
+                return to_mdl ? rcSourceFault : rcTargetFault;
+            p->uva = addr - uo;
+            p->uok = true;
+        }
+        uint64_t n = MIN(len, PAGE_SIZE - MAX(mo, uo));
+        /* memmove: a window may name memory that is also mapped into t (an MDL both
+         * map): the bytes are then the sender's business, never the kernel's. */
+        if (to_mdl)
+            memmove(phys_to_virt(p->mpa + mo), phys_to_virt(p->upa + uo), n);
+        else
+            memmove(phys_to_virt(p->upa + uo), phys_to_virt(p->mpa + mo), n);
+        off += n;
+        addr += n;
+        len -= n;
+        *done += n;
+    }
+    return rcOk;
+}
+
+Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t iov,
+                 uint32_t niov, bool to_mdl, uint64_t *done)
+{
+    *done = 0;
+    if (!(rights & (to_mdl ? RIGHT_MEM_WRITE : RIGHT_MEM_READ)) ||
+        !(m->max_prot & (to_mdl ? VM_WRITE : VM_READ)))
+        return rcNoCapability;
+    if (niov > MDL_IOV_MAX)
+        return rcBufferTooLarge;
+    if (offset > m->size)
+        return rcInvalidArgument;
+    uint64_t room = m->size - offset;      /* bytes left in m: no sum formed, none wraps */
+    struct { uint64_t addr, len; } seg[32];
+    /* Safe to keep translations across the whole call: the big kernel lock holds off
+     * every unmap of either space until it returns. */
+    struct copy_pos pos = { 0, 0, 0, 0, false, false };
+    for (uint32_t i = 0; i < niov; i += 32) {
+        uint32_t k = MIN(niov - i, 32u);
+        if (copy_from_user(&t->vm, seg, iov + (uint64_t)i * sizeof(seg[0]), k * sizeof(seg[0])))
+            return rcInvalidArgument;      /* the array itself is not readable */
+        for (uint32_t j = 0; j < k; j++) {
+            if (seg[j].len > room || !user_range_ok(seg[j].addr, seg[j].len))
+                return rcInvalidArgument;
+            Retcode rc = copy_segment(m, t, &pos, m->size - room, seg[j].addr, seg[j].len,
+                                      to_mdl, done);
+            if (rc)
+                return rc;
+            room -= seg[j].len;
+        }
+    }
+    return rcOk;
+}
+
 Retcode mdl_map(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t length,
                 uint64_t *addr, uint32_t prot, bool fixed)
 {
     if (prot & ~(VM_READ | VM_WRITE | VM_EXEC) || !(prot & VM_READ) ||
         ((prot & VM_WRITE) && (prot & VM_EXEC)))
         return rcInvalidArgument;
+    if (m->owner)
+        return rcInvalidOperation;         /* a window has no pages to map */
     if ((offset | length) & (PAGE_SIZE - 1) || length == 0)
         return rcInvalidArgument;
     uint64_t size = m->npages * PAGE_SIZE;

@@ -16,7 +16,9 @@ CHECKS = [
     "create_and_map", "peer_reads_what_creator_wrote", "transfer_reduces_rights",
     "read_only_handle_cannot_map_writable", "creator_reads_what_peer_wrote",
     "transfer_more_rights_refused", "unmap", "double_unmap_refused",
-    "buffer_outlives_its_creator",
+    "buffer_outlives_its_creator", "window_read_while_creator_lives",
+    "window_write_without_right", "window_cannot_be_mapped", "window_copy_past_end_refused",
+    "window_of_ended_task_refused",
     # the first task
     "client_checks_pass", "creator_dead_pages_back",
     "create_charges_creator_once", "charge_ends_with_last_mapping", "create_past_limit_refused",

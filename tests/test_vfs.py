@@ -36,6 +36,12 @@ CHECKS = {
         "reply_arena_too_big_for_client", "unwanted_handles_dropped", "fuzz_all_answered",
         "fuzz_replies_well_formed", "still_works_after_fuzz",
     ],
+    "test_vfs_big_run": LAUNCH + [
+        "test_vfs_big_status", "threshold_sizes_content", "pwrite_pread_offsets",
+        "read_into_unmapped_EFAULT", "write_from_unmapped_EFAULT", "read_into_readonly_EFAULT",
+        "read_outside_user_space_EFAULT", "file_intact_after_hostile",
+        "still_writes_after_hostile", "thousand_calls_pages_back",
+    ],
     # 80 clients that vanish without Release, more than VfsFsnet's 64 slots: the kernel's
     # disconnect notices must free them.
     "test_vfs_gone_run": ["create_VfsFsnet", "vanished_clients_forgotten", "VfsFsnet_still_running"],

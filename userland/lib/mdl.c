@@ -70,3 +70,39 @@ Retcode KnPmmMdlUnmap(void *addr, rtl_size_t size)
     kl_core_Mdl_Unmap_res res;
     return KCALL(Mdl, mdl, Unmap, &req, &res);
 }
+
+Retcode KnPmmMdlCreateWindow(void *addr, rtl_size_t size, rtl_uint32_t prot, Handle *outHandle)
+{
+    if (!outHandle)
+        return rcInvalidArgument;
+    kl_core_Mdl_CreateWindow_req req = { .addr = (uint64_t)(uintptr_t)addr, .size = size,
+                                         .prot = prot };
+    kl_core_Mdl_CreateWindow_res res;
+    Retcode rc = KCALL(Mdl, mdl, CreateWindow, &req, &res);
+    *outHandle = rc == rcOk ? res.handle : 0;
+    return rc;
+}
+
+Retcode KnPmmMdlRead(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_uint32_t n,
+                     rtl_size_t *done)
+{
+    kl_core_Mdl_Read_req req = { .handle = handle, .offset = offset,
+                                 .iov = (uint64_t)(uintptr_t)seg, .niov = n };
+    kl_core_Mdl_Read_res res = { 0 };
+    Retcode rc = KCALL(Mdl, mdl, Read, &req, &res);
+    if (done)
+        *done = rc == rcOk ? res.done : 0;
+    return rc;
+}
+
+Retcode KnPmmMdlWrite(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_uint32_t n,
+                      rtl_size_t *done)
+{
+    kl_core_Mdl_Write_req req = { .handle = handle, .offset = offset,
+                                  .iov = (uint64_t)(uintptr_t)seg, .niov = n };
+    kl_core_Mdl_Write_res res = { 0 };
+    Retcode rc = KCALL(Mdl, mdl, Write, &req, &res);
+    if (done)
+        *done = rc == rcOk ? res.done : 0;
+    return rc;
+}

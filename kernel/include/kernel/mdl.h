@@ -20,6 +20,11 @@ struct task;
 
 struct mdl {
     struct kobject obj;
+    /* A window (mdl_create_window) has no pages: it names [uaddr, uaddr+size) of
+     * owner's address space, translated at each copy (mdl_copy), never mapped. */
+    struct task *owner;       /* a window's task (a reference), else NULL */
+    uint64_t uaddr;           /* a window's first byte in owner's space */
+    uint64_t size;            /* bytes: a window's exact size, else npages * PAGE_SIZE */
     uint64_t npages;
     uint64_t *pages;          /* physical page addresses, npages of them */
     uint64_t list_pages;      /* pages holding `pages` */
@@ -34,6 +39,23 @@ Retcode mdl_create(struct task *t, uint64_t size, uint32_t prot, struct mdl **ou
 /* New buffer from one whole allocation of t at [addr, addr+size), left mapped there. */
 Retcode mdl_create_from_vm(struct task *t, uint64_t addr, uint64_t size, uint32_t prot,
                            struct mdl **out);
+/* New window on [addr, addr+size) of t (docs/ABI.md, "Windows"): no page is
+ * taken, pinned or mapped; prot VM_READ, VM_WRITE or both says what holders may
+ * copy (RIGHT_MEM_READ: MdlRead, RIGHT_MEM_WRITE: MdlWrite). */
+Retcode mdl_create_window(struct task *t, uint64_t addr, uint64_t size, uint32_t prot,
+                          struct mdl **out);
+/* Largest window: 2 GiB (a POSIX read or write moves at most 0x7ffff000 bytes). */
+#define MDL_WINDOW_MAX (1ull << 31)
+/* Most segments one MdlRead/MdlWrite takes. */
+#define MDL_IOV_MAX 4096u
+/* Copies between m at `offset` and niov segments {addr, len} of t's memory, the
+ * array at user address iov: into the segments (to_mdl false, needs
+ * RIGHT_MEM_READ) or into m (to_mdl true, RIGHT_MEM_WRITE). *done: bytes
+ * copied, also on error (rcSourceFault / rcTargetFault: a page of either side
+ * is missing or lacks the access; rcInvalidArgument: a range outside m or user
+ * space; rcNotConnected: a window whose task has ended). */
+Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t iov,
+                 uint32_t niov, bool to_mdl, uint64_t *done);
 /* Maps [offset, offset+length) of m into t; `rights` are the handle's. */
 Retcode mdl_map(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t length,
                 uint64_t *addr, uint32_t prot, bool fixed);

@@ -50,6 +50,15 @@ static Retcode create_buffer(Handle *out)
     return rcOk;                                /* stays mapped until the task ends */
 }
 
+static Retcode create_window(Handle *out)
+{
+    static uint32_t mem[3 * SHM_WORDS];
+    uint32_t *w = mem + 25;                     /* 100 bytes in: not page-aligned */
+    for (uint32_t i = 0; i < 2 * SHM_WORDS; i++)
+        w[i] = 0xF00D0000u + i;
+    return KnPmmMdlCreateWindow(w, 2 * KOS_PAGE_SIZE, VM_READ, out);
+}
+
 int main(void)
 {
     Handle listener;
@@ -82,6 +91,16 @@ int main(void)
                 out.hdr.nhandles = 1;
                 out.hdr.handles[0].handle = b;
                 out.hdr.handles[0].rights = RIGHT_TRANSFER | RIGHT_MEM_READ | RIGHT_MEM_WRITE;
+            }
+            break;
+        }
+        case SHM_WINDOW: {
+            Handle b = 0;
+            out.value[0] = (uint32_t)create_window(&b);
+            if (out.value[0] == rcOk) {
+                out.hdr.nhandles = 1;
+                out.hdr.handles[0].handle = b;
+                out.hdr.handles[0].rights = RIGHT_MEM_READ;
             }
             break;
         }

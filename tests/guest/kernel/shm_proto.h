@@ -12,6 +12,8 @@ enum {
     SHM_CREATE = 2,   /* creates a 2-page buffer, maps it, writes 0xC0DE0000 + i, keeps
                          the mapping, replies with the handle (read-write) */
     SHM_EXIT = 3,     /* replies, then the peer ends */
+    SHM_WINDOW = 4,   /* creates a window (read-only) on 2 pages of its memory from an
+                         unaligned start, word i = 0xF00D0000 + i, replies with it */
 };
 
 #define SHM_WORDS 1024u   /* words in a page */

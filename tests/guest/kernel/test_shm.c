@@ -100,6 +100,31 @@ static void share_with_peer(void)
 /* Client: the peer creates a buffer, keeps it mapped, hands it over, and ends. */
 static void creator_dies(int measured)
 {
+    /* A window on the peer's memory: copies work while it lives, fail cleanly after. */
+    static uint32_t got[2 * SHM_WORDS];
+    Handle win = 0;
+    if (measured) {
+        Retcode wr = call(SHM_WINDOW, 0, 0, 0);
+        win = wr == rcOk && in.hdr.nhandles == 1 ? in.hdr.handles[0].handle : 0;
+        /* Two segments, the first not a whole page: the copy crosses both sides' pages. */
+        KnMdlSeg seg[2] = { { (uint64_t)(uintptr_t)got, 1000 },
+                            { (uint64_t)(uintptr_t)got + 1000, 2 * PAGE - 1000 } };
+        rtl_size_t done = 0;
+        Retcode rr = win ? KnPmmMdlRead(win, 0, seg, 2, &done) : rcFail;
+        int same = 1;
+        for (uint32_t i = 0; i < 2 * SHM_WORDS; i++)
+            same &= got[i] == 0xF00D0000u + i;
+        CHECK("window_read_while_creator_lives", rr == rcOk && done == 2 * PAGE && same,
+              "window %#x rc %d done %zu same %d", win, rr, (size_t)done, same);
+        CHECK_RC("window_write_without_right", KnPmmMdlWrite(win, 0, seg, 1, &done),
+                 rcNoCapability);
+        void *wp = NULL;
+        CHECK_RC("window_cannot_be_mapped", KnPmmMdlMap(win, 0, PAGE, &wp, VM_READ),
+                 rcInvalidOperation);
+        KnMdlSeg past = { (uint64_t)(uintptr_t)got, 8 };
+        CHECK_RC("window_copy_past_end_refused", KnPmmMdlRead(win, 2 * PAGE - 4, &past, 1, &done),
+                 rcInvalidArgument);
+    }
     Retcode rc = call(SHM_CREATE, 0, 0, 0);
     Handle h = in.hdr.nhandles == 1 ? in.hdr.handles[0].handle : 0;
     void *p = NULL;
@@ -124,6 +149,12 @@ static void creator_dies(int measured)
     if (measured)
         CHECK("buffer_outlives_its_creator", rc == rcOk && gone == rcNotConnected && same,
               "rc %d peer gone %d contents %d", rc, gone, same);
+    if (measured) {
+        KnMdlSeg seg = { (uint64_t)(uintptr_t)got, PAGE };
+        CHECK_RC("window_of_ended_task_refused", KnPmmMdlRead(win, 0, &seg, 1, NULL),
+                 rcNotConnected);
+        KnHandleClose(win);
+    }
     if (p)
         KnPmmMdlUnmap(p, 2 * PAGE);
     if (h)

@@ -26,7 +26,7 @@
 #include "../raw_call.h"
 
 #define M(name) kl_VfsFilesystem_##name##_mid
-#define NMETHODS 20
+#define NMETHODS 22
 
 static const uint32_t req_size[NMETHODS] = {
     kl_VfsFilesystem_Open_req_size, kl_VfsFilesystem_Close_req_size,
@@ -39,6 +39,7 @@ static const uint32_t req_size[NMETHODS] = {
     kl_VfsFilesystem_Rmdir_req_size, kl_VfsFilesystem_Opendir_req_size,
     kl_VfsFilesystem_Readdir_req_size, kl_VfsFilesystem_Getcwd_req_size,
     kl_VfsFilesystem_Chdir_req_size, kl_VfsFilesystem_Release_req_size,
+    kl_VfsFilesystem_ReadDirect_req_size, kl_VfsFilesystem_WriteDirect_req_size,
 };
 static const uint32_t res_size[NMETHODS] = {
     kl_VfsFilesystem_Open_res_size, kl_VfsFilesystem_Close_res_size,
@@ -51,8 +52,9 @@ static const uint32_t res_size[NMETHODS] = {
     kl_VfsFilesystem_Rmdir_res_size, kl_VfsFilesystem_Opendir_res_size,
     kl_VfsFilesystem_Readdir_res_size, kl_VfsFilesystem_Getcwd_res_size,
     kl_VfsFilesystem_Chdir_res_size, kl_VfsFilesystem_Release_res_size,
+    kl_VfsFilesystem_ReadDirect_res_size, kl_VfsFilesystem_WriteDirect_res_size,
 };
-_Static_assert(kl_VfsFilesystem_Release_mid == NMETHODS - 1, "method table complete");
+_Static_assert(kl_VfsFilesystem_WriteDirect_mid == NMETHODS - 1, "method table complete");
 
 /* An ordinary round trip through libvfs. */
 static void still_works(const char *phase)

@@ -27,6 +27,9 @@
 #include <unistd.h>
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/syscalls.h>
+#include <coresrv/handle/handle_api.h>
+#include <coresrv/vmm/vmm_api.h>
+#include <uapi/handle.h>
 #include <kos/fd.h>
 #include <kos/mutex.h>
 #include <vfs/client.h>
@@ -37,6 +40,9 @@
 #define IO_MAX kl_VfsFilesystem_IoMax
 #define PATH_LIMIT kl_VfsFilesystem_PathMax
 #define LONGEST_IO 0x7ffff000u      /* as Linux: longer reads and writes are short */
+/* Reads and writes of at least this many bytes go through a window (one copy);
+ * shorter ones through the message arena (docs/VFS.md, "Large reads and writes"). */
+#define VFS_DIRECT_MIN (64u * 1024)
 
 /* ---- the channel ------------------------------------------------------------------- */
 
@@ -203,12 +209,67 @@ static int64_t write_chunk(int sfd, const void *buf, uint32_t n, int64_t off, in
     return res;
 }
 
+/* ---- large reads and writes: one copy through a window (docs/VFS.md) ---------------
+ * From VFS_DIRECT_MIN bytes on, the caller's buffer is named by a window handle
+ * (KnPmmMdlCreateWindow) passed with ReadDirect/WriteDirect: the kernel copies
+ * between the file's chunks and the buffer once. The server gets the handle
+ * with the one right it needs (write for a read, read for a write, no transfer)
+ * and drops it before its next request; we close ours after the answer. When
+ * windows cannot be used (a policy refusing kl.core.Mdl or ReadDirect) the arena
+ * path is taken from then on; a file without direct I/O (romfs) takes it for
+ * that call. */
+static int direct_off;              /* set once direct I/O proved unavailable */
+
+static int64_t direct(int sfd, void *buf, size_t n, int64_t off, int positional, int writing)
+{
+    struct kl_VfsFilesystem *p = vfs_proxy();
+    if (!p)
+        return -ENOSYS;
+    Handle w;
+    Retcode rc = KnPmmMdlCreateWindow(buf, n, writing ? VM_READ : VM_WRITE, &w);
+    if (rc == rcInvalidArgument)
+        return -EFAULT;             /* not a range of user memory */
+    if (rc != rcOk)
+        return -ENOSYS;             /* no windows for us: the arena from now on */
+    int64_t res = 0;
+    if (writing) {
+        kl_VfsFilesystem_WriteDirect_req rq = { .fd = sfd, .offset = positional ? off : -1,
+                                                .count = (nk_uint32_t)n, .buf = 0 };
+        kl_VfsFilesystem_WriteDirect_res rs;
+        rq.base_.hdr.nhandles = 1;
+        rq.base_.hdr.handles[0] = (SMsgHandle){ w, RIGHT_MEM_READ };
+        rc = kl_VfsFilesystem_WriteDirect(p, &rq, NK_NULL, &rs, NK_NULL);
+        res = rs.res;
+    } else {
+        kl_VfsFilesystem_ReadDirect_req rq = { .fd = sfd, .offset = positional ? off : -1,
+                                               .count = (nk_uint32_t)n, .buf = 0 };
+        kl_VfsFilesystem_ReadDirect_res rs;
+        rq.base_.hdr.nhandles = 1;
+        rq.base_.hdr.handles[0] = (SMsgHandle){ w, RIGHT_MEM_WRITE };
+        rc = kl_VfsFilesystem_ReadDirect(p, &rq, NK_NULL, &rs, NK_NULL);
+        res = rs.res;
+    }
+    KnHandleClose(w);
+    if (rc != rcOk)
+        return rc == rcSecurityDisallow ? -ENOSYS : kos_call_result(rc, 0);
+    if (res > (int64_t)n)
+        return -EIO;
+    return res;
+}
+
 /* Whole transfers: chunk after chunk until done, a short chunk, or an error (then the
  * bytes already moved, if any). off < 0 with !positional: the descriptor's offset. */
 int64_t vfs_transfer(int sfd, void *buf, size_t n, int64_t off, int positional, int writing)
 {
     if (n > LONGEST_IO)
         n = LONGEST_IO;
+    if (n >= VFS_DIRECT_MIN && !__atomic_load_n(&direct_off, __ATOMIC_RELAXED)) {
+        int64_t r = direct(sfd, buf, n, off, positional, writing);
+        if (r == -ENOSYS)
+            __atomic_store_n(&direct_off, 1, __ATOMIC_RELAXED);
+        else if (r != -EOPNOTSUPP)  /* EOPNOTSUPP: this file (e.g. romfs) has no direct I/O */
+            return r;
+    }
     size_t done = 0;
     do {
         uint32_t chunk = n - done < IO_MAX ? (uint32_t)(n - done) : IO_MAX;

@@ -492,6 +492,126 @@ static int64_t ram_write(struct vfs_fs *vfs_fs, void *node, const void *buf, siz
     return (int64_t)done;
 }
 
+/* ---------------------------------------------------------------- direct I/O
+ * The file's chunks as segments for io->move (docs/VFS.md, "Large reads and writes"):
+ * neighbouring chunks of one slab merge into one segment, holes read as zero_chunk. */
+static const uint8_t zero_chunk[CHUNK_SIZE];
+
+struct seg_batch {
+    struct vfs_seg seg[VFS_IO_SEGS];
+    size_t n;
+    uint64_t at;                    /* transfer offset of seg[0] */
+    uint64_t bytes;                 /* bytes in seg[] */
+};
+
+/* Adds [p, p+len) to the batch, merged with the last segment when it follows it;
+ * full: moves the batch first. 0 or -errno from move. */
+static int batch_add(struct seg_batch *b, const struct vfs_io *io, const uint8_t *p, size_t len)
+{
+    uint64_t a = (uint64_t)(uintptr_t)p;
+    if (b->n && b->seg[b->n - 1].addr + b->seg[b->n - 1].len == a && p != zero_chunk) {
+        b->seg[b->n - 1].len += len;
+    } else {
+        if (b->n == VFS_IO_SEGS) {
+            int rc = io->move(io->ctx, b->seg, b->n, b->at);
+            if (rc < 0)
+                return rc;
+            b->at += b->bytes;
+            b->n = 0;
+            b->bytes = 0;
+        }
+        b->seg[b->n].addr = a;
+        b->seg[b->n].len = len;
+        b->n++;
+    }
+    b->bytes += len;
+    return 0;
+}
+
+static int batch_flush(struct seg_batch *b, const struct vfs_io *io)
+{
+    int rc = b->n ? io->move(io->ctx, b->seg, b->n, b->at) : 0;
+    if (rc == 0) {
+        b->at += b->bytes;
+        b->n = 0;
+        b->bytes = 0;
+    }
+    return rc;
+}
+
+static int64_t ram_read_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_io *io,
+                           size_t len, int64_t off)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *f = node;
+    if (is_dir(f))
+        return -EISDIR;
+    if (off >= f->size)
+        return 0;
+    if (len > (uint64_t)(f->size - off))
+        len = (size_t)(f->size - off);
+    struct seg_batch b = { .n = 0 };
+    int rc = 0;
+    for (size_t done = 0; done < len && rc == 0;) {
+        uint64_t pos = (uint64_t)off + done;
+        size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
+        size_t n = CHUNK_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        const uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, CHUNK_LOOKUP);
+        rc = batch_add(&b, io, c ? c + in : zero_chunk, n);
+        done += n;
+    }
+    if (rc == 0)
+        rc = batch_flush(&b, io);
+    /* A failed move: what the earlier batches moved, if anything. */
+    return rc < 0 ? (b.at ? (int64_t)b.at : rc) : (int64_t)len;
+}
+
+/* Writing: the chunks are got first (a whole one unfilled, as ram_write), then
+ * filled by move. When a move fails, the bytes of its batch are zeroed: a new
+ * chunk never shows another file's old data (the range a failed write was to
+ * cover is then zeros, as POSIX leaves it unspecified). */
+static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_io *io,
+                            size_t len, int64_t off)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *f = node;
+    if (is_dir(f))
+        return -EISDIR;
+    struct seg_batch b = { .n = 0 };
+    size_t done = 0;
+    int rc = 0;
+    while (done < len) {
+        uint64_t pos = (uint64_t)off + done;
+        size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
+        size_t n = CHUNK_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        /* The batch is moved before it would take another segment: keep it room. */
+        if (b.n == VFS_IO_SEGS && (rc = batch_flush(&b, io)) < 0)
+            break;
+        uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, n == CHUNK_SIZE ? CHUNK_WHOLE
+                                                                          : CHUNK_ZEROED);
+        if (!c)
+            break;
+        batch_add(&b, io, c + in, n);       /* room was kept: no move here */
+        done += n;
+    }
+    if (rc == 0)
+        rc = batch_flush(&b, io);
+    if (rc < 0) {
+        for (size_t i = 0; i < b.n; i++)     /* the failed batch, possibly half filled */
+            memset((uint8_t *)(uintptr_t)b.seg[i].addr, 0, b.seg[i].len);
+        done = (size_t)b.at;
+    }
+    if (done && off + (int64_t)done > f->size)
+        f->size = off + (int64_t)done;
+    if (done == 0 && len > 0)
+        return rc < 0 ? rc : -ENOSPC;
+    return (int64_t)done;
+}
+
 static int ram_truncate(struct vfs_fs *vfs_fs, void *node, int64_t size)
 {
     struct rnode *f = node;
@@ -662,6 +782,8 @@ static const struct vfs_fs_ops ramfs_ops = {
     .unref = ram_unref,
     .read = ram_read,
     .write = ram_write,
+    .read_io = ram_read_io,
+    .write_io = ram_write_io,
     .truncate = ram_truncate,
     .create = ram_create,
     .remove = ram_remove,

@@ -191,7 +191,8 @@ int vfs_close(struct vfs_client *c, int fd)
     return 0;
 }
 
-static int64_t do_read(struct vfs_file *f, void *buf, size_t len, int64_t off)
+static int64_t do_read(struct vfs_file *f, void *buf, const struct vfs_io *io, size_t len,
+                       int64_t off)
 {
     if (acc_mode(f) == VFS_O_WRONLY)
         return -EBADF;
@@ -199,18 +200,23 @@ static int64_t do_read(struct vfs_file *f, void *buf, size_t len, int64_t off)
         return -EISDIR;
     if (off < 0)
         return -EINVAL;
-    if (!buf && len)
+    if (!buf && !io && len)
         return -EFAULT;
+    if (io && !f->mnt->fs->ops->read_io)
+        return -EOPNOTSUPP;
     if (len > VFS_IO_MAX)
         len = VFS_IO_MAX;
     if (len == 0 || off >= VFS_FILE_MAX)
         return 0;
     if ((uint64_t)len > (uint64_t)(VFS_FILE_MAX - off))
         len = (size_t)(VFS_FILE_MAX - off);
+    if (io)
+        return f->mnt->fs->ops->read_io(f->mnt->fs, f->node, io, len, off);
     return f->mnt->fs->ops->read(f->mnt->fs, f->node, buf, len, off);
 }
 
-static int64_t do_write(struct vfs_file *f, const void *buf, size_t len, int64_t off)
+static int64_t do_write(struct vfs_file *f, const void *buf, const struct vfs_io *io, size_t len,
+                        int64_t off)
 {
     if (acc_mode(f) == VFS_O_RDONLY)
         return -EBADF;
@@ -220,8 +226,10 @@ static int64_t do_write(struct vfs_file *f, const void *buf, size_t len, int64_t
         return -EROFS;
     if (off < 0)
         return -EINVAL;
-    if (!buf && len)
+    if (!buf && !io && len)
         return -EFAULT;
+    if (io && !f->mnt->fs->ops->write_io)
+        return -EOPNOTSUPP;
     if (len > VFS_IO_MAX)
         len = VFS_IO_MAX;
     if (len == 0)
@@ -230,21 +238,30 @@ static int64_t do_write(struct vfs_file *f, const void *buf, size_t len, int64_t
         return -EFBIG;
     if ((uint64_t)len > (uint64_t)(VFS_FILE_MAX - off))
         len = (size_t)(VFS_FILE_MAX - off);  /* a short write up to the limit */
+    if (io)
+        return f->mnt->fs->ops->write_io(f->mnt->fs, f->node, io, len, off);
     return f->mnt->fs->ops->write(f->mnt->fs, f->node, buf, len, off);
 }
 
-int64_t vfs_read(struct vfs_client *c, int fd, void *buf, size_t len)
+static int64_t read_at_pos(struct vfs_client *c, int fd, void *buf, const struct vfs_io *io,
+                           size_t len)
 {
     struct vfs_file *f = get_file(c, fd);
     if (!f)
         return -EBADF;
-    int64_t n = do_read(f, buf, len, f->pos);
+    int64_t n = do_read(f, buf, io, len, f->pos);
     if (n > 0)
         f->pos += n;
     return n;
 }
 
-int64_t vfs_write(struct vfs_client *c, int fd, const void *buf, size_t len)
+int64_t vfs_read(struct vfs_client *c, int fd, void *buf, size_t len)
+{
+    return read_at_pos(c, fd, buf, NULL, len);
+}
+
+static int64_t write_at_pos(struct vfs_client *c, int fd, const void *buf,
+                            const struct vfs_io *io, size_t len)
 {
     struct vfs_file *f = get_file(c, fd);
     if (!f)
@@ -257,22 +274,45 @@ int64_t vfs_write(struct vfs_client *c, int fd, const void *buf, size_t len)
             return rc;
         off = st.st_size;
     }
-    int64_t n = do_write(f, buf, len, off);
+    int64_t n = do_write(f, buf, io, len, off);
     if (n > 0)
         f->pos = off + n;
     return n;
 }
 
+int64_t vfs_write(struct vfs_client *c, int fd, const void *buf, size_t len)
+{
+    return write_at_pos(c, fd, buf, NULL, len);
+}
+
+int64_t vfs_read_io(struct vfs_client *c, int fd, const struct vfs_io *io, size_t len,
+                    int64_t off)
+{
+    if (off < 0)
+        return read_at_pos(c, fd, NULL, io, len);
+    struct vfs_file *f = get_file(c, fd);
+    return f ? do_read(f, NULL, io, len, off) : -EBADF;
+}
+
+int64_t vfs_write_io(struct vfs_client *c, int fd, const struct vfs_io *io, size_t len,
+                     int64_t off)
+{
+    if (off < 0)
+        return write_at_pos(c, fd, NULL, io, len);
+    struct vfs_file *f = get_file(c, fd);
+    return f ? do_write(f, NULL, io, len, off) : -EBADF;
+}
+
 int64_t vfs_pread(struct vfs_client *c, int fd, void *buf, size_t len, int64_t off)
 {
     struct vfs_file *f = get_file(c, fd);
-    return f ? do_read(f, buf, len, off) : -EBADF;
+    return f ? do_read(f, buf, NULL, len, off) : -EBADF;
 }
 
 int64_t vfs_pwrite(struct vfs_client *c, int fd, const void *buf, size_t len, int64_t off)
 {
     struct vfs_file *f = get_file(c, fd);
-    return f ? do_write(f, buf, len, off) : -EBADF;
+    return f ? do_write(f, buf, NULL, len, off) : -EBADF;
 }
 
 int64_t vfs_lseek(struct vfs_client *c, int fd, int64_t off, int whence)

@@ -148,6 +148,25 @@ int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t
 /* ---------------------------------------------------------------- file calls */
 int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint32_t mode);
 int vfs_close(struct vfs_client *c, int fd);
+/* Direct I/O (docs/VFS.md, "Large reads and writes"): the file system hands
+ * segments of its own memory to move(), which copies them to the client
+ * (reading) or fills them from it (writing). `at` is the byte offset of seg[0]
+ * in the transfer. move returns 0 or -errno (then the call stops there). */
+struct vfs_seg {
+    uint64_t addr;
+    uint64_t len;
+};
+#define VFS_IO_SEGS 64              /* segments per move() */
+struct vfs_io {
+    int (*move)(void *ctx, const struct vfs_seg *seg, size_t n, uint64_t at);
+    void *ctx;
+};
+/* read/pread (off < 0: the descriptor's position) through io; -EOPNOTSUPP when
+ * the file's system has no direct I/O. */
+int64_t vfs_read_io(struct vfs_client *c, int fd, const struct vfs_io *io, size_t len,
+                    int64_t off);
+int64_t vfs_write_io(struct vfs_client *c, int fd, const struct vfs_io *io, size_t len,
+                     int64_t off);
 int64_t vfs_read(struct vfs_client *c, int fd, void *buf, size_t len);
 int64_t vfs_write(struct vfs_client *c, int fd, const void *buf, size_t len);
 int64_t vfs_pread(struct vfs_client *c, int fd, void *buf, size_t len, int64_t off);

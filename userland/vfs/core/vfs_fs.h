@@ -23,6 +23,12 @@ struct vfs_fs_ops {
     /* off >= 0 and off + len <= VFS_FILE_MAX are guaranteed by the caller. */
     int64_t (*read)(struct vfs_fs *fs, void *node, void *buf, size_t len, int64_t off);
     int64_t (*write)(struct vfs_fs *fs, void *node, const void *buf, size_t len, int64_t off);
+    /* Optional: read/write with the data moved by io->move between the file's own
+     * memory and the client (one copy, docs/VFS.md "Large reads and writes"). */
+    int64_t (*read_io)(struct vfs_fs *fs, void *node, const struct vfs_io *io, size_t len,
+                       int64_t off);
+    int64_t (*write_io)(struct vfs_fs *fs, void *node, const struct vfs_io *io, size_t len,
+                        int64_t off);
     int (*truncate)(struct vfs_fs *fs, void *node, int64_t size);
     /* mode: VFS_S_IFDIR or VFS_S_IFREG | permissions. EEXIST when the name is taken. */
     int (*create)(struct vfs_fs *fs, void *dir, const char *name, size_t len, uint32_t mode,

@@ -68,7 +68,8 @@ static void serve(void *ctx, struct pool_msg *m)
         sockets_serve(m);                   /* may block: this worker only */
     else
         files_serve(m);                     /* any other riid gets its error reply there */
-    /* The interfaces carry no handles: drop any a client sent anyway. */
+    /* Drop every handle a request brought (ReadDirect/WriteDirect windows, or any
+     * a client sent anyway): nothing of a client is kept past its call. */
     for (uint32_t i = 0; i < rq->nhandles && i < MSG_MAX_HANDLES; i++)
         KnHandleClose(rq->handles[i].handle);
 }

@@ -53,5 +53,26 @@ Retcode KnPmmMdlMapFixed(Handle handle, rtl_size_t offset, rtl_size_t length, vo
 /* Removes one whole mapping of a buffer (rcInvalidArgument for anything else,
  * e.g. a second time). */
 Retcode KnPmmMdlUnmap(void *addr, rtl_size_t size);
+/* A window on [addr, addr+size) of this task's memory (this project's, no
+ * KasperskyOS name): no pages are taken or mapped; whoever holds the handle
+ * copies to it (VM_WRITE: KnPmmMdlWrite) or from it (VM_READ: KnPmmMdlRead),
+ * each copy going through this task's page tables at that moment. At most
+ * 2 GiB. Handed to a server for one call so file data crosses once. */
+Retcode KnPmmMdlCreateWindow(void *addr, rtl_size_t size, rtl_uint32_t prot, Handle *outHandle);
+/* One segment of the caller's memory for KnPmmMdlRead / KnPmmMdlWrite. */
+typedef struct KnMdlSeg {
+    rtl_uint64_t addr;
+    rtl_uint64_t len;
+} KnMdlSeg;
+/* Copies the buffer's bytes from `offset` into seg[0..n) in order (n <= 4096);
+ * *done: bytes copied (0 on failure, when part may have been copied; rcSourceFault: a page of the buffer
+ * is missing; rcTargetFault: a segment is not writable; rcNotConnected: the
+ * window's task has ended). */
+Retcode KnPmmMdlRead(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_uint32_t n,
+                     rtl_size_t *done);
+/* Copies seg[0..n) into the buffer from `offset` (rcTargetFault: a page of
+ * the buffer is missing or read-only; rcSourceFault: a segment is not readable). */
+Retcode KnPmmMdlWrite(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_uint32_t n,
+                      rtl_size_t *done);
 
 #endif

@@ -255,6 +255,65 @@ OP(op_pwrite, Pwrite)
     return NK_EOK;
 }
 
+/* ---- large reads and writes: one kernel copy between the file's chunks and the
+ * client's window (docs/VFS.md, "Large reads and writes") ---------------------------- */
+
+struct window {
+    Handle h;
+    int writing;                    /* WriteDirect: copy from the window */
+};
+
+static int window_move(void *ctx, const struct vfs_seg *seg, size_t n, uint64_t at)
+{
+    const struct window *w = ctx;
+    const KnMdlSeg *k = (const KnMdlSeg *)(const void *)seg;   /* same layout */
+    Retcode rc = w->writing ? KnPmmMdlRead(w->h, at, k, (rtl_uint32_t)n, NULL)
+                            : KnPmmMdlWrite(w->h, at, k, (rtl_uint32_t)n, NULL);
+    if (rc == rcOk)
+        return 0;
+    /* Not allowed to copy at all (a policy without kl.core.Mdl): the client falls back. */
+    return rc == rcSecurityDisallow || rc == rcUnimplemented ? -EOPNOTSUPP : -EFAULT;
+}
+_Static_assert(sizeof(KnMdlSeg) == sizeof(struct vfs_seg), "one segment layout");
+
+/* The window handle of the request (its slot checked), or INVALID_HANDLE. */
+static Handle window_of(const struct nk_message *m, nk_uint32_t slot)
+{
+    return slot < m->hdr.nhandles ? m->hdr.handles[slot].handle : INVALID_HANDLE;
+}
+
+static int64_t direct(const struct nk_message *m, int32_t fd, int64_t off, uint32_t count,
+                      nk_uint32_t slot, int writing)
+{
+    int s, err = 0;
+    struct vfs_client *cur = client_of(m, &s, &err);
+    struct window w = { window_of(m, slot), writing };
+    int64_t r;
+    if (!cur)
+        r = err;
+    else if (w.h == INVALID_HANDLE)
+        r = -EFAULT;
+    else {
+        struct vfs_io io = { window_move, &w };
+        r = writing ? vfs_write_io(cur, fd, &io, count, off) : vfs_read_io(cur, fd, &io, count, off);
+    }
+    return r;                       /* serve() (main.c) closes the window handle */
+}
+
+OP(op_read_direct, ReadDirect)
+{
+    (void)self, (void)req_arena, (void)res_arena;
+    res->res = direct(&req->base_, req->fd, req->offset, req->count, req->buf, 0);
+    return NK_EOK;
+}
+
+OP(op_write_direct, WriteDirect)
+{
+    (void)self, (void)req_arena, (void)res_arena;
+    res->res = direct(&req->base_, req->fd, req->offset, req->count, req->buf, 1);
+    return NK_EOK;
+}
+
 OP(op_lseek, Lseek)
 {
     CLIENT();
@@ -384,6 +443,7 @@ static const struct kl_VfsFilesystem_ops files_ops = {
     .Stat = op_stat, .Ftruncate = op_ftruncate, .Fsync = op_fsync, .Unlink = op_unlink,
     .Rename = op_rename, .Mkdir = op_mkdir, .Rmdir = op_rmdir, .Opendir = op_opendir,
     .Readdir = op_readdir, .Getcwd = op_getcwd, .Chdir = op_chdir, .Release = op_release,
+    .ReadDirect = op_read_direct, .WriteDirect = op_write_direct,
 };
 
 /* Every answer of this class fits the pool's buffers. */

@@ -347,11 +347,19 @@ debug: deps-check
 # solution that only compiles and links what is the solution's own (they run in
 # parallel under -j; none of them writes in SHARED, which `shared` completed).
 SOLUTIONS ?= $(SOLUTIONS_ALL)
-.PHONY: images shared
+# The generated headers come first, in a make of their own: a make reads a
+# header's time once, so objects built in the same make as the generator were
+# judged by the old times, and each parallel sub-make then recompiled them and
+# re-archived libkos.a under the others' links.
+.PHONY: images shared generated shared-objects
 images: $(addprefix image-,$(SOLUTIONS))
 image-%: shared
 	+@$(MAKE) --no-print-directory SOLUTION=$* kernel
-shared: $(KGEN_STAMP) $(KERNEL_SHARED_OBJS) userland
+shared:
+	+@$(MAKE) --no-print-directory generated
+	+@$(MAKE) --no-print-directory shared-objects
+generated: $(KGEN_STAMP) $(USER_NK_STAMP) $(VFS_NK_STAMP)
+shared-objects: $(KGEN_STAMP) $(KERNEL_SHARED_OBJS) userland
 
 # `make size`: this image's kernel (.text + .rodata + .data) and every image of
 # PLATFORM built so far (docs/PERFORMANCE.md, "Image sizes").

@@ -20,6 +20,8 @@ extern bool ipc_fastpath_on;
 
 /* Reads the boot option; before the first task starts. */
 void ipc_fastpath_init(void);
+/* One console line: how many calls and replies took the fast path (power off). */
+void ipc_fastpath_report(void);
 
 /* Each returns true when it handled the call (*rc: its result, after the
  * whole rendezvous), false when the general path must run it: nothing was

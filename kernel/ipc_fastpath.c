@@ -16,10 +16,10 @@
  *     ReplyRecv: a client waiting for this reply, no other request or
  *     disconnect notice pending, and no timeout.
  *
- * Then the message goes from the sender's page straight to the receiver's
- * (the verdict does not read its contents, so no kernel copy is needed) and
- * the CPU switches to the receiver without the run queue
- * (thread_wait_switch). Everything runs under the big kernel lock, taken on
+ * Then the kernel's copy of the message (header and constant part, taken
+ * once, as on the general path: what was decided on is what is delivered)
+ * goes to the receiver's page, and the CPU switches to the receiver
+ * without the run queue (thread_wait_switch). Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
  */
@@ -76,22 +76,15 @@ static inline const SMsgHdr *fast_message(const struct vmspace *vm, uint64_t uad
 /* The receiving buffer at uaddr with capacity cap, writable for a message
  * of `size` bytes of constant part: its kernel view, or NULL. */
 static inline SMsgHdr *fast_target(const struct vmspace *vm, uint64_t uaddr, const SMsgHdr *cap,
-                                   const SMsgHdr *from, uint32_t size)
+                                   uint32_t size)
 {
     if (size > cap->size)
         return NULL;                          /* rcBufferTooSmall: the general path says so */
-    uint8_t *to = vm_user_window(vm, uaddr, HDR_SIZE + size, true);
-    /* Overlapping buffers (one task talking to itself) would make the
-     * one-step copy differ from the general path's two: not ours. */
-    const uint8_t *f = (const uint8_t *)from;
-    if (to && to < f + HDR_SIZE + size && f < to + HDR_SIZE + size)
-        return NULL;
-    return (SMsgHdr *)(void *)to;
+    return vm_user_window(vm, uaddr, HDR_SIZE + size, true);
 }
 
-/* Header (with the receiver's badge and arena) and constant part into the
- * receiver's buffer. The constant part is read from the sender's page once
- * more here: the verdict did not depend on it. */
+/* Header (with the receiver's badge and arena) and constant part (the
+ * kernel's copies) into the receiver's buffer. */
 static inline void fast_write(SMsgHdr *to, const SMsgHdr *hdr, const SMsgHdr *cap,
                               const uint8_t *data, uint32_t badge)
 {
@@ -135,18 +128,20 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
         return false;                         /* (the kernel's listeners have no owner task) */
     SMsgHdr hdr;
     const SMsgHdr *m = fast_message(&t->vm, out_uaddr, &hdr);
-    if (!m || hdr.mid == MSG_MID_DISCONNECT || hdr.mid == MSG_MID_ERROR ||
-        !fast_verdict(&self->ipc.req_memo, SEC_EV_REQUEST, t, s->class_owner, &hdr,
-                      (const uint8_t *)(m + 1)))
+    if (!m || hdr.mid == MSG_MID_DISCONNECT || hdr.mid == MSG_MID_ERROR)
+        return false;
+    uint8_t data[IPC_FAST_MAX_CONST];          /* the kernel's copy, decided on and delivered */
+    memcpy(data, m + 1, hdr.size);
+    if (!fast_verdict(&self->ipc.req_memo, SEC_EV_REQUEST, t, s->class_owner, &hdr, data))
         return false;
     SMsgHdr *to = fast_target(&server->task->vm, server->ipc.recv_uaddr, &server->ipc.recv_cap,
-                              m, hdr.size);
+                              hdr.size);
     if (!to || ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap))
         return false;                         /* (in_cap is rewritten by the general path) */
 
     /* Committed: the request goes to the waiting server, which runs now. */
     fast_calls++;
-    fast_write(to, &hdr, &server->ipc.recv_cap, (const uint8_t *)(m + 1), ch->badge);
+    fast_write(to, &hdr, &server->ipc.recv_cap, data, ch->badge);
     self->ipc.badge = ch->badge;
     self->ipc.msg.hdr.riid = hdr.riid;        /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = hdr.mid;
@@ -178,10 +173,11 @@ bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in
         return false;
     hdr.riid = self->ipc.serving_riid;        /* a reply answers the request's method */
     hdr.mid = self->ipc.serving_mid;
-    if (!fast_verdict(&self->ipc.rep_memo, SEC_EV_RESPONSE, t, client->task, &hdr,
-                      (const uint8_t *)(m + 1)))
+    uint8_t data[IPC_FAST_MAX_CONST];
+    memcpy(data, m + 1, hdr.size);
+    if (!fast_verdict(&self->ipc.rep_memo, SEC_EV_RESPONSE, t, client->task, &hdr, data))
         return false;
-    SMsgHdr *to = fast_target(&client->task->vm, client->ipc.in_uaddr, &client->ipc.in_cap, m,
+    SMsgHdr *to = fast_target(&client->task->vm, client->ipc.in_uaddr, &client->ipc.in_cap,
                               hdr.size);
     SMsgHdr cap;
     if (!to || ipc_fetch_capacity(t, in_uaddr, &cap))
@@ -190,7 +186,7 @@ bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in
     /* Committed: the reply goes to the client, this thread waits for the
      * next request and the client runs now. */
     fast_replies++;
-    fast_write(to, &hdr, &client->ipc.in_cap, (const uint8_t *)(m + 1), 0);
+    fast_write(to, &hdr, &client->ipc.in_cap, data, 0);
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_cap = cap;

@@ -13,6 +13,8 @@
  */
 #include <kernel/ipc.h>
 #include <kernel/ipc_transfer.h>
+#include <kernel/ipc_bind.h>
+#include <kernel/ipc_fast.h>
 #include <kernel/handle.h>
 #include <kernel/kcall.h>
 #include <kernel/panic.h>
@@ -20,37 +22,25 @@
 #include <kernel/syscall.h>
 #include <kernel/task.h>
 
-/* Pairs a client with the server thread that now holds its request. */
-static void bind(struct thread *client, struct thread *server, struct ipc_listener *s)
-{
-    DEBUG_ASSERT(!client->ipc.served_by && !list_linked(&client->ipc.served_link));
-    DEBUG_ASSERT(!server->ipc.serving);       /* one request held at a time */
-    client->ipc.served_by = server;
-    list_add_tail(&s->served, &client->ipc.served_link);
-    server->ipc.serving = client;
-    server->ipc.serving_riid = client->ipc.msg.hdr.riid;
-    server->ipc.serving_mid = client->ipc.msg.hdr.mid;
-}
-
-static void unbind(struct thread *client)
-{
-    if (client->ipc.served_by)
-        client->ipc.served_by->ipc.serving = NULL;
-    client->ipc.served_by = NULL;
-    list_del(&client->ipc.served_link);
-}
-
 /* ---- client side ----------------------------------------------------------- */
 
-static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t timeout)
+static Retcode lookup_client(sysarg_t h, struct ipc_client **out)
+{
+    struct cap *c;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument
+                                 : handle_lookup(&current_task()->handles, (Handle)h,
+                                                 KOBJ_IPC_CLIENT, RIGHT_IPC_CALL, &c);
+    if (rc == rcOk)
+        *out = container_of(c->obj, struct ipc_client, obj);
+    return rc;
+}
+
+static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
+                       uint64_t timeout)
 {
     struct thread *self = current;
     struct task *t = self->task;
-    struct cap *c;
-    Retcode rc = handle_lookup(&t->handles, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL, &c);
-    if (rc)
-        return rc;
-    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    Retcode rc;
     struct ipc_listener *s = ch->listener;
     self->ipc.badge = ch->badge;
     if (!s->connected)
@@ -77,7 +67,7 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
         if (rc == rcOk) {
             thread_dequeue(server);           /* off the receivers queue */
             thread_release(server, rcOk);     /* its Recv returns rcOk */
-            bind(self, server, s);
+            ipc_bind(self, server, s);
             rc = thread_wait_switch(NULL, server, timeout);   /* fast path: to the server */
             break;
         }
@@ -94,23 +84,29 @@ static Retcode do_call(Handle h, uint64_t out_uaddr, uint64_t in_uaddr, uint64_t
     if (!server && rc == rcOk)
         rc = thread_wait_on(&s->callers, timeout);
     if (rc == rcTimeout || rc == rcIpcInterrupt)
-        unbind(self);                         /* a late Reply will find nobody */
+        ipc_unbind(self);                         /* a late Reply will find nobody */
     thread_unhold();
     return rc;
 }
 
 Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4, sysarg_t a5)
 {
-    if (h > 0xffffffffu)
-        return rcInvalidArgument;
-    return do_call((Handle)h, out, in, INFINITE_TIMEOUT);
+    struct ipc_client *ch;
+    Retcode rc = lookup_client(h, &ch);
+    if (rc)
+        return rc;
+    /* The common case, or nothing changed. Not for the kernel's endpoints
+     * (no owner task), whose calls kcall_serve answers in do_call. */
+    if (ch->listener->class_owner && ipc_fast_call(ch, out, in, &rc))
+        return rc;
+    return do_call(ch, out, in, INFINITE_TIMEOUT);
 }
 
 Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
 {
-    if (h > 0xffffffffu)
-        return rcInvalidArgument;
-    return do_call((Handle)h, out, in, timeout);
+    struct ipc_client *ch;
+    Retcode rc = lookup_client(h, &ch);
+    return rc ? rc : do_call(ch, out, in, timeout);
 }
 
 /* ---- server side ------------------------------------------------------------ */
@@ -152,7 +148,7 @@ static Retcode do_recv(struct ipc_listener *s, uint64_t in_uaddr, uint64_t timeo
             thread_wake(client, rc);
             continue;
         }
-        bind(client, self, s);
+        ipc_bind(client, self, s);
         if (replied)
             thread_resume(replied);
         return rcOk;
@@ -211,7 +207,7 @@ static Retcode do_reply(uint64_t out_uaddr, struct thread **client_out)
         return rcNotConnected;                /* the client gave up or died */
     DEBUG_ASSERT(client->ipc.served_by == self);   /* a reply comes from its server */
     if (!thread_is_blocked(client)) {         /* it timed out and has not run yet */
-        unbind(client);
+        ipc_unbind(client);
         return rcNotConnected;
     }
     Retcode rc = ipc_fetch_message(self->task, out_uaddr, &self->ipc.msg);
@@ -229,7 +225,7 @@ static Retcode do_reply(uint64_t out_uaddr, struct thread **client_out)
     if (crc == rcOk)
         crc = ipc_deliver(self->task, &self->ipc.msg, client->task, client->ipc.in_uaddr,
                           &client->ipc.in_cap, 0);
-    unbind(client);
+    ipc_unbind(client);
     thread_release(client, crc);              /* its Call returns the reply's code */
     *client_out = client;
     return crc;
@@ -259,6 +255,8 @@ Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, s
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
         return rc;
+    if (ipc_fast_reply_recv(s, out, in, timeout, &rc))   /* the common case, or nothing changed */
+        return rc;
     if (current->ipc.serving) {
         rc = do_reply(out, &client);
         if (rc && !client)
@@ -277,7 +275,7 @@ void ipc_listener_end(struct ipc_listener *s)
     struct list_node *pos, *tmp;
     list_for_each_safe(pos, tmp, &s->served) {
         struct thread *c = list_entry(pos, struct thread, ipc.served_link);
-        unbind(c);
+        ipc_unbind(c);
         thread_wake(c, rcNotConnected);
     }
 }
@@ -285,10 +283,10 @@ void ipc_listener_end(struct ipc_listener *s)
 void ipc_thread_gone(struct thread *t)
 {
     if (t->ipc.served_by || list_linked(&t->ipc.served_link))
-        unbind(t);                            /* a client: its server forgets it */
+        ipc_unbind(t);                            /* a client: its server forgets it */
     struct thread *client = t->ipc.serving;
     if (client) {                             /* a server: its client must not wait forever */
-        unbind(client);
+        ipc_unbind(client);
         thread_wake(client, rcNotConnected);
     }
 }

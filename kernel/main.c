@@ -7,6 +7,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/bootargs.h>
+#include <kernel/ipc_fast.h>
 #include <kernel/irq.h>
 #include <kernel/lib.h>
 #include <kernel/panic.h>
@@ -99,6 +100,7 @@ static __attribute__((noreturn)) void start_init(void)
     printk("boot image: %d program(s)\n", n);
     bootarg("init", program, sizeof(program));
     security_init();
+    ipc_fastpath_init();
     kcall_init();
     const char *argv[TASK_MAX_ARGS] = { program };
     int argc = 1 + bootargs_init_argv(argv + 1, TASK_MAX_ARGS - 1);

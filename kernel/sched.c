@@ -342,7 +342,17 @@ void thread_hand_over(struct thread *next)
 
 void sched_yield(void)
 {
-    current->slice = 0;
+    struct cpu *c = this_cpu();
+    struct thread *self = c->cur;
+    /* Nothing of its priority or above is runnable and no exited thread
+     * waits to be reaped: schedule() would requeue and pop this same thread
+     * and give it a fresh slice. Do just that, without the queue trip. */
+    if (!(runq_bitmap >> self->priority) && !zombie) {
+        c->resched = false;
+        self->slice = TIME_SLICE_TICKS;
+        return;
+    }
+    self->slice = 0;
     schedule();
 }
 

@@ -18,16 +18,8 @@ Retcode sys_unimplemented(sysarg_t a0, sysarg_t a1, sysarg_t a2, sysarg_t a3, sy
 SYSCALL_LIST(SYSCALL_WEAK)
 #undef SYSCALL_WEAK
 
-typedef Retcode (*syscall_fn)(sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t);
-static const syscall_fn table[SYS_MAX] = {
+const syscall_fn syscall_table[SYS_MAX] = {
 #define SYSCALL_ENTRY(nr, name, argc) [nr] = sys_##name,
     SYSCALL_LIST(SYSCALL_ENTRY)
 #undef SYSCALL_ENTRY
 };
-
-Retcode syscall_dispatch(uint64_t nr, const sysarg_t a[6])
-{
-    if (nr >= SYS_MAX || !table[nr])
-        return rcUnimplemented;
-    return table[nr](a[0], a[1], a[2], a[3], a[4], a[5]);
-}

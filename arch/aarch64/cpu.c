@@ -4,6 +4,7 @@
  * from the DTB's /psci node, else the board's method), starting secondary
  * cores (PSCI CPU_ON or a spin-table release) and the counter.
  */
+#include <kernel/ipc_fast.h>
 #include <arch/board.h>
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
@@ -51,6 +52,7 @@ static __attribute__((noreturn)) void semihost_exit(int status)
 void arch_poweroff(int status)
 {
     const struct fdt *fdt = platform_fdt();
+    ipc_fastpath_report();
     printk("kernel: power off (status %d)\n", status);
     if (bootarg_is("exit", "semihosting"))
         semihost_exit(status);

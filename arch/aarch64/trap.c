@@ -53,10 +53,7 @@ static const char *user_fault_kind(uint64_t esr, uint64_t far)
 
 static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
 {
-    if (ESR_EC(esr) == EC_SVC64) {
-        tf->x[0] = (uint64_t)(int64_t)syscall_dispatch(tf->x[8], tf->x);
-        return;
-    }
+    /* svc never comes here: vectors.S sends it to arm64_svc_dispatch. */
     if (ESR_EC(esr) == EC_FP_ASIMD) {
         arch_fpsimd_trap(&current->ctx);      /* lazy FP/SIMD switch, not a fault */
         return;
@@ -69,6 +66,37 @@ static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
            (unsigned long long)t->pid, (unsigned long long)current->tid,
            user_fault_kind(esr, far), (unsigned long long)far, (unsigned long long)tf->elr);
     task_exit(t, TASK_EXIT_FAULT);
+}
+
+/* Leaving the kernel for EL0 from an exception: the preemption point. */
+static inline __attribute__((always_inline)) void return_to_user(struct thread *self)
+{
+    struct cpu *c = this_cpu();       /* a system call may have blocked and resumed elsewhere */
+    if (c->resched) {
+        if (thread_is_dead(self))
+            thread_die_killed();      /* killed by another core while it ran here */
+        schedule();                   /* preemption point: only on the way back to EL0 */
+        c = this_cpu();
+    }
+    kernel_exit(c);
+}
+
+/*
+ * Entered from vectors.S (arm64_svc_entry) for every svc from EL0, with a
+ * frame whose x19..x29 slots are not filled (they live in the registers).
+ * The same steps as the general path below, without its decoding.
+ */
+void arm64_svc_dispatch(struct trap_frame *tf);
+void arm64_svc_dispatch(struct trap_frame *tf)
+{
+    struct cpu *c = this_cpu();
+    kernel_enter(c);                  /* the big kernel lock, until the eret */
+    struct thread *self = c->cur;
+    self->frame = tf;
+    /* A core that kills this thread sets need_resched here (thread_kill). */
+    if (!(c->resched && thread_is_dead(self)))
+        tf->x[0] = (uint64_t)(int64_t)syscall_dispatch(tf->x[8], tf->x);
+    return_to_user(self);
 }
 
 /* Entered from vectors.S (arm64_trap_common) with the saved frame and the vector's kind. */
@@ -93,14 +121,7 @@ void arm64_trap_dispatch(struct trap_frame *tf, unsigned long kind)
             irq_handle();
         else if (!(c->resched && thread_is_dead(self)))
             user_exception(tf, esr, far);
-        c = this_cpu();               /* a system call may have blocked and resumed elsewhere */
-        if (c->resched) {
-            if (thread_is_dead(self))
-                thread_die_killed();  /* killed by another core while it ran here */
-            schedule();               /* preemption point: only on the way back to EL0 */
-            c = this_cpu();
-        }
-        kernel_exit(c);
+        return_to_user(self);
         return;
     }
     panic_trap(vector_names[kind & 15], tf, esr, far);

@@ -4,6 +4,16 @@
  * generated from it) on the current EL1 stack and calls
  * arm64_trap_dispatch(frame, kind); arm64_trap_return restores the frame and
  * erets. New user threads start by "returning" through it.
+ *
+ * A system call (svc from EL0) takes a shorter way (issue 19): the vector
+ * tests the syndrome itself and goes to arm64_svc_entry, which saves only
+ * what the C code may clobber (x0..x18, x30, SP_EL0, ELR, SPSR) and calls
+ * arm64_svc_dispatch directly. x19..x29 are callee-saved under AAPCS64: every
+ * C path from arm64_svc_dispatch back to here restores them, even across a
+ * context switch (arm64_cpu_switch saves and reloads them per thread), so
+ * they still hold the user's values at the eret. Their frame slots are not
+ * written on this path, and nothing reads them (docs/ABI.md: every register
+ * but x0 is preserved).
  */
 #include <arch/asm.h>
 #include <asm-offsets.h>
@@ -28,7 +38,16 @@ arm64_exception_vectors:
     VENTRY  5
     VENTRY  6
     VENTRY  7
-    VENTRY  8   /* lower EL, AArch64: sync */
+    /* lower EL, AArch64: sync. svc goes straight to arm64_svc_entry. */
+    .balign 128
+    sub     sp, sp, #TF_SIZE
+    stp     x0, x1, [sp, #TF_X0]
+    mrs     x0, esr_el1
+    lsr     x0, x0, #26                   /* ESR.EC */
+    cmp     x0, #0x15                     /* EC_SVC64 */
+    b.eq    arm64_svc_entry
+    mov     x1, #8
+    b       arm64_trap_common
     VENTRY  9
     VENTRY  10
     VENTRY  11
@@ -61,6 +80,42 @@ LOCAL_FUNC(arm64_trap_common)
     bl      arm64_trap_dispatch
     b       arm64_trap_return
 END(arm64_trap_common)
+
+LOCAL_FUNC(arm64_svc_entry)
+    stp     x2, x3, [sp, #TF_X2]
+    stp     x4, x5, [sp, #TF_X4]
+    stp     x6, x7, [sp, #TF_X6]
+    stp     x8, x9, [sp, #TF_X8]
+    stp     x10, x11, [sp, #TF_X10]
+    stp     x12, x13, [sp, #TF_X12]
+    stp     x14, x15, [sp, #TF_X14]
+    stp     x16, x17, [sp, #TF_X16]
+    str     x18, [sp, #TF_X18]
+    mrs     x2, sp_el0
+    stp     x30, x2, [sp, #TF_X30]        /* x30, sp */
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [sp, #TF_ELR]         /* elr, spsr */
+    mov     x0, sp
+    bl      arm64_svc_dispatch
+    ldp     x2, x3, [sp, #TF_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x30, x2, [sp, #TF_X30]
+    msr     sp_el0, x2
+    ldp     x0, x1, [sp, #TF_X0]
+    ldp     x2, x3, [sp, #TF_X2]
+    ldp     x4, x5, [sp, #TF_X4]
+    ldp     x6, x7, [sp, #TF_X6]
+    ldp     x8, x9, [sp, #TF_X8]
+    ldp     x10, x11, [sp, #TF_X10]
+    ldp     x12, x13, [sp, #TF_X12]
+    ldp     x14, x15, [sp, #TF_X14]
+    ldp     x16, x17, [sp, #TF_X16]
+    ldr     x18, [sp, #TF_X18]
+    add     sp, sp, #TF_SIZE
+    eret
+END(arm64_svc_entry)
 
 FUNC(arm64_trap_return)
     ldp     x2, x3, [sp, #TF_ELR]

@@ -21,6 +21,8 @@ UNITS = {
     "test_pmm": ["kernel/pmm.c", "kernel/slab.c", "kernel/printk.c"],
     "test_printk": ["kernel/printk.c"],
     "test_sec_engine": ["kernel/security/sec_engine.c", "kernel/security/sec_origin.c"],
+    "test_sec_fast": ["kernel/security/sec_engine.c", "kernel/security/sec_origin.c",
+                      "kernel/security/sec_fast.c"],
     "test_urange": [],
 }
 # The kernel's own snprintf replaces libc's: keep gcc from checking it as the builtin.

@@ -36,6 +36,9 @@ struct ipc_thread {
     uint32_t serving_riid, serving_mid;
     uint64_t recv_uaddr;             /* Recv's msgIn */
     SMsgHdr recv_cap;
+    /* The fast path's last verdicts (kernel/ipc_fastpath.c): of this
+     * thread's requests (as a client) and of its replies (as a server). */
+    struct ipc_verdict_memo { uint64_t key[2]; bool grant; } req_memo, rep_memo;
 };
 
 #endif

@@ -42,6 +42,12 @@ Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *t
  * the kernel). rcOk or the denial's Retcode (audited). */
 Retcode security_contents(enum sec_event ev, const struct task *from, const struct task *to,
                           const struct kmsg *m, const uint8_t *arena);
+/* The fast path's decision (issue 19): true when security_ipc(ev, ...) would
+ * grant a message with header h and constant part data (h->size bytes, not
+ * read) without an audit line and without running a rule; false: call
+ * security_ipc. ev: SEC_EV_REQUEST or SEC_EV_RESPONSE; dst/src NULL is the kernel. */
+bool security_ipc_fast(enum sec_event ev, const struct task *src, const struct task *dst,
+                       const SMsgHdr *h, const uint8_t *data);
 /* Security event: `src` asks the security module through its class's security
  * interface (m->hdr.mid = the method, m->data its in parameters). */
 Retcode security_call(const struct task *src, const struct kmsg *m);

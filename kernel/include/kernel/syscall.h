@@ -14,8 +14,17 @@ typedef uint64_t sysarg_t;
 SYSCALL_LIST(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 
-/* Runs syscall `nr` for the current thread; returns the Retcode for x0. */
-Retcode syscall_dispatch(uint64_t nr, const sysarg_t args[6]);
+typedef Retcode (*syscall_fn)(sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t, sysarg_t);
+extern const syscall_fn syscall_table[SYS_MAX];
+
+/* Runs syscall `nr` for the current thread; returns the Retcode for x0.
+ * Inline: the system-call entry calls the handler straight from the table. */
+static inline Retcode syscall_dispatch(uint64_t nr, const sysarg_t a[6])
+{
+    if (nr >= SYS_MAX || !syscall_table[nr])
+        return rcUnimplemented;
+    return syscall_table[nr](a[0], a[1], a[2], a[3], a[4], a[5]);
+}
 
 #define SYS_UNUSED (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
 

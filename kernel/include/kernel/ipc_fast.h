@@ -1,0 +1,37 @@
+/*
+ * The IPC fast path (issue 19, kernel/ipc_fastpath.c): Call and ReplyRecv
+ * in the common case, decided by a straight line of guards, each of which
+ * sends the call to the general path (kernel/ipc_rendezvous.c) before
+ * anything has changed. Boot option `ipc_fastpath=off` turns it off, with
+ * the precomputed verdicts of the security hook, so a test can compare
+ * both paths on the same messages (tests/test_ipc_fastpath.py).
+ */
+#ifndef KERNEL_IPC_FAST_H
+#define KERNEL_IPC_FAST_H
+
+#include <stdbool.h>
+#include <kernel/syscall.h>
+
+/* A message the fast path takes: header + constant part up to this many
+ * bytes, no arena, no handles (docs/ABI.md, "IPC fast path"). */
+#define IPC_FAST_MAX_CONST 64u
+
+extern bool ipc_fastpath_on;
+
+/* Reads the boot option; before the first task starts. */
+void ipc_fastpath_init(void);
+/* One console line: how many calls and replies took the fast path (power off). */
+void ipc_fastpath_report(void);
+
+/* Each returns true when it handled the call (*rc: its result, after the
+ * whole rendezvous), false when the general path must run it: nothing was
+ * changed then. */
+struct ipc_client;
+struct ipc_listener;
+/* Call on channel ch (its handle already looked up with RIGHT_IPC_CALL). */
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, Retcode *rc);
+/* ReplyRecv on listener s (looked up with RIGHT_IPC_RECV, connected). */
+bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
+                         Retcode *rc);
+
+#endif

@@ -1,0 +1,98 @@
+/* equiv.Client: a fixed pseudo-random sequence of raw requests to
+ * equiv.Server across every boundary of the IPC fast path (issue 19):
+ * method (each one a kind of decision in security.psl), constant part size
+ * (right, short, long, over the fast path's 64 bytes), an arena, a handle,
+ * a bad endpoint, a reply buffer too small, the server's error and malformed
+ * replies, and calls while the server is not receiving (CallEx with timeout
+ * 0, then a Call that waits). One line per call: what was sent and every
+ * field that came back. tests/test_ipc_fastpath.py runs it with the fast
+ * path on and off and requires the same console. */
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/handle/handle_api.h>
+#include <coresrv/syscalls.h>
+#include <stdio.h>
+#include <string.h>
+#include <uapi/syscall.h>
+#include "equiv.h"
+
+static uint32_t seed = 0x2545f491u;
+
+static uint32_t rnd(void)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 17;
+    seed ^= seed << 5;
+    return seed;
+}
+
+static uint8_t arena[64] __attribute__((aligned(16)));
+
+int main(void)
+{
+    Handle ch;
+    if (KnChannelLookup("eq", SERVICE_CLIENT, &ch)) {
+        printf("EQ client: no channel\n");
+        return 1;
+    }
+    for (unsigned i = 0; i < sizeof(arena); i++)
+        arena[i] = (uint8_t)(i * 7 + 1);
+    static const uint32_t odd_sizes[] = { 0, 8, 64, 72, 80 };
+    static struct eq_msg out, in;
+    for (unsigned i = 0; i < EQ_ROUNDS; i++) {
+        uint32_t mid = rnd() % (EQ_NMETHODS + 1);     /* EQ_NMETHODS: no such method */
+        uint32_t size = rnd() % 10 < 7 ? eq_size(mid) : odd_sizes[rnd() % 5];
+        uint32_t value = rnd() % 4 == 0 ? (uint32_t[]){ 6, 999, 1000, 1u << 20 }[rnd() % 4]
+                                        : rnd() % 2000;
+        memset(&out, 0, sizeof(out));
+        out.hdr.riid = rnd() % 20 == 0 ? 1 : 0;
+        out.hdr.mid = mid;
+        out.hdr.size = size;
+        for (uint32_t k = 0; k < sizeof(out.data); k++)
+            out.data[k] = (uint8_t)(i + k);
+        memcpy(out.data, &value, sizeof(value));
+        if (mid == EQ_DATA || rnd() % 10 == 0) {
+            uint32_t desc[2] = { 0, 16 };
+            memcpy(out.data + 4, desc, sizeof(desc));
+            out.hdr.arena = (uint64_t)(uintptr_t)arena;
+            out.hdr.arena_size = 16;
+        }
+        if (rnd() % 12 == 0) {
+            out.hdr.nhandles = 1;
+            out.hdr.handles[0] = (SMsgHandle){ KERNEL_HANDLE, 0 };
+        }
+        memset(&in, 0xee, sizeof(in));
+        uint32_t cap = rnd() % 10 == 0 ? 0 : sizeof(in.data);
+        in.hdr.size = cap;
+        in.hdr.arena = 0;
+        in.hdr.arena_cap = 0;
+        in.hdr.nhandles = 0;
+        Retcode rc = Call(ch, &out.hdr, &in.hdr);
+        uint32_t result;
+        memcpy(&result, in.data, sizeof(result));
+        printf("EQ %u riid=%u mid=%u size=%u arena=%u nh=%u cap=%u value=%u: rc=%d riid=%u mid=%u "
+               "size=%u badge=%u arena_size=%u nh=%u result=%u\n",
+               i, out.hdr.riid, mid, size, out.hdr.arena_size, out.hdr.nhandles, cap,
+               value, rc, in.hdr.riid, in.hdr.mid, in.hdr.size, in.hdr.badge, in.hdr.arena_size,
+               in.hdr.nhandles, result);
+        if (rc == rcOk && out.hdr.riid == 0 && mid == EQ_PLAIN && eq_pauses(value)) {
+            /* The server replied with Reply and sleeps before its next Recv:
+             * no receiver now. */
+            out.hdr.mid = EQ_PLAIN;
+            out.hdr.size = 4;
+            out.hdr.arena_size = 0;
+            out.hdr.nhandles = 0;
+            in.hdr.size = sizeof(in.data);
+            rc = CallEx(ch, &out.hdr, &in.hdr, 0);
+            printf("EQ %u no receiver, timeout 0: rc=%d\n", i, rc);
+        }
+    }
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = EQ_PLAIN;
+    out.hdr.size = 4;
+    uint32_t finish = EQ_FINISH;
+    memcpy(out.data, &finish, sizeof(finish));
+    in.hdr.size = sizeof(in.data);
+    Retcode rc = Call(ch, &out.hdr, &in.hdr);
+    printf("EQ client: done (finish: rc %d)\n", rc);
+    return 0;
+}

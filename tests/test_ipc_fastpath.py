@@ -1,0 +1,48 @@
+"""The IPC fast path (issue 19) changes no result: solutions/ipc_equiv sends a
+fixed pseudo-random sequence of requests across every boundary of the fast
+path (message size, arena, handles, bad endpoint and method, conditional,
+audited, stateful (Flow) and missing bindings, a reply buffer too small,
+error and malformed replies, calls with no receiver and timeout 0) and the
+image is booted with the fast path on and off (`ipc_fastpath=off`). Every
+line the client prints (each call's result code and every reply header
+field), every audit line (denials, audited grants, Flow refusals), the
+server's checksum of every request it received and the exit statuses must be
+the same; and the fast path must actually have been taken."""
+import re
+
+import pytest
+
+import boards
+
+IMAGE = "build/virt-ipc_equiv/kernel.img"
+KEEP = re.compile(r"^(EQ |audit: |Einit: |kernel: init task )")
+
+
+def run(boot, smp, bootargs):
+    con = boot(kernel=boards.ROOT / IMAGE, smp=smp, bootargs=bootargs)
+    con.expect(r"EQ client: done \(finish: rc 0\)", timeout=120)
+    assert con.read_until_exit(timeout=30) == 0
+    text = con.text.replace("\r", "")
+    fast = re.search(r"ipc: fast path took (\d+) calls and (\d+) replies", text)
+    assert fast, text[-2000:]
+    lines = [line for line in text.splitlines() if KEEP.match(line)]
+    return lines, int(fast.group(1)), int(fast.group(2))
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+@pytest.mark.parametrize("smp", [1, 4])
+def test_fast_and_general_path_agree(boot, smp):
+    on, calls, replies = run(boot, smp, "")
+    off, calls_off, replies_off = run(boot, smp, "ipc_fastpath=off")
+    assert (calls_off, replies_off) == (0, 0)
+    assert calls >= 20 and replies >= 100, (calls, replies)   # the fast path ran
+    assert len([line for line in on if line.startswith("EQ ")]) >= 600
+    assert any(line.startswith("EQ server: ") for line in on)
+    for kind in ("malformed: constant part size", "no_binding", "steps.enter",
+                 "granted request equiv.Client(equiv.Client) -> equiv.Server(equiv.Server) "
+                 "eq.Audited: audit loud 0", "no such endpoint", "eq.Cond: assert",
+                 "response equiv.Server(equiv.Server) -> equiv.Client(equiv.Client) eq.Cond"):
+        assert any(kind in line for line in on), kind       # every boundary was crossed
+    assert any("no receiver, timeout 0: rc=-19" in line for line in on)
+    assert on == off, "\n".join(f"on:  {a}\noff: {b}" for a, b in zip(on, off) if a != b)

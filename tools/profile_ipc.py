@@ -1,0 +1,131 @@
+"""Per-function instruction profile of one IPC round trip (docs/PERFORMANCE.md).
+
+Boots the ipc_bench image under -icount shift=0 with QEMU's `-d
+exec,nochain,in_asm` log, stops it when bench_client has reported
+ipc_roundtrip_instr, then counts the instructions of every translation
+block executed in the steady state of that loop (between the 2,000th and
+the 8,000th entry of the kernel's sys_Call), per kernel function (nm of
+kernel.elf) and for user code as a whole, divided by the round trips.
+
+    python3 tools/profile_ipc.py [--kernel build/virt-ipc_bench/kernel.img]
+                                 [--bootargs ipc_fastpath=off] [--key ipc_roundtrip_instr]
+
+A block's size comes from its `IN:` listing (printed when it is translated,
+just before its first `Trace` line); a `Trace` line names the block by its
+host address, so re-translations with other sizes are told apart.
+"""
+import argparse
+import bisect
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+TRACE = re.compile(r"^Trace \d+: (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
+INSN = re.compile(r"^0x([0-9a-f]+):\s")
+
+
+def symbols(elf):
+    out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, check=True).stdout
+    addrs, names = [], []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tTwW":
+            addrs.append(int(parts[0], 16))
+            names.append(parts[2])
+    return addrs, names
+
+
+def run_qemu(kernel, bootargs, key, log, smp):
+    argv = ["qemu-system-aarch64", "-M", "virt,gic-version=2", "-cpu", "cortex-a72", "-m", "512M",
+            "-smp", str(smp), "-nographic", "-nic", "none", "-icount", "shift=0",
+            "-kernel", kernel, "-d", "exec,nochain,in_asm", "-D", log,
+            "-append", bootargs]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         errors="replace")
+    try:
+        for line in p.stdout:
+            if f"BENCH {key} " in line:
+                print(line.strip())
+                break
+        else:
+            sys.exit(f"{kernel}:1:1: error: no 'BENCH {key}' line before QEMU ended")
+    finally:
+        p.kill()
+        p.wait()
+
+
+def profile(log, elf, first, last):
+    addrs, names = symbols(elf)
+    call_entry = addrs[names.index("sys_Call")]
+    size = {}          # host address of a block -> instructions
+    pending = None     # (guest pc, count) of the block listed last
+    counts = {}
+    calls = 0
+    with open(log, errors="replace") as f:
+        count, pc = 0, None
+        for line in f:
+            if line.startswith("IN:"):
+                count, pc = 0, None
+                continue
+            m = INSN.match(line)
+            if m:
+                if pc is None:
+                    pc = int(m.group(1), 16)
+                count += 1
+                pending = (pc, count)
+                continue
+            m = TRACE.match(line)
+            if not m:
+                continue
+            host, gpc = m.group(1), int(m.group(2), 16)
+            if pending and pending[0] == gpc:
+                size[host] = pending[1]
+                pending = None
+            if gpc == call_entry:
+                calls += 1
+                if calls > last:
+                    break
+            if calls <= first:
+                continue
+            n = size.get(host, 1)
+            if gpc >= 0xffff000000000000:
+                i = bisect.bisect_right(addrs, gpc) - 1
+                name = names[i] if i >= 0 else "?"
+            else:
+                name = "(user code)"
+            counts[name] = counts.get(name, 0) + n
+    if calls <= last:
+        sys.exit(f"{log}:1:1: error: only {calls} sys_Call entries logged, {last} wanted")
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kernel", default="build/virt-ipc_bench/kernel.img")
+    ap.add_argument("--bootargs", default="")
+    ap.add_argument("--key", default="ipc_roundtrip_instr")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--first", type=int, default=2000)
+    ap.add_argument("--last", type=int, default=8000)
+    ap.add_argument("--log", help="keep the QEMU log here (default: a temporary file)")
+    args = ap.parse_args()
+    elf = os.path.splitext(args.kernel)[0] + ".elf"
+    for path in (args.kernel, elf):
+        if not os.path.exists(path):
+            sys.exit(f"{path}:1:1: error: missing (make SOLUTION=ipc_bench kernel)")
+    with tempfile.TemporaryDirectory() as tmp:
+        log = args.log or os.path.join(tmp, "qemu.log")
+        run_qemu(args.kernel, args.bootargs, args.key, log, args.smp)
+        counts = profile(log, elf, args.first, args.last)
+    rounds = args.last - args.first
+    total = sum(counts.values())
+    print(f"{total / rounds:.0f} instructions per round trip ({rounds} round trips)")
+    for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if n / rounds >= 0.5:
+            print(f"{n / rounds:8.1f}  {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -27,7 +27,7 @@ static unsigned sweep(const struct sec_tables *t)
                         for (unsigned s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
                             for (uint32_t nh = 0; nh < 2; nh++)
                                 for (uint32_t arena = 0; arena <= 16; arena += 16) {
-                                    struct sec_message m = {riid, mid, sizes[s], arena, nh, zeros};
+                                    struct sec_message m = {.riid = riid, .mid = mid, .size = sizes[s], .arena_size = arena, .nhandles = nh, .data = zeros};
                                     if (!sec_fast_grant(t, evs[e], src, dst, &m))
                                         continue;
                                     yes++;
@@ -40,8 +40,8 @@ static unsigned sweep(const struct sec_tables *t)
 
 int main(void)
 {
-    struct sec_message get_req = {0, 1, 0, 0, 0, zeros}, get_res = {0, 1, 8, 0, 0, zeros};
-    struct sec_message put = {0, 0, 24, 0, 0, zeros}, ping = {1, 0, 8, 0, 0, zeros};
+    struct sec_message get_req = {.riid = 0, .mid = 1, .size = 0, .arena_size = 0, .nhandles = 0, .data = zeros}, get_res = {.riid = 0, .mid = 1, .size = 8, .arena_size = 0, .nhandles = 0, .data = zeros};
+    struct sec_message put = {.riid = 0, .mid = 0, .size = 24, .arena_size = 0, .nhandles = 0, .data = zeros}, ping = {.riid = 1, .mid = 0, .size = 8, .arena_size = 0, .nhandles = 0, .data = zeros};
     CHECK(sec_fast_grant(&tables, SEC_EV_REQUEST, 1, 2, &get_req));     /* V_GRANT, plain */
     CHECK(sec_fast_grant(&tables, SEC_EV_RESPONSE, 2, 1, &get_res));
     get_req.size = 4;

@@ -45,7 +45,8 @@ TARGETS = {
              f"-DFUZZ_SEC_POLICIES={len(SEC_POLICIES)}"], 4105),
     "vfs_path": (VFS_CORE, ["-I", str(ROOT / "userland/vfs/core")], 1024),
     "romfs": (VFS_CORE, ["-I", str(ROOT / "userland/vfs/core")], 16384),
-    "vfs_request": (VFS_CORE, ["-I", str(HERE / "include"), "-I", str(OUT / "gen-vfs/kos"),
+    # sec_engine.c: the dispatcher's layout check for methods with handles
+    "vfs_request": (VFS_CORE + [str(ROOT / "kernel/security/sec_engine.c")], ["-I", str(HERE / "include"), "-I", str(OUT / "gen-vfs/kos"),
                                "-I", str(OUT / "gen-vfs"),
                                "-I", str(ROOT / "userland/include"), "-I", str(ROOT / "kernel")],
                     16384),

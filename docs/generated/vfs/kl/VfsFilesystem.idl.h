@@ -62,7 +62,9 @@ enum {
     kl_VfsFilesystem_Getcwd_mid = 17,
     kl_VfsFilesystem_Chdir_mid = 18,
     kl_VfsFilesystem_Release_mid = 19,
-    kl_VfsFilesystem_mid_max = 20,
+    kl_VfsFilesystem_ReadDirect_mid = 20,
+    kl_VfsFilesystem_WriteDirect_mid = 21,
+    kl_VfsFilesystem_mid_max = 22,
 };
 enum {
     kl_VfsFilesystem_Open_req_size = 16,
@@ -205,10 +207,24 @@ enum {
     kl_VfsFilesystem_Release_req_handles = 0,
     kl_VfsFilesystem_Release_res_handles = 0,
     kl_VfsFilesystem_Release_err_handles = 0,
+    kl_VfsFilesystem_ReadDirect_req_size = 24,
+    kl_VfsFilesystem_ReadDirect_res_size = 8,
+    kl_VfsFilesystem_ReadDirect_req_arena_size = 0,
+    kl_VfsFilesystem_ReadDirect_res_arena_size = 0,
+    kl_VfsFilesystem_ReadDirect_req_handles = 1,
+    kl_VfsFilesystem_ReadDirect_res_handles = 0,
+    kl_VfsFilesystem_ReadDirect_err_handles = 0,
+    kl_VfsFilesystem_WriteDirect_req_size = 24,
+    kl_VfsFilesystem_WriteDirect_res_size = 8,
+    kl_VfsFilesystem_WriteDirect_req_arena_size = 0,
+    kl_VfsFilesystem_WriteDirect_res_arena_size = 0,
+    kl_VfsFilesystem_WriteDirect_req_handles = 1,
+    kl_VfsFilesystem_WriteDirect_res_handles = 0,
+    kl_VfsFilesystem_WriteDirect_err_handles = 0,
     kl_VfsFilesystem_req_arena_size = 65536,
     kl_VfsFilesystem_res_arena_size = 65536,
     kl_VfsFilesystem_arena_size = 65536,
-    kl_VfsFilesystem_req_handles = 0,
+    kl_VfsFilesystem_req_handles = 1,
     kl_VfsFilesystem_res_handles = 0,
     kl_VfsFilesystem_err_handles = 0,
 };
@@ -547,6 +563,50 @@ _Static_assert(offsetof(struct kl_VfsFilesystem_Release_res, res) == 64, "IDL la
 static const struct sec_msg_layout nk_kos_lay_kl_VfsFilesystem_Release_req_layout = { 0u, 0u, 0, 0, 0, 0, NULL, NULL, NULL, NULL };
 static const struct sec_msg_layout nk_kos_lay_kl_VfsFilesystem_Release_res_layout = { 8u, 0u, 0, 0, 0, 0, NULL, NULL, NULL, NULL };
 
+typedef struct kl_VfsFilesystem_ReadDirect_req {
+    struct nk_message base_;
+    int32_t fd;
+    int64_t offset;
+    uint32_t count;
+    uint32_t buf;
+} kl_VfsFilesystem_ReadDirect_req;
+_Static_assert(offsetof(struct kl_VfsFilesystem_ReadDirect_req, fd) == 64, "IDL layout");
+_Static_assert(offsetof(struct kl_VfsFilesystem_ReadDirect_req, offset) == 72, "IDL layout");
+_Static_assert(offsetof(struct kl_VfsFilesystem_ReadDirect_req, count) == 80, "IDL layout");
+_Static_assert(offsetof(struct kl_VfsFilesystem_ReadDirect_req, buf) == 84, "IDL layout");
+typedef struct kl_VfsFilesystem_ReadDirect_res {
+    struct nk_message base_;
+    int64_t res;
+} kl_VfsFilesystem_ReadDirect_res;
+_Static_assert(offsetof(struct kl_VfsFilesystem_ReadDirect_res, res) == 64, "IDL layout");
+static const struct sec_handle_ref nk_kos_lay_kl_VfsFilesystem_ReadDirect_handles_0[] = {
+    { 20, SEC_NO_COND },  /* buf */
+};
+static const struct sec_msg_layout nk_kos_lay_kl_VfsFilesystem_ReadDirect_req_layout = { 24u, 0u, 0, 1, 0, 0, NULL, nk_kos_lay_kl_VfsFilesystem_ReadDirect_handles_0, NULL, NULL };
+static const struct sec_msg_layout nk_kos_lay_kl_VfsFilesystem_ReadDirect_res_layout = { 8u, 0u, 0, 0, 0, 0, NULL, NULL, NULL, NULL };
+
+typedef struct kl_VfsFilesystem_WriteDirect_req {
+    struct nk_message base_;
+    int32_t fd;
+    int64_t offset;
+    uint32_t count;
+    uint32_t buf;
+} kl_VfsFilesystem_WriteDirect_req;
+_Static_assert(offsetof(struct kl_VfsFilesystem_WriteDirect_req, fd) == 64, "IDL layout");
+_Static_assert(offsetof(struct kl_VfsFilesystem_WriteDirect_req, offset) == 72, "IDL layout");
+_Static_assert(offsetof(struct kl_VfsFilesystem_WriteDirect_req, count) == 80, "IDL layout");
+_Static_assert(offsetof(struct kl_VfsFilesystem_WriteDirect_req, buf) == 84, "IDL layout");
+typedef struct kl_VfsFilesystem_WriteDirect_res {
+    struct nk_message base_;
+    int64_t res;
+} kl_VfsFilesystem_WriteDirect_res;
+_Static_assert(offsetof(struct kl_VfsFilesystem_WriteDirect_res, res) == 64, "IDL layout");
+static const struct sec_handle_ref nk_kos_lay_kl_VfsFilesystem_WriteDirect_handles_0[] = {
+    { 20, SEC_NO_COND },  /* buf */
+};
+static const struct sec_msg_layout nk_kos_lay_kl_VfsFilesystem_WriteDirect_req_layout = { 24u, 0u, 0, 1, 0, 0, NULL, nk_kos_lay_kl_VfsFilesystem_WriteDirect_handles_0, NULL, NULL };
+static const struct sec_msg_layout nk_kos_lay_kl_VfsFilesystem_WriteDirect_res_layout = { 8u, 0u, 0, 0, 0, 0, NULL, NULL, NULL, NULL };
+
 typedef struct kl_VfsFilesystem {
     const struct kl_VfsFilesystem_ops *ops;
 } kl_VfsFilesystem;
@@ -590,6 +650,10 @@ typedef nk_err_t kl_VfsFilesystem_Chdir_fn(struct kl_VfsFilesystem *self, const 
         const struct nk_arena *req_arena, struct kl_VfsFilesystem_Chdir_res *res, struct nk_arena *res_arena);
 typedef nk_err_t kl_VfsFilesystem_Release_fn(struct kl_VfsFilesystem *self, const struct kl_VfsFilesystem_Release_req *req,
         const struct nk_arena *req_arena, struct kl_VfsFilesystem_Release_res *res, struct nk_arena *res_arena);
+typedef nk_err_t kl_VfsFilesystem_ReadDirect_fn(struct kl_VfsFilesystem *self, const struct kl_VfsFilesystem_ReadDirect_req *req,
+        const struct nk_arena *req_arena, struct kl_VfsFilesystem_ReadDirect_res *res, struct nk_arena *res_arena);
+typedef nk_err_t kl_VfsFilesystem_WriteDirect_fn(struct kl_VfsFilesystem *self, const struct kl_VfsFilesystem_WriteDirect_req *req,
+        const struct nk_arena *req_arena, struct kl_VfsFilesystem_WriteDirect_res *res, struct nk_arena *res_arena);
 typedef struct kl_VfsFilesystem_ops {
     kl_VfsFilesystem_Open_fn *Open;
     kl_VfsFilesystem_Close_fn *Close;
@@ -611,6 +675,8 @@ typedef struct kl_VfsFilesystem_ops {
     kl_VfsFilesystem_Getcwd_fn *Getcwd;
     kl_VfsFilesystem_Chdir_fn *Chdir;
     kl_VfsFilesystem_Release_fn *Release;
+    kl_VfsFilesystem_ReadDirect_fn *ReadDirect;
+    kl_VfsFilesystem_WriteDirect_fn *WriteDirect;
 } kl_VfsFilesystem_ops;
 
 typedef struct kl_VfsFilesystem_proxy {
@@ -926,6 +992,36 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Release_p
     return rc;
 }
 
+static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_ReadDirect_proxy(struct kl_VfsFilesystem *self,
+        const struct kl_VfsFilesystem_ReadDirect_req *req,
+        const struct nk_arena *req_arena, struct kl_VfsFilesystem_ReadDirect_res *res, struct nk_arena *res_arena)
+{
+    struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
+    struct kl_VfsFilesystem_ReadDirect_req *rq = (struct kl_VfsFilesystem_ReadDirect_req *)(uintptr_t)req;
+    nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_ReadDirect_mid, 24u, kl_VfsFilesystem_ReadDirect_req_handles);
+    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
+    if (rc != NK_EOK)
+        return rc;
+    rc = nk_kos_check_res_plain(&res->base_, res_arena, kl_VfsFilesystem_ReadDirect_mid, 8u);
+    return rc;
+}
+
+static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_WriteDirect_proxy(struct kl_VfsFilesystem *self,
+        const struct kl_VfsFilesystem_WriteDirect_req *req,
+        const struct nk_arena *req_arena, struct kl_VfsFilesystem_WriteDirect_res *res, struct nk_arena *res_arena)
+{
+    struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
+    struct kl_VfsFilesystem_WriteDirect_req *rq = (struct kl_VfsFilesystem_WriteDirect_req *)(uintptr_t)req;
+    nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_WriteDirect_mid, 24u, kl_VfsFilesystem_WriteDirect_req_handles);
+    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
+    if (rc != NK_EOK)
+        return rc;
+    rc = nk_kos_check_res_plain(&res->base_, res_arena, kl_VfsFilesystem_WriteDirect_mid, 8u);
+    return rc;
+}
+
 static inline void kl_VfsFilesystem_proxy_init(struct kl_VfsFilesystem_proxy *self, struct nk_transport *transport,
         nk_iid_t iid)
 {
@@ -950,6 +1046,8 @@ static inline void kl_VfsFilesystem_proxy_init(struct kl_VfsFilesystem_proxy *se
         .Getcwd = kl_VfsFilesystem_Getcwd_proxy,
         .Chdir = kl_VfsFilesystem_Chdir_proxy,
         .Release = kl_VfsFilesystem_Release_proxy,
+        .ReadDirect = kl_VfsFilesystem_ReadDirect_proxy,
+        .WriteDirect = kl_VfsFilesystem_WriteDirect_proxy,
     };
     self->base.ops = &ops;
     self->transport = transport;
@@ -1176,6 +1274,28 @@ static inline nk_err_t kl_VfsFilesystem_Release(struct kl_VfsFilesystem *self, s
     return self->ops->Release(self, req, req_arena, res, res_arena);
 }
 
+/* Call kl.VfsFilesystem.ReadDirect on any kl_VfsFilesystem object: a proxy (client) or a local implementation. */
+static inline nk_err_t kl_VfsFilesystem_ReadDirect(struct kl_VfsFilesystem *self, struct kl_VfsFilesystem_ReadDirect_req *req,
+        const struct nk_arena *req_arena, struct kl_VfsFilesystem_ReadDirect_res *res, struct nk_arena *res_arena)
+{
+    if (self == NK_NULL || self->ops == NK_NULL || self->ops->ReadDirect == NK_NULL)
+        return NK_ENOSYS;
+    if (self->ops->ReadDirect == kl_VfsFilesystem_ReadDirect_proxy)     /* a proxy: its call inlined */
+        return kl_VfsFilesystem_ReadDirect_proxy(self, req, req_arena, res, res_arena);
+    return self->ops->ReadDirect(self, req, req_arena, res, res_arena);
+}
+
+/* Call kl.VfsFilesystem.WriteDirect on any kl_VfsFilesystem object: a proxy (client) or a local implementation. */
+static inline nk_err_t kl_VfsFilesystem_WriteDirect(struct kl_VfsFilesystem *self, struct kl_VfsFilesystem_WriteDirect_req *req,
+        const struct nk_arena *req_arena, struct kl_VfsFilesystem_WriteDirect_res *res, struct nk_arena *res_arena)
+{
+    if (self == NK_NULL || self->ops == NK_NULL || self->ops->WriteDirect == NK_NULL)
+        return NK_ENOSYS;
+    if (self->ops->WriteDirect == kl_VfsFilesystem_WriteDirect_proxy)     /* a proxy: its call inlined */
+        return kl_VfsFilesystem_WriteDirect_proxy(self, req, req_arena, res, res_arena);
+    return self->ops->WriteDirect(self, req, req_arena, res, res_arena);
+}
+
 /* Read with [buf, buf + cap) as the response arena: `data` arrives in place
  * (offset 0, its size in bytes in *len). */
 static inline nk_err_t kl_VfsFilesystem_Read_into(struct kl_VfsFilesystem *self, struct kl_VfsFilesystem_Read_req *req,
@@ -1243,6 +1363,8 @@ typedef union kl_VfsFilesystem_req {
     struct kl_VfsFilesystem_Getcwd_req Getcwd;
     struct kl_VfsFilesystem_Chdir_req Chdir;
     struct kl_VfsFilesystem_Release_req Release;
+    struct kl_VfsFilesystem_ReadDirect_req ReadDirect;
+    struct kl_VfsFilesystem_WriteDirect_req WriteDirect;
 } kl_VfsFilesystem_req;
 typedef union kl_VfsFilesystem_res {
     struct nk_message base_;
@@ -1267,6 +1389,8 @@ typedef union kl_VfsFilesystem_res {
     struct kl_VfsFilesystem_Getcwd_res Getcwd;
     struct kl_VfsFilesystem_Chdir_res Chdir;
     struct kl_VfsFilesystem_Release_res Release;
+    struct kl_VfsFilesystem_ReadDirect_res ReadDirect;
+    struct kl_VfsFilesystem_WriteDirect_res WriteDirect;
 } kl_VfsFilesystem_res;
 
 /* Serve one request to interface kl.VfsFilesystem at RIID iid: check it against the IDL,
@@ -1607,6 +1731,36 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
         if (rc != NK_EOK)
             break;
         nk_kos_finish_res(res, iid, kl_VfsFilesystem_Release_mid, 8u);
+        return NK_EOK;
+    case kl_VfsFilesystem_ReadDirect_mid:
+        rc = nk_kos_check_req(req, req_arena, &nk_kos_lay_kl_VfsFilesystem_ReadDirect_req_layout);
+        if (rc != NK_EOK)
+            break;
+        if (impl == NK_NULL || impl->ops == NK_NULL || impl->ops->ReadDirect == NK_NULL) {
+            rc = NK_ENOSYS;
+            break;
+        }
+        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_ReadDirect_res));
+        rc = impl->ops->ReadDirect(impl, (const struct kl_VfsFilesystem_ReadDirect_req *)req, req_arena,
+                (struct kl_VfsFilesystem_ReadDirect_res *)res, res_arena);
+        if (rc != NK_EOK)
+            break;
+        nk_kos_finish_res(res, iid, kl_VfsFilesystem_ReadDirect_mid, 8u);
+        return NK_EOK;
+    case kl_VfsFilesystem_WriteDirect_mid:
+        rc = nk_kos_check_req(req, req_arena, &nk_kos_lay_kl_VfsFilesystem_WriteDirect_req_layout);
+        if (rc != NK_EOK)
+            break;
+        if (impl == NK_NULL || impl->ops == NK_NULL || impl->ops->WriteDirect == NK_NULL) {
+            rc = NK_ENOSYS;
+            break;
+        }
+        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_WriteDirect_res));
+        rc = impl->ops->WriteDirect(impl, (const struct kl_VfsFilesystem_WriteDirect_req *)req, req_arena,
+                (struct kl_VfsFilesystem_WriteDirect_res *)res, res_arena);
+        if (rc != NK_EOK)
+            break;
+        nk_kos_finish_res(res, iid, kl_VfsFilesystem_WriteDirect_mid, 8u);
         return NK_EOK;
     default:
         break;

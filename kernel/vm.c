@@ -422,6 +422,35 @@ Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, ui
     return rcOk;
 }
 
+Retcode vm_user_run(const struct vmspace *vm, uint64_t va, bool write, uint64_t max,
+                    uint64_t *pa, uint64_t *run)
+{
+    uint64_t off = va & (PAGE_SIZE - 1);
+    if (va >= USER_VA_END || !vm->l1 || max == 0)
+        return rcInvalidArgument;
+    const pte_t *e = pt_leaf_entry(vm->l1, va);
+    if (!e) {                              /* a block or nothing: one page at a time */
+        if (vm_user_phys_walk(vm, va, write, pa))
+            return rcInvalidArgument;
+        *run = MIN(max, PAGE_SIZE - off);
+        return rcOk;
+    }
+    if (!pt_user_access_ok(*e, write))
+        return rcInvalidArgument;
+    uint64_t base = *e & PTE_ADDR_MASK, len = PAGE_SIZE - off;
+    /* Entries left in this leaf table after e: a table is one page of entries. */
+    uint64_t left = (PAGE_SIZE / sizeof(pte_t)) - 1 - ((va / PAGE_SIZE) % (PAGE_SIZE / sizeof(pte_t)));
+    for (uint64_t i = 1; i <= left && len < max && va + len < USER_VA_END; i++) {
+        pte_t n = e[i];
+        if (!pt_user_access_ok(n, write) || (n & PTE_ADDR_MASK) != base + i * PAGE_SIZE)
+            break;
+        len += PAGE_SIZE;
+    }
+    *pa = base | off;
+    *run = MIN(len, max);
+    return rcOk;
+}
+
 /* Whether the translation the cache gave for va matches the page tables (debug
  * kernels: a stale entry after an unmap would let a copy reach a freed page). */
 static bool translation_ok(const struct vmspace *vm, uint64_t va, bool write, uint64_t pa)

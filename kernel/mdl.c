@@ -145,57 +145,56 @@ Retcode mdl_create_window(struct task *t, uint64_t addr, uint64_t size, uint32_t
     return rcOk;
 }
 
-/* Physical address of byte `off` (< m->size) of m, for reading or writing it:
- * a window's through its task's page tables as they are now. */
-static Retcode mdl_byte(const struct mdl *m, uint64_t off, bool write, uint64_t *pa)
+/* Physical address of byte `off` (< m->size) of m, for reading or writing it, and how
+ * many bytes from there on, at most max, are physically contiguous (*run): a page
+ * list's by its pages, a window's through its task's page tables as they are now. */
+static Retcode mdl_run(const struct mdl *m, uint64_t off, bool write, uint64_t max,
+                       uint64_t *pa, uint64_t *run)
 {
     if (!m->owner) {
+        uint64_t i = off / PAGE_SIZE, len = PAGE_SIZE - (off & (PAGE_SIZE - 1));
+        while (len < max && i + 1 < m->npages && m->pages[i + 1] == m->pages[i] + PAGE_SIZE) {
+            len += PAGE_SIZE;
+            i++;
+        }
         *pa = m->pages[off / PAGE_SIZE] | (off & (PAGE_SIZE - 1));
+        *run = MIN(len, max);
         return rcOk;
     }
     if (!m->owner->vm.l1)
         return rcNotConnected;             /* the task has ended: its space is gone */
-    return vm_user_phys(&m->owner->vm, m->uaddr + off, write, pa) ? (write ? rcTargetFault
-                                                                          : rcSourceFault)
-                                                                 : rcOk;
+    return vm_user_run(&m->owner->vm, m->uaddr + off, write, max, pa, run)
+               ? (write ? rcTargetFault : rcSourceFault)
+               : rcOk;
 }
 
-/* Where a copy stands: the page of each side translated last, so each page is
- * translated once even when the two sides' page boundaries differ. */
-struct copy_pos {
-    uint64_t mva, mpa;              /* m's offset of a page start and its physical page */
-    uint64_t uva, upa;              /* t's page and its physical page */
-    bool mok, uok;                  /* mva / uva hold a translation */
-};
-
-/* One segment: [addr, addr+len) of t and [off, off+len) of m, page piece by page piece. */
-static Retcode copy_segment(struct mdl *m, struct task *t, struct copy_pos *p, uint64_t off,
-                            uint64_t addr, uint64_t len, bool to_mdl, uint64_t *done)
+/* One segment: [addr, addr+len) of t and [off, off+len) of m, in pieces that are
+ * physically contiguous on both sides: one table walk per side and one memmove per
+ * piece (a piece spans many pages when the pages behind it are contiguous). */
+static Retcode copy_segment(struct mdl *m, struct task *t, uint64_t off, uint64_t addr,
+                            uint64_t len, bool to_mdl, uint64_t *done)
 {
+    uint64_t mpa = 0, mrun = 0, upa = 0, urun = 0;
     while (len) {
-        /* A window's pages start where its task's do: at uaddr + off, not at off
-         * (uaddr is 0 for a page list). off - mo may wrap: mdl_byte adds uaddr back. */
-        uint64_t mo = (m->uaddr + off) & (PAGE_SIZE - 1), uo = addr & (PAGE_SIZE - 1);
-        if (!p->mok || p->mva != off - mo) {
-            Retcode rc = mdl_byte(m, off - mo, to_mdl, &p->mpa);
+        if (!mrun) {
+            Retcode rc = mdl_run(m, off, to_mdl, len, &mpa, &mrun);
             if (rc)
                 return rc;
-            p->mva = off - mo;
-            p->mok = true;
         }
-        if (!p->uok || p->uva != addr - uo) {
-            if (vm_user_phys(&t->vm, addr - uo, !to_mdl, &p->upa))
-                return to_mdl ? rcSourceFault : rcTargetFault;
-            p->uva = addr - uo;
-            p->uok = true;
-        }
-        uint64_t n = MIN(len, PAGE_SIZE - MAX(mo, uo));
+        if (!urun && vm_user_run(&t->vm, addr, !to_mdl, len, &upa, &urun))
+            return to_mdl ? rcSourceFault : rcTargetFault;
+        uint64_t n = MIN(len, MIN(mrun, urun));
         /* memmove: a window may name memory that is also mapped into t (an MDL both
          * map): the bytes are then the sender's business, never the kernel's. */
         if (to_mdl)
-            memmove(phys_to_virt(p->mpa + mo), phys_to_virt(p->upa + uo), n);
+            memmove(phys_to_virt(mpa), phys_to_virt(upa), n);
         else
-            memmove(phys_to_virt(p->upa + uo), phys_to_virt(p->mpa + mo), n);
+            memmove(phys_to_virt(upa), phys_to_virt(mpa), n);
+        /* The longer run goes on where the shorter ended: no second walk for it. */
+        mpa += n;
+        upa += n;
+        mrun -= n;
+        urun -= n;
         off += n;
         addr += n;
         len -= n;
@@ -217,9 +216,8 @@ Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset
         return rcInvalidArgument;
     uint64_t room = m->size - offset;      /* bytes left in m: no sum formed, none wraps */
     struct { uint64_t addr, len; } seg[32];
-    /* Safe to keep translations across the whole call: the big kernel lock holds off
-     * every unmap of either space until it returns. */
-    struct copy_pos pos = { 0, 0, 0, 0, false, false };
+    /* Safe to keep translations across a segment: the big kernel lock holds off
+     * every unmap of either space until the call returns. */
     for (uint32_t i = 0; i < niov; i += 32) {
         uint32_t k = MIN(niov - i, 32u);
         if (copy_from_user(&t->vm, seg, iov + (uint64_t)i * sizeof(seg[0]), k * sizeof(seg[0])))
@@ -227,7 +225,7 @@ Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset
         for (uint32_t j = 0; j < k; j++) {
             if (seg[j].len > room || !user_range_ok(seg[j].addr, seg[j].len))
                 return rcInvalidArgument;
-            Retcode rc = copy_segment(m, t, &pos, m->size - room, seg[j].addr, seg[j].len,
+            Retcode rc = copy_segment(m, t, m->size - room, seg[j].addr, seg[j].len,
                                       to_mdl, done);
             if (rc)
                 return rc;

@@ -219,6 +219,8 @@ static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t *size, bool fi
     return rcOk;
 }
 
+#define VM_ALLOC_RUN 16                    /* pages: a ramfs chunk slab (64 KiB) */
+
 Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed)
 {
     if ((prot & VM_WRITE) && (prot & VM_EXEC))
@@ -235,17 +237,35 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
     if (rc)
         return rc;
     uint64_t attrs = pt_user_attrs(prot, 0);
-    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-        paddr_t pa = pmm_alloc_page();
-        if (!pa || pt_map(vm->l1, *addr + off, pa, PAGE_SIZE, attrs, 0)) {
+    /* Pages in contiguous runs of up to VM_ALLOC_RUN while the allocator has them: one
+     * pt_map and one zeroing per run instead of per page, and a run is copied by one
+     * memmove (mdl_copy). The first run that cannot be had ends the attempt (a failed
+     * search scans the bitmap: at most one per call); single pages then. Mapped page by
+     * page (no blocks), so unmapping frees them page by page as before. */
+    uint64_t run = VM_ALLOC_RUN;
+    for (uint64_t off = 0; off < size;) {
+        uint64_t n = MIN(run, (size - off) / PAGE_SIZE);
+        paddr_t pa = n > 1 ? pmm_alloc_pages(n, 1) : 0;
+        if (!pa) {
+            run = n = 1;
+            pa = pmm_alloc_page();
+        }
+        uint64_t k = 0;                    /* pages of the run mapped */
+        if (pa) {
+            arch_zero_pages(phys_to_virt(pa), n);
+            while (k < n && !pt_map(vm->l1, *addr + off + k * PAGE_SIZE, pa + k * PAGE_SIZE,
+                                    PAGE_SIZE, attrs, 0))
+                k++;
+        }
+        off += k * PAGE_SIZE;
+        if (k < n) {                       /* out of pages or of page-table pages */
             if (pa)
-                pmm_free_page(pa);
+                pmm_free_pages(pa + k * PAGE_SIZE, n - k);
             r->size = off;                 /* release exactly what was mapped */
             vm->pages += off / PAGE_SIZE;
             region_remove(vm, r);
             return rcOutOfMemory;
         }
-        arch_zero_pages(phys_to_virt(pa), 1);
     }
     vm->pages += size / PAGE_SIZE;
     return rcOk;
@@ -419,6 +439,35 @@ Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, ui
     t->pa = e & PTE_ADDR_MASK;
     t->writable = pt_user_access_ok(e, true);
     *pa = t->pa | off;
+    return rcOk;
+}
+
+Retcode vm_user_run(const struct vmspace *vm, uint64_t va, bool write, uint64_t max,
+                    uint64_t *pa, uint64_t *run)
+{
+    uint64_t off = va & (PAGE_SIZE - 1);
+    if (va >= USER_VA_END || !vm->l1 || max == 0)
+        return rcInvalidArgument;
+    const pte_t *e = pt_leaf_entry(vm->l1, va);
+    if (!e) {                              /* a block or nothing: one page at a time */
+        if (vm_user_phys_walk(vm, va, write, pa))
+            return rcInvalidArgument;
+        *run = MIN(max, PAGE_SIZE - off);
+        return rcOk;
+    }
+    if (!pt_user_access_ok(*e, write))
+        return rcInvalidArgument;
+    uint64_t base = *e & PTE_ADDR_MASK, len = PAGE_SIZE - off;
+    /* Entries left in this leaf table after e: a table is one page of entries. */
+    uint64_t left = (PAGE_SIZE / sizeof(pte_t)) - 1 - ((va / PAGE_SIZE) % (PAGE_SIZE / sizeof(pte_t)));
+    for (uint64_t i = 1; i <= left && len < max && va + len < USER_VA_END; i++) {
+        pte_t n = e[i];
+        if (!pt_user_access_ok(n, write) || (n & PTE_ADDR_MASK) != base + i * PAGE_SIZE)
+            break;
+        len += PAGE_SIZE;
+    }
+    *pa = base | off;
+    *run = MIN(len, max);
     return rcOk;
 }
 

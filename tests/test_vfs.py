@@ -39,7 +39,8 @@ CHECKS = {
     "test_vfs_big_run": LAUNCH + [
         "test_vfs_big_status", "threshold_sizes_content", "pwrite_pread_offsets",
         "read_into_unmapped_EFAULT", "write_from_unmapped_EFAULT", "read_into_readonly_EFAULT",
-        "read_outside_user_space_EFAULT", "file_intact_after_hostile",
+        "read_outside_user_space_EFAULT", "read_over_readonly_page_mid_buffer_EFAULT",
+        "write_over_hole_mid_buffer_EFAULT", "file_intact_after_hostile",
         "still_writes_after_hostile", "thousand_calls_pages_back",
     ],
     # 80 clients that vanish without Release, more than VfsFsnet's 64 slots: the kernel's

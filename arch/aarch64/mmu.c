@@ -116,6 +116,18 @@ pte_t pt_lookup(const pte_t *l1, uint64_t va, int *level)
     return 0;
 }
 
+const pte_t *pt_leaf_entry(const pte_t *l1, uint64_t va)
+{
+    const pte_t *table = l1;
+    for (int lv = 1; lv < 3; lv++) {
+        pte_t e = table[idx(va, lv)];
+        if ((e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE))
+            return NULL;                   /* unmapped, or a block */
+        table = phys_to_virt(e & PTE_ADDR_MASK);
+    }
+    return &table[idx(va, 3)];
+}
+
 static void map_or_die(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, unsigned flags)
 {
     /* No console may exist yet: a failure here can only stop the core. */

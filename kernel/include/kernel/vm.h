@@ -95,6 +95,12 @@ Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, 
 /* The page-table walk behind vm_user_phys when the translation cache misses. */
 Retcode vm_user_phys_walk(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa);
 
+/* Physical address behind user VA va (*pa) and how many bytes from va on, at most max,
+ * are accessible (writable if `write`) and physically contiguous (*run, >= 1 when rcOk):
+ * one table walk for a run of pages within one leaf table (2 MiB). */
+Retcode vm_user_run(const struct vmspace *vm, uint64_t va, bool write, uint64_t max,
+                    uint64_t *pa, uint64_t *run);
+
 /* Physical address behind a user VA; rcInvalidArgument if unmapped (or read-only
  * and `write`). Inline because the IPC path asks about eight times per round trip
  * and nearly always hits the cache. */

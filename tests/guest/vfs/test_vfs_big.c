@@ -106,6 +106,28 @@ int main(void)
     r = pread(fd, (void *)(uintptr_t)0xfffffffffff00000ull, BIG, 0);
     CHECK("read_outside_user_space_EFAULT", r < 0 && errno == EFAULT, "r %zd errno %d", r,
           errno);
+    /* A bad page in the middle of a buffer whose other pages are good (the kernel copies
+     * by runs of pages checked entry by entry: the run must stop at the bad page). */
+    void *span = NULL, *at = NULL;
+    KnVmAllocate(NULL, 3 * 65536, VM_READ | VM_WRITE, 0, &span);
+    KnVmFree(span, 3 * 65536);
+    uint8_t *mid = (uint8_t *)span;
+    int placed = KnVmAllocate(mid, 65536, VM_READ | VM_WRITE, VM_FIXED, &at) == rcOk &&
+                 KnVmAllocate(mid + 65536, 4096, VM_READ, VM_FIXED, &at) == rcOk &&
+                 KnVmAllocate(mid + 69632, 3 * 65536 - 69632, VM_READ | VM_WRITE, VM_FIXED,
+                              &at) == rcOk;
+    errno = 0;
+    r = pread(fd, mid + 8, 3 * 65536 - 16, 0);   /* unaligned, over the read-only page */
+    CHECK("read_over_readonly_page_mid_buffer_EFAULT", placed && r < 0 && errno == EFAULT &&
+          mid[65536] == 0, "placed %d r %zd errno %d", placed, r, errno);
+    KnVmFree(mid + 65536, 4096);               /* now a hole in the middle */
+    memset(mid, 7, 65536);
+    errno = 0;
+    r = pwrite(fd, mid + 8, 3 * 65536 - 16, 700000);   /* past the end: nothing stays */
+    CHECK("write_over_hole_mid_buffer_EFAULT", r < 0 && errno == EFAULT, "r %zd errno %d", r,
+          errno);
+    KnVmFree(mid, 65536);
+    KnVmFree(mid + 69632, 3 * 65536 - 69632);
     memset(dst, 0, sizeof dst);
     r = pread(fd, dst, 200000, 300001);
     off_t end = lseek(fd, 0, SEEK_END);

@@ -17,6 +17,9 @@ typedef uint64_t pte_t;
 int pt_map(pte_t *l1, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, unsigned flags);
 /* Returns the leaf entry for va (0 when unmapped); *level gets 1..3. */
 pte_t pt_lookup(const pte_t *l1, uint64_t va, int *level);
+/* The level-3 entry for va inside its table (the entries after it, up to the table's
+ * end, are the following pages), or NULL when no level-3 table covers va. */
+const pte_t *pt_leaf_entry(const pte_t *l1, uint64_t va);
 
 
 #endif

@@ -11,6 +11,7 @@
 #include <kernel/handle.h>
 #include <kernel/ipc.h>
 #include <kernel/lib.h>
+#include <kernel/panic.h>
 #include <kernel/slab.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
@@ -28,7 +29,7 @@ struct cm_service {
 };
 
 struct cm_request {
-    struct kobject obj;                      /* the waiting client holds it (thread_hold) */
+    struct kobject obj;                      /* the connecting thread holds it (thread_hold) */
     struct list_node link;                   /* on `requests` (holding a reference) */
     struct task *client;                     /* referenced */
     struct task *server;                     /* the service's owner, referenced */
@@ -171,6 +172,15 @@ static Retcode op_connect(void *ctx, const char *server, const char *service, ui
     wait_queue_init(&r->waiter);
     kobject_get(&r->obj);                     /* the list's */
     list_add_tail(&requests, &r->link);
+    /* Our own reference becomes the thread's held one, for the whole call: a
+     * reference kept only on this kernel stack is lost if the thread is
+     * killed while it waits (or after the wake-up, before it runs again, as
+     * a server's end on another core and the client's kill race), and the
+     * request leaked with both its task references. thread_kill drops a
+     * held reference. */
+    thread_hold(&r->obj);
+    kobject_put(&r->obj);
+    DEBUG_ASSERT(r->obj.refs == 2);           /* the list's and the held one */
     wait_queue_wake(&listeners, 0, rcOk);
     Retcode rc = rcOk;
     while (!r->done) {
@@ -179,9 +189,7 @@ static Retcode op_connect(void *ctx, const char *server, const char *service, ui
             rc = rcTimeout;
             break;
         }
-        thread_hold(&r->obj);
         rc = thread_wait_on(&r->waiter, t);
-        thread_unhold();
         if (rc && !r->done)
             break;
     }
@@ -189,7 +197,7 @@ static Retcode op_connect(void *ctx, const char *server, const char *service, ui
         finish(r, rc, 0);                     /* gave up: the server will not see it */
     rc = r->rc;
     *out = r->handle;
-    kobject_put(&r->obj);
+    thread_unhold();                          /* may free r */
     return rc;
 }
 

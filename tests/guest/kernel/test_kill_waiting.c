@@ -1,12 +1,14 @@
 /*
  * test_kill_waiting: a task whose threads are blocked inside the kernel
  * (waiting for a thread, for a task, in a Call to a server that never
- * answers) ends with TaskExit from its main thread; every page and kernel
- * object it held must come back. Run as "test_kill_waiting" (the parent)
+ * answers, in Cm.Connect to a service nobody accepts) ends with TaskExit
+ * from its main thread; every page and kernel object it held must come back. Run as "test_kill_waiting" (the parent)
  * it starts itself as "child" and as "mute" (the silent server).
  */
 #include <coresrv/channel/channel_api.h>
+#include <coresrv/cm/cm_api.h>
 #include <coresrv/handle/handle_api.h>
+#include <coresrv/ns/ns_api.h>
 #include <coresrv/sys/sys_api.h>
 #include <coresrv/syscalls.h>
 #include <coresrv/task/task_api.h>
@@ -49,6 +51,14 @@ static int caller(void *arg)
     return 0;
 }
 
+static int connector(void *arg)
+{
+    (void)arg;
+    Handle h;
+    KnCmConnect("kw.parent", "svc", KN_CM_INFINITE, &h);   /* blocked holding the request */
+    return 0;
+}
+
 static Handle spawn(const char *name, uint32_t flags)
 {
     const char *argv[] = { name, NULL };
@@ -61,7 +71,7 @@ static Handle spawn(const char *name, uint32_t flags)
 
 static int child(int blocked)
 {
-    static Tid t_sleep, t1, t2, t3;
+    static Tid t_sleep, t1, t2, t3, t4;
     sleeper_task = spawn("grandchild", 0);
     if (!blocked) {
         KosThreadSleep(50);
@@ -71,6 +81,7 @@ static int child(int blocked)
     KosThreadCreate(&t1, THREAD_PRIORITY_DEFAULT, 0, thread_waiter, &t_sleep, 0);
     KosThreadCreate(&t2, THREAD_PRIORITY_DEFAULT, 0, task_waiter, NULL, 0);
     KosThreadCreate(&t3, THREAD_PRIORITY_DEFAULT, 0, caller, NULL, 0);
+    KosThreadCreate(&t4, THREAD_PRIORITY_DEFAULT, 0, connector, NULL, 0);
     KosThreadSleep(50);                              /* let them all block */
     exit(7);                                         /* TaskExit kills the blocked threads */
 }
@@ -106,6 +117,9 @@ int main(int argc, char **argv)
         KosThreadSleep(100000);                      /* never answers, never ends */
         return 0;
     }
+    NsHandle ns;                                     /* the service the connector waits for */
+    NsCreate(NULL, 0, &ns);
+    NsPublishService(ns, "t", "kw.parent", "svc");
     run_once("calm_child");                          /* warm the kernel's caches */
     /* Each round leaves a "mute" server and a "grandchild" alive on purpose: a
      * round whose child had nothing blocked says how many objects that is. */

@@ -26,6 +26,27 @@
     b       arm64_trap_common
 .endm
 
+/* The part of the return to EL0 both exits share: ELR, SPSR, SP_EL0, x30 and
+ * x0..x17 from the frame. Then arm64_trap_return restores x18..x29 (a trap may
+ * interrupt any code) and the svc exit x18 only (x19..x29 are callee-saved:
+ * the C dispatch kept them). */
+.macro RESTORE_EL0_CALLER_SAVED
+    ldp     x2, x3, [sp, #TF_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x30, x2, [sp, #TF_X30]
+    msr     sp_el0, x2
+    ldp     x0, x1, [sp, #TF_X0]
+    ldp     x2, x3, [sp, #TF_X2]
+    ldp     x4, x5, [sp, #TF_X4]
+    ldp     x6, x7, [sp, #TF_X6]
+    ldp     x8, x9, [sp, #TF_X8]
+    ldp     x10, x11, [sp, #TF_X10]
+    ldp     x12, x13, [sp, #TF_X12]
+    ldp     x14, x15, [sp, #TF_X14]
+    ldp     x16, x17, [sp, #TF_X16]
+.endm
+
     .section .text.vectors, "ax"
     .balign 2048
     .globl arm64_exception_vectors
@@ -98,40 +119,14 @@ LOCAL_FUNC(arm64_svc_entry)
     stp     x2, x3, [sp, #TF_ELR]         /* elr, spsr */
     mov     x0, sp
     bl      arm64_svc_dispatch
-    ldp     x2, x3, [sp, #TF_ELR]
-    msr     elr_el1, x2
-    msr     spsr_el1, x3
-    ldp     x30, x2, [sp, #TF_X30]
-    msr     sp_el0, x2
-    ldp     x0, x1, [sp, #TF_X0]
-    ldp     x2, x3, [sp, #TF_X2]
-    ldp     x4, x5, [sp, #TF_X4]
-    ldp     x6, x7, [sp, #TF_X6]
-    ldp     x8, x9, [sp, #TF_X8]
-    ldp     x10, x11, [sp, #TF_X10]
-    ldp     x12, x13, [sp, #TF_X12]
-    ldp     x14, x15, [sp, #TF_X14]
-    ldp     x16, x17, [sp, #TF_X16]
+    RESTORE_EL0_CALLER_SAVED
     ldr     x18, [sp, #TF_X18]
     add     sp, sp, #TF_SIZE
     eret
 END(arm64_svc_entry)
 
 FUNC(arm64_trap_return)
-    ldp     x2, x3, [sp, #TF_ELR]
-    msr     elr_el1, x2
-    msr     spsr_el1, x3
-    ldp     x30, x2, [sp, #TF_X30]
-    msr     sp_el0, x2
-    ldp     x0, x1, [sp, #TF_X0]
-    ldp     x2, x3, [sp, #TF_X2]
-    ldp     x4, x5, [sp, #TF_X4]
-    ldp     x6, x7, [sp, #TF_X6]
-    ldp     x8, x9, [sp, #TF_X8]
-    ldp     x10, x11, [sp, #TF_X10]
-    ldp     x12, x13, [sp, #TF_X12]
-    ldp     x14, x15, [sp, #TF_X14]
-    ldp     x16, x17, [sp, #TF_X16]
+    RESTORE_EL0_CALLER_SAVED
     ldp     x18, x19, [sp, #TF_X18]
     ldp     x20, x21, [sp, #TF_X20]
     ldp     x22, x23, [sp, #TF_X22]

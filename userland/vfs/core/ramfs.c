@@ -437,16 +437,26 @@ static void ram_unref(struct vfs_fs *vfs_fs, void *node)
     maybe_free((struct ramfs *)vfs_fs, n);
 }
 
-static int64_t ram_read(struct vfs_fs *vfs_fs, void *node, void *buf, size_t len, int64_t off)
+/* What a read of len bytes at off may return: -EISDIR, 0 at or past the end,
+ * else 1 with len cut at the end of the file. */
+static int64_t read_span(const struct rnode *f, size_t *len, int64_t off)
 {
-    struct ramfs *fs = (struct ramfs *)vfs_fs;
-    struct rnode *f = node;
     if (is_dir(f))
         return -EISDIR;
     if (off >= f->size)
         return 0;
-    if (len > (uint64_t)(f->size - off))
-        len = (size_t)(f->size - off);
+    if (*len > (uint64_t)(f->size - off))
+        *len = (size_t)(f->size - off);
+    return 1;
+}
+
+static int64_t ram_read(struct vfs_fs *vfs_fs, void *node, void *buf, size_t len, int64_t off)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *f = node;
+    int64_t span = read_span(f, &len, off);
+    if (span <= 0)
+        return span;
     size_t done = 0;
     while (done < len) {
         uint64_t pos = (uint64_t)off + done;
@@ -544,12 +554,9 @@ static int64_t ram_read_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_i
 {
     struct ramfs *fs = (struct ramfs *)vfs_fs;
     struct rnode *f = node;
-    if (is_dir(f))
-        return -EISDIR;
-    if (off >= f->size)
-        return 0;
-    if (len > (uint64_t)(f->size - off))
-        len = (size_t)(f->size - off);
+    int64_t span = read_span(f, &len, off);
+    if (span <= 0)
+        return span;
     struct seg_batch b = { .n = 0 };
     int rc = 0;
     for (size_t done = 0; done < len && rc == 0;) {

@@ -92,6 +92,8 @@ static const struct method methods[] = {
       F(Mdl, Map, length, K_SIZE), F(Mdl, Map, hint, K_ADDR), F(Mdl, Map, prot, K_U32),
       F(Mdl, Map, flags, K_U32)),
     M(Mdl, Unmap, mdl, F(Mdl, Unmap, addr, K_ADDR), F(Mdl, Unmap, size, K_SIZE)),
+    M(Mdl, CreateWindow, mdl, F(Mdl, CreateWindow, addr, K_ADDR),
+      F(Mdl, CreateWindow, size, K_SIZE), F(Mdl, CreateWindow, prot, K_U32)),
     M(Notice, Create, notice, { 0, K_END }),
     M(Notice, SubscribeToObject, notice, F(Notice, SubscribeToObject, notice, K_H),
       F(Notice, SubscribeToObject, object, K_H), F(Notice, SubscribeToObject, evMask, K_U32),
@@ -251,7 +253,8 @@ static bool creates(const struct method *m)
     static const char *const names[] = { "Handle.Copy", "Handle.CreateUserObject",
                                          "Thread.Create", "Task.Create", "Vmm.Allocate",
                                          "Io.MapMmio", "Io.AttachIrq", "Io.AllocDma",
-                                         "Mdl.Create", "Mdl.CreateFromVm", "Mdl.Map",
+                                         "Mdl.Create", "Mdl.CreateFromVm", "Mdl.CreateWindow",
+                                         "Mdl.Map",
                                          "Notice.Create", "Cm.Connect", "Cm.Accept" };
     for (unsigned i = 0; m && i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(m->name, names[i]))
@@ -318,7 +321,8 @@ static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_
     const char *n = m->name;
     if (!strcmp(n, "Handle.Copy") || !strcmp(n, "Handle.CreateUserObject") ||
         !strcmp(n, "Thread.Create") || !strcmp(n, "Task.Create") || !strcmp(n, "Io.AttachIrq") ||
-        !strcmp(n, "Mdl.Create") || !strcmp(n, "Mdl.CreateFromVm") || !strcmp(n, "Notice.Create") ||
+        !strcmp(n, "Mdl.Create") || !strcmp(n, "Mdl.CreateFromVm") ||
+        !strcmp(n, "Mdl.CreateWindow") || !strcmp(n, "Notice.Create") ||
         !strcmp(n, "Cm.Connect"))
         fuzz_pool_add(c, get32(res));
     else if (!strcmp(n, "Cm.Accept"))

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal
+from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal, pal_flipped
 from tools.psl.regex import DFA_STATES_MAX, RegexError, compile_regex
 
 POLICY = DATA / "contents.psl"
@@ -21,14 +21,6 @@ def test_contents_pal_tests_pass():
     res = pal(POLICY)
     assert res.returncode == 0, res.stdout + res.stderr
     assert re.search(r"PAL: 4 tests, \d+ cases, all passed", res.stdout), res.stdout
-
-
-def flipped(tmp_path, old, new):
-    text = POLICY.read_text()
-    assert old in text
-    f = tmp_path / "contents.psl"
-    f.write_text(text.replace(old, new, 1))
-    return pal(f)
 
 
 @pytest.mark.parametrize("old,new,msg", [
@@ -43,7 +35,7 @@ def flipped(tmp_path, old, new):
     ('"^fix" : grant ()', '"^fux" : grant ()', "expected grant, denied: deny at contents.psl:"),
 ])
 def test_a_wrong_expectation_fails(tmp_path, old, new, msg):
-    res = flipped(tmp_path, old, new)
+    res = pal_flipped(POLICY, tmp_path, old, new)
     assert res.returncode == 1, res.stdout
     assert msg in res.stdout, res.stdout
 

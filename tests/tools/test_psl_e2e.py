@@ -26,6 +26,16 @@ def pal(path):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+def pal_flipped(policy, tmp_path, old, new):
+    """pal() on a copy of `policy` with its first `old` replaced by `new`: a PAL
+    test whose expectation was flipped must fail (the tests can fail)."""
+    text = policy.read_text()
+    assert old in text
+    f = tmp_path / policy.name
+    f.write_text(text.replace(old, new, 1))
+    return pal(f)
+
+
 HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-Wshadow",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                "-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include")]

@@ -6,24 +6,15 @@ the runner links the kernel's own sec_engine.c."""
 import re
 import subprocess
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal
+from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal, pal_flipped
 
 POLICY = DATA / "exprs.psl"
-
 
 
 def test_expression_pal_tests_pass():
     res = pal(POLICY)
     assert res.returncode == 0, res.stdout + res.stderr
     assert re.search(r"PAL: 4 tests, \d+ cases, all passed", res.stdout), res.stdout
-
-
-def flipped(tmp_path, old, new):
-    text = POLICY.read_text()
-    assert old in text
-    f = tmp_path / "exprs.psl"
-    f.write_text(text.replace(old, new, 1))
-    return pal(f)
 
 
 def test_a_wrong_expectation_fails(tmp_path):
@@ -40,7 +31,7 @@ def test_a_wrong_expectation_fails(tmp_path):
          "expected grant, denied: deny at exprs.psl:35:15"),
     ]
     for old, new, msg in cases:
-        res = flipped(tmp_path, old, new)
+        res = pal_flipped(POLICY, tmp_path, old, new)
         assert res.returncode == 1, (old, res.stdout)
         assert msg in res.stdout, (old, res.stdout)
 

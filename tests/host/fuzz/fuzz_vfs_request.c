@@ -73,7 +73,8 @@ static Retcode fake_window_copy(rtl_size_t offset, const KnMdlSeg *seg, rtl_uint
     volatile unsigned char sink = 0;
     for (rtl_uint32_t i = 0; i < n; i++) {
         if (seg[i].len > FAKE_WINDOW || offset + total > FAKE_WINDOW - seg[i].len) {
-            *done = 0;
+            if (done)
+                *done = 0;
             return past_end;
         }
         unsigned char *p = (unsigned char *)(uintptr_t)seg[i].addr;
@@ -86,7 +87,8 @@ static Retcode fake_window_copy(rtl_size_t offset, const KnMdlSeg *seg, rtl_uint
         total += seg[i].len;
     }
     (void)sink;
-    *done = total;
+    if (done)                       /* optional, as in libkos (files.c passes NULL) */
+        *done = total;
     return rcOk;
 }
 Retcode KnPmmMdlRead(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_uint32_t n,

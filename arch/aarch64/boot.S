@@ -33,6 +33,21 @@
 #define BLOCK_NORMAL     (PTE_VALID | PTE_AF | PTE_SH_INNER | (MT_NORMAL << 2))
 
 /*
+ * With MAIR, TCR and both TTBRs set: drop stale translations of this core,
+ * then turn on the MMU and the caches. Clobbers x1, x2.
+ */
+.macro MMU_ON
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    mrs     x1, sctlr_el1
+    ldr     x2, =(SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
+    orr     x1, x1, x2
+    msr     sctlr_el1, x1
+    isb
+.endm
+
+/*
  * From EL2 (Pi 4 firmware, QEMU with virtualization=on) to EL1 at `target`:
  * EL1 is AArch64, the timer counters are EL1's, no traps, the GICv3 system
  * registers usable at EL1. At EL1 already: just continue at `target`.
@@ -146,14 +161,7 @@ at_el1:
     msr     ttbr0_el1, x20
     msr     ttbr1_el1, x21
     isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    mrs     x1, sctlr_el1
-    ldr     x2, =(SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
-    orr     x1, x1, x2
-    msr     sctlr_el1, x1
-    isb
+    MMU_ON
 
     ldr     x1, =upper_half                /* absolute: the linked (high) address */
     br      x1
@@ -201,14 +209,7 @@ secondary_el1:
     ldr     x1, [x0, #SB_TTBR1]
     msr     ttbr1_el1, x1
     isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    mrs     x1, sctlr_el1
-    ldr     x2, =(SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
-    orr     x1, x1, x2
-    msr     sctlr_el1, x1
-    isb
+    MMU_ON
     ldr     x1, =secondary_upper
     br      x1
 secondary_upper:

@@ -26,6 +26,19 @@
     b       arm64_trap_common
 .endm
 
+/* x2..x17 into the frame (the vector stored x0 and x1): the part of the save
+ * both entries share; each then saves what it alone needs. */
+.macro SAVE_X2_TO_X17
+    stp     x2, x3, [sp, #TF_X2]
+    stp     x4, x5, [sp, #TF_X4]
+    stp     x6, x7, [sp, #TF_X6]
+    stp     x8, x9, [sp, #TF_X8]
+    stp     x10, x11, [sp, #TF_X10]
+    stp     x12, x13, [sp, #TF_X12]
+    stp     x14, x15, [sp, #TF_X14]
+    stp     x16, x17, [sp, #TF_X16]
+.endm
+
 /* The part of the return to EL0 both exits share: ELR, SPSR, SP_EL0, x30 and
  * x0..x17 from the frame. Then arm64_trap_return restores x18..x29 (a trap may
  * interrupt any code) and the svc exit x18 only (x19..x29 are callee-saved:
@@ -78,14 +91,7 @@ arm64_exception_vectors:
     VENTRY  15
 
 LOCAL_FUNC(arm64_trap_common)
-    stp     x2, x3, [sp, #TF_X2]
-    stp     x4, x5, [sp, #TF_X4]
-    stp     x6, x7, [sp, #TF_X6]
-    stp     x8, x9, [sp, #TF_X8]
-    stp     x10, x11, [sp, #TF_X10]
-    stp     x12, x13, [sp, #TF_X12]
-    stp     x14, x15, [sp, #TF_X14]
-    stp     x16, x17, [sp, #TF_X16]
+    SAVE_X2_TO_X17
     stp     x18, x19, [sp, #TF_X18]
     stp     x20, x21, [sp, #TF_X20]
     stp     x22, x23, [sp, #TF_X22]
@@ -103,14 +109,7 @@ LOCAL_FUNC(arm64_trap_common)
 END(arm64_trap_common)
 
 LOCAL_FUNC(arm64_svc_entry)
-    stp     x2, x3, [sp, #TF_X2]
-    stp     x4, x5, [sp, #TF_X4]
-    stp     x6, x7, [sp, #TF_X6]
-    stp     x8, x9, [sp, #TF_X8]
-    stp     x10, x11, [sp, #TF_X10]
-    stp     x12, x13, [sp, #TF_X12]
-    stp     x14, x15, [sp, #TF_X14]
-    stp     x16, x17, [sp, #TF_X16]
+    SAVE_X2_TO_X17
     str     x18, [sp, #TF_X18]
     mrs     x2, sp_el0
     stp     x30, x2, [sp, #TF_X30]        /* x30, sp */

@@ -5,6 +5,7 @@ KOS_TOOLS_TRACEBACK=1 in the environment lets an unexpected exception through (d
 """
 
 import os
+import pathlib
 import sys
 
 from tools.limits import NESTING_MAX
@@ -36,6 +37,18 @@ def guarded(where, work):
             raise
         return report(where, "internal error: %s: %s (please report this input)"
                       % (type(e).__name__, e))
+
+
+def write_output(text, output):
+    """Write a tool's generated text to `output` (its folder created), or to stdout
+    when no output file was named. Returns the exit status 0."""
+    if output:
+        out = pathlib.Path(output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def decode(data, path, error):

@@ -61,13 +61,7 @@ def run(args):
         text = json.dumps(to_json(tasks, conns), indent=2) + "\n"
     else:
         text = emit(tasks, conns, pathlib.Path(args.input).name)
-    if args.output:
-        out = pathlib.Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return cli.write_output(text, args.output)
 
 
 if __name__ == "__main__":

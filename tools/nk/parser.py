@@ -1,44 +1,19 @@
 """Token-stream helpers shared by the IDL and EDL/CDL parsers."""
 
-import contextlib
-
-from tools.limits import NESTING_MAX
+from tools.token_cursor import TokenCursor
 
 from .errors import NkError
 from .lexer import tokenize
 
 
-class Parser:
+class Parser(TokenCursor):
     def __init__(self, text, filename, warn):
+        super().__init__(tokenize(text, filename, warn))
         self.file = filename
         self.warn = warn
-        self.toks = tokenize(text, filename, warn)
-        self.i = 0
-        self.depth = 0
 
-    @contextlib.contextmanager
-    def nested(self):
-        """Around each recursive step of a parser: bounds the nesting (limits.NESTING_MAX)."""
-        self.depth += 1
-        if self.depth > NESTING_MAX:
-            raise self.error("nested deeper than %d levels" % NESTING_MAX)
-        try:
-            yield
-        finally:
-            self.depth -= 1
-
-    @property
-    def tok(self):
-        return self.toks[self.i]
-
-    def peek(self, k=1):
-        return self.toks[min(self.i + k, len(self.toks) - 1)]
-
-    def next(self):
-        t = self.toks[self.i]
-        if t.kind != "eof":
-            self.i += 1
-        return t
+    def nesting_error(self, msg):
+        return self.error(msg)
 
     def error(self, msg, tok=None):
         tok = tok or self.tok

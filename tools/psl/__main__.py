@@ -1,6 +1,5 @@
 """Command line of the PSL compiler (docs/POLICY.md)."""
 import argparse
-import pathlib
 import sys
 
 from tools import cli, template
@@ -84,13 +83,7 @@ def run(args):
         print(" ".join(c.name for c in tables.classes))
         return 0
     text = generate(tables)
-    if args.output:
-        out = pathlib.Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return cli.write_output(text, args.output)
 
 
 if __name__ == "__main__":

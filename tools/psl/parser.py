@@ -19,9 +19,8 @@ Supported subset (docs/POLICY.md):
   audit default = <profile> <level>
 """
 
-import contextlib
-
-from tools.limits import DEPTH_MAX, NESTING_MAX
+from tools.limits import DEPTH_MAX
+from tools.token_cursor import TokenCursor
 from tools.psl.errors import PslError, unsupported
 
 EVENTS = ("execute", "request", "response", "error", "security")
@@ -46,38 +45,15 @@ class Node:
                                             if k not in ("kind", "pos")})
 
 
-class Parser:
+class Parser(TokenCursor):
     def __init__(self, toks, warn=None):
-        self.toks = toks
-        self.i = 0
+        super().__init__(toks)
         self.warn = warn
-        self.nest = 0
 
-    @contextlib.contextmanager
-    def nested(self):
-        """Around each recursive step: bounds the nesting (limits.NESTING_MAX)."""
-        self.nest += 1
-        if self.nest > NESTING_MAX:
-            raise PslError(self.tok.pos, "nested deeper than %d levels" % NESTING_MAX)
-        try:
-            yield
-        finally:
-            self.nest -= 1
+    def nesting_error(self, msg):
+        return PslError(self.tok.pos, msg)
 
     # -- helpers
-    @property
-    def tok(self):
-        return self.toks[self.i]
-
-    def peek(self, k=1):
-        return self.toks[min(self.i + k, len(self.toks) - 1)]
-
-    def next(self):
-        t = self.toks[self.i]
-        if t.kind != "eof":
-            self.i += 1
-        return t
-
     def at(self, value, kind=None):
         return self.tok.is_(value, kind)
 

@@ -7,11 +7,10 @@ first without the arena (SEC_R_NEEDS_ARENA), then on a copy of it. Also the
 Regex compiler (tools/psl/regex.py) against Python's re, and its bounds."""
 import random
 import re
-import subprocess
 
 import pytest
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal, pal_flipped
+from test_psl_e2e import DATA, pal, pal_flipped, policy_c_text
 from tools.psl.regex import DFA_STATES_MAX, RegexError, compile_regex
 
 POLICY = DATA / "contents.psl"
@@ -43,11 +42,7 @@ def test_a_wrong_expectation_fails(tmp_path, old, new, msg):
 def compile_c(tmp_path, text):
     f = tmp_path / "security.psl"
     f.write_text(text)
-    out = tmp_path / "policy.c"
-    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(out), str(f)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
-    return out.read_text()
+    return policy_c_text(f, tmp_path / "policy.c")
 
 
 def test_only_programs_that_read_contents_ask_for_the_arena(tmp_path):

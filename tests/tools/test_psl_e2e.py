@@ -36,6 +36,14 @@ def pal_flipped(policy, tmp_path, old, new):
     return pal(f)
 
 
+def policy_c_text(policy, out):
+    """Compiles `policy` over the test IDL to `out` (tools.psl -o) and returns the C text."""
+    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(out), str(policy)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    return out.read_text()
+
+
 HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-Wshadow",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                "-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include")]

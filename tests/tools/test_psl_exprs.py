@@ -4,9 +4,8 @@ bytes and sequences, .field, .[i]), `use` aliases and `choice`. The policy
 tests/tools/data/psl/exprs.psl carries PAL tests with grants and denials of each;
 the runner links the kernel's own sec_engine.c."""
 import re
-import subprocess
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal, pal_flipped
+from test_psl_e2e import DATA, pal, pal_flipped, policy_c_text
 
 POLICY = DATA / "exprs.psl"
 
@@ -37,11 +36,7 @@ def test_a_wrong_expectation_fails(tmp_path):
 
 
 def test_choice_compiles_to_forward_jumps(tmp_path):
-    out = tmp_path / "policy.c"
-    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(out), str(POLICY)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
-    c = out.read_text()
+    c = policy_c_text(POLICY, tmp_path / "policy.c")
     for op in ("SEC_OP_JZ", "SEC_OP_JMP", "SEC_OP_MUL", "SEC_OP_SIZE", "SEC_OP_ABS", "SEC_OP_NEG"):
         assert op in c, op
 
@@ -52,17 +47,10 @@ def test_constants_fold(tmp_path):
     f.write_text(POLICY.read_text().split("use lim")[0] +
                  "use k = sum [1, 2, 3] * 2 - neg (4)\n"
                  "request src=demo.Panel dst=demo.Door { assert (k == 16 && bool.all [k > 0, abs (-3) == 3]) }\n")
-    out = tmp_path / "policy.c"
-    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(out), str(f)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
-    c = out.read_text()
+    c = policy_c_text(f, tmp_path / "policy.c")
     assert "struct sec_insn" not in c, c          # no program at all: every cell is a grant
     f.write_text(f.read_text().replace("k == 16", "k == 15"))
-    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(out), str(f)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
-    assert "SEC_OP_FAIL" in out.read_text()        # folded to false: the rule always denies
+    assert "SEC_OP_FAIL" in policy_c_text(f, tmp_path / "policy.c")        # folded to false: the rule always denies
 
 
 TUPLES = """execute: kl.core.Execute

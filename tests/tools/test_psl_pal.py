@@ -3,7 +3,6 @@ host engine; passing and failing cases of a test policy give the documented answ
 (test name, step, the rule or binding that decided; exit status 1)."""
 import pathlib
 import subprocess
-import sys
 
 import pytest
 

@@ -2,9 +2,8 @@
 and its PAL tests (defaults, set in the working instance, get / get_uncommitted,
 commit, rollback, a denied decision undoing its set, pool exhaustion, fini, a
 fresh table after fini), flipped expectations failing, and the generated state."""
-import subprocess
 
-from test_psl_e2e import DATA, IDL, PYTHON, ROOT, pal
+from test_psl_e2e import DATA, pal, pal_flipped, policy_c_text
 
 POLICY = DATA / "staticmap.psl"
 
@@ -28,21 +27,13 @@ def test_wrong_expectations_fail(tmp_path):
          "expected grant, denied: assert at staticmap.psl:31:"),
     ]
     for old, new, msg in cases:
-        text = POLICY.read_text()
-        assert old in text, old
-        f = tmp_path / "staticmap.psl"
-        f.write_text(text.replace(old, new, 1))
-        res = pal(f)
+        res = pal_flipped(POLICY, tmp_path, old, new)
         assert res.returncode == 1, (old, res.stdout)
         assert msg in res.stdout, (old, res.stdout)
 
 
 def test_state_is_sized_from_the_config(tmp_path):
-    out = tmp_path / "policy.c"
-    res = subprocess.run([PYTHON, "-m", "tools.psl", "-I", str(IDL), "-o", str(out), str(POLICY)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr
-    c = out.read_text()
+    c = policy_c_text(POLICY, tmp_path / "policy.c")
     assert "static int64_t sec_staticmap_0_base[2];" in c        # pool 1 x 2 keys
     assert "static int64_t sec_staticmap_0_work[2];" in c
     assert "static uint8_t sec_staticmap_0_owner[1];" in c

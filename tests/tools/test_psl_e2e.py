@@ -46,7 +46,7 @@ def policy_c_text(policy, out):
 
 HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-Wshadow",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-               "-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include")]
+               "-I", str(ROOT / "kernel"), "-I", str(ROOT / "kernel/include"), "-I", str(ROOT / "tests/host")]
 
 
 def psl(out, policy, *extra):

@@ -25,6 +25,7 @@ from tools.psl.pal import build_tests
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RUNNER_C = ROOT / "tests/host/pal_runner.c"
+RUNNER_H = ROOT / "tests/host/sec_query.h"
 HOST_CC = os.environ.get("HOST_CC", "gcc")
 HOST_CFLAGS = ["-std=c11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
@@ -46,7 +47,7 @@ def build_runner(policy_c_text, cache=None):
     """The host runner for these tables (compiled once per distinct input)."""
     engine = sorted((ROOT / "kernel/security").glob("*.c"))
     h = hashlib.sha256(policy_c_text.encode())
-    for f in engine + sorted((ROOT / "kernel/security").glob("*.h")) + [RUNNER_C]:
+    for f in engine + sorted((ROOT / "kernel/security").glob("*.h")) + [RUNNER_C, RUNNER_H]:
         h.update(f.name.encode() + f.read_bytes())
     h.update(" ".join(HOST_CFLAGS).encode())
     cache = pathlib.Path(cache or ROOT / "build/host/pal")

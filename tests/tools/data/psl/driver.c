@@ -11,11 +11,7 @@
  * (sec_result.code) is checked against the text: a mismatch ends the run.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "security/sec_engine.h"
-
-extern const struct sec_tables sec_policy;
+#include "sec_query.h" /* tests/host */
 
 /* The code the reason text implies. */
 static enum sec_reason expected_code(const struct sec_result *r)
@@ -31,19 +27,6 @@ static enum sec_reason expected_code(const struct sec_result *r)
     if (!strcmp(r->reason, "policy_error"))
         return SEC_R_POLICY_ERROR;
     return SEC_R_DENIED_BY_RULE; /* "assert at f:l:c", "deny at ..." */
-}
-
-static enum sec_event event(const char *s)
-{
-    if (!strcmp(s, "request"))
-        return SEC_EV_REQUEST;
-    if (!strcmp(s, "response"))
-        return SEC_EV_RESPONSE;
-    if (!strcmp(s, "error"))
-        return SEC_EV_ERROR;
-    if (!strcmp(s, "security"))
-        return SEC_EV_SECURITY;
-    return SEC_EV_EXECUTE;
 }
 
 /* "Class" or "Class@sid" -> subject */
@@ -81,25 +64,19 @@ int main(void)
             sec_decide_execute(&sec_policy, subject(src), subject(dst), &r);
         } else if (sscanf(line, "q %31s %127s %127s %u %31s %u %u %u %2099s", ev, src, dst, &riid,
                           mid, &size, &arena, &nh, hex) == 9) {
-            size_t n = 0;
-            if (strcmp(hex, "-") != 0)
-                for (; hex[2 * n] && hex[2 * n + 1] && n < sizeof data; n++) {
-                    char b[3] = {hex[2 * n], hex[2 * n + 1], 0};
-                    data[n] = (uint8_t)strtoul(b, NULL, 16);
-                }
-            uint8_t *copy = malloc(n ? n : 1); /* exact size: ASan sees overreads */
-            memcpy(copy, data, n);
-            struct sec_message m = {
-                riid, strcmp(mid, "?") ? (uint32_t)strtoul(mid, NULL, 0) : SEC_MID_UNKNOWN,
-                size, arena,
-                nh,   copy, NULL, NULL};
+            size_t n = sec_query_unhex(hex, data, sizeof data);
             if (size > n) {
                 printf("bad query: size %u > %zu data bytes\n", size, n);
-                free(copy);
                 continue;
             }
-            sec_decide_ipc(&sec_policy, event(ev), subject(src), subject(dst), &m, &r);
-            free(copy);
+            struct sec_message m = {
+                riid, strcmp(mid, "?") ? (uint32_t)strtoul(mid, NULL, 0) : SEC_MID_UNKNOWN,
+                size, arena, nh, NULL, NULL, NULL};
+            if (sec_query_decide(sec_query_event(ev), subject(src), subject(dst), &m, data, NULL, 0,
+                                 &r) != 0) {
+                printf("bad query: no arena bytes for a rule that reads the arena\n");
+                continue;
+            }
         } else {
             printf("bad query\n");
             continue;

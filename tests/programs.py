@@ -8,6 +8,17 @@ def check_results(text):
     return dict(re.findall(r"^CHECK (\S+): (ok|FAIL.*?)\r?$", text, re.M))
 
 
+def assert_reported_ok(text, expected, who="checks"):
+    """No CHECK line of the log failed and every name in `expected` was reported.
+    Returns the {name: result} map."""
+    results = check_results(text)
+    failed = {k: v for k, v in results.items() if v != "ok"}
+    assert not failed, f"{who}: failed checks: {failed}"
+    missing = [c for c in expected if c not in results]
+    assert not missing, f"{who}: checks never reported: {missing}"
+    return results
+
+
 def run_program(boot, program, timeout=120):
     con = boot(bootargs=f"init={program}")
     con.expect(rf"{program}: done \((\d+) failures?\)", timeout=timeout)
@@ -19,10 +30,7 @@ def run_program(boot, program, timeout=120):
 
 def assert_checks(boot, program, expected, timeout=120):
     """Every named check must be reported and pass, none may fail, status 0."""
-    status, results, text = run_program(boot, program, timeout)
-    failed = {k: v for k, v in results.items() if v != "ok"}
-    assert not failed, f"{program}: failed checks: {failed}"
-    missing = [c for c in expected if c not in results]
-    assert not missing, f"{program}: checks never reported: {missing}"
+    status, _, text = run_program(boot, program, timeout)
+    assert_reported_ok(text, expected, program)
     assert status == 0
     return text

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 import boards
-from programs import assert_checks, check_results
+from programs import assert_checks, assert_reported_ok
 from test_net import (aborts_during_long_echo, assert_same, concurrent_echo, connect, free_port,
                       net_qemu_args, tcp_echo, udp_echo)
 
@@ -189,11 +189,7 @@ def test_guest_socket_errnos(boot):
         time.sleep(0.2)
     con.expect(r"test_netsock_run: done \((\d+) failures?\)", timeout=60)
     status = con.read_until_exit(timeout=30)
-    results = check_results(con.text)
-    failed = {k: v for k, v in results.items() if v != "ok"}
-    assert not failed, f"failed checks: {failed}"
-    missing = [c for c in NETSOCK_LOCAL if c not in results]
-    assert not missing, f"checks never reported: {missing}"
+    assert_reported_ok(con.text, NETSOCK_LOCAL)
     assert status == 0
 
 

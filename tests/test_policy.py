@@ -9,7 +9,7 @@ import re
 import pytest
 
 import boards
-from programs import check_results
+from programs import assert_reported_ok
 
 IMAGE = "build/virt-policy_checks/kernel.img"
 
@@ -38,11 +38,7 @@ def test_policy_checks(boot):
     con.expect(r"policy_client: done \((\d+) failures?\)", timeout=120)
     status = con.read_until_exit(timeout=30)
     text = con.text
-    results = check_results(text)
-    failed = {k: v for k, v in results.items() if v != "ok"}
-    assert not failed, failed
-    missing = [c for c in CHECKS if c not in results]
-    assert not missing, missing
+    assert_reported_ok(text, CHECKS)
     assert status == 0
 
     def audit(event, src, dst, rest):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import boards
-from programs import check_results
+from programs import assert_reported_ok
 
 IMAGE = {"virt": "build/virt-pthread_echo/kernel.img",
          "rpi4": "build/rpi4-pthread_echo/kernel8.img"}
@@ -43,11 +43,7 @@ def test_pthread_server_and_client(boot, board):
     con.expect(r"Client: done \(0 failures\)", timeout=60)
     con.expect(r"Einit: pecho.Client exited with status 0")
     assert con.read_until_exit() == 0
-    results = check_results(con.text)
-    failed = {k: v for k, v in results.items() if v != "ok"}
-    assert not failed
-    missing = [c for c in CHECKS if c not in results]
-    assert not missing
+    assert_reported_ok(con.text, CHECKS)
 
 
 def _boot_entropy_and_realtime(boot, board):

@@ -10,7 +10,7 @@ import re
 import pytest
 
 import boards
-from programs import assert_checks, check_results
+from programs import assert_checks, assert_reported_ok
 
 PROGRAMS_LIST = boards.VIRT_KERNEL.parent / "user/programs.list"
 LAUNCH = ["create_VfsFsnet", "start_VfsFsnet", "VfsFsnet_still_running"]
@@ -94,10 +94,7 @@ def test_ramfs_fill_unlink_gives_every_page_back(boot):
     con.expect(r"test_vfs_space_run: done \((\d+) failures?\)", timeout=300)
     status = con.read_until_exit(timeout=30)
     text = con.text
-    results = check_results(text)
-    failed = {k: v for k, v in results.items() if v != "ok"}
-    assert not failed, failed
-    assert [c for c in SPACE_CHECKS if c not in results] == []
+    assert_reported_ok(text, SPACE_CHECKS)
     assert status == 0
     rounds = re.findall(r"round \d stored (\d+) bytes; free pages: (\d+) at start, (\d+) "
                         r"when full, (\d+) after unlink", text)

@@ -16,12 +16,28 @@ struct slot {
     void *ctx;
 };
 
-static KosMutex fd_lock = KOS_MUTEX_INITIALIZER;
+static KosMutex fd_lock = KOS_MUTEX_INITIALIZER;    /* writers of fds[] */
 static struct slot fds[KOS_FD_MAX] = {
     [0] = { &kos_console_ops, NULL },
     [1] = { &kos_console_ops, NULL },
     [2] = { &kos_console_ops, NULL },
 };
+/* Readers (kos_fd_get: every read, write, lseek) take no lock: a sequence count, odd
+ * while a writer changes a slot, tells them to read again (a seqlock). The mutex
+ * costs ~70 instructions per call, as much as the rest of a small read's client side
+ * (docs/PERFORMANCE.md, "Small operations"). */
+static uint32_t fd_seq;
+
+/* Under fd_lock: slot fd becomes (ops, ctx). */
+static void set_slot(int fd, const struct kos_fd_ops *ops, void *ctx)
+{
+    uint32_t s = __atomic_load_n(&fd_seq, __ATOMIC_RELAXED);
+    __atomic_store_n(&fd_seq, s + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);        /* odd before the slot changes */
+    __atomic_store_n(&fds[fd].ops, ops, __ATOMIC_RELAXED);
+    __atomic_store_n(&fds[fd].ctx, ctx, __ATOMIC_RELAXED);
+    __atomic_store_n(&fd_seq, s + 2, __ATOMIC_RELEASE);
+}
 
 int kos_fd_install(int fd, const struct kos_fd_ops *ops, void *ctx)
 {
@@ -32,10 +48,8 @@ int kos_fd_install(int fd, const struct kos_fd_ops *ops, void *ctx)
         for (fd = 0; fd < KOS_FD_MAX && fds[fd].ops; fd++)
             ;
     }
-    if (fd < KOS_FD_MAX) {
-        fds[fd].ops = ops;
-        fds[fd].ctx = ctx;
-    }
+    if (fd < KOS_FD_MAX)
+        set_slot(fd, ops, ctx);
     KosMutexUnlock(&fd_lock);
     return fd < KOS_FD_MAX ? fd : -EMFILE;
 }
@@ -44,6 +58,16 @@ int kos_fd_get(int fd, const struct kos_fd_ops **ops, void **ctx)
 {
     if (fd < 0 || fd >= KOS_FD_MAX)
         return -EBADF;
+    uint32_t s = __atomic_load_n(&fd_seq, __ATOMIC_ACQUIRE);
+    if (!(s & 1)) {
+        *ops = __atomic_load_n(&fds[fd].ops, __ATOMIC_RELAXED);
+        *ctx = __atomic_load_n(&fds[fd].ctx, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);    /* the slot before the second look */
+        if (__atomic_load_n(&fd_seq, __ATOMIC_RELAXED) == s)
+            return *ops ? 0 : -EBADF;
+    }
+    /* A writer is (or was) in the middle: wait for it on the lock, not by spinning
+     * (on one core a spinning reader would keep a preempted writer off it). */
     KosMutexLock(&fd_lock);
     *ops = fds[fd].ops;
     *ctx = fds[fd].ctx;
@@ -57,8 +81,7 @@ int kos_fd_release(int fd)
         return -EBADF;
     KosMutexLock(&fd_lock);
     int rc = fds[fd].ops ? 0 : -EBADF;
-    fds[fd].ops = NULL;
-    fds[fd].ctx = NULL;
+    set_slot(fd, NULL, NULL);
     KosMutexUnlock(&fd_lock);
     return rc;
 }

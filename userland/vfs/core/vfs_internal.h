@@ -50,6 +50,10 @@ struct vfs {
     void *image_ctx;
     int fstab_from_vfs;
     struct vfs_mount mounts[VFS_MOUNT_MAX];
+    /* The used mounts, longest path first (vfs_mounts_changed): the first that covers
+     * a path is the one it resolves to. */
+    struct vfs_mount *by_len[VFS_MOUNT_MAX];
+    int nmounts;
     uint32_t next_mount_id;
     struct fstype types[FSTYPE_MAX];
     struct vfs_client *clients;

@@ -47,6 +47,39 @@ static int push_components(char *buf, size_t size, size_t *n, const char *src, s
     return 0;
 }
 
+/* Does s[0..len) hold a NUL? A byte loop: paths are short, and the C library's memchr
+ * costs more to set up than this takes for a typical name (docs/PERFORMANCE.md). */
+static int has_nul(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\0')
+            return 1;
+    return 0;
+}
+
+/* Is path[0..len) (len > 0) absolute and normal already: no NUL, no empty, "." or ".."
+ * component, none longer than VFS_NAME_MAX, no trailing '/', not "/" itself? The common
+ * case, checked in one pass; anything else takes the general way. */
+static int already_normal(const char *path, size_t len)
+{
+    if (path[0] != '/' || len < 2)
+        return 0;
+    size_t start = 1;
+    for (size_t i = 1; i <= len; i++) {
+        char ch = i < len ? path[i] : '/';
+        if (ch == '\0')
+            return 0;
+        if (ch != '/')
+            continue;
+        size_t clen = i - start;
+        if (clen == 0 || clen > VFS_NAME_MAX || (path[start] == '.' &&
+            (clen == 1 || (clen == 2 && path[start + 1] == '.'))))
+            return 0;
+        start = i + 1;
+    }
+    return 1;
+}
+
 int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t len,
                        char *out, size_t out_size, size_t *out_len, int *must_dir)
 {
@@ -62,11 +95,18 @@ int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t
         return -ENOENT;                 /* POSIX: the empty path names nothing */
     if (len >= VFS_PATH_MAX)            /* before scanning: len may be anything */
         return -ENAMETOOLONG;
-    if (memchr(path, '\0', len))
+    if (already_normal(path, len)) {
+        memcpy(out, path, len);
+        out[len] = '\0';
+        *out_len = len;
+        *must_dir = 0;
+        return 0;
+    }
+    if (has_nul(path, len))
         return -EINVAL;
     if (path[0] != '/') {
         if (!cwd || cwd_len == 0 || cwd[0] != '/' || cwd_len >= VFS_PATH_MAX ||
-            memchr(cwd, '\0', cwd_len))
+            has_nul(cwd, cwd_len))
             return -EINVAL;
         rc = push_components(tmp, sizeof tmp, &n, cwd, cwd_len, &last_dot);
         if (rc)

@@ -451,22 +451,22 @@ _Static_assert(sizeof(VfsFsnet_entity_res) <= POOL_MSG_MAX, "file answers fit a 
 _Static_assert(VfsFsnet_entity_res_arena_size <= sizeof(((struct pool_msg *)0)->res_arena),
                "file answers' arenas fit a worker's buffer");
 
+/* The interface object the ops get as self, and the class around it: only the file
+ * endpoint (the socket one is served by sockets_serve). Built once (files_start) and
+ * only read after: not per request. */
+static struct kl_VfsFilesystem files_if = { &files_ops };
+static struct kl_Vfs_component files_component;
+static VfsFsnet_entity files_entity;
+
 void files_serve(struct pool_msg *m)
 {
-    /* The interface object the ops get as self, and the class around it: only
-     * the file endpoint (the socket one is served by sockets_serve). */
-    struct kl_VfsFilesystem fs = { &files_ops };
-    struct kl_Vfs_component vfs;
-    VfsFsnet_entity entity;
-    kl_Vfs_component_init(&vfs, &fs, NK_NULL);
-    VfsFsnet_entity_init(&entity, &vfs);
     uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
     nk_char_t *q = (nk_char_t *)m->req_arena;
     struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
     struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
     KosMutexLock(&fs_lock);
     /* Any other interface or method gets its error reply here. */
-    VfsFsnet_entity_dispatch(&entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
+    VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
                              (struct nk_message *)(void *)&m->res.hdr, &ra);
     KosMutexUnlock(&fs_lock);
     nk_kos_send_arena(&m->res.hdr, &ra);
@@ -474,6 +474,8 @@ void files_serve(struct pool_msg *m)
 
 int files_start(int argc, char **argv)
 {
+    kl_Vfs_component_init(&files_component, &files_if, NK_NULL);
+    VfsFsnet_entity_init(&files_entity, &files_component);
     struct vfs_config cfg = { .image = image_of, .alloc = &vfs_memory };
     int rc = vfs_create(&cfg, &the_vfs);
     if (rc < 0) {

@@ -128,7 +128,8 @@ VFS_TEST_SRCS += $(NETSOCK_TEST_SRCS)
 VFS_GP_OBJS := $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) \
                $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/vfs/server/*.c \
                                                      userland/vfs/server/files/*.c))
-$(VFS_GP_OBJS): USER_CFLAGS += -mgeneral-regs-only
+# Atomics inline (LL/SC on the A72) rather than through libgcc's outlined helpers.
+$(VFS_GP_OBJS): USER_CFLAGS += -mgeneral-regs-only -mno-outline-atomics
 
 # Everything that includes a generated header waits for it.
 $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)) \

@@ -57,27 +57,32 @@ static int has_nul(const char *s, size_t len)
     return 0;
 }
 
-/* Is path[0..len) (len > 0) absolute and normal already: no NUL, no empty, "." or ".."
- * component, none longer than VFS_NAME_MAX, no trailing '/', not "/" itself? The common
- * case, checked in one pass; anything else takes the general way. */
+/* Is one component of an already normal path acceptable as it is: not empty, not
+ * "." or "..", at most VFS_NAME_MAX bytes? */
+static int plain_component(const char *c, size_t n)
+{
+    return n != 0 && n <= VFS_NAME_MAX && !(c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.')));
+}
+
+/* Is path[0..len) (len > 0) absolute and normal already: no NUL, every component plain,
+ * no trailing '/', not "/" itself? The common case, checked in one pass; anything else
+ * takes the general way. */
 static int already_normal(const char *path, size_t len)
 {
-    if (path[0] != '/' || len < 2)
+    if (path[0] != '/' || len < 2 || path[len - 1] == '/')
         return 0;
     size_t start = 1;
-    for (size_t i = 1; i <= len; i++) {
-        char ch = i < len ? path[i] : '/';
-        if (ch == '\0')
+    for (size_t i = 1; i < len; i++) {
+        char ch = path[i];
+        if (ch == '/') {
+            if (!plain_component(path + start, i - start))
+                return 0;
+            start = i + 1;
+        } else if (ch == '\0') {
             return 0;
-        if (ch != '/')
-            continue;
-        size_t clen = i - start;
-        if (clen == 0 || clen > VFS_NAME_MAX || (path[start] == '.' &&
-            (clen == 1 || (clen == 2 && path[start + 1] == '.'))))
-            return 0;
-        start = i + 1;
+        }
     }
-    return 1;
+    return plain_component(path + start, len - start);
 }
 
 int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t len,

@@ -76,7 +76,6 @@ def profile(fifo, kernel, client, server):
     nlines = 0
     call_entry = kernel.addrs[kernel.names.index("sys_Call")]
     reply_entry = kernel.addrs[kernel.names.index("sys_ReplyRecv")]
-    dbg = [] if os.environ.get("PROFILE_VFS_DEBUG") else None
     with open(fifo, errors="replace") as f:
         for line in f:
             if not line.startswith("Trace"):
@@ -128,18 +127,8 @@ def profile(fifo, kernel, client, server):
                     seen_op = name
                 k = (side, name)
             cur[k] = cur.get(k, 0) + 1
-            if dbg is not None and side is not None and len(dbg) < 20000:
-                if not dbg or dbg[-1][0] != k:
-                    dbg.append([k, 0, hex(pc)])
-                dbg[-1][1] += 1
-    if os.environ.get("PROFILE_VFS_DEBUG"):
-        print(f"debug: {nlines} trace lines, {len(fn_cache)} pcs", file=sys.stderr)
-        with open("/tmp/vfss-dbg.txt", "w") as d:
-            for e in dbg:
-                print(e, file=d)
-        print(sorted(set(v for (sd, _), v in fn_cache.items() if sd == "kernel"))[:400], file=sys.stderr)
-        print(sorted(set(v for (sd, _), v in fn_cache.items() if sd == "server"))[:400], file=sys.stderr)
-        print(sorted(set(v for (sd, _), v in fn_cache.items() if sd == "client"))[:400], file=sys.stderr)
+    if nlines == 0:
+        return None
     return counts, ops
 
 
@@ -172,7 +161,10 @@ def main():
         result = {}
 
         def reader():
-            result["r"] = profile(fifo, kernel, client, server)
+            try:
+                result["r"] = profile(fifo, kernel, client, server)
+            except (OSError, ValueError) as e:
+                result["err"] = str(e)
 
         t = threading.Thread(target=reader)
         t.start()
@@ -194,6 +186,9 @@ def main():
             except OSError:
                 pass
             t.join()
+    if result.get("r") is None:
+        why = result.get("err", "QEMU logged no instructions (the monitor's 'log' not taken?)")
+        sys.exit(f"{args.kernel}:1:1: error: {why}")
     counts, ops = result["r"]
     for cls in ("op_read", "op_pread", "op_write", "open+close", "op_stat"):
         n = ops.get(cls, 0)

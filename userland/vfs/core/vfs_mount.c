@@ -99,6 +99,12 @@ int vfs_node_stat(struct vfs_mount *m, void *node, struct vfs_stat *st)
 /* Can we look names up in node? ENOTDIR when it is a file, EACCES without search right. */
 int vfs_check_search(struct vfs_mount *m, void *node)
 {
+    if (m->fs->ops->mode) {
+        uint32_t mode = m->fs->ops->mode(m->fs, node);
+        if ((mode & VFS_S_IFMT) != VFS_S_IFDIR)
+            return -ENOTDIR;
+        return mode & VFS_S_IXUSR ? 0 : -EACCES;
+    }
     struct vfs_stat st;
     int rc = vfs_node_stat(m, node, &st);
     if (rc)

@@ -121,6 +121,16 @@ $(foreach p,$(filter %_run,$(NETSOCK_TEST_PROGRAMS)),\
     $(eval $(call user_program,$(p),$(NETSOCK_TEST_DIR)/$(p).c)))
 VFS_TEST_SRCS += $(NETSOCK_TEST_SRCS)
 
+# No FP/SIMD registers in the file path (client, server wiring, file service, core):
+# gcc would zero structs with q registers, and a task's first FP/SIMD instruction after
+# a switch traps to the kernel's lazy FP switch (~230 instructions, both sides of every
+# round trip: docs/PERFORMANCE.md, "Small operations").
+VFS_GP_OBJS := $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) \
+               $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/vfs/server/*.c \
+                                                     userland/vfs/server/files/*.c))
+# Atomics inline (LL/SC on the A72) rather than through libgcc's outlined helpers.
+$(VFS_GP_OBJS): USER_CFLAGS += -mgeneral-regs-only -mno-outline-atomics
+
 # Everything that includes a generated header waits for it.
 $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)) \
     $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_TEST_SRCS)): | $(VFS_NK_STAMP)

@@ -121,6 +121,15 @@ static void test_path_normalisation(void)
         {"/", ".../..", "/", 0, 1},         /* "..." is an ordinary name */
         {"/", "...", "/...", 0, 0},
         {"/", "", NULL, -ENOENT, 0},
+        /* the edges of the one-pass check of an absolute path already normal */
+        {"/", "/a/b", "/a/b", 0, 0},
+        {"/", "/.a/..b/a.", "/.a/..b/a.", 0, 0},
+        {"/", "/a/.", "/a", 0, 1},
+        {"/", "/a/..", "/", 0, 1},
+        {"/", "/./a", "/a", 0, 0},
+        {"/", "/a//b", "/a/b", 0, 0},
+        {"/", "/a/", "/a", 0, 1},
+        {"/x", "/a", "/a", 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct path_case *t = &cases[i];

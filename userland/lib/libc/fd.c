@@ -16,27 +16,57 @@ struct slot {
     void *ctx;
 };
 
-static KosMutex fd_lock = KOS_MUTEX_INITIALIZER;
 static struct slot fds[KOS_FD_MAX] = {
     [0] = { &kos_console_ops, NULL },
     [1] = { &kos_console_ops, NULL },
     [2] = { &kos_console_ops, NULL },
 };
+/* The table's lock is a sequence count (a seqlock): odd while a writer (install,
+ * release) changes a slot. Writers take it by making it odd; readers (kos_fd_get:
+ * every read, write, lseek, close) take nothing: they read the slot and look again
+ * that the count has not moved. A KosMutex cost ~80 instructions per call, as much
+ * as the rest of a small read's client side (docs/PERFORMANCE.md, "Small
+ * operations"). Whoever finds a writer in the middle yields to it rather than spin:
+ * on one core a spinning thread would keep a preempted writer off it. */
+static uint32_t fd_seq;
+
+static uint32_t slots_lock(void)
+{
+    for (;;) {
+        uint32_t s = __atomic_load_n(&fd_seq, __ATOMIC_RELAXED);
+        if (!(s & 1) && __atomic_compare_exchange_n(&fd_seq, &s, s + 1, 0, __ATOMIC_ACQUIRE,
+                                                    __ATOMIC_RELAXED)) {
+            __atomic_thread_fence(__ATOMIC_RELEASE);    /* odd before the slot changes */
+            return s + 1;
+        }
+        KnThreadYield();
+    }
+}
+
+static void slots_unlock(uint32_t odd)
+{
+    __atomic_store_n(&fd_seq, odd + 1, __ATOMIC_RELEASE);
+}
+
+/* Under slots_lock: slot fd becomes (ops, ctx). */
+static void set_slot(int fd, const struct kos_fd_ops *ops, void *ctx)
+{
+    __atomic_store_n(&fds[fd].ops, ops, __ATOMIC_RELAXED);
+    __atomic_store_n(&fds[fd].ctx, ctx, __ATOMIC_RELAXED);
+}
 
 int kos_fd_install(int fd, const struct kos_fd_ops *ops, void *ctx)
 {
     if (!ops || fd >= KOS_FD_MAX)
         return -EBADF;
-    KosMutexLock(&fd_lock);
+    uint32_t held = slots_lock();
     if (fd < 0) {
         for (fd = 0; fd < KOS_FD_MAX && fds[fd].ops; fd++)
             ;
     }
-    if (fd < KOS_FD_MAX) {
-        fds[fd].ops = ops;
-        fds[fd].ctx = ctx;
-    }
-    KosMutexUnlock(&fd_lock);
+    if (fd < KOS_FD_MAX)
+        set_slot(fd, ops, ctx);
+    slots_unlock(held);
     return fd < KOS_FD_MAX ? fd : -EMFILE;
 }
 
@@ -44,22 +74,27 @@ int kos_fd_get(int fd, const struct kos_fd_ops **ops, void **ctx)
 {
     if (fd < 0 || fd >= KOS_FD_MAX)
         return -EBADF;
-    KosMutexLock(&fd_lock);
-    *ops = fds[fd].ops;
-    *ctx = fds[fd].ctx;
-    KosMutexUnlock(&fd_lock);
-    return *ops ? 0 : -EBADF;
+    for (;;) {
+        uint32_t s = __atomic_load_n(&fd_seq, __ATOMIC_ACQUIRE);
+        if (!(s & 1)) {
+            *ops = __atomic_load_n(&fds[fd].ops, __ATOMIC_RELAXED);
+            *ctx = __atomic_load_n(&fds[fd].ctx, __ATOMIC_RELAXED);
+            __atomic_thread_fence(__ATOMIC_ACQUIRE);    /* the slot before the second look */
+            if (__atomic_load_n(&fd_seq, __ATOMIC_RELAXED) == s)
+                return *ops ? 0 : -EBADF;
+        }
+        KnThreadYield();
+    }
 }
 
 int kos_fd_release(int fd)
 {
     if (fd < 0 || fd >= KOS_FD_MAX)
         return -EBADF;
-    KosMutexLock(&fd_lock);
+    uint32_t held = slots_lock();
     int rc = fds[fd].ops ? 0 : -EBADF;
-    fds[fd].ops = NULL;
-    fds[fd].ctx = NULL;
-    KosMutexUnlock(&fd_lock);
+    set_slot(fd, NULL, NULL);
+    slots_unlock(held);
     return rc;
 }
 

@@ -424,6 +424,12 @@ static int ram_getattr(struct vfs_fs *vfs_fs, void *node, struct vfs_stat *st)
     return 0;
 }
 
+static uint32_t ram_mode(struct vfs_fs *vfs_fs, void *node)
+{
+    (void)vfs_fs;
+    return ((const struct rnode *)node)->mode;
+}
+
 static void ram_ref(struct vfs_fs *vfs_fs, void *node)
 {
     (void)vfs_fs;
@@ -785,6 +791,7 @@ static const struct vfs_fs_ops ramfs_ops = {
     .root = ram_root,
     .lookup = ram_lookup,
     .getattr = ram_getattr,
+    .mode = ram_mode,
     .ref = ram_ref,
     .unref = ram_unref,
     .read = ram_read,

@@ -60,11 +60,30 @@ int vfs_client_create(struct vfs *vfs, struct vfs_client **out)
     return 0;
 }
 
-static void file_release(struct vfs *vfs, struct vfs_file *f)
+/* A file description for open: the client's own one when free, else a new one. */
+static struct vfs_file *file_alloc(struct vfs_client *c)
+{
+    if (!c->own_file_busy) {
+        c->own_file_busy = 1;
+        return &c->own_file;
+    }
+    return vfs_mem_alloc(vfs_allocator(c->vfs), sizeof(struct vfs_file));
+}
+
+/* Gives back a description (file_alloc's). */
+static void file_free(struct vfs_client *c, struct vfs_file *f)
+{
+    if (f == &c->own_file)
+        c->own_file_busy = 0;
+    else
+        vfs_mem_free(vfs_allocator(c->vfs), f, sizeof *f);
+}
+
+static void file_release(struct vfs_client *c, struct vfs_file *f)
 {
     f->mnt->fs->ops->unref(f->mnt->fs, f->node);
     f->mnt->opens--;
-    vfs_mem_free(vfs_allocator(vfs), f, sizeof *f);
+    file_free(c, f);
 }
 
 void vfs_client_destroy(struct vfs_client *c)
@@ -74,7 +93,7 @@ void vfs_client_destroy(struct vfs_client *c)
     struct vfs *vfs = c->vfs;
     for (int fd = 0; fd < VFS_FD_MAX; fd++)
         if (c->fds[fd])
-            file_release(vfs, c->fds[fd]);
+            file_release(c, c->fds[fd]);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -142,7 +161,7 @@ int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint
     struct vfs_mount *m = r.mnt;
     struct vfs_fs *fs = m->fs;
     /* Allocated first: once a file is created, nothing but its own checks can fail. */
-    struct vfs_file *f = vfs_mem_alloc(vfs_allocator(c->vfs), sizeof *f);
+    struct vfs_file *f = file_alloc(c);
     if (!f)
         return -ENOMEM;
 
@@ -167,7 +186,7 @@ int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint
     if (rc == 0)
         rc = open_node(m, node, &r, flags, created, &is_dir);
     if (rc) {
-        vfs_mem_free(vfs_allocator(c->vfs), f, sizeof *f);
+        file_free(c, f);
         return rc;
     }
     memset(f, 0, sizeof *f);
@@ -187,7 +206,7 @@ int vfs_close(struct vfs_client *c, int fd)
     if (!f)
         return -EBADF;
     c->fds[fd] = NULL;
-    file_release(c->vfs, f);
+    file_release(c, f);
     return 0;
 }
 

@@ -18,6 +18,9 @@ struct vfs_fs_ops {
     void *(*root)(struct vfs_fs *fs);
     int (*lookup)(struct vfs_fs *fs, void *dir, const char *name, size_t len, void **out);
     int (*getattr)(struct vfs_fs *fs, void *node, struct vfs_stat *st);
+    /* Optional: the node's st_mode alone, for the search check of every directory a
+     * path walks through (getattr fills the whole struct). NULL: getattr is used. */
+    uint32_t (*mode)(struct vfs_fs *fs, void *node);
     void (*ref)(struct vfs_fs *fs, void *node);
     void (*unref)(struct vfs_fs *fs, void *node);
     /* off >= 0 and off + len <= VFS_FILE_MAX are guaranteed by the caller. */

@@ -30,25 +30,45 @@ const struct vfs_alloc *vfs_allocator(struct vfs *vfs)
 }
 
 /* ---------------------------------------------------------------- mounts */
+/* Rebuilds vfs->by_len after a mount table change (an insertion sort: 16 entries). */
+static void mounts_changed(struct vfs *vfs)
+{
+    int n = 0;
+    for (int i = 0; i < VFS_MOUNT_MAX; i++) {
+        struct vfs_mount *m = &vfs->mounts[i];
+        if (!m->used)
+            continue;
+        int j = n++;
+        while (j > 0 && vfs->by_len[j - 1]->path_len < m->path_len) {
+            vfs->by_len[j] = vfs->by_len[j - 1];
+            j--;
+        }
+        vfs->by_len[j] = m;
+    }
+    vfs->nmounts = n;
+}
+
+/* The mount p (normalised) resolves to: the longest mount path that is p or a directory
+ * above it ("/" covers everything). */
 static struct vfs_mount *find_mount(struct vfs *vfs, const char *p, size_t len,
                                     const char **rest, size_t *rest_len)
 {
-    struct vfs_mount *best = NULL;
-    for (int i = 0; i < VFS_MOUNT_MAX; i++) {
-        struct vfs_mount *m = &vfs->mounts[i];
-        if (!m->used || (best && m->path_len <= best->path_len))
-            continue;
-        if (m->path_len == 1 ||
-            (len >= m->path_len && memcmp(p, m->path, m->path_len) == 0 &&
-             (len == m->path_len || p[m->path_len] == '/')))
-            best = m;
+    for (int i = 0; i < vfs->nmounts; i++) {
+        struct vfs_mount *m = vfs->by_len[i];
+        size_t ml = m->path_len;
+        if (ml == 1) {                  /* "/" */
+            *rest = p + 1;
+            *rest_len = len - 1;
+            return m;
+        }
+        if (len >= ml && (len == ml || p[ml] == '/') && memcmp(p, m->path, ml) == 0) {
+            size_t skip = ml + (len > ml);
+            *rest = p + skip;
+            *rest_len = len - skip;
+            return m;
+        }
     }
-    if (best) {                         /* "/" is always mounted, so best is never NULL */
-        size_t skip = best->path_len == 1 ? 1 : best->path_len + (len > best->path_len);
-        *rest = p + skip;
-        *rest_len = len - skip;
-    }
-    return best;
+    return NULL;                        /* "/" is always mounted: never taken */
 }
 
 /* Is some mount strictly below the directory at p? (it would be cut off by a rename) */
@@ -79,6 +99,12 @@ int vfs_node_stat(struct vfs_mount *m, void *node, struct vfs_stat *st)
 /* Can we look names up in node? ENOTDIR when it is a file, EACCES without search right. */
 int vfs_check_search(struct vfs_mount *m, void *node)
 {
+    if (m->fs->ops->mode) {
+        uint32_t mode = m->fs->ops->mode(m->fs, node);
+        if ((mode & VFS_S_IFMT) != VFS_S_IFDIR)
+            return -ENOTDIR;
+        return mode & VFS_S_IXUSR ? 0 : -EACCES;
+    }
     struct vfs_stat st;
     int rc = vfs_node_stat(m, node, &st);
     if (rc)
@@ -274,6 +300,7 @@ int vfs_mount(struct vfs *vfs, const struct vfs_mount_args *a)
     slot->fs = fs;
     slot->flags = a->flags & VFS_MS_RDONLY;
     slot->opens = 0;
+    mounts_changed(vfs);
     return 0;
 }
 
@@ -295,6 +322,7 @@ int vfs_umount(struct vfs *vfs, const char *target, size_t target_len)
             return -EBUSY;
         m->fs->ops->destroy(m->fs);
         memset(m, 0, sizeof *m);
+        mounts_changed(vfs);
         return 0;
     }
     return -EINVAL;                     /* not a mount point */
@@ -330,6 +358,7 @@ int vfs_create(const struct vfs_config *cfg, struct vfs **out)
     root->id = vfs->next_mount_id++;
     root->path[0] = '/';
     root->path_len = 1;
+    mounts_changed(vfs);
     *out = vfs;
     return 0;
 }

@@ -47,6 +47,44 @@ static int push_components(char *buf, size_t size, size_t *n, const char *src, s
     return 0;
 }
 
+/* Does s[0..len) hold a NUL? A byte loop: paths are short, and the C library's memchr
+ * costs more to set up than this takes for a typical name (docs/PERFORMANCE.md). */
+static int has_nul(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\0')
+            return 1;
+    return 0;
+}
+
+/* Is one component of an already normal path acceptable as it is: not empty, not
+ * "." or "..", at most VFS_NAME_MAX bytes? */
+static int plain_component(const char *c, size_t n)
+{
+    return n != 0 && n <= VFS_NAME_MAX && !(c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.')));
+}
+
+/* Is path[0..len) (len > 0) absolute and normal already: no NUL, every component plain,
+ * no trailing '/', not "/" itself? The common case, checked in one pass; anything else
+ * takes the general way. */
+static int already_normal(const char *path, size_t len)
+{
+    if (path[0] != '/' || len < 2 || path[len - 1] == '/')
+        return 0;
+    size_t start = 1;
+    for (size_t i = 1; i < len; i++) {
+        char ch = path[i];
+        if (ch == '/') {
+            if (!plain_component(path + start, i - start))
+                return 0;
+            start = i + 1;
+        } else if (ch == '\0') {
+            return 0;
+        }
+    }
+    return plain_component(path + start, len - start);
+}
+
 int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t len,
                        char *out, size_t out_size, size_t *out_len, int *must_dir)
 {
@@ -62,11 +100,18 @@ int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t
         return -ENOENT;                 /* POSIX: the empty path names nothing */
     if (len >= VFS_PATH_MAX)            /* before scanning: len may be anything */
         return -ENAMETOOLONG;
-    if (memchr(path, '\0', len))
+    if (already_normal(path, len)) {
+        memcpy(out, path, len);
+        out[len] = '\0';
+        *out_len = len;
+        *must_dir = 0;
+        return 0;
+    }
+    if (has_nul(path, len))
         return -EINVAL;
     if (path[0] != '/') {
         if (!cwd || cwd_len == 0 || cwd[0] != '/' || cwd_len >= VFS_PATH_MAX ||
-            memchr(cwd, '\0', cwd_len))
+            has_nul(cwd, cwd_len))
             return -EINVAL;
         rc = push_components(tmp, sizeof tmp, &n, cwd, cwd_len, &last_dot);
         if (rc)

@@ -291,7 +291,8 @@ static void test_futex_storm(void)
           "ok %d, counter %u, expected %u", ok, (unsigned)fx_counter,
           ncores * FX_THREADS_PER_CORE * FX_INCREMENTS);
 
-    Tid a = pinned_thread(0, pingpong, (void *)0), b = pinned_thread(ncores - 1, pingpong, (void *)1);
+    Tid a = pinned_thread(0, pingpong, (void *)0);
+    Tid b = pinned_thread(ncores - 1, pingpong, (void *)1);
     ok = a && b;
     ok &= a && join_thread(a, 8);
     ok &= b && join_thread(b, 8);
@@ -404,8 +405,9 @@ static void test_condvar_storm(void)
           "ok %d, generation %u of %u, every party through every round %u", ok,
           (unsigned)bar_generation, BARRIER_ROUNDS, (unsigned)passed_ok);
 
-    /* producers on the even cores' side, consumers on the others */
-    unsigned producers = ncores > 1 ? ncores / 2 : 1, consumers = ncores > 1 ? ncores - producers : 1;
+    /* producers on the low cores, consumers on the others */
+    unsigned producers = ncores > 1 ? ncores / 2 : 1;
+    unsigned consumers = ncores > 1 ? ncores - producers : 1;
     q_producers_left = producers;
     n = 0;
     ok = 1;

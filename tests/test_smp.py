@@ -107,6 +107,7 @@ STORM_CHECKS = ["storm_pairs_created", "storm_pairs_answers_right", "storm_tasks
                 "storm_futex_lock_counter_exact", "storm_futex_pingpong_across_cores",
                 "storm_condvar_barrier_rounds", "storm_condvar_queue_sum",
                 "storm_threads_created", "storm_threads_exit_and_kill_codes",
+                "storm_fp_simd_kept_across_cores",
                 "storm_threads_back_to_baseline", "storm_objects_back_to_baseline",
                 "storm_pages_back_to_baseline"]
 

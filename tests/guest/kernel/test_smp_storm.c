@@ -10,7 +10,8 @@
  *   - condvar storms: a broadcast barrier over every core, and producers and
  *     consumers on different cores with the items' sum checked;
  *   - a thread storm: threads pinned to every core that exit, spin or block
- *     in a futex, the last two killed from core 0, exit codes checked.
+ *     in a futex, the last two killed from core 0, exit codes checked;
+ *   - FP/SIMD registers kept by threads that core 0 moves between the cores.
  * Each part joins with a timeout and reports a hang as a failure (and kills
  * what it waited for) instead of hanging; at the end free pages, threads,
  * tasks and kernel objects must be back at their baseline.
@@ -431,6 +432,75 @@ static void test_condvar_storm(void)
           (unsigned long long)items, (unsigned long long)q_sum, (unsigned long long)want);
 }
 
+/* ---- FP/SIMD state while threads migrate ---------------------------------- */
+
+#define FP_ROUNDS 40
+
+static volatile uint32_t fp_stop;
+
+/* Fills v0..v31 (both 64-bit halves) with base + n and checks them in a loop
+ * in user mode until fp_stop: preempted, switched and moved to other cores
+ * (the lazy FP/SIMD hand-over, arch/aarch64/context.c), it must find its own
+ * values every time. Returns 12, or 13 at the first wrong register. */
+static int fp_keeper(void *arg)
+{
+    uint64_t base = ((uint64_t)(uintptr_t)arg + 1) << 32, bad = 0, loops = 0;
+    __asm__ volatile(
+        ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+        "   add     x9, %[base], #\\n\n"
+        "   fmov    d\\n, x9\n"
+        "   mov     v\\n\\().d[1], x9\n"
+        ".endr\n"
+        "1:\n"
+        ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+        "   add     x9, %[base], #\\n\n"
+        "   fmov    x10, d\\n\n"
+        "   cmp     x10, x9\n"
+        "   b.ne    2f\n"
+        "   mov     x10, v\\n\\().d[1]\n"
+        "   cmp     x10, x9\n"
+        "   b.ne    2f\n"
+        ".endr\n"
+        "   add     %[loops], %[loops], #1\n"
+        "   ldr     w10, [%[stop]]\n"
+        "   cbz     w10, 1b\n"
+        "   b       3f\n"
+        "2: mov     %[bad], #1\n"
+        "3:\n"
+        : [bad] "+r"(bad), [loops] "+r"(loops)
+        : [base] "r"(base), [stop] "r"(&fp_stop)
+        : "x9", "x10", "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+    return bad ? 13 : loops ? 12 : 14;
+}
+
+/* 2 threads per core and one more keep FP/SIMD values while core 0 moves each
+ * to another core every few milliseconds (KosThreadSetAffinity moves a
+ * running thread at once). */
+static void test_fp_migration(void)
+{
+    Tid t[2 * 32 + 1];
+    unsigned n = 0, want = 2 * ncores + 1;
+    int ok = 1, moved = 1;
+    fp_stop = 0;
+    for (unsigned i = 0; i < want; i++) {
+        ok &= KosThreadCreate(&t[n], ThreadPriorityNormal, 0, fp_keeper, (void *)(uintptr_t)i,
+                              0) == rcOk;
+        n = ok ? n + 1 : n;
+    }
+    for (unsigned round = 0; round < FP_ROUNDS; round++) {
+        for (unsigned i = 0; i < n; i++)
+            moved &= KosThreadSetAffinity(t[i], 1u << ((i + round) % ncores)) == rcOk;
+        KosThreadSleep(3);
+    }
+    fp_stop = 1;
+    unsigned wrong = 0;
+    for (unsigned i = 0; i < n; i++)
+        wrong += !join_thread(t[i], 12);
+    CHECK("storm_fp_simd_kept_across_cores", ok && moved && n == want && wrong == 0,
+          "created %u of %u, moves ok %d, %u thread(s) saw wrong FP/SIMD registers (or hung)", n,
+          want, moved, wrong);
+}
+
 /* ---- thread create / exit / kill storm ------------------------------------ */
 
 #define THREAD_ROUNDS 15
@@ -507,7 +577,7 @@ int main(int argc, char **argv)
 {
     ncores = (unsigned)__builtin_popcount(KosCpuOnlineMask());
     if (ncores > 32)
-        ncores = 32;
+        ncores = 32;                             /* the parts' arrays */
     if (!strcmp(argv[0], "storm_server") && argc >= 3)
         return storm_server((unsigned)atoi(argv[1]), (unsigned)atoi(argv[2]));
     if (!strcmp(argv[0], "storm_client") && argc >= 4)
@@ -526,6 +596,7 @@ int main(int argc, char **argv)
     test_futex_storm();
     test_condvar_storm();
     test_thread_storm();
+    test_fp_migration();
     KosThreadSleep(20);                          /* killed threads are reaped by their cores */
     KnSysInfo b = info();
     CHECK("storm_threads_back_to_baseline", a.threads == b.threads && a.tasks == b.tasks,

@@ -10,6 +10,8 @@ boards.multi_smp() (4 capped at the host's cores, so the vCPU holding the
 kernel lock is not preempted by the host for the others' spinning).
 """
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -51,6 +53,40 @@ def test_one_core_boots_and_runs(boot):
     status = con.read_until_exit(timeout=60)
     assert cores_online(con.text)[0] == 1
     assert status == 0
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+def test_cores_that_fail_are_skipped(boot, tmp_path):
+    """A core that does not come up is reported and skipped, not fatal: virt's
+    own device tree (QEMU's dumpdtb, 4 cores) with three more cpu nodes, one
+    whose PSCI CPU_ON fails (MPIDR 0x100: no such core), one `status =
+    "disabled"` and one with an unknown enable-method. The 4 real cores come
+    up and test_smp passes on them."""
+    if not shutil.which("fdtput"):
+        pytest.skip("fdtput not found: apt-get install device-tree-compiler")
+    dtb = tmp_path / "virt.dtb"
+    argv = boards.qemu_argv("virt", smp=4)
+    m = argv.index("-M")
+    argv[m + 1] += f",dumpdtb={dtb}"
+    subprocess.run(argv, capture_output=True, timeout=60, check=True)
+    for reg, method, status in (("100", "psci", "okay"), ("101", "psci", "disabled"),
+                                ("102", "no-such-method", "okay")):
+        node = f"/cpus/cpu@{reg}"
+        for opts, rest in ((["-c"], [node]), (["-t", "x"], [node, "reg", reg]),
+                           (["-t", "s"], [node, "device_type", "cpu"]),
+                           (["-t", "s"], [node, "compatible", "arm,cortex-a72"]),
+                           (["-t", "s"], [node, "enable-method", method]),
+                           (["-t", "s"], [node, "status", status])):
+            subprocess.run(["fdtput", *opts, str(dtb), *rest], check=True)
+    text = assert_checks(lambda **kw: boot(smp=4, extra=["-dtb", str(dtb)], **kw), "test_smp",
+                         SMP_CHECKS, timeout=120)
+    assert "smp: cpu 0x100 failed: PSCI CPU_ON failed; skipped" in text
+    assert "smp: cpu 0x101 disabled in the device tree" in text
+    assert "smp: cpu 0x102 failed: unknown enable-method; skipped" in text
+    n, ids = cores_online(text)
+    assert n == 4 and ids == ["0(0x0)", "1(0x1)", "2(0x2)", "3(0x3)"]
+    assert "test_smp: 4 core(s) online (mask 0xf)" in text
 
 
 @pytest.mark.boards("virt")

@@ -175,7 +175,7 @@ void *sched_init_cpu(struct cpu *c)
 
 void sched_idle_enter(void)
 {
-    DEBUG_ASSERT(spin_is_locked(&bkl) && current == this_cpu()->idle);
+    DEBUG_ASSERT(bkl_held() && current == this_cpu()->idle);
     idle_loop();
     panic("idle loop returned");
 }
@@ -250,7 +250,7 @@ static void reap_zombie(void)
 
 void schedule(void)
 {
-    DEBUG_ASSERT(spin_is_locked(&bkl));
+    DEBUG_ASSERT(bkl_held());
     reap_zombie();
     struct cpu *c = this_cpu();
     c->resched = false;

@@ -1,8 +1,8 @@
 /*
  * Cores: the per-core data blocks, the big kernel lock, bringing the
  * secondary cores up from the device tree's /cpus, the reschedule IPI and the
- * idle wait. The locking model is in docs/ARCHITECTURE.md ("Cores and
- * locking").
+ * idle wait. The locking model is in docs/ARCHITECTURE.md ("Concurrency
+ * model: cores and the big kernel lock").
  */
 #include <kernel/smp.h>
 #include <kernel/arch.h>
@@ -18,6 +18,7 @@ struct cpu cpus[SMP_MAX_CPUS];
 unsigned smp_ncpus = 1;
 uint32_t smp_online_mask = 1;
 spinlock_t bkl = SPINLOCK_INIT;
+unsigned bkl_holder;
 
 #define START_TIMEOUT_MS 2000        /* a slow emulator may take a while */
 

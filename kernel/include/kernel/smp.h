@@ -1,5 +1,6 @@
 /*
- * Cores and the big kernel lock (docs/ARCHITECTURE.md, "Cores and locking").
+ * Cores and the big kernel lock (docs/ARCHITECTURE.md, "Concurrency model: cores and the
+ * big kernel lock").
  *
  * Each core has a struct cpu, found through TPIDR_EL1 (this_cpu()). The
  * kernel is entered under one lock, the BKL: taken on every exception from
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <arch/percpu.h>
+#include <kernel/panic.h>
 #include <kernel/spinlock.h>
 
 #define SMP_MAX_CPUS 8
@@ -45,8 +47,32 @@ extern spinlock_t bkl;
 static inline struct cpu *this_cpu(void) { return arch_this_cpu(); }
 static inline unsigned smp_cpu_id(void) { return arch_this_cpu()->id; }
 
-static inline void bkl_lock(void) { spin_lock(&bkl); }
-static inline void bkl_unlock(void) { spin_unlock(&bkl); }
+/* The core holding the BKL (its id + 1, 0 = none): kept in debug kernels
+ * only (KDEBUG), for the "held by this core" and lock-order assertions. */
+extern unsigned bkl_holder;
+
+/* This core holds the BKL (debug kernels; DEBUG_ASSERT only). */
+static inline bool bkl_held(void) { return bkl_holder == arch_this_cpu()->id + 1; }
+
+/* The one lock order rule: a core never spins for the BKL it holds (it would
+ * wait for itself). */
+static inline void bkl_lock(void)
+{
+    DEBUG_ASSERT(!bkl_held());
+    spin_lock(&bkl);
+#ifdef KDEBUG
+    bkl_holder = arch_this_cpu()->id + 1;
+#endif
+}
+
+static inline void bkl_unlock(void)
+{
+    DEBUG_ASSERT(bkl_held());
+#ifdef KDEBUG
+    bkl_holder = 0;
+#endif
+    spin_unlock(&bkl);
+}
 
 /*
  * Entry from user mode: this core leaves EL0, then waits for the lock. With

@@ -63,7 +63,8 @@ $(NET_LWIP_LIB): $(NET_LWIP_OBJS)
 
 # ---- libnet: driver, port, glue (our code: the user rule, -Werror) ----
 NET_LIB_SRCS := userland/net/virtio.c userland/net/virtio_net.c userland/net/net.c \
-                userland/net/port/sys_arch.c
+                userland/net/port/sys_arch.c userland/net/port/chksum.c \
+                userland/net/port/netlock.c
 NET_LIB_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(NET_LIB_SRCS))
 
 $(USER_OBJ)/userland/net/%.o: USER_CPPFLAGS += $(NET_CPPFLAGS)

@@ -52,8 +52,8 @@ static int fail(struct vnet *vn, int err)
 int vnet_open(struct vnet *vn, const struct virtio_mmio_window *win)
 {
     memset(vn, 0, sizeof(*vn));
-    KosMutexInit(&vn->tx_lock);
-    KosMutexInit(&vn->rx_lock);
+    vn->tx_lock = (struct net_mutex)NET_MUTEX_INITIALIZER;
+    vn->rx_lock = (struct net_mutex)NET_MUTEX_INITIALIZER;
     int rc;
     int found = virtio_mmio_find_dt(VIRTIO_ID_NET, 0, &vn->dev, &rc, &vn->dt_nodes);
     if (found < 0) {
@@ -149,7 +149,7 @@ int vnet_wait(struct vnet *vn, uint64_t timeout_ns)
 unsigned vnet_rx_poll(struct vnet *vn, vnet_rx_fn fn, void *ctx, unsigned budget)
 {
     unsigned n = 0;
-    KosMutexLock(&vn->rx_lock);
+    net_mutex_lock(&vn->rx_lock);
     while (n < budget) {
         uint32_t len;
         void *c = virtq_get_used(&vn->rxq, &len);
@@ -169,7 +169,7 @@ unsigned vnet_rx_poll(struct vnet *vn, vnet_rx_fn fn, void *ctx, unsigned budget
     }
     if (n && virtq_publish(&vn->rxq))
         virtio_notify(&vn->dev, &vn->rxq);
-    KosMutexUnlock(&vn->rx_lock);
+    net_mutex_unlock(&vn->rx_lock);
     return n;
 }
 
@@ -187,7 +187,7 @@ int vnet_tx(struct vnet *vn, size_t len, vnet_fill_fn fill, void *ctx)
         vn->stats.tx_too_big++;
         return -1;
     }
-    KosMutexLock(&vn->tx_lock);
+    net_mutex_lock(&vn->tx_lock);
     tx_reclaim(vn);
     if (vn->tx_nfree == 0) {
         vn->stats.tx_full++;
@@ -197,7 +197,7 @@ int vnet_tx(struct vnet *vn, size_t len, vnet_fill_fn fill, void *ctx)
             tx_reclaim(vn);
         }
         if (vn->tx_nfree == 0) {
-            KosMutexUnlock(&vn->tx_lock);
+            net_mutex_unlock(&vn->tx_lock);
             return -1;
         }
     }
@@ -212,6 +212,6 @@ int vnet_tx(struct vnet *vn, size_t len, vnet_fill_fn fill, void *ctx)
     vn->stats.tx_bytes += len;
     if (virtq_publish(&vn->txq))
         virtio_notify(&vn->dev, &vn->txq);
-    KosMutexUnlock(&vn->tx_lock);
+    net_mutex_unlock(&vn->tx_lock);
     return 0;
 }

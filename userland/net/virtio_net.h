@@ -14,6 +14,7 @@
 #define NET_VIRTIO_NET_H
 
 #include <kos/mutex.h>
+#include "netlock.h"
 #include <uapi/msg.h>
 #include "virtio.h"
 
@@ -48,7 +49,7 @@ struct vnet {
     uint64_t rx_pa, tx_pa;
     uint16_t *tx_free;              /* stack of free TX buffer indices */
     unsigned tx_nfree;
-    KosMutex tx_lock, rx_lock;
+    struct net_mutex tx_lock, rx_lock;   /* netlock.h: cheaper than a KosMutex per frame */
     int last_retcode;               /* the kernel's answer behind VNET_EACCES */
     unsigned dt_nodes;              /* virtio,mmio nodes in the device tree */
     bool window_scanned;            /* the fallback window was probed too */

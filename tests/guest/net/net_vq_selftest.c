@@ -69,12 +69,25 @@ static int chksum_mismatches(void)
 }
 
 static int delivered, delivered_len;
-static void rx_count(void *ctx, const uint8_t *frame, size_t len)
+static bool rx_count(void *ctx, const uint8_t *frame, size_t len, unsigned buf)
 {
     (void)ctx;
     (void)frame;
+    (void)buf;
     delivered++;
     delivered_len = (int)len;
+    return false;
+}
+
+/* Keeps every frame (zero copy): its buffer stays with the driver's caller. */
+static int kept_buf = -1;
+static bool rx_keep(void *ctx, const uint8_t *frame, size_t len, unsigned buf)
+{
+    (void)ctx;
+    (void)frame;
+    (void)len;
+    kept_buf = (int)buf;
+    return true;
 }
 
 int main(void)
@@ -177,6 +190,19 @@ int main(void)
           "n %u nfree %u avail %u", n, vn.rxq.nfree, vn.rxq.avail->idx);
     CHECK("rx_device_notified", fake_regs[VIRTIO_MMIO_QUEUE_NOTIFY / 4] == 0, "notify %#x",
           fake_regs[VIRTIO_MMIO_QUEUE_NOTIFY / 4]);
+
+    /* zero copy: a kept frame's buffer goes back only when released */
+    uint16_t avail_before = vn.rxq.avail->idx;
+    dev_use(&vn.rxq, 4, 12 + 600);                 /* buffer 4, posted at the start */
+    n = vnet_rx_poll(&vn, rx_keep, NULL, 64);
+    CHECK("rx_kept_buffer_held", n == 1 && kept_buf == 4 && vn.rx_kept == 1 &&
+                                     vn.rxq.nfree == 1 && vn.rxq.avail->idx == avail_before,
+          "n %u buf %d kept %u nfree %u avail %u", n, kept_buf, vn.rx_kept, vn.rxq.nfree,
+          vn.rxq.avail->idx);
+    vnet_rx_release(&vn, 4);
+    CHECK("rx_released_buffer_reposted", vn.rx_kept == 0 && vn.rxq.nfree == 0 &&
+                                             vn.rxq.avail->idx == (uint16_t)(avail_before + 1),
+          "kept %u nfree %u avail %u", vn.rx_kept, vn.rxq.nfree, vn.rxq.avail->idx);
 
     int bad = chksum_mismatches();
     CHECK("chksum_matches_reference", bad == 0, "%d mismatches", bad);

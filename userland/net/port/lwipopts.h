@@ -59,6 +59,7 @@ void sys_mark_tcpip_thread(void);
 #define MEMP_NUM_NETDB                  4
 #define MEMP_NUM_SYS_TIMEOUT            (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 #define PBUF_POOL_SIZE                  2048
+#define LWIP_SUPPORT_CUSTOM_PBUF        1           /* zero-copy receive (net.c) */
 #define LWIP_ALLOW_MEM_FREE_FROM_OTHER_CONTEXT 0
 
 /* ---- protocols ---- */

@@ -28,15 +28,24 @@
 #define DEFAULT_ACCEPTMBOX_SIZE         64
 #define LWIP_TCPIP_TIMEOUT              1
 
-/* The core lock with an owner, so that LWIP_ASSERT_CORE_LOCKED can check
- * raw-API callers (sys_arch.c). */
+/* The core lock knows its holder (a net_mutex, port/netlock.h), so that
+ * LWIP_ASSERT_CORE_LOCKED can check raw-API callers, inline: lwIP asserts
+ * it several times per frame. net_core_mutex stays NULL (no check) until
+ * the tcpip thread runs (sys_arch.c). */
+#include "netlock.h"
+extern struct net_mutex *net_core_mutex;
 void sys_lock_tcpip_core(void);
 void sys_unlock_tcpip_core(void);
-void sys_check_core_locking(void);
+void sys_core_lock_violation(void) __attribute__((noreturn));
 void sys_mark_tcpip_thread(void);
 #define LOCK_TCPIP_CORE()               sys_lock_tcpip_core()
 #define UNLOCK_TCPIP_CORE()             sys_unlock_tcpip_core()
-#define LWIP_ASSERT_CORE_LOCKED()       sys_check_core_locking()
+#define LWIP_ASSERT_CORE_LOCKED()                                              \
+    do {                                                                       \
+        struct net_mutex *core_ = net_core_mutex;                              \
+        if (core_ && !net_mutex_held(core_))                                   \
+            sys_core_lock_violation();                                         \
+    } while (0)
 #define LWIP_MARK_TCPIP_THREAD()        sys_mark_tcpip_thread()
 
 /* ---- memory ---- */

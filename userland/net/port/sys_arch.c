@@ -66,8 +66,8 @@ struct net_mutex net_prot_lock = NET_MUTEX_INITIALIZER;     /* SYS_ARCH_PROTECT 
 /* ---------------------------------------------------------------- core lock */
 
 /* The core lock is a net_mutex, which knows its holder: LWIP_ASSERT_CORE_LOCKED
- * compares that with the caller. */
-static int tcpip_started;
+ * (lwipopts.h) compares that with the caller once net_core_mutex is set. */
+struct net_mutex *net_core_mutex;
 
 void sys_lock_tcpip_core(void)
 {
@@ -81,17 +81,13 @@ void sys_unlock_tcpip_core(void)
 
 void sys_mark_tcpip_thread(void)
 {
-    __atomic_store_n(&tcpip_started, 1, __ATOMIC_RELAXED);
+    /* Before tcpip_init (lwip_init runs in the tcpip thread's creator) there is no lock yet. */
+    __atomic_store_n(&net_core_mutex, &lock_tcpip_core.mutex, __ATOMIC_RELEASE);
 }
 
-void sys_check_core_locking(void)
+void sys_core_lock_violation(void)
 {
-    /* Before tcpip_init (lwip_init runs in the tcpip thread's creator) there is no lock yet. */
-    if (!__atomic_load_n(&tcpip_started, __ATOMIC_RELAXED))
-        return;
-    if (!net_mutex_held(&lock_tcpip_core.mutex))
-        net_platform_assert("lwIP core called without the core lock (net_lock)", __FILE__,
-                            __LINE__);
+    net_platform_assert("lwIP core called without the core lock (net_lock)", __FILE__, __LINE__);
 }
 
 /* ---------------------------------------------------------------- semaphores */

@@ -49,6 +49,7 @@ class Program:
 
     def __init__(self, name, elf):
         self.name = name
+        self.elf = elf
         self.addrs, self.names = symbols(elf)
         self.segs = []
         hdr = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True,
@@ -74,6 +75,8 @@ class Program:
         return self.names[i] if i >= 0 else "?"
 
     def range_of(self, name):
+        if name not in self.names:
+            sys.exit(f"{self.elf}:1:1: error: no symbol {name!r} (is it NetBench's ELF?)")
         i = self.names.index(name)
         return self.addrs[i], self.addrs[i + 1] if i + 1 < len(self.addrs) else 1 << 64
 

@@ -297,4 +297,5 @@ def test_driver_rejects_bad_used_entries(boot):
         "used_len_over_buffer_zeroed", "descriptors_returned", "chain_added", "chain_linked",
         "chain_len_checked", "chain_freed", "ring_full_refused", "used_index_ahead_breaks_queue",
         "broken_queue_stays_quiet", "rx_good_frame_delivered", "rx_bad_frames_dropped",
-        "rx_buffers_reposted", "rx_device_notified"])
+        "rx_buffers_reposted", "rx_device_notified", "rx_kept_buffer_held",
+        "rx_released_buffer_reposted", "chksum_matches_reference"])

@@ -207,21 +207,50 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
     return ERR_OK;
 }
 
-static void deliver(void *ctx, const uint8_t *frame, size_t len)
+/* Zero-copy receive: a frame of at least RX_ZC_MIN bytes goes to lwIP as a
+ * custom PBUF_REF pbuf pointing into its RX buffer, which returns to the
+ * device when lwIP frees the pbuf (rx_pbuf_free; TCP data is freed once the
+ * reader has copied it out). Shorter frames (ACKs) are copied into a pool
+ * pbuf, which costs less than holding the buffer; so is every frame while
+ * half the ring is held, so a slow reader never starves the device. */
+#define RX_ZC_MIN 512u
+static struct pbuf_custom rx_pc[VNET_QUEUE_SIZE];     /* one per RX buffer */
+
+static void rx_pbuf_free(struct pbuf *p)
+{
+    vnet_rx_release(&vn, (unsigned)((struct pbuf_custom *)(void *)p - rx_pc));
+}
+
+static bool deliver(void *ctx, const uint8_t *frame, size_t len, unsigned buf)
 {
     (void)ctx;
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    bool keep = len >= RX_ZC_MIN && buf < VNET_QUEUE_SIZE &&
+                __atomic_load_n(&vn.rx_kept, __ATOMIC_RELAXED) < vn.rxq.size / 2;
+    struct pbuf *p;
+    if (keep) {
+        struct pbuf_custom *pc = &rx_pc[buf];
+        pc->custom_free_function = rx_pbuf_free;
+        p = pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, pc, (void *)(uintptr_t)frame,
+                                (u16_t)len);
+    } else {
+        p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+        if (p)
+            pbuf_take(p, frame, (u16_t)len);
+    }
     if (!p) {
         rx_dropped++;
         LINK_STATS_INC(link.memerr);
-        return;
+        return false;
     }
-    pbuf_take(p, frame, (u16_t)len);
     LINK_STATS_INC(link.recv);
-    if (nif.input(p, &nif) != ERR_OK) {       /* tcpip_input: processed under the core lock */
+    /* tcpip_input: processed under the core lock. A kept frame that lwIP
+     * frees at once (or that is refused here) is released before this
+     * returns true; vnet_rx_poll's accounting allows for that. */
+    if (nif.input(p, &nif) != ERR_OK) {
         pbuf_free(p);
         rx_dropped++;
     }
+    return keep;
 }
 
 static int rx_thread(void *arg)

@@ -43,8 +43,13 @@ NET_LWIP_C    := $(addprefix $(NET_LWIP_DIR)/src/,$(NET_LWIP_SRCS))
 NET_LWIP_OBJS := $(patsubst %.c,$(NET_OBJ)/lwip/%.o,$(NET_LWIP_SRCS))
 NET_PORT_HDRS := $(wildcard userland/net/port/*.h userland/net/port/arch/*.h)
 
+# Atomics inline (LDAXR/STLXR) rather than calls to libgcc's outline helpers:
+# lwIP takes net_mutex (port/netlock.h) dozens of times per frame, and the
+# Cortex-A72 of both boards has no LSE atomics for the helpers to pick anyway.
+NET_ATOMICS := -mno-outline-atomics
+
 # Third-party code: the user flags without -Werror.
-NET_LWIP_CFLAGS := $(filter-out -Werror,$(USER_CFLAGS)) -Wno-unused-parameter
+NET_LWIP_CFLAGS := $(filter-out -Werror,$(USER_CFLAGS)) -Wno-unused-parameter $(NET_ATOMICS)
 
 # The tree comes from Debian's source package; fetched when missing.
 $(NET_LWIP_DIR)/VERSION:
@@ -63,10 +68,12 @@ $(NET_LWIP_LIB): $(NET_LWIP_OBJS)
 
 # ---- libnet: driver, port, glue (our code: the user rule, -Werror) ----
 NET_LIB_SRCS := userland/net/virtio.c userland/net/virtio_net.c userland/net/net.c \
-                userland/net/port/sys_arch.c
+                userland/net/port/sys_arch.c userland/net/port/chksum.c \
+                userland/net/port/netlock.c
 NET_LIB_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(NET_LIB_SRCS))
 
 $(USER_OBJ)/userland/net/%.o: USER_CPPFLAGS += $(NET_CPPFLAGS)
+$(USER_OBJ)/userland/net/%.o: USER_CFLAGS += $(NET_ATOMICS)
 NET_TEST_DIR := tests/guest/net
 $(USER_OBJ)/$(NET_TEST_DIR)/%.o: USER_CPPFLAGS += $(NET_CPPFLAGS)
 $(NET_LIB_OBJS) $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard $(NET_TEST_DIR)/*.c)): \

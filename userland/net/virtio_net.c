@@ -3,9 +3,10 @@
  *
  * Queue 0 receives, queue 1 transmits; one descriptor per buffer, the
  * virtio-net header in front of the frame in the same buffer. RX buffers
- * are reposted as soon as their frame was handed on (the callback copies
- * it), TX buffers come back when the device has sent them (reclaimed by
- * the next sender: the TX queue does not interrupt).
+ * are reposted as soon as their frame was handed on, or, when the callback
+ * kept the frame in place (zero copy), when it releases it; TX buffers
+ * come back when the device has sent them (reclaimed by the next sender:
+ * the TX queue does not interrupt).
  */
 #include "virtio_net.h"
 
@@ -52,8 +53,8 @@ static int fail(struct vnet *vn, int err)
 int vnet_open(struct vnet *vn, const struct virtio_mmio_window *win)
 {
     memset(vn, 0, sizeof(*vn));
-    KosMutexInit(&vn->tx_lock);
-    KosMutexInit(&vn->rx_lock);
+    vn->tx_lock = (struct net_mutex)NET_MUTEX_INITIALIZER;
+    vn->rx_lock = (struct net_mutex)NET_MUTEX_INITIALIZER;
     int rc;
     int found = virtio_mmio_find_dt(VIRTIO_ID_NET, 0, &vn->dev, &rc, &vn->dt_nodes);
     if (found < 0) {
@@ -146,31 +147,70 @@ int vnet_wait(struct vnet *vn, uint64_t timeout_ns)
     return 0;
 }
 
+/* Used entries are taken and buffers reposted under rx_lock, in batches; the
+ * callback runs unlocked (it enters lwIP, whose core lock is taken before
+ * rx_lock by any thread that frees a kept frame: no lock order to invert). */
+#define RX_BATCH 32u
+
 unsigned vnet_rx_poll(struct vnet *vn, vnet_rx_fn fn, void *ctx, unsigned budget)
 {
-    unsigned n = 0;
-    KosMutexLock(&vn->rx_lock);
-    while (n < budget) {
-        uint32_t len;
-        void *c = virtq_get_used(&vn->rxq, &len);
-        if (!c)
+    unsigned total = 0;
+    while (total < budget) {
+        uint16_t idx[RX_BATCH];
+        uint32_t lens[RX_BATCH];
+        unsigned n = 0;
+        net_mutex_lock(&vn->rx_lock);
+        while (n < RX_BATCH && total + n < budget) {
+            void *c = virtq_get_used(&vn->rxq, &lens[n]);
+            if (!c)
+                break;
+            idx[n++] = (uint16_t)cookie_index(c);
+        }
+        net_mutex_unlock(&vn->rx_lock);
+        if (n == 0)
             break;
-        unsigned i = cookie_index(c);
-        n++;
-        /* len is at most VNET_BUF_SIZE here (virtq_get_used checked it; 0 if it lied) */
-        if (len < vn->hdr_len + ETH_HLEN || len - vn->hdr_len > VNET_FRAME_MAX + 4u) {
-            vn->stats.rx_bad++;
-        } else {
+        bool keep[RX_BATCH];
+        for (unsigned k = 0; k < n; k++) {
+            uint32_t len = lens[k];
+            keep[k] = false;
+            /* len is at most VNET_BUF_SIZE here (virtq_get_used checked it; 0 if it lied) */
+            if (len < vn->hdr_len + ETH_HLEN || len - vn->hdr_len > VNET_FRAME_MAX + 4u) {
+                vn->stats.rx_bad++;
+                continue;
+            }
             vn->stats.rx_packets++;
             vn->stats.rx_bytes += len - vn->hdr_len;
-            fn(ctx, vn->rx_buf + (size_t)i * VNET_BUF_SIZE + vn->hdr_len, len - vn->hdr_len);
+            keep[k] = fn(ctx, vn->rx_buf + (size_t)idx[k] * VNET_BUF_SIZE + vn->hdr_len,
+                         len - vn->hdr_len, idx[k]);
         }
-        rx_post(vn, i);
+        unsigned posted = 0;
+        net_mutex_lock(&vn->rx_lock);
+        for (unsigned k = 0; k < n; k++) {
+            if (keep[k]) {
+                vn->rx_kept++;
+            } else {
+                rx_post(vn, idx[k]);
+                posted++;
+            }
+        }
+        if (posted && virtq_publish(&vn->rxq))
+            virtio_notify(&vn->dev, &vn->rxq);
+        net_mutex_unlock(&vn->rx_lock);
+        total += n;
     }
-    if (n && virtq_publish(&vn->rxq))
+    return total;
+}
+
+void vnet_rx_release(struct vnet *vn, unsigned buf)
+{
+    if (buf >= vn->rxq.size)
+        return;
+    net_mutex_lock(&vn->rx_lock);
+    vn->rx_kept--;
+    rx_post(vn, buf);
+    if (virtq_publish(&vn->rxq))
         virtio_notify(&vn->dev, &vn->rxq);
-    KosMutexUnlock(&vn->rx_lock);
-    return n;
+    net_mutex_unlock(&vn->rx_lock);
 }
 
 static void tx_reclaim(struct vnet *vn)
@@ -187,7 +227,7 @@ int vnet_tx(struct vnet *vn, size_t len, vnet_fill_fn fill, void *ctx)
         vn->stats.tx_too_big++;
         return -1;
     }
-    KosMutexLock(&vn->tx_lock);
+    net_mutex_lock(&vn->tx_lock);
     tx_reclaim(vn);
     if (vn->tx_nfree == 0) {
         vn->stats.tx_full++;
@@ -197,7 +237,7 @@ int vnet_tx(struct vnet *vn, size_t len, vnet_fill_fn fill, void *ctx)
             tx_reclaim(vn);
         }
         if (vn->tx_nfree == 0) {
-            KosMutexUnlock(&vn->tx_lock);
+            net_mutex_unlock(&vn->tx_lock);
             return -1;
         }
     }
@@ -212,6 +252,6 @@ int vnet_tx(struct vnet *vn, size_t len, vnet_fill_fn fill, void *ctx)
     vn->stats.tx_bytes += len;
     if (virtq_publish(&vn->txq))
         virtio_notify(&vn->dev, &vn->txq);
-    KosMutexUnlock(&vn->tx_lock);
+    net_mutex_unlock(&vn->tx_lock);
     return 0;
 }

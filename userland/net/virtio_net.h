@@ -5,6 +5,7 @@
  *   vnet_open       find the device, negotiate, set up RX/TX queues, attach the IRQ
  *   vnet_wait       block until the device interrupts (or timeout), acknowledge it
  *   vnet_rx_poll    hand each received frame to a callback, give the buffer back
+ *                   (or, if the callback keeps it, once vnet_rx_release says so)
  *   vnet_tx         copy one frame into a TX buffer (through a fill callback), send it
  *
  * One thread receives (vnet_wait + vnet_rx_poll); any number may send
@@ -14,6 +15,7 @@
 #define NET_VIRTIO_NET_H
 
 #include <kos/mutex.h>
+#include "netlock.h"
 #include <uapi/msg.h>
 #include "virtio.h"
 
@@ -48,7 +50,8 @@ struct vnet {
     uint64_t rx_pa, tx_pa;
     uint16_t *tx_free;              /* stack of free TX buffer indices */
     unsigned tx_nfree;
-    KosMutex tx_lock, rx_lock;
+    unsigned rx_kept;               /* RX buffers held by vnet_rx_fn callbacks (under rx_lock) */
+    struct net_mutex tx_lock, rx_lock;   /* netlock.h: cheaper than a KosMutex per frame */
     int last_retcode;               /* the kernel's answer behind VNET_EACCES */
     unsigned dt_nodes;              /* virtio,mmio nodes in the device tree */
     bool window_scanned;            /* the fallback window was probed too */
@@ -63,11 +66,17 @@ const char *vnet_strerror(int err);
 /* Waits for the interrupt (timeout_ns; INFINITE_TIMEOUT: forever) and
  * acknowledges it on the device and the line. 0 it fired, 1 timeout, -1 error. */
 int vnet_wait(struct vnet *vn, uint64_t timeout_ns);
-typedef void (*vnet_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
+/* A received frame in RX buffer `buf`. Returns false when done with it (the
+ * buffer goes back to the device at once), true to keep the frame where it
+ * is (zero copy) until vnet_rx_release(vn, buf). Called without the
+ * driver's locks held, so it may call vnet_rx_release itself. */
+typedef bool (*vnet_rx_fn)(void *ctx, const uint8_t *frame, size_t len, unsigned buf);
 /* Delivers up to `budget` received frames (checked: length within the
- * buffer, at least an Ethernet header) and reposts their buffers. Returns
- * how many buffers the device gave back. */
+ * buffer, at least an Ethernet header) and reposts the buffers not kept.
+ * Returns how many buffers the device gave back. One thread polls. */
 unsigned vnet_rx_poll(struct vnet *vn, vnet_rx_fn fn, void *ctx, unsigned budget);
+/* Gives a kept RX buffer back to the device (any thread). */
+void vnet_rx_release(struct vnet *vn, unsigned buf);
 typedef void (*vnet_fill_fn)(void *ctx, uint8_t *dst, size_t len);
 /* Sends a frame of `len` bytes that fill() writes into the TX buffer.
  * Waits (yielding) up to about 20 ms for a free buffer. 0, or -1 (no

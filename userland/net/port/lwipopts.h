@@ -28,15 +28,24 @@
 #define DEFAULT_ACCEPTMBOX_SIZE         64
 #define LWIP_TCPIP_TIMEOUT              1
 
-/* The core lock with an owner, so that LWIP_ASSERT_CORE_LOCKED can check
- * raw-API callers (sys_arch.c). */
+/* The core lock knows its holder (a net_mutex, port/netlock.h), so that
+ * LWIP_ASSERT_CORE_LOCKED can check raw-API callers, inline: lwIP asserts
+ * it several times per frame. net_core_mutex stays NULL (no check) until
+ * the tcpip thread runs (sys_arch.c). */
+#include "netlock.h"
+extern struct net_mutex *net_core_mutex;
 void sys_lock_tcpip_core(void);
 void sys_unlock_tcpip_core(void);
-void sys_check_core_locking(void);
+void sys_core_lock_violation(void) __attribute__((noreturn));
 void sys_mark_tcpip_thread(void);
 #define LOCK_TCPIP_CORE()               sys_lock_tcpip_core()
 #define UNLOCK_TCPIP_CORE()             sys_unlock_tcpip_core()
-#define LWIP_ASSERT_CORE_LOCKED()       sys_check_core_locking()
+#define LWIP_ASSERT_CORE_LOCKED()                                              \
+    do {                                                                       \
+        struct net_mutex *core_ = net_core_mutex;                              \
+        if (core_ && !net_mutex_held(core_))                                   \
+            sys_core_lock_violation();                                         \
+    } while (0)
 #define LWIP_MARK_TCPIP_THREAD()        sys_mark_tcpip_thread()
 
 /* ---- memory ---- */
@@ -59,6 +68,7 @@ void sys_mark_tcpip_thread(void);
 #define MEMP_NUM_NETDB                  4
 #define MEMP_NUM_SYS_TIMEOUT            (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 #define PBUF_POOL_SIZE                  2048
+#define LWIP_SUPPORT_CUSTOM_PBUF        1           /* zero-copy receive (net.c) */
 #define LWIP_ALLOW_MEM_FREE_FROM_OTHER_CONTEXT 0
 
 /* ---- protocols ---- */
@@ -118,8 +128,11 @@ void sys_mark_tcpip_thread(void);
 #define LWIP_FIONREAD_LINUXMODE         1
 #define RECV_BUFSIZE_DEFAULT            0x7fffffff
 
-/* ---- checksums (no offload negotiated) ---- */
-#define LWIP_CHKSUM_ALGORITHM           3
+/* ---- checksums (no offload negotiated: QEMU's user network has none) ----
+ * lwIP sums with port/chksum.c's 64-byte ADCS loop instead of its C loops. */
+#include <stdint.h>
+uint16_t net_chksum(const void *data, int len);
+#define LWIP_CHKSUM                     net_chksum
 #define LWIP_CHECKSUM_ON_COPY           0
 
 /* ---- statistics and debugging ---- */

@@ -61,50 +61,33 @@ void net_platform_assert(const char *msg, const char *file, int line)
 
 /* ---------------------------------------------------------------- protection */
 
-static KosMutex prot_lock = KOS_MUTEX_RECURSIVE_INITIALIZER;
-
-sys_prot_t sys_arch_protect(void)
-{
-    KosMutexLock(&prot_lock);
-    return 0;
-}
-
-void sys_arch_unprotect(sys_prot_t pval)
-{
-    (void)pval;
-    KosMutexUnlock(&prot_lock);
-}
+struct net_mutex net_prot_lock = NET_MUTEX_INITIALIZER;     /* SYS_ARCH_PROTECT (arch/sys_arch.h) */
 
 /* ---------------------------------------------------------------- core lock */
 
-static Tid core_owner;       /* who holds lock_tcpip_core (0: nobody) */
-static Tid tcpip_tid;
+/* The core lock is a net_mutex, which knows its holder: LWIP_ASSERT_CORE_LOCKED
+ * (lwipopts.h) compares that with the caller once net_core_mutex is set. */
+struct net_mutex *net_core_mutex;
 
 void sys_lock_tcpip_core(void)
 {
     sys_mutex_lock(&lock_tcpip_core);
-    __atomic_store_n(&core_owner, KosThreadCurrentId(), __ATOMIC_RELAXED);
 }
 
 void sys_unlock_tcpip_core(void)
 {
-    __atomic_store_n(&core_owner, 0, __ATOMIC_RELAXED);
     sys_mutex_unlock(&lock_tcpip_core);
 }
 
 void sys_mark_tcpip_thread(void)
 {
-    tcpip_tid = KosThreadCurrentId();
+    /* Before tcpip_init (lwip_init runs in the tcpip thread's creator) there is no lock yet. */
+    __atomic_store_n(&net_core_mutex, &lock_tcpip_core.mutex, __ATOMIC_RELEASE);
 }
 
-void sys_check_core_locking(void)
+void sys_core_lock_violation(void)
 {
-    /* Before tcpip_init (lwip_init runs in the tcpip thread's creator) there is no lock yet. */
-    if (!tcpip_tid)
-        return;
-    if (__atomic_load_n(&core_owner, __ATOMIC_RELAXED) != KosThreadCurrentId())
-        net_platform_assert("lwIP core called without the core lock (net_lock)", __FILE__,
-                            __LINE__);
+    net_platform_assert("lwIP core called without the core lock (net_lock)", __FILE__, __LINE__);
 }
 
 /* ---------------------------------------------------------------- semaphores */
@@ -176,25 +159,24 @@ void sys_arch_netconn_sem_free(void)
 
 err_t sys_mutex_new(sys_mutex_t *mutex)
 {
-    KosMutexInit(&mutex->mutex);
+    mutex->mutex = (struct net_mutex)NET_MUTEX_INITIALIZER;
     mutex->valid = 1;
     return ERR_OK;
 }
 
 void sys_mutex_free(sys_mutex_t *mutex)
 {
-    KosMutexDeinit(&mutex->mutex);
     mutex->valid = 0;
 }
 
 void sys_mutex_lock(sys_mutex_t *mutex)
 {
-    KosMutexLock(&mutex->mutex);
+    net_mutex_lock(&mutex->mutex);
 }
 
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
-    KosMutexUnlock(&mutex->mutex);
+    net_mutex_unlock(&mutex->mutex);
 }
 
 int sys_mutex_valid(sys_mutex_t *mutex)

@@ -6,6 +6,7 @@
 #define KOS_LWIP_ARCH_CC_H
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>          /* struct timeval (LWIP_TIMEVAL_PRIVATE 0), fd_set */
@@ -26,6 +27,10 @@
 #define IP4ADDR_SOCKADDR_SET_LEN(sin)   ((sin)->sin_len = (u8_t)sizeof(struct sockaddr_in))
 #define IP6ADDR_SOCKADDR_SET_LEN(sin6)  ((sin6)->sin6_len = (u8_t)sizeof(struct sockaddr_in6))
 #define IPADDR_SOCKADDR_GET_LEN(addr)   ((socklen_t)(addr)->sa.sa_len)
+
+/* Byte order inline (lwIP's def.c otherwise compiles calls to its own loops). */
+#define lwip_htons(x)           __builtin_bswap16((uint16_t)(x))
+#define lwip_htonl(x)           __builtin_bswap32((uint32_t)(x))
 
 void net_platform_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
 #define LWIP_PLATFORM_DIAG(x)   do { printf x; } while (0)

@@ -1,7 +1,9 @@
 /*
- * lwIP operating-system layer on libkos (docs/NET.md): semaphores and
- * mutexes are libkos's futex-based KosSemaphore / KosMutex, mailboxes a
- * ring under a KosMutex with two KosCondvars, threads KosThreadCreate.
+ * lwIP operating-system layer on libkos (docs/NET.md): semaphores are
+ * libkos's futex-based KosSemaphore, mutexes and SYS_ARCH_PROTECT the
+ * port's net_mutex (netlock.h: the same futex protocol, cheaper to take),
+ * mailboxes a ring under a KosMutex with two KosCondvars, threads
+ * KosThreadCreate.
  */
 #ifndef KOS_LWIP_ARCH_SYS_ARCH_H
 #define KOS_LWIP_ARCH_SYS_ARCH_H
@@ -10,6 +12,7 @@
 #include <kos/mutex.h>
 #include <kos/semaphore.h>
 #include <kos/thread.h>
+#include "netlock.h"
 
 typedef struct sys_sem {
     KosSemaphore sem;
@@ -17,7 +20,7 @@ typedef struct sys_sem {
 } sys_sem_t;
 
 typedef struct sys_mutex {
-    KosMutex mutex;
+    struct net_mutex mutex;
     int valid;
 } sys_mutex_t;
 
@@ -26,6 +29,13 @@ typedef struct sys_mbox_ring *sys_mbox_t;
 
 typedef Tid sys_thread_t;
 typedef int sys_prot_t;
+
+/* SYS_ARCH_PROTECT: one recursive net_mutex for all of lwIP's short critical
+ * sections (pools, pbuf reference counts), taken inline. */
+extern struct net_mutex net_prot_lock;
+#define SYS_ARCH_DECL_PROTECT(lev)      sys_prot_t lev
+#define SYS_ARCH_PROTECT(lev)           do { (lev) = 0; net_mutex_lock(&net_prot_lock); } while (0)
+#define SYS_ARCH_UNPROTECT(lev)         do { (void)(lev); net_mutex_unlock(&net_prot_lock); } while (0)
 
 #define SYS_MBOX_NULL NULL
 #define SYS_SEM_NULL  NULL

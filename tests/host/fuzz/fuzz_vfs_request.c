@@ -40,6 +40,17 @@ static int handles_closed;
 
 Retcode KosMutexLock(KosMutex *m) { m->state = 1; return rcOk; }
 Retcode KosMutexUnlock(KosMutex *m) { m->state = 0; return rcOk; }
+/* One thread: fs_lock is never contended, so neither futex call may happen. */
+Retcode KnFutexWait(const uint32_t *addr, uint32_t expected, uint64_t timeoutNs)
+{
+    (void)addr, (void)expected, (void)timeoutNs;
+    abort();
+}
+Retcode KnFutexWake(const uint32_t *addr, uint32_t count, uint32_t *woken)
+{
+    (void)addr, (void)count, (void)woken;
+    abort();
+}
 Retcode KnHandleClose(Handle h) { (void)h; handles_closed++; return rcOk; }
 Retcode KnChannelLookup(const char *name, rtl_uint32_t role, Handle *h)
 {

@@ -1,5 +1,5 @@
 /* Host stand-in for userland's coresrv/syscalls.h (whose system calls are aarch64
- * inline assembly): the message ABI and the IPC calls, for code built on the host. */
+ * inline assembly): the message ABI, the IPC calls and the futex calls, for code built on the host. */
 #ifndef CORESRV_SYSCALLS_H
 #define CORESRV_SYSCALLS_H
 #include <stddef.h>
@@ -12,4 +12,6 @@ Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn);
 Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
 Retcode Recv(Handle handle, SMsgHdr *msgIn);
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
+Retcode KnFutexWait(const uint32_t *addr, uint32_t expected, uint64_t timeoutNs);
+Retcode KnFutexWake(const uint32_t *addr, uint32_t count, uint32_t *woken);
 #endif

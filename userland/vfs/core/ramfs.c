@@ -595,20 +595,26 @@ static int64_t ram_read_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_i
 {
     struct ramfs *fs = (struct ramfs *)vfs_fs;
     struct rnode *f = node;
-    int64_t span = read_span(f, &len, off);
-    if (span <= 0)
-        return span;
+    int64_t ok = read_span(f, &len, off);
+    if (ok <= 0)
+        return ok;
     struct seg_batch b = { .n = 0 };
     int rc = 0;
+    /* One walk per leaf node: the slots of its chunks follow each other. */
     for (size_t done = 0; done < len && rc == 0;) {
-        uint64_t pos = (uint64_t)off + done;
+        uint64_t pos = (uint64_t)off + done, idx = pos >> CHUNK_SHIFT;
         size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
-        size_t n = CHUNK_SIZE - in;
-        if (n > len - done)
-            n = len - done;
-        const uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, CHUNK_LOOKUP);
-        rc = batch_add(&b, io, c ? c + in : zero_chunk, n);
-        done += n;
+        void **slot = idx < span(f->height) ? chunk_slot(fs, f, idx, 0) : NULL;
+        uint64_t left = leaf_left(f, idx);
+        for (uint64_t j = 0; j < left && done < len && rc == 0; j++) {
+            size_t n = CHUNK_SIZE - in;
+            if (n > len - done)
+                n = len - done;
+            const uint8_t *c = slot ? slot[j] : NULL;   /* no slot: a hole to the leaf's end */
+            rc = batch_add(&b, io, c ? c + in : zero_chunk, n);
+            done += n;
+            in = 0;
+        }
     }
     if (rc == 0)
         rc = batch_flush(&b, io);

@@ -1,8 +1,9 @@
 /*
  * test_vfs_kill_run: VfsFsnet survives clients that end in the middle of large
  * window copies (test_vfs_kill victim), and keeps nothing of them: after the
- * victims and a "check" client, the free pages and kernel objects are what they
- * were after a warm-up round of the same (docs/VFS.md, "Large reads and writes").
+ * victims and a "check" client, the kernel objects are what they were after a
+ * warm-up round of the same, and the free pages too but for VfsFsnet's heap
+ * (docs/VFS.md, "Large reads and writes").
  */
 #include <coresrv/sys/sys_api.h>
 #include <coresrv/thread/thread_api.h>
@@ -10,7 +11,11 @@
 #include <vfs/defs.h>
 #include "vfs_launch.h"
 
-#define VICTIMS 12
+#define VICTIMS 16
+/* Pages VfsFsnet's malloc heap may have grown by (picolibc never shrinks it: tree nodes and
+ * slab records of the victims' files, docs/VFS.md "Where the space goes"). Fewer than
+ * VICTIMS, so even one page kept per victim fails; a kept slab is 16 to 256 pages. */
+#define HEAP_SLACK 8
 
 static Handle srv;
 
@@ -37,7 +42,7 @@ static KnSysInfo settle(const KnSysInfo *want)
     KnSysInfo i = { 0 };
     for (int n = 0; n < 100; n++) {
         KnSysGetInfo(&i);
-        if (want && i.freePages == want->freePages && i.kobjects == want->kobjects)
+        if (want && i.freePages + HEAP_SLACK >= want->freePages && i.kobjects == want->kobjects)
             break;
         KnSleepNs(20 * 1000000ull);
     }
@@ -53,8 +58,9 @@ int main(void)
     if (rc != rcOk)
         return check_done("test_vfs_kill_run");
     /* Warm-up: VfsFsnet's heap, workers and client table reach their size. */
-    int32_t w1 = client("victim", "3"), w2 = client("check", "-");
-    CHECK("warm_up", w1 == 9 && w2 == 0, "victim %d check %d", (int)w1, (int)w2);
+    int32_t w1 = client("victim", "3"), w2 = client("victim", "11"), w3 = client("check", "-");
+    CHECK("warm_up", w1 == 9 && w2 == 9 && w3 == 0, "victims %d %d check %d", (int)w1, (int)w2,
+          (int)w3);
     KnSysInfo base = settle(NULL);
     int killed = 0;
     char ms[8];
@@ -66,7 +72,10 @@ int main(void)
     int32_t c = client("check", "-");
     CHECK("check_client_after_kills", c == 0, "status %d", (int)c);
     KnSysInfo after = settle(&base);
-    CHECK("nothing_kept_of_victims", after.freePages == base.freePages &&
+    printf("test_vfs_kill_run: free pages %lu after warm-up, %lu after %d victims; kernel "
+           "objects %lu, %lu\n", (unsigned long)base.freePages, (unsigned long)after.freePages,
+           VICTIMS, (unsigned long)base.kobjects, (unsigned long)after.kobjects);
+    CHECK("nothing_kept_of_victims", after.freePages + HEAP_SLACK >= base.freePages &&
           after.kobjects == base.kobjects, "free pages %lu -> %lu, kernel objects %lu -> %lu",
           (unsigned long)base.freePages, (unsigned long)after.freePages,
           (unsigned long)base.kobjects, (unsigned long)after.kobjects);

@@ -104,6 +104,19 @@ static Retcode op_write(void *ctx, uint32_t h, uint64_t offset, uint64_t iov, ui
     return copy(h, offset, iov, niov, true, done);
 }
 
+static Retcode op_read_new(void *ctx, uint32_t h, uint64_t offset, uint64_t size, uint64_t hint,
+                           uint64_t *addr)
+{
+    (void)ctx;
+    struct cap *c;
+    *addr = hint;
+    Retcode rc = lookup(h, &c);
+    if (rc)
+        return rc;
+    return mdl_read_new(container_of(c->obj, struct mdl, obj), c->rights, current_task(), offset,
+                        size, addr);
+}
+
 static Retcode op_unmap(void *ctx, uint64_t addr, uint64_t size)
 {
     (void)ctx;
@@ -113,5 +126,5 @@ static Retcode op_unmap(void *ctx, uint64_t addr, uint64_t size)
 const struct kl_core_Mdl_ops kcall_mdl_ops = {
     .Create = op_create, .CreateFromVm = op_create_from_vm, .GetSize = op_get_size,
     .Map = op_map, .Unmap = op_unmap, .CreateWindow = op_create_window, .Read = op_read,
-    .Write = op_write,
+    .Write = op_write, .ReadNew = op_read_new,
 };

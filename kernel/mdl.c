@@ -235,6 +235,41 @@ Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset
     return rcOk;
 }
 
+/* vm_alloc_fill's source: bytes of m from `base` on, in physically contiguous runs. */
+struct fill_src {
+    struct mdl *m;
+    uint64_t base;
+};
+
+static Retcode fill_from_mdl(void *ctx, void *kva, uint64_t off, uint64_t len)
+{
+    const struct fill_src *src = ctx;
+    uint8_t *to = kva;
+    off += src->base;
+    while (len) {
+        uint64_t pa, run;
+        Retcode rc = mdl_run(src->m, off, false, len, &pa, &run);
+        if (rc)
+            return rc;
+        memcpy(to, phys_to_virt(pa), run);   /* to: fresh pages nobody maps yet */
+        to += run;
+        off += run;
+        len -= run;
+    }
+    return rcOk;
+}
+
+Retcode mdl_read_new(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset,
+                     uint64_t size, uint64_t *addr)
+{
+    if (!(rights & RIGHT_MEM_READ) || !(m->max_prot & VM_READ))
+        return rcNoCapability;
+    if (size == 0 || offset > m->size || size > m->size - offset)   /* no sum: no wrap */
+        return rcInvalidArgument;
+    struct fill_src src = { m, offset };
+    return vm_alloc_fill(&t->vm, addr, size, fill_from_mdl, &src);
+}
+
 Retcode mdl_map(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t length,
                 uint64_t *addr, uint32_t prot, bool fixed)
 {

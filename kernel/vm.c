@@ -221,7 +221,35 @@ static Retcode place(struct vmspace *vm, uint64_t *addr, uint64_t *size, bool fi
 
 #define VM_ALLOC_RUN 16                    /* pages: a ramfs chunk slab (64 KiB) */
 
-Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed)
+/* Gives the first `len` bytes of a fresh run at kva their contents (vm_alloc_fill). */
+struct vm_fill {
+    Retcode (*fn)(void *ctx, void *kva, uint64_t off, uint64_t len);
+    void *ctx;
+    uint64_t len;                          /* bytes of the allocation it fills */
+};
+
+/* Prepares a fresh run of n pages at offset off of an allocation: the bytes `fill` covers
+ * are copied in (never zeroed first: they are overwritten), every other byte is zeroed,
+ * so no byte of a page's earlier user is ever shown. */
+static Retcode run_prepare(uint8_t *kva, uint64_t n, uint64_t off, const struct vm_fill *fill)
+{
+    uint64_t len = n * PAGE_SIZE, f = 0;
+    if (fill && off < fill->len) {
+        f = MIN(len, fill->len - off);
+        Retcode rc = fill->fn(fill->ctx, kva, off, f);
+        if (rc)
+            return rc;
+    }
+    uint64_t whole = ALIGN_UP(f, PAGE_SIZE);
+    if (whole != f)
+        memset(kva + f, 0, whole - f);     /* the tail of the last page filled */
+    if (whole < len)
+        arch_zero_pages(kva + whole, (len - whole) / PAGE_SIZE);
+    return rcOk;
+}
+
+static Retcode alloc_pages(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot,
+                           bool fixed, const struct vm_fill *fill)
 {
     if ((prot & VM_WRITE) && (prot & VM_EXEC))
         return rcInvalidArgument;          /* never W+X */
@@ -238,10 +266,12 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
         return rc;
     uint64_t attrs = pt_user_attrs(prot, 0);
     /* Pages in contiguous runs of up to VM_ALLOC_RUN while the allocator has them: one
-     * pt_map and one zeroing per run instead of per page, and a run is copied by one
-     * memmove (mdl_copy). The first run that cannot be had ends the attempt (a failed
-     * search scans the bitmap: at most one per call); single pages then. Mapped page by
-     * page (no blocks), so unmapping frees them page by page as before. */
+     * pt_map (one table walk per leaf table) and one zeroing or fill per run instead of
+     * per page, and a run is copied by one memmove (mdl_copy). The first run that cannot
+     * be had ends the attempt (a failed search scans the bitmap: at most one per call);
+     * single pages then. Mapped page by page (no blocks), so unmapping frees them page
+     * by page as before. A run is prepared before it is mapped: no other thread of the
+     * task ever sees its bytes before they are filled or zeroed. */
     uint64_t run = VM_ALLOC_RUN;
     for (uint64_t off = 0; off < size;) {
         uint64_t n = MIN(run, (size - off) / PAGE_SIZE);
@@ -250,25 +280,42 @@ Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t pro
             run = n = 1;
             pa = pmm_alloc_page();
         }
-        uint64_t k = 0;                    /* pages of the run mapped */
-        if (pa) {
-            arch_zero_pages(phys_to_virt(pa), n);
-            while (k < n && !pt_map(vm->l1, *addr + off + k * PAGE_SIZE, pa + k * PAGE_SIZE,
-                                    PAGE_SIZE, attrs, 0))
+        bool mapped = false;
+        rc = rcOutOfMemory;                /* no page, or no page-table page */
+        if (pa && !(rc = run_prepare(phys_to_virt(pa), n, off, fill)))
+            mapped = !pt_map(vm->l1, *addr + off, pa, n * PAGE_SIZE, attrs, 0);
+        if (!mapped) {
+            /* pt_map fails only taking a table page, before it writes the first entry of
+             * the table it could not have: entries it wrote stay, so unmap the range the
+             * run was to take with the region and free the pages not mapped here. */
+            uint64_t k = 0;                /* pages of the run that are mapped */
+            while (pa && k < n && (pt_lookup(vm->l1, *addr + off + k * PAGE_SIZE, NULL) &
+                                   PTE_ADDR_MASK) == pa + k * PAGE_SIZE)
                 k++;
-        }
-        off += k * PAGE_SIZE;
-        if (k < n) {                       /* out of pages or of page-table pages */
-            if (pa)
+            if (pa && k < n)
                 pmm_free_pages(pa + k * PAGE_SIZE, n - k);
+            off += k * PAGE_SIZE;
             r->size = off;                 /* release exactly what was mapped */
             vm->pages += off / PAGE_SIZE;
             region_remove(vm, r);
-            return rcOutOfMemory;
+            return rc;
         }
+        off += n * PAGE_SIZE;
     }
     vm->pages += size / PAGE_SIZE;
     return rcOk;
+}
+
+Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed)
+{
+    return alloc_pages(vm, addr, size, prot, fixed, NULL);
+}
+
+Retcode vm_alloc_fill(struct vmspace *vm, uint64_t *addr, uint64_t size,
+                      Retcode (*fn)(void *ctx, void *kva, uint64_t off, uint64_t len), void *ctx)
+{
+    struct vm_fill fill = { fn, ctx, size };
+    return alloc_pages(vm, addr, size, VM_READ | VM_WRITE, false, &fill);
 }
 
 Retcode vm_alloc_contig(struct vmspace *vm, uint64_t *addr, uint64_t size, uint64_t *pa_out)

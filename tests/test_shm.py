@@ -31,7 +31,15 @@ CHECKS = [
     "map_length_zero_refused", "map_exec_without_right", "map_wx_refused",
     "copy_read_only_cannot_map_writable", "map_with_other_object_refused",
     "unmap_plain_allocation_refused", "unmap_part_refused", "unmap_whole", "unmap_twice_refused",
-    "closed_handle_refused", "cycles_10000_pages_unchanged",
+    "closed_handle_refused",
+    # Mdl.ReadNew (fresh memory filled from a window)
+    "read_new_copies_rest_zero", "read_new_freed_by_vm_free", "read_new_charge_gone",
+    "read_new_size_zero_refused", "read_new_past_end_refused", "read_new_offset_past_end_refused",
+    "read_new_offset_plus_size_wraps", "read_new_write_only_window",
+    "read_new_without_read_right", "read_new_null_out", "read_new_not_a_buffer",
+    "read_new_over_hole_source_fault", "read_new_too_large", "read_new_from_page_buffer",
+    "read_new_cycles_pages_unchanged",
+    "cycles_10000_pages_unchanged",
 ]
 
 

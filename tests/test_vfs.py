@@ -46,6 +46,12 @@ CHECKS = {
     # 80 clients that vanish without Release, more than VfsFsnet's 64 slots: the kernel's
     # disconnect notices must free them.
     "test_vfs_gone_run": ["create_VfsFsnet", "vanished_clients_forgotten", "VfsFsnet_still_running"],
+    # Clients that end in the middle of large window copies: VfsFsnet lives on and keeps
+    # no page or kernel object of them.
+    "test_vfs_kill_run": ["create_VfsFsnet", "warm_up", "victims_ended_mid_copy",
+                          "after_kills_round_trip", "after_kills_unlink",
+                          "check_client_after_kills", "nothing_kept_of_victims",
+                          "VfsFsnet_still_running"],
     # Per-task memory limits: a task at its limit (test_vfs_hog) leaves the others working; a
     # ramfs at its size= gives ENOSPC and the space back; "/" stops at VfsFsnet's limit.
     "test_vfs_limits_run": LAUNCH + [

@@ -62,11 +62,23 @@ int pt_map(pte_t *l1, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs, u
         for (int level = 1; level <= 3; level++) {
             uint64_t span = 1ULL << (12 + 9 * (3 - level));
             pte_t *e = &table[idx(va, level)];
-            bool leaf_ok = level == 3 ||
-                ((flags & MAP_BLOCKS) && level >= 1 && !((va | pa) & (span - 1)) && size >= span);
-            if (leaf_ok && !(*e & PTE_VALID && level < 3 && (*e & PTE_TABLE))) {
+            bool block_ok = (flags & MAP_BLOCKS) && !((va | pa) & (span - 1)) && size >= span;
+            if (level == 3) {
+                /* The rest of the range within this leaf table in one go: one walk
+                 * from the root per 2 MiB, not per page (vm_alloc maps runs). */
+                do {
+                    if (!(*e & PTE_VALID) || !(flags & MAP_NO_REPLACE))
+                        *e = (pa & PTE_ADDR_MASK) | attrs | PTE_VALID | PTE_PAGE;
+                    e++;
+                    va += PAGE_SIZE;
+                    pa += PAGE_SIZE;
+                    size -= PAGE_SIZE;
+                } while (size && idx(va, 3) != 0);
+                break;
+            }
+            if (block_ok && !(*e & PTE_VALID && (*e & PTE_TABLE))) {
                 if (!(*e & PTE_VALID) || !(flags & MAP_NO_REPLACE))
-                    *e = (pa & PTE_ADDR_MASK) | attrs | PTE_VALID | (level == 3 ? PTE_PAGE : 0);
+                    *e = (pa & PTE_ADDR_MASK) | attrs | PTE_VALID;
                 va += span;
                 pa += span;
                 size -= span;

@@ -106,3 +106,16 @@ Retcode KnPmmMdlWrite(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl
         *done = rc == rcOk ? res.done : 0;
     return rc;
 }
+
+Retcode KnPmmMdlReadNew(Handle handle, rtl_size_t offset, rtl_size_t size, void **addr)
+{
+    if (!addr)
+        return rcInvalidArgument;
+    /* Kept clear of the heap reservation, as KnVmAllocate(NULL, ...). */
+    kl_core_Mdl_ReadNew_req req = { .handle = handle, .offset = offset, .size = size,
+                                    .hint = (uint64_t)KOS_HEAP_END };
+    kl_core_Mdl_ReadNew_res res = { 0 };
+    Retcode rc = KCALL(Mdl, mdl, ReadNew, &req, &res);
+    *addr = rc == rcOk ? (void *)(uintptr_t)res.addr : NULL;
+    return rc;
+}

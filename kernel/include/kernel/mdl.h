@@ -56,6 +56,13 @@ Retcode mdl_create_window(struct task *t, uint64_t addr, uint64_t size, uint32_t
  * space; rcNotConnected: a window whose task has ended). */
 Retcode mdl_copy(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t iov,
                  uint32_t niov, bool to_mdl, uint64_t *done);
+/* New read-write memory of t (*addr: in, the hint; out, the address; like Vmm.Allocate:
+ * `size` rounded up to pages, freed by Vmm.Free) holding bytes [offset, offset+size) of m, the rest of its last
+ * page zero; the copied bytes are never zeroed first (docs/ABI.md, "Windows").
+ * Needs RIGHT_MEM_READ. On any error nothing is allocated: rcInvalidArgument (size 0,
+ * a range past m), rcSourceFault / rcNotConnected as mdl_copy, rcOutOfMemory. */
+Retcode mdl_read_new(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset,
+                     uint64_t size, uint64_t *addr);
 /* Maps [offset, offset+length) of m into t; `rights` are the handle's. */
 Retcode mdl_map(struct mdl *m, uint32_t rights, struct task *t, uint64_t offset, uint64_t length,
                 uint64_t *addr, uint32_t prot, bool fixed);

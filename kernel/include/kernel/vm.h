@@ -59,6 +59,12 @@ void vm_destroy(struct vmspace *vm);
 /* Reserves and maps zeroed memory; *addr is a hint (or exact with `fixed`).
  * rcOutOfMemory when the pages would take vm->pages past vm->limit. */
 Retcode vm_alloc(struct vmspace *vm, uint64_t *addr, uint64_t size, uint32_t prot, bool fixed);
+/* Like vm_alloc (read-write, *addr a hint) but the first `size` bytes are given by fn, which
+ * copies [off, off+len) of its source to kva (fresh pages, not yet mapped): they are never
+ * zeroed first; the rest of the last page is. fn's error ends the call with nothing left
+ * allocated (Mdl.ReadNew, docs/ABI.md "Windows"). */
+Retcode vm_alloc_fill(struct vmspace *vm, uint64_t *addr, uint64_t size,
+                      Retcode (*fn)(void *ctx, void *kva, uint64_t off, uint64_t len), void *ctx);
 /* Like vm_alloc (read-write) but physically contiguous; *pa gets the bus address (DMA). */
 /* Charges kernel pages kept for the task (its threads' kernel stacks) to the same
  * limit: rcOutOfMemory past it. vm_uncharge gives them back. */

@@ -323,6 +323,107 @@ static void bad_input(void)
     CHECK_RC("closed_handle_refused", KnPmmMdlGetSize(h, &size), rcInvalidArgument);
 }
 
+/* Mdl.ReadNew (KnPmmMdlReadNew): fresh memory filled from a window, and its bad inputs. */
+static void read_new(void)
+{
+    static unsigned char src[3 * PAGE];
+    for (unsigned i = 0; i < sizeof src; i++)
+        src[i] = (unsigned char)(i * 31 + 7);
+    Handle w = 0, wo = 0, ro = 0, pb = 0;
+    void *p = NULL;
+    uint64_t p0, p1, p2, limit;
+    KnSysInfo before, after;
+    KnSysGetInfo(&before);
+    KnPmmMdlCreateWindow(src, sizeof src, VM_READ, &w);
+    KnVmUsage(&p0, &limit);
+    Retcode rc = KnPmmMdlReadNew(w, 5, PAGE + 100, &p);
+    KnVmUsage(&p1, &limit);
+    int same = rc == rcOk && p && memcmp(p, src + 5, PAGE + 100) == 0;
+    for (unsigned i = PAGE + 100; same && i < 2 * PAGE; i++)
+        same = ((unsigned char *)p)[i] == 0;          /* the rest of the last page: zero */
+    CHECK("read_new_copies_rest_zero", same && p1 == p0 + 2, "rc %d same %d pages %lu -> %lu", rc,
+          same, (unsigned long)p0, (unsigned long)p1);
+    if (p)
+        ((volatile unsigned char *)p)[1] = 1;         /* writable: plain memory */
+    CHECK_RC("read_new_freed_by_vm_free", KnVmFree(p, PAGE + 100), rcOk);
+    KnVmUsage(&p2, &limit);
+    CHECK("read_new_charge_gone", p2 == p0, "pages %lu -> %lu", (unsigned long)p0,
+          (unsigned long)p2);
+    p = (void *)1;
+    CHECK("read_new_size_zero_refused", KnPmmMdlReadNew(w, 0, 0, &p) == rcInvalidArgument &&
+                                        p == NULL, "p %p", p);
+    CHECK_RC("read_new_past_end_refused", KnPmmMdlReadNew(w, PAGE, 2 * PAGE + 1, &p),
+             rcInvalidArgument);
+    CHECK_RC("read_new_offset_past_end_refused", KnPmmMdlReadNew(w, 3 * PAGE + 1, 1, &p),
+             rcInvalidArgument);
+    CHECK_RC("read_new_offset_plus_size_wraps", KnPmmMdlReadNew(w, 8, ~(rtl_size_t)0, &p),
+             rcInvalidArgument);
+    KnPmmMdlCreateWindow(src, sizeof src, VM_WRITE, &wo);
+    CHECK_RC("read_new_write_only_window", KnPmmMdlReadNew(wo, 0, PAGE, &p), rcNoCapability);
+    KnHandleCopy(w, RIGHT_TRANSFER, &ro);
+    CHECK_RC("read_new_without_read_right", KnPmmMdlReadNew(ro, 0, PAGE, &p), rcNoCapability);
+    CHECK_RC("read_new_null_out", KnPmmMdlReadNew(w, 0, PAGE, NULL), rcInvalidArgument);
+    CHECK_RC("read_new_not_a_buffer", KnPmmMdlReadNew(KERNEL_HANDLE, 0, PAGE, &p),
+             rcInvalidArgument);
+    /* A window over a hole: the copy faults in its second page, nothing stays allocated. */
+    void *span = NULL, *at = NULL;
+    KnVmAllocate(NULL, 3 * PAGE, VM_READ | VM_WRITE, 0, &span);
+    KnVmFree(span, 3 * PAGE);
+    char *s0 = span;
+    int placed = KnVmAllocate(s0, PAGE, VM_READ | VM_WRITE, VM_FIXED, &at) == rcOk &&
+                 KnVmAllocate(s0 + 2 * PAGE, PAGE, VM_READ | VM_WRITE, VM_FIXED, &at) == rcOk;
+    Handle hole = 0;
+    KnPmmMdlCreateWindow(span, 3 * PAGE, VM_READ, &hole);
+    KnVmUsage(&p1, &limit);
+    p = (void *)1;
+    rc = KnPmmMdlReadNew(hole, 0, 3 * PAGE, &p);
+    KnVmUsage(&p2, &limit);
+    CHECK("read_new_over_hole_source_fault", placed && rc == rcSourceFault && p == NULL &&
+          p2 == p1, "placed %d rc %d p %p pages %lu -> %lu", placed, rc, p, (unsigned long)p1,
+          (unsigned long)p2);
+    KnHandleClose(hole);
+    KnVmFree(s0, PAGE);
+    KnVmFree(s0 + 2 * PAGE, PAGE);
+    /* Bigger than the machine's memory (a 2 GiB window on unmapped space): no page taken. */
+    Handle huge = 0;
+    KnPmmMdlCreateWindow((void *)0x3000000000ull, 1ull << 31, VM_READ, &huge);
+    CHECK_RC("read_new_too_large", KnPmmMdlReadNew(huge, 0, 1ull << 31, &p), rcOutOfMemory);
+    KnHandleClose(huge);
+    /* From a page buffer too (Create): its pages, copied. */
+    rc = KnPmmMdlCreate(2 * PAGE, VM_READ | VM_WRITE, &pb);
+    void *m = NULL;
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(pb, 0, 2 * PAGE, &m, VM_READ | VM_WRITE);
+    if (rc == rcOk) {
+        memset(m, 0x3C, 2 * PAGE);
+        rc = KnPmmMdlReadNew(pb, PAGE - 3, 6, &p);
+    }
+    CHECK("read_new_from_page_buffer", rc == rcOk && p && memcmp(p, "\x3c\x3c\x3c\x3c\x3c\x3c", 6) == 0 &&
+          ((unsigned char *)p)[6] == 0, "rc %d", rc);
+    if (p)
+        KnVmFree(p, 6);
+    if (m)
+        KnPmmMdlUnmap(m, 2 * PAGE);
+    KnHandleClose(pb);
+    /* 1000 fills and frees: every page and object back. */
+    int i;
+    rc = rcOk;
+    for (i = 0; i < 1000 && rc == rcOk; i++) {
+        rc = KnPmmMdlReadNew(w, (rtl_size_t)i % PAGE, 2 * PAGE, &p);
+        if (rc == rcOk)
+            rc = KnVmFree(p, 2 * PAGE);
+    }
+    KnHandleClose(w);
+    KnHandleClose(wo);
+    KnHandleClose(ro);
+    KnSysGetInfo(&after);
+    CHECK("read_new_cycles_pages_unchanged", rc == rcOk && i == 1000 &&
+          after.freePages == before.freePages && after.kobjects == before.kobjects,
+          "rc %d after %d, free pages %lu -> %lu, objects %lu -> %lu", rc, i,
+          (unsigned long)before.freePages, (unsigned long)after.freePages,
+          (unsigned long)before.kobjects, (unsigned long)after.kobjects);
+}
+
 static void cycles(void)
 {
     Handle h;
@@ -361,6 +462,7 @@ int main(int argc, char **argv)
     run_pair("checks");
     accounting();
     bad_input();
+    read_new();
     cycles();
     return check_done("test_shm");
 }

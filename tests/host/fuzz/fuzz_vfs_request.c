@@ -114,6 +114,23 @@ Retcode KnPmmMdlWrite(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl
     (void)handle;
     return fake_window_copy(offset, seg, n, done, 0, rcTargetFault);
 }
+/* Fresh memory filled from the fake window (the RAM fs's filled slabs): the bytes the
+ * fake Read would give, in memory KnVmFree frees; past the window's end as Read. */
+Retcode KnPmmMdlReadNew(Handle handle, rtl_size_t offset, rtl_size_t size, void **addr)
+{
+    (void)handle;
+    *addr = NULL;
+    if (size == 0 || size > FAKE_WINDOW || offset > FAKE_WINDOW - size)
+        return rcInvalidArgument;
+    rtl_size_t round = (size + KOS_PAGE_SIZE - 1) & ~(rtl_size_t)(KOS_PAGE_SIZE - 1);
+    unsigned char *p = aligned_alloc(KOS_PAGE_SIZE, round);
+    if (!p)
+        return rcOutOfMemory;
+    for (rtl_size_t k = 0; k < round; k++)
+        p[k] = k < size ? (unsigned char)(offset + k) : 0;
+    *addr = p;
+    return rcOk;
+}
 void pool_run(Handle listener, pool_serve_fn fn, void *ctx) { (void)listener, (void)fn, (void)ctx; abort(); }
 void sockets_start(int argc, char **argv) { (void)argc, (void)argv; }
 /* The socket service is not fuzzed here (it needs lwIP): its requests are not sent. */

@@ -866,6 +866,119 @@ static void test_space_returns_after_unlink(void)
     CHECK_EQ(cap.k.bytes, 0);
 }
 
+/* ---------------------------------------------------------------- direct I/O with fill
+ * A transport like VfsFsnet's windows (vfs_io): move copies between the segments and a
+ * client buffer; fill makes counted memory holding the buffer's bytes (KnPmmMdlReadNew),
+ * failing as told. */
+struct fake_io {
+    struct counting *k;
+    unsigned char *buf;                 /* the client's buffer */
+    int writing;
+    int fill_err;                       /* fill answers this (0: works) */
+    unsigned fills, moves;
+};
+
+static int fake_move(void *ctx, const struct vfs_seg *seg, size_t n, uint64_t at)
+{
+    struct fake_io *f = ctx;
+    f->moves++;
+    for (size_t i = 0; i < n; i++) {
+        void *p = (void *)(uintptr_t)seg[i].addr;
+        if (f->writing)
+            memcpy(p, f->buf + at, seg[i].len);
+        else
+            memcpy(f->buf + at, p, seg[i].len);
+        at += seg[i].len;
+    }
+    return 0;
+}
+
+static int fake_fill(void *ctx, size_t size, uint64_t at, void **out)
+{
+    struct fake_io *f = ctx;
+    CHECK(size % 4096 == 0);
+    if (f->fill_err)
+        return f->fill_err;
+    f->fills++;
+    unsigned char *p = count_alloc(f->k, size);
+    memcpy(p, f->buf + at, size);
+    *out = p;
+    return 0;
+}
+
+static void test_direct_io_fill(void)
+{
+    struct counting k = {0};
+    struct vfs_alloc a = {count_alloc, count_free, &k};
+    struct vfs_config cfg = {.alloc = &a};
+    struct vfs *v;
+    struct vfs_client *c;
+    enum { N = (3 << 20) + 5 };
+    static unsigned char src[N], back[N];
+    for (size_t i = 0; i < N; i++)
+        src[i] = (unsigned char)(i * 2654435761u >> 24);
+    CHECK_EQ(vfs_create(&cfg, &v), 0);
+    CHECK_EQ(vfs_client_create(v, &c), 0);
+    size_t start = k.bytes;
+    struct fake_io w = {&k, src, 1, 0, 0, 0};
+    struct vfs_io io = {fake_move, &w, fake_fill};
+    /* A new file: whole chunks through filled slabs (1 MiB each), the 5-byte tail moved. */
+    int fd = vfs_open(c, P("/d"), VFS_O_CREAT | VFS_O_RDWR, 0644);
+    CHECK(fd >= 0);
+    CHECK_EQ(vfs_write_io(c, fd, &io, N, -1), N);
+    CHECK_EQ(w.fills, 3u);
+    CHECK_EQ(vfs_pread(c, fd, back, N, 0), N);
+    CHECK(memcmp(back, src, N) == 0);
+    /* Over a hole at an unaligned offset: head and tail moved, the middle filled. */
+    w.fills = 0;
+    CHECK_EQ(vfs_write_io(c, fd, &io, 300000, 5000003), 300000);
+    CHECK(w.fills >= 1);
+    memset(back, 1, N);
+    CHECK_EQ(vfs_pread(c, fd, back, 400003, 4900000), 400003);
+    for (size_t i = 0; i < 100003; i++)
+        CHECK(back[i] == 0);            /* the hole reads as zeros */
+    CHECK(memcmp(back + 100003, src, 300000) == 0);
+    /* Read back through read_io too (leaf by leaf, holes as the zero chunk). */
+    struct fake_io r = {&k, back, 0, 0, 0, 0};
+    struct vfs_io rio = {fake_move, &r, NULL};
+    memset(back, 1, N);
+    CHECK_EQ(vfs_read_io(c, fd, &rio, N, 2000000), N);
+    CHECK(memcmp(back, src + 2000000, (3 << 20) + 5 - 2000000) == 0);
+    for (size_t i = (3 << 20) + 5 - 2000000; i < 5000003 - 2000000; i++)
+        CHECK(back[i] == 0);
+    /* Overwrites take no fill: the chunks exist. */
+    w.fills = 0;
+    CHECK_EQ(vfs_write_io(c, fd, &io, 1 << 20, 4096), 1 << 20);
+    CHECK_EQ(w.fills, 0u);
+    /* Truncate into a filled slab, grow again: zeros beyond the cut. */
+    CHECK_EQ(vfs_ftruncate(c, fd, 100000), 0);
+    CHECK_EQ(vfs_ftruncate(c, fd, 300000), 0);
+    CHECK_EQ(vfs_pread(c, fd, back, 300000, 0), 300000);
+    for (size_t i = 100000; i < 300000; i++)
+        CHECK(back[i] == 0);
+    CHECK_EQ(vfs_close(c, fd), 0);
+    /* A fill that faults: nothing before it was moved, so the call fails as a whole and
+     * the file keeps its size; a fill out of memory falls back to ordinary slabs. */
+    fd = vfs_open(c, P("/e"), VFS_O_CREAT | VFS_O_RDWR, 0644);
+    w.fill_err = -EFAULT;
+    CHECK_EQ(vfs_write_io(c, fd, &io, 200000, 100), -EFAULT);
+    struct vfs_stat st;
+    CHECK_EQ(vfs_fstat(c, fd, &st), 0);
+    CHECK_EQ(st.st_size, 0);
+    w.fill_err = -ENOMEM;
+    CHECK_EQ(vfs_write_io(c, fd, &io, 200000, 100), 200000);
+    CHECK_EQ(vfs_pread(c, fd, back, 200000, 100), 200000);
+    CHECK(memcmp(back, src, 200000) == 0);
+    CHECK_EQ(vfs_close(c, fd), 0);
+    /* Every filled slab goes back with its file. */
+    CHECK_EQ(vfs_unlink(c, P("/d")), 0);
+    CHECK_EQ(vfs_unlink(c, P("/e")), 0);
+    CHECK_EQ(k.bytes, start);
+    vfs_destroy(v);
+    CHECK_EQ(k.live, 0);
+    CHECK_EQ(k.bytes, 0);
+}
+
 /* ---------------------------------------------------------------- mounts and arguments */
 static void test_mount_args(void)
 {
@@ -1285,6 +1398,7 @@ int main(int argc, char **argv)
     test_deep_nesting();
     test_allocator();
     test_space_returns_after_unlink();
+    test_direct_io_fill();
     test_mount_args();
     test_romfs_contents();
     test_romfs_corrupt();

@@ -139,7 +139,8 @@ static size_t slab_upper(const struct ramfs *fs, const void *p)
     return lo;
 }
 
-static int slab_add(struct ramfs *fs)
+/* Room in fs->slabs for one more slab. */
+static int slab_room(struct ramfs *fs)
 {
     const struct vfs_alloc *a = fs_alloc(fs);
     if (fs->nslabs == fs->slabs_cap) {
@@ -153,6 +154,25 @@ static int slab_add(struct ramfs *fs)
         fs->slabs = v;
         fs->slabs_cap = cap;
     }
+    return 0;
+}
+
+/* Puts s in fs->slabs (slab_room made room), and on the partial list if it has free chunks. */
+static void slab_insert(struct ramfs *fs, struct chunk_slab *s)
+{
+    size_t at = slab_upper(fs, s->base);
+    memmove(&fs->slabs[at + 1], &fs->slabs[at], (fs->nslabs - at) * sizeof *fs->slabs);
+    fs->slabs[at] = s;
+    fs->nslabs++;
+    if (s->nfree)
+        partial_add(fs, s);
+}
+
+static int slab_add(struct ramfs *fs)
+{
+    const struct vfs_alloc *a = fs_alloc(fs);
+    if (slab_room(fs) < 0)
+        return -1;
     struct chunk_slab *s = vfs_mem_alloc(a, sizeof *s);
     if (!s)
         return -1;
@@ -170,11 +190,7 @@ static int slab_add(struct ramfs *fs)
         *(void **)(void *)c = s->free;
         s->free = c;
     }
-    size_t at = slab_upper(fs, s->base);
-    memmove(&fs->slabs[at + 1], &fs->slabs[at], (fs->nslabs - at) * sizeof *fs->slabs);
-    fs->slabs[at] = s;
-    fs->nslabs++;
-    partial_add(fs, s);
+    slab_insert(fs, s);
     return 0;
 }
 
@@ -183,7 +199,8 @@ static void slab_release(struct ramfs *fs, size_t i)
 {
     const struct vfs_alloc *a = fs_alloc(fs);
     struct chunk_slab *s = fs->slabs[i];
-    partial_del(fs, s);
+    if (s->nfree)                   /* 0: a filled slab released by ram_destroy */
+        partial_del(fs, s);
     memmove(&fs->slabs[i], &fs->slabs[i + 1], (fs->nslabs - i - 1) * sizeof *fs->slabs);
     fs->nslabs--;
     vfs_mem_free(a, s->base, (size_t)s->count * CHUNK_SIZE);
@@ -234,27 +251,35 @@ enum chunk_mode {
                        at once (a sequential write then costs one copy, not two) */
 };
 
-static uint8_t *chunk_get(struct ramfs *fs, struct rnode *f, uint64_t idx, enum chunk_mode mode)
+/* Grows the tree until it covers chunk idx: 0, or -1 (no memory, or past MAX_HEIGHT). */
+static int tree_grow(struct ramfs *fs, struct rnode *f, uint64_t idx)
 {
     while (idx >= span(f->height)) {
-        if (mode == CHUNK_LOOKUP)
-            return NULL;
         if (f->height >= MAX_HEIGHT)
-            return NULL;
+            return -1;
         if (f->root) {
             void **n = ram_alloc(fs, NODE_BYTES);
             if (!n)
-                return NULL;
+                return -1;
             memset(n, 0, NODE_BYTES);
             n[0] = f->root;
             f->root = n;
         }
         f->height++;
     }
+    return 0;
+}
+
+/* The slot of chunk idx (< span(f->height)); the nodes on the way are made when
+ * `create`, else NULL when one is missing (or no memory). The slots of one leaf
+ * node follow each other: slot[1] is chunk idx + 1 while idx + 1 is in the same leaf. */
+static inline __attribute__((always_inline)) void **chunk_slot(struct ramfs *fs, struct rnode *f,
+                                                             uint64_t idx, int create)
+{
     void **slot = &f->root;
     for (unsigned lvl = f->height; lvl > 0; lvl--) {
         if (!*slot) {
-            if (mode == CHUNK_LOOKUP)
+            if (!create)
                 return NULL;
             void *n = ram_alloc(fs, NODE_BYTES);
             if (!n)
@@ -265,6 +290,22 @@ static uint8_t *chunk_get(struct ramfs *fs, struct rnode *f, uint64_t idx, enum 
         void **node = *slot;
         slot = &node[(idx >> (FAN_SHIFT * (lvl - 1))) & (FAN - 1)];
     }
+    return slot;
+}
+
+/* Chunks from idx on that share chunk idx's leaf node (its slots follow each other). */
+static uint64_t leaf_left(const struct rnode *f, uint64_t idx)
+{
+    return f->height ? FAN - (idx & (FAN - 1)) : 1;
+}
+
+static uint8_t *chunk_get(struct ramfs *fs, struct rnode *f, uint64_t idx, enum chunk_mode mode)
+{
+    if (idx >= span(f->height) && (mode == CHUNK_LOOKUP || tree_grow(fs, f, idx) < 0))
+        return NULL;
+    void **slot = chunk_slot(fs, f, idx, mode != CHUNK_LOOKUP);
+    if (!slot)
+        return NULL;
     if (!*slot && mode != CHUNK_LOOKUP) {
         uint8_t *c = chunk_alloc(fs);
         if (!c)
@@ -560,20 +601,26 @@ static int64_t ram_read_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_i
 {
     struct ramfs *fs = (struct ramfs *)vfs_fs;
     struct rnode *f = node;
-    int64_t span = read_span(f, &len, off);
-    if (span <= 0)
-        return span;
+    int64_t ok = read_span(f, &len, off);
+    if (ok <= 0)
+        return ok;
     struct seg_batch b = { .n = 0 };
     int rc = 0;
+    /* One walk per leaf node: the slots of its chunks follow each other. */
     for (size_t done = 0; done < len && rc == 0;) {
-        uint64_t pos = (uint64_t)off + done;
+        uint64_t pos = (uint64_t)off + done, idx = pos >> CHUNK_SHIFT;
         size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
-        size_t n = CHUNK_SIZE - in;
-        if (n > len - done)
-            n = len - done;
-        const uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, CHUNK_LOOKUP);
-        rc = batch_add(&b, io, c ? c + in : zero_chunk, n);
-        done += n;
+        void **slot = idx < span(f->height) ? chunk_slot(fs, f, idx, 0) : NULL;
+        uint64_t left = leaf_left(f, idx);
+        for (uint64_t j = 0; j < left && done < len && rc == 0; j++) {
+            size_t n = CHUNK_SIZE - in;
+            if (n > len - done)
+                n = len - done;
+            const uint8_t *c = slot ? slot[j] : NULL;   /* no slot: a hole to the leaf's end */
+            rc = batch_add(&b, io, c ? c + in : zero_chunk, n);
+            done += n;
+            in = 0;
+        }
     }
     if (rc == 0)
         rc = batch_flush(&b, io);
@@ -581,10 +628,82 @@ static int64_t ram_read_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_i
     return rc < 0 ? (b.at ? (int64_t)b.at : rc) : (int64_t)len;
 }
 
+/* Filled slabs (io->fill): a run of at least SLAB_CHUNKS missing chunks that a write covers
+ * whole gets one slab of exactly its chunks, made by the transport straight from the
+ * client's bytes (one copy, no zeroing, one kernel call per FILL_CHUNKS chunks). The slab
+ * is full when made; it goes back as soon as its last chunk is freed, like any slab, so a
+ * removed file's memory still returns at once. Cost: a slab outlives its file while any
+ * of its chunks is in use, so after a truncation a FILL_CHUNKS slab may be kept for one
+ * chunk (docs/VFS.md, "Where the space goes"). */
+#define FILL_CHUNKS 256             /* 1 MiB */
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* How many chunks from idx on, at most max, are missing; makes the leaf nodes on the way
+ * (fewer chunks when a node cannot be had). */
+static uint64_t missing_run(struct ramfs *fs, struct rnode *f, uint64_t idx, uint64_t max)
+{
+    uint64_t k = 0;
+    while (k < max) {
+        void **slot = chunk_slot(fs, f, idx + k, 1);
+        if (!slot)
+            break;
+        uint64_t n = min_u64(leaf_left(f, idx + k), max - k), j = 0;
+        while (j < n && !slot[j])
+            j++;
+        k += j;
+        if (j < n)
+            break;
+    }
+    return k;
+}
+
+/* Tries to write chunks idx.. (the transfer's bytes from `at`, `max` whole chunks of it
+ * at most) into one filled slab. >0: bytes written; 0: not done this way (too short a
+ * run, no memory: the caller takes chunks as usual); <0: -errno from io->fill. */
+static int64_t fill_run(struct ramfs *fs, struct rnode *f, const struct vfs_io *io, uint64_t idx,
+                        uint64_t max, uint64_t at, uint8_t **made)
+{
+    max = min_u64(max, FILL_CHUNKS);
+    if (max < SLAB_CHUNKS || tree_grow(fs, f, idx + max - 1) < 0)
+        return 0;
+    uint64_t k = missing_run(fs, f, idx, max);
+    if (fs->budget)
+        k = min_u64(k, fs->used < fs->budget ? (fs->budget - fs->used) / CHUNK_SIZE : 0);
+    if (k < SLAB_CHUNKS || slab_room(fs) < 0)
+        return 0;
+    const struct vfs_alloc *a = fs_alloc(fs);
+    struct chunk_slab *s = vfs_mem_alloc(a, sizeof *s);
+    if (!s)
+        return 0;
+    void *base;
+    int rc = io->fill(io->ctx, (size_t)k * CHUNK_SIZE, at, &base);
+    if (rc < 0) {
+        vfs_mem_free(a, s, sizeof *s);
+        return rc == -ENOMEM || rc == -EOPNOTSUPP ? 0 : rc;
+    }
+    s->base = *made = base;
+    s->count = (unsigned)k;
+    s->nfree = 0;
+    s->free = NULL;
+    slab_insert(fs, s);
+    for (uint64_t i = 0; i < k;) {        /* one walk per leaf node: made by missing_run */
+        void **slot = chunk_slot(fs, f, idx + i, 0);
+        uint64_t n = min_u64(leaf_left(f, idx + i), k - i);
+        for (uint64_t j = 0; j < n; j++)
+            slot[j] = s->base + (i + j) * CHUNK_SIZE;
+        i += n;
+    }
+    f->chunks += k;
+    fs->used += k * CHUNK_SIZE;
+    return (int64_t)(k * CHUNK_SIZE);
+}
+
 /* Writing: the chunks are got first (a whole one unfilled, as ram_write), then
- * filled by move. When a move fails, the bytes of its batch are zeroed: a new
- * chunk never shows another file's old data (the range a failed write was to
- * cover is then zeros, as POSIX leaves it unspecified). */
+ * filled by move; a long run of new chunks is one filled slab instead (fill_run).
+ * When a move fails, the bytes of its batch are zeroed: a new chunk never shows
+ * another file's old data (the range a failed write was to cover is then zeros,
+ * as POSIX leaves it unspecified). */
 static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_io *io,
                             size_t len, int64_t off)
 {
@@ -594,18 +713,42 @@ static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_
         return -EISDIR;
     struct seg_batch b = { .n = 0 };
     size_t done = 0;
-    int rc = 0;
+    int rc = 0, try_fill = io->fill != NULL;
     while (done < len) {
         uint64_t pos = (uint64_t)off + done;
         size_t in = (size_t)(pos & (CHUNK_SIZE - 1));
         size_t n = CHUNK_SIZE - in;
         if (n > len - done)
             n = len - done;
+        uint8_t *c = NULL;
+        if (try_fill && in == 0 && len - done >= SLAB_CHUNKS * CHUNK_SIZE &&
+            !(c = chunk_get(fs, f, pos >> CHUNK_SHIFT, CHUNK_LOOKUP))) {
+            /* The batch still pending (bytes before done) is moved after the fill, so a
+             * fill that fails leaves it unmoved: the call then fails as a whole when
+             * nothing before it was moved, as with one batch. */
+            uint8_t *made;
+            int64_t w = fill_run(fs, f, io, pos >> CHUNK_SHIFT, (len - done) / CHUNK_SIZE, done,
+                                 &made);
+            if (w < 0) {
+                rc = (int)w;
+                break;
+            }
+            if (w > 0) {
+                if ((rc = batch_flush(&b, io)) < 0) {
+                    memset(made, 0, (size_t)w);   /* not counted as written: zeros */
+                    break;
+                }
+                done += (size_t)w;
+                b.at = done;
+                continue;
+            }
+            try_fill = 0;               /* no run here or no memory: not again this call */
+        }
         /* The batch is moved before it would take another segment: keep it room. */
         if (b.n == VFS_IO_SEGS && (rc = batch_flush(&b, io)) < 0)
             break;
-        uint8_t *c = chunk_get(fs, f, pos >> CHUNK_SHIFT, n == CHUNK_SIZE ? CHUNK_WHOLE
-                                                                          : CHUNK_ZEROED);
+        if (!c)
+            c = chunk_get(fs, f, pos >> CHUNK_SHIFT, n == CHUNK_SIZE ? CHUNK_WHOLE : CHUNK_ZEROED);
         if (!c)
             break;
         batch_add(&b, io, c + in, n);       /* room was kept: no move here */

@@ -160,6 +160,12 @@ struct vfs_seg {
 struct vfs_io {
     int (*move)(void *ctx, const struct vfs_seg *seg, size_t n, uint64_t at);
     void *ctx;
+    /* Writing only, optional (NULL: not offered): new memory of `size` bytes (whole
+     * pages) holding bytes [at, at+size) of the transfer, in *out, that the file
+     * system's vfs_alloc frees like its own whole-page blocks. A file system takes
+     * its fresh chunks this way (one copy, no zeroing). 0, -ENOMEM (then it takes
+     * memory as usual), or -errno as move (the call stops there). */
+    int (*fill)(void *ctx, size_t size, uint64_t at, void **out);
 };
 /* read/pread (off < 0: the descriptor's position) through io; -EOPNOTSUPP when
  * the file's system has no direct I/O. */

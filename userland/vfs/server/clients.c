@@ -15,6 +15,24 @@ static struct {
 
 static KosMutex lock = KOS_MUTEX_INITIALIZER;
 
+/* Badges whose disconnect notice was handled (the kernel never reuses a badge,
+ * kernel/ipc_channel.c). A request of such a client can still be on its way: a
+ * worker took it before the notice, which another worker handled first and which
+ * freed the slot. It must not start a new slot with live state (an open descriptor
+ * that no notice would ever drop, and a file kept for good): it finds its slot gone.
+ * The last GONE_MAX are kept; a request is never that late. */
+#define GONE_MAX 64
+static uint32_t gone_badges[GONE_MAX];
+static unsigned gone_next;
+
+static bool gone_locked(uint32_t badge)
+{
+    for (unsigned i = 0; i < GONE_MAX; i++)
+        if (gone_badges[i] == badge)
+            return true;
+    return false;
+}
+
 /* Frees slot i when nothing holds it any more. Under the lock. */
 static void maybe_free_locked(int i)
 {
@@ -41,6 +59,7 @@ int client_enter(uint32_t badge)
     if (slot < 0 && free_slot >= 0) {
         slot = free_slot;
         slots[slot].badge = badge;
+        slots[slot].gone = gone_locked(badge);   /* then no service state: client_hold */
     }
     if (slot >= 0)
         slots[slot].requests++;
@@ -84,6 +103,7 @@ int client_disconnect(uint32_t badge)
     if (badge == 0)
         return -1;
     KosMutexLock(&lock);
+    gone_badges[gone_next++ % GONE_MAX] = badge;
     for (int i = 0; i < CLIENTS_MAX; i++) {
         if (slots[i].badge == badge) {
             slot = i;

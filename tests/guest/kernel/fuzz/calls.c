@@ -26,7 +26,7 @@
 /* Messages: the KasperskyOS-form structs (kl_core_<Ep>_<M>_req, header
  * included in the offsets), ids and wire sizes (_mid, _req_size, docs/IDL.md). */
 /* Field kinds of the kernel methods' constant parts. */
-enum kind { K_H, K_U32, K_U64, K_SIZE, K_ADDR, K_PTR, K_NS, K_PRIO, K_DESC, K_END };
+enum kind { K_H, K_U32, K_U64, K_SIZE, K_ADDR, K_PTR, K_NS, K_PRIO, K_DESC, K_IOV, K_END };
 
 struct field {
     uint16_t off;              /* from the start of the message (header included) */
@@ -94,6 +94,12 @@ static const struct method methods[] = {
     M(Mdl, Unmap, mdl, F(Mdl, Unmap, addr, K_ADDR), F(Mdl, Unmap, size, K_SIZE)),
     M(Mdl, CreateWindow, mdl, F(Mdl, CreateWindow, addr, K_ADDR),
       F(Mdl, CreateWindow, size, K_SIZE), F(Mdl, CreateWindow, prot, K_U32)),
+    M(Mdl, Read, mdl, F(Mdl, Read, handle, K_H), F(Mdl, Read, offset, K_SIZE),
+      F(Mdl, Read, iov, K_IOV), F(Mdl, Read, niov, K_U32)),
+    M(Mdl, Write, mdl, F(Mdl, Write, handle, K_H), F(Mdl, Write, offset, K_SIZE),
+      F(Mdl, Write, iov, K_IOV), F(Mdl, Write, niov, K_U32)),
+    M(Mdl, ReadNew, mdl, F(Mdl, ReadNew, handle, K_H), F(Mdl, ReadNew, offset, K_SIZE),
+      F(Mdl, ReadNew, size, K_SIZE), F(Mdl, ReadNew, hint, K_ADDR)),
     M(Notice, Create, notice, { 0, K_END }),
     M(Notice, SubscribeToObject, notice, F(Notice, SubscribeToObject, notice, K_H),
       F(Notice, SubscribeToObject, object, K_H), F(Notice, SubscribeToObject, evMask, K_U32),
@@ -205,6 +211,23 @@ static bool keep_alive(struct fuzz_ctx *c, uint8_t *msg)
         uint64_t hint = get64(msg + offsetof(REQ(Mdl, Map), hint));   /* as Vmm.Allocate */
         if (hint < LOW_FREE || (hint >= HIGH_FREE && hint < USER_END))
             put64(msg + offsetof(REQ(Mdl, Map), hint), LOW_FREE + hint % (HIGH_FREE - LOW_FREE));
+    } else if (!strcmp(n, "Mdl.CreateWindow")) {
+        /* Mdl.Write copies into a window's range: a window that could reach the first
+         * task's own memory (libkos's heap, stacks, data) other than scratch is
+         * read-only; a hostile range the kernel refuses stays as it is. */
+        uint64_t at = get64(msg + offsetof(REQ(Mdl, CreateWindow), addr));
+        uint64_t size = get64(msg + offsetof(REQ(Mdl, CreateWindow), size));
+        uint64_t s = (uint64_t)(uintptr_t)c->scratch, end = s + FUZZ_SCRATCH_PAGES * PAGE;
+        bool in_scratch = at >= s && at <= end && size <= end - at;
+        if (!in_scratch && at < USER_END) {
+            uint8_t *prot = msg + offsetof(REQ(Mdl, CreateWindow), prot);
+            put32(prot, get32(prot) & ~(uint32_t)VM_WRITE);
+        }
+    } else if (!strcmp(n, "Mdl.ReadNew")) {
+        uint64_t hint = get64(msg + offsetof(REQ(Mdl, ReadNew), hint));   /* as Vmm.Allocate */
+        if (hint < LOW_FREE || (hint >= HIGH_FREE && hint < USER_END))
+            put64(msg + offsetof(REQ(Mdl, ReadNew), hint),
+                  LOW_FREE + hint % (HIGH_FREE - LOW_FREE));
     } else if (!strcmp(n, "Mdl.CreateFromVm") || !strcmp(n, "Mdl.Unmap")) {
         uint64_t addr = get64(a);                /* as Vmm.Free: never libkos's own memory */
         if (addr < USER_END && !own_mem(c, addr))
@@ -241,6 +264,9 @@ static void cap_costly_sizes(uint8_t *msg)
         put64(a + 8, cap_pages(get64(a + 8)));
     else if (!strcmp(m->name, "Mdl.Create"))
         put64(a, cap_pages(get64(a)));
+    else if (!strcmp(m->name, "Mdl.ReadNew"))
+        put64(msg + offsetof(REQ(Mdl, ReadNew), size),
+              cap_pages(get64(msg + offsetof(REQ(Mdl, ReadNew), size))));
     else if (!strcmp(m->name, "Mdl.Map"))
         put64(msg + offsetof(REQ(Mdl, Map), length),
               cap_pages(get64(msg + offsetof(REQ(Mdl, Map), length))));
@@ -254,7 +280,7 @@ static bool creates(const struct method *m)
                                          "Thread.Create", "Task.Create", "Vmm.Allocate",
                                          "Io.MapMmio", "Io.AttachIrq", "Io.AllocDma",
                                          "Mdl.Create", "Mdl.CreateFromVm", "Mdl.CreateWindow",
-                                         "Mdl.Map",
+                                         "Mdl.Map", "Mdl.ReadNew",
                                          "Notice.Create", "Cm.Connect", "Cm.Accept" };
     for (unsigned i = 0; m && i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(m->name, names[i]))
@@ -292,6 +318,27 @@ static uint64_t fill_desc(struct fuzz_ctx *c, uint8_t *arena, uint32_t cap, uint
     return (uint64_t)off | (uint64_t)size << 32;
 }
 
+/* Segments for Mdl.Read/Write ({addr, len} each): a few in scratch page IOV_OFF, each
+ * address of any pointer class (scratch, read-only, kernel, unmapped, text, straddling)
+ * and each length small, pages or hostile; or the array's own address hostile. Mdl.Read
+ * copies into them: fz_ptr never names the first task's own data outside scratch. */
+#define IOV_OFF (5 * PAGE)
+static uint64_t fill_iov(struct fuzz_ctx *c)
+{
+    if (rng_chance(&c->rng, 15))
+        return fz_ptr(c);
+    uint64_t *seg = (uint64_t *)(void *)(c->scratch + IOV_OFF);
+    for (unsigned i = 0; i < 8; i++) {
+        seg[2 * i] = rng_chance(&c->rng, 60) ? fz_buf(c, 600) : fz_ptr(c);
+        switch (rng_below(&c->rng, 4)) {
+        case 0: seg[2 * i + 1] = rng_below(&c->rng, 600); break;
+        case 1: seg[2 * i + 1] = PAGE * (1 + rng_below(&c->rng, 3)); break;
+        default: seg[2 * i + 1] = fz_size(c); break;
+        }
+    }
+    return (uint64_t)(uintptr_t)seg + (rng_chance(&c->rng, 10) ? 1 + rng_below(&c->rng, 7) : 0);
+}
+
 static uint64_t field_value(struct fuzz_ctx *c, uint8_t kind)
 {
     switch (kind) {
@@ -300,6 +347,7 @@ static uint64_t field_value(struct fuzz_ctx *c, uint8_t kind)
     case K_ADDR: return fz_addr(c);
     case K_PTR: return fz_ptr(c);
     case K_NS: return fz_timeout(c);
+    case K_IOV: return fill_iov(c);
     case K_PRIO: return rng_chance(&c->rng, 80) ? rng_below(&c->rng, 32) : fz_u32(c);
     case K_U32: return rng_chance(&c->rng, 50) ? rng_below(&c->rng, 4) : fz_u32(c);
     default: return fz_u64(c);
@@ -329,6 +377,9 @@ static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_
         fuzz_pool_add(c, get32(in_res(in, Cm, Accept, connection)));
     else if (!strcmp(n, "Mdl.Map"))
         fuzz_mem_add(c, get64(res), get64(req + offsetof(REQ(Mdl, Map), length)));
+    else if (!strcmp(n, "Mdl.ReadNew"))         /* plain memory: Vmm.Free frees it */
+        fuzz_mem_add(c, get64(in_res(in, Mdl, ReadNew, addr)),
+                     (get64(req + offsetof(REQ(Mdl, ReadNew), size)) + PAGE - 1) & ~(PAGE - 1));
     else if (!strcmp(n, "Handle.Close") || !strcmp(n, "Handle.Revoke"))
         fuzz_pool_drop(c, get32(a));
     else if (!strcmp(n, "Vmm.Allocate"))

@@ -74,5 +74,10 @@ Retcode KnPmmMdlRead(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_
  * the buffer is missing or read-only; rcSourceFault: a segment is not readable). */
 Retcode KnPmmMdlWrite(Handle handle, rtl_size_t offset, const KnMdlSeg *seg, rtl_uint32_t n,
                       rtl_size_t *done);
+/* New read-write memory (*addr; size rounded up to pages, freed with KnVmFree)
+ * holding the buffer's bytes [offset, offset+size), the rest of its last page
+ * zero: fresh pages filled by one copy, never zeroed first (this project's, no
+ * KasperskyOS name). On failure *addr is NULL and nothing is allocated. */
+Retcode KnPmmMdlReadNew(Handle handle, rtl_size_t offset, rtl_size_t size, void **addr);
 
 #endif

@@ -298,6 +298,19 @@ static int window_move(void *ctx, const struct vfs_seg *seg, size_t n, uint64_t 
 }
 _Static_assert(sizeof(KnMdlSeg) == sizeof(struct vfs_seg), "one segment layout");
 
+/* Fresh pages holding the window's bytes (KnPmmMdlReadNew): whole pages like the
+ * ramfs slabs of mem_alloc, so mem_free gives them back with KnVmFree. */
+static int window_fill(void *ctx, size_t size, uint64_t at, void **out)
+{
+    const struct window *w = ctx;
+    Retcode rc = KnPmmMdlReadNew(w->h, at, size, out);
+    if (rc == rcOk)
+        return 0;
+    if (rc == rcOutOfMemory)
+        return -ENOMEM;
+    return rc == rcSecurityDisallow || rc == rcUnimplemented ? -EOPNOTSUPP : -EFAULT;
+}
+
 /* The window handle of the request (its slot checked), or INVALID_HANDLE. */
 static Handle window_of(const struct nk_message *m, nk_uint32_t slot)
 {
@@ -316,7 +329,7 @@ static int64_t direct(const struct nk_message *m, int32_t fd, int64_t off, uint3
     else if (w.h == INVALID_HANDLE)
         r = -EFAULT;
     else {
-        struct vfs_io io = { window_move, &w };
+        struct vfs_io io = { window_move, &w, writing ? window_fill : NULL };
         r = writing ? vfs_write_io(cur, fd, &io, count, off) : vfs_read_io(cur, fd, &io, count, off);
     }
     return r;                       /* serve() (main.c) closes the window handle */

@@ -131,6 +131,10 @@ Retcode ipc_deliver(struct task *from, const struct kmsg *m, struct task *to, ui
     out.badge = badge;
     out.arena = cap->arena;
     out.arena_cap = cap->arena_cap;
+    /* Unused slots read 0, not what the sender left there: a message in
+     * registers has no such slots, and both ways must deliver the same. */
+    for (uint32_t i = m->hdr.nhandles; i < MSG_MAX_HANDLES; i++)
+        out.handles[i] = (SMsgHandle){ 0, 0 };
     for (uint32_t i = 0; i < m->hdr.nhandles; i++) {
         rc = handle_derive(&from->handles, m->hdr.handles[i].handle, m->hdr.handles[i].rights,
                            RIGHT_TRANSFER, &to->handles, &out.handles[i].handle);

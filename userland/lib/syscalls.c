@@ -47,46 +47,43 @@ static inline bool known_rw(const void *p, uint64_t n)
     return !(a & 7) && a >= lo && a <= hi && n <= hi - a;
 }
 
-/* A message to send in registers: its x1..x7 in r[0..6]. */
-static inline bool out_regs(const SMsgHdr *out, uint64_t r[7])
+/* A message that may go in registers, from a buffer the library may read. */
+static inline bool out_ok(const SMsgHdr *out)
 {
-    if (!known_rw(out, sizeof(SMsgHdr) + MSG_REG_CONST) || out->nhandles || out->arena_size ||
-        out->size > MSG_REG_CONST)
-        return false;
-    r[0] = MSG_REG_HDR(out->riid, out->mid, out->size);
-    const word_t *d = (const word_t *)(const void *)(out + 1);
-    for (unsigned i = 0; i < MSG_REG_CONST / 8; i++)
-        r[1 + i] = d[i];                      /* the kernel ignores the bytes past size */
-    return true;
+    return known_rw(out, sizeof(SMsgHdr) + MSG_REG_CONST) && !out->nhandles &&
+           !out->arena_size && out->size <= MSG_REG_CONST;
 }
 
-/* A buffer to receive in registers: its room in the x11 and x12 words. */
-static inline bool in_regs(const SMsgHdr *in, uint64_t *cap, uint64_t *arena)
+/* A receive buffer the library may fill (all of its stated room). */
+static inline bool in_ok(const SMsgHdr *in)
 {
-    if (!known_rw(in, sizeof(SMsgHdr)) || !known_rw(in, sizeof(SMsgHdr) + (uint64_t)in->size))
-        return false;
-    *cap = MSG_REG_CAP(in->size, in->arena_cap);
-    *arena = in->arena;
-    return true;
+    return known_rw(in, sizeof(SMsgHdr)) && known_rw(in, sizeof(SMsgHdr) + (uint64_t)in->size);
 }
 
-/* The register convention's system call: x1..x7 in and out (r), the receive
- * room in x10..x13; returns the Retcode, *flag = x9 on return. */
-static inline Retcode reg_call(uint64_t nr, Handle handle, uint64_t r[7], const SMsgHdr *in,
-                               uint64_t cap, uint64_t arena, uint64_t timeout, uint64_t *flag)
+/*
+ * The register convention's system call (uapi/msg.h): `out` (NULL: nothing
+ * to send) in x1..x7, the room of `in` in x10..x13; a message the kernel
+ * leaves in registers is stored into `in` as the kernel would write it
+ * there: the whole header, exactly `size` bytes of constant part.
+ */
+static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle handle,
+                                                             const SMsgHdr *out, SMsgHdr *in,
+                                                             uint64_t timeout)
 {
+    const word_t *o = (const word_t *)(const void *)(out + 1);
+    uint64_t capw = MSG_REG_CAP(in->size, in->arena_cap), arena = in->arena;
     register uint64_t x0 __asm__("x0") = handle;
-    register uint64_t x1 __asm__("x1") = r[0];
-    register uint64_t x2 __asm__("x2") = r[1];
-    register uint64_t x3 __asm__("x3") = r[2];
-    register uint64_t x4 __asm__("x4") = r[3];
-    register uint64_t x5 __asm__("x5") = r[4];
-    register uint64_t x6 __asm__("x6") = r[5];
-    register uint64_t x7 __asm__("x7") = r[6];
+    register uint64_t x1 __asm__("x1") = out ? MSG_REG_HDR(out->riid, out->mid, out->size) : 0;
+    register uint64_t x2 __asm__("x2") = out ? o[0] : 0;   /* bytes past size: ignored */
+    register uint64_t x3 __asm__("x3") = out ? o[1] : 0;
+    register uint64_t x4 __asm__("x4") = out ? o[2] : 0;
+    register uint64_t x5 __asm__("x5") = out ? o[3] : 0;
+    register uint64_t x6 __asm__("x6") = out ? o[4] : 0;
+    register uint64_t x7 __asm__("x7") = out ? o[5] : 0;
     register uint64_t x8 __asm__("x8") = nr;
     register uint64_t x9 __asm__("x9") = 0;
     register uint64_t x10 __asm__("x10") = (uint64_t)(uintptr_t)in;
-    register uint64_t x11 __asm__("x11") = cap;
+    register uint64_t x11 __asm__("x11") = capw;
     register uint64_t x12 __asm__("x12") = arena;
     register uint64_t x13 __asm__("x13") = timeout;
     __asm__ volatile("svc #0"
@@ -94,30 +91,30 @@ static inline Retcode reg_call(uint64_t nr, Handle handle, uint64_t r[7], const 
                        "+r"(x7), "+r"(x9)
                      : "r"(x8), "r"(x10), "r"(x11), "r"(x12), "r"(x13)
                      : "memory");
-    r[0] = x1, r[1] = x2, r[2] = x3, r[3] = x4, r[4] = x5, r[5] = x6, r[6] = x7;
-    *flag = x9;
-    return (Retcode)(int32_t)x0;
-}
-
-/* A message the kernel left in registers (flag = x9) into the buffer, as
- * the kernel writes one: exactly `size` bytes of constant part. */
-static inline void store_in(SMsgHdr *in, const uint64_t r[7], uint64_t flag, uint64_t cap,
-                            uint64_t arena)
-{
-    uint32_t size = MSG_REG_SIZE(r[0]);
+    Retcode rc = (Retcode)(int32_t)x0;
+    if (rc != rcOk || !x9)
+        return rc;                            /* an error, or the message is in the buffer */
     word_t *h = (word_t *)(void *)in;         /* the SMsgHdr, word by word (uapi/msg.h) */
-    h[0] = (uint64_t)MSG_REG_RIID(r[0]) | (uint64_t)MSG_REG_MID(r[0]) << 32;   /* nhandles 0 */
-    h[1] = size | (flag & 0xffffffffu) << 32;                                 /* badge */
+    uint32_t size = MSG_REG_SIZE(x1);
+    h[0] = x1 & 0xffffffff0000ffffull;        /* riid, nhandles 0, mid */
+    h[1] = size | x9 << 32;                   /* size, badge (x9's bit 32 shifts out) */
     h[2] = arena;
-    h[3] = cap & 0xffffffff00000000ull;       /* arena_size 0, arena_cap */
+    h[3] = capw & 0xffffffff00000000ull;      /* arena_size 0, arena_cap */
     h[4] = h[5] = h[6] = h[7] = 0;            /* handles[] */
     word_t *d = h + 8;
-    unsigned k = 1;
-    for (; size >= 8; size -= 8)
-        *d++ = r[k++];
-    if (size) {
-        uint8_t *b = (uint8_t *)(void *)d;
-        uint64_t v = r[k];
+    switch (size / 8) {                       /* the whole words */
+    case 6: d[5] = x7; __attribute__((fallthrough));
+    case 5: d[4] = x6; __attribute__((fallthrough));
+    case 4: d[3] = x5; __attribute__((fallthrough));
+    case 3: d[2] = x4; __attribute__((fallthrough));
+    case 2: d[1] = x3; __attribute__((fallthrough));
+    case 1: d[0] = x2; break;
+    default: break;
+    }
+    if (size % 8) {                           /* and the bytes of the last one */
+        unsigned k = size / 8;
+        uint64_t v = k == 0 ? x2 : k == 1 ? x3 : k == 2 ? x4 : k == 3 ? x5 : k == 4 ? x6 : x7;
+        uint8_t *b = (uint8_t *)(void *)(d + k);
         if (size & 4)
             *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
         if (size & 2)
@@ -125,33 +122,21 @@ static inline void store_in(SMsgHdr *in, const uint64_t r[7], uint64_t flag, uin
         if (size & 1)
             *b = (uint8_t)v;
     }
+    return rc;
 }
 
 Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn)
 {
-    uint64_t r[7], cap, arena, flag;
-    if (!out_regs(msgOut, r) || !in_regs(msgIn, &cap, &arena))
-        return kos_sys_Call(handle, U(msgOut), U(msgIn));
-    Retcode rc = reg_call(SYS_CallReg, handle, r, msgIn, cap, arena, 0, &flag);
-    if (rc == rcOk && flag)
-        store_in(msgIn, r, flag, cap, arena);
-    return rc;
-}
-
-static Retcode recv_in(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs)
-{
-    uint64_t r[7] = { 0 }, cap, arena, flag;
-    if (!in_regs(msgIn, &cap, &arena))
-        return kos_sys_RecvEx(handle, U(msgIn), timeoutNs);
-    Retcode rc = reg_call(SYS_RecvReg, handle, r, msgIn, cap, arena, timeoutNs, &flag);
-    if (rc == rcOk && flag)
-        store_in(msgIn, r, flag, cap, arena);
-    return rc;
+    if (out_ok(msgOut) && in_ok(msgIn))
+        return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
+    return kos_sys_Call(handle, U(msgOut), U(msgIn));
 }
 
 Retcode Recv(Handle handle, SMsgHdr *msgIn)
 {
-    return recv_in(handle, msgIn, INFINITE_TIMEOUT);
+    if (in_ok(msgIn))
+        return reg_ipc(SYS_RecvReg, handle, NULL, msgIn, INFINITE_TIMEOUT);
+    return kos_sys_Recv(handle, U(msgIn));
 }
 
 Retcode Reply(Handle handle, const SMsgHdr *msgOut)
@@ -166,18 +151,16 @@ Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t ti
 
 Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs)
 {
-    return recv_in(handle, msgIn, timeoutNs);
+    if (in_ok(msgIn))
+        return reg_ipc(SYS_RecvReg, handle, NULL, msgIn, timeoutNs);
+    return kos_sys_RecvEx(handle, U(msgIn), timeoutNs);
 }
 
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs)
 {
-    uint64_t r[7], cap, arena, flag;
-    if (!out_regs(msgOut, r) || !in_regs(msgIn, &cap, &arena))
-        return kos_sys_ReplyRecv(handle, U(msgOut), U(msgIn), timeoutNs);
-    Retcode rc = reg_call(SYS_ReplyRecvReg, handle, r, msgIn, cap, arena, timeoutNs, &flag);
-    if (rc == rcOk && flag)
-        store_in(msgIn, r, flag, cap, arena);
-    return rc;
+    if (out_ok(msgOut) && in_ok(msgIn))
+        return reg_ipc(SYS_ReplyRecvReg, handle, msgOut, msgIn, timeoutNs);
+    return kos_sys_ReplyRecv(handle, U(msgOut), U(msgIn), timeoutNs);
 }
 
 #pragma GCC pop_options

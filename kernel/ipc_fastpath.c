@@ -41,6 +41,7 @@
 #define HDR_SIZE sizeof(SMsgHdr)
 
 bool ipc_fastpath_on = true;
+bool ipc_regs_on = true;
 static uint64_t fast_calls, fast_replies;   /* taken, for ipc_fastpath_report */
 
 void ipc_fastpath_init(void)
@@ -48,6 +49,10 @@ void ipc_fastpath_init(void)
     if (bootarg_is("ipc_fastpath", "off")) {
         ipc_fastpath_on = false;
         printk("ipc: fast path off (ipc_fastpath=off)\n");
+    }
+    if (bootarg_is("ipc_regs", "off")) {
+        ipc_regs_on = false;
+        printk("ipc: no delivery into registers (ipc_regs=off)\n");
     }
 }
 
@@ -108,7 +113,7 @@ static inline bool fast_target(const struct thread *rcv, bool regs, uint64_t uad
 {
     if (size > cap->size)
         return false;
-    if (regs && size <= MSG_REG_CONST) {
+    if (regs && size <= MSG_REG_CONST && ipc_regs_on) {
         *regs_to = rcv->frame->x;
         return true;
     }

@@ -35,7 +35,7 @@ static inline uint64_t *my_regs(void)
 static Retcode deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs,
                        uint64_t uaddr, const SMsgHdr *cap, uint32_t badge)
 {
-    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles)) {
+    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles) && ipc_regs_on) {
         if (m->hdr.size > cap->size)
             return rcBufferTooSmall;
         ipc_regs_put(to->frame->x, m->hdr.riid, m->hdr.mid, m->hdr.size, m->data, badge);

@@ -18,6 +18,11 @@
 #include <uapi/msg.h>
 #include <uapi/retcode.h>
 
+/* Boot option `ipc_regs=off` (kernel/ipc_fastpath.c): the kernel never
+ * delivers into registers, every message goes to the receive buffer; the
+ * libkos wrappers then read it there. tests/test_ipc_fastpath.py compares. */
+extern bool ipc_regs_on;
+
 /* Registers of the convention (indices into trap_frame.x). */
 enum { REG_HDR = 1, REG_DATA = 2, REG_FLAG = 9, REG_BUF = 10, REG_CAP = 11, REG_ARENA = 12,
        REG_TIMEOUT = 13 };

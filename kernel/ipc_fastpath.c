@@ -124,15 +124,26 @@ static inline bool fast_target(const struct thread *rcv, bool regs, uint64_t uad
 
 /* The message, with the receiver's badge and its arena fields, into its
  * registers or its buffer (as ipc_deliver writes it). */
-static inline void fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m,
-                              const SMsgHdr *cap, uint32_t badge)
+static inline __attribute__((always_inline)) void
+fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, const SMsgHdr *cap,
+           uint32_t badge)
 {
     if (regs_to) {
         ipc_regs_put(regs_to, m->riid, m->mid, m->size, m->data, badge);
         return;
     }
-    *to = (SMsgHdr){ .riid = (uint16_t)m->riid, .mid = m->mid, .size = m->size, .badge = badge,
-                     .arena = cap->arena, .arena_cap = cap->arena_cap };
+    SMsgHdr out;                              /* field by field: no memset call */
+    out.riid = (uint16_t)m->riid;
+    out.nhandles = 0;
+    out.mid = m->mid;
+    out.size = m->size;
+    out.badge = badge;
+    out.arena = cap->arena;
+    out.arena_size = 0;
+    out.arena_cap = cap->arena_cap;
+    for (unsigned i = 0; i < MSG_MAX_HANDLES; i++)
+        out.handles[i] = (SMsgHandle){ 0, 0 };
+    *to = out;
     memcpy(to + 1, m->data, m->size);
 }
 

@@ -30,17 +30,25 @@ static inline uint64_t *my_regs(void)
     return current->frame->x;
 }
 
+/* A short message into the saved registers of a receiver that receives
+ * that way. Out of line: the general path's callers keep their shape. */
+static __attribute__((noinline)) Retcode deliver_regs(const struct kmsg *m, struct thread *to,
+                                                      const SMsgHdr *cap, uint32_t badge)
+{
+    if (m->hdr.size > cap->size)
+        return rcBufferTooSmall;
+    ipc_regs_put(to->frame->x, m->hdr.riid, m->hdr.mid, m->hdr.size, m->data, badge);
+    return rcOk;
+}
+
 /* Delivers m into a receiver's buffer (uaddr/cap), or into its saved
  * registers when it receives that way (`regs`) and the message is short. */
-static Retcode deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs,
-                       uint64_t uaddr, const SMsgHdr *cap, uint32_t badge)
+static inline __attribute__((always_inline)) Retcode
+deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs, uint64_t uaddr,
+        const SMsgHdr *cap, uint32_t badge)
 {
-    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles) && ipc_regs_on) {
-        if (m->hdr.size > cap->size)
-            return rcBufferTooSmall;
-        ipc_regs_put(to->frame->x, m->hdr.riid, m->hdr.mid, m->hdr.size, m->data, badge);
-        return rcOk;
-    }
+    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles) && ipc_regs_on)
+        return deliver_regs(m, to, cap, badge);
     return ipc_deliver(from, m, to->task, uaddr, cap, badge);
 }
 
@@ -57,6 +65,15 @@ static Retcode lookup_client(sysarg_t h, struct ipc_client **out)
     return rc;
 }
 
+/* CallReg's message and receive room from its registers (out of line: the
+ * memory path of do_call keeps its shape). */
+static __attribute__((noinline)) Retcode fetch_regs(struct thread *self, const uint64_t *regs,
+                                                    uint64_t *in_uaddr)
+{
+    Retcode rc = ipc_regs_fetch(regs, &self->ipc.msg);
+    return rc ? rc : ipc_regs_capacity(regs, in_uaddr, &self->ipc.in_cap);
+}
+
 /* regs: CallReg's saved registers (message and receive room in them), or NULL. */
 static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
                        uint64_t timeout, const uint64_t *regs)
@@ -69,8 +86,7 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     if (!s->connected)
         return rcNotConnected;
     if (regs) {
-        if ((rc = ipc_regs_fetch(regs, &self->ipc.msg)) ||
-            (rc = ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)))
+        if ((rc = fetch_regs(self, regs, &in_uaddr)))
             return rc;
     } else if ((rc = ipc_fetch_message(t, out_uaddr, &self->ipc.msg)) ||
                (rc = ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap))) {

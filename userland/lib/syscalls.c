@@ -5,7 +5,7 @@
  */
 #include <coresrv/syscalls.h>
 #include <stdbool.h>
-#include <string.h>
+#include <uapi/handle.h>
 
 #define U(x) ((uint64_t)(uintptr_t)(x))
 
@@ -40,24 +40,29 @@ typedef uint16_t __attribute__((may_alias)) word16_t;
 #pragma GCC push_options
 #pragma GCC target("general-regs-only")
 
-/* [p, p + n) lies in the program's data or bss, p 8-byte aligned. */
-static inline bool known_rw(const void *p, uint64_t n)
+/* The program's data and bss, [lo, hi): one load for both bounds. */
+static const struct { uintptr_t lo, hi; } rw_area = { (uintptr_t)__data_start,
+                                                     (uintptr_t)__bss_end };
+
+/* A buffer at p, 8-byte aligned, with `room` bytes from it in data or bss. */
+static inline bool known_rw(const void *p, uint64_t room)
 {
-    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)__data_start, hi = (uintptr_t)__bss_end;
-    return !(a & 7) && a >= lo && a <= hi && n <= hi - a;
+    uintptr_t a = (uintptr_t)p;
+    return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi && room <= rw_area.hi - a;
 }
 
 /* A message that may go in registers, from a buffer the library may read. */
 static inline bool out_ok(const SMsgHdr *out)
 {
-    return known_rw(out, sizeof(SMsgHdr) + MSG_REG_CONST) && !out->nhandles &&
-           !out->arena_size && out->size <= MSG_REG_CONST;
+    return known_rw(out, sizeof(SMsgHdr) + MSG_REG_CONST) &&
+           !(out->nhandles | out->arena_size) && out->size <= MSG_REG_CONST;
 }
 
 /* A receive buffer the library may fill (all of its stated room). */
 static inline bool in_ok(const SMsgHdr *in)
 {
-    return known_rw(in, sizeof(SMsgHdr)) && known_rw(in, sizeof(SMsgHdr) + (uint64_t)in->size);
+    return known_rw(in, sizeof(SMsgHdr)) &&
+           in->size <= rw_area.hi - (uintptr_t)in - sizeof(SMsgHdr);
 }
 
 /*
@@ -127,7 +132,9 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
 
 Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn)
 {
-    if (out_ok(msgOut) && in_ok(msgIn))
+    /* The kernel's endpoints answer in memory (kcall_serve): registers
+     * would only cost the checks there. */
+    if (handle != KERNEL_HANDLE && out_ok(msgOut) && in_ok(msgIn))
         return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
     return kos_sys_Call(handle, U(msgOut), U(msgIn));
 }

@@ -57,11 +57,20 @@ static inline void ipc_regs_copy(uint64_t *d, const uint64_t *s, uint32_t size)
 static inline Retcode ipc_regs_fetch(const uint64_t *x, struct kmsg *m)
 {
     uint64_t w = x[REG_HDR];
-    SMsgHdr h = { .riid = MSG_REG_RIID(w), .mid = MSG_REG_MID(w), .size = MSG_REG_SIZE(w) };
-    if (h.size > MSG_REG_CONST)
+    SMsgHdr *h = &m->hdr;                     /* field by field: the kernel's memset is a call */
+    h->size = MSG_REG_SIZE(w);
+    if (h->size > MSG_REG_CONST)
         return rcInvalidArgument;
-    m->hdr = h;
-    ipc_regs_copy((uint64_t *)(void *)m->data, &x[REG_DATA], h.size);
+    h->riid = MSG_REG_RIID(w);
+    h->nhandles = 0;
+    h->mid = MSG_REG_MID(w);
+    h->badge = 0;
+    h->arena = 0;
+    h->arena_size = 0;
+    h->arena_cap = 0;
+    for (unsigned i = 0; i < MSG_MAX_HANDLES; i++)
+        h->handles[i] = (SMsgHandle){ 0, 0 };
+    ipc_regs_copy((uint64_t *)(void *)m->data, &x[REG_DATA], h->size);
     return rcOk;
 }
 

@@ -85,7 +85,7 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     self->ipc.badge = ch->badge;
     if (!s->connected)
         return rcNotConnected;
-    if (regs) {
+    if (__builtin_expect(regs != NULL, 0)) {
         if ((rc = fetch_regs(self, regs, &in_uaddr)))
             return rc;
     } else if ((rc = ipc_fetch_message(t, out_uaddr, &self->ipc.msg)) ||
@@ -100,9 +100,9 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     if (self->ipc.msg.hdr.mid == MSG_MID_DISCONNECT || self->ipc.msg.hdr.mid == MSG_MID_ERROR)
         return rcInvalidArgument;
     self->ipc.in_uaddr = in_uaddr;
-    self->ipc.in_regs = regs != NULL;
     if (kcall_is_kernel(s))
         return kcall_serve(self);             /* the kernel answers in the caller's context */
+    self->ipc.in_regs = regs != NULL;         /* (the kernel's replies go to memory) */
     thread_hold(&s->obj);                     /* the client handle may close meanwhile */
 
     struct thread *server = wait_queue_first(&s->receivers);

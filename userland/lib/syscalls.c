@@ -130,19 +130,32 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     return rc;
 }
 
+/* Out of line, so that the memory way of Call keeps its registers. */
+static __attribute__((noinline)) Retcode call_regs(Handle handle, const SMsgHdr *msgOut,
+                                                   SMsgHdr *msgIn)
+{
+    return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
+}
+
 Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn)
 {
     /* The kernel's endpoints answer in memory (kcall_serve): registers
      * would only cost the checks there. */
     if (handle != KERNEL_HANDLE && out_ok(msgOut) && in_ok(msgIn))
-        return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
+        return call_regs(handle, msgOut, msgIn);
     return kos_sys_Call(handle, U(msgOut), U(msgIn));
+}
+
+static __attribute__((noinline)) Retcode recv_regs(Handle handle, SMsgHdr *msgIn,
+                                                   uint64_t timeoutNs)
+{
+    return reg_ipc(SYS_RecvReg, handle, NULL, msgIn, timeoutNs);
 }
 
 Retcode Recv(Handle handle, SMsgHdr *msgIn)
 {
     if (in_ok(msgIn))
-        return reg_ipc(SYS_RecvReg, handle, NULL, msgIn, INFINITE_TIMEOUT);
+        return recv_regs(handle, msgIn, INFINITE_TIMEOUT);
     return kos_sys_Recv(handle, U(msgIn));
 }
 
@@ -159,14 +172,20 @@ Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t ti
 Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs)
 {
     if (in_ok(msgIn))
-        return reg_ipc(SYS_RecvReg, handle, NULL, msgIn, timeoutNs);
+        return recv_regs(handle, msgIn, timeoutNs);
     return kos_sys_RecvEx(handle, U(msgIn), timeoutNs);
+}
+
+static __attribute__((noinline)) Retcode reply_recv_regs(Handle handle, const SMsgHdr *msgOut,
+                                                         SMsgHdr *msgIn, uint64_t timeoutNs)
+{
+    return reg_ipc(SYS_ReplyRecvReg, handle, msgOut, msgIn, timeoutNs);
 }
 
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs)
 {
     if (out_ok(msgOut) && in_ok(msgIn))
-        return reg_ipc(SYS_ReplyRecvReg, handle, msgOut, msgIn, timeoutNs);
+        return reply_recv_regs(handle, msgOut, msgIn, timeoutNs);
     return kos_sys_ReplyRecv(handle, U(msgOut), U(msgIn), timeoutNs);
 }
 

@@ -16,10 +16,14 @@
  *     ReplyRecv: a client waiting for this reply, no other request or
  *     disconnect notice pending, and no timeout.
  *
- * Then the kernel's copy of the message (header and constant part, taken
- * once, as on the general path: what was decided on is what is delivered)
- * goes to the receiver's page, and the CPU switches to the receiver
- * without the run queue (thread_wait_switch). Everything runs under the big kernel lock, taken on
+ * The message comes from the sender's saved registers (CallReg,
+ * ReplyRecvReg: kernel/include/kernel/ipc_regs.h) or from its buffer; the
+ * kernel's copy (the frame, or the header and constant part taken once:
+ * what was decided on is what is delivered) goes into the receiver's saved
+ * registers when it receives that way and the message fits them, else into
+ * its buffer's page; then the CPU switches to the receiver without the run
+ * queue (thread_wait_switch). With registers on both sides the fast path
+ * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
  */

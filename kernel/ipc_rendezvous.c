@@ -324,7 +324,7 @@ static Retcode reply_recv(sysarg_t h, uint64_t out, uint64_t in, uint64_t timeou
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
         return rc;
-    if (ipc_fast_reply_recv(s, out, in, timeout, regs, &rc))   /* the common case, or nothing changed */
+    if (ipc_fast_reply_recv(s, out, in, timeout, regs, &rc))   /* the common case, or no change */
         return rc;
     if (current->ipc.serving) {
         rc = do_reply(out, &client, regs);
@@ -340,7 +340,8 @@ Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, s
 }
 
 /* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
-Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+                         sysarg_t a5)
 {
     const uint64_t *regs = my_regs();
     return reply_recv(h, 0, 0, regs[REG_TIMEOUT], regs);

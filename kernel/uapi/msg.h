@@ -80,12 +80,14 @@ _Static_assert(sizeof(SMsgHdr) == 64, "SMsgHdr is 64 bytes (docs/ABI.md)");
  *        is in the buffer, as with Call / Recv / ReplyRecv.
  */
 #define MSG_REG_CONST 48u
-#define MSG_REG_HDR(riid, mid, size) \
-    ((uint64_t)(uint16_t)(riid) | (uint64_t)(uint16_t)(size) << 16 | (uint64_t)(uint32_t)(mid) << 32)
+#define MSG_REG_HDR(riid, mid, size)                                   \
+    ((uint64_t)(uint16_t)(riid) | (uint64_t)(uint16_t)(size) << 16 | \
+     (uint64_t)(uint32_t)(mid) << 32)
 #define MSG_REG_RIID(w) ((uint16_t)(w))
 #define MSG_REG_SIZE(w) ((uint32_t)(uint16_t)((w) >> 16))
 #define MSG_REG_MID(w)  ((uint32_t)((w) >> 32))
-#define MSG_REG_CAP(size, arena_cap) ((uint64_t)(uint32_t)(size) | (uint64_t)(uint32_t)(arena_cap) << 32)
+#define MSG_REG_CAP(size, arena_cap) \
+    ((uint64_t)(uint32_t)(size) | (uint64_t)(uint32_t)(arena_cap) << 32)
 #define MSG_REG_IN (1ull << 32)
 
 /* Reference to variable-size data in the arena, stored in the constant part. */

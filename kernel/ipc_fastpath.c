@@ -16,10 +16,14 @@
  *     ReplyRecv: a client waiting for this reply, no other request or
  *     disconnect notice pending, and no timeout.
  *
- * Then the kernel's copy of the message (header and constant part, taken
- * once, as on the general path: what was decided on is what is delivered)
- * goes to the receiver's page, and the CPU switches to the receiver
- * without the run queue (thread_wait_switch). Everything runs under the big kernel lock, taken on
+ * The message comes from the sender's saved registers (CallReg,
+ * ReplyRecvReg: kernel/include/kernel/ipc_regs.h) or from its buffer; the
+ * kernel's copy (the frame, or the header and constant part taken once:
+ * what was decided on is what is delivered) goes into the receiver's saved
+ * registers when it receives that way and the message fits them, else into
+ * its buffer's page; then the CPU switches to the receiver without the run
+ * queue (thread_wait_switch). With registers on both sides the fast path
+ * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
  */
@@ -29,6 +33,8 @@
 #include <kernel/bootargs.h>
 #include <kernel/kcall.h>
 #include <kernel/ipc_transfer.h>
+#include <kernel/ipc_regs.h>
+#include <arch/trap_frame.h>
 #include <kernel/lib.h>
 #include <kernel/printk.h>
 #include <kernel/security.h>
@@ -39,6 +45,7 @@
 #define HDR_SIZE sizeof(SMsgHdr)
 
 bool ipc_fastpath_on = true;
+bool ipc_regs_on = true;
 static uint64_t fast_calls, fast_replies;   /* taken, for ipc_fastpath_report */
 
 void ipc_fastpath_init(void)
@@ -46,6 +53,10 @@ void ipc_fastpath_init(void)
     if (bootarg_is("ipc_fastpath", "off")) {
         ipc_fastpath_on = false;
         printk("ipc: fast path off (ipc_fastpath=off)\n");
+    }
+    if (bootarg_is("ipc_regs", "off")) {
+        ipc_regs_on = false;
+        printk("ipc: no delivery into registers (ipc_regs=off)\n");
     }
 }
 
@@ -55,45 +66,89 @@ void ipc_fastpath_report(void)
            (unsigned long long)fast_replies);
 }
 
-/* The sender's header at uaddr of vm, copied into *hdr (the kernel's copy,
- * which is what is decided on), when the fast path can take the message:
- * header and constant part in one page, a short constant part, no arena, no
- * handles. Returns the kernel view of the user buffer, or NULL. */
-static inline const SMsgHdr *fast_message(const struct vmspace *vm, uint64_t uaddr, SMsgHdr *hdr)
+/* A short message as the fast path holds it: the kernel's copy of what it
+ * decides on and delivers. data points at the copy: the local buffer (a
+ * message from memory) or the sender's saved registers (kernel memory that
+ * does not change during the system call). */
+struct fast_msg {
+    uint32_t riid, mid, size;
+    const uint8_t *data;
+    uint64_t buf[IPC_FAST_MAX_CONST / 8];
+};
+
+/* The sender's message into *m, when the fast path can take it: from its
+ * saved registers (regs), or from its buffer at uaddr of vm: header and
+ * constant part in one page, a short constant part, no arena, no handles. */
+static inline bool fast_message(const struct vmspace *vm, uint64_t uaddr, const uint64_t *regs,
+                                struct fast_msg *m)
 {
+    if (regs) {
+        uint64_t w = regs[REG_HDR];
+        m->riid = MSG_REG_RIID(w);
+        m->mid = MSG_REG_MID(w);
+        m->size = MSG_REG_SIZE(w);
+        m->data = (const uint8_t *)&regs[REG_DATA];
+        return m->size <= MSG_REG_CONST;
+    }
     if (uaddr & 7)
-        return NULL;
-    const SMsgHdr *m = vm_user_window(vm, uaddr, HDR_SIZE, false);
-    if (!m)
-        return NULL;
-    *hdr = *m;
-    if (hdr->size > IPC_FAST_MAX_CONST || hdr->arena_size || hdr->nhandles ||
-        (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + hdr->size > PAGE_SIZE)
-        return NULL;
-    return m;
+        return false;
+    const SMsgHdr *h = vm_user_window(vm, uaddr, HDR_SIZE, false);
+    if (!h)
+        return false;
+    SMsgHdr hdr = *h;
+    if (hdr.size > IPC_FAST_MAX_CONST || hdr.arena_size || hdr.nhandles ||
+        (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + hdr.size > PAGE_SIZE)
+        return false;
+    m->riid = hdr.riid;
+    m->mid = hdr.mid;
+    m->size = hdr.size;
+    memcpy(m->buf, h + 1, hdr.size);
+    m->data = (const uint8_t *)m->buf;
+    return true;
 }
 
-/* The receiving buffer at uaddr with capacity cap, writable for a message
- * of `size` bytes of constant part: its kernel view, or NULL. */
-static inline SMsgHdr *fast_target(const struct vmspace *vm, uint64_t uaddr, const SMsgHdr *cap,
-                                   uint32_t size)
+/* Where the message goes: the receiver's saved registers when it receives
+ * that way and the message fits them (regs_to), else its buffer at uaddr
+ * (*to, its kernel view, writable for the message). False when the buffer
+ * is too small (rcBufferTooSmall: the general path says so) or not mapped. */
+static inline bool fast_target(const struct thread *rcv, bool regs, uint64_t uaddr,
+                               const SMsgHdr *cap, uint32_t size, uint64_t **regs_to,
+                               SMsgHdr **to)
 {
     if (size > cap->size)
-        return NULL;                          /* rcBufferTooSmall: the general path says so */
-    return vm_user_window(vm, uaddr, HDR_SIZE + size, true);
+        return false;
+    if (regs && size <= MSG_REG_CONST && ipc_regs_on) {
+        *regs_to = rcv->frame->x;
+        return true;
+    }
+    *regs_to = NULL;
+    *to = vm_user_window(&rcv->task->vm, uaddr, HDR_SIZE + size, true);
+    return *to != NULL;
 }
 
-/* Header (with the receiver's badge and arena) and constant part (the
- * kernel's copies) into the receiver's buffer. */
-static inline void fast_write(SMsgHdr *to, const SMsgHdr *hdr, const SMsgHdr *cap,
-                              const uint8_t *data, uint32_t badge)
+/* The message, with the receiver's badge and its arena fields, into its
+ * registers or its buffer (as ipc_deliver writes it). */
+static inline __attribute__((always_inline)) void
+fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, const SMsgHdr *cap,
+           uint32_t badge)
 {
-    SMsgHdr out = *hdr;
+    if (regs_to) {
+        ipc_regs_put(regs_to, m->riid, m->mid, m->size, m->data, badge);
+        return;
+    }
+    SMsgHdr out;                              /* field by field: no memset call */
+    out.riid = (uint16_t)m->riid;
+    out.nhandles = 0;
+    out.mid = m->mid;
+    out.size = m->size;
     out.badge = badge;
     out.arena = cap->arena;
+    out.arena_size = 0;
     out.arena_cap = cap->arena_cap;
+    for (unsigned i = 0; i < MSG_MAX_HANDLES; i++)
+        out.handles[i] = (SMsgHandle){ 0, 0 };
     *to = out;
-    memcpy(to + 1, data, hdr->size);
+    memcpy(to + 1, m->data, m->size);
 }
 
 /*
@@ -106,19 +161,21 @@ static inline void fast_write(SMsgHdr *to, const SMsgHdr *hdr, const SMsgHdr *ca
  */
 static inline bool fast_verdict(struct ipc_verdict_memo *memo, enum sec_event ev,
                                 const struct task *src, const struct task *dst,
-                                const SMsgHdr *hdr, const uint8_t *data)
+                                const struct fast_msg *m)
 {
-    uint64_t k0 = (uint64_t)(uint32_t)dst->sec_subject << 32 | (hdr->size + 1u);   /* never 0 */
-    uint64_t k1 = (uint64_t)hdr->riid << 32 | hdr->mid;
+    uint64_t k0 = (uint64_t)(uint32_t)dst->sec_subject << 32 | (m->size + 1u);   /* never 0 */
+    uint64_t k1 = (uint64_t)m->riid << 32 | m->mid;
     if (memo->key[0] == k0 && memo->key[1] == k1)
         return memo->grant;
-    memo->grant = security_ipc_fast(ev, src, dst, hdr, data);
+    SMsgHdr hdr = { .riid = (uint16_t)m->riid, .mid = m->mid, .size = m->size };
+    memo->grant = security_ipc_fast(ev, src, dst, &hdr, m->data);
     memo->key[0] = k0;
     memo->key[1] = k1;
     return memo->grant;
 }
 
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr, Retcode *rc)
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
+                   const uint64_t *regs, Retcode *rc)
 {
     struct thread *self = current;
     struct task *t = self->task;
@@ -126,26 +183,28 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
     struct thread *server = wait_queue_first(&s->receivers);
     if (!ipc_fastpath_on || !s->connected || !server || !s->class_owner)
         return false;                         /* (the kernel's listeners have no owner task) */
-    SMsgHdr hdr;
-    const SMsgHdr *m = fast_message(&t->vm, out_uaddr, &hdr);
-    if (!m || hdr.mid == MSG_MID_DISCONNECT || hdr.mid == MSG_MID_ERROR)
+    struct fast_msg m;
+    if (!fast_message(&t->vm, out_uaddr, regs, &m) || m.mid == MSG_MID_DISCONNECT ||
+        m.mid == MSG_MID_ERROR)
         return false;
-    uint8_t data[IPC_FAST_MAX_CONST];          /* the kernel's copy, decided on and delivered */
-    memcpy(data, m + 1, hdr.size);
-    if (!fast_verdict(&self->ipc.req_memo, SEC_EV_REQUEST, t, s->class_owner, &hdr, data))
+    if (!fast_verdict(&self->ipc.req_memo, SEC_EV_REQUEST, t, s->class_owner, &m))
         return false;
-    SMsgHdr *to = fast_target(&server->task->vm, server->ipc.recv_uaddr, &server->ipc.recv_cap,
-                              hdr.size);
-    if (!to || ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap))
+    uint64_t *regs_to;
+    SMsgHdr *to = NULL;
+    if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
+                     m.size, &regs_to, &to) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
+              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
 
     /* Committed: the request goes to the waiting server, which runs now. */
     fast_calls++;
-    fast_write(to, &hdr, &server->ipc.recv_cap, data, ch->badge);
+    fast_write(regs_to, to, &m, &server->ipc.recv_cap, ch->badge);
     self->ipc.badge = ch->badge;
-    self->ipc.msg.hdr.riid = hdr.riid;        /* what ipc_bind reads */
-    self->ipc.msg.hdr.mid = hdr.mid;
+    self->ipc.msg.hdr.riid = (uint16_t)m.riid;   /* what ipc_bind reads */
+    self->ipc.msg.hdr.mid = m.mid;
     self->ipc.in_uaddr = in_uaddr;
+    self->ipc.in_regs = regs != NULL;
     thread_hold(&s->obj);                     /* the client handle may close meanwhile */
     thread_dequeue(server);
     thread_release(server, rcOk);
@@ -159,7 +218,7 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
 }
 
 bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
-                         uint64_t timeout, Retcode *rc)
+                         uint64_t timeout, const uint64_t *regs, Retcode *rc)
 {
     struct thread *self = current;
     struct task *t = self->task;
@@ -167,30 +226,30 @@ bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in
     if (!ipc_fastpath_on || !client || timeout != INFINITE_TIMEOUT || !thread_is_blocked(client) ||
         wait_queue_first(&s->callers) || !list_empty(&s->gone))
         return false;
-    SMsgHdr hdr;
-    const SMsgHdr *m = fast_message(&t->vm, out_uaddr, &hdr);
-    if (!m || hdr.mid == MSG_MID_ERROR)
+    struct fast_msg m;
+    if (!fast_message(&t->vm, out_uaddr, regs, &m) || m.mid == MSG_MID_ERROR)
         return false;
-    hdr.riid = self->ipc.serving_riid;        /* a reply answers the request's method */
-    hdr.mid = self->ipc.serving_mid;
-    uint8_t data[IPC_FAST_MAX_CONST];
-    memcpy(data, m + 1, hdr.size);
-    if (!fast_verdict(&self->ipc.rep_memo, SEC_EV_RESPONSE, t, client->task, &hdr, data))
+    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
+    m.mid = self->ipc.serving_mid;
+    if (!fast_verdict(&self->ipc.rep_memo, SEC_EV_RESPONSE, t, client->task, &m))
         return false;
-    SMsgHdr *to = fast_target(&client->task->vm, client->ipc.in_uaddr, &client->ipc.in_cap,
-                              hdr.size);
+    uint64_t *regs_to;
+    SMsgHdr *to = NULL;
     SMsgHdr cap;
-    if (!to || ipc_fetch_capacity(t, in_uaddr, &cap))
+    if (!fast_target(client, client->ipc.in_regs, client->ipc.in_uaddr, &client->ipc.in_cap,
+                     m.size, &regs_to, &to) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, &cap) : ipc_fetch_capacity(t, in_uaddr, &cap)))
         return false;
 
     /* Committed: the reply goes to the client, this thread waits for the
      * next request and the client runs now. */
     fast_replies++;
-    fast_write(to, &hdr, &client->ipc.in_cap, data, 0);
+    fast_write(regs_to, to, &m, &client->ipc.in_cap, 0);
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_cap = cap;
     self->ipc.recv_uaddr = in_uaddr;
+    self->ipc.recv_regs = regs != NULL;
     *rc = thread_wait_switch(&s->receivers, client, timeout);
     return true;
 }

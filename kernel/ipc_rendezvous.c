@@ -15,12 +15,42 @@
 #include <kernel/ipc_transfer.h>
 #include <kernel/ipc_bind.h>
 #include <kernel/ipc_fast.h>
+#include <kernel/ipc_regs.h>
 #include <kernel/handle.h>
 #include <kernel/kcall.h>
 #include <kernel/panic.h>
 #include <kernel/security.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
+#include <arch/trap_frame.h>
+
+/* The saved registers of the current system call (CallReg, RecvReg, ReplyRecvReg). */
+static inline uint64_t *my_regs(void)
+{
+    return current->frame->x;
+}
+
+/* A short message into the saved registers of a receiver that receives
+ * that way. Out of line: the general path's callers keep their shape. */
+static __attribute__((noinline)) Retcode deliver_regs(const struct kmsg *m, struct thread *to,
+                                                      const SMsgHdr *cap, uint32_t badge)
+{
+    if (m->hdr.size > cap->size)
+        return rcBufferTooSmall;
+    ipc_regs_put(to->frame->x, m->hdr.riid, m->hdr.mid, m->hdr.size, m->data, badge);
+    return rcOk;
+}
+
+/* Delivers m into a receiver's buffer (uaddr/cap), or into its saved
+ * registers when it receives that way (`regs`) and the message is short. */
+static inline __attribute__((always_inline)) Retcode
+deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs, uint64_t uaddr,
+        const SMsgHdr *cap, uint32_t badge)
+{
+    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles) && ipc_regs_on)
+        return deliver_regs(m, to, cap, badge);
+    return ipc_deliver(from, m, to->task, uaddr, cap, badge);
+}
 
 /* ---- client side ----------------------------------------------------------- */
 
@@ -35,8 +65,18 @@ static Retcode lookup_client(sysarg_t h, struct ipc_client **out)
     return rc;
 }
 
+/* CallReg's message and receive room from its registers (out of line: the
+ * memory path of do_call keeps its shape). */
+static __attribute__((noinline)) Retcode fetch_regs(struct thread *self, const uint64_t *regs,
+                                                    uint64_t *in_uaddr)
+{
+    Retcode rc = ipc_regs_fetch(regs, &self->ipc.msg);
+    return rc ? rc : ipc_regs_capacity(regs, in_uaddr, &self->ipc.in_cap);
+}
+
+/* regs: CallReg's saved registers (message and receive room in them), or NULL. */
 static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
-                       uint64_t timeout)
+                       uint64_t timeout, const uint64_t *regs)
 {
     struct thread *self = current;
     struct task *t = self->task;
@@ -45,9 +85,13 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     self->ipc.badge = ch->badge;
     if (!s->connected)
         return rcNotConnected;
-    if ((rc = ipc_fetch_message(t, out_uaddr, &self->ipc.msg)) ||
-        (rc = ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)))
+    if (__builtin_expect(regs != NULL, 0)) {
+        if ((rc = fetch_regs(self, regs, &in_uaddr)))
+            return rc;
+    } else if ((rc = ipc_fetch_message(t, out_uaddr, &self->ipc.msg)) ||
+               (rc = ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap))) {
         return rc;
+    }
     if ((rc = security_ipc(SEC_EV_REQUEST, t, s->class_owner, &self->ipc.msg)))
         return rc;
     /* The kernel's own markers are no client's method: a request with them
@@ -58,12 +102,13 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     self->ipc.in_uaddr = in_uaddr;
     if (kcall_is_kernel(s))
         return kcall_serve(self);             /* the kernel answers in the caller's context */
+    self->ipc.in_regs = regs != NULL;         /* (the kernel's replies go to memory) */
     thread_hold(&s->obj);                     /* the client handle may close meanwhile */
 
     struct thread *server = wait_queue_first(&s->receivers);
     while (server) {
-        rc = ipc_deliver(t, &self->ipc.msg, server->task, server->ipc.recv_uaddr,
-                         &server->ipc.recv_cap, self->ipc.badge);
+        rc = deliver(t, &self->ipc.msg, server, server->ipc.recv_regs, server->ipc.recv_uaddr,
+                     &server->ipc.recv_cap, self->ipc.badge);
         if (rc == rcOk) {
             thread_dequeue(server);           /* off the receivers queue */
             thread_release(server, rcOk);     /* its Recv returns rcOk */
@@ -97,16 +142,29 @@ Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4
         return rc;
     /* The common case, or nothing changed. Not for the kernel's endpoints
      * (no owner task), whose calls kcall_serve answers in do_call. */
-    if (ch->listener->class_owner && ipc_fast_call(ch, out, in, &rc))
+    if (ch->listener->class_owner && ipc_fast_call(ch, out, in, NULL, &rc))
         return rc;
-    return do_call(ch, out, in, INFINITE_TIMEOUT);
+    return do_call(ch, out, in, INFINITE_TIMEOUT, NULL);
+}
+
+/* Call with the message and the receive room in registers (uapi/msg.h). */
+Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    struct ipc_client *ch;
+    Retcode rc = lookup_client(h, &ch);
+    if (rc)
+        return rc;
+    const uint64_t *regs = my_regs();
+    if (ch->listener->class_owner && ipc_fast_call(ch, 0, 0, regs, &rc))
+        return rc;
+    return do_call(ch, 0, 0, INFINITE_TIMEOUT, regs);
 }
 
 Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
 {
     struct ipc_client *ch;
     Retcode rc = lookup_client(h, &ch);
-    return rc ? rc : do_call(ch, out, in, timeout);
+    return rc ? rc : do_call(ch, out, in, timeout, NULL);
 }
 
 /* ---- server side ------------------------------------------------------------ */
@@ -125,20 +183,22 @@ static Retcode lookup_listener(Handle h, struct ipc_listener **out)
  * replied (ReplyRecv): a client released with its reply's code, which runs
  * next: resumed, or switched to at once if the caller waits. */
 static Retcode do_recv(struct ipc_listener *s, uint64_t in_uaddr, uint64_t timeout,
-                       struct thread *replied)
+                       struct thread *replied, const uint64_t *regs)
 {
     struct thread *self = current;
     DEBUG_ASSERT(!self->ipc.serving);
-    Retcode rc = ipc_fetch_capacity(self->task, in_uaddr, &self->ipc.recv_cap);
+    Retcode rc = regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.recv_cap)
+                      : ipc_fetch_capacity(self->task, in_uaddr, &self->ipc.recv_cap);
     if (rc)
         goto fail;
     self->ipc.recv_uaddr = in_uaddr;
+    self->ipc.recv_regs = regs != NULL;
     for (;;) {
         struct thread *client = wait_queue_first(&s->callers);
         if (!client)
             break;
-        rc = ipc_deliver(client->task, &client->ipc.msg, self->task, in_uaddr, &self->ipc.recv_cap,
-                         client->ipc.badge);
+        rc = deliver(client->task, &client->ipc.msg, self, self->ipc.recv_regs, in_uaddr,
+                     &self->ipc.recv_cap, client->ipc.badge);
         if (rc == rcTargetFault)
             goto fail;                        /* our buffer is not writable: the client stays queued */
         thread_dequeue(client);
@@ -172,7 +232,7 @@ fail:
     return rc;
 }
 
-static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout)
+static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout, const uint64_t *regs)
 {
     struct ipc_listener *s;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
@@ -180,17 +240,24 @@ static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout)
         return rc;
     if (current->ipc.serving)
         return rcInvalidThreadState;          /* Reply to the request held first */
-    return do_recv(s, in, timeout, NULL);
+    return do_recv(s, in, timeout, NULL, regs);
 }
 
 Retcode sys_Recv(sysarg_t h, sysarg_t in, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
 {
-    return recv_common(h, in, INFINITE_TIMEOUT);
+    return recv_common(h, in, INFINITE_TIMEOUT, NULL);
 }
 
 Retcode sys_RecvEx(sysarg_t h, sysarg_t in, sysarg_t timeout, sysarg_t a3, sysarg_t a4, sysarg_t a5)
 {
-    return recv_common(h, in, timeout);
+    return recv_common(h, in, timeout, NULL);
+}
+
+/* RecvEx receiving a short request in registers (uapi/msg.h). */
+Retcode sys_RecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    const uint64_t *regs = my_regs();
+    return recv_common(h, 0, regs[REG_TIMEOUT], regs);
 }
 
 /*
@@ -198,7 +265,7 @@ Retcode sys_RecvEx(sysarg_t h, sysarg_t in, sysarg_t timeout, sysarg_t a3, sysar
  * client is unbound and, when the reply went out (*client_out), released with
  * the reply's code, for the caller to resume or switch to.
  */
-static Retcode do_reply(uint64_t out_uaddr, struct thread **client_out)
+static Retcode do_reply(uint64_t out_uaddr, struct thread **client_out, const uint64_t *regs)
 {
     struct thread *self = current;
     struct thread *client = self->ipc.serving;
@@ -210,7 +277,8 @@ static Retcode do_reply(uint64_t out_uaddr, struct thread **client_out)
         ipc_unbind(client);
         return rcNotConnected;
     }
-    Retcode rc = ipc_fetch_message(self->task, out_uaddr, &self->ipc.msg);
+    Retcode rc = regs ? ipc_regs_fetch(regs, &self->ipc.msg)
+                      : ipc_fetch_message(self->task, out_uaddr, &self->ipc.msg);
     if (rc)
         return rc;                            /* the server may retry with a valid reply */
     /* A reply answers the request's method, or is an error reply for it. */
@@ -223,8 +291,8 @@ static Retcode do_reply(uint64_t out_uaddr, struct thread **client_out)
     Retcode crc = security_ipc(error ? SEC_EV_ERROR : SEC_EV_RESPONSE, self->task, client->task,
                                &self->ipc.msg);
     if (crc == rcOk)
-        crc = ipc_deliver(self->task, &self->ipc.msg, client->task, client->ipc.in_uaddr,
-                          &client->ipc.in_cap, 0);
+        crc = deliver(self->task, &self->ipc.msg, client, client->ipc.in_regs,
+                      client->ipc.in_uaddr, &client->ipc.in_cap, 0);
     ipc_unbind(client);
     thread_release(client, crc);              /* its Call returns the reply's code */
     *client_out = client;
@@ -238,7 +306,7 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
         return rc;
-    rc = do_reply(out, &client);
+    rc = do_reply(out, &client, NULL);
     if (client) {
         if (client->priority >= current->priority)
             thread_hand_over(client);         /* fast path back to the caller */
@@ -248,21 +316,35 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
     return rc;
 }
 
-Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
+static Retcode reply_recv(sysarg_t h, uint64_t out, uint64_t in, uint64_t timeout,
+                          const uint64_t *regs)
 {
     struct ipc_listener *s;
     struct thread *client = NULL;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
         return rc;
-    if (ipc_fast_reply_recv(s, out, in, timeout, &rc))   /* the common case, or nothing changed */
+    if (ipc_fast_reply_recv(s, out, in, timeout, regs, &rc))   /* the common case, or no change */
         return rc;
     if (current->ipc.serving) {
-        rc = do_reply(out, &client);
+        rc = do_reply(out, &client, regs);
         if (rc && !client)
             return rc;                        /* reply not sent: let the server fix it */
     }
-    return do_recv(s, in, timeout, client);
+    return do_recv(s, in, timeout, client, regs);
+}
+
+Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
+{
+    return reply_recv(h, out, in, timeout, NULL);
+}
+
+/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
+Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+                         sysarg_t a5)
+{
+    const uint64_t *regs = my_regs();
+    return reply_recv(h, 0, 0, regs[REG_TIMEOUT], regs);
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

@@ -131,6 +131,15 @@ Retcode ipc_deliver(struct task *from, const struct kmsg *m, struct task *to, ui
     out.badge = badge;
     out.arena = cap->arena;
     out.arena_cap = cap->arena_cap;
+    /* Unused slots read 0, not what the sender left there: a message in
+     * registers has no such slots, and both ways must deliver the same. */
+    _Static_assert(MSG_MAX_HANDLES == 4, "the four stores below");
+    if (!m->hdr.nhandles) {                   /* the usual case: four stores, no loop */
+        out.handles[0] = out.handles[1] = out.handles[2] = out.handles[3] = (SMsgHandle){ 0, 0 };
+    } else {
+        for (uint32_t i = m->hdr.nhandles; i < MSG_MAX_HANDLES; i++)
+            out.handles[i] = (SMsgHandle){ 0, 0 };
+    }
     for (uint32_t i = 0; i < m->hdr.nhandles; i++) {
         rc = handle_derive(&from->handles, m->hdr.handles[i].handle, m->hdr.handles[i].rights,
                            RIGHT_TRANSFER, &to->handles, &out.handles[i].handle);

@@ -2,8 +2,10 @@
 fixed pseudo-random sequence of requests across every boundary of the fast
 path (message size, arena, handles, bad endpoint and method, conditional,
 audited, stateful (Flow) and missing bindings, a reply buffer too small,
-error and malformed replies, calls with no receiver and timeout 0) and the
-image is booted with the fast path on and off (`ipc_fastpath=off`). Every
+error and malformed replies, calls with no receiver and timeout 0, sizes
+around the register limit, reply buffers in data and on the stack) and the
+image is booted with the fast path on and off (`ipc_fastpath=off`), and with
+no delivery into registers (`ipc_regs=off`). Every
 line the client prints (each call's result code and every reply header
 field), every audit line (denials, audited grants, Flow refusals), the
 server's checksum of every request it received and the exit statuses must be
@@ -46,3 +48,10 @@ def test_fast_and_general_path_agree(boot, smp):
         assert any(kind in line for line in on), kind       # every boundary was crossed
     assert any("no receiver, timeout 0: rc=-19" in line for line in on)
     assert on == off, "\n".join(f"on:  {a}\noff: {b}" for a, b in zip(on, off) if a != b)
+    # Short messages in registers (uapi/msg.h): with `ipc_regs=off` the
+    # kernel writes every message into the receive buffer instead of the
+    # receiver's registers; what the programs see must be the same, down to
+    # every byte of each reply buffer (the client prints their hash).
+    mem, calls_mem, replies_mem = run(boot, smp, "ipc_regs=off")
+    assert calls_mem >= 20 and replies_mem >= 100, (calls_mem, replies_mem)
+    assert on == mem, "\n".join(f"regs: {a}\nmem:  {b}" for a, b in zip(on, mem) if a != b)

@@ -4,7 +4,7 @@ Boots the ipc_bench image under -icount shift=0 with QEMU's `-d
 exec,nochain,in_asm` log, stops it when bench_client has reported
 ipc_roundtrip_instr, then counts the instructions of every translation
 block executed in the steady state of that loop (between the 2,000th and
-the 8,000th entry of the kernel's sys_Call), per kernel function (nm of
+the 8,000th entry of the kernel's sys_Call or sys_CallReg), per kernel function (nm of
 kernel.elf) and for user code as a whole, divided by the round trips.
 
     python3 tools/profile_ipc.py [--kernel build/virt-ipc_bench/kernel.img]
@@ -56,9 +56,10 @@ def run_qemu(kernel, bootargs, key, log, smp):
         p.wait()
 
 
-def profile(log, elf, first, last):
+def profile(log, elf, first, last, blocks=None):
     addrs, names = symbols(elf)
-    call_entry = addrs[names.index("sys_Call")]
+    # a round trip starts in sys_Call, or sys_CallReg for a message in registers
+    call_entry = {addrs[i] for i, n in enumerate(names) if n in ("sys_Call", "sys_CallReg")}
     size = {}          # host address of a block -> instructions
     pending = None     # (guest pc, count) of the block listed last
     counts = {}
@@ -83,7 +84,7 @@ def profile(log, elf, first, last):
             if pending and pending[0] == gpc:
                 size[host] = pending[1]
                 pending = None
-            if gpc == call_entry:
+            if gpc in call_entry:
                 calls += 1
                 if calls > last:
                     break
@@ -96,8 +97,10 @@ def profile(log, elf, first, last):
             else:
                 name = "(user code)"
             counts[name] = counts.get(name, 0) + n
+            if blocks is not None:
+                blocks[(gpc, n, name)] = blocks.get((gpc, n, name), 0) + 1
     if calls <= last:
-        sys.exit(f"{log}:1:1: error: only {calls} sys_Call entries logged, {last} wanted")
+        sys.exit(f"{log}:1:1: error: only {calls} sys_Call(Reg) entries logged, {last} wanted")
     return counts
 
 
@@ -110,6 +113,8 @@ def main():
     ap.add_argument("--first", type=int, default=2000)
     ap.add_argument("--last", type=int, default=8000)
     ap.add_argument("--log", help="keep the QEMU log here (default: a temporary file)")
+    ap.add_argument("--blocks", action="store_true",
+                    help="also list every translation block run (pc, size, runs per round trip)")
     args = ap.parse_args()
     elf = os.path.splitext(args.kernel)[0] + ".elf"
     for path in (args.kernel, elf):
@@ -118,13 +123,19 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         log = args.log or os.path.join(tmp, "qemu.log")
         run_qemu(args.kernel, args.bootargs, args.key, log, args.smp)
-        counts = profile(log, elf, args.first, args.last)
+        blocks = {} if args.blocks else None
+        counts = profile(log, elf, args.first, args.last, blocks)
     rounds = args.last - args.first
     total = sum(counts.values())
     print(f"{total / rounds:.0f} instructions per round trip ({rounds} round trips)")
     for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         if n / rounds >= 0.5:
             print(f"{n / rounds:8.1f}  {name}")
+    if blocks:
+        print("blocks (pc, instructions, runs per round trip, function), in pc order:")
+        for (pc, n, name), runs in sorted(blocks.items()):
+            if runs / rounds >= 0.5:
+                print(f"  {pc:#x} {n:4d} {runs / rounds:6.1f}  {name}")
 
 
 if __name__ == "__main__":

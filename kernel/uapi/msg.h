@@ -63,6 +63,33 @@ typedef struct SMsgHdr {
 
 _Static_assert(sizeof(SMsgHdr) == 64, "SMsgHdr is 64 bytes (docs/ABI.md)");
 
+/*
+ * Short messages in registers (docs/ABI.md, "Short messages in registers"):
+ * CallReg, RecvReg and ReplyRecvReg carry a message with no arena and no
+ * handles and at most MSG_REG_CONST bytes of constant part in registers, and
+ * receive one that way when it qualifies. libkos's Call / Recv / ReplyRecv
+ * use them on their own; programs see the same SMsgHdr buffers.
+ *
+ *   in:  x0 handle, x1 MSG_REG_HDR word, x2..x7 the constant part (bytes
+ *        0..47, little-endian, zero past `size`), x9 = 0, x10 the receive
+ *        buffer, x11 MSG_REG_CAP word of its room, x12 its arena, x13 the
+ *        timeout (RecvReg, ReplyRecvReg)
+ *   out: x0 the Retcode; when x9 != 0 (rcOk only) the message is in x1
+ *        (MSG_REG_HDR word) and x2..x7, x9 = MSG_REG_IN | badge, and the
+ *        buffer is untouched: the library stores them; x9 == 0: the message
+ *        is in the buffer, as with Call / Recv / ReplyRecv.
+ */
+#define MSG_REG_CONST 48u
+#define MSG_REG_HDR(riid, mid, size)                                   \
+    ((uint64_t)(uint16_t)(riid) | (uint64_t)(uint16_t)(size) << 16 | \
+     (uint64_t)(uint32_t)(mid) << 32)
+#define MSG_REG_RIID(w) ((uint16_t)(w))
+#define MSG_REG_SIZE(w) ((uint32_t)(uint16_t)((w) >> 16))
+#define MSG_REG_MID(w)  ((uint32_t)((w) >> 32))
+#define MSG_REG_CAP(size, arena_cap) \
+    ((uint64_t)(uint32_t)(size) | (uint64_t)(uint32_t)(arena_cap) << 32)
+#define MSG_REG_IN (1ull << 32)
+
 /* Reference to variable-size data in the arena, stored in the constant part. */
 typedef struct nk_arena_desc {
     uint32_t offset;

@@ -23,6 +23,9 @@
     X(3,  CallEx,            4)  /* (Handle, out, in, uint64 timeout_ns) */ \
     X(4,  RecvEx,            3)  /* (Handle, in, uint64 timeout_ns) */ \
     X(5,  ReplyRecv,         4)  /* (Handle, const SMsgHdr *out, SMsgHdr *in, uint64 timeout_ns) */ \
+    X(10, CallReg,           1)  /* Call, short message in registers (uapi/msg.h) */ \
+    X(11, RecvReg,           1)  /* RecvEx, receiving in registers */ \
+    X(12, ReplyRecvReg,      1)  /* ReplyRecv, short reply and next request in registers */ \
     X(21, ThreadExit,        1)  /* (int64 value) never returns */ \
     X(23, ThreadYield,       0)  \
     X(30, FutexWait,         3)  /* (const uint32 *addr, uint32 expected, uint64 timeout_ns) */ \

@@ -4,6 +4,8 @@
  * argument count in the list, so a change there breaks the build here.
  */
 #include <coresrv/syscalls.h>
+#include <stdbool.h>
+#include <uapi/handle.h>
 
 #define U(x) ((uint64_t)(uintptr_t)(x))
 
@@ -15,13 +17,145 @@ _Static_assert(KOS_SYS_ARGC_Call == 3 && KOS_SYS_ARGC_Recv == 2 && KOS_SYS_ARGC_
                KOS_SYS_ARGC_DebugWrite == 2,
                "typed system calls out of step with SYSCALL_LIST");
 
+/*
+ * Short messages in registers (uapi/msg.h, docs/ABI.md): a message with no
+ * arena, no handles and at most MSG_REG_CONST bytes of constant part goes to
+ * the kernel in x1..x7, and a short message comes back the same way, which
+ * spares the kernel every access to the user buffers on its fast path. The
+ * library reads and writes the SMsgHdr buffers itself then, so it does so
+ * only for buffers it knows stay mapped read-write: in the program's data
+ * and bss. Any other buffer (or a bad pointer) goes the memory way, where
+ * the kernel checks it and answers rcInvalidArgument: a program sees the
+ * same results either way.
+ */
+extern char __data_start[], __bss_end[];
+
+typedef uint64_t __attribute__((may_alias)) word_t;
+typedef uint32_t __attribute__((may_alias)) word32_t;
+typedef uint16_t __attribute__((may_alias)) word16_t;
+
+/* No FP/SIMD registers in the IPC wrappers: the compiler would move the
+ * 48 bytes in q registers, and a task's first FP/SIMD use after a switch
+ * traps (the lazy FP/SIMD switch), which costs more than a round trip saves. */
+#pragma GCC push_options
+#pragma GCC target("general-regs-only")
+
+/* The program's data and bss, [lo, hi): one load for both bounds. */
+static const struct { uintptr_t lo, hi; } rw_area = { (uintptr_t)__data_start,
+                                                     (uintptr_t)__bss_end };
+
+/* A buffer at p, 8-byte aligned, with `room` bytes from it in data or bss. */
+static inline bool known_rw(const void *p, uint64_t room)
+{
+    uintptr_t a = (uintptr_t)p;
+    return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi && room <= rw_area.hi - a;
+}
+
+/* A message that may go in registers, from a buffer the library may read. */
+static inline bool out_ok(const SMsgHdr *out)
+{
+    return known_rw(out, sizeof(SMsgHdr) + MSG_REG_CONST) &&
+           !(out->nhandles | out->arena_size) && out->size <= MSG_REG_CONST;
+}
+
+/* A receive buffer the library may fill (all of its stated room). */
+static inline bool in_ok(const SMsgHdr *in)
+{
+    return known_rw(in, sizeof(SMsgHdr)) &&
+           in->size <= rw_area.hi - (uintptr_t)in - sizeof(SMsgHdr);
+}
+
+/*
+ * The register convention's system call (uapi/msg.h): `out` (NULL: nothing
+ * to send) in x1..x7, the room of `in` in x10..x13; a message the kernel
+ * leaves in registers is stored into `in` as the kernel would write it
+ * there: the whole header, exactly `size` bytes of constant part.
+ */
+static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle handle,
+                                                             const SMsgHdr *out, SMsgHdr *in,
+                                                             uint64_t timeout)
+{
+    const word_t *o = (const word_t *)(const void *)(out + 1);
+    uint64_t capw = MSG_REG_CAP(in->size, in->arena_cap), arena = in->arena;
+    register uint64_t x0 __asm__("x0") = handle;
+    register uint64_t x1 __asm__("x1") = out ? MSG_REG_HDR(out->riid, out->mid, out->size) : 0;
+    register uint64_t x2 __asm__("x2") = out ? o[0] : 0;   /* bytes past size: ignored */
+    register uint64_t x3 __asm__("x3") = out ? o[1] : 0;
+    register uint64_t x4 __asm__("x4") = out ? o[2] : 0;
+    register uint64_t x5 __asm__("x5") = out ? o[3] : 0;
+    register uint64_t x6 __asm__("x6") = out ? o[4] : 0;
+    register uint64_t x7 __asm__("x7") = out ? o[5] : 0;
+    register uint64_t x8 __asm__("x8") = nr;
+    register uint64_t x9 __asm__("x9") = 0;
+    register uint64_t x10 __asm__("x10") = (uint64_t)(uintptr_t)in;
+    register uint64_t x11 __asm__("x11") = capw;
+    register uint64_t x12 __asm__("x12") = arena;
+    register uint64_t x13 __asm__("x13") = timeout;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                       "+r"(x7), "+r"(x9)
+                     : "r"(x8), "r"(x10), "r"(x11), "r"(x12), "r"(x13)
+                     : "memory");
+    Retcode rc = (Retcode)(int32_t)x0;
+    if (rc != rcOk || !x9)
+        return rc;                            /* an error, or the message is in the buffer */
+    word_t *h = (word_t *)(void *)in;         /* the SMsgHdr, word by word (uapi/msg.h) */
+    uint32_t size = MSG_REG_SIZE(x1);
+    h[0] = x1 & 0xffffffff0000ffffull;        /* riid, nhandles 0, mid */
+    h[1] = size | x9 << 32;                   /* size, badge (x9's bit 32 shifts out) */
+    h[2] = arena;
+    h[3] = capw & 0xffffffff00000000ull;      /* arena_size 0, arena_cap */
+    h[4] = h[5] = h[6] = h[7] = 0;            /* handles[] */
+    word_t *d = h + 8;
+    switch (size / 8) {                       /* the whole words */
+    case 6: d[5] = x7; __attribute__((fallthrough));
+    case 5: d[4] = x6; __attribute__((fallthrough));
+    case 4: d[3] = x5; __attribute__((fallthrough));
+    case 3: d[2] = x4; __attribute__((fallthrough));
+    case 2: d[1] = x3; __attribute__((fallthrough));
+    case 1: d[0] = x2; break;
+    default: break;
+    }
+    if (size % 8) {                           /* and the bytes of the last one */
+        unsigned k = size / 8;
+        uint64_t v = k == 0 ? x2 : k == 1 ? x3 : k == 2 ? x4 : k == 3 ? x5 : k == 4 ? x6 : x7;
+        uint8_t *b = (uint8_t *)(void *)(d + k);
+        if (size & 4)
+            *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
+        if (size & 2)
+            *(word16_t *)(void *)b = (uint16_t)v, b += 2, v >>= 16;
+        if (size & 1)
+            *b = (uint8_t)v;
+    }
+    return rc;
+}
+
+/* Out of line, so that the memory way of Call keeps its registers. */
+static __attribute__((noinline)) Retcode call_regs(Handle handle, const SMsgHdr *msgOut,
+                                                   SMsgHdr *msgIn)
+{
+    return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
+}
+
 Retcode Call(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn)
 {
+    /* The kernel's endpoints answer in memory (kcall_serve): registers
+     * would only cost the checks there. */
+    if (handle != KERNEL_HANDLE && out_ok(msgOut) && in_ok(msgIn))
+        return call_regs(handle, msgOut, msgIn);
     return kos_sys_Call(handle, U(msgOut), U(msgIn));
+}
+
+static __attribute__((noinline)) Retcode recv_regs(Handle handle, SMsgHdr *msgIn,
+                                                   uint64_t timeoutNs)
+{
+    return reg_ipc(SYS_RecvReg, handle, NULL, msgIn, timeoutNs);
 }
 
 Retcode Recv(Handle handle, SMsgHdr *msgIn)
 {
+    if (in_ok(msgIn))
+        return recv_regs(handle, msgIn, INFINITE_TIMEOUT);
     return kos_sys_Recv(handle, U(msgIn));
 }
 
@@ -37,13 +171,25 @@ Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t ti
 
 Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs)
 {
+    if (in_ok(msgIn))
+        return recv_regs(handle, msgIn, timeoutNs);
     return kos_sys_RecvEx(handle, U(msgIn), timeoutNs);
+}
+
+static __attribute__((noinline)) Retcode reply_recv_regs(Handle handle, const SMsgHdr *msgOut,
+                                                         SMsgHdr *msgIn, uint64_t timeoutNs)
+{
+    return reg_ipc(SYS_ReplyRecvReg, handle, msgOut, msgIn, timeoutNs);
 }
 
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs)
 {
+    if (out_ok(msgOut) && in_ok(msgIn))
+        return reply_recv_regs(handle, msgOut, msgIn, timeoutNs);
     return kos_sys_ReplyRecv(handle, U(msgOut), U(msgIn), timeoutNs);
 }
+
+#pragma GCC pop_options
 
 void KnThreadExit(int64_t value)
 {

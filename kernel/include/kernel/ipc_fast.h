@@ -29,9 +29,12 @@ void ipc_fastpath_report(void);
 struct ipc_client;
 struct ipc_listener;
 /* Call on channel ch (its handle already looked up with RIGHT_IPC_CALL). */
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, Retcode *rc);
+/* regs: the caller's saved registers when the message and the receive room
+ * are in them (CallReg, ReplyRecvReg: uapi/msg.h), else NULL (out, in). */
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, const uint64_t *regs,
+                   Retcode *rc);
 /* ReplyRecv on listener s (looked up with RIGHT_IPC_RECV, connected). */
 bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
-                         Retcode *rc);
+                         const uint64_t *regs, Retcode *rc);
 
 #endif

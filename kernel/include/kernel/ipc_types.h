@@ -5,6 +5,7 @@
 #ifndef KERNEL_IPC_TYPES_H
 #define KERNEL_IPC_TYPES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kernel/list.h>
 #include <uapi/msg.h>
@@ -29,13 +30,16 @@ struct ipc_thread {
     struct thread *served_by;        /* server thread that took our request */
     uint64_t in_uaddr;               /* where the reply goes (Call's msgIn) */
     uint32_t badge;                  /* badge of the channel the request goes by */
-    SMsgHdr in_cap;                  /* its capacities as the caller gave them */
+    SMsgHdr in_cap;                  /* its capacities as the caller gave them (size, arena,
+                                        arena_cap: all the kernel reads of it) */
+    bool in_regs;                    /* CallReg: a short reply goes to its registers */
     struct list_node served_link;    /* on the listener's served list while served */
     /* server side */
     struct thread *serving;          /* client whose request we hold */
     uint32_t serving_riid, serving_mid;
     uint64_t recv_uaddr;             /* Recv's msgIn */
     SMsgHdr recv_cap;
+    bool recv_regs;                  /* RecvReg / ReplyRecvReg: a short request goes to its registers */
     /* The fast path's last verdicts (kernel/ipc_fastpath.c): of this
      * thread's requests (as a client) and of its replies (as a server). */
     struct ipc_verdict_memo { uint64_t key[2]; bool grant; } req_memo, rep_memo;

@@ -36,11 +36,12 @@ int main(void)
     }
     for (unsigned i = 0; i < sizeof(arena); i++)
         arena[i] = (uint8_t)(i * 7 + 1);
-    static const uint32_t odd_sizes[] = { 0, 8, 64, 72, 80 };
+    /* around the register limit (MSG_REG_CONST = 48) and the fast path's (64) */
+    static const uint32_t odd_sizes[] = { 0, 8, 40, 47, 48, 49, 56, 64, 72, 80 };
     static struct eq_msg out, in;
     for (unsigned i = 0; i < EQ_ROUNDS; i++) {
         uint32_t mid = rnd() % (EQ_NMETHODS + 1);     /* EQ_NMETHODS: no such method */
-        uint32_t size = rnd() % 10 < 7 ? eq_size(mid) : odd_sizes[rnd() % 5];
+        uint32_t size = rnd() % 10 < 7 ? eq_size(mid) : odd_sizes[rnd() % 10];
         uint32_t value = rnd() % 4 == 0 ? (uint32_t[]){ 6, 999, 1000, 1u << 20 }[rnd() % 4]
                                         : rnd() % 2000;
         memset(&out, 0, sizeof(out));
@@ -60,20 +61,28 @@ int main(void)
             out.hdr.nhandles = 1;
             out.hdr.handles[0] = (SMsgHandle){ KERNEL_HANDLE, 0 };
         }
-        memset(&in, 0xee, sizeof(in));
-        uint32_t cap = rnd() % 10 == 0 ? 0 : sizeof(in.data);
-        in.hdr.size = cap;
-        in.hdr.arena = 0;
-        in.hdr.arena_cap = 0;
-        in.hdr.nhandles = 0;
-        Retcode rc = Call(ch, &out.hdr, &in.hdr);
+        /* A reply buffer on the stack now and then: libkos passes only data
+         * and bss buffers in registers, so both ways run. */
+        struct eq_msg on_stack;
+        struct eq_msg *inp = rnd() % 4 == 0 ? &on_stack : &in;
+        memset(inp, 0xee, sizeof(*inp));
+        uint32_t cap = rnd() % 10 == 0 ? (uint32_t[]){ 0, 3, 4 }[rnd() % 3] : sizeof(in.data);
+        inp->hdr.size = cap;
+        inp->hdr.arena = 0;
+        inp->hdr.arena_cap = 0;
+        inp->hdr.nhandles = 0;
+        Retcode rc = Call(ch, &out.hdr, &inp->hdr);
         uint32_t result;
-        memcpy(&result, in.data, sizeof(result));
+        memcpy(&result, inp->data, sizeof(result));
+        /* every byte of the reply buffer, written or not (handle slots too) */
+        uint64_t whole = 1469598103934665603ull;
+        for (unsigned k = 0; k < sizeof(*inp); k++)
+            whole = (whole ^ ((const uint8_t *)inp)[k]) * 1099511628211ull;
         printf("EQ %u riid=%u mid=%u size=%u arena=%u nh=%u cap=%u value=%u: rc=%d riid=%u mid=%u "
-               "size=%u badge=%u arena_size=%u nh=%u result=%u\n",
+               "size=%u badge=%u arena_size=%u nh=%u result=%u buffer=%016llx\n",
                i, out.hdr.riid, mid, size, out.hdr.arena_size, out.hdr.nhandles, cap,
-               value, rc, in.hdr.riid, in.hdr.mid, in.hdr.size, in.hdr.badge, in.hdr.arena_size,
-               in.hdr.nhandles, result);
+               value, rc, inp->hdr.riid, inp->hdr.mid, inp->hdr.size, inp->hdr.badge,
+               inp->hdr.arena_size, inp->hdr.nhandles, result, (unsigned long long)whole);
         if (rc == rcOk && out.hdr.riid == 0 && mid == EQ_PLAIN && eq_pauses(value)) {
             /* The server replied with Reply and sleeps before its next Recv:
              * no receiver now. */

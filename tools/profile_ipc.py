@@ -9,6 +9,14 @@ kernel.elf) and for user code as a whole, divided by the round trips.
 
     python3 tools/profile_ipc.py [--kernel build/virt-ipc_bench/kernel.img]
                                  [--bootargs ipc_fastpath=off] [--key ipc_roundtrip_instr]
+                                 [--entry sys_Call]
+
+Other loops of bench_client: --key names the figure QEMU is stopped after
+and --entry a kernel function entered once per iteration of that loop only
+(the entries of earlier loops are counted too, so --first must pass them):
+    --key kernel_endpoint_call_instr --entry kcall_fast_call   (fast path)
+    --key kernel_endpoint_call_instr --entry kcall_serve       (ipc_fastpath=off)
+    --key null_syscall_instr --entry sys_ThreadYield
 
 A block's size comes from its `IN:` listing (printed when it is translated,
 just before its first `Trace` line); a `Trace` line names the block by its
@@ -56,9 +64,11 @@ def run_qemu(kernel, bootargs, key, log, smp):
         p.wait()
 
 
-def profile(log, elf, first, last):
+def profile(log, elf, entry, first, last):
     addrs, names = symbols(elf)
-    call_entry = addrs[names.index("sys_Call")]
+    if entry not in names:
+        sys.exit(f"{elf}:1:1: error: no function '{entry}' (inlined?) to count iterations by")
+    call_entry = addrs[names.index(entry)]
     size = {}          # host address of a block -> instructions
     pending = None     # (guest pc, count) of the block listed last
     counts = {}
@@ -97,7 +107,7 @@ def profile(log, elf, first, last):
                 name = "(user code)"
             counts[name] = counts.get(name, 0) + n
     if calls <= last:
-        sys.exit(f"{log}:1:1: error: only {calls} sys_Call entries logged, {last} wanted")
+        sys.exit(f"{log}:1:1: error: only {calls} {entry} entries logged, {last} wanted")
     return counts
 
 
@@ -106,6 +116,8 @@ def main():
     ap.add_argument("--kernel", default="build/virt-ipc_bench/kernel.img")
     ap.add_argument("--bootargs", default="")
     ap.add_argument("--key", default="ipc_roundtrip_instr")
+    ap.add_argument("--entry", default="sys_Call",
+                    help="kernel function entered once per iteration of the loop")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--first", type=int, default=2000)
     ap.add_argument("--last", type=int, default=8000)
@@ -118,10 +130,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         log = args.log or os.path.join(tmp, "qemu.log")
         run_qemu(args.kernel, args.bootargs, args.key, log, args.smp)
-        counts = profile(log, elf, args.first, args.last)
+        counts = profile(log, elf, args.entry, args.first, args.last)
     rounds = args.last - args.first
     total = sum(counts.values())
-    print(f"{total / rounds:.0f} instructions per round trip ({rounds} round trips)")
+    print(f"{total / rounds:.0f} instructions per iteration ({rounds} entries of {args.entry})")
     for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         if n / rounds >= 0.5:
             print(f"{n / rounds:8.1f}  {name}")

@@ -1,0 +1,190 @@
+/*
+ * The kernel endpoint's fast path (issue 19): a Call on the kernel handle in
+ * the common case, as a straight line of guards in the style of
+ * kernel/ipc_fastpath.c. Each guard that fails returns false before anything
+ * has changed, and the Call runs the general path (do_call → kcall_serve),
+ * which gives every error code, audit line and corner case. What it takes:
+ *
+ *   - the kernel's listener, with the IPC fast path on (`ipc_fastpath=off`
+ *     turns this one off too);
+ *   - a request of header + constant part up to KCALL_FAST_MAX_CONST bytes
+ *     in one page, no arena, no handles, not a security call
+ *     (MSG_RIID_SECURITY) nor one of the kernel's markers (disconnect,
+ *     error) as method;
+ *   - a reply buffer in one page whose capacities pass ipc_fetch_capacity;
+ *   - the security module's precomputed verdict on the request: an
+ *     unconditional grant without audit (security_ipc_fast), remembered.
+ *
+ * Then the method runs through the generated dispatcher as on the general
+ * path (kcall_dispatch, in the caller's context: it may block), and its
+ * reply is decided by the same precomputed verdict when it is a plain
+ * response (an error reply, or a response the memo cannot grant, goes to
+ * the engine exactly as in kcall_serve), and written into the caller's
+ * buffer. The method has run by then: from there on the fast path returns
+ * what the general path would, never bails.
+ *
+ * The memo: a small direct-mapped table of (subject of the calling task,
+ * riid, mid, size of the request) → grant or not, and the same for the
+ * reply it usually gets (its size remembered). The tables never change
+ * after boot and a task's subject (class and SID) is fixed for its life, so
+ * an entry stays true; a remembered "no" sends the message to the engine
+ * at once. Everything runs under the big kernel lock, taken on entry to any
+ * system call, so the table needs no lock of its own.
+ */
+#include <kernel/kcall.h>
+#include <kernel/ipc.h>
+#include <kernel/ipc_fast.h>
+#include <kernel/ipc_transfer.h>
+#include <kernel/lib.h>
+#include <kernel/printk.h>
+#include <kernel/security.h>
+#include <kernel/task.h>
+#include <kernel/urange.h>
+#include <kernel/vm.h>
+#include <arch/mmu.h>
+
+#define HDR_SIZE sizeof(SMsgHdr)
+#define MEMO_SLOTS 32u                  /* a power of two */
+
+static uint64_t fast_calls;             /* taken, for kcall_fastpath_report */
+
+/* A request's precomputed verdict and that of its usual reply (same riid and
+ * mid, res_size bytes; 0: not known yet). */
+struct kcall_memo {
+    uint64_t key[2];                    /* 0: never a key (size + 1 is never 0) */
+    uint32_t res_size1;                 /* the reply's size + 1 */
+    bool grant, res_grant;
+};
+static struct kcall_memo memo[MEMO_SLOTS];
+
+void kcall_fastpath_report(void)
+{
+    printk("kcall: fast path took %llu calls\n", (unsigned long long)fast_calls);
+}
+
+/* n bytes, in words while it can: the constant parts are short and 8-byte
+ * aligned on both sides (a call of memcpy costs more than the copy). */
+static inline void copy_short(void *to, const void *from, uint32_t n)
+{
+    uint64_t *d = to;
+    const uint64_t *s = from;
+    for (; n >= 8; n -= 8)
+        *d++ = *s++;
+    uint8_t *db = (uint8_t *)d;
+    const uint8_t *sb = (const uint8_t *)s;
+    while (n--)
+        *db++ = *sb++;
+}
+
+/* The memo entry of request *m from task t (its key in k), filled if it was not. */
+static inline struct kcall_memo *fast_memo(const struct task *t, const struct kmsg *m,
+                                           uint64_t k[2])
+{
+    k[0] = (uint64_t)(uint32_t)t->sec_subject << 32 | (m->hdr.size + 1u);
+    k[1] = (uint64_t)m->hdr.riid << 32 | m->hdr.mid;
+    struct kcall_memo *e = &memo[(m->hdr.riid * 8u + m->hdr.mid) & (MEMO_SLOTS - 1)];
+    if (e->key[0] != k[0] || e->key[1] != k[1]) {
+        e->grant = security_ipc_fast(SEC_EV_REQUEST, t, NULL, &m->hdr, m->data);
+        e->res_size1 = 0;
+        e->key[0] = k[0];
+        e->key[1] = k[1];
+    }
+    return e;
+}
+
+/* The precomputed verdict on the reply *m to the request of key k, whose
+ * memo entry was e (a method that blocked may have let another call take
+ * the entry since: then the engine decides). */
+static inline bool fast_reply_verdict(struct kcall_memo *e, const uint64_t k[2],
+                                      const struct task *t, const struct kmsg *m)
+{
+    if (e->key[0] != k[0] || e->key[1] != k[1] ||
+        ((uint64_t)m->hdr.riid << 32 | m->hdr.mid) != k[1])
+        return false;
+    if (e->res_size1 != m->hdr.size + 1u) {
+        e->res_grant = security_ipc_fast(SEC_EV_RESPONSE, NULL, t, &m->hdr, m->data);
+        e->res_size1 = m->hdr.size + 1u;
+    }
+    return e->res_grant;
+}
+
+/* The caller's reply buffer at uaddr, as ipc_fetch_capacity accepts it, when
+ * it lies in one page: its capacities in *cap (size, arena, arena_cap: all
+ * the kernel's reply reads). False: the general path decides. */
+static inline bool fast_capacity(const struct vmspace *vm, uint64_t uaddr, SMsgHdr *cap)
+{
+    if (uaddr & 7)
+        return false;
+    const volatile SMsgHdr *w = vm_user_window(vm, uaddr, HDR_SIZE, true);
+    if (!w)
+        return false;
+    cap->size = w->size;                /* each field read once: user memory */
+    cap->arena = w->arena;
+    cap->arena_cap = w->arena_cap;
+    return cap->size <= MSG_MAX_CONST && cap->arena_cap <= MSG_MAX_ARENA &&
+           (!cap->arena_cap || user_range_ok(cap->arena, cap->arena_cap)) &&
+           (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + cap->size <= PAGE_SIZE;
+}
+
+/* The kernel's reply *m into the caller's buffer, as ipc_deliver_kernel_reply
+ * does (which handles whatever is not the usual case, from self->ipc). */
+static inline Retcode fast_reply(struct thread *self, struct kmsg *m, const SMsgHdr *cap)
+{
+    uint32_t size = m->hdr.size;
+    SMsgHdr *to;
+    if (m->hdr.arena_size || m->hdr.nhandles || size > cap->size ||
+        !(to = vm_user_window(&self->task->vm, self->ipc.in_uaddr, HDR_SIZE + size, true))) {
+        self->ipc.in_cap.size = cap->size;
+        self->ipc.in_cap.arena = cap->arena;
+        self->ipc.in_cap.arena_cap = cap->arena_cap;
+        return ipc_deliver_kernel_reply(self);
+    }
+    m->hdr.badge = 0;                   /* (the reply is delivered: m is scratch now) */
+    m->hdr.arena = cap->arena;
+    m->hdr.arena_cap = cap->arena_cap;
+    *to = m->hdr;
+    copy_short(to + 1, m->data, size);
+    return rcOk;
+}
+
+bool kcall_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr, Retcode *rc)
+{
+    struct thread *self = current;
+    struct task *t = self->task;
+    struct kmsg *m = &self->ipc.msg;
+    if (!ipc_fastpath_on || !kcall_is_kernel(ch->listener) || (out_uaddr & 7))
+        return false;
+    const SMsgHdr *w = vm_user_window(&t->vm, out_uaddr, HDR_SIZE, false);
+    if (!w)
+        return false;
+    /* The kernel's copy, as ipc_fetch_message takes it: what is decided on is
+     * what the method reads. (self->ipc.msg is this thread's scratch message,
+     * rewritten by the general path.) */
+    m->hdr = *w;
+    uint32_t size = m->hdr.size;
+    if (size > KCALL_FAST_MAX_CONST || m->hdr.arena_size || m->hdr.nhandles ||
+        (out_uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + size > PAGE_SIZE ||
+        m->hdr.riid == MSG_RIID_SECURITY || m->hdr.mid == MSG_MID_DISCONNECT ||
+        m->hdr.mid == MSG_MID_ERROR)
+        return false;
+    copy_short(m->data, w + 1, size);
+    SMsgHdr cap;
+    uint64_t k[2];
+    struct kcall_memo *e = fast_memo(t, m, k);
+    if (!e->grant || !fast_capacity(&t->vm, in_uaddr, &cap))
+        return false;
+
+    /* Committed: the method runs, as in kcall_serve, and its reply is
+     * decided as there: an error reply always by the engine. */
+    fast_calls++;
+    self->ipc.badge = ch->badge;
+    self->ipc.in_uaddr = in_uaddr;
+    kcall_dispatch(m);
+    Retcode r = rcOk;
+    if (m->hdr.mid == MSG_MID_ERROR)
+        r = security_ipc(SEC_EV_ERROR, NULL, t, m);
+    else if (!fast_reply_verdict(e, k, t, m))
+        r = security_ipc(SEC_EV_RESPONSE, NULL, t, m);
+    *rc = r ? r : fast_reply(self, m, &cap);
+    return true;
+}

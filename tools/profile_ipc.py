@@ -64,7 +64,7 @@ def run_qemu(kernel, bootargs, key, log, smp):
         p.wait()
 
 
-def profile(log, elf, entry, first, last):
+def profile(log, elf, entry, first, last, detail=None):
     addrs, names = symbols(elf)
     if entry not in names:
         sys.exit(f"{elf}:1:1: error: no function '{entry}' (inlined?) to count iterations by")
@@ -106,6 +106,9 @@ def profile(log, elf, entry, first, last):
             else:
                 name = "(user code)"
             counts[name] = counts.get(name, 0) + n
+            if name == detail:
+                key = f"  {name}+{gpc - addrs[i]:#x}"
+                counts[key] = counts.get(key, 0) + n
     if calls <= last:
         sys.exit(f"{log}:1:1: error: only {calls} {entry} entries logged, {last} wanted")
     return counts
@@ -118,6 +121,8 @@ def main():
     ap.add_argument("--key", default="ipc_roundtrip_instr")
     ap.add_argument("--entry", default="sys_Call",
                     help="kernel function entered once per iteration of the loop")
+    ap.add_argument("--detail", metavar="FUNCTION",
+                    help="also count each translation block of this kernel function")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--first", type=int, default=2000)
     ap.add_argument("--last", type=int, default=8000)
@@ -130,9 +135,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         log = args.log or os.path.join(tmp, "qemu.log")
         run_qemu(args.kernel, args.bootargs, args.key, log, args.smp)
-        counts = profile(log, elf, args.entry, args.first, args.last)
+        counts = profile(log, elf, args.entry, args.first, args.last, args.detail)
     rounds = args.last - args.first
-    total = sum(counts.values())
+    total = sum(n for name, n in counts.items() if not name.startswith(" "))
     print(f"{total / rounds:.0f} instructions per iteration ({rounds} entries of {args.entry})")
     for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         if n / rounds >= 0.5:

@@ -11,7 +11,8 @@
  *     in one page, no arena, no handles, not a security call
  *     (MSG_RIID_SECURITY) nor one of the kernel's markers (disconnect,
  *     error) as method;
- *   - a reply buffer in one page whose capacities pass ipc_fetch_capacity;
+ *   - a reply buffer in one page, without an arena, whose capacities pass
+ *     ipc_fetch_capacity;
  *   - the security module's precomputed verdict on the request: an
  *     unconditional grant without audit (security_ipc_fast), remembered.
  *
@@ -39,7 +40,6 @@
 #include <kernel/printk.h>
 #include <kernel/security.h>
 #include <kernel/task.h>
-#include <kernel/urange.h>
 #include <kernel/vm.h>
 #include <arch/mmu.h>
 
@@ -54,7 +54,7 @@ struct kcall_memo {
     uint64_t key[2];                    /* 0: never a key (size + 1 is never 0) */
     uint32_t res_size1;                 /* the reply's size + 1 */
     bool grant, res_grant;
-};
+} __attribute__((aligned(32)));         /* (an index is a shift) */
 static struct kcall_memo memo[MEMO_SLOTS];
 
 void kcall_fastpath_report(void)
@@ -62,18 +62,31 @@ void kcall_fastpath_report(void)
     printk("kcall: fast path took %llu calls\n", (unsigned long long)fast_calls);
 }
 
-/* n bytes, in words while it can: the constant parts are short and 8-byte
- * aligned on both sides (a call of memcpy costs more than the copy). */
+/* n bytes: up to 64 the words straight, then the bytes; a longer one (a
+ * reply can be up to MSG_MAX_CONST) with memcpy. Both sides are 8-byte
+ * aligned (a call of memcpy, or a loop, costs more than the copy of a
+ * constant part this short). */
 static inline void copy_short(void *to, const void *from, uint32_t n)
 {
+    if (n > 64) {
+        memcpy(to, from, n);
+        return;
+    }
     uint64_t *d = to;
     const uint64_t *s = from;
-    for (; n >= 8; n -= 8)
-        *d++ = *s++;
-    uint8_t *db = (uint8_t *)d;
-    const uint8_t *sb = (const uint8_t *)s;
-    while (n--)
-        *db++ = *sb++;
+    switch (n >> 3) {
+    case 8: d[7] = s[7]; /* fall through */
+    case 7: d[6] = s[6]; /* fall through */
+    case 6: d[5] = s[5]; /* fall through */
+    case 5: d[4] = s[4]; /* fall through */
+    case 4: d[3] = s[3]; /* fall through */
+    case 3: d[2] = s[2]; /* fall through */
+    case 2: d[1] = s[1]; /* fall through */
+    case 1: d[0] = s[0]; /* fall through */
+    default: break;
+    }
+    for (uint32_t i = n & ~7u; i < n; i++)
+        ((uint8_t *)to)[i] = ((const uint8_t *)from)[i];
 }
 
 /* The memo entry of request *m from task t (its key in k), filled if it was not. */
@@ -109,8 +122,9 @@ static inline bool fast_reply_verdict(struct kcall_memo *e, const uint64_t k[2],
 }
 
 /* The caller's reply buffer at uaddr, as ipc_fetch_capacity accepts it, when
- * it lies in one page: its capacities in *cap (size, arena, arena_cap: all
- * the kernel's reply reads). False: the general path decides. */
+ * it lies in one page and has no arena (a kernel reply never has one, but
+ * its header passes the arena on): its capacities in *cap (size, arena,
+ * arena_cap: all the kernel's reply reads). False: the general path decides. */
 static inline bool fast_capacity(const struct vmspace *vm, uint64_t uaddr, SMsgHdr *cap)
 {
     if (uaddr & 7)
@@ -121,8 +135,7 @@ static inline bool fast_capacity(const struct vmspace *vm, uint64_t uaddr, SMsgH
     cap->size = w->size;                /* each field read once: user memory */
     cap->arena = w->arena;
     cap->arena_cap = w->arena_cap;
-    return cap->size <= MSG_MAX_CONST && cap->arena_cap <= MSG_MAX_ARENA &&
-           (!cap->arena_cap || user_range_ok(cap->arena, cap->arena_cap)) &&
+    return cap->size <= MSG_MAX_CONST && !cap->arena_cap &&
            (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + cap->size <= PAGE_SIZE;
 }
 

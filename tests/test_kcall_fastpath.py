@@ -36,8 +36,8 @@ def test_kernel_fast_and_general_path_agree(boot, smp):
     on, calls = run(boot, smp, "")
     off, calls_off = run(boot, smp, "ipc_fastpath=off")
     assert calls_off == 0
-    kq = [line for line in on if line.startswith("KQ ") and "rc=" in line]
-    assert len(kq) == 500
+    kq = [line for line in on if re.match(r"KQ \d+ ", line)]
+    assert len(kq) == 500 and "KQ setup: rc=0" in on
     assert calls >= 100, calls                                   # the fast path ran
     rcs = {re.search(r"rc=(-?\d+)", line).group(1) for line in kq}
     assert {"0", "-20"} <= rcs, rcs     # served; denied (rcSecurityDisallow)

@@ -47,9 +47,22 @@ static const struct probe probes[] = {
     P(handle, Handle, Info, 0),         P(sys, Sys, GetUpTime, 1),
     P(sys, Sys, GetInfo, 1),            P(sys, Sys, GetRealTime, 1),
     P(sys, Sys, PowerOff, 0),           P(task, Task, Wait, 0),
-    P(thread, Thread, Terminate, 0),
+    P(thread, Thread, Terminate, 0),    P(sys, Sys, GetEntropy, 1),
+    P(notice, Notice, GetEvent, 0),     P(notice, Notice, GetEvent, 0),
+    P(notice, Notice, SetObjectEvent, 0),
 };
 #define NPROBES (sizeof(probes) / sizeof(probes[0]))
+
+/* A kernel call the setup needs (request *req of size bytes, reply into *res). */
+static Retcode kcall(uint32_t riid, uint32_t mid, void *req, uint32_t size, void *res, uint32_t cap)
+{
+    SMsgHdr *h = req, *r = res;
+    h->riid = (uint16_t)riid;
+    h->mid = mid;
+    h->size = size;
+    r->size = cap;
+    return Call(KERNEL_HANDLE, h, r);
+}
 
 /* Two pages: messages placed anywhere in the first, also across its end. */
 static uint8_t outbuf[2 * PAGE] __attribute__((aligned(PAGE)));
@@ -79,6 +92,26 @@ int main(void)
 {
     static uint8_t msg[sizeof(SMsgHdr) + 96] __attribute__((aligned(8)));
     uint32_t last_copy = 0;                             /* a handle Handle.Copy made */
+    /* A notice subscribed to a user object: GetEvent's 104-byte reply (over
+     * the 64 bytes of a fast request) when SetObjectEvent posted an event. */
+    struct kl_core_Notice_Create_req ncreq = { 0 };
+    struct kl_core_Notice_Create_res ncres;
+    struct kl_core_Handle_CreateUserObject_req uoreq = { .type = 1, .rights = 0xffffffffu };
+    struct kl_core_Handle_CreateUserObject_res uores;
+    struct kl_core_Notice_SubscribeToObject_req subreq = { .evMask = 0xffff0000u, .evId = 7 };
+    struct kl_core_Notice_SubscribeToObject_res subres;
+    Retcode src = kcall(kl_core_Core_notice_riid, kl_core_Notice_Create_mid, &ncreq,
+                        kl_core_Notice_Create_req_size, &ncres, kl_core_Notice_Create_res_size);
+    if (src == rcOk)
+        src = kcall(kl_core_Core_handle_riid, kl_core_Handle_CreateUserObject_mid, &uoreq,
+                    kl_core_Handle_CreateUserObject_req_size, &uores,
+                    kl_core_Handle_CreateUserObject_res_size);
+    subreq.notice = ncres.notice;
+    subreq.object = uores.handle;
+    if (src == rcOk)
+        src = kcall(kl_core_Core_notice_riid, kl_core_Notice_SubscribeToObject_mid, &subreq,
+                    kl_core_Notice_SubscribeToObject_req_size, &subres, 0);
+    printf("KQ setup: rc=%d\n", src);
     for (unsigned i = 0; i < ROUNDS; i++) {
         const struct probe *p = &probes[rnd() % NPROBES];
         uint32_t riid = p->riid, mid = p->mid, size = p->size;
@@ -114,6 +147,18 @@ int main(void)
             else if (rnd() % 3 == 0)
                 data[0] = KERNEL_HANDLE;                /* a valid handle to copy or ask about */
         }
+        bool notice = riid == kl_core_Core_notice_riid;
+        if (notice && mid == kl_core_Notice_GetEvent_mid && size == p->size) {
+            struct kl_core_Notice_GetEvent_req *g = (void *)msg;
+            g->notice = ncres.notice;
+            g->timeoutNs = 0;
+            g->countMax = rnd() % 10;
+        }
+        if (notice && mid == kl_core_Notice_SetObjectEvent_mid && size == p->size) {
+            struct kl_core_Notice_SetObjectEvent_req *e = (void *)msg;
+            e->object = uores.handle;
+            e->evMask = rnd() % 4 ? 1u << (16 + rnd() % 16) : rnd() % 3;
+        }
         if (rnd() % 12 == 0) {
             out->arena = (uint64_t)(uintptr_t)arena;
             out->arena_size = 16;
@@ -128,14 +173,14 @@ int main(void)
         memcpy(outbuf + off, msg, sizeof(SMsgHdr) + sent);
 
         /* The reply buffer's header (capacities), likewise. */
-        uint32_t cap = rnd() % 8 == 0 ? (uint32_t[]){ 0, 4, 8, 600 }[rnd() % 4] : 64;
+        uint32_t cap = rnd() % 8 == 0 ? (uint32_t[]){ 0, 4, 8, 600 }[rnd() % 4] : 128;
         SMsgHdr in = { .size = cap };
         if (rnd() % 16 == 0) {
             in.arena = (uint64_t)(uintptr_t)arena;
             in.arena_cap = sizeof(arena);
         }
         memset(inbuf, 0xee, sizeof(inbuf));
-        uint32_t ioff = place(sizeof(SMsgHdr) + (cap < 96 ? cap : 96));
+        uint32_t ioff = place(sizeof(SMsgHdr) + (cap < 128 ? cap : 128));
         memcpy(inbuf + ioff, &in, sizeof(in));
 
         Retcode rc = Call(KERNEL_HANDLE, (SMsgHdr *)(void *)(outbuf + off),

@@ -7,10 +7,10 @@
  *
  *   - the kernel's listener, with the IPC fast path on (`ipc_fastpath=off`
  *     turns this one off too);
- *   - a request of header + constant part up to KCALL_FAST_MAX_CONST bytes
- *     in one page, no arena, no handles, not a security call
- *     (MSG_RIID_SECURITY) nor one of the kernel's markers (disconnect,
- *     error) as method;
+ *   - a request of header + constant part up to KCALL_FAST_MAX_CONST bytes,
+ *     with room for that much in its page, no arena, no handles, not a
+ *     security call (MSG_RIID_SECURITY), a method number below 256 (so
+ *     never one of the kernel's markers, disconnect and error);
  *   - a reply buffer in one page, without an arena, whose capacities pass
  *     ipc_fetch_capacity;
  *   - the security module's precomputed verdict on the request: an
@@ -49,12 +49,14 @@
 static uint64_t fast_calls;             /* taken, for kcall_fastpath_report */
 
 /* A request's precomputed verdict and that of its usual reply (same riid and
- * mid, res_size bytes; 0: not known yet). */
+ * mid, res_size1 - 1 bytes; 0: not known yet). The key packs the calling
+ * task's subject (class and SID), riid, mid (< 256) and size (<= 64) into
+ * one word; 0 is never a key (size + 1 is never 0). */
 struct kcall_memo {
-    uint64_t key[2];                    /* 0: never a key (size + 1 is never 0) */
-    uint32_t res_size1;                 /* the reply's size + 1 */
+    uint64_t key;
+    uint32_t res_size1;
     bool grant, res_grant;
-} __attribute__((aligned(32)));         /* (an index is a shift) */
+};
 static struct kcall_memo memo[MEMO_SLOTS];
 
 void kcall_fastpath_report(void)
@@ -89,30 +91,32 @@ static inline void copy_short(void *to, const void *from, uint32_t n)
         ((uint8_t *)to)[i] = ((const uint8_t *)from)[i];
 }
 
-/* The memo entry of request *m from task t (its key in k), filled if it was not. */
-static inline struct kcall_memo *fast_memo(const struct task *t, const struct kmsg *m,
-                                           uint64_t k[2])
+/* The memo key of request *m from task t (mid < 256, size <= 64). */
+static inline uint64_t memo_key(const struct task *t, const struct kmsg *m)
 {
-    k[0] = (uint64_t)(uint32_t)t->sec_subject << 32 | (m->hdr.size + 1u);
-    k[1] = (uint64_t)m->hdr.riid << 32 | m->hdr.mid;
+    return (uint64_t)(uint32_t)t->sec_subject << 32 | (uint64_t)m->hdr.riid << 16 |
+           m->hdr.mid << 8 | (m->hdr.size + 1u);
+}
+
+/* The memo entry of request *m whose key is k, filled if it was not. */
+static inline struct kcall_memo *fast_memo(const struct task *t, const struct kmsg *m, uint64_t k)
+{
     struct kcall_memo *e = &memo[(m->hdr.riid * 8u + m->hdr.mid) & (MEMO_SLOTS - 1)];
-    if (e->key[0] != k[0] || e->key[1] != k[1]) {
+    if (e->key != k) {
         e->grant = security_ipc_fast(SEC_EV_REQUEST, t, NULL, &m->hdr, m->data);
         e->res_size1 = 0;
-        e->key[0] = k[0];
-        e->key[1] = k[1];
+        e->key = k;
     }
     return e;
 }
 
-/* The precomputed verdict on the reply *m to the request of key k, whose
- * memo entry was e (a method that blocked may have let another call take
- * the entry since: then the engine decides). */
-static inline bool fast_reply_verdict(struct kcall_memo *e, const uint64_t k[2],
-                                      const struct task *t, const struct kmsg *m)
+/* The precomputed verdict on the reply *m to the request (riid, mid) of
+ * key k, whose memo entry was e (a method that blocked may have let another
+ * call take the entry since: then the engine decides). */
+static inline bool fast_reply_verdict(struct kcall_memo *e, uint64_t k, uint32_t riid,
+                                      uint32_t mid, const struct task *t, const struct kmsg *m)
 {
-    if (e->key[0] != k[0] || e->key[1] != k[1] ||
-        ((uint64_t)m->hdr.riid << 32 | m->hdr.mid) != k[1])
+    if (e->key != k || m->hdr.riid != riid || m->hdr.mid != mid)
         return false;
     if (e->res_size1 != m->hdr.size + 1u) {
         e->res_grant = security_ipc_fast(SEC_EV_RESPONSE, NULL, t, &m->hdr, m->data);
@@ -167,22 +171,23 @@ bool kcall_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uadd
     struct kmsg *m = &self->ipc.msg;
     if (!ipc_fastpath_on || !kcall_is_kernel(ch->listener) || (out_uaddr & 7))
         return false;
-    const SMsgHdr *w = vm_user_window(&t->vm, out_uaddr, HDR_SIZE, false);
+    /* Room for the longest request the fast path takes: one check of the
+     * page for header and constant part (a request nearer the page's end
+     * takes the general path). */
+    const SMsgHdr *w = vm_user_window(&t->vm, out_uaddr, HDR_SIZE + KCALL_FAST_MAX_CONST, false);
     if (!w)
         return false;
     /* The kernel's copy, as ipc_fetch_message takes it: what is decided on is
      * what the method reads. (self->ipc.msg is this thread's scratch message,
      * rewritten by the general path.) */
     m->hdr = *w;
-    uint32_t size = m->hdr.size;
-    if (size > KCALL_FAST_MAX_CONST || m->hdr.arena_size || m->hdr.nhandles ||
-        (out_uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + size > PAGE_SIZE ||
-        m->hdr.riid == MSG_RIID_SECURITY || m->hdr.mid == MSG_MID_DISCONNECT ||
-        m->hdr.mid == MSG_MID_ERROR)
+    uint32_t size = m->hdr.size, riid = m->hdr.riid, mid = m->hdr.mid;
+    if (size > KCALL_FAST_MAX_CONST || m->hdr.arena_size || m->hdr.nhandles || mid > 255 ||
+        riid == MSG_RIID_SECURITY)            /* (mid: nor the kernel's markers) */
         return false;
     copy_short(m->data, w + 1, size);
     SMsgHdr cap;
-    uint64_t k[2];
+    uint64_t k = memo_key(t, m);
     struct kcall_memo *e = fast_memo(t, m, k);
     if (!e->grant || !fast_capacity(&t->vm, in_uaddr, &cap))
         return false;
@@ -196,7 +201,7 @@ bool kcall_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uadd
     Retcode r = rcOk;
     if (m->hdr.mid == MSG_MID_ERROR)
         r = security_ipc(SEC_EV_ERROR, NULL, t, m);
-    else if (!fast_reply_verdict(e, k, t, m))
+    else if (!fast_reply_verdict(e, k, riid, mid, t, m))
         r = security_ipc(SEC_EV_RESPONSE, NULL, t, m);
     *rc = r ? r : fast_reply(self, m, &cap);
     return true;

@@ -43,10 +43,10 @@
 #include <kernel/vm.h>
 #include <arch/mmu.h>
 
-#define HDR_SIZE sizeof(SMsgHdr)
-#define MEMO_SLOTS 32u                  /* a power of two */
+#define HDR_SIZE   sizeof(SMsgHdr)
+#define MEMO_SLOTS 32u /* a power of two */
 
-static uint64_t fast_calls;             /* taken, for kcall_fastpath_report */
+static uint64_t fast_calls; /* taken, for kcall_fastpath_report */
 
 /* A request's precomputed verdict and that of its usual reply (same riid and
  * mid, res_size1 - 1 bytes; 0: not known yet). The key packs the calling
@@ -77,15 +77,24 @@ static inline void copy_short(void *to, const void *from, uint32_t n)
     uint64_t *d = to;
     const uint64_t *s = from;
     switch (n >> 3) {
-    case 8: d[7] = s[7]; /* fall through */
-    case 7: d[6] = s[6]; /* fall through */
-    case 6: d[5] = s[5]; /* fall through */
-    case 5: d[4] = s[4]; /* fall through */
-    case 4: d[3] = s[3]; /* fall through */
-    case 3: d[2] = s[2]; /* fall through */
-    case 2: d[1] = s[1]; /* fall through */
-    case 1: d[0] = s[0]; /* fall through */
-    default: break;
+    case 8:
+        d[7] = s[7]; /* fall through */
+    case 7:
+        d[6] = s[6]; /* fall through */
+    case 6:
+        d[5] = s[5]; /* fall through */
+    case 5:
+        d[4] = s[4]; /* fall through */
+    case 4:
+        d[3] = s[3]; /* fall through */
+    case 3:
+        d[2] = s[2]; /* fall through */
+    case 2:
+        d[1] = s[1]; /* fall through */
+    case 1:
+        d[0] = s[0]; /* fall through */
+    default:
+        break;
     }
     for (uint32_t i = n & ~7u; i < n; i++)
         ((uint8_t *)to)[i] = ((const uint8_t *)from)[i];
@@ -113,8 +122,8 @@ static inline struct kcall_memo *fast_memo(const struct task *t, const struct km
 /* The precomputed verdict on the reply *m to the request (riid, mid) of
  * key k, whose memo entry was e (a method that blocked may have let another
  * call take the entry since: then the engine decides). */
-static inline bool fast_reply_verdict(struct kcall_memo *e, uint64_t k, uint32_t riid,
-                                      uint32_t mid, const struct task *t, const struct kmsg *m)
+static inline bool fast_reply_verdict(struct kcall_memo *e, uint64_t k, uint32_t riid, uint32_t mid,
+                                      const struct task *t, const struct kmsg *m)
 {
     if (e->key != k || m->hdr.riid != riid || m->hdr.mid != mid)
         return false;
@@ -136,7 +145,7 @@ static inline bool fast_capacity(const struct vmspace *vm, uint64_t uaddr, SMsgH
     const volatile SMsgHdr *w = vm_user_window(vm, uaddr, HDR_SIZE, true);
     if (!w)
         return false;
-    cap->size = w->size;                /* each field read once: user memory */
+    cap->size = w->size; /* each field read once: user memory */
     cap->arena = w->arena;
     cap->arena_cap = w->arena_cap;
     return cap->size <= MSG_MAX_CONST && !cap->arena_cap &&
@@ -156,7 +165,7 @@ static inline Retcode fast_reply(struct thread *self, struct kmsg *m, const SMsg
         self->ipc.in_cap.arena_cap = cap->arena_cap;
         return ipc_deliver_kernel_reply(self);
     }
-    m->hdr.badge = 0;                   /* (the reply is delivered: m is scratch now) */
+    m->hdr.badge = 0; /* (the reply is delivered: m is scratch now) */
     m->hdr.arena = cap->arena;
     m->hdr.arena_cap = cap->arena_cap;
     *to = m->hdr;
@@ -183,7 +192,7 @@ bool kcall_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uadd
     m->hdr = *w;
     uint32_t size = m->hdr.size, riid = m->hdr.riid, mid = m->hdr.mid;
     if (size > KCALL_FAST_MAX_CONST || m->hdr.arena_size || m->hdr.nhandles || mid > 255 ||
-        riid == MSG_RIID_SECURITY)            /* (mid: nor the kernel's markers) */
+        riid == MSG_RIID_SECURITY) /* (mid: nor the kernel's markers) */
         return false;
     copy_short(m->data, w + 1, size);
     SMsgHdr cap;

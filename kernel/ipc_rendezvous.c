@@ -140,9 +140,10 @@ Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4
     Retcode rc = lookup_client(h, &ch);
     if (rc)
         return rc;
-    /* The common case, or nothing changed. Not for the kernel's endpoints
-     * (no owner task), whose calls kcall_serve answers in do_call. */
-    if (ch->listener->class_owner && ipc_fast_call(ch, out, in, NULL, &rc))
+    /* The common case, or nothing changed. The kernel's endpoint (no owner
+     * task) has its own (kernel/kcall_fastpath.c). */
+    if (ch->listener->class_owner ? ipc_fast_call(ch, out, in, NULL, &rc)
+                                  : kcall_fast_call(ch, out, in, &rc))
         return rc;
     return do_call(ch, out, in, INFINITE_TIMEOUT, NULL);
 }

@@ -7,7 +7,16 @@
  * goes back through the same delivery code as a server's reply. A Call on
  * riid MSG_RIID_SECURITY is a security call, already decided by the
  * security hook: granted ones are answered here with an empty reply.
+ * The common case (short request, precomputed grant) takes a fast path
+ * into the same dispatcher (kernel/kcall_fastpath.c).
  */
+#include <string.h>
+/* The generated dispatchers clear and fill each reply with memset/memcpy of
+ * a constant size (a 72-byte memset per call): let gcc expand them in line
+ * here (-fno-builtin would make each one a call, 23 instructions for 72
+ * bytes; the kernel elsewhere keeps the calls). */
+#define memset __builtin_memset
+#define memcpy __builtin_memcpy
 #include <kernel/kcall.h>
 #include <kernel/handle.h>
 #include <kernel/ipc.h>
@@ -20,7 +29,7 @@
 #define KCALL_ARENA_MAX 8192
 static uint8_t req_arena[KCALL_ARENA_MAX] __attribute__((aligned(8)));
 
-static struct ipc_listener kernel_listener;
+struct ipc_listener kcall_listener;
 
 static const struct kl_core_Core_ops core_ops = {
     .handle = &kcall_handle_ops, .thread = &kcall_thread_ops, .task = &kcall_task_ops,
@@ -35,14 +44,12 @@ static void never_destroyed(struct kobject *o) { (void)o; }
  * only), so it is never disconnected nor destroyed. */
 void kcall_init(void)
 {
-    ipc_listener_init(&kernel_listener, NULL, never_destroyed);
+    ipc_listener_init(&kcall_listener, NULL, never_destroyed);
 }
-
-bool kcall_is_kernel(const struct ipc_listener *s) { return s == &kernel_listener; }
 
 Retcode kcall_install(struct task *t)
 {
-    struct ipc_client *c = ipc_client_create(&kernel_listener);
+    struct ipc_client *c = ipc_client_create(&kcall_listener);
     if (!c)
         return rcOutOfMemory;
     Handle h;
@@ -57,8 +64,9 @@ Retcode kcall_install(struct task *t)
  * stops inlining kl.core.Thread's once kl.core.Sys grew (GetEntropy,
  * GetRealTime: +32 instructions per kernel call in `make bench`); flattening
  * kcall_serve instead inlines the security path too and costs a few. */
-static __attribute__((noinline, flatten)) void dispatch(struct kmsg *m)
+__attribute__((noinline, flatten)) void kcall_dispatch(struct kmsg *m)
 {
+    m->hdr.arena = (uint64_t)(uintptr_t)req_arena;
     kl_core_Core_dispatch(&core_ops, &m->hdr, sizeof(m->hdr) + m->hdr.size, &m->hdr, sizeof(*m),
                           NULL, 0);
 }
@@ -91,9 +99,8 @@ Retcode kcall_serve(struct thread *self)
             (rc = security_contents((enum sec_event)kmsg_sec_defer(m), t, NULL, m, req_arena)))
             return rc;
     }
-    m->hdr.arena = (uint64_t)(uintptr_t)req_arena;
     /* The reply is built over the request, in the caller's own kmsg. */
-    dispatch(m);
+    kcall_dispatch(m);
     enum sec_event ev = m->hdr.mid == MSG_MID_ERROR ? SEC_EV_ERROR : SEC_EV_RESPONSE;
     if ((rc = security_ipc(ev, NULL, t, m)))
         return rc;

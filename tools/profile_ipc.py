@@ -9,6 +9,14 @@ kernel.elf) and for user code as a whole, divided by the round trips.
 
     python3 tools/profile_ipc.py [--kernel build/virt-ipc_bench/kernel.img]
                                  [--bootargs ipc_fastpath=off] [--key ipc_roundtrip_instr]
+                                 [--entry sys_Call,sys_CallReg]
+
+Other loops of bench_client: --key names the figure QEMU is stopped after
+and --entry a kernel function entered once per iteration of that loop only
+(the entries of earlier loops are counted too, so --first must pass them):
+    --key kernel_endpoint_call_instr --entry kcall_fast_call   (fast path)
+    --key kernel_endpoint_call_instr --entry kcall_serve       (ipc_fastpath=off)
+    --key null_syscall_instr --entry sys_ThreadYield
 
 A block's size comes from its `IN:` listing (printed when it is translated,
 just before its first `Trace` line); a `Trace` line names the block by its
@@ -56,10 +64,13 @@ def run_qemu(kernel, bootargs, key, log, smp):
         p.wait()
 
 
-def profile(log, elf, first, last, blocks=None):
+def profile(log, elf, entries, first, last, detail=None, blocks=None):
     addrs, names = symbols(elf)
-    # a round trip starts in sys_Call, or sys_CallReg for a message in registers
-    call_entry = {addrs[i] for i, n in enumerate(names) if n in ("sys_Call", "sys_CallReg")}
+    call_entry = set()
+    for entry in entries:
+        if entry not in names:
+            sys.exit(f"{elf}:1:1: error: no function '{entry}' (inlined?) to count iterations by")
+        call_entry.add(addrs[names.index(entry)])
     size = {}          # host address of a block -> instructions
     pending = None     # (guest pc, count) of the block listed last
     counts = {}
@@ -99,8 +110,12 @@ def profile(log, elf, first, last, blocks=None):
             counts[name] = counts.get(name, 0) + n
             if blocks is not None:
                 blocks[(gpc, n, name)] = blocks.get((gpc, n, name), 0) + 1
+            if name == detail:
+                key = f"  {name}+{gpc - addrs[i]:#x}"
+                counts[key] = counts.get(key, 0) + n
     if calls <= last:
-        sys.exit(f"{log}:1:1: error: only {calls} sys_Call(Reg) entries logged, {last} wanted")
+        sys.exit(f"{log}:1:1: error: only {calls} entries of {'/'.join(entries)} logged, "
+                 f"{last} wanted")
     return counts
 
 
@@ -109,6 +124,11 @@ def main():
     ap.add_argument("--kernel", default="build/virt-ipc_bench/kernel.img")
     ap.add_argument("--bootargs", default="")
     ap.add_argument("--key", default="ipc_roundtrip_instr")
+    ap.add_argument("--entry", default="sys_Call,sys_CallReg",
+                    help="kernel functions, comma-separated, one of which is entered once "
+                         "per iteration of the loop")
+    ap.add_argument("--detail", metavar="FUNCTION",
+                    help="also count each translation block of this kernel function")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--first", type=int, default=2000)
     ap.add_argument("--last", type=int, default=8000)
@@ -124,10 +144,11 @@ def main():
         log = args.log or os.path.join(tmp, "qemu.log")
         run_qemu(args.kernel, args.bootargs, args.key, log, args.smp)
         blocks = {} if args.blocks else None
-        counts = profile(log, elf, args.first, args.last, blocks)
+        counts = profile(log, elf, args.entry.split(","), args.first, args.last, args.detail,
+                         blocks)
     rounds = args.last - args.first
-    total = sum(counts.values())
-    print(f"{total / rounds:.0f} instructions per round trip ({rounds} round trips)")
+    total = sum(n for name, n in counts.items() if not name.startswith(" "))
+    print(f"{total / rounds:.0f} instructions per iteration ({rounds} entries of {args.entry})")
     for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         if n / rounds >= 0.5:
             print(f"{n / rounds:8.1f}  {name}")

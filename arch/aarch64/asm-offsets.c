@@ -7,6 +7,9 @@
 #include <arch/context.h>
 #include <arch/trap_frame.h>
 #include <arch/secondary.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <uapi/syscall.h>
 #include <stddef.h>
 
 /* Emits one marker line into the compiler's assembly output. */
@@ -68,5 +71,11 @@ int main(void)
     OFFSET(TF_X28, trap_frame, x[28]);
     OFFSET(TF_X30, trap_frame, x[30]);
     OFFSET(TF_ELR, trap_frame, elr);
+
+    /* the system-call entry (vectors.S, arm64_svc_entry) */
+    OFFSET(CPU_CUR, cpu, cur);
+    OFFSET(CPU_RESCHED, cpu, resched);
+    OFFSET(THREAD_FRAME, thread, frame);
+    DEFINE(SYSCALL_MAX, SYS_MAX);
     return 0;
 }

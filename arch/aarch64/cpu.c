@@ -5,6 +5,7 @@
  * cores (PSCI CPU_ON or a spin-table release) and the counter.
  */
 #include <kernel/ipc_fast.h>
+#include <kernel/kcall.h>
 #include <arch/board.h>
 #include <arch/sysreg.h>
 #include <kernel/arch.h>
@@ -53,6 +54,7 @@ void arch_poweroff(int status)
 {
     const struct fdt *fdt = platform_fdt();
     ipc_fastpath_report();
+    kcall_fastpath_report();
     printk("kernel: power off (status %d)\n", status);
     if (bootarg_is("exit", "semihosting"))
         semihost_exit(status);

@@ -53,7 +53,7 @@ static const char *user_fault_kind(uint64_t esr, uint64_t far)
 
 static void user_exception(struct trap_frame *tf, uint64_t esr, uint64_t far)
 {
-    /* svc never comes here: vectors.S sends it to arm64_svc_dispatch. */
+    /* svc never comes here: vectors.S sends it to arm64_svc_entry. */
     if (ESR_EC(esr) == EC_FP_ASIMD) {
         arch_fpsimd_trap(&current->ctx);      /* lazy FP/SIMD switch, not a fault */
         return;
@@ -82,21 +82,37 @@ static inline __attribute__((always_inline)) void return_to_user(struct thread *
 }
 
 /*
- * Entered from vectors.S (arm64_svc_entry) for every svc from EL0, with a
- * frame whose x19..x29 slots are not filled (they live in the registers).
- * The same steps as the general path below, without its decoding.
+ * The system call's C parts, called from vectors.S (arm64_svc_entry), which
+ * saved a frame whose x19..x29 slots are not filled (they live in the
+ * registers) and dispatches the usual case itself: the same steps as the
+ * general path below, without its decoding.
  */
+void arm64_svc_lock(void);
 void arm64_svc_dispatch(struct trap_frame *tf);
+void arm64_svc_exit(void);
+
+/* More than one core runs: the big kernel lock, until the eret. */
+void arm64_svc_lock(void)
+{
+    kernel_enter(this_cpu());
+}
+
+/* The whole system call after the lock (and current->frame), when the entry
+ * saw a reschedule pending (the thread may have been killed by another
+ * core: thread_kill sets need_resched) or a number it has no handler for. */
 void arm64_svc_dispatch(struct trap_frame *tf)
 {
     struct cpu *c = this_cpu();
-    kernel_enter(c);                  /* the big kernel lock, until the eret */
     struct thread *self = c->cur;
-    self->frame = tf;
-    /* A core that kills this thread sets need_resched here (thread_kill). */
     if (!(c->resched && thread_is_dead(self)))
         tf->x[0] = (uint64_t)(int64_t)syscall_dispatch(tf->x[8], tf->x);
     return_to_user(self);
+}
+
+/* After the handler, when a reschedule is pending or the lock is held. */
+void arm64_svc_exit(void)
+{
+    return_to_user(this_cpu()->cur);
 }
 
 /* Entered from vectors.S (arm64_trap_common) with the saved frame and the vector's kind. */

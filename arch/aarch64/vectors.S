@@ -8,7 +8,7 @@
  * A system call (svc from EL0) takes a shorter way (issue 19): the vector
  * tests the syndrome itself and goes to arm64_svc_entry, which saves only
  * what the C code may clobber (x0..x18, x30, SP_EL0, ELR, SPSR) and calls
- * arm64_svc_dispatch directly. x19..x29 are callee-saved under AAPCS64: every
+ * the handler from the system-call table itself. x19..x29 are callee-saved under AAPCS64: every
  * C path from arm64_svc_dispatch back to here restores them, even across a
  * context switch (arm64_cpu_switch saves and reloads them per thread), so
  * they still hold the user's values at the eret. Their frame slots are not
@@ -108,6 +108,16 @@ LOCAL_FUNC(arm64_trap_common)
     b       arm64_trap_return
 END(arm64_trap_common)
 
+/*
+ * The system call, dispatched here (issue 19): no C frame between the vector
+ * and the handler in the usual case. What arm64_svc_dispatch (trap.c) does
+ * in C, in the same order: the big kernel lock when more than one core runs
+ * (arm64_svc_lock), current->frame, the "killed by another core" test (only
+ * when a reschedule is pending: the C path then does it all), the table
+ * call with x0..x5 from the frame, x0 into the frame, and on the way out the
+ * preemption point and the lock's release (arm64_svc_exit) when either is
+ * needed. x9..x12 are scratch here: their user values are in the frame.
+ */
 LOCAL_FUNC(arm64_svc_entry)
     SAVE_X2_TO_X17
     str     x18, [sp, #TF_X18]
@@ -116,12 +126,47 @@ LOCAL_FUNC(arm64_svc_entry)
     mrs     x2, elr_el1
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #TF_ELR]         /* elr, spsr */
-    mov     x0, sp
-    bl      arm64_svc_dispatch
-    RESTORE_EL0_CALLER_SAVED
+    adrp    x9, smp_ncpus
+    ldr     w9, [x9, :lo12:smp_ncpus]
+    cmp     w9, #1
+    b.hi    3f                            /* several cores: take the BKL first */
+1:  mrs     x9, tpidr_el1                 /* this core's struct cpu */
+    ldr     x10, [x9, #CPU_CUR]
+    ldrb    w11, [x9, #CPU_RESCHED]
+    mov     x12, sp
+    str     x12, [x10, #THREAD_FRAME]     /* current->frame */
+    cmp     x8, #SYSCALL_MAX
+    ccmp    w11, #0, #0, lo               /* nr out of range (flags 0: ne) or resched */
+    b.ne    4f
+    adrp    x9, syscall_table
+    add     x9, x9, :lo12:syscall_table
+    ldr     x9, [x9, x8, lsl #3]
+    cbz     x9, 4f
+    ldp     x0, x1, [sp, #TF_X0]
+    ldp     x2, x3, [sp, #TF_X2]
+    ldp     x4, x5, [sp, #TF_X4]
+    blr     x9
+    sxtw    x0, w0                        /* Retcode, sign-extended into x0 */
+    str     x0, [sp, #TF_X0]
+    mrs     x9, tpidr_el1                 /* (it may have moved to another core) */
+    ldrb    w11, [x9, #CPU_RESCHED]
+    adrp    x10, smp_ncpus
+    ldr     w10, [x10, :lo12:smp_ncpus]
+    cmp     w10, #1
+    ccmp    w11, #0, #0, ls               /* several cores (flags 0: ne) or resched */
+    b.ne    5f
+2:  RESTORE_EL0_CALLER_SAVED
     ldr     x18, [sp, #TF_X18]
     add     sp, sp, #TF_SIZE
     eret
+3:  bl      arm64_svc_lock
+    ldr     x8, [sp, #TF_X8]              /* the number again: the C call clobbered it */
+    b       1b
+4:  mov     x0, sp                        /* anything unusual: all of it in C */
+    bl      arm64_svc_dispatch
+    b       2b
+5:  bl      arm64_svc_exit
+    b       2b
 END(arm64_svc_entry)
 
 FUNC(arm64_trap_return)

@@ -15,9 +15,10 @@ import re
 import pytest
 
 import boards
+from programs import equiv_lines
 
 IMAGE = "build/virt-ipc_equiv/kernel.img"
-KEEP = re.compile(r"^(EQ |audit: |Einit: |kernel: init task )")
+KEEP = re.compile(r"^(EQ |audit: |kernel: init task )")
 
 
 def run(boot, smp, bootargs):
@@ -27,8 +28,7 @@ def run(boot, smp, bootargs):
     text = con.text.replace("\r", "")
     fast = re.search(r"ipc: fast path took (\d+) calls and (\d+) replies", text)
     assert fast, text[-2000:]
-    lines = [line for line in text.splitlines() if KEEP.match(line)]
-    return lines, int(fast.group(1)), int(fast.group(2))
+    return equiv_lines(text, KEEP), int(fast.group(1)), int(fast.group(2))
 
 
 @pytest.mark.qemu_only

@@ -13,10 +13,11 @@ import re
 import pytest
 
 import boards
+from programs import equiv_lines
 
 IMAGE = "build/virt-kcall_equiv/kernel.img"
-# The client's lines and the audit lines its calls cause, in order; Einit's
-# own lines may come before or after the client's first one on several cores.
+# The client's lines and the audit lines its calls cause, in order (and
+# Einit's, sorted: programs.equiv_lines).
 KEEP = re.compile(r"^(KQ |audit: |kernel: init task )")
 
 
@@ -27,9 +28,7 @@ def run(boot, smp, bootargs):
     text = con.text.replace("\r", "")
     fast = re.search(r"kcall: fast path took (\d+) calls", text)
     assert fast, text[-2000:]
-    lines = [line for line in text.splitlines() if KEEP.match(line)]
-    einit = sorted(line for line in text.splitlines() if line.startswith("Einit: "))
-    return lines + einit, int(fast.group(1))
+    return equiv_lines(text, KEEP), int(fast.group(1))
 
 
 @pytest.mark.qemu_only

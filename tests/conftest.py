@@ -24,7 +24,6 @@ Markers:
   @pytest.mark.each_board        run on every board (virt and rpi4) unless --board
                                  was given: the same console test on both
 """
-import os
 import pathlib
 import re
 import shlex

@@ -4,7 +4,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
 
 import pytest

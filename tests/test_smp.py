@@ -17,7 +17,7 @@ import pytest
 
 import boards
 
-from programs import assert_checks, run_program
+from programs import assert_checks
 
 SMP_CHECKS = ["smp_thread_storm", "smp_mutex_counter_exact", "smp_atomic_counter_exact",
               "smp_kill_running_thread", "smp_killed_thread_stops",

@@ -30,19 +30,10 @@ import subprocess
 import sys
 import tempfile
 
+from elf_symbols import code_symbols  # noqa: E402 (tools/, the script's folder)
+
 TRACE = re.compile(r"^Trace \d+: (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
 INSN = re.compile(r"^0x([0-9a-f]+):\s")
-
-
-def symbols(elf):
-    out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, check=True).stdout
-    addrs, names = [], []
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTwW":
-            addrs.append(int(parts[0], 16))
-            names.append(parts[2])
-    return addrs, names
 
 
 def run_qemu(kernel, bootargs, key, log, smp):
@@ -65,7 +56,7 @@ def run_qemu(kernel, bootargs, key, log, smp):
 
 
 def profile(log, elf, entries, first, last, detail=None, blocks=None):
-    addrs, names = symbols(elf)
+    addrs, names = code_symbols(elf)
     call_entry = set()
     for entry in entries:
         if entry not in names:

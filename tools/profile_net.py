@@ -19,7 +19,6 @@ listing; a `Trace` line names the block by its host address.
 import argparse
 import bisect
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,20 +27,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import netbench  # noqa: E402
+from elf_symbols import code_symbols  # noqa: E402
 
 INSN_PREFIX = "0x"
 MIB = 1 << 20
-
-
-def symbols(elf):
-    out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, check=True).stdout
-    addrs, names = [], []
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTwW":
-            addrs.append(int(parts[0], 16))
-            names.append(parts[2])
-    return addrs, names
 
 
 class Program:
@@ -50,7 +39,7 @@ class Program:
     def __init__(self, name, elf):
         self.name = name
         self.elf = elf
-        self.addrs, self.names = symbols(elf)
+        self.addrs, self.names = code_symbols(elf)
         self.segs = []
         hdr = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True,
                              check=True).stdout
@@ -126,7 +115,7 @@ def profile(log, kaddrs, knames, progs, bench):
     counts = {}
     started = False
     with open(log, errors="replace") as f:
-        words, pc = [], None
+        words = []
         for line in f:
             if line.startswith("IN:"):
                 words = []
@@ -192,7 +181,7 @@ def main():
     for path in (args.kernel, elf, fsnet, bench_elf):
         if not os.path.exists(path):
             sys.exit(f"{path}:1:1: error: missing (make SOLUTION=net_bench kernel)")
-    kaddrs, knames = symbols(elf)
+    kaddrs, knames = code_symbols(elf)
     bench = Program("NetBench", bench_elf)
     progs = [Program("VfsFsnet", fsnet), bench]
     with tempfile.TemporaryDirectory() as tmp:

@@ -22,7 +22,6 @@ and the functions taking at least --min of them, with their side.
                                  [--bin build/shared/virt/user/bin] [--min 8]
 """
 import argparse
-import bisect
 import os
 import socket
 import subprocess
@@ -31,22 +30,9 @@ import tempfile
 import threading
 import time
 
+from elf_symbols import Symbols  # noqa: E402 (tools/, the script's folder)
+
 OPS = ("op_read", "op_pread", "op_write", "op_open", "op_close", "op_stat")
-
-
-class Symbols:
-    def __init__(self, elf):
-        out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, check=True).stdout
-        self.addrs, self.names = [], []
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] in "tTwW":
-                self.addrs.append(int(parts[0], 16))
-                self.names.append(parts[2])
-
-    def name(self, pc):
-        i = bisect.bisect_right(self.addrs, pc) - 1
-        return self.names[i] if i >= 0 else "?"
 
 
 def hmp(sock_path, command):

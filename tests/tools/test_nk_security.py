@@ -5,8 +5,6 @@ kos/nk_kos_sl.h) that userland/lib/sl.c reads, built and run on the host with
 sl.c itself."""
 import subprocess
 
-import pytest
-
 from nk_helpers import DATA, GOOD, ROOT, nkc, write
 from tools.nk.model import Loader
 

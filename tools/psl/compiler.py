@@ -15,7 +15,7 @@ from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
 from tools.psl.lexer import tokenize
 from tools.psl.parser import Parser, Node
-from tools.psl.regex import compile_regex, RegexError, DFA_STATES_MAX
+from tools.psl.regex import compile_regex, RegexError
 
 CORE = "kl.core.Core"
 

@@ -12,15 +12,29 @@
 /*
  * True only when sec_decide_ipc(t, ev, src, dst, m) would grant with no
  * reason (nothing for the audit unless the policy audits every grant): the
- * tables are valid and permissive, or the method's layout is a plain
- * constant part (no arena, handle, union or condition fields) whose size m
- * matches exactly with no handles, and the cell's verdict is SEC_V_GRANT
- * (a binding whose every rule grants unconditionally, with no audit
- * profile). False means "ask the engine": conditions, model rules,
- * audited grants, denials and anything odd all take the full path.
+ * tables are valid and permissive, or the method's layout (of exactly m's
+ * size, m with no handles) passes the engine's layout check and the cell's
+ * verdict is SEC_V_GRANT (a binding whose every rule grants unconditionally,
+ * with no audit profile, so nothing reads the message's contents). False
+ * means "ask the engine": conditions, model rules, audited grants, denials,
+ * malformed messages and anything odd all take the full path.
  * ev: SEC_EV_REQUEST or SEC_EV_RESPONSE only.
  */
 bool sec_fast_grant(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
                     const struct sec_message *m);
+
+/*
+ * sec_fast_grant in two steps, so that a caller can remember the first per
+ * method: sec_fast_method(riid, mid, size) true means that every message
+ * with those, no handles and its constant part present grants silently
+ * when *check is NULL (a plain constant part, or permissive tables), or
+ * when it passes sec_fast_layout_ok(*check, m) (a layout with arena
+ * descriptors, union tags or handle slots: the engine's own check,
+ * sec_check_layout, with a short way for plain arena descriptors).
+ */
+bool sec_fast_method(const struct sec_tables *t, enum sec_event ev, uint32_t src, uint32_t dst,
+                     uint32_t riid, uint32_t mid, uint32_t size,
+                     const struct sec_msg_layout **check);
+bool sec_fast_layout_ok(const struct sec_msg_layout *l, const struct sec_message *m);
 
 #endif

@@ -7,11 +7,14 @@
  *
  *   - a valid handle, a connected user-space channel (not the kernel's);
  *   - a message of header + constant part up to IPC_FAST_MAX_CONST bytes,
- *     no arena, no handles, not an error reply, in one page, as is the
- *     receiving buffer;
+ *     no handles, not an error reply, in one page, as is the receiving
+ *     buffer; an arena of any size within the receiver's arena_cap;
  *   - the security module's precomputed verdict: an unconditional grant
- *     without audit (security_ipc_fast); conditions, models, audited
- *     grants and denials take the engine on the general path;
+ *     without audit (security_ipc_fast), and for a method whose layout has
+ *     arena descriptors, union tags or handle slots the engine's layout
+ *     check on the kernel's copy of the constant part; conditions, models,
+ *     rules that read the arena, audited grants, denials and malformed
+ *     messages take the engine on the general path;
  *   - Call: a server thread already waiting in Recv on the channel;
  *     ReplyRecv: a client waiting for this reply, no other request or
  *     disconnect notice pending, and no timeout.
@@ -21,8 +24,11 @@
  * kernel's copy (the frame, or the header and constant part taken once:
  * what was decided on is what is delivered) goes into the receiver's saved
  * registers when it receives that way and the message fits them, else into
- * its buffer's page; then the CPU switches to the receiver without the run
- * queue (thread_wait_switch). With registers on both sides the fast path
+ * its buffer's page. An arena goes user to user, once, as the last step
+ * before the commit (ipc_copy_arena: a page that faults sends the message
+ * to the general path, which copies the same bytes and fails the same way);
+ * then the CPU switches to the receiver without the run queue
+ * (thread_wait_switch). With registers on both sides the fast path
  * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
@@ -46,7 +52,7 @@
 
 bool ipc_fastpath_on = true;
 bool ipc_regs_on = true;
-static uint64_t fast_calls, fast_replies;   /* taken, for ipc_fastpath_report */
+static uint64_t fast_calls, fast_replies, fast_arenas;   /* taken, for ipc_fastpath_report */
 
 void ipc_fastpath_init(void)
 {
@@ -62,8 +68,9 @@ void ipc_fastpath_init(void)
 
 void ipc_fastpath_report(void)
 {
-    printk("ipc: fast path took %llu calls and %llu replies\n", (unsigned long long)fast_calls,
-           (unsigned long long)fast_replies);
+    printk("ipc: fast path took %llu calls and %llu replies (%llu with an arena)\n",
+           (unsigned long long)fast_calls, (unsigned long long)fast_replies,
+           (unsigned long long)fast_arenas);
 }
 
 /* A short message as the fast path holds it: the kernel's copy of what it
@@ -71,53 +78,77 @@ void ipc_fastpath_report(void)
  * message from memory) or the sender's saved registers (kernel memory that
  * does not change during the system call). */
 struct fast_msg {
-    uint32_t riid, mid, size;
+    uint32_t riid, mid, size, arena_size;
+    uint64_t arena;                           /* the sender's, when arena_size */
     const uint8_t *data;
     uint64_t buf[IPC_FAST_MAX_CONST / 8];
 };
 
-/* The sender's message into *m, when the fast path can take it: from its
- * saved registers (regs), or from its buffer at uaddr of vm: header and
- * constant part in one page, a short constant part, no arena, no handles. */
-static inline bool fast_message(const struct vmspace *vm, uint64_t uaddr, const uint64_t *regs,
-                                struct fast_msg *m)
+/* The sender's message into *m from its saved registers (CallReg,
+ * ReplyRecvReg): never an arena, never handles. */
+static inline __attribute__((always_inline)) bool fast_message_regs(const uint64_t *regs,
+                                                                     struct fast_msg *m)
 {
-    if (regs) {
-        uint64_t w = regs[REG_HDR];
-        m->riid = MSG_REG_RIID(w);
-        m->mid = MSG_REG_MID(w);
-        m->size = MSG_REG_SIZE(w);
-        m->data = (const uint8_t *)&regs[REG_DATA];
-        return m->size <= MSG_REG_CONST;
-    }
+    uint64_t w = regs[REG_HDR];
+    m->riid = MSG_REG_RIID(w);
+    m->mid = MSG_REG_MID(w);
+    m->size = MSG_REG_SIZE(w);
+    m->data = (const uint8_t *)&regs[REG_DATA];
+    m->arena_size = 0;
+    m->arena = 0;
+    return m->size <= MSG_REG_CONST;
+}
+
+/* The header of the sender's message at uaddr of vm into *m, when the fast
+ * path can take it: header and constant part in one page, a short constant
+ * part, no handles, an arena within the limits ipc_fetch_message checks.
+ * *h: the sender's header, for fast_message_data. */
+static inline __attribute__((always_inline)) bool
+fast_header_mem(const struct vmspace *vm, uint64_t uaddr, struct fast_msg *m, const SMsgHdr **h)
+{
     if (uaddr & 7)
         return false;
-    const SMsgHdr *h = vm_user_window(vm, uaddr, HDR_SIZE, false);
-    if (!h)
+    const SMsgHdr *u = vm_user_window(vm, uaddr, HDR_SIZE, false);
+    if (!u)
         return false;
-    SMsgHdr hdr = *h;
-    if (hdr.size > IPC_FAST_MAX_CONST || hdr.arena_size || hdr.nhandles ||
+    SMsgHdr hdr = *u;
+    if (hdr.size > IPC_FAST_MAX_CONST || hdr.nhandles ||
         (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + hdr.size > PAGE_SIZE)
         return false;
+    if (hdr.arena_size &&
+        (hdr.arena_size > MSG_MAX_ARENA || !user_range_ok(hdr.arena, hdr.arena_size)))
+        return false;                         /* rcInvalidArgument on the general path */
+    m->arena_size = hdr.arena_size;
+    m->arena = hdr.arena;
     m->riid = hdr.riid;
     m->mid = hdr.mid;
     m->size = hdr.size;
-    memcpy(m->buf, h + 1, hdr.size);
-    m->data = (const uint8_t *)m->buf;
+    m->data = (const uint8_t *)m->buf;        /* filled by fast_message_data */
+    *h = u;
     return true;
+}
+
+/* The constant part after the header h into the kernel's copy (m->buf):
+ * what the verdict reads and the receiver gets. */
+static inline __attribute__((always_inline)) void fast_message_data(struct fast_msg *m,
+                                                                    const SMsgHdr *h)
+{
+    memcpy(m->buf, h + 1, m->size);
 }
 
 /* Where the message goes: the receiver's saved registers when it receives
  * that way and the message fits them (regs_to), else its buffer at uaddr
  * (*to, its kernel view, writable for the message). False when the buffer
- * is too small (rcBufferTooSmall: the general path says so) or not mapped. */
-static inline bool fast_target(const struct thread *rcv, bool regs, uint64_t uaddr,
-                               const SMsgHdr *cap, uint32_t size, uint64_t **regs_to,
-                               SMsgHdr **to)
+ * or the arena is too small (rcBufferTooSmall: the general path says so)
+ * or the buffer is not mapped. asz: the arena's size (a constant 0 in the
+ * instance for messages without one). */
+static inline __attribute__((always_inline)) bool
+fast_target(const struct thread *rcv, bool regs, uint64_t uaddr, const SMsgHdr *cap, uint32_t size,
+            uint32_t asz, uint64_t **regs_to, SMsgHdr **to)
 {
-    if (size > cap->size)
+    if (size > cap->size || asz > cap->arena_cap)
         return false;
-    if (regs && size <= MSG_REG_CONST && ipc_regs_on) {
+    if (regs && size <= MSG_REG_CONST && !asz && ipc_regs_on) {
         *regs_to = rcv->frame->x;
         return true;
     }
@@ -129,8 +160,8 @@ static inline bool fast_target(const struct thread *rcv, bool regs, uint64_t uad
 /* The message, with the receiver's badge and its arena fields, into its
  * registers or its buffer (as ipc_deliver writes it). */
 static inline __attribute__((always_inline)) void
-fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, const SMsgHdr *cap,
-           uint32_t badge)
+fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz,
+           const SMsgHdr *cap, uint32_t badge)
 {
     if (regs_to) {
         ipc_regs_put(regs_to, m->riid, m->mid, m->size, m->data, badge);
@@ -143,7 +174,7 @@ fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, const SMsgH
     out.size = m->size;
     out.badge = badge;
     out.arena = cap->arena;
-    out.arena_size = 0;
+    out.arena_size = asz;
     out.arena_cap = cap->arena_cap;
     for (unsigned i = 0; i < MSG_MAX_HANDLES; i++)
         out.handles[i] = (SMsgHandle){ 0, 0 };
@@ -154,55 +185,94 @@ fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, const SMsgH
 /*
  * The precomputed verdict of a message for this thread: security_ipc_fast
  * (the tables' unconditional, unaudited grant) remembered for the last
- * (peer class, riid, mid, size) the thread sent, so the usual loop decides
- * with one compare. A remembered "no" sends the message to the engine at
- * once. Class ids and the tables never change while a task lives, and the
- * memo belongs to one thread of one task (its source class).
+ * (peer class, riid, mid, size) the thread sent in each of its
+ * IPC_MEMO_WAYS slots (by riid + mid), so the usual loop decides with one
+ * compare. A remembered "no" sends the message to the engine at
+ * once. A method whose layout has arena descriptors (or tags, handle slots)
+ * is remembered with that layout, which each message must pass (the
+ * engine's check on the kernel's copy: descriptors inside the arena, sizes);
+ * one that fails goes to the engine, which says why. Class ids and the
+ * tables never change while a task lives, and the memo belongs to one
+ * thread of one task (its source class).
  */
-static inline bool fast_verdict(struct ipc_verdict_memo *memo, enum sec_event ev,
-                                const struct task *src, const struct task *dst,
-                                const struct fast_msg *m)
+static inline __attribute__((always_inline)) const void *
+fast_memo(struct ipc_verdict_memo *memos, enum sec_event ev, const struct task *src,
+          const struct task *dst, const struct fast_msg *m)
 {
+    struct ipc_verdict_memo *memo = &memos[(m->riid + m->mid) % IPC_MEMO_WAYS];
     uint64_t k0 = (uint64_t)(uint32_t)dst->sec_subject << 32 | (m->size + 1u);   /* never 0 */
     uint64_t k1 = (uint64_t)m->riid << 32 | m->mid;
-    if (memo->key[0] == k0 && memo->key[1] == k1)
-        return memo->grant;
-    SMsgHdr hdr = { .riid = (uint16_t)m->riid, .mid = m->mid, .size = m->size };
-    memo->grant = security_ipc_fast(ev, src, dst, &hdr, m->data);
-    memo->key[0] = k0;
-    memo->key[1] = k1;
-    return memo->grant;
+    if (__builtin_expect(memo->key[0] != k0 || memo->key[1] != k1, 0)) {
+        const void *check;
+        bool grant = security_ipc_fast(ev, src, dst, m->riid, m->mid, m->size, &check);
+        memo->verdict = !grant ? MEMO_NO : check ? check : MEMO_GRANT;
+        memo->key[0] = k0;
+        memo->key[1] = k1;
+    }
+    return memo->verdict;
 }
 
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
-                   const uint64_t *regs, Retcode *rc)
+/* The remembered verdict v applied to the message (its constant part read
+ * by now; asz: its arena's size). */
+static inline __attribute__((always_inline)) bool fast_granted(const void *v,
+                                                               const struct fast_msg *m,
+                                                               uint32_t asz)
+{
+    if (v == MEMO_GRANT)
+        return true;
+    return v != MEMO_NO && security_ipc_fast_check(v, m->size, asz, m->data);
+}
+
+/* The arena into the receiver's (cap->arena), the last step before the
+ * commit: both sides in one page each (the usual small arena) through two
+ * windows, else page by page (ipc_copy_arena). A fault (rcSourceFault,
+ * rcTargetFault) leaves the message to the general path, which copies the
+ * same bytes and answers the same. */
+static inline __attribute__((always_inline)) bool
+fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const SMsgHdr *cap)
+{
+    uint32_t n = m->arena_size;
+    const void *src = vm_user_window(&from->vm, m->arena, n, false);
+    void *dst = src ? vm_user_window(&to->vm, cap->arena, n, true) : NULL;
+    if (dst) {
+        memcpy(dst, src, n);
+        return true;
+    }
+    return !ipc_copy_arena(from, m->arena, to, cap->arena, n);
+}
+
+/*
+ * Call, after the guards on the channel and the message: verdict, room,
+ * arena, delivery and the switch to the server. Two instances: `mem` false
+ * for a message from registers (the usual short call, where every arena
+ * test folds away), true for one from memory, with or without an arena.
+ */
+static inline __attribute__((always_inline)) bool
+fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const uint64_t *regs,
+          const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
 {
     struct thread *self = current;
     struct task *t = self->task;
     struct ipc_listener *s = ch->listener;
-    struct thread *server = wait_queue_first(&s->receivers);
-    if (!ipc_fastpath_on || !s->connected || !server || !s->class_owner)
-        return false;                         /* (the kernel's listeners have no owner task) */
-    struct fast_msg m;
-    if (!fast_message(&t->vm, out_uaddr, regs, &m) || m.mid == MSG_MID_DISCONNECT ||
-        m.mid == MSG_MID_ERROR)
-        return false;
-    if (!fast_verdict(&self->ipc.req_memo, SEC_EV_REQUEST, t, s->class_owner, &m))
+    uint32_t asz = mem ? m->arena_size : 0;
+    if (!fast_granted(verdict, m, asz))
         return false;
     uint64_t *regs_to;
     SMsgHdr *to = NULL;
     if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
-                     m.size, &regs_to, &to) ||
+                     m->size, asz, &regs_to, &to) ||
         (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
-              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)))
+              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)) ||
+        (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
 
     /* Committed: the request goes to the waiting server, which runs now. */
     fast_calls++;
-    fast_write(regs_to, to, &m, &server->ipc.recv_cap, ch->badge);
+    fast_arenas += asz != 0;
+    fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge);
     self->ipc.badge = ch->badge;
-    self->ipc.msg.hdr.riid = (uint16_t)m.riid;   /* what ipc_bind reads */
-    self->ipc.msg.hdr.mid = m.mid;
+    self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
+    self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
     self->ipc.in_regs = regs != NULL;
     thread_hold(&s->obj);                     /* the client handle may close meanwhile */
@@ -217,39 +287,111 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
     return true;
 }
 
-bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
-                         uint64_t timeout, const uint64_t *regs, Retcode *rc)
+/* Call with the message in the caller's buffer (sys_Call). */
+static __attribute__((noinline)) bool fast_call_mem(struct ipc_client *ch, struct thread *server,
+                                                    uint64_t out_uaddr, uint64_t in_uaddr,
+                                                    Retcode *rc)
 {
     struct thread *self = current;
     struct task *t = self->task;
-    struct thread *client = self->ipc.serving;
-    if (!ipc_fastpath_on || !client || timeout != INFINITE_TIMEOUT || !thread_is_blocked(client) ||
-        wait_queue_first(&s->callers) || !list_empty(&s->gone))
-        return false;
     struct fast_msg m;
-    if (!fast_message(&t->vm, out_uaddr, regs, &m) || m.mid == MSG_MID_ERROR)
+    const SMsgHdr *h;
+    if (!fast_header_mem(&t->vm, out_uaddr, &m, &h) || m.mid == MSG_MID_DISCONNECT ||
+        m.mid == MSG_MID_ERROR)
         return false;
-    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
-    m.mid = self->ipc.serving_mid;
-    if (!fast_verdict(&self->ipc.rep_memo, SEC_EV_RESPONSE, t, client->task, &m))
+    /* a remembered "no" (a rule, an audit) goes to the engine before any copy */
+    const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, t, ch->listener->class_owner, &m);
+    if (v == MEMO_NO)
+        return false;
+    fast_message_data(&m, h);
+    return fast_call(ch, server, in_uaddr, NULL, &m, v, true, rc);
+}
+
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
+                   const uint64_t *regs, Retcode *rc)
+{
+    struct ipc_listener *s = ch->listener;
+    struct thread *server = wait_queue_first(&s->receivers);
+    if (!ipc_fastpath_on || !s->connected || !server || !s->class_owner)
+        return false;                         /* (the kernel's listeners have no owner task) */
+    if (!regs)
+        return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
+    struct thread *self = current;
+    struct fast_msg m;
+    if (!fast_message_regs(regs, &m) || m.mid == MSG_MID_DISCONNECT || m.mid == MSG_MID_ERROR)
+        return false;
+    const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, s->class_owner, &m);
+    return fast_call(ch, server, 0, regs, &m, v, false, rc);
+}
+
+/* ReplyRecv after the guards, in two instances like fast_call. */
+static inline __attribute__((always_inline)) bool
+fast_reply_recv(struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
+                const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem,
+                Retcode *rc)
+{
+    struct thread *self = current;
+    struct task *t = self->task;
+    uint32_t asz = mem ? m->arena_size : 0;
+    if (!fast_granted(verdict, m, asz))
         return false;
     uint64_t *regs_to;
     SMsgHdr *to = NULL;
     SMsgHdr cap;
     if (!fast_target(client, client->ipc.in_regs, client->ipc.in_uaddr, &client->ipc.in_cap,
-                     m.size, &regs_to, &to) ||
-        (regs ? ipc_regs_capacity(regs, &in_uaddr, &cap) : ipc_fetch_capacity(t, in_uaddr, &cap)))
+                     m->size, asz, &regs_to, &to) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, &cap) : ipc_fetch_capacity(t, in_uaddr, &cap)) ||
+        (asz && !fast_arena(t, m, client->task, &client->ipc.in_cap)))
         return false;
 
     /* Committed: the reply goes to the client, this thread waits for the
      * next request and the client runs now. */
     fast_replies++;
-    fast_write(regs_to, to, &m, &client->ipc.in_cap, 0);
+    fast_arenas += asz != 0;
+    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_cap = cap;
     self->ipc.recv_uaddr = in_uaddr;
     self->ipc.recv_regs = regs != NULL;
-    *rc = thread_wait_switch(&s->receivers, client, timeout);
+    *rc = thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
     return true;
+}
+
+/* ReplyRecv with the reply in the server's buffer (sys_ReplyRecv). */
+static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, struct thread *client,
+                                                     uint64_t out_uaddr, uint64_t in_uaddr,
+                                                     Retcode *rc)
+{
+    struct thread *self = current;
+    struct fast_msg m;
+    const SMsgHdr *h;
+    if (!fast_header_mem(&self->task->vm, out_uaddr, &m, &h) || m.mid == MSG_MID_ERROR)
+        return false;
+    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
+    m.mid = self->ipc.serving_mid;
+    const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
+    if (v == MEMO_NO)
+        return false;
+    fast_message_data(&m, h);
+    return fast_reply_recv(s, client, in_uaddr, NULL, &m, v, true, rc);
+}
+
+bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
+                         uint64_t timeout, const uint64_t *regs, Retcode *rc)
+{
+    struct thread *self = current;
+    struct thread *client = self->ipc.serving;
+    if (!ipc_fastpath_on || !client || timeout != INFINITE_TIMEOUT || !thread_is_blocked(client) ||
+        wait_queue_first(&s->callers) || !list_empty(&s->gone))
+        return false;
+    if (!regs)
+        return fast_reply_mem(s, client, out_uaddr, in_uaddr, rc);
+    struct fast_msg m;
+    if (!fast_message_regs(regs, &m) || m.mid == MSG_MID_ERROR)
+        return false;
+    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
+    m.mid = self->ipc.serving_mid;
+    const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
+    return fast_reply_recv(s, client, 0, regs, &m, v, false, rc);
 }

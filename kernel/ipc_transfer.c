@@ -75,8 +75,7 @@ Retcode ipc_fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap)
  * once per page it touches: when the two page offsets differ, a page of one side
  * spans two pieces of the other, and translating both sides for every piece would
  * double the lookups. */
-static Retcode copy_user_to_user(struct task *from, uint64_t src, struct task *to, uint64_t dst,
-                                 size_t n)
+Retcode ipc_copy_arena(struct task *from, uint64_t src, struct task *to, uint64_t dst, size_t n)
 {
     uint64_t spa = 0, dpa = 0;
     size_t sleft = 0, dleft = 0;      /* bytes left in the current page of each side */
@@ -124,7 +123,7 @@ Retcode ipc_deliver(struct task *from, const struct kmsg *m, struct task *to, ui
     /* a decision on the contents is made now, on the kernel's copy it delivers */
     Retcode rc = __builtin_expect(m->hdr.arena_size && kmsg_sec_defer(m), 0)
                      ? security_deliver(from, m, to, cap->arena)
-                     : copy_user_to_user(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
+                     : ipc_copy_arena(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
     if (rc)
         return rc;
     SMsgHdr out = m->hdr;

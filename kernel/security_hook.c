@@ -294,14 +294,20 @@ void security_dump_coverage(void)
 }
 
 bool security_ipc_fast(enum sec_event ev, const struct task *src, const struct task *dst,
-                       const SMsgHdr *h, const uint8_t *data)
+                       uint32_t riid, uint32_t mid, uint32_t size, const void **check)
 {
+    const struct sec_msg_layout *l = NULL;
     /* every grant printed, or counted (POLICY_COUNTERS): the engine decides */
-    if ((policy->flags & SEC_F_AUDIT_ALL_GRANTS) || policy->hits)
-        return false;
-    struct sec_message msg = {
-        .riid = h->riid, .mid = h->mid, .size = h->size, .arena_size = h->arena_size,
-        .nhandles = h->nhandles, .data = data,
-    };
-    return sec_fast_grant(policy, ev, (uint32_t)class_of(src), (uint32_t)class_of(dst), &msg);
+    bool yes = !(policy->flags & SEC_F_AUDIT_ALL_GRANTS) && !policy->hits &&
+               sec_fast_method(policy, ev, (uint32_t)class_of(src), (uint32_t)class_of(dst), riid,
+                               mid, size, &l);
+    *check = l;
+    return yes;
+}
+
+bool security_ipc_fast_check(const void *check, uint32_t size, uint32_t arena_size,
+                             const uint8_t *data)
+{
+    struct sec_message msg = { .size = size, .arena_size = arena_size, .data = data };
+    return sec_fast_layout_ok(check, &msg);
 }

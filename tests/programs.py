@@ -38,9 +38,9 @@ def assert_checks(boot, program, expected, timeout=120):
 
 def equiv_lines(text, keep):
     """The lines a fast-path/general-path equivalence test compares: those the
-    regex `keep` matches, in order, then Einit's own lines sorted (Einit runs
-    beside the programs it started, so its lines may come before or after
-    theirs depending on cores and preemption)."""
+    regex `keep` matches, in order, then Einit's lines and the kernel's
+    init-task lines sorted (Einit runs beside the programs it started, so
+    those may come before or after theirs depending on cores and preemption)."""
     lines = text.replace("\r", "").splitlines()
     return ([line for line in lines if keep.match(line)] +
-            sorted(line for line in lines if line.startswith("Einit: ")))
+            sorted(line for line in lines if line.startswith(("Einit: ", "kernel: init task "))))

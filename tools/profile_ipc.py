@@ -18,6 +18,11 @@ and --entry a kernel function entered once per iteration of that loop only
     --key kernel_endpoint_call_instr --entry kcall_serve       (ipc_fastpath=off)
     --key null_syscall_instr --entry sys_ThreadYield
 
+--key picks the loop: ipc_roundtrip_instr (default), ipc_roundtrip_1k_instr,
+ipc_roundtrip_flow_instr or ipc_roundtrip_regex_64_instr; the window then
+moves past the loops bench_client runs before it (10,000 round trips each,
+1,000 for 64k), unless --first/--last say otherwise.
+
 A block's size comes from its `IN:` listing (printed when it is translated,
 just before its first `Trace` line); a `Trace` line names the block by its
 host address, so re-translations with other sizes are told apart.
@@ -110,6 +115,11 @@ def profile(log, elf, entries, first, last, detail=None, blocks=None):
     return counts
 
 
+# sys_Call(Reg) entries before each loop of bench_client (userland/bench/bench_client.c)
+LOOP_START = {"ipc_roundtrip_instr": 0, "ipc_roundtrip_1k_instr": 10000,
+              "ipc_roundtrip_flow_instr": 21000, "ipc_roundtrip_regex_64_instr": 31000}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default="build/virt-ipc_bench/kernel.img")
@@ -121,12 +131,17 @@ def main():
     ap.add_argument("--detail", metavar="FUNCTION",
                     help="also count each translation block of this kernel function")
     ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--first", type=int, default=2000)
-    ap.add_argument("--last", type=int, default=8000)
+    ap.add_argument("--first", type=int, help="default: 2,000 round trips into the loop")
+    ap.add_argument("--last", type=int, help="default: 8,000 round trips into the loop")
     ap.add_argument("--log", help="keep the QEMU log here (default: a temporary file)")
     ap.add_argument("--blocks", action="store_true",
                     help="also list every translation block run (pc, size, runs per round trip)")
     args = ap.parse_args()
+    if args.key not in LOOP_START and (args.first is None or args.last is None):
+        sys.exit(f"{args.key}:1:1: error: no known loop start for this key: give --first and --last")
+    start = LOOP_START.get(args.key, 0)
+    args.first = start + 2000 if args.first is None else args.first
+    args.last = start + 8000 if args.last is None else args.last
     elf = os.path.splitext(args.kernel)[0] + ".elf"
     for path in (args.kernel, elf):
         if not os.path.exists(path):

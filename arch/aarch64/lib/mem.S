@@ -20,23 +20,20 @@
     .p2align 4
 memcpy:
     mov     x3, x0                  /* x3: where to store; x0 stays the result */
-    cmp     x2, #64
-    b.lo    .Lfwd_tail
-.Lfwd_64:
-    ldp     x4, x5, [x1]
+    subs    x2, x2, #64             /* x2: bytes left past this block (its low 6 bits */
+    b.lo    .Lfwd_tail              /* are those of n - copied, so the tail reads them) */
+.Lfwd_64:                           /* 10 instructions a block: the last pair moves the pointers */
     ldp     x6, x7, [x1, #16]
     ldp     x8, x9, [x1, #32]
     ldp     x10, x11, [x1, #48]
-    add     x1, x1, #64
-    sub     x2, x2, #64
-    stp     x4, x5, [x3]
+    ldp     x4, x5, [x1], #64
     stp     x6, x7, [x3, #16]
     stp     x8, x9, [x3, #32]
     stp     x10, x11, [x3, #48]
-    add     x3, x3, #64
-    cmp     x2, #64
+    stp     x4, x5, [x3], #64
+    subs    x2, x2, #64
     b.hs    .Lfwd_64
-.Lfwd_tail:                         /* n < 64: 32, 16, 8, 4, 2, 1 by the bits of n */
+.Lfwd_tail:                         /* < 64 left: 32, 16, 8, 4, 2, 1 by the low bits of x2 */
     tbz     x2, #5, 1f
     ldp     x4, x5, [x1], #16
     ldp     x6, x7, [x1], #16

@@ -24,6 +24,12 @@ Retcode ipc_fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m);
  * delivery into it cannot fail on it later. */
 Retcode ipc_fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap);
 
+/* Copies an arena of n bytes at src of `from` to dst of `to`, user to user
+ * (each side's pages translated under the lock, one copy): rcSourceFault or
+ * rcTargetFault at the first page that is not readable / writable (the bytes
+ * before it are copied). ipc_deliver's copy, and the fast path's. */
+Retcode ipc_copy_arena(struct task *from, uint64_t src, struct task *to, uint64_t dst, size_t n);
+
 /* Delivers m, from user task `from`, into to's receive buffer uaddr/cap:
  * arena, transferred handles (descendants with the chosen rights), header
  * (with badge), constant part. rcBufferTooSmall / rcTargetFault: the

@@ -24,6 +24,11 @@ struct kmsg {
  * delivery (security_deliver, kernel/security_hook.c). */
 #define kmsg_sec_defer(m) ((m)->hdr.arena_cap)
 
+/* Verdicts of struct ipc_verdict_memo that are no layout. */
+#define MEMO_NO    ((const void *)0)
+#define MEMO_GRANT ((const void *)1)
+#define IPC_MEMO_WAYS 4
+
 struct ipc_thread {
     struct kmsg msg;                 /* this thread's outgoing message (request or reply) */
     /* client side */
@@ -41,8 +46,15 @@ struct ipc_thread {
     SMsgHdr recv_cap;
     bool recv_regs;                  /* RecvReg / ReplyRecvReg: a short request goes to its registers */
     /* The fast path's last verdicts (kernel/ipc_fastpath.c): of this
-     * thread's requests (as a client) and of its replies (as a server). */
-    struct ipc_verdict_memo { uint64_t key[2]; bool grant; } req_memo, rep_memo;
+     * thread's requests (as a client) and of its replies (as a server),
+     * one per (riid + mid) % IPC_MEMO_WAYS, so that a client alternating
+     * a few methods (open, close) keeps them all. verdict: MEMO_NO,
+     * MEMO_GRANT, or the method's layout that each message must pass for a
+     * grant (security_ipc_fast's check). */
+    struct ipc_verdict_memo {
+        uint64_t key[2];
+        const void *verdict;
+    } req_memo[IPC_MEMO_WAYS], rep_memo[IPC_MEMO_WAYS];
 };
 
 #endif

@@ -43,11 +43,21 @@ Retcode security_deliver(struct task *from, const struct kmsg *m, struct task *t
 Retcode security_contents(enum sec_event ev, const struct task *from, const struct task *to,
                           const struct kmsg *m, const uint8_t *arena);
 /* The fast path's decision (issue 19): true when security_ipc(ev, ...) would
- * grant a message with header h and constant part data (h->size bytes, not
- * read) without an audit line and without running a rule; false: call
- * security_ipc. ev: SEC_EV_REQUEST or SEC_EV_RESPONSE; dst/src NULL is the kernel. */
+ * grant every message with this riid, mid and size (constant part bytes)
+ * and no handles without an audit line and without running a rule,
+ * provided that, when *check comes back non-NULL, the message passes
+ * security_ipc_fast_check(*check, ...) (the method's layout has arena
+ * descriptors, union tags or handle slots to check per message); false:
+ * call security_ipc. The answer and *check may be remembered per (peer,
+ * riid, mid, size). ev: SEC_EV_REQUEST or SEC_EV_RESPONSE; dst/src NULL is
+ * the kernel. */
 bool security_ipc_fast(enum sec_event ev, const struct task *src, const struct task *dst,
-                       const SMsgHdr *h, const uint8_t *data);
+                       uint32_t riid, uint32_t mid, uint32_t size, const void **check);
+/* The engine's layout check of a message with no handles (size bytes of
+ * constant part at data, the kernel's copy; an arena of arena_size bytes)
+ * against *check from security_ipc_fast: true when well formed, so granted. */
+bool security_ipc_fast_check(const void *check, uint32_t size, uint32_t arena_size,
+                             const uint8_t *data);
 /* Security event: `src` asks the security module through its class's security
  * interface (m->hdr.mid = the method, m->data its in parameters). */
 Retcode security_call(const struct task *src, const struct kmsg *m);

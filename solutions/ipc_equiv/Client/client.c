@@ -4,7 +4,10 @@
  * (right, short, long, over the fast path's 64 bytes), an arena, a handle,
  * a bad endpoint, a reply buffer too small, the server's error and malformed
  * replies, and calls while the server is not receiving (CallEx with timeout
- * 0, then a Call that waits). One line per call: what was sent and every
+ * 0, then a Call that waits). Arenas of many sizes (0, 1, around a page,
+ * over the receiver's room), at offsets that cross pages, with descriptors
+ * that do not fit, at unmapped and kernel addresses, read by a Regex rule
+ * (Text), and in replies (Fetch) into a receive arena of varied room. One line per call: what was sent and every
  * field that came back. tests/test_ipc_fastpath.py runs it with the fast
  * path on and off and requires the same console. */
 #include <coresrv/channel/channel_api.h>
@@ -25,7 +28,18 @@ static uint32_t rnd(void)
     return seed;
 }
 
-static uint8_t arena[64] __attribute__((aligned(16)));
+/* the request's arena: three pages of lower-case letters but one 'Z' (a
+ * Text that covers it is denied); the reply's arena: one page */
+static uint8_t arena[3 * 4096] __attribute__((aligned(4096)));
+static uint8_t rarena[4096] __attribute__((aligned(4096)));
+
+static uint64_t hash(const void *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ ((const uint8_t *)p)[k]) * 1099511628211ull;
+    return h;
+}
 
 int main(void)
 {
@@ -35,7 +49,10 @@ int main(void)
         return 1;
     }
     for (unsigned i = 0; i < sizeof(arena); i++)
-        arena[i] = (uint8_t)(i * 7 + 1);
+        arena[i] = (uint8_t)('a' + i % 26);
+    arena[4100] = 'Z';
+    static const uint32_t arena_sizes[] = { 0, 1, 16, 63, 1024, 4095, 4096, 4097, 5000 };
+    static const uint32_t arena_offsets[] = { 0, 8, 4000, 4095 };
     /* around the register limit (MSG_REG_CONST = 48) and the fast path's (64) */
     static const uint32_t odd_sizes[] = { 0, 8, 40, 47, 48, 49, 56, 64, 72, 80 };
     static struct eq_msg out, in;
@@ -51,11 +68,20 @@ int main(void)
         for (uint32_t k = 0; k < sizeof(out.data); k++)
             out.data[k] = (uint8_t)(i + k);
         memcpy(out.data, &value, sizeof(value));
-        if (mid == EQ_DATA || rnd() % 10 == 0) {
-            uint32_t desc[2] = { 0, 16 };
+        if (mid == EQ_DATA || mid == EQ_TEXT || rnd() % 10 == 0) {
+            uint32_t n = arena_sizes[rnd() % 9], at = arena_offsets[rnd() % 4];
+            uint32_t desc[2] = { 0, n };
+            uint32_t bad = rnd() % 8;
+            if (bad == 0)
+                desc[0] = n ? n : 1;              /* starts past the arena's end */
+            else if (bad == 1)
+                desc[1] = n + 1;                  /* one byte longer than the arena */
             memcpy(out.data + 4, desc, sizeof(desc));
-            out.hdr.arena = (uint64_t)(uintptr_t)arena;
-            out.hdr.arena_size = 16;
+            uint32_t where = rnd() % 30;
+            out.hdr.arena = where == 0   ? 0x1000u                 /* not mapped */
+                            : where == 1 ? 0xffff000000001000ull   /* the kernel's */
+                                         : (uint64_t)(uintptr_t)(arena + at);
+            out.hdr.arena_size = n;
         }
         if (rnd() % 12 == 0) {
             out.hdr.nhandles = 1;
@@ -71,18 +97,25 @@ int main(void)
         inp->hdr.arena = 0;
         inp->hdr.arena_cap = 0;
         inp->hdr.nhandles = 0;
+        memset(rarena, 0xee, sizeof(rarena));
+        uint32_t room = rnd() % 4;
+        if (room) {                               /* a receive arena: 16 bytes, a page, or unmapped */
+            inp->hdr.arena = room == 3 && rnd() % 4 == 0 ? 0x1000u : (uint64_t)(uintptr_t)rarena;
+            inp->hdr.arena_cap = room == 1 ? 16 : sizeof(rarena);
+        }
         Retcode rc = Call(ch, &out.hdr, &inp->hdr);
         uint32_t result;
         memcpy(&result, inp->data, sizeof(result));
-        /* every byte of the reply buffer, written or not (handle slots too) */
-        uint64_t whole = 1469598103934665603ull;
-        for (unsigned k = 0; k < sizeof(*inp); k++)
-            whole = (whole ^ ((const uint8_t *)inp)[k]) * 1099511628211ull;
-        printf("EQ %u riid=%u mid=%u size=%u arena=%u nh=%u cap=%u value=%u: rc=%d riid=%u mid=%u "
-               "size=%u badge=%u arena_size=%u nh=%u result=%u buffer=%016llx\n",
+        /* every byte of the reply buffer, written or not (handle slots too;
+         * the arena address is the same either way), and of the reply arena */
+        uint64_t whole = hash(inp, sizeof(*inp)), reply_arena = hash(rarena, sizeof(rarena));
+        printf("EQ %u riid=%u mid=%u size=%u arena=%u nh=%u cap=%u room=%u value=%u: rc=%d riid=%u "
+               "mid=%u size=%u badge=%u arena_size=%u nh=%u result=%u buffer=%016llx "
+               "arena=%016llx\n",
                i, out.hdr.riid, mid, size, out.hdr.arena_size, out.hdr.nhandles, cap,
-               value, rc, inp->hdr.riid, inp->hdr.mid, inp->hdr.size, inp->hdr.badge,
-               inp->hdr.arena_size, inp->hdr.nhandles, result, (unsigned long long)whole);
+               inp->hdr.arena_cap, value, rc, inp->hdr.riid, inp->hdr.mid, inp->hdr.size,
+               inp->hdr.badge, inp->hdr.arena_size, inp->hdr.nhandles, result,
+               (unsigned long long)whole, (unsigned long long)reply_arena);
         if (rc == rcOk && out.hdr.riid == 0 && mid == EQ_PLAIN && eq_pauses(value)) {
             /* The server replied with Reply and sleeps before its next Recv:
              * no receiver now. */

@@ -13,6 +13,7 @@
 #include "../Client/equiv.h"
 
 static uint8_t arena[4096] __attribute__((aligned(16)));
+static uint8_t reply_arena[8192] __attribute__((aligned(16)));
 
 static uint64_t sum = 1469598103934665603ull;
 
@@ -32,6 +33,8 @@ int main(void)
     }
     static struct eq_msg in, out;
     unsigned served = 0, handles = 0;
+    for (unsigned i = 0; i < sizeof(reply_arena); i++)
+        reply_arena[i] = (uint8_t)(i * 7 + 1);
     in.hdr.size = sizeof(in.data);
     in.hdr.arena = (uint64_t)(uintptr_t)arena;
     in.hdr.arena_cap = sizeof(arena);
@@ -60,6 +63,14 @@ int main(void)
             out.hdr.size = 8;                 /* the response's layout says 4: malformed */
         }
         memcpy(out.data, &result, sizeof(result));
+        if (in.hdr.mid == EQ_FETCH && out.hdr.mid != MSG_MID_ERROR && !eq_bad_reply(value)) {
+            uint32_t n = eq_fetch_size(value);    /* an arena in the reply */
+            uint32_t desc[2] = { 0, n + (eq_fetch_bad(value) ? 1u : 0u) };
+            memcpy(out.data + 4, desc, sizeof(desc));
+            out.hdr.size = 12;
+            out.hdr.arena = (uint64_t)(uintptr_t)reply_arena;
+            out.hdr.arena_size = n;
+        }
         in.hdr.size = sizeof(in.data);
         in.hdr.arena_cap = sizeof(arena);
         if (in.hdr.mid == EQ_PLAIN && eq_pauses(value)) {

@@ -49,11 +49,13 @@
 static uint64_t fast_calls; /* taken, for kcall_fastpath_report */
 
 /* A request's precomputed verdict and that of its usual reply (same riid and
- * mid, res_size1 - 1 bytes; 0: not known yet). The key packs the calling
- * task's subject (class and SID), riid, mid (< 256) and size (<= 64) into
- * one word; 0 is never a key (size + 1 is never 0). */
+ * mid, res_size1 - 1 bytes; 0: not known yet), each with the layout check a
+ * grant still needs per message (security_ipc_fast: NULL for none). The key
+ * packs the calling task's subject (class and SID), riid, mid (< 256) and
+ * size (<= 64) into one word; 0 is never a key (size + 1 is never 0). */
 struct kcall_memo {
     uint64_t key;
+    const void *check, *res_check;
     uint32_t res_size1;
     bool grant, res_grant;
 };
@@ -112,11 +114,21 @@ static inline struct kcall_memo *fast_memo(const struct task *t, const struct km
 {
     struct kcall_memo *e = &memo[(m->hdr.riid * 8u + m->hdr.mid) & (MEMO_SLOTS - 1)];
     if (e->key != k) {
-        e->grant = security_ipc_fast(SEC_EV_REQUEST, t, NULL, &m->hdr, m->data);
+        e->grant = security_ipc_fast(SEC_EV_REQUEST, t, NULL, m->hdr.riid, m->hdr.mid,
+                                     m->hdr.size, &e->check);
         e->res_size1 = 0;
         e->key = k;
     }
     return e;
+}
+
+/* A remembered grant, for this message (m's header and constant part): the
+ * precomputed verdict covers messages without handles only (a kernel reply
+ * may carry some: Handle.Copy's). */
+static inline bool fast_granted(bool grant, const void *check, const struct kmsg *m)
+{
+    return grant && !m->hdr.nhandles && (!check || security_ipc_fast_check(check, m->hdr.size, m->hdr.arena_size,
+                                                       m->data));
 }
 
 /* The precomputed verdict on the reply *m to the request (riid, mid) of
@@ -128,10 +140,11 @@ static inline bool fast_reply_verdict(struct kcall_memo *e, uint64_t k, uint32_t
     if (e->key != k || m->hdr.riid != riid || m->hdr.mid != mid)
         return false;
     if (e->res_size1 != m->hdr.size + 1u) {
-        e->res_grant = security_ipc_fast(SEC_EV_RESPONSE, NULL, t, &m->hdr, m->data);
+        e->res_grant = security_ipc_fast(SEC_EV_RESPONSE, NULL, t, riid, mid, m->hdr.size,
+                                         &e->res_check);
         e->res_size1 = m->hdr.size + 1u;
     }
-    return e->res_grant;
+    return fast_granted(e->res_grant, e->res_check, m);
 }
 
 /* The caller's reply buffer at uaddr, as ipc_fetch_capacity accepts it, when
@@ -198,7 +211,7 @@ bool kcall_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uadd
     SMsgHdr cap;
     uint64_t k = memo_key(t, m);
     struct kcall_memo *e = fast_memo(t, m, k);
-    if (!e->grant || !fast_capacity(&t->vm, in_uaddr, &cap))
+    if (!fast_granted(e->grant, e->check, m) || !fast_capacity(&t->vm, in_uaddr, &cap))
         return false;
 
     /* Committed: the method runs, as in kcall_serve, and its reply is

@@ -28,6 +28,9 @@ static void drop_notices(struct ipc_listener *s)
 static void listener_destroy(struct kobject *o)
 {
     struct ipc_listener *s = container_of(o, struct ipc_listener, obj);
+    /* The fast path's Call holds no reference (kernel/ipc_fastpath.c): its
+     * client is pinned by this, emptied when the last handle went. */
+    DEBUG_ASSERT(list_empty(&s->served));
     if (s->class_owner)
         kobject_put(&s->class_owner->obj);
     kfree(s);

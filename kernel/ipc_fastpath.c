@@ -275,14 +275,20 @@ fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const
     self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
     self->ipc.in_regs = regs != NULL;
-    thread_hold(&s->obj);                     /* the client handle may close meanwhile */
+    /* No reference on the listener for the call (issue 19): another thread
+     * may close the client handle meanwhile, dropping ch and its reference on
+     * s, but s stays pinned by its own server-side handles for as long as this
+     * thread is bound to it. A listener's served list is emptied
+     * (ipc_listener_end) when its last handle goes, before its last
+     * reference can: so while this thread is on s->served, s is alive, and
+     * once it is off, the way back below touches neither s nor ch
+     * (ipc_unbind of an unbound thread changes only the thread). */
     thread_dequeue(server);
     thread_release(server, rcOk);
     ipc_bind(self, server, s);
     Retcode r = thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
     if (r == rcTimeout || r == rcIpcInterrupt)
         ipc_unbind(self);
-    thread_unhold();
     *rc = r;
     return true;
 }

@@ -341,7 +341,7 @@ void thread_hand_over(struct thread *next)
     switch_to(next);
 }
 
-void sched_yield(void)
+Retcode sched_yield(void)
 {
     struct cpu *c = this_cpu();
     struct thread *self = c->cur;
@@ -351,10 +351,11 @@ void sched_yield(void)
     if (!(runq_bitmap >> self->priority) && !zombie) {
         c->resched = false;
         self->slice = TIME_SLICE_TICKS;
-        return;
+        return rcOk;
     }
     self->slice = 0;
     schedule();
+    return rcOk;
 }
 
 void sched_tick(void)

@@ -133,6 +133,7 @@ void smp_boot_secondaries(const struct fdt *fdt)
         c->id = id;
         c->hwid = hwid;
         c->fp_enabled = true;
+        c->shared = true;                 /* (a late riser too: it takes the BKL) */
         void *stack_top = sched_init_cpu(c);
         const char *why = "no memory for its idle thread";
         int err = stack_top ? arch_cpu_start(fdt, n, hwid, c, stack_top, &why) : -1;
@@ -149,6 +150,7 @@ void smp_boot_secondaries(const struct fdt *fdt)
         }
         smp_ncpus++;
         smp_online_mask |= 1u << id;
+        cpus[0].shared = true;            /* before any user thread: smp_ncpus > 1 */
     }
     printk("smp: %u core(s) online:", smp_ncpus);
     for (unsigned i = 0; i < smp_ncpus; i++)

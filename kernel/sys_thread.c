@@ -17,8 +17,7 @@ Retcode sys_ThreadExit(sysarg_t value, sysarg_t a1, sysarg_t a2, sysarg_t a3, sy
 Retcode sys_ThreadYield(sysarg_t a0, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
 {
     SYS_UNUSED;
-    sched_yield();
-    return rcOk;
+    return sched_yield();                     /* a tail call: no frame of its own */
 }
 
 /* ---- futex ------------------------------------------------------------- */

@@ -21,7 +21,8 @@ IPC_CHECKS = [
     "request_too_big_for_waiting_server", "server_serves_after_too_big_request",
     "request_too_big_for_busy_server", "server_serves_after_queued_too_big_request",
     "callex_times_out",
-    "call_after_timeout", "server_exit_mid_call", "call_after_server_exit",
+    "call_after_timeout", "server_exit_mid_call", "handle_closed_mid_call",
+    "call_on_closed_handle",
 ]
 
 

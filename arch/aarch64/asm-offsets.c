@@ -33,6 +33,8 @@ _Static_assert(offsetof(struct arch_context, v) % 16 == 0, "arch_context: v[] mu
 ADJACENT(trap_frame, x[30], sp);
 ADJACENT(trap_frame, elr, spsr);
 _Static_assert(sizeof(struct trap_frame) % 16 == 0, "trap_frame keeps sp 16-byte aligned");
+_Static_assert(offsetof(struct cpu, shared) == offsetof(struct cpu, resched) + 1 &&
+               offsetof(struct cpu, resched) % 2 == 0, "cpu: resched, shared: one halfword");
 
 int main(void)
 {
@@ -75,6 +77,7 @@ int main(void)
     /* the system-call entry (vectors.S, arm64_svc_entry) */
     OFFSET(CPU_CUR, cpu, cur);
     OFFSET(CPU_RESCHED, cpu, resched);
+    OFFSET(CPU_SHARED, cpu, shared);
     OFFSET(THREAD_FRAME, thread, frame);
     DEFINE(SYSCALL_MAX, SYS_MAX);
     return 0;

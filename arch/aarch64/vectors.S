@@ -126,12 +126,10 @@ LOCAL_FUNC(arm64_svc_entry)
     mrs     x2, elr_el1
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #TF_ELR]         /* elr, spsr */
-    adrp    x9, smp_ncpus
-    ldr     w9, [x9, :lo12:smp_ncpus]
-    cmp     w9, #1
-    b.hi    3f                            /* several cores: take the BKL first */
-1:  mrs     x9, tpidr_el1                 /* this core's struct cpu */
-    ldr     x10, [x9, #CPU_CUR]
+    mrs     x9, tpidr_el1                 /* this core's struct cpu */
+    ldrb    w10, [x9, #CPU_SHARED]        /* (smp_ncpus > 1, kept per core) */
+    cbnz    w10, 3f                       /* several cores: take the BKL first */
+1:  ldr     x10, [x9, #CPU_CUR]
     ldrb    w11, [x9, #CPU_RESCHED]
     mov     x12, sp
     str     x12, [x10, #THREAD_FRAME]     /* current->frame */
@@ -149,18 +147,15 @@ LOCAL_FUNC(arm64_svc_entry)
     sxtw    x0, w0                        /* Retcode, sign-extended into x0 */
     str     x0, [sp, #TF_X0]
     mrs     x9, tpidr_el1                 /* (it may have moved to another core) */
-    ldrb    w11, [x9, #CPU_RESCHED]
-    adrp    x10, smp_ncpus
-    ldr     w10, [x10, :lo12:smp_ncpus]
-    cmp     w10, #1
-    ccmp    w11, #0, #0, ls               /* several cores (flags 0: ne) or resched */
-    b.ne    5f
+    ldrh    w11, [x9, #CPU_RESCHED]       /* resched, and shared (the next byte) */
+    cbnz    w11, 5f                       /* either: the C exit */
 2:  RESTORE_EL0_CALLER_SAVED
     ldr     x18, [sp, #TF_X18]
     add     sp, sp, #TF_SIZE
     eret
 3:  bl      arm64_svc_lock
     ldr     x8, [sp, #TF_X8]              /* the number again: the C call clobbered it */
+    mrs     x9, tpidr_el1                 /* and the core's block */
     b       1b
 4:  mov     x0, sp                        /* anything unusual: all of it in C */
     bl      arm64_svc_dispatch

@@ -84,7 +84,8 @@ __attribute__((noreturn)) void thread_exit(int64_t value);
 void thread_kill(struct thread *t);
 
 void schedule(void);
-void sched_yield(void);
+/* Returns rcOk, so that sys_ThreadYield is one tail call (null_syscall). */
+Retcode sched_yield(void);
 void sched_tick(void);
 /* Starts the first thread and never returns. */
 __attribute__((noreturn)) void sched_run(void);

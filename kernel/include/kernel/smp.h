@@ -29,6 +29,9 @@ struct arch_context;
 struct cpu {
     struct thread *cur;             /* first: `current` is one load from TPIDR_EL1 */
     bool resched;                   /* reschedule before returning to user mode (need_resched) */
+    bool shared;                    /* right after resched (vectors.S tests both with one
+                                       ldrh): more than one core may run, so the system
+                                       call takes the BKL (smp_ncpus > 1, kept per core) */
     volatile bool in_user;          /* between releasing the BKL for EL0 and the next entry */
     bool online;
     unsigned id;                    /* 0 = the boot core; bit `id` in affinity masks */

@@ -1,7 +1,8 @@
 /*
  * ipc_client: the IPC checks of the kernel (issue 4): answers, malformed
  * messages of every kind, handle transfer with reduced rights, CallEx
- * timeout, a reply that does not fit, and a server that dies mid-call.
+ * timeout, a reply that does not fit, and a server that dies mid-call while
+ * another thread closes the client's handle.
  */
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/handle/handle_api.h>
@@ -65,6 +66,16 @@ static void too_big_for_server(void)
           rc == rcOk, "create %d wait %d big %d slow %d", trc, wait, big_rc, rc);
     rc = call(IPC_ECHO, 1);
     CHECK("server_serves_after_queued_too_big_request", rc == rcOk && in.value[0] == 2, "rc %d", rc);
+}
+
+static Retcode close_rc;
+
+static int close_mid_call(void *arg)
+{
+    (void)arg;
+    KosThreadSleep(50);                       /* the server is inside its 300 ms request */
+    close_rc = KnHandleClose(ch);
+    return 0;
 }
 
 static void malformed(void)
@@ -185,10 +196,22 @@ int main(void)
     rc = call(IPC_ECHO, 7);
     CHECK("call_after_timeout", rc == rcOk && in.value[0] == 8, "rc %d value %u", rc, in.value[0]);
 
-    rc = call(IPC_EXIT, 0);
+    /* Another thread closes the only client handle while this thread's Call
+     * waits in the server (issue 19: the fast path takes no reference on the
+     * channel for a call). The client end goes at once (its disconnect notice
+     * waits for the server), then the server exits mid-call: the listener's
+     * last handle and last reference go while this thread is still blocked,
+     * and its Call returns rcNotConnected all the same. */
+    Tid closer;
+    close_rc = rcUnimplemented;
+    Retcode trc = KosThreadCreate(&closer, THREAD_PRIORITY_DEFAULT, 0, close_mid_call, NULL, 0);
+    rc = call(IPC_SLOW_EXIT, 0);
+    int wait = KosThreadWait(closer, 1000);
     CHECK("server_exit_mid_call", rc == rcNotConnected, "rc %d", rc);
+    CHECK("handle_closed_mid_call", trc == rcOk && wait == 0 && close_rc == rcOk,
+          "create %d wait %d close %d", trc, wait, close_rc);
     rc = call(IPC_ECHO, 1);
-    CHECK("call_after_server_exit", rc == rcNotConnected, "rc %d", rc);
+    CHECK("call_on_closed_handle", rc == rcInvalidArgument, "rc %d", rc);
     printf("ipc_client: done (%d failures)\n", check_failures);
     return check_failures ? 1 : 0;
 }

@@ -15,6 +15,7 @@ enum {
     IPC_BADGE = 5,       /* replies with the request's badge */
     IPC_NOTICES = 6,     /* replies: disconnect notices received, how many distinct badges,
                             and whether one named the caller's own channel */
+    IPC_SLOW_EXIT = 7,   /* sleeps 300 ms, then the server task exits without replying */
 };
 
 struct ipc_msg {

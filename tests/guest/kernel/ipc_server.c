@@ -38,6 +38,9 @@ int main(void)
             break;
         case IPC_EXIT:
             return 0;
+        case IPC_SLOW_EXIT:
+            KosThreadSleep(300);
+            return 0;
         case IPC_RIGHTS: {
             uint32_t type = 0, rights = 0;
             out.value[0] = in.hdr.nhandles;

@@ -34,7 +34,11 @@ static inline Retcode kos_syscall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64
 }
 
 /* One stub per SYSCALL_LIST entry: kos_sys_<Name>(a0 .. a<argc-1>), all
- * arguments as uint64_t; and KOS_SYS_ARGC_<Name> = its argument count. */
+ * arguments as uint64_t; and KOS_SYS_ARGC_<Name> = its argument count.
+ * A stub sets only the registers its call takes (x8 and x0..x<argc-1>): a
+ * kernel handler reads no argument beyond its count (docs/ABI.md), so the
+ * others need not be zeroed (issue 19: six `mov`s saved on a call without
+ * arguments). kos_syscall6 stays the raw form with all six. */
 #define KOS_SYS_PARAMS_0 void
 #define KOS_SYS_PARAMS_1 uint64_t a0
 #define KOS_SYS_PARAMS_2 uint64_t a0, uint64_t a1
@@ -42,19 +46,42 @@ static inline Retcode kos_syscall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64
 #define KOS_SYS_PARAMS_4 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3
 #define KOS_SYS_PARAMS_5 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
 #define KOS_SYS_PARAMS_6 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define KOS_SYS_ARGS_0 0, 0, 0, 0, 0, 0
-#define KOS_SYS_ARGS_1 a0, 0, 0, 0, 0, 0
-#define KOS_SYS_ARGS_2 a0, a1, 0, 0, 0, 0
-#define KOS_SYS_ARGS_3 a0, a1, a2, 0, 0, 0
-#define KOS_SYS_ARGS_4 a0, a1, a2, a3, 0, 0
-#define KOS_SYS_ARGS_5 a0, a1, a2, a3, a4, 0
-#define KOS_SYS_ARGS_6 a0, a1, a2, a3, a4, a5
+/* The argument registers, bound; x0 always (it carries the Retcode back). */
+#define KOS_SYS_REGS_0 register uint64_t x0 __asm__("x0");
+#define KOS_SYS_REGS_1 register uint64_t x0 __asm__("x0") = a0;
+#define KOS_SYS_REGS_2 KOS_SYS_REGS_1 register uint64_t x1 __asm__("x1") = a1;
+#define KOS_SYS_REGS_3 KOS_SYS_REGS_2 register uint64_t x2 __asm__("x2") = a2;
+#define KOS_SYS_REGS_4 KOS_SYS_REGS_3 register uint64_t x3 __asm__("x3") = a3;
+#define KOS_SYS_REGS_5 KOS_SYS_REGS_4 register uint64_t x4 __asm__("x4") = a4;
+#define KOS_SYS_REGS_6 KOS_SYS_REGS_5 register uint64_t x5 __asm__("x5") = a5;
+/* Input operands beyond x8: x0 is an in/out operand when the call takes it,
+ * an output only when it does not. */
+#define KOS_SYS_X0_0 "=r"(x0)
+#define KOS_SYS_X0_1 "+r"(x0)
+#define KOS_SYS_X0_2 "+r"(x0)
+#define KOS_SYS_X0_3 "+r"(x0)
+#define KOS_SYS_X0_4 "+r"(x0)
+#define KOS_SYS_X0_5 "+r"(x0)
+#define KOS_SYS_X0_6 "+r"(x0)
+#define KOS_SYS_MORE_0
+#define KOS_SYS_MORE_1
+#define KOS_SYS_MORE_2 , "r"(x1)
+#define KOS_SYS_MORE_3 KOS_SYS_MORE_2, "r"(x2)
+#define KOS_SYS_MORE_4 KOS_SYS_MORE_3, "r"(x3)
+#define KOS_SYS_MORE_5 KOS_SYS_MORE_4, "r"(x4)
+#define KOS_SYS_MORE_6 KOS_SYS_MORE_5, "r"(x5)
 
 #define KOS_SYS_STUB(nr, name, argc)                                           \
     enum { KOS_SYS_ARGC_##name = argc };                                       \
     static inline Retcode kos_sys_##name(KOS_SYS_PARAMS_##argc)                \
     {                                                                          \
-        return kos_syscall6(nr, KOS_SYS_ARGS_##argc);                          \
+        register uint64_t x8 __asm__("x8") = nr;                               \
+        KOS_SYS_REGS_##argc                                                    \
+        __asm__ volatile("svc #0"                                              \
+                         : KOS_SYS_X0_##argc                                   \
+                         : "r"(x8) KOS_SYS_MORE_##argc                         \
+                         : "memory");                                          \
+        return (Retcode)(int32_t)x0;                                           \
     }
 SYSCALL_LIST(KOS_SYS_STUB)
 #undef KOS_SYS_STUB

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <uapi/syscall.h>
 #include "../check.h"
+#include "sysinfo.h"
 
 static Handle sleeper_task;
 
@@ -84,13 +85,6 @@ static int child(int blocked)
     KosThreadCreate(&t4, THREAD_PRIORITY_DEFAULT, 0, connector, NULL, 0);
     KosThreadSleep(50);                              /* let them all block */
     exit(7);                                         /* TaskExit kills the blocked threads */
-}
-
-static KnSysInfo info(void)
-{
-    KnSysInfo i;
-    KnSysGetInfo(&i);
-    return i;
 }
 
 /* One round: a server that never answers, and a child (blocked threads or not). */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <uapi/syscall.h>
 #include "../check.h"
+#include "sysinfo.h"
 
 #define WORKERS 8
 #define INCREMENTS 4000
@@ -52,13 +53,6 @@ static int spinner(void *arg)
     for (;;)
         (*mine)++;                            /* user mode only: no system call to stop in */
     return 0;
-}
-
-static KnSysInfo info(void)
-{
-    KnSysInfo i;
-    KnSysGetInfo(&i);
-    return i;
 }
 
 static void test_counters(void)
@@ -190,13 +184,7 @@ int main(int argc, char **argv)
     test_task_exit_spinning();
     KosThreadSleep(20);                       /* killed threads are reaped by their cores */
     KnSysInfo b = info();
-    CHECK("smp_threads_back_to_baseline", a.threads == b.threads && a.tasks == b.tasks,
-          "threads %llu -> %llu, tasks %llu -> %llu", (unsigned long long)a.threads,
-          (unsigned long long)b.threads, (unsigned long long)a.tasks, (unsigned long long)b.tasks);
-    CHECK("smp_objects_back_to_baseline", a.kobjects == b.kobjects, "kernel objects %llu -> %llu",
-          (unsigned long long)a.kobjects, (unsigned long long)b.kobjects);
-    CHECK("smp_pages_back_to_baseline", a.freePages == b.freePages, "free pages %llu -> %llu",
-          (unsigned long long)a.freePages, (unsigned long long)b.freePages);
+    check_back_to_baseline("smp", &a, &b);
     printf("test_smp: done (%d failures)\n", check_failures);
     return check_failures ? 1 : 0;
 }

@@ -31,6 +31,7 @@
 #include <uapi/msg.h>
 #include <uapi/syscall.h>
 #include "../check.h"
+#include "sysinfo.h"
 
 #define PAIRS 4
 #define PAIR_ROUNDS 300
@@ -566,13 +567,6 @@ static void warm_threads(void)
             join_thread(t[i], 1);
 }
 
-static KnSysInfo info(void)
-{
-    KnSysInfo i;
-    KnSysGetInfo(&i);
-    return i;
-}
-
 int main(int argc, char **argv)
 {
     ncores = (unsigned)__builtin_popcount(KosCpuOnlineMask());
@@ -599,12 +593,6 @@ int main(int argc, char **argv)
     test_fp_migration();
     KosThreadSleep(20);                          /* killed threads are reaped by their cores */
     KnSysInfo b = info();
-    CHECK("storm_threads_back_to_baseline", a.threads == b.threads && a.tasks == b.tasks,
-          "threads %llu -> %llu, tasks %llu -> %llu", (unsigned long long)a.threads,
-          (unsigned long long)b.threads, (unsigned long long)a.tasks, (unsigned long long)b.tasks);
-    CHECK("storm_objects_back_to_baseline", a.kobjects == b.kobjects, "kernel objects %llu -> %llu",
-          (unsigned long long)a.kobjects, (unsigned long long)b.kobjects);
-    CHECK("storm_pages_back_to_baseline", a.freePages == b.freePages, "free pages %llu -> %llu",
-          (unsigned long long)a.freePages, (unsigned long long)b.freePages);
+    check_back_to_baseline("storm", &a, &b);
     return check_done("test_smp_storm");
 }

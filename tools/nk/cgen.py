@@ -567,10 +567,21 @@ class InterfaceGen:
         c("    nk_rc = nk_ops->%s(%s);" % (cid(m.name), ", ".join(["nk_ctx"] + call)))
         c("    if (nk_rc != rcOk)")
         c("        return nk_reply_error(nk_out, nk_out_cap, nk_riid, nk_rc);")
-        c("    memset(nk_out, 0, sizeof(SMsgHdr) + %s_res_size);" % q)
-        c("    nk_out->riid = nk_riid;")
+        # The header field by field and the constant part cleared apart:
+        # gcc then drops the clear of each word the method's results fill
+        # and stores the rest in line, where one memset of both (or a
+        # compound literal) became a call of memset, 24 instructions a kernel
+        # call (docs/PERFORMANCE.md).
+        c("    nk_out->riid = (uint16_t)nk_riid;")
+        c("    nk_out->nhandles = 0;")
         c("    nk_out->mid = %s_mid;" % q)
         c("    nk_out->size = %s_res_size;" % q)
+        c("    nk_out->badge = 0;")
+        c("    nk_out->arena = 0;")
+        c("    nk_out->arena_size = 0;")
+        c("    nk_out->arena_cap = 0;")
+        c("    memset(nk_out->handles, 0, sizeof(nk_out->handles));")
+        c("    memset(nk_out + 1, 0, %s_res_size);" % q)
         if commits:
             c("    nk_aw.used = 0;")
         c.extend(commits, 1)

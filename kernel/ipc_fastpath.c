@@ -111,7 +111,8 @@ fast_header_mem(const struct vmspace *vm, uint64_t uaddr, struct fast_msg *m, co
     const SMsgHdr *u = vm_user_window(vm, uaddr, HDR_SIZE, false);
     if (!u)
         return false;
-    SMsgHdr hdr = *u;
+    SMsgHdr hdr;
+    ipc_header_snapshot(&hdr, u);
     if (hdr.size > IPC_FAST_MAX_CONST || hdr.nhandles ||
         (uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + hdr.size > PAGE_SIZE)
         return false;

@@ -212,7 +212,7 @@ bool kcall_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uadd
     /* The kernel's copy, as ipc_fetch_message takes it: what is decided on is
      * what the method reads. (self->ipc.msg is this thread's scratch message,
      * rewritten by the general path.) */
-    m->hdr = *w;
+    ipc_header_snapshot(&m->hdr, w);
     uint32_t size = m->hdr.size, riid = m->hdr.riid, mid = m->hdr.mid;
     if (size > KCALL_FAST_MAX_CONST || m->hdr.arena_size || m->hdr.nhandles || mid > 255 ||
         riid == MSG_RIID_SECURITY) /* (mid: nor the kernel's markers) */

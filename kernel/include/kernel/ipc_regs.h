@@ -75,9 +75,13 @@ static inline Retcode ipc_regs_fetch(const uint64_t *x, struct kmsg *m)
 }
 
 /* The receive buffer's address and room from x10..x12 (the fields of cap the
- * kernel reads: size, arena, arena_cap), checked as ipc_fetch_capacity does;
- * the buffer itself is not read (libkos passes only buffers it knows mapped:
- * docs/ABI.md). */
+ * kernel reads: size, arena, arena_cap), checked as ipc_fetch_capacity does
+ * except that the buffer itself is neither read nor proved writable (libkos
+ * passes only buffers it knows mapped: docs/ABI.md). So a delivery into
+ * memory for a register caller (a reply over MSG_REG_CONST or with handles)
+ * can fail with rcTargetFault, which the replying server then gets, as when
+ * its client unmaps the buffer during the call; nothing is leaked and handles
+ * already made are closed (ipc_deliver). */
 static inline Retcode ipc_regs_capacity(const uint64_t *x, uint64_t *uaddr, SMsgHdr *cap)
 {
     uint64_t u = x[REG_BUF], w = x[REG_CAP];

@@ -21,8 +21,20 @@ Retcode ipc_fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m);
 
 /* Reads the capacities of t's receive buffer at uaddr into cap (size = room
  * for the constant part) and proves the whole buffer writable now, so that a
- * delivery into it cannot fail on it later. */
+ * delivery into it cannot fail on it later. (The register calls state the
+ * room in registers and skip this proof: a delivery into memory for them can
+ * still end in rcTargetFault, ipc_regs_capacity.) */
 Retcode ipc_fetch_capacity(struct task *t, uint64_t uaddr, SMsgHdr *cap);
+
+/* The kernel's copy of a header in user memory: each field read once, and
+ * the copy (not the user page, which another thread of the task may write
+ * meanwhile) is what every later check and use reads; the barrier keeps the
+ * compiler from re-reading a field from the page instead. */
+static inline void ipc_header_snapshot(SMsgHdr *to, const SMsgHdr *from)
+{
+    *to = *from;
+    __asm__ volatile("" ::: "memory");
+}
 
 /* Copies an arena of n bytes at src of `from` to dst of `to`, user to user
  * (each side's pages translated under the lock, one copy): rcSourceFault or

@@ -24,11 +24,11 @@
  * buffer. The method has run by then: from there on the fast path returns
  * what the general path would, never bails.
  *
- * The memo: a small direct-mapped table of (subject of the calling task,
+ * The memo: a small direct-mapped table of (class of the calling task,
  * riid, mid, size of the request) → grant or not, and the same for the
  * reply it usually gets (its size remembered). The tables never change
- * after boot and a task's subject (class and SID) is fixed for its life, so
- * an entry stays true; a remembered "no" sends the message to the engine
+ * after boot, a task's class is fixed for its life, and a precomputed grant
+ * is unconditional, so it cannot depend on the SID: an entry stays true; a remembered "no" sends the message to the engine
  * at once. Everything runs under the big kernel lock, taken on entry to any
  * system call, so the table needs no lock of its own.
  */
@@ -51,8 +51,8 @@ static uint64_t fast_calls; /* taken, for kcall_fastpath_report */
 /* A request's precomputed verdict and that of its usual reply (same riid and
  * mid, res_size1 - 1 bytes; 0: not known yet), each with the layout check a
  * grant still needs per message (security_ipc_fast: NULL for none). The key
- * packs the calling task's subject (class and SID), riid, mid (< 256) and
- * size (<= 64) into one word; 0 is never a key (size + 1 is never 0). */
+ * packs the calling task's class (the low half of its subject), riid, mid
+ * (< 256) and size (<= 64) into one word; 0 is never a key (size + 1 is never 0). */
 struct kcall_memo {
     uint64_t key;
     const void *check, *res_check;

@@ -314,13 +314,21 @@ def defines_from(items, vars_files=()):
     return d
 
 
+def add_arguments(ap):
+    """The template options every tool that expands *.in files takes: -D and --vars
+    (read back with defines_from(args.defines, args.vars))."""
+    # argparse %-formats help strings: the `{%` of the syntax is written `{%%`.
+    ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
+                    help="template variable (@NAME@, {%% if %%})")
+    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
+                    help="template variables file: NAME=VALUE lines (tools/template.py)")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m tools.template",
-                                 description="Expand @NAME@ markers and {% if %} lines.")
+                                 description="Expand @NAME@ markers and {%% if %%} lines.")
     ap.add_argument("input")
-    ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
-                    help="variables file: NAME=VALUE lines")
+    add_arguments(ap)
     ap.add_argument("-o", "--output")
     args = ap.parse_args(argv)
     return cli.guarded(args.input, lambda: run(args))
@@ -338,11 +346,7 @@ def run(args):
     except TemplateError as e:
         print(str(e), file=sys.stderr)
         return 1
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(result)
-    else:
-        sys.stdout.write(result)
+    return cli.write_output(result, args.output)
     return 0
 
 

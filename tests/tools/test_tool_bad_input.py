@@ -393,3 +393,21 @@ def test_mutated_images_never_crash_or_hang(tmp_path, tool):
             assert err.getvalue().startswith(str(path) + ": error: "), err.getvalue()
         outcomes[rc] += 1
     assert outcomes[1] > 0
+
+
+# Every command-line entry point of tools/: `--help` prints the usage and exits 0 (argparse
+# %-formats help strings, so a stray `%` in one, like the template syntax `{% if %}`, once
+# turned `--help` of einit and psl into a traceback).
+HELP_COMMANDS = [["-m", m] for m in ("tools.einit", "tools.psl", "tools.psl.boot", "tools.nk",
+                                     "tools.template", "tools.mkbootimg", "tools.mkromfs")] + \
+                [[str(ROOT / "tools" / f)] for f in ("bench.py", "bench_smp.py", "imgsize.py",
+                                                      "profile_ipc.py",
+                                                      "profile_net.py", "profile_vfs.py")]
+
+
+@pytest.mark.parametrize("cmd", HELP_COMMANDS, ids=lambda c: c[-1].rsplit("/", 1)[-1])
+def test_every_tool_has_working_help(cmd):
+    res = subprocess.run([PY, *cmd, "--help"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=TIMEOUT)
+    assert res.returncode == 0 and "usage:" in res.stdout.lower(), res.stderr
+    assert "Traceback" not in res.stderr

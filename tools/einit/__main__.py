@@ -21,10 +21,7 @@ def main(argv=None):
     ap.add_argument("-o", "--output")
     ap.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                     help="where `include:` headers are looked up")
-    ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
-                    help="template variable (@NAME@, {% if %})")
-    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
-                    help="template variables file: NAME=VALUE lines (tools/template.py)")
+    template.add_arguments(ap)
     ap.add_argument("--programs", help="comma-separated programs of the boot image")
     ap.add_argument("--list-programs", action="store_true", help="print the programs the solution runs")
     ap.add_argument("--list-classes", action="store_true", help="print the classes (EDL names) it uses")

@@ -17,10 +17,7 @@ def main(argv=None):
     ap.add_argument("-o", "--output", help="C file to write (default: stdout)")
     ap.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                     help="where EDL/CDL/IDL files and `use <pkg>._` PSL files are found")
-    ap.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
-                    help="template variable (@NAME@, {% if %})")
-    ap.add_argument("--vars", action="append", default=[], metavar="FILE",
-                    help="template variables file: NAME=VALUE lines (tools/template.py)")
+    template.add_arguments(ap)
     ap.add_argument("--nonsecurity", action="store_true",
                     help="no policy: tables that grant every event (logged at boot)")
     ap.add_argument("--list-classes", action="store_true", help="print the classes the policy knows")

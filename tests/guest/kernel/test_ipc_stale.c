@@ -1,0 +1,385 @@
+/*
+ * test_ipc_stale: IPC buffers that stop being the task's, after the kernel's
+ * translation cache (struct vmspace's tlb, kernel/vm.c) has learnt them.
+ * Started as the first task it starts two copies of itself, "server" and
+ * "client", with channel "stale" between them. Each case first makes an IPC
+ * through a buffer (so its page is in the cache), then frees it, maps it
+ * read-only, or frees it while a thread is blocked on it, and maps a fresh
+ * page elsewhere in the same leaf table (which gets the freed physical page:
+ * the allocator is next-fit from the lowest free page). Every later IPC
+ * through the old address must fail (rcInvalidArgument at once, or
+ * rcTargetFault when the buffer was checked before it went away) and the
+ * fresh page must stay all zero: a stale cache entry would have the kernel
+ * write there. The first task then checks every page came back.
+ */
+#include <coresrv/syscalls.h>
+#include <coresrv/channel/channel_api.h>
+#include <coresrv/handle/handle_api.h>
+#include <coresrv/sys/sys_api.h>
+#include <coresrv/task/task_api.h>
+#include <coresrv/vmm/vmm_api.h>
+#include <kos/thread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "../check.h"
+
+#define PAGE KOS_PAGE_SIZE
+/* 2 MiB-aligned: the pages used below share one leaf table. */
+#define AREA ((uint8_t *)0x3000000000ull)
+
+enum { S_ECHO, S_SLOW, S_ARENA, S_ARM, S_WARM, S_PROBE, S_EXIT };
+
+struct msg {
+    SMsgHdr hdr;
+    uint32_t value[8];
+};
+
+static Handle ch;
+
+static int all_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i])
+            return 0;
+    return 1;
+}
+
+static void *alloc_at(uint8_t *at)
+{
+    void *p = NULL;
+    return KnVmAllocate(at, PAGE, VM_READ | VM_WRITE, VM_FIXED, &p) == rcOk ? p : NULL;
+}
+
+/* ---- server ---------------------------------------------------------------- */
+
+struct freer {
+    uint8_t *victim, *fresh_at, *fresh;
+    Retcode rc;
+};
+
+/* Frees the page the server's main thread is about to block on, once it is blocked. */
+static int free_later(void *arg)
+{
+    struct freer *f = arg;
+    KosThreadSleep(100);
+    f->rc = KnVmFree(f->victim, PAGE);
+    f->fresh = alloc_at(f->fresh_at);
+    return 0;
+}
+
+static int server(void)
+{
+    Handle listener;
+    if (KnChannelLookup("stale", SERVICE_SERVER, &listener)) {
+        printf("test_ipc_stale server: no channel\n");
+        return 1;
+    }
+    static struct msg in, out;
+    static uint8_t arena[64];
+    static struct freer f;
+    struct msg *rbuf = &in;              /* where the next request goes */
+    uint32_t n = 0;
+    Tid tid = 0;
+    memset(&out, 0, sizeof(out));
+    for (Retcode rc = rcOk;; n++) {
+        rbuf->hdr.size = sizeof(rbuf->value);
+        rbuf->hdr.arena_cap = 0;
+        rc = n ? ReplyRecv(listener, &out.hdr, &rbuf->hdr, INFINITE_TIMEOUT)
+               : Recv(listener, &rbuf->hdr);
+        memset(&out, 0, sizeof(out));
+        out.hdr.size = sizeof(out.value);
+        if (rc == rcTargetFault && tid) {
+            /* S_PROBE found the buffer gone: what the kernel did, then the request. */
+            KosThreadWait(tid, 10000);
+            tid = 0;
+            out.value[0] = (uint32_t)rc;
+            out.value[1] = (uint32_t)RecvEx(listener, &rbuf->hdr, 0);   /* unmapped now */
+            out.value[2] = f.fresh && all_zero(f.fresh, PAGE);
+            out.value[3] = (uint32_t)f.rc;
+            rbuf = &in;
+            in.hdr.size = sizeof(in.value);
+            if ((rc = Recv(listener, &in.hdr)) || in.hdr.mid != S_PROBE)
+                return 3;
+            n++;
+            if (f.fresh)
+                KnVmFree(f.fresh, PAGE);
+            KnVmFree(AREA + PAGE, PAGE);
+            continue;
+        }
+        if (rc)
+            return 2;
+        struct msg *req = rbuf;
+        if (req->hdr.mid == MSG_MID_DISCONNECT)
+            continue;
+        for (int i = 0; i < 8; i++)
+            out.value[i] = 0xA5000000u + n * 16 + i;    /* differs per reply */
+        switch (req->hdr.mid) {
+        case S_SLOW:
+            KosThreadSleep(300);
+            break;
+        case S_ARENA:
+            memset(arena, 0x5a, sizeof(arena));
+            out.hdr.arena = (uint64_t)(uintptr_t)arena;
+            out.hdr.arena_size = sizeof(arena);
+            break;
+        case S_ARM:
+            /* The next request goes to page R = AREA (K = AREA + PAGE keeps the leaf table). */
+            rbuf = alloc_at(AREA);
+            if (!rbuf || !alloc_at(AREA + PAGE))
+                out.value[0] = 1;
+            if (!rbuf)
+                rbuf = &in;
+            break;
+        case S_WARM:
+            /* R is in the cache now (this request came through it); it goes while we wait on it. */
+            f = (struct freer){ .victim = AREA, .fresh_at = AREA + 2 * PAGE };
+            if (KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, free_later, &f, 0))
+                out.value[0] = 1;
+            break;
+        case S_EXIT:
+            Reply(listener, &out.hdr);
+            return 0;
+        }
+    }
+}
+
+/* ---- client ---------------------------------------------------------------- */
+
+static Retcode call(uint32_t mid, SMsgHdr *in, uint32_t arena_cap, void *arena)
+{
+    static struct msg out;
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = mid;
+    out.hdr.size = sizeof(out.value);
+    in->size = sizeof(out.value);
+    in->arena = (uint64_t)(uintptr_t)arena;
+    in->arena_cap = arena_cap;
+    return Call(ch, &out.hdr, in);
+}
+
+/* The same into a buffer this task cannot write (its header is left as it is). */
+static Retcode call_raw(uint32_t mid, SMsgHdr *in)
+{
+    static struct msg out;
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = mid;
+    out.hdr.size = sizeof(out.value);
+    return Call(ch, &out.hdr, in);
+}
+
+/* A reply buffer freed after use; its physical page now mapped elsewhere. */
+static void freed_reply_buffer(void)
+{
+    uint8_t *x = alloc_at(AREA), *keep = alloc_at(AREA + PAGE);
+    Retcode rc = x && keep ? call(S_ECHO, (SMsgHdr *)x, 0, NULL) : rcOutOfMemory;
+    CHECK("reply_into_fresh_buffer", rc == rcOk && ((struct msg *)x)->value[0] >> 24 == 0xA5,
+          "rc %d", rc);
+    if (rc)
+        return;
+    KnVmFree(x, PAGE);
+    uint8_t *fresh = alloc_at(AREA + 2 * PAGE);
+    rc = call_raw(S_ECHO, (SMsgHdr *)(void *)x);
+    CHECK("reply_into_freed_buffer_refused", rc == rcInvalidArgument, "rc %d", rc);
+    CHECK("freed_reply_page_not_written", fresh && all_zero(fresh, PAGE), "fresh %p", fresh);
+    KnVmFree(fresh, PAGE);
+    KnVmFree(keep, PAGE);
+}
+
+/* The same for a request: sent from a page that has gone. */
+static void freed_request_buffer(void)
+{
+    static struct msg in;
+    struct msg *x = alloc_at(AREA);
+    uint8_t *keep = alloc_at(AREA + PAGE);
+    Retcode rc = rcOutOfMemory;
+    if (x && keep) {
+        x->hdr.mid = S_ECHO;
+        x->hdr.size = sizeof(x->value);
+        in.hdr.size = sizeof(in.value);
+        rc = Call(ch, &x->hdr, &in.hdr);
+    }
+    CHECK("request_from_fresh_buffer", rc == rcOk, "rc %d", rc);
+    if (rc)
+        return;
+    KnVmFree(x, PAGE);
+    struct msg *fresh = alloc_at(AREA + 2 * PAGE);
+    if (fresh) {
+        fresh->hdr.mid = 0x7777;            /* what a stale translation would send */
+        fresh->hdr.size = sizeof(fresh->value);
+    }
+    in.hdr.size = sizeof(in.value);
+    rc = Call(ch, &x->hdr, &in.hdr);
+    CHECK("request_from_freed_buffer_refused", rc == rcInvalidArgument, "rc %d", rc);
+    KnVmFree(fresh, PAGE);
+    KnVmFree(keep, PAGE);
+}
+
+/* A shared buffer mapped read-write, used, unmapped, mapped read-only at the
+ * same address (same physical page): no reply may be written into it. */
+static void read_only_again(void)
+{
+    Handle h = 0;
+    Retcode rc = KnPmmMdlCreate(PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMapFixed(h, 0, PAGE, AREA, VM_READ | VM_WRITE);
+    if (rc == rcOk)
+        rc = call(S_ECHO, (SMsgHdr *)(void *)AREA, 0, NULL);
+    CHECK("reply_into_rw_mapping", rc == rcOk, "rc %d", rc);
+    if (rc) {
+        if (h)
+            KnHandleClose(h);
+        return;
+    }
+    static uint8_t before[PAGE];
+    memcpy(before, AREA, PAGE);
+    rc = KnPmmMdlUnmap(AREA, PAGE);
+    if (rc == rcOk)
+        rc = KnPmmMdlMapFixed(h, 0, PAGE, AREA, VM_READ);
+    CHECK("remapped_read_only", rc == rcOk, "rc %d", rc);
+    rc = call_raw(S_ECHO, (SMsgHdr *)(void *)AREA);   /* its header says size 32 still */
+    CHECK("reply_into_read_only_refused", rc == rcInvalidArgument, "rc %d", rc);
+    CHECK("read_only_page_unchanged", memcmp(before, AREA, PAGE) == 0, "reply written");
+    KnPmmMdlUnmap(AREA, PAGE);
+    KnHandleClose(h);
+}
+
+/* The reply arena's page freed after an arena went into it. */
+static void freed_reply_arena(void)
+{
+    static struct msg in;
+    uint8_t *z = alloc_at(AREA), *keep = alloc_at(AREA + PAGE);
+    Retcode rc = z && keep ? call(S_ARENA, &in.hdr, 64, z) : rcOutOfMemory;
+    CHECK("arena_into_fresh_page", rc == rcOk && in.hdr.arena_size == 64 && z[63] == 0x5a,
+          "rc %d", rc);
+    if (rc)
+        return;
+    KnVmFree(z, PAGE);
+    uint8_t *fresh = alloc_at(AREA + 2 * PAGE);
+    rc = call(S_ARENA, &in.hdr, 64, z);
+    CHECK("arena_into_freed_page_refused", rc == rcTargetFault, "rc %d", rc);
+    CHECK("freed_arena_page_not_written", fresh && all_zero(fresh, PAGE), "fresh %p", fresh);
+    KnVmFree(fresh, PAGE);
+    KnVmFree(keep, PAGE);
+}
+
+struct client_freer {
+    uint8_t *victim, *fresh;
+    Retcode rc;
+};
+
+static int free_during_call(void *arg)
+{
+    struct client_freer *f = arg;
+    KosThreadSleep(100);                   /* the Call waits for S_SLOW's reply */
+    f->rc = KnVmFree(f->victim, PAGE);
+    f->fresh = alloc_at(AREA + 2 * PAGE);
+    return 0;
+}
+
+/* The reply buffer freed by another thread while its Call waits for the reply. */
+static void freed_while_waiting(void)
+{
+    uint8_t *x = alloc_at(AREA), *keep = alloc_at(AREA + PAGE);
+    Retcode rc = x && keep ? call(S_ECHO, (SMsgHdr *)x, 0, NULL) : rcOutOfMemory;   /* warm */
+    static struct client_freer f;
+    f = (struct client_freer){ .victim = x };
+    Tid tid;
+    if (rc == rcOk)
+        rc = KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, free_during_call, &f, 0);
+    CHECK("waiting_setup", rc == rcOk, "rc %d", rc);
+    if (rc)
+        return;
+    rc = call(S_SLOW, (SMsgHdr *)x, 0, NULL);
+    KosThreadWait(tid, 10000);
+    CHECK("reply_after_free_refused", f.rc == rcOk && rc == rcTargetFault, "free %d, call %d",
+          f.rc, rc);
+    CHECK("reply_after_free_not_written", f.fresh && all_zero(f.fresh, PAGE), "fresh %p",
+          f.fresh);
+    KnVmFree(f.fresh, PAGE);
+    KnVmFree(keep, PAGE);
+}
+
+/* The server's receive buffer freed while it waits in ReplyRecv on it. */
+static void server_buffer_freed(void)
+{
+    static struct msg in;
+    Retcode rc = call(S_ARM, &in.hdr, 0, NULL);
+    if (rc == rcOk && in.value[0] == 1)
+        rc = rcOutOfMemory;
+    if (rc == rcOk)
+        rc = call(S_WARM, &in.hdr, 0, NULL);
+    CHECK("server_armed", rc == rcOk && in.value[0] != 1, "rc %d", rc);
+    if (rc)
+        return;
+    KosThreadSleep(500);                   /* the server has freed it by then */
+    rc = call(S_PROBE, &in.hdr, 0, NULL);
+    CHECK("server_wait_on_freed_buffer_fails", rc == rcOk && in.value[0] == (uint32_t)rcTargetFault,
+          "rc %d, server's ReplyRecv %d", rc, (int)in.value[0]);
+    CHECK("server_recv_into_freed_buffer_refused", in.value[1] == (uint32_t)rcInvalidArgument,
+          "RecvEx %d", (int)in.value[1]);
+    CHECK("server_freed_page_not_written", in.value[2] == 1 && in.value[3] == rcOk,
+          "fresh page zero %u, free %d", in.value[2], (int)in.value[3]);
+}
+
+static int client(void)
+{
+    if (KnChannelLookup("stale", SERVICE_CLIENT, &ch)) {
+        printf("test_ipc_stale client: no channel\n");
+        return 1;
+    }
+    freed_reply_buffer();
+    freed_request_buffer();
+    read_only_again();
+    freed_reply_arena();
+    freed_while_waiting();
+    server_buffer_freed();
+    static struct msg in;
+    call(S_EXIT, &in.hdr, 0, NULL);
+    return check_done("test_ipc_stale client");
+}
+
+/* ---- first task ------------------------------------------------------------ */
+
+static Handle spawn(const char *role)
+{
+    const char *argv[] = { "test_ipc_stale", role, NULL };
+    Handle h = 0;
+    Retcode rc = KnTaskCreate(role, "test_ipc_stale", "test_ipc_stale", argv, NULL,
+                              THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &h);
+    if (rc)
+        check_fail("spawn", "%s: rc %d", role, rc);
+    return h;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return strcmp(argv[1], "server") == 0 ? server() : client();
+    KnSysInfo before, after;
+    KnSysGetInfo(&before);
+    Handle srv = spawn("server"), cl = spawn("client");
+    Retcode rc = srv && cl ? KnChannelCreate(cl, srv, "stale") : rcInvalidArgument;
+    int32_t ss = -1, sc = -1;
+    if (rc == rcOk) {
+        KnTaskStart(srv);
+        KnTaskStart(cl);
+        KnTaskWait(cl, INFINITE_TIMEOUT, &sc);
+        KnTaskWait(srv, INFINITE_TIMEOUT, &ss);
+    }
+    KnHandleClose(srv);
+    KnHandleClose(cl);
+    for (int i = 0; i < 40; i++) {
+        KnSysGetInfo(&after);
+        if (after.freePages == before.freePages)
+            break;
+        KosThreadSleep(5);
+    }
+    CHECK("client_and_server_end_well", rc == rcOk && sc == 0 && ss == 0,
+          "channel %d, client %d, server %d", rc, sc, ss);
+    CHECK("pages_back_after_both_exit", after.freePages == before.freePages,
+          "free pages %lu -> %lu", (unsigned long)before.freePages,
+          (unsigned long)after.freePages);
+    return check_done("test_ipc_stale");
+}

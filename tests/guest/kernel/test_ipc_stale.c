@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
+#include "../reg_probe.h"
 
 #define PAGE KOS_PAGE_SIZE
 /* 2 MiB-aligned: the pages used below share one leaf table. */
@@ -323,12 +324,91 @@ static void server_buffer_freed(void)
           "fresh page zero %u, free %d", in.value[2], (int)in.value[3]);
 }
 
+/* The IPC calls' registers (docs/ABI.md, "Short messages in registers"): a
+ * memory Call changes none but x0; CallReg changes only its documented
+ * outputs (x1..x7 and x9 when the reply came in registers, none when it went
+ * to the buffer, none when it is refused), so no kernel value reaches EL0. */
+static void ipc_registers(void)
+{
+    static struct msg out, in;
+    static _Alignas(8) uint8_t arena[64];
+    uint64_t rin[PROBE_REGS], rout[PROBE_REGS];
+    int bad = 0, r;
+
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = S_ECHO;
+    out.hdr.size = sizeof(out.value);
+    memset(&in, 0, sizeof(in));
+    in.hdr.size = sizeof(in.value);
+    reg_probe_fill(rin, 0);                          /* Call, through memory */
+    rin[0] = ch;
+    rin[1] = (uint64_t)(uintptr_t)&out;
+    rin[2] = (uint64_t)(uintptr_t)&in;
+    reg_probe_svc(rin, rout);
+    r = reg_probe_changed(rin, rout, 0);
+    if (rout[0] != 0 || r >= 0 || in.value[0] >> 24 != 0xA5) {
+        printf("ipc_registers: Call rc %d, x%d changed\n", (int)rout[0], r);
+        bad++;
+    }
+
+    reg_probe_fill(rin, 10);                         /* CallReg, reply in registers */
+    rin[0] = ch;
+    rin[1] = MSG_REG_HDR(0, S_ECHO, 32);
+    rin[9] = 0;
+    rin[10] = (uint64_t)(uintptr_t)&in;
+    rin[11] = MSG_REG_CAP(sizeof(in.value), 0);
+    rin[12] = 0;
+    reg_probe_svc(rin, rout);
+    const uint32_t outputs = 0xfe | 1u << 9;         /* x1..x7, x9 */
+    r = reg_probe_changed(rin, rout, outputs);
+    if (rout[0] != 0 || r >= 0 ||
+        rout[9] >> 32 != 1 || rout[1] != MSG_REG_HDR(0, S_ECHO, 32) || rout[6] || rout[7] ||
+        (uint32_t)rout[2] >> 24 != 0xA5) {
+        printf("ipc_registers: CallReg rc %d, x%d changed, x1 %#lx x6 %#lx x7 %#lx x9 %#lx\n",
+               (int)rout[0], r, (unsigned long)rout[1], (unsigned long)rout[6],
+               (unsigned long)rout[7], (unsigned long)rout[9]);
+        bad++;
+    }
+
+    reg_probe_fill(rin, 10);                         /* CallReg, reply (with arena) in memory */
+    rin[0] = ch;
+    rin[1] = MSG_REG_HDR(0, S_ARENA, 32);
+    rin[9] = 0;
+    rin[10] = (uint64_t)(uintptr_t)&in;
+    rin[11] = MSG_REG_CAP(sizeof(in.value), sizeof(arena));
+    rin[12] = (uint64_t)(uintptr_t)arena;
+    memset(&in, 0, sizeof(in));
+    reg_probe_svc(rin, rout);
+    r = reg_probe_changed(rin, rout, 0);
+    if (rout[0] != 0 || r >= 0 || in.hdr.arena_size != 64 ||
+        arena[63] != 0x5a) {
+        printf("ipc_registers: CallReg to memory rc %d, x%d changed\n", (int)rout[0], r);
+        bad++;
+    }
+
+    reg_probe_fill(rin, 10);                         /* CallReg refused: 49 bytes */
+    rin[0] = ch;
+    rin[1] = MSG_REG_HDR(0, S_ECHO, MSG_REG_CONST + 1);
+    rin[9] = 0;
+    rin[10] = (uint64_t)(uintptr_t)&in;
+    rin[11] = MSG_REG_CAP(sizeof(in.value), 0);
+    rin[12] = 0;
+    reg_probe_svc(rin, rout);
+    r = reg_probe_changed(rin, rout, 0);
+    if ((Retcode)(int32_t)rout[0] != rcInvalidArgument || r >= 0) {
+        printf("ipc_registers: CallReg 49 bytes rc %d, x%d changed\n", (int)rout[0], r);
+        bad++;
+    }
+    CHECK("ipc_registers_hold_no_kernel_value", bad == 0, "%d calls", bad);
+}
+
 static int client(void)
 {
     if (KnChannelLookup("stale", SERVICE_CLIENT, &ch)) {
         printf("test_ipc_stale client: no channel\n");
         return 1;
     }
+    ipc_registers();
     freed_reply_buffer();
     freed_request_buffer();
     read_only_again();

@@ -3,7 +3,8 @@ headers (tests/guest/kernel/test_kcall_hostile.c): wrong constant-part sizes
 for each of the 53 methods, arena descriptors into an empty, unmapped or kernel
 arena, reply buffers too small, unaligned, unmapped, read-only or crossing into
 an unmapped page, huge arena_cap, forged and too many handles, the kernel's
-markers as method. Every call is a raw svc that checks no register but x0
+markers as method; a reply buffer freed (and its page mapped elsewhere)
+while the method blocks. Every call is a raw svc that checks no register but x0
 changed (no kernel value reaches EL0) and that a failed call wrote nothing.
 The kernel endpoint's fast path (kernel/kcall_fastpath.c) and the general path
 (`ipc_fastpath=off`) must print the same KH lines; on one core and on four,
@@ -17,7 +18,9 @@ from programs import assert_reported_ok
 
 CHECKS = ["setup", "wrong_sizes_and_arenas_refused_every_method",
           "bad_reply_and_request_buffers_refused", "bad_request_headers_refused",
-          "other_calls_preserve_registers", "no_register_changed",
+          "other_calls_preserve_registers", "kernel_reply_setup",
+          "kernel_reply_after_free_refused", "kernel_reply_after_free_not_written",
+          "no_register_changed",
           "failed_calls_leave_reply_untouched"]
 KEEP = re.compile(r"^KH ")
 

@@ -19,6 +19,7 @@
 #include <coresrv/nk/transport-kos.h>   /* first: the KasperskyOS-form headers */
 #include <coresrv/syscalls.h>
 #include <coresrv/vmm/vmm_api.h>
+#include <kos/thread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +30,8 @@
 #include "kl/core/Core.edl.h"
 
 #define PAGE 4096u
-#define AREA ((uint8_t *)0x3000000000ull)   /* page 0: rw, 1: unmapped, 2: read-only */
+#define AREA ((uint8_t *)0x3000000000ull)   /* page 0: rw, 1: unmapped, 2: read-only,
+                                              3..5: kernel_reply_after_free */
 #define KCALL_ARENA_MAX 8192u               /* kernel/kcall.c */
 #define FAST_MAX_CONST 64u                  /* KCALL_FAST_MAX_CONST */
 
@@ -332,6 +334,28 @@ static void other_calls(void)
         if ((r >= 0 || (Retcode)(int32_t)rout[0] != calls[k].want) && bad++ < 8)
             printf("KH %s: rc %d, x%d changed\n", calls[k].name, (int)rout[0], r);
     }
+    /* CallReg on the kernel endpoint: the reply goes to the buffer x10 (x9 stays 0);
+     * a buffer that is not mapped is found only when the reply is written. */
+    const uint64_t bufs[2] = { (uint64_t)(uintptr_t)in_buf, (uint64_t)(uintptr_t)(AREA + PAGE) };
+    const Retcode want[2] = { rcOk, rcTargetFault };
+    for (unsigned k = 0; k < 2; k++) {
+        reg_probe_fill(rin, 10);
+        rin[0] = KERNEL_HANDLE;
+        rin[1] = MSG_REG_HDR(kl_core_Core_thread_iid, kl_core_Thread_CurrentId_mid, 0);
+        rin[9] = 0;
+        rin[10] = bufs[k];
+        rin[11] = MSG_REG_CAP(64, 0);
+        rin[12] = 0;
+        reply_room(0, 0, 0);
+        reg_probe_svc(rin, rout);
+        int r = reg_probe_changed(rin, rout, 0);
+        const SMsgHdr *in = (const SMsgHdr *)(const void *)in_buf;
+        printf("KH callreg_kernel_%u rc=%d\n", k, (int)rout[0]);
+        if ((r >= 0 || (Retcode)(int32_t)rout[0] != want[k] ||
+             (k == 0 && (in->mid != kl_core_Thread_CurrentId_mid ||
+                         in->size != kl_core_Thread_CurrentId_res_size))) && bad++ < 8)
+            printf("KH callreg_kernel_%u: rc %d, x%d changed\n", k, (int)rout[0], r);
+    }
     /* Thread.Sleep(2 ms): the thread blocks and comes back on the way out of the switch. */
     request(kl_core_Core_thread_iid, kl_core_Thread_Sleep_mid, kl_core_Thread_Sleep_req_size);
     uint64_t ns = 2000000;
@@ -340,6 +364,62 @@ static void other_calls(void)
     Retcode rc = raw_call("sleep", (uint64_t)(uintptr_t)out, (uint64_t)(uintptr_t)in_buf, NULL);
     printf("KH sleep rc=%d\n", rc);
     CHECK("other_calls_preserve_registers", bad == 0 && rc == rcOk, "%d wrong, sleep %d", bad, rc);
+}
+
+struct freer {
+    uint8_t *victim, *fresh;
+    Retcode rc;
+};
+
+static int free_during_sleep(void *arg)
+{
+    struct freer *f = arg;
+    KosThreadSleep(50);
+    f->rc = KnVmFree(f->victim, PAGE);
+    void *p = NULL;
+    if (KnVmAllocate(AREA + 5 * PAGE, PAGE, VM_READ | VM_WRITE, VM_FIXED, &p) == rcOk)
+        f->fresh = p;
+    return 0;
+}
+
+/* A kernel method that blocks (Thread.Sleep) while another thread frees its
+ * reply buffer, whose translation the kernel had cached: the reply must not
+ * go to the freed page, now mapped elsewhere (the fast path looks the buffer
+ * up again after the method, the general path copies through the tables). */
+static void kernel_reply_after_free(void)
+{
+    uint8_t *victim = AREA + 3 * PAGE;
+    void *p = NULL;
+    Retcode rc = KnVmAllocate(victim, PAGE, VM_READ | VM_WRITE, VM_FIXED, &p);
+    if (rc == rcOk)
+        rc = KnVmAllocate(AREA + 4 * PAGE, PAGE, VM_READ | VM_WRITE, VM_FIXED, &p);   /* keeps the table */
+    request(kl_core_Core_thread_iid, kl_core_Thread_CurrentId_mid, 0);
+    ((SMsgHdr *)(void *)victim)->size = 64;
+    if (rc == rcOk)                                 /* the kernel learns the page */
+        rc = raw_call("reply_before_free", (uint64_t)(uintptr_t)out, (uint64_t)(uintptr_t)victim,
+                      NULL);
+    static struct freer f;
+    f = (struct freer){ .victim = victim };
+    Tid tid;
+    if (rc == rcOk)
+        rc = KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, free_during_sleep, &f, 0);
+    CHECK("kernel_reply_setup", rc == rcOk, "rc %d", rc);
+    if (rc)
+        return;
+    request(kl_core_Core_thread_iid, kl_core_Thread_Sleep_mid, kl_core_Thread_Sleep_req_size);
+    uint64_t ns = 200000000;
+    memcpy(out_buf + sizeof(SMsgHdr), &ns, sizeof ns);
+    rc = raw_call("reply_after_free", (uint64_t)(uintptr_t)out, (uint64_t)(uintptr_t)victim, NULL);
+    KosThreadWait(tid, 10000);
+    int zero = f.fresh != NULL;
+    for (unsigned k = 0; zero && k < PAGE; k++)
+        zero = f.fresh[k] == 0;
+    printf("KH kernel_reply_after_free rc=%d\n", rc);
+    CHECK("kernel_reply_after_free_refused", f.rc == rcOk && rc == rcTargetFault,
+          "free %d, call %d", f.rc, rc);
+    CHECK("kernel_reply_after_free_not_written", zero, "fresh %p", f.fresh);
+    KnVmFree(f.fresh, PAGE);
+    KnVmFree(AREA + 4 * PAGE, PAGE);
 }
 
 int main(void)
@@ -354,6 +434,7 @@ int main(void)
     buffers();
     headers();
     other_calls();
+    kernel_reply_after_free();
     CHECK("no_register_changed", reg_failures == 0, "%d calls changed a register", reg_failures);
     CHECK("failed_calls_leave_reply_untouched", untouched_failures == 0, "%d calls wrote",
           untouched_failures);

@@ -2,7 +2,8 @@
 (kernel/vm.c, struct vmspace's tlb) learnt them: tests/guest/kernel/test_ipc_stale.c.
 A reply or request buffer freed, a shared buffer mapped again read-only at the
 same address, a reply arena's page freed, a reply buffer freed by another thread
-while its Call waits, and a server's receive buffer freed while it waits on it:
+while its Call waits (its page then taken by the same task, or by the server
+before it replies), and a server's receive buffer freed while it waits on it:
 every later IPC through the old address fails with the documented code
 (docs/ABI.md) and the freed physical page, mapped again elsewhere, stays zero.
 On one core and on four, with the IPC fast path on and off, and on the debug
@@ -19,7 +20,9 @@ CHECKS = ["ipc_registers_hold_no_kernel_value", "reply_into_fresh_buffer", "repl
           "request_from_freed_buffer_refused", "reply_into_rw_mapping", "remapped_read_only",
           "reply_into_read_only_refused", "read_only_page_unchanged", "arena_into_fresh_page",
           "arena_into_freed_page_refused", "freed_arena_page_not_written", "waiting_setup",
-          "reply_after_free_refused", "reply_after_free_not_written", "server_armed",
+          "reply_after_free_refused", "reply_after_free_not_written", "grab_setup",
+          "reply_into_page_of_other_task_refused", "page_of_other_task_not_written",
+          "server_armed",
           "server_wait_on_freed_buffer_fails", "server_recv_into_freed_buffer_refused",
           "server_freed_page_not_written", "client_and_server_end_well",
           "pages_back_after_both_exit"]

@@ -29,7 +29,7 @@
 /* 2 MiB-aligned: the pages used below share one leaf table. */
 #define AREA ((uint8_t *)0x3000000000ull)
 
-enum { S_ECHO, S_SLOW, S_ARENA, S_ARM, S_WARM, S_PROBE, S_EXIT };
+enum { S_ECHO, S_SLOW, S_ARENA, S_ARM, S_WARM, S_PROBE, S_EXIT, S_SLOW_GRAB, S_REPORT };
 
 struct msg {
     SMsgHdr hdr;
@@ -83,12 +83,18 @@ static int server(void)
     struct msg *rbuf = &in;              /* where the next request goes */
     uint32_t n = 0;
     Tid tid = 0;
+    int answered = 1;                    /* no request held: Recv, not ReplyRecv */
+    uint32_t grab[2] = { 0, 0 };         /* S_SLOW_GRAB's Reply rc, its page still zero */
+    /* Keeps AREA's leaf table for good: a page taken later in it is a data page. */
+    if (!alloc_at(AREA + 8 * PAGE))
+        return 4;
     memset(&out, 0, sizeof(out));
     for (Retcode rc = rcOk;; n++) {
         rbuf->hdr.size = sizeof(rbuf->value);
         rbuf->hdr.arena_cap = 0;
-        rc = n ? ReplyRecv(listener, &out.hdr, &rbuf->hdr, INFINITE_TIMEOUT)
-               : Recv(listener, &rbuf->hdr);
+        rc = !answered ? ReplyRecv(listener, &out.hdr, &rbuf->hdr, INFINITE_TIMEOUT)
+                       : Recv(listener, &rbuf->hdr);
+        answered = 0;
         memset(&out, 0, sizeof(out));
         out.hdr.size = sizeof(out.value);
         if (rc == rcTargetFault && tid) {
@@ -104,6 +110,7 @@ static int server(void)
             if ((rc = Recv(listener, &in.hdr)) || in.hdr.mid != S_PROBE)
                 return 3;
             n++;
+            answered = 0;
             if (f.fresh)
                 KnVmFree(f.fresh, PAGE);
             KnVmFree(AREA + PAGE, PAGE);
@@ -119,6 +126,22 @@ static int server(void)
         switch (req->hdr.mid) {
         case S_SLOW:
             KosThreadSleep(300);
+            break;
+        case S_SLOW_GRAB: {
+            /* The client frees its reply buffer meanwhile: the next page taken
+             * (here, by this task) is that one; the reply must not land in it. */
+            KosThreadSleep(300);
+            uint8_t *g = alloc_at(AREA + 3 * PAGE);
+            grab[0] = (uint32_t)Reply(listener, &out.hdr);
+            grab[1] = g && all_zero(g, PAGE);
+            if (g)
+                KnVmFree(g, PAGE);
+            answered = 1;
+            continue;
+        }
+        case S_REPORT:
+            out.value[0] = grab[0];
+            out.value[1] = grab[1];
             break;
         case S_ARENA:
             memset(arena, 0x5a, sizeof(arena));
@@ -267,6 +290,7 @@ static void freed_reply_arena(void)
 
 struct client_freer {
     uint8_t *victim, *fresh;
+    int leave_free;                        /* the page is for the server to take */
     Retcode rc;
 };
 
@@ -275,7 +299,8 @@ static int free_during_call(void *arg)
     struct client_freer *f = arg;
     KosThreadSleep(100);                   /* the Call waits for S_SLOW's reply */
     f->rc = KnVmFree(f->victim, PAGE);
-    f->fresh = alloc_at(AREA + 2 * PAGE);
+    if (!f->leave_free)
+        f->fresh = alloc_at(AREA + 2 * PAGE);
     return 0;
 }
 
@@ -299,6 +324,32 @@ static void freed_while_waiting(void)
     CHECK("reply_after_free_not_written", f.fresh && all_zero(f.fresh, PAGE), "fresh %p",
           f.fresh);
     KnVmFree(f.fresh, PAGE);
+    KnVmFree(keep, PAGE);
+}
+
+/* The reply buffer freed by another thread while its Call waits; the server
+ * takes the next free page (the freed one) before it replies. */
+static void freed_page_goes_to_server(void)
+{
+    uint8_t *x = alloc_at(AREA), *keep = alloc_at(AREA + PAGE);
+    Retcode rc = x && keep ? call(S_ECHO, (SMsgHdr *)x, 0, NULL) : rcOutOfMemory;   /* warm */
+    static struct client_freer f;
+    f = (struct client_freer){ .victim = x, .leave_free = 1 };
+    Tid tid;
+    if (rc == rcOk)
+        rc = KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, free_during_call, &f, 0);
+    CHECK("grab_setup", rc == rcOk, "rc %d", rc);
+    if (rc)
+        return;
+    rc = call(S_SLOW_GRAB, (SMsgHdr *)x, 0, NULL);
+    KosThreadWait(tid, 10000);
+    static struct msg in;
+    Retcode rep = call(S_REPORT, &in.hdr, 0, NULL);
+    CHECK("reply_into_page_of_other_task_refused",
+          rc == rcTargetFault && rep == rcOk && in.value[0] == (uint32_t)rcTargetFault,
+          "call %d, report %d, server's Reply %d", rc, rep, (int)in.value[0]);
+    CHECK("page_of_other_task_not_written", rep == rcOk && in.value[1] == 1, "zero %u",
+          in.value[1]);
     KnVmFree(keep, PAGE);
 }
 
@@ -414,6 +465,7 @@ static int client(void)
     read_only_again();
     freed_reply_arena();
     freed_while_waiting();
+    freed_page_goes_to_server();
     server_buffer_freed();
     static struct msg in;
     call(S_EXIT, &in.hdr, 0, NULL);

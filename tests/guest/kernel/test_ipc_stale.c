@@ -29,7 +29,8 @@
 /* 2 MiB-aligned: the pages used below share one leaf table. */
 #define AREA ((uint8_t *)0x3000000000ull)
 
-enum { S_ECHO, S_SLOW, S_ARENA, S_ARM, S_WARM, S_PROBE, S_EXIT, S_SLOW_GRAB, S_REPORT };
+enum { S_ECHO, S_SLOW, S_ARENA, S_ARM, S_WARM, S_PROBE, S_EXIT, S_SLOW_GRAB, S_REPORT, S_FUTEX,
+       S_FUTEX_SHARED };
 
 struct msg {
     SMsgHdr hdr;
@@ -143,6 +144,32 @@ static int server(void)
             out.value[0] = grab[0];
             out.value[1] = grab[1];
             break;
+        case S_FUTEX: {
+            /* The next free page (the client's, just freed): wake whoever waits on it. */
+            uint32_t *g = alloc_at(AREA + 3 * PAGE), woken = 0xff;
+            out.value[1] = g != NULL;
+            if (g) {
+                KnFutexWake(g, 0, &woken);
+                KnVmFree(g, PAGE);
+            }
+            out.value[0] = woken;
+            break;
+        }
+        case S_FUTEX_SHARED: {
+            /* A buffer the client shares: wake its waiter through our own mapping. */
+            void *p = NULL;
+            uint32_t woken = 0xff;
+            Handle h = req->hdr.nhandles ? req->hdr.handles[0].handle : 0;
+            out.value[1] = KnPmmMdlMap(h, 0, PAGE, &p, VM_READ | VM_WRITE) == rcOk;
+            if (out.value[1]) {
+                KnFutexWake(p, 0, &woken);
+                KnPmmMdlUnmap(p, PAGE);
+            }
+            if (h)
+                KnHandleClose(h);
+            out.value[0] = woken;
+            break;
+        }
         case S_ARENA:
             memset(arena, 0x5a, sizeof(arena));
             out.hdr.arena = (uint64_t)(uintptr_t)arena;
@@ -353,6 +380,79 @@ static void freed_page_goes_to_server(void)
     KnVmFree(keep, PAGE);
 }
 
+struct waiter {
+    uint32_t *word;
+    Retcode rc;
+};
+
+static int futex_waiter(void *arg)
+{
+    struct waiter *w = arg;
+    w->rc = KnFutexWait(w->word, 0, 1000000000ull);      /* 1 s */
+    return 0;
+}
+
+/* A futex is keyed by the physical word (so tasks sharing a buffer share
+ * it): a thread waiting on a page its task then frees must not be woken by
+ * the page's next owner, which must not learn that anyone waits there. */
+static void futex_on_freed_page(void)
+{
+    uint32_t *x = alloc_at(AREA);
+    uint8_t *keep = alloc_at(AREA + PAGE);
+    static struct waiter w;
+    w = (struct waiter){ .word = x, .rc = rcOk };
+    Tid tid;
+    Retcode rc = x && keep ? KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, futex_waiter, &w, 0)
+                           : rcOutOfMemory;
+    CHECK("futex_setup", rc == rcOk, "rc %d", rc);
+    if (rc)
+        return;
+    KosThreadSleep(100);                   /* it waits by now */
+    KnVmFree(x, PAGE);
+    static struct msg in;
+    rc = call(S_FUTEX, &in.hdr, 0, NULL);
+    KosThreadWait(tid, 10000);
+    CHECK("futex_on_freed_page_not_woken_by_next_owner",
+          rc == rcOk && in.value[1] == 1 && in.value[0] == 0 && w.rc == rcTimeout,
+          "call %d, page taken %u, woken %u, wait %d", rc, in.value[1], in.value[0], w.rc);
+    KnVmFree(keep, PAGE);
+}
+
+/* The same with a buffer both tasks map: the other task's wake reaches it. */
+static void futex_shared_across_tasks(void)
+{
+    Handle h = 0;
+    void *p = NULL;
+    Retcode rc = KnPmmMdlCreate(PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, PAGE, &p, VM_READ | VM_WRITE);
+    static struct waiter w;
+    w = (struct waiter){ .word = p, .rc = rcTimeout };
+    Tid tid;
+    if (rc == rcOk)
+        rc = KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, futex_waiter, &w, 0);
+    if (rc) {
+        CHECK("futex_shared_woken_across_tasks", 0, "setup rc %d", rc);
+        return;
+    }
+    KosThreadSleep(100);
+    static struct msg out, in;
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = S_FUTEX_SHARED;
+    out.hdr.size = sizeof(out.value);
+    out.hdr.nhandles = 1;
+    out.hdr.handles[0].handle = h;
+    out.hdr.handles[0].rights = RIGHT_TRANSFER | RIGHT_MEM_READ | RIGHT_MEM_WRITE;
+    in.hdr.size = sizeof(in.value);
+    rc = Call(ch, &out.hdr, &in.hdr);
+    KosThreadWait(tid, 10000);
+    CHECK("futex_shared_woken_across_tasks",
+          rc == rcOk && in.value[1] == 1 && in.value[0] == 1 && w.rc == rcOk,
+          "call %d, mapped %u, woken %u, wait %d", rc, in.value[1], in.value[0], w.rc);
+    KnPmmMdlUnmap(p, PAGE);
+    KnHandleClose(h);
+}
+
 /* The server's receive buffer freed while it waits in ReplyRecv on it. */
 static void server_buffer_freed(void)
 {
@@ -466,6 +566,8 @@ static int client(void)
     freed_reply_arena();
     freed_while_waiting();
     freed_page_goes_to_server();
+    futex_on_freed_page();
+    futex_shared_across_tasks();
     server_buffer_freed();
     static struct msg in;
     call(S_EXIT, &in.hdr, 0, NULL);

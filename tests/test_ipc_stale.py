@@ -8,14 +8,14 @@ every later IPC through the old address fails with the documented code
 (docs/ABI.md) and the freed physical page, mapped again elsewhere, stays zero.
 On one core and on four, with the IPC fast path on and off, and on the debug
 kernel (whose DEBUG_ASSERT checks every translation the cache gives). The client
-also probes the registers of Call and CallReg (tests/guest/reg_probe.h): only x0
-and the documented outputs change."""
+also probes the registers of Call and CallReg, and the server those of RecvReg and
+ReplyRecvReg (tests/guest/reg_probe.h): only x0 and the documented outputs change."""
 import pytest
 
 import boards
 from programs import assert_reported_ok
 
-CHECKS = ["ipc_registers_hold_no_kernel_value", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
+CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_kernel_value", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
           "freed_reply_page_not_written", "request_from_fresh_buffer",
           "request_from_freed_buffer_refused", "reply_into_rw_mapping", "remapped_read_only",
           "reply_into_read_only_refused", "read_only_page_unchanged", "arena_into_fresh_page",

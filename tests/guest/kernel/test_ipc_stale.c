@@ -30,7 +30,7 @@
 #define AREA ((uint8_t *)0x3000000000ull)
 
 enum { S_ECHO, S_SLOW, S_ARENA, S_ARM, S_WARM, S_PROBE, S_EXIT, S_SLOW_GRAB, S_REPORT, S_FUTEX,
-       S_FUTEX_SHARED };
+       S_FUTEX_SHARED, S_REGS, S_REGS_REPORT };
 
 struct msg {
     SMsgHdr hdr;
@@ -71,6 +71,45 @@ static int free_later(void *arg)
     return 0;
 }
 
+/* A request received in registers by a raw RecvReg / ReplyRecvReg: S_ECHO's
+ * 32 bytes in x1..x5, x6 and x7 zero, x9 = MSG_REG_IN | badge, every other
+ * register as it was. 1 if not. */
+static int regs_request_bad(const uint64_t *rin, const uint64_t *rout)
+{
+    int r = reg_probe_changed(rin, rout, 0xfe | 1u << 9);
+    if (rout[0] == 0 && r < 0 && rout[1] == MSG_REG_HDR(0, S_ECHO, 32) && !rout[6] && !rout[7] &&
+        rout[9] >> 32 == 1)
+        return 0;
+    printf("test_ipc_stale server: rc %d, x%d changed, x1 %#lx x6 %#lx x7 %#lx x9 %#lx\n",
+           (int)rout[0], r, (unsigned long)rout[1], (unsigned long)rout[6],
+           (unsigned long)rout[7], (unsigned long)rout[9]);
+    return 1;
+}
+
+/* S_REGS: the next request through a raw RecvReg, the one after through a raw
+ * ReplyRecvReg (whose reply is the first's answer); the second stays held. */
+static uint32_t server_regs(Handle listener, struct msg *in, const struct msg *out)
+{
+    uint64_t rin[PROBE_REGS], rout[PROBE_REGS];
+    uint32_t bad = 0;
+    if (Reply(listener, &out->hdr))
+        return 100;
+    for (int nr = 11; nr <= 12; nr++) {
+        reg_probe_fill(rin, (uint64_t)nr);
+        rin[0] = listener;
+        if (nr == 12)
+            rin[1] = MSG_REG_HDR(0, S_ECHO, 32);    /* the reply: x2..x5 */
+        rin[9] = 0;
+        rin[10] = (uint64_t)(uintptr_t)in;
+        rin[11] = MSG_REG_CAP(sizeof(in->value), 0);
+        rin[12] = 0;
+        rin[13] = INFINITE_TIMEOUT;
+        reg_probe_svc(rin, rout);
+        bad += (uint32_t)regs_request_bad(rin, rout);
+    }
+    return bad;
+}
+
 static int server(void)
 {
     Handle listener;
@@ -86,6 +125,7 @@ static int server(void)
     Tid tid = 0;
     int answered = 1;                    /* no request held: Recv, not ReplyRecv */
     uint32_t grab[2] = { 0, 0 };         /* S_SLOW_GRAB's Reply rc, its page still zero */
+    uint32_t regs_bad = 0;               /* S_REGS: requests whose registers were wrong */
     /* Keeps AREA's leaf table for good: a page taken later in it is a data page. */
     if (!alloc_at(AREA + 8 * PAGE))
         return 4;
@@ -140,6 +180,13 @@ static int server(void)
             answered = 1;
             continue;
         }
+        case S_REGS:
+            regs_bad = server_regs(listener, &in, &out);
+            rbuf = &in;                    /* holds the second S_ECHO: answered below */
+            break;
+        case S_REGS_REPORT:
+            out.value[0] = regs_bad;
+            break;
         case S_REPORT:
             out.value[0] = grab[0];
             out.value[1] = grab[1];
@@ -551,6 +598,15 @@ static void ipc_registers(void)
         bad++;
     }
     CHECK("ipc_registers_hold_no_kernel_value", bad == 0, "%d calls", bad);
+
+    /* The server's side: it takes the next two requests with raw RecvReg and
+     * ReplyRecvReg and checks its registers the same way. */
+    Retcode rc = call(S_REGS, &in.hdr, 0, NULL);
+    Retcode rc1 = rc ? rc : call(S_ECHO, &in.hdr, 0, NULL);
+    Retcode rc2 = rc1 ? rc1 : call(S_ECHO, &in.hdr, 0, NULL);
+    Retcode rc3 = rc2 ? rc2 : call(S_REGS_REPORT, &in.hdr, 0, NULL);
+    CHECK("ipc_server_registers_hold_no_kernel_value", rc3 == rcOk && in.value[0] == 0,
+          "calls %d %d %d %d, server saw %u wrong", rc, rc1, rc2, rc3, in.value[0]);
 }
 
 static int client(void)

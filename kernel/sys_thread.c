@@ -49,9 +49,22 @@ Retcode sys_FutexWait(sysarg_t addr, sysarg_t expected, sysarg_t timeout, sysarg
     if (value != (uint32_t)expected)
         return rcFutexWouldBlock;
     current->wait_key = key;                 /* the check and the sleep are atomic: no preemption */
+    current->wait_va = addr;
     rc = thread_wait_on(futex_queue(key), timeout);
     current->wait_key = 0;
     return rc;
+}
+
+/* Whether t waits on the word at physical address key and its task still
+ * maps that word where t waited: once the task has unmapped the page, the
+ * page's next owner (another task, say) must neither wake t nor learn by the
+ * count that anyone waits there. Tasks sharing a buffer (an MDL) still wake
+ * each other: each maps the same word. */
+static bool futex_waits_on(const struct thread *t, uint64_t key)
+{
+    uint64_t pa;
+    return t->wait_key == key && vm_user_phys(&t->task->vm, t->wait_va, false, &pa) == rcOk &&
+           pa == key;
 }
 
 Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, sysarg_t a4, sysarg_t a5)
@@ -67,7 +80,7 @@ Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, 
     struct thread *t = wait_queue_first(wq), *next;
     for (; t && (!count || woken < count); t = next) {
         next = wait_queue_next(wq, t);        /* before the wake takes t off the queue */
-        if (t->wait_key == key) {
+        if (futex_waits_on(t, key)) {
             thread_wake(t, rcOk);
             woken++;
         }

@@ -454,15 +454,19 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
     if (!r || ((prot & VM_WRITE) && (prot & VM_EXEC)) || !(r->flags & VMR_OWNS_PAGES))
         return rcInvalidArgument;
     uint64_t attrs = pt_user_attrs(prot, 0);
-    for (uint64_t va = r->start; va < r->start + r->size; va += PAGE_SIZE) {
+    Retcode rc = rcOk;
+    for (uint64_t va = r->start; va < r->start + r->size && !rc; va += PAGE_SIZE) {
         pte_t e = pt_lookup(vm->l1, va, NULL);
         if (pt_map(vm->l1, va, e & PTE_ADDR_MASK, PAGE_SIZE, attrs, 0))
-            return rcInternalError;
+            rc = rcInternalError;
     }
-    r->prot = prot;
+    if (!rc)
+        r->prot = prot;
+    /* Also after a failure: the pages changed so far must not keep their old
+     * translations (in the cache or the TLB) with the old access. */
     tlb_flush(vm);
     arch_tlb_flush_asid(vm->asid);
-    return rcOk;
+    return rc;
 }
 
 void vm_activate(const struct vmspace *vm)
@@ -520,8 +524,10 @@ Retcode vm_user_run(const struct vmspace *vm, uint64_t va, bool write, uint64_t 
 
 /* Whether the translation the cache gave for va matches the page tables (debug
  * kernels: a stale entry after an unmap would let a copy reach a freed page). */
-static bool translation_ok(const struct vmspace *vm, uint64_t va, bool write, uint64_t pa)
+bool vm_translation_ok(const struct vmspace *vm, uint64_t va, bool write, uint64_t pa)
 {
+    if (!vm->l1)
+        return false;
     pte_t e = pt_lookup(vm->l1, va, NULL);
     return pt_user_access_ok(e, write) && ((e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1))) == pa;
 }
@@ -537,7 +543,7 @@ static Retcode user_walk(const struct vmspace *vm, uint64_t uaddr, size_t n, boo
         uint64_t pa;
         if (vm_user_phys(vm, uaddr, write, &pa))
             return rcInvalidArgument;
-        DEBUG_ASSERT(translation_ok(vm, uaddr, write, pa));
+        DEBUG_ASSERT(vm_translation_ok(vm, uaddr, write, pa));
         size_t chunk = MIN(n, PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)));
         if (to_user)
             memcpy(phys_to_virt(pa), k, chunk);

@@ -81,7 +81,7 @@ endef
 # and constants (they include transport-kos.h first) see the same.
 USER_KOS_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/lib/*.c) \
                    tests/guest/kernel/test_cm.c tests/guest/kernel/test_devices.c \
-                   tests/guest/kernel/fuzz/calls.c)
+                   tests/guest/kernel/fuzz/calls.c tests/guest/kernel/test_kcall_hostile.c)
 $(USER_KOS_OBJS): USER_CPPFLAGS := $(patsubst -I$(USER_GEN),-I$(USER_GEN)/kos -I$(USER_GEN),$(USER_CPPFLAGS))
 $(USER_OBJ)/%.o: %.c | $(USER_NK_STAMP)
 	$(call user_cc,$<,$@)

@@ -47,6 +47,7 @@ struct thread {
     uint64_t deadline;              /* tick at which a timed wait expires */
     Retcode wake_rc;                /* what the sleeper's wait returns */
     uint64_t wait_key;              /* futex key while waiting on a futex */
+    uint64_t wait_va;               /* ... and the user address it waits at */
     int64_t exit_value;
     struct wait_queue joiners;
     struct kobject *held;           /* referenced while blocked on it: dropped if killed */

@@ -13,6 +13,7 @@
 #include <arch/mmu.h>
 #include <arch/pgtable.h>
 #include <uapi/retcode.h>
+#include <kernel/panic.h>
 
 #define USER_BASE        0x400000UL           /* below: never mapped (NULL guard) */
 #define USER_STACK_TOP   0x7FFFFF0000UL
@@ -99,6 +100,9 @@ Retcode copy_string_from_user(const struct vmspace *vm, char *dst, uint64_t src,
 /* rcOk when every byte of [uaddr, uaddr+n) is user-accessible (writable if `write`). */
 Retcode vm_check_user_range(const struct vmspace *vm, uint64_t uaddr, size_t n, bool write);
 /* The page-table walk behind vm_user_phys when the translation cache misses. */
+/* Whether pa is what the page tables give for va (with write access if `write`): what
+ * every translation the cache gives must be (checked in debug kernels). */
+bool vm_translation_ok(const struct vmspace *vm, uint64_t va, bool write, uint64_t pa);
 Retcode vm_user_phys_walk(const struct vmspace *vm, uint64_t va, bool write, uint64_t *pa);
 
 /* Physical address behind user VA va (*pa) and how many bytes from va on, at most max,
@@ -116,6 +120,9 @@ static inline Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool w
     const struct vm_tlb_entry *t = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_ENTRIES];
     if (t->va == (va & ~(PAGE_SIZE - 1)) + 1 && (t->writable || !write)) {
         *pa = t->pa | (va & (PAGE_SIZE - 1));
+        /* A stale entry (an unmap or protection change that did not empty the
+         * cache) would let the kernel reach a page the task no longer owns. */
+        DEBUG_ASSERT(vm_translation_ok(vm, va, write, *pa));
         return rcOk;
     }
     return vm_user_phys_walk(vm, va, write, pa);

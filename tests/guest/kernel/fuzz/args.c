@@ -55,10 +55,27 @@ uint64_t fz_buf(struct fuzz_ctx *c, uint32_t len)
     return (uint64_t)(uintptr_t)c->scratch + at;
 }
 
+/* A pointer into the first page of a plain allocation of this thread, live
+ * or freed lately; scratch when there is none. */
+static uint64_t own_ptr(struct fuzz_ctx *c, bool freed)
+{
+    uint64_t off = rng_below(&c->rng, PAGE / 8) * 8;
+    if (freed && c->nfreed)
+        return c->freed[rng_below(&c->rng, c->nfreed < FUZZ_FREED_MAX ? c->nfreed
+                                                                      : FUZZ_FREED_MAX)] + off;
+    int live[FUZZ_MEM_MAX], n = 0;
+    for (int i = 0; i < c->nmem; i++)
+        if (c->mem[i].plain)
+            live[n++] = i;
+    if (!freed && n)
+        return c->mem[live[rng_below(&c->rng, (uint32_t)n)]].addr + off;
+    return (uint64_t)(uintptr_t)c->scratch + off;
+}
+
 uint64_t fz_ptr(struct fuzz_ctx *c)
 {
     uint64_t s = (uint64_t)(uintptr_t)c->scratch, end = s + FUZZ_SCRATCH_PAGES * PAGE;
-    switch (rng_below(&c->rng, 10)) {
+    switch (rng_below(&c->rng, 12)) {
     case 0: return rng_chance(&c->rng, 50) ? 0 : rng_below(&c->rng, 4096);
     case 1: return s + rng_below(&c->rng, 2 * PAGE / 8) * 8;                 /* valid */
     case 2: return (s + rng_below(&c->rng, 2 * PAGE)) | 1;                   /* misaligned */
@@ -69,6 +86,8 @@ uint64_t fz_ptr(struct fuzz_ctx *c)
     case 6: return unmapped_ptrs[rng_below(&c->rng, sizeof unmapped_ptrs / 8)];
     case 7: return (uint64_t)(uintptr_t)&fuzz_one;                           /* text */
     case 8: return s + rng_below(&c->rng, 8 * PAGE);                         /* any alignment */
+    case 9: return own_ptr(c, false);                 /* a live allocation of ours */
+    case 10: return own_ptr(c, true);                 /* one freed lately */
     default: return rng_next(&c->rng);
     }
 }
@@ -166,16 +185,31 @@ void fuzz_pool_drop(struct fuzz_ctx *c, Handle h)
         }
 }
 
+void fuzz_mem_drop(struct fuzz_ctx *c, int i)
+{
+    if (c->mem[i].plain)
+        c->freed[c->nfreed++ % FUZZ_FREED_MAX] = c->mem[i].addr;
+    c->mem[i] = c->mem[--c->nmem];
+}
+
 void fuzz_mem_add(struct fuzz_ctx *c, uint64_t addr, uint64_t size)
 {
     if (c->nmem == FUZZ_MEM_MAX) {
         KnVmFree((void *)(uintptr_t)c->mem[0].addr, c->mem[0].size);
-        c->mem[0] = c->mem[--c->nmem];
+        fuzz_mem_drop(c, 0);
     }
     c->mem[c->nmem].addr = addr;
     c->mem[c->nmem].size = size;
+    c->mem[c->nmem].plain = false;
     c->nmem++;
 }
+
+void fuzz_mem_add_plain(struct fuzz_ctx *c, uint64_t addr, uint64_t size)
+{
+    fuzz_mem_add(c, addr, size);
+    c->mem[c->nmem - 1].plain = true;
+}
+
 
 int fuzz_ctx_init(struct fuzz_ctx *c, enum fuzz_role role, uint64_t seed, uint32_t round,
                   uint32_t who)

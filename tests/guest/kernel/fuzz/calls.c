@@ -383,7 +383,7 @@ static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_
     else if (!strcmp(n, "Handle.Close") || !strcmp(n, "Handle.Revoke"))
         fuzz_pool_drop(c, get32(a));
     else if (!strcmp(n, "Vmm.Allocate"))
-        fuzz_mem_add(c, get64(res), (get64(a + 8) + PAGE - 1) & ~(PAGE - 1));
+        fuzz_mem_add_plain(c, get64(res), (get64(a + 8) + PAGE - 1) & ~(PAGE - 1));
     else if (!strcmp(n, "Io.MapMmio"))          /* the mapping is whole pages around pa */
         fuzz_mem_add(c, get64(res) & ~(PAGE - 1),
                      ((get64(a) + get64(a + 8) + PAGE - 1) & ~(PAGE - 1)) - (get64(a) & ~(PAGE - 1)));
@@ -392,7 +392,7 @@ static void note_result(struct fuzz_ctx *c, const struct method *m, const uint8_
     else if (!strcmp(n, "Vmm.Free") || !strcmp(n, "Mdl.Unmap"))
         for (int i = 0; i < c->nmem; i++)
             if (c->mem[i].addr == get64(a)) {
-                c->mem[i] = c->mem[--c->nmem];
+                fuzz_mem_drop(c, i);
                 break;
             }
 }

@@ -53,6 +53,7 @@ enum fuzz_role { FUZZ_PARENT, FUZZ_CHILD };
 #define FUZZ_POOL_MAX 12           /* handles a context created and still holds */
 #define FUZZ_STALE_MAX 8
 #define FUZZ_MEM_MAX 6
+#define FUZZ_FREED_MAX 4
 
 /* The call being issued (what a failure report prints). */
 struct fuzz_call {
@@ -76,8 +77,13 @@ struct fuzz_ctx {
     int npool;
     Handle stale[FUZZ_STALE_MAX];
     int nstale;
-    struct { uint64_t addr, size; } mem[FUZZ_MEM_MAX];
+    struct { uint64_t addr, size; bool plain; } mem[FUZZ_MEM_MAX];   /* plain: Vmm.Allocate */
     int nmem;
+    /* Plain allocations freed lately: pointers into them name memory the
+     * kernel may have cached translations of (kernel/vm.c), now unmapped or
+     * another thread's (docs/TESTING.md "Fuzzing"). */
+    uint64_t freed[FUZZ_FREED_MAX];
+    uint32_t nfreed;
     Handle ipc[4];             /* children: client ends (VfsFsnet, the fuzz server) */
     int nipc;
     struct fuzz_call cur;
@@ -99,6 +105,8 @@ void fuzz_pool_add(struct fuzz_ctx *c, Handle h);
 bool fuzz_pool_has(const struct fuzz_ctx *c, Handle h);
 void fuzz_pool_drop(struct fuzz_ctx *c, Handle h);  /* closed: keep it as a stale value */
 void fuzz_mem_add(struct fuzz_ctx *c, uint64_t addr, uint64_t size);
+void fuzz_mem_add_plain(struct fuzz_ctx *c, uint64_t addr, uint64_t size);
+void fuzz_mem_drop(struct fuzz_ctx *c, int i);   /* mem[i] is unmapped now */
 
 /* calls.c: one random direct system call or kernel-endpoint call. */
 void fuzz_one(struct fuzz_ctx *c);

@@ -40,6 +40,8 @@
 #include <kernel/kcall.h>
 #include <kernel/ipc_transfer.h>
 #include <kernel/ipc_regs.h>
+#include <kernel/handle.h>
+#include <kernel/syscall.h>
 #include <arch/trap_frame.h>
 #include <kernel/lib.h>
 #include <kernel/printk.h>
@@ -314,21 +316,13 @@ static __attribute__((noinline)) bool fast_call_mem(struct ipc_client *ch, struc
     return fast_call(ch, server, in_uaddr, NULL, &m, v, true, rc);
 }
 
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
-                   const uint64_t *regs, Retcode *rc)
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr, Retcode *rc)
 {
     struct ipc_listener *s = ch->listener;
     struct thread *server = wait_queue_first(&s->receivers);
     if (!ipc_fastpath_on || !s->connected || !server || !s->class_owner)
         return false;                         /* (the kernel's listeners have no owner task) */
-    if (!regs)
-        return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
-    struct thread *self = current;
-    struct fast_msg m;
-    if (!fast_message_regs(regs, &m) || m.mid == MSG_MID_DISCONNECT || m.mid == MSG_MID_ERROR)
-        return false;
-    const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, s->class_owner, &m);
-    return fast_call(ch, server, 0, regs, &m, v, false, rc);
+    return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
 }
 
 /* ReplyRecv after the guards, in two instances like fast_call. */
@@ -384,21 +378,148 @@ static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, str
     return fast_reply_recv(s, client, in_uaddr, NULL, &m, v, true, rc);
 }
 
-bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
-                         uint64_t timeout, const uint64_t *regs, Retcode *rc)
+/* The guards of ReplyRecv on s that do not depend on the message. */
+static inline __attribute__((always_inline)) bool fast_reply_ok(struct ipc_listener *s,
+                                                                const struct thread *client,
+                                                                uint64_t timeout)
 {
-    struct thread *self = current;
-    struct thread *client = self->ipc.serving;
-    if (!ipc_fastpath_on || !client || timeout != INFINITE_TIMEOUT || !thread_is_blocked(client) ||
-        wait_queue_first(&s->callers) || !list_empty(&s->gone))
+    return ipc_fastpath_on && client && timeout == INFINITE_TIMEOUT && thread_is_blocked(client) &&
+           !wait_queue_first(&s->callers) && list_empty(&s->gone);
+}
+
+bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
+                         uint64_t timeout, Retcode *rc)
+{
+    struct thread *client = current->ipc.serving;
+    if (!fast_reply_ok(s, client, timeout))
         return false;
-    if (!regs)
-        return fast_reply_mem(s, client, out_uaddr, in_uaddr, rc);
+    return fast_reply_mem(s, client, out_uaddr, in_uaddr, rc);
+}
+
+/* ---- CallReg and ReplyRecvReg: the handle cache ------------------------- */
+
+/*
+ * The two register calls are the fast path from their system-call entry on
+ * (the table calls them from arm64_svc_entry), with no lookup in the usual
+ * case: each thread keeps the handle it last called (call_cache) and the
+ * one it last received on (recv_cache) as resolved, valid while its task's
+ * handle table has the generation it was resolved at (struct handle_table:
+ * any close or revoke in the table bumps it, so a hit is exactly what
+ * handle_lookup would answer: same capability, type and rights tested at
+ * the fill). Everything that handle_lookup does not decide (connected, a
+ * receiver waiting, the message) is tested on every call as before. The
+ * call cache also holds the verdict for the last request header word
+ * (fast_memo's answer: it depends only on this thread's task, the
+ * channel's destination class and the header word, fixed while the entry
+ * is). Under the big kernel lock like every system call, so no other core
+ * changes the table meanwhile.
+ */
+
+/* A "no" for every header word: the size field 0xffff is over MSG_REG_CONST. */
+#define NO_HDR (~0ull)
+
+static inline __attribute__((always_inline)) bool cache_hit(const struct ipc_hcache *c,
+                                                            const struct thread *self, sysarg_t h)
+{
+    return c->h == h && c->gen == self->task->handles.gen;
+}
+
+/* A miss: the full lookup of h into c (out of line). */
+static __attribute__((noinline)) Retcode cache_fill(struct ipc_hcache *c, sysarg_t h,
+                                                    uint32_t type, uint32_t need)
+{
+    struct handle_table *ht = &current_task()->handles;
+    struct cap *cap;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : handle_lookup(ht, (Handle)h, type, need, &cap);
+    if (rc)
+        return rc;
+    c->h = h;
+    c->gen = ht->gen;
+    c->obj = cap->obj;
+    c->hdr = NO_HDR;
+    c->verdict = MEMO_NO;
+    return rcOk;
+}
+
+/* Debug kernels: a hit is what the lookup answers now. */
+static bool cache_valid(const struct ipc_hcache *c, sysarg_t h, uint32_t type, uint32_t need)
+{
+    struct cap *cap;
+    return h <= 0xffffffffu && c->gen &&
+           handle_lookup(&current_task()->handles, (Handle)h, type, need, &cap) == rcOk &&
+           cap->obj == c->obj;
+}
+
+/* The verdict for the request header word in regs into the call cache
+ * (out of line: a new method or size). MEMO_NO sends it to the general
+ * path: no fast path, the kernel's endpoint (no owner task), a message
+ * the fast path does not take. */
+static __attribute__((noinline)) void call_verdict(struct thread *self, struct ipc_hcache *c,
+                                                   const struct ipc_client *ch,
+                                                   const uint64_t *regs)
+{
+    struct task *dst = ch->listener->class_owner;
     struct fast_msg m;
-    if (!fast_message_regs(regs, &m) || m.mid == MSG_MID_ERROR)
-        return false;
-    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
-    m.mid = self->ipc.serving_mid;
-    const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
-    return fast_reply_recv(s, client, 0, regs, &m, v, false, rc);
+    c->hdr = regs[REG_HDR];
+    c->verdict = MEMO_NO;
+    if (ipc_fastpath_on && dst && fast_message_regs(regs, &m) && m.mid != MSG_MID_DISCONNECT &&
+        m.mid != MSG_MID_ERROR)
+        c->verdict = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, dst, &m);
+}
+
+/* Call with the message and the receive room in registers (uapi/msg.h). */
+Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    if (__builtin_expect(!cache_hit(c, self, h), 0)) {
+        Retcode rc = cache_fill(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL));
+    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    const uint64_t *regs = self->frame->x;
+    if (__builtin_expect(c->hdr != regs[REG_HDR], 0))
+        call_verdict(self, c, ch, regs);
+    struct ipc_listener *s = ch->listener;
+    struct thread *server = wait_queue_first(&s->receivers);
+    if (__builtin_expect(c->verdict != MEMO_NO && s->connected && server, 1)) {
+        struct fast_msg m;
+        Retcode rc;
+        fast_message_regs(regs, &m);          /* (a size the verdict's fill checked) */
+        if (fast_call(ch, server, 0, regs, &m, c->verdict, false, &rc))
+            return rc;
+    }
+    return ipc_call_reg_general(ch);
+}
+
+/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
+Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+                         sysarg_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    if (__builtin_expect(!cache_hit(c, self, h), 0)) {
+        Retcode rc = cache_fill(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV));
+    struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
+    const uint64_t *regs = self->frame->x;
+    struct thread *client = self->ipc.serving;
+    struct fast_msg m;
+    if (__builtin_expect(s->connected && fast_reply_ok(s, client, regs[REG_TIMEOUT]) &&
+                         fast_message_regs(regs, &m) && m.mid != MSG_MID_ERROR, 1)) {
+        m.riid = self->ipc.serving_riid;      /* a reply answers the request's method */
+        m.mid = self->ipc.serving_mid;
+        const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
+        Retcode rc;
+        if (fast_reply_recv(s, client, 0, regs, &m, v, false, &rc))
+            return rc;
+    }
+    return ipc_reply_recv_reg_general(s);
 }

@@ -142,23 +142,17 @@ Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4
         return rc;
     /* The common case, or nothing changed. The kernel's endpoint (no owner
      * task) has its own (kernel/kcall_fastpath.c). */
-    if (ch->listener->class_owner ? ipc_fast_call(ch, out, in, NULL, &rc)
+    if (ch->listener->class_owner ? ipc_fast_call(ch, out, in, &rc)
                                   : kcall_fast_call(ch, out, in, &rc))
         return rc;
     return do_call(ch, out, in, INFINITE_TIMEOUT, NULL);
 }
 
-/* Call with the message and the receive room in registers (uapi/msg.h). */
-Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+/* CallReg past its fast path (kernel/ipc_fastpath.c: sys_CallReg, which
+ * resolved the handle). */
+Retcode ipc_call_reg_general(struct ipc_client *ch)
 {
-    struct ipc_client *ch;
-    Retcode rc = lookup_client(h, &ch);
-    if (rc)
-        return rc;
-    const uint64_t *regs = my_regs();
-    if (ch->listener->class_owner && ipc_fast_call(ch, 0, 0, regs, &rc))
-        return rc;
-    return do_call(ch, 0, 0, INFINITE_TIMEOUT, regs);
+    return do_call(ch, 0, 0, INFINITE_TIMEOUT, my_regs());
 }
 
 Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
@@ -317,35 +311,39 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
     return rc;
 }
 
-static Retcode reply_recv(sysarg_t h, uint64_t out, uint64_t in, uint64_t timeout,
-                          const uint64_t *regs)
+Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
 {
     struct ipc_listener *s;
     struct thread *client = NULL;
     Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
     if (rc)
         return rc;
-    if (ipc_fast_reply_recv(s, out, in, timeout, regs, &rc))   /* the common case, or no change */
+    if (ipc_fast_reply_recv(s, out, in, timeout, &rc))   /* the common case, or no change */
         return rc;
     if (current->ipc.serving) {
-        rc = do_reply(out, &client, regs);
+        rc = do_reply(out, &client, NULL);
         if (rc && !client)
             return rc;                        /* reply not sent: let the server fix it */
     }
-    return do_recv(s, in, timeout, client, regs);
+    return do_recv(s, in, timeout, client, NULL);
 }
 
-Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
-{
-    return reply_recv(h, out, in, timeout, NULL);
-}
-
-/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
-Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
-                         sysarg_t a5)
+/* ReplyRecvReg past its fast path (kernel/ipc_fastpath.c: sys_ReplyRecvReg,
+ * which resolved the handle but left lookup_listener's connected test to
+ * here, in the same order). */
+Retcode ipc_reply_recv_reg_general(struct ipc_listener *s)
 {
     const uint64_t *regs = my_regs();
-    return reply_recv(h, 0, 0, regs[REG_TIMEOUT], regs);
+    struct thread *client = NULL;
+    Retcode rc;
+    if (!s->connected)
+        return rcNotConnected;
+    if (current->ipc.serving) {
+        rc = do_reply(0, &client, regs);
+        if (rc && !client)
+            return rc;                        /* reply not sent: let the server fix it */
+    }
+    return do_recv(s, 0, regs[REG_TIMEOUT], client, regs);
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

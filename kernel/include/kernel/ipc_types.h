@@ -29,6 +29,21 @@ struct kmsg {
 #define MEMO_GRANT ((const void *)1)
 #define IPC_MEMO_WAYS 4
 
+/* One handle of a thread's last CallReg (or ReplyRecvReg) as resolved
+ * (kernel/ipc_fastpath.c): valid while its task's handle table keeps the
+ * generation it was resolved at (struct handle_table's gen), so a hit is
+ * the full lookup's answer (same object, type and rights checked). The
+ * call cache also keeps the verdict for the last request header word: it
+ * depends only on this thread's task, the channel's destination class and
+ * the header word (riid, mid, size), all fixed while the entry is. */
+struct ipc_hcache {
+    uint64_t h;                      /* the system call's argument, as passed */
+    uint64_t gen;                    /* handles.gen at the lookup (0: empty) */
+    void *obj;                       /* struct ipc_client / struct ipc_listener */
+    uint64_t hdr;                    /* call cache: the MSG_REG_HDR word verdict is for */
+    const void *verdict;             /* MEMO_NO (general path), MEMO_GRANT or a layout */
+};
+
 struct ipc_thread {
     struct kmsg msg;                 /* this thread's outgoing message (request or reply) */
     /* client side */
@@ -55,6 +70,8 @@ struct ipc_thread {
         uint64_t key[2];
         const void *verdict;
     } req_memo[IPC_MEMO_WAYS], rep_memo[IPC_MEMO_WAYS];
+    struct ipc_hcache call_cache;    /* CallReg's client handle */
+    struct ipc_hcache recv_cache;    /* ReplyRecvReg's listener handle */
 };
 
 #endif

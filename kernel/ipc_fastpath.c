@@ -352,7 +352,9 @@ fast_reply_recv(struct ipc_listener *s, struct thread *client, uint64_t in_uaddr
     fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
     ipc_unbind(client);
     thread_release(client, rcOk);
-    self->ipc.recv_cap = cap;
+    self->ipc.recv_cap.size = cap.size;       /* the fields the kernel reads of it */
+    self->ipc.recv_cap.arena = cap.arena;
+    self->ipc.recv_cap.arena_cap = cap.arena_cap;
     self->ipc.recv_uaddr = in_uaddr;
     self->ipc.recv_regs = regs != NULL;
     *rc = thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);

@@ -107,26 +107,31 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     h[3] = capw & 0xffffffff00000000ull;      /* arena_size 0, arena_cap */
     h[4] = h[5] = h[6] = h[7] = 0;            /* handles[] */
     word_t *d = h + 8;
-    switch (size / 8) {                       /* the whole words */
-    case 6: d[5] = x7; __attribute__((fallthrough));
-    case 5: d[4] = x6; __attribute__((fallthrough));
-    case 4: d[3] = x5; __attribute__((fallthrough));
-    case 3: d[2] = x4; __attribute__((fallthrough));
-    case 2: d[1] = x3; __attribute__((fallthrough));
-    case 1: d[0] = x2; break;
-    default: break;
+    uint64_t v = x2;                          /* the word that holds the last bytes */
+    if (size >= 8) {                          /* the whole words, short messages first */
+        d[0] = x2, v = x3;
+        if (size >= 16) {
+            d[1] = x3, v = x4;
+            if (size >= 24) {
+                d[2] = x4, v = x5;
+                if (size >= 32) {
+                    d[3] = x5, v = x6;
+                    if (size >= 40) {
+                        d[4] = x6, v = x7;
+                        if (size >= 48)
+                            d[5] = x7;
+                    }
+                }
+            }
+        }
     }
-    if (size % 8) {                           /* and the bytes of the last one */
-        unsigned k = size / 8;
-        uint64_t v = k == 0 ? x2 : k == 1 ? x3 : k == 2 ? x4 : k == 3 ? x5 : k == 4 ? x6 : x7;
-        uint8_t *b = (uint8_t *)(void *)(d + k);
-        if (size & 4)
-            *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
-        if (size & 2)
-            *(word16_t *)(void *)b = (uint16_t)v, b += 2, v >>= 16;
-        if (size & 1)
-            *b = (uint8_t)v;
-    }
+    uint8_t *b = (uint8_t *)(void *)(d + size / 8);   /* and the bytes of the last one */
+    if (size & 4)
+        *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
+    if (size & 2)
+        *(word16_t *)(void *)b = (uint16_t)v, b += 2, v >>= 16;
+    if (size & 1)
+        *b = (uint8_t)v;
     return rc;
 }
 

@@ -439,6 +439,7 @@ static __attribute__((noinline)) Retcode cache_fill(struct ipc_hcache *c, sysarg
     c->gen = ht->gen;
     c->obj = cap->obj;
     c->hdr = NO_HDR;
+    c->peer = 0;
     c->verdict = MEMO_NO;
     return rcOk;
 }
@@ -467,6 +468,18 @@ static __attribute__((noinline)) void call_verdict(struct thread *self, struct i
     if (ipc_fastpath_on && dst && fast_message_regs(regs, &m) && m.mid != MSG_MID_DISCONNECT &&
         m.mid != MSG_MID_ERROR)
         c->verdict = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, dst, &m);
+}
+
+/* The verdict of a reply (method, client class and size in the keys) into
+ * the recv cache: out of line, a new method, client class or size. */
+static __attribute__((noinline)) void reply_verdict(struct thread *self, struct ipc_hcache *c,
+                                                    const struct thread *client,
+                                                    const struct fast_msg *m, uint64_t method,
+                                                    uint64_t peer)
+{
+    c->hdr = method;
+    c->peer = peer;
+    c->verdict = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, m);
 }
 
 /* Call with the message and the receive room in registers (uapi/msg.h). */
@@ -518,9 +531,12 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
                          fast_message_regs(regs, &m) && m.mid != MSG_MID_ERROR, 1)) {
         m.riid = self->ipc.serving_riid;      /* a reply answers the request's method */
         m.mid = self->ipc.serving_mid;
-        const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
+        uint64_t method = (uint64_t)m.mid << 32 | m.riid;
+        uint64_t peer = client->task->sec_subject << 32 | m.size;
+        if (__builtin_expect(c->hdr != method || c->peer != peer, 0))
+            reply_verdict(self, c, client, &m, method, peer);
         Retcode rc;
-        if (fast_reply_recv(s, client, 0, regs, &m, v, false, &rc))
+        if (fast_reply_recv(s, client, 0, regs, &m, c->verdict, false, &rc))
             return rc;
     }
     return ipc_reply_recv_reg_general(s);

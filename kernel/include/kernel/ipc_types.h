@@ -35,12 +35,17 @@ struct kmsg {
  * the full lookup's answer (same object, type and rights checked). The
  * call cache also keeps the verdict for the last request header word: it
  * depends only on this thread's task, the channel's destination class and
- * the header word (riid, mid, size), all fixed while the entry is. */
+ * the header word (riid, mid, size), all fixed while the entry is. The
+ * recv cache keeps the verdict of the last reply, keyed by all it depends
+ * on but this thread's task: the method answered, the client's class and
+ * the size. */
 struct ipc_hcache {
     uint64_t h;                      /* the system call's argument, as passed */
     uint64_t gen;                    /* handles.gen at the lookup (0: empty) */
     void *obj;                       /* struct ipc_client / struct ipc_listener */
-    uint64_t hdr;                    /* call cache: the MSG_REG_HDR word verdict is for */
+    uint64_t hdr;                    /* call cache: the MSG_REG_HDR word verdict is for;
+                                        recv cache: the (riid, mid) the reply answers */
+    uint64_t peer;                   /* recv cache: the client's class << 32 | reply size */
     const void *verdict;             /* MEMO_NO (general path), MEMO_GRANT or a layout */
 };
 

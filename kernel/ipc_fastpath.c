@@ -151,7 +151,7 @@ fast_target(const struct thread *rcv, bool regs, uint64_t uaddr, const SMsgHdr *
 {
     if (size > cap->size || asz > cap->arena_cap)
         return false;
-    if (regs && size <= MSG_REG_CONST && !asz && ipc_regs_on) {
+    if (regs && size <= MSG_REG_CONST && !asz) {   /* (regs: ipc_regs_on tested when set) */
         *regs_to = rcv->frame->x;
         return true;
     }
@@ -251,10 +251,9 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
  * test folds away), true for one from memory, with or without an arena.
  */
 static inline __attribute__((always_inline)) bool
-fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const uint64_t *regs,
-          const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
+fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
+          const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
 {
-    struct thread *self = current;
     struct task *t = self->task;
     struct ipc_listener *s = ch->listener;
     uint32_t asz = mem ? m->arena_size : 0;
@@ -277,7 +276,7 @@ fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const
     self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
-    self->ipc.in_regs = regs != NULL;
+    self->ipc.in_regs = regs != NULL && ipc_regs_on;
     /* No reference on the listener for the call (issue 19): another thread
      * may close the client handle meanwhile, dropping ch and its reference on
      * s, but s stays pinned by its own server-side handles for as long as this
@@ -313,7 +312,7 @@ static __attribute__((noinline)) bool fast_call_mem(struct ipc_client *ch, struc
     if (v == MEMO_NO)
         return false;
     fast_message_data(&m, h);
-    return fast_call(ch, server, in_uaddr, NULL, &m, v, true, rc);
+    return fast_call(self, ch, server, in_uaddr, NULL, &m, v, true, rc);
 }
 
 bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr, Retcode *rc)
@@ -327,11 +326,10 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
 
 /* ReplyRecv after the guards, in two instances like fast_call. */
 static inline __attribute__((always_inline)) bool
-fast_reply_recv(struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
-                const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem,
-                Retcode *rc)
+fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *client,
+                uint64_t in_uaddr, const uint64_t *regs, const struct fast_msg *m,
+                const void *verdict, bool mem, Retcode *rc)
 {
-    struct thread *self = current;
     struct task *t = self->task;
     uint32_t asz = mem ? m->arena_size : 0;
     if (!fast_granted(verdict, m, asz))
@@ -356,7 +354,7 @@ fast_reply_recv(struct ipc_listener *s, struct thread *client, uint64_t in_uaddr
     self->ipc.recv_cap.arena = cap.arena;
     self->ipc.recv_cap.arena_cap = cap.arena_cap;
     self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs != NULL;
+    self->ipc.recv_regs = regs != NULL && ipc_regs_on;
     *rc = thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
     return true;
 }
@@ -377,7 +375,7 @@ static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, str
     if (v == MEMO_NO)
         return false;
     fast_message_data(&m, h);
-    return fast_reply_recv(s, client, in_uaddr, NULL, &m, v, true, rc);
+    return fast_reply_recv(self, s, client, in_uaddr, NULL, &m, v, true, rc);
 }
 
 /* The guards of ReplyRecv on s that do not depend on the message. */
@@ -504,7 +502,7 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
         struct fast_msg m;
         Retcode rc;
         fast_message_regs(regs, &m);          /* (a size the verdict's fill checked) */
-        if (fast_call(ch, server, 0, regs, &m, c->verdict, false, &rc))
+        if (fast_call(self, ch, server, 0, regs, &m, c->verdict, false, &rc))
             return rc;
     }
     return ipc_call_reg_general(ch);
@@ -536,7 +534,7 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
         if (__builtin_expect(c->hdr != method || c->peer != peer, 0))
             reply_verdict(self, c, client, &m, method, peer);
         Retcode rc;
-        if (fast_reply_recv(s, client, 0, regs, &m, c->verdict, false, &rc))
+        if (fast_reply_recv(self, s, client, 0, regs, &m, c->verdict, false, &rc))
             return rc;
     }
     return ipc_reply_recv_reg_general(s);

@@ -47,7 +47,7 @@ static inline __attribute__((always_inline)) Retcode
 deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs, uint64_t uaddr,
         const SMsgHdr *cap, uint32_t badge)
 {
-    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles) && ipc_regs_on)
+    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles))
         return deliver_regs(m, to, cap, badge);
     return ipc_deliver(from, m, to->task, uaddr, cap, badge);
 }
@@ -102,7 +102,7 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     self->ipc.in_uaddr = in_uaddr;
     if (kcall_is_kernel(s))
         return kcall_serve(self);             /* the kernel answers in the caller's context */
-    self->ipc.in_regs = regs != NULL;         /* (the kernel's replies go to memory) */
+    self->ipc.in_regs = regs != NULL && ipc_regs_on;   /* (the kernel's replies go to memory) */
     thread_hold(&s->obj);                     /* the client handle may close meanwhile */
 
     struct thread *server = wait_queue_first(&s->receivers);
@@ -187,7 +187,7 @@ static Retcode do_recv(struct ipc_listener *s, uint64_t in_uaddr, uint64_t timeo
     if (rc)
         goto fail;
     self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs != NULL;
+    self->ipc.recv_regs = regs != NULL && ipc_regs_on;
     for (;;) {
         struct thread *client = wait_queue_first(&s->callers);
         if (!client)

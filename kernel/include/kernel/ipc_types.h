@@ -57,14 +57,16 @@ struct ipc_thread {
     uint32_t badge;                  /* badge of the channel the request goes by */
     SMsgHdr in_cap;                  /* its capacities as the caller gave them (size, arena,
                                         arena_cap: all the kernel reads of it) */
-    bool in_regs;                    /* CallReg: a short reply goes to its registers */
+    bool in_regs;                    /* CallReg (and ipc_regs_on): a short reply goes to its
+                                        registers */
     struct list_node served_link;    /* on the listener's served list while served */
     /* server side */
     struct thread *serving;          /* client whose request we hold */
     uint32_t serving_riid, serving_mid;
     uint64_t recv_uaddr;             /* Recv's msgIn */
     SMsgHdr recv_cap;
-    bool recv_regs;                  /* RecvReg / ReplyRecvReg: a short request goes to its registers */
+    bool recv_regs;                  /* RecvReg / ReplyRecvReg (and ipc_regs_on): a short
+                                        request goes to its registers */
     /* The fast path's last verdicts (kernel/ipc_fastpath.c): of this
      * thread's requests (as a client) and of its replies (as a server),
      * one per (riid + mid) % IPC_MEMO_WAYS, so that a client alternating

@@ -135,9 +135,11 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     return rc;
 }
 
-/* Out of line, so that the memory way of Call keeps its registers. */
-static __attribute__((noinline)) Retcode call_regs(Handle handle, const SMsgHdr *msgOut,
-                                                   SMsgHdr *msgIn)
+/* Inline: Call needs no stack frame either way (the system call clobbers
+ * only caller-saved registers), and the checks' loads are shared. */
+static inline __attribute__((always_inline)) Retcode call_regs(Handle handle,
+                                                               const SMsgHdr *msgOut,
+                                                               SMsgHdr *msgIn)
 {
     return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
 }
@@ -181,8 +183,10 @@ Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs)
     return kos_sys_RecvEx(handle, U(msgIn), timeoutNs);
 }
 
-static __attribute__((noinline)) Retcode reply_recv_regs(Handle handle, const SMsgHdr *msgOut,
-                                                         SMsgHdr *msgIn, uint64_t timeoutNs)
+static inline __attribute__((always_inline)) Retcode reply_recv_regs(Handle handle,
+                                                                     const SMsgHdr *msgOut,
+                                                                     SMsgHdr *msgIn,
+                                                                     uint64_t timeoutNs)
 {
     return reg_ipc(SYS_ReplyRecvReg, handle, msgOut, msgIn, timeoutNs);
 }

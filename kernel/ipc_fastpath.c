@@ -336,10 +336,13 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
         return false;
     uint64_t *regs_to;
     SMsgHdr *to = NULL;
-    SMsgHdr cap;
+    /* The receive room straight into recv_cap, even if a later guard fails:
+     * it is read only while this thread waits in Recv, and every way into
+     * that wait (here, do_recv) writes it first. */
+    SMsgHdr *cap = &self->ipc.recv_cap;
     if (!fast_target(client, client->ipc.in_regs, client->ipc.in_uaddr, &client->ipc.in_cap,
                      m->size, asz, &regs_to, &to) ||
-        (regs ? ipc_regs_capacity(regs, &in_uaddr, &cap) : ipc_fetch_capacity(t, in_uaddr, &cap)) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, cap) : ipc_fetch_capacity(t, in_uaddr, cap)) ||
         (asz && !fast_arena(t, m, client->task, &client->ipc.in_cap)))
         return false;
 
@@ -350,9 +353,6 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
     fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
     ipc_unbind(client);
     thread_release(client, rcOk);
-    self->ipc.recv_cap.size = cap.size;       /* the fields the kernel reads of it */
-    self->ipc.recv_cap.arena = cap.arena;
-    self->ipc.recv_cap.arena_cap = cap.arena_cap;
     self->ipc.recv_uaddr = in_uaddr;
     self->ipc.recv_regs = regs != NULL && ipc_regs_on;
     *rc = thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);

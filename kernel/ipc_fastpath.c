@@ -415,6 +415,13 @@ bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in
  * changes the table meanwhile.
  */
 
+/* Debug kernels: the frame arm64_svc_entry built is the one current->frame
+ * names (it is not written on system-call entry: vectors.S). */
+static bool frame_ok(const struct thread *t)
+{
+    return t->frame == (struct trap_frame *)((char *)t->kstack + KSTACK_PAGES * PAGE_SIZE) - 1;
+}
+
 /* A "no" for every header word: the size field 0xffff is over MSG_REG_CONST. */
 #define NO_HDR (~0ull)
 
@@ -491,7 +498,7 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
         if (rc)
             return rc;
     }
-    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL));
+    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
     struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
     const uint64_t *regs = self->frame->x;
     if (__builtin_expect(c->hdr != regs[REG_HDR], 0))
@@ -520,7 +527,7 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
         if (rc)
             return rc;
     }
-    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV));
+    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
     struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
     const uint64_t *regs = self->frame->x;
     struct thread *client = self->ipc.serving;

@@ -245,30 +245,15 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
 }
 
 /*
- * Call, after the guards on the channel and the message: verdict, room,
- * arena, delivery and the switch to the server. Two instances: `mem` false
- * for a message from registers (the usual short call, where every arena
- * test folds away), true for one from memory, with or without an arena.
+ * The commit of a fast Call, every guard passed: the request goes to the
+ * waiting server (into its registers regs_to, or its buffer's page to),
+ * which runs now. Shared by fast_call and sys_CallReg's own guards.
  */
-static inline __attribute__((always_inline)) bool
-fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
-          const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
+static inline __attribute__((always_inline)) Retcode
+call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
+            bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
-    struct task *t = self->task;
     struct ipc_listener *s = ch->listener;
-    uint32_t asz = mem ? m->arena_size : 0;
-    if (!fast_granted(verdict, m, asz))
-        return false;
-    uint64_t *regs_to;
-    SMsgHdr *to = NULL;
-    if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
-                     m->size, asz, &regs_to, &to) ||
-        (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
-              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)) ||
-        (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
-        return false;                         /* (in_cap is rewritten by the general path) */
-
-    /* Committed: the request goes to the waiting server, which runs now. */
     fast_calls++;
     fast_arenas += asz != 0;
     fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge);
@@ -276,7 +261,7 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
-    self->ipc.in_regs = regs != NULL && ipc_regs_on;
+    self->ipc.in_regs = regs && ipc_regs_on;
     /* No reference on the listener for the call (issue 19): another thread
      * may close the client handle meanwhile, dropping ch and its reference on
      * s, but s stays pinned by its own server-side handles for as long as this
@@ -289,9 +274,35 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     thread_release(server, rcOk);
     ipc_bind(self, server, s);
     Retcode r = thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
-    if (r == rcTimeout || r == rcIpcInterrupt)
-        ipc_unbind(self);
-    *rc = r;
+    if (__builtin_expect(r == rcTimeout || r == rcIpcInterrupt, 0))
+        ipc_unbind(current);                  /* (current: nothing kept across the switch) */
+    return r;
+}
+
+/*
+ * Call, after the guards on the channel and the message: verdict, room,
+ * arena, delivery and the switch to the server. Two instances: `mem` false
+ * for a message from registers (the usual short call, where every arena
+ * test folds away), true for one from memory, with or without an arena.
+ */
+static inline __attribute__((always_inline)) bool
+fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
+          const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
+{
+    struct task *t = self->task;
+    uint32_t asz = mem ? m->arena_size : 0;
+    if (!fast_granted(verdict, m, asz))
+        return false;
+    uint64_t *regs_to;
+    SMsgHdr *to = NULL;
+    if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
+                     m->size, asz, &regs_to, &to) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
+              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)) ||
+        (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
+        return false;                         /* (in_cap is rewritten by the general path) */
+
+    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL, regs_to, to, m, asz);
     return true;
 }
 
@@ -324,6 +335,23 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
     return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
 }
 
+/* The commit of a fast ReplyRecv, every guard passed (its receive room
+ * already in recv_cap): the reply goes to the client, this thread waits for
+ * the next request and the client runs now. */
+static inline __attribute__((always_inline)) Retcode
+reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
+             bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+{
+    fast_replies++;
+    fast_arenas += asz != 0;
+    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
+    ipc_unbind(client);
+    thread_release(client, rcOk);
+    self->ipc.recv_uaddr = in_uaddr;
+    self->ipc.recv_regs = regs && ipc_regs_on;
+    return thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
+}
+
 /* ReplyRecv after the guards, in two instances like fast_call. */
 static inline __attribute__((always_inline)) bool
 fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *client,
@@ -346,16 +374,7 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
         (asz && !fast_arena(t, m, client->task, &client->ipc.in_cap)))
         return false;
 
-    /* Committed: the reply goes to the client, this thread waits for the
-     * next request and the client runs now. */
-    fast_replies++;
-    fast_arenas += asz != 0;
-    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
-    ipc_unbind(client);
-    thread_release(client, rcOk);
-    self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs != NULL && ipc_regs_on;
-    *rc = thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
+    *rc = reply_commit(self, s, client, in_uaddr, regs != NULL, regs_to, to, m, asz);
     return true;
 }
 
@@ -487,11 +506,12 @@ static __attribute__((noinline)) void reply_verdict(struct thread *self, struct 
     c->verdict = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, m);
 }
 
-/* Call with the message and the receive room in registers (uapi/msg.h). */
-Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+/* CallReg whole: the cache's fill, a new header word, a verdict with a
+ * layout to check, a receiver that takes its messages in memory, and the
+ * general path. Out of line: sys_CallReg's straight line comes here at its
+ * first guard that fails, before it changed anything. */
+static __attribute__((noinline)) Retcode call_reg(struct thread *self, sysarg_t h)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    struct thread *self = current;
     struct ipc_hcache *c = &self->ipc.call_cache;
     if (__builtin_expect(!cache_hit(c, self, h), 0)) {
         Retcode rc = cache_fill(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL);
@@ -515,12 +535,9 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
     return ipc_call_reg_general(ch);
 }
 
-/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
-Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
-                         sysarg_t a5)
+/* ReplyRecvReg whole, as call_reg for sys_ReplyRecvReg. */
+static __attribute__((noinline)) Retcode reply_recv_reg(struct thread *self, sysarg_t h)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    struct thread *self = current;
     struct ipc_hcache *c = &self->ipc.recv_cache;
     if (__builtin_expect(!cache_hit(c, self, h), 0)) {
         Retcode rc = cache_fill(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV);
@@ -545,4 +562,72 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
             return rc;
     }
     return ipc_reply_recv_reg_general(s);
+}
+
+/*
+ * The register calls' straight lines: the usual case (the handle in the
+ * cache, the header word's verdict an unconditional grant, the receiver
+ * taking its messages in registers) with no call before the switch, so no
+ * callee-saved register is spent on the way. Any guard that fails sends the
+ * whole call to call_reg / reply_recv_reg, which test everything again.
+ */
+
+/* Call with the message and the receive room in registers (uapi/msg.h). */
+Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    const uint64_t *regs = self->frame->x;
+    uint64_t w = regs[REG_HDR];
+    if (__builtin_expect(!cache_hit(c, self, h) || c->hdr != w || c->verdict != MEMO_GRANT, 0))
+        return call_reg(self, h);
+    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
+    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    struct ipc_listener *s = ch->listener;
+    struct thread *server = wait_queue_first(&s->receivers);
+    uint32_t size = MSG_REG_SIZE(w);          /* <= MSG_REG_CONST: the verdict's fill checked */
+    uint64_t in_uaddr;
+    if (__builtin_expect(!s->connected || !server || !server->ipc.recv_regs ||
+                         size > server->ipc.recv_cap.size ||
+                         ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap), 0))
+        return call_reg(self, h);             /* (in_cap is rewritten there) */
+    struct fast_msg m;
+    m.riid = MSG_REG_RIID(w);
+    m.mid = MSG_REG_MID(w);
+    m.size = size;
+    m.data = (const uint8_t *)&regs[REG_DATA];
+    return call_commit(self, ch, server, in_uaddr, true, server->frame->x, NULL, &m, 0);
+}
+
+/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
+Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+                         sysarg_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    const uint64_t *regs = self->frame->x;
+    struct thread *client = self->ipc.serving;
+    if (__builtin_expect(!cache_hit(c, self, h) || !client, 0))
+        return reply_recv_reg(self, h);
+    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
+    struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
+    uint64_t w = regs[REG_HDR];
+    uint32_t size = MSG_REG_SIZE(w);
+    uint64_t method = (uint64_t)self->ipc.serving_mid << 32 | self->ipc.serving_riid;
+    uint64_t peer = client->task->sec_subject << 32 | size;
+    uint64_t in_uaddr;
+    if (__builtin_expect(!s->connected || !fast_reply_ok(s, client, regs[REG_TIMEOUT]) ||
+                         size > MSG_REG_CONST || MSG_REG_MID(w) == MSG_MID_ERROR ||
+                         c->hdr != method || c->peer != peer || c->verdict != MEMO_GRANT ||
+                         !client->ipc.in_regs || size > client->ipc.in_cap.size ||
+                         ipc_regs_capacity(regs, &in_uaddr, &self->ipc.recv_cap), 0))
+        return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */
+    struct fast_msg m;
+    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
+    m.mid = self->ipc.serving_mid;
+    m.size = size;
+    m.data = (const uint8_t *)&regs[REG_DATA];
+    return reply_commit(self, s, client, in_uaddr, true, client->frame->x, NULL, &m, 0);
 }

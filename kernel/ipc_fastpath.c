@@ -564,6 +564,31 @@ static __attribute__((noinline)) Retcode reply_recv_reg(struct thread *self, sys
     return ipc_reply_recv_reg_general(s);
 }
 
+/* ipc_regs_capacity for the straight lines: the receive room in regs into
+ * *uaddr and cap. Its checks depend on the three registers alone, so the
+ * last room that passed them (room_key) passes again unchecked. */
+static inline __attribute__((always_inline)) bool room_ok(struct thread *self,
+                                                          const uint64_t *regs, uint64_t *uaddr,
+                                                          SMsgHdr *cap)
+{
+    uint64_t *k = self->ipc.room_key;
+    uint64_t u = regs[REG_BUF], w = regs[REG_CAP], a = regs[REG_ARENA];
+    if (__builtin_expect(k[0] != u || k[1] != w || k[2] != a, 0)) {
+        if (ipc_regs_capacity(regs, uaddr, cap))
+            return false;
+        k[0] = u;
+        k[1] = w;
+        k[2] = a;
+        return true;
+    }
+    DEBUG_ASSERT(ipc_regs_capacity(regs, uaddr, cap) == rcOk);
+    *uaddr = u;
+    cap->size = (uint32_t)w;                  /* as ipc_regs_capacity writes them */
+    cap->arena_cap = (uint32_t)(w >> 32);
+    cap->arena = a;
+    return true;
+}
+
 /*
  * The register calls' straight lines: the usual case (the handle in the
  * cache, the header word's verdict an unconditional grant, the receiver
@@ -590,7 +615,7 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
     uint64_t in_uaddr;
     if (__builtin_expect(!s->connected || !server || !server->ipc.recv_regs ||
                          size > server->ipc.recv_cap.size ||
-                         ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap), 0))
+                         !room_ok(self, regs, &in_uaddr, &self->ipc.in_cap), 0))
         return call_reg(self, h);             /* (in_cap is rewritten there) */
     struct fast_msg m;
     m.riid = MSG_REG_RIID(w);
@@ -622,7 +647,7 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
                          size > MSG_REG_CONST || MSG_REG_MID(w) == MSG_MID_ERROR ||
                          c->hdr != method || c->peer != peer || c->verdict != MEMO_GRANT ||
                          !client->ipc.in_regs || size > client->ipc.in_cap.size ||
-                         ipc_regs_capacity(regs, &in_uaddr, &self->ipc.recv_cap), 0))
+                         !room_ok(self, regs, &in_uaddr, &self->ipc.recv_cap), 0))
         return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */
     struct fast_msg m;
     m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */

@@ -39,7 +39,12 @@ static inline bool ipc_regs_fit(uint32_t size, uint32_t arena_size, uint32_t nha
  * no compare chain, no call (the kernel's memcpy is one). */
 static inline void ipc_regs_copy(uint64_t *d, const uint64_t *s, uint32_t size)
 {
-    d[0] = d[1] = d[2] = d[3] = d[4] = d[5] = 0;
+    d[1] = d[2] = d[3] = d[4] = d[5] = 0;
+    if (size <= 8) {                          /* the usual short message: one word */
+        d[0] = size ? s[0] & (~0ull >> (64 - 8 * size)) : 0;
+        return;
+    }
+    d[0] = 0;
     if (size > MSG_REG_CONST)
         return;
     uint32_t k = size / 8, r = size % 8;

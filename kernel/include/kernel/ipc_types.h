@@ -77,6 +77,10 @@ struct ipc_thread {
         uint64_t key[2];
         const void *verdict;
     } req_memo[IPC_MEMO_WAYS], rep_memo[IPC_MEMO_WAYS];
+    /* The last receive room in registers (x10, x11, x12) that passed
+     * ipc_regs_capacity's checks, a pure function of the three: the same
+     * room passes again without them (kernel/ipc_fastpath.c room_ok). */
+    uint64_t room_key[3];
     struct ipc_hcache call_cache;    /* CallReg's client handle */
     struct ipc_hcache recv_cache;    /* ReplyRecvReg's listener handle */
 };

@@ -465,6 +465,7 @@ static __attribute__((noinline)) Retcode cache_fill(struct ipc_hcache *c, sysarg
     c->hdr = NO_HDR;
     c->peer = 0;
     c->verdict = MEMO_NO;
+    c->hot = NO_HDR;
     return rcOk;
 }
 
@@ -492,6 +493,7 @@ static __attribute__((noinline)) void call_verdict(struct thread *self, struct i
     if (ipc_fastpath_on && dst && fast_message_regs(regs, &m) && m.mid != MSG_MID_DISCONNECT &&
         m.mid != MSG_MID_ERROR)
         c->verdict = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, dst, &m);
+    c->hot = c->verdict == MEMO_GRANT ? c->hdr : NO_HDR;
 }
 
 /* The verdict of a reply (method, client class and size in the keys) into
@@ -504,6 +506,7 @@ static __attribute__((noinline)) void reply_verdict(struct thread *self, struct 
     c->hdr = method;
     c->peer = peer;
     c->verdict = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, m);
+    c->hot = c->verdict == MEMO_GRANT && ipc_fastpath_on ? method : NO_HDR;
 }
 
 /* CallReg whole: the cache's fill, a new header word, a verdict with a
@@ -605,7 +608,7 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
     struct ipc_hcache *c = &self->ipc.call_cache;
     const uint64_t *regs = self->frame->x;
     uint64_t w = regs[REG_HDR];
-    if (__builtin_expect(!cache_hit(c, self, h) || c->hdr != w || c->verdict != MEMO_GRANT, 0))
+    if (__builtin_expect(!cache_hit(c, self, h) || c->hot != w, 0))
         return call_reg(self, h);
     DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
     struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
@@ -643,9 +646,11 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
     uint64_t method = (uint64_t)self->ipc.serving_mid << 32 | self->ipc.serving_riid;
     uint64_t peer = client->task->sec_subject << 32 | size;
     uint64_t in_uaddr;
-    if (__builtin_expect(!s->connected || !fast_reply_ok(s, client, regs[REG_TIMEOUT]) ||
+    if (__builtin_expect(!s->connected || regs[REG_TIMEOUT] != INFINITE_TIMEOUT ||
+                         !thread_is_blocked(client) || wait_queue_first(&s->callers) ||
+                         !list_empty(&s->gone) ||     /* fast_reply_ok; ipc_fastpath_on: in hot */
                          size > MSG_REG_CONST || MSG_REG_MID(w) == MSG_MID_ERROR ||
-                         c->hdr != method || c->peer != peer || c->verdict != MEMO_GRANT ||
+                         c->hot != method || c->peer != peer ||
                          !client->ipc.in_regs || size > client->ipc.in_cap.size ||
                          !room_ok(self, regs, &in_uaddr, &self->ipc.recv_cap), 0))
         return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */

@@ -47,6 +47,9 @@ struct ipc_hcache {
                                         recv cache: the (riid, mid) the reply answers */
     uint64_t peer;                   /* recv cache: the client's class << 32 | reply size */
     const void *verdict;             /* MEMO_NO (general path), MEMO_GRANT or a layout */
+    uint64_t hot;                    /* hdr when verdict is MEMO_GRANT and the fast path is
+                                        on, else a value hdr never takes: the straight
+                                        lines test this one word */
 };
 
 struct ipc_thread {

@@ -44,11 +44,13 @@ typedef uint16_t __attribute__((may_alias)) word16_t;
 static const struct { uintptr_t lo, hi; } rw_area = { (uintptr_t)__data_start,
                                                      (uintptr_t)__bss_end };
 
-/* A buffer at p, 8-byte aligned, with `room` bytes from it in data or bss. */
+/* A buffer at p, 8-byte aligned, with `room` bytes from it in data or bss.
+ * (hi - room cannot wrap: hi is an address above the first page and room
+ * at most a header and a short message.) */
 static inline bool known_rw(const void *p, uint64_t room)
 {
     uintptr_t a = (uintptr_t)p;
-    return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi && room <= rw_area.hi - a;
+    return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi - room;
 }
 
 /* A message that may go in registers, from a buffer the library may read. */
@@ -108,6 +110,7 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     h[4] = h[5] = h[6] = h[7] = 0;            /* handles[] */
     word_t *d = h + 8;
     uint64_t v = x2;                          /* the word that holds the last bytes */
+    uint8_t *b = (uint8_t *)(void *)d;        /* where they go */
     if (size >= 8) {                          /* the whole words, short messages first */
         d[0] = x2, v = x3;
         if (size >= 16) {
@@ -124,8 +127,8 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
                 }
             }
         }
+        b = (uint8_t *)(void *)(d + size / 8);
     }
-    uint8_t *b = (uint8_t *)(void *)(d + size / 8);   /* and the bytes of the last one */
     if (size & 4)
         *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
     if (size & 2)

@@ -32,6 +32,11 @@
  * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
+ *
+ * The register calls (CallReg, ReplyRecvReg) are entered here from the
+ * system-call table (sys_CallReg, sys_ReplyRecvReg, at the end): each
+ * thread's handle cache replaces the handle lookup, and the usual case runs
+ * as a straight line with no call before the switch.
  */
 #include <kernel/ipc_fast.h>
 #include <kernel/ipc.h>

@@ -449,15 +449,12 @@ static bool frame_ok(const struct thread *t)
 /* A "no" for every header word: the size field 0xffff is over MSG_REG_CONST. */
 #define NO_HDR (~0ull)
 
-static inline __attribute__((always_inline)) bool cache_hit(const struct ipc_hcache *c,
-                                                            const struct thread *self, sysarg_t h)
-{
-    return c->h == h && c->gen == self->task->handles.gen;
-}
+#define cache_hit ipc_cache_hit
+#define cache_fill ipc_cache_fill
 
 /* A miss: the full lookup of h into c (out of line). */
-static __attribute__((noinline)) Retcode cache_fill(struct ipc_hcache *c, sysarg_t h,
-                                                    uint32_t type, uint32_t need)
+__attribute__((noinline)) Retcode ipc_cache_fill(struct ipc_hcache *c, sysarg_t h, uint32_t type,
+                                                 uint32_t need)
 {
     struct handle_table *ht = &current_task()->handles;
     struct cap *cap;
@@ -475,7 +472,7 @@ static __attribute__((noinline)) Retcode cache_fill(struct ipc_hcache *c, sysarg
 }
 
 /* Debug kernels: a hit is what the lookup answers now. */
-static bool cache_valid(const struct ipc_hcache *c, sysarg_t h, uint32_t type, uint32_t need)
+bool ipc_cache_valid(const struct ipc_hcache *c, sysarg_t h, uint32_t type, uint32_t need)
 {
     struct cap *cap;
     return h <= 0xffffffffu && c->gen &&
@@ -526,7 +523,7 @@ static __attribute__((noinline)) Retcode call_reg(struct thread *self, sysarg_t 
         if (rc)
             return rc;
     }
-    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
     struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
     const uint64_t *regs = self->frame->x;
     if (__builtin_expect(c->hdr != regs[REG_HDR], 0))
@@ -552,7 +549,7 @@ static __attribute__((noinline)) Retcode reply_recv_reg(struct thread *self, sys
         if (rc)
             return rc;
     }
-    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
     struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
     const uint64_t *regs = self->frame->x;
     struct thread *client = self->ipc.serving;
@@ -615,7 +612,7 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
     uint64_t w = regs[REG_HDR];
     if (__builtin_expect(!cache_hit(c, self, h) || c->hot != w, 0))
         return call_reg(self, h);
-    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
     struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
     struct ipc_listener *s = ch->listener;
     struct thread *server = wait_queue_first(&s->receivers);
@@ -644,7 +641,7 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
     struct thread *client = self->ipc.serving;
     if (__builtin_expect(!cache_hit(c, self, h) || !client, 0))
         return reply_recv_reg(self, h);
-    DEBUG_ASSERT(cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
     struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
     uint64_t w = regs[REG_HDR];
     uint32_t size = MSG_REG_SIZE(w);

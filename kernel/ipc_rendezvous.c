@@ -54,15 +54,20 @@ deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs, u
 
 /* ---- client side ----------------------------------------------------------- */
 
+/* The client end behind h, through the thread's call cache (a hit is the
+ * lookup's answer: kernel/ipc_fastpath.c). */
 static Retcode lookup_client(sysarg_t h, struct ipc_client **out)
 {
-    struct cap *c;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument
-                                 : handle_lookup(&current_task()->handles, (Handle)h,
-                                                 KOBJ_IPC_CLIENT, RIGHT_IPC_CALL, &c);
-    if (rc == rcOk)
-        *out = container_of(c->obj, struct ipc_client, obj);
-    return rc;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    if (__builtin_expect(!ipc_cache_hit(c, self, h), 0)) {
+        Retcode rc = ipc_cache_fill(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL));
+    *out = container_of(c->obj, struct ipc_client, obj);
+    return rcOk;
 }
 
 /* CallReg's message and receive room from its registers (out of line: the
@@ -164,12 +169,17 @@ Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysa
 
 /* ---- server side ------------------------------------------------------------ */
 
-static Retcode lookup_listener(Handle h, struct ipc_listener **out)
+/* The listener behind h, through the thread's recv cache, if connected. */
+static Retcode lookup_listener(sysarg_t h, struct ipc_listener **out)
 {
-    struct cap *c;
-    Retcode rc = handle_lookup(&current_task()->handles, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV, &c);
-    if (rc)
-        return rc;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    if (__builtin_expect(!ipc_cache_hit(c, self, h), 0)) {
+        Retcode rc = ipc_cache_fill(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV));
     *out = container_of(c->obj, struct ipc_listener, obj);
     return (*out)->connected ? rcOk : rcNotConnected;
 }
@@ -230,7 +240,7 @@ fail:
 static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout, const uint64_t *regs)
 {
     struct ipc_listener *s;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
     if (current->ipc.serving)
@@ -298,7 +308,7 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
 {
     struct ipc_listener *s;
     struct thread *client;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
     rc = do_reply(out, &client, NULL);
@@ -315,7 +325,7 @@ Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, s
 {
     struct ipc_listener *s;
     struct thread *client = NULL;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
     if (ipc_fast_reply_recv(s, out, in, timeout, &rc))   /* the common case, or no change */

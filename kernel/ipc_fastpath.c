@@ -639,7 +639,9 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
     struct ipc_hcache *c = &self->ipc.recv_cache;
     const uint64_t *regs = self->frame->x;
     struct thread *client = self->ipc.serving;
-    if (__builtin_expect(!cache_hit(c, self, h) || !client, 0))
+    /* (a client that called through memory, with an arena or a buffer on
+     * its stack, leaves at once: its reply goes to memory) */
+    if (__builtin_expect(!cache_hit(c, self, h) || !client || !client->ipc.in_regs, 0))
         return reply_recv_reg(self, h);
     DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
     struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
@@ -653,7 +655,7 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
                          !list_empty(&s->gone) ||     /* fast_reply_ok; ipc_fastpath_on: in hot */
                          size > MSG_REG_CONST || MSG_REG_MID(w) == MSG_MID_ERROR ||
                          c->hot != method || c->peer != peer ||
-                         !client->ipc.in_regs || size > client->ipc.in_cap.size ||
+                         size > client->ipc.in_cap.size ||
                          !room_ok(self, regs, &in_uaddr, &self->ipc.recv_cap), 0))
         return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */
     struct fast_msg m;

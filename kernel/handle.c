@@ -59,6 +59,7 @@ Retcode handle_table_init(struct handle_table *ht, uint32_t quota)
         ht->slots[i].value = (1u << 16) | i;           /* generation 1, lane 0 */
     ht->nslots = nslots;
     ht->used = 0;
+    ht->gen = 1;                         /* a zeroed cache (generation 0) never matches */
     return rcOk;
 }
 
@@ -68,6 +69,7 @@ static void free_slot(struct handle_table *ht, uint32_t idx)
 {
     struct hslot *s = &ht->slots[idx];
     ASSERT(s->state == HSLOT_LIVE || s->state == HSLOT_REVOKED);
+    ht->gen++;                          /* a value stops resolving (struct handle_table) */
     s->cap = NULL;
     s->value = next_value(ht, idx, s->value);
     if (!s->value) {
@@ -215,6 +217,7 @@ static void revoke_one(struct cap *c)
 {
     struct hslot *s = &c->table->slots[c->slot];
     ASSERT(s->state == HSLOT_LIVE && s->cap == c);   /* revoked caps leave the tree */
+    c->table->gen++;                    /* its value stops resolving (struct handle_table) */
     s->cap = NULL;
     s->state = HSLOT_REVOKED;
     list_del(&c->sibling);
@@ -256,4 +259,5 @@ void handle_table_destroy(struct handle_table *ht)
     }
     pmm_free_pages(virt_to_phys(ht->slots), table_pages(ht->nslots));
     ht->slots = NULL;
+    ht->gen++;                          /* nothing resolves any more */
 }

@@ -32,6 +32,11 @@
  * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
+ *
+ * The register calls (CallReg, ReplyRecvReg) are entered here from the
+ * system-call table (sys_CallReg, sys_ReplyRecvReg, at the end): each
+ * thread's handle cache replaces the handle lookup, and the usual case runs
+ * as a straight line with no call before the switch.
  */
 #include <kernel/ipc_fast.h>
 #include <kernel/ipc.h>
@@ -40,6 +45,8 @@
 #include <kernel/kcall.h>
 #include <kernel/ipc_transfer.h>
 #include <kernel/ipc_regs.h>
+#include <kernel/handle.h>
+#include <kernel/syscall.h>
 #include <arch/trap_frame.h>
 #include <kernel/lib.h>
 #include <kernel/printk.h>
@@ -149,7 +156,7 @@ fast_target(const struct thread *rcv, bool regs, uint64_t uaddr, const SMsgHdr *
 {
     if (size > cap->size || asz > cap->arena_cap)
         return false;
-    if (regs && size <= MSG_REG_CONST && !asz && ipc_regs_on) {
+    if (regs && size <= MSG_REG_CONST && !asz) {   /* (regs: ipc_regs_on tested when set) */
         *regs_to = rcv->frame->x;
         return true;
     }
@@ -243,31 +250,15 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
 }
 
 /*
- * Call, after the guards on the channel and the message: verdict, room,
- * arena, delivery and the switch to the server. Two instances: `mem` false
- * for a message from registers (the usual short call, where every arena
- * test folds away), true for one from memory, with or without an arena.
+ * The commit of a fast Call, every guard passed: the request goes to the
+ * waiting server (into its registers regs_to, or its buffer's page to),
+ * which runs now. Shared by fast_call and sys_CallReg's own guards.
  */
-static inline __attribute__((always_inline)) bool
-fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const uint64_t *regs,
-          const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
+static inline __attribute__((always_inline)) Retcode
+call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
+            bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
-    struct thread *self = current;
-    struct task *t = self->task;
     struct ipc_listener *s = ch->listener;
-    uint32_t asz = mem ? m->arena_size : 0;
-    if (!fast_granted(verdict, m, asz))
-        return false;
-    uint64_t *regs_to;
-    SMsgHdr *to = NULL;
-    if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
-                     m->size, asz, &regs_to, &to) ||
-        (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
-              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)) ||
-        (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
-        return false;                         /* (in_cap is rewritten by the general path) */
-
-    /* Committed: the request goes to the waiting server, which runs now. */
     fast_calls++;
     fast_arenas += asz != 0;
     fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge);
@@ -275,7 +266,7 @@ fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const
     self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
-    self->ipc.in_regs = regs != NULL;
+    self->ipc.in_regs = regs && ipc_regs_on;
     /* No reference on the listener for the call (issue 19): another thread
      * may close the client handle meanwhile, dropping ch and its reference on
      * s, but s stays pinned by its own server-side handles for as long as this
@@ -288,9 +279,35 @@ fast_call(struct ipc_client *ch, struct thread *server, uint64_t in_uaddr, const
     thread_release(server, rcOk);
     ipc_bind(self, server, s);
     Retcode r = thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
-    if (r == rcTimeout || r == rcIpcInterrupt)
-        ipc_unbind(self);
-    *rc = r;
+    if (__builtin_expect(r == rcTimeout || r == rcIpcInterrupt, 0))
+        ipc_unbind(current);                  /* (current: nothing kept across the switch) */
+    return r;
+}
+
+/*
+ * Call, after the guards on the channel and the message: verdict, room,
+ * arena, delivery and the switch to the server. Two instances: `mem` false
+ * for a message from registers (the usual short call, where every arena
+ * test folds away), true for one from memory, with or without an arena.
+ */
+static inline __attribute__((always_inline)) bool
+fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
+          const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem, Retcode *rc)
+{
+    struct task *t = self->task;
+    uint32_t asz = mem ? m->arena_size : 0;
+    if (!fast_granted(verdict, m, asz))
+        return false;
+    uint64_t *regs_to;
+    SMsgHdr *to = NULL;
+    if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
+                     m->size, asz, &regs_to, &to) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
+              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)) ||
+        (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
+        return false;                         /* (in_cap is rewritten by the general path) */
+
+    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL, regs_to, to, m, asz);
     return true;
 }
 
@@ -311,57 +328,58 @@ static __attribute__((noinline)) bool fast_call_mem(struct ipc_client *ch, struc
     if (v == MEMO_NO)
         return false;
     fast_message_data(&m, h);
-    return fast_call(ch, server, in_uaddr, NULL, &m, v, true, rc);
+    return fast_call(self, ch, server, in_uaddr, NULL, &m, v, true, rc);
 }
 
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
-                   const uint64_t *regs, Retcode *rc)
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr, Retcode *rc)
 {
     struct ipc_listener *s = ch->listener;
     struct thread *server = wait_queue_first(&s->receivers);
     if (!ipc_fastpath_on || !s->connected || !server || !s->class_owner)
         return false;                         /* (the kernel's listeners have no owner task) */
-    if (!regs)
-        return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
-    struct thread *self = current;
-    struct fast_msg m;
-    if (!fast_message_regs(regs, &m) || m.mid == MSG_MID_DISCONNECT || m.mid == MSG_MID_ERROR)
-        return false;
-    const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, s->class_owner, &m);
-    return fast_call(ch, server, 0, regs, &m, v, false, rc);
+    return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
+}
+
+/* The commit of a fast ReplyRecv, every guard passed (its receive room
+ * already in recv_cap): the reply goes to the client, this thread waits for
+ * the next request and the client runs now. */
+static inline __attribute__((always_inline)) Retcode
+reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
+             bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+{
+    fast_replies++;
+    fast_arenas += asz != 0;
+    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
+    ipc_unbind(client);
+    thread_release(client, rcOk);
+    self->ipc.recv_uaddr = in_uaddr;
+    self->ipc.recv_regs = regs && ipc_regs_on;
+    return thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
 }
 
 /* ReplyRecv after the guards, in two instances like fast_call. */
 static inline __attribute__((always_inline)) bool
-fast_reply_recv(struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
-                const uint64_t *regs, const struct fast_msg *m, const void *verdict, bool mem,
-                Retcode *rc)
+fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *client,
+                uint64_t in_uaddr, const uint64_t *regs, const struct fast_msg *m,
+                const void *verdict, bool mem, Retcode *rc)
 {
-    struct thread *self = current;
     struct task *t = self->task;
     uint32_t asz = mem ? m->arena_size : 0;
     if (!fast_granted(verdict, m, asz))
         return false;
     uint64_t *regs_to;
     SMsgHdr *to = NULL;
-    SMsgHdr cap;
+    /* The receive room straight into recv_cap, even if a later guard fails:
+     * it is read only while this thread waits in Recv, and every way into
+     * that wait (here, do_recv) writes it first. */
+    SMsgHdr *cap = &self->ipc.recv_cap;
     if (!fast_target(client, client->ipc.in_regs, client->ipc.in_uaddr, &client->ipc.in_cap,
                      m->size, asz, &regs_to, &to) ||
-        (regs ? ipc_regs_capacity(regs, &in_uaddr, &cap) : ipc_fetch_capacity(t, in_uaddr, &cap)) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, cap) : ipc_fetch_capacity(t, in_uaddr, cap)) ||
         (asz && !fast_arena(t, m, client->task, &client->ipc.in_cap)))
         return false;
 
-    /* Committed: the reply goes to the client, this thread waits for the
-     * next request and the client runs now. */
-    fast_replies++;
-    fast_arenas += asz != 0;
-    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
-    ipc_unbind(client);
-    thread_release(client, rcOk);
-    self->ipc.recv_cap = cap;
-    self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs != NULL;
-    *rc = thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
+    *rc = reply_commit(self, s, client, in_uaddr, regs != NULL, regs_to, to, m, asz);
     return true;
 }
 
@@ -381,24 +399,269 @@ static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, str
     if (v == MEMO_NO)
         return false;
     fast_message_data(&m, h);
-    return fast_reply_recv(s, client, in_uaddr, NULL, &m, v, true, rc);
+    return fast_reply_recv(self, s, client, in_uaddr, NULL, &m, v, true, rc);
+}
+
+/* The guards of ReplyRecv on s that do not depend on the message. */
+static inline __attribute__((always_inline)) bool fast_reply_ok(struct ipc_listener *s,
+                                                                const struct thread *client,
+                                                                uint64_t timeout)
+{
+    return ipc_fastpath_on && client && timeout == INFINITE_TIMEOUT && thread_is_blocked(client) &&
+           !wait_queue_first(&s->callers) && list_empty(&s->gone);
 }
 
 bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
-                         uint64_t timeout, const uint64_t *regs, Retcode *rc)
+                         uint64_t timeout, Retcode *rc)
 {
-    struct thread *self = current;
-    struct thread *client = self->ipc.serving;
-    if (!ipc_fastpath_on || !client || timeout != INFINITE_TIMEOUT || !thread_is_blocked(client) ||
-        wait_queue_first(&s->callers) || !list_empty(&s->gone))
+    struct thread *client = current->ipc.serving;
+    if (!fast_reply_ok(s, client, timeout))
         return false;
-    if (!regs)
-        return fast_reply_mem(s, client, out_uaddr, in_uaddr, rc);
+    return fast_reply_mem(s, client, out_uaddr, in_uaddr, rc);
+}
+
+/* ---- CallReg and ReplyRecvReg: the handle cache ------------------------- */
+
+/*
+ * The two register calls are the fast path from their system-call entry on
+ * (the table calls them from arm64_svc_entry), with no lookup in the usual
+ * case: each thread keeps the handle it last called (call_cache) and the
+ * one it last received on (recv_cache) as resolved, valid while its task's
+ * handle table has the generation it was resolved at (struct handle_table:
+ * any close or revoke in the table bumps it, so a hit is exactly what
+ * handle_lookup would answer: same capability, type and rights tested at
+ * the fill). Everything that handle_lookup does not decide (connected, a
+ * receiver waiting, the message) is tested on every call as before. The
+ * call cache also holds the verdict for the last request header word
+ * (fast_memo's answer: it depends only on this thread's task, the
+ * channel's destination class and the header word, fixed while the entry
+ * is). Under the big kernel lock like every system call, so no other core
+ * changes the table meanwhile.
+ */
+
+/* Debug kernels: the frame arm64_svc_entry built is the one current->frame
+ * names (it is not written on system-call entry: vectors.S). */
+static bool frame_ok(const struct thread *t)
+{
+    return t->frame == (struct trap_frame *)((char *)t->kstack + KSTACK_PAGES * PAGE_SIZE) - 1;
+}
+
+/* A "no" for every header word: the size field 0xffff is over MSG_REG_CONST. */
+#define NO_HDR (~0ull)
+
+#define cache_hit ipc_cache_hit
+#define cache_fill ipc_cache_fill
+
+/* A miss: the full lookup of h into c (out of line). */
+__attribute__((noinline)) Retcode ipc_cache_fill(struct ipc_hcache *c, sysarg_t h, uint32_t type,
+                                                 uint32_t need)
+{
+    struct handle_table *ht = &current_task()->handles;
+    struct cap *cap;
+    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : handle_lookup(ht, (Handle)h, type, need, &cap);
+    if (rc)
+        return rc;
+    c->h = h;
+    c->gen = ht->gen;
+    c->obj = cap->obj;
+    c->hdr = NO_HDR;
+    c->peer = 0;
+    c->verdict = MEMO_NO;
+    c->hot = NO_HDR;
+    return rcOk;
+}
+
+/* Debug kernels: a hit is what the lookup answers now. */
+bool ipc_cache_valid(const struct ipc_hcache *c, sysarg_t h, uint32_t type, uint32_t need)
+{
+    struct cap *cap;
+    return h <= 0xffffffffu && c->gen &&
+           handle_lookup(&current_task()->handles, (Handle)h, type, need, &cap) == rcOk &&
+           cap->obj == c->obj;
+}
+
+/* The verdict for the request header word in regs into the call cache
+ * (out of line: a new method or size). MEMO_NO sends it to the general
+ * path: no fast path, the kernel's endpoint (no owner task), a message
+ * the fast path does not take. */
+static __attribute__((noinline)) void call_verdict(struct thread *self, struct ipc_hcache *c,
+                                                   const struct ipc_client *ch,
+                                                   const uint64_t *regs)
+{
+    struct task *dst = ch->listener->class_owner;
     struct fast_msg m;
-    if (!fast_message_regs(regs, &m) || m.mid == MSG_MID_ERROR)
-        return false;
+    c->hdr = regs[REG_HDR];
+    c->verdict = MEMO_NO;
+    if (ipc_fastpath_on && dst && fast_message_regs(regs, &m) && m.mid != MSG_MID_DISCONNECT &&
+        m.mid != MSG_MID_ERROR)
+        c->verdict = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, dst, &m);
+    c->hot = c->verdict == MEMO_GRANT ? c->hdr : NO_HDR;
+}
+
+/* The verdict of a reply (method, client class and size in the keys) into
+ * the recv cache: out of line, a new method, client class or size. */
+static __attribute__((noinline)) void reply_verdict(struct thread *self, struct ipc_hcache *c,
+                                                    const struct thread *client,
+                                                    const struct fast_msg *m, uint64_t method,
+                                                    uint64_t peer)
+{
+    c->hdr = method;
+    c->peer = peer;
+    c->verdict = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, m);
+    c->hot = c->verdict == MEMO_GRANT && ipc_fastpath_on ? method : NO_HDR;
+}
+
+/* CallReg whole: the cache's fill, a new header word, a verdict with a
+ * layout to check, a receiver that takes its messages in memory, and the
+ * general path. Out of line: sys_CallReg's straight line comes here at its
+ * first guard that fails, before it changed anything. */
+static __attribute__((noinline)) Retcode call_reg(struct thread *self, sysarg_t h)
+{
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    if (__builtin_expect(!cache_hit(c, self, h), 0)) {
+        Retcode rc = cache_fill(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
+    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    const uint64_t *regs = self->frame->x;
+    if (__builtin_expect(c->hdr != regs[REG_HDR], 0))
+        call_verdict(self, c, ch, regs);
+    struct ipc_listener *s = ch->listener;
+    struct thread *server = wait_queue_first(&s->receivers);
+    if (__builtin_expect(c->verdict != MEMO_NO && s->connected && server, 1)) {
+        struct fast_msg m;
+        Retcode rc;
+        fast_message_regs(regs, &m);          /* (a size the verdict's fill checked) */
+        if (fast_call(self, ch, server, 0, regs, &m, c->verdict, false, &rc))
+            return rc;
+    }
+    return ipc_call_reg_general(ch);
+}
+
+/* ReplyRecvReg whole, as call_reg for sys_ReplyRecvReg. */
+static __attribute__((noinline)) Retcode reply_recv_reg(struct thread *self, sysarg_t h)
+{
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    if (__builtin_expect(!cache_hit(c, self, h), 0)) {
+        Retcode rc = cache_fill(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
+    struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
+    const uint64_t *regs = self->frame->x;
+    struct thread *client = self->ipc.serving;
+    struct fast_msg m;
+    if (__builtin_expect(s->connected && fast_reply_ok(s, client, regs[REG_TIMEOUT]) &&
+                         fast_message_regs(regs, &m) && m.mid != MSG_MID_ERROR, 1)) {
+        m.riid = self->ipc.serving_riid;      /* a reply answers the request's method */
+        m.mid = self->ipc.serving_mid;
+        uint64_t method = (uint64_t)m.mid << 32 | m.riid;
+        uint64_t peer = client->task->sec_subject << 32 | m.size;
+        if (__builtin_expect(c->hdr != method || c->peer != peer, 0))
+            reply_verdict(self, c, client, &m, method, peer);
+        Retcode rc;
+        if (fast_reply_recv(self, s, client, 0, regs, &m, c->verdict, false, &rc))
+            return rc;
+    }
+    return ipc_reply_recv_reg_general(s);
+}
+
+/* ipc_regs_capacity for the straight lines: the receive room in regs into
+ * *uaddr and cap. Its checks depend on the three registers alone, so the
+ * last room that passed them (room_key) passes again unchecked. */
+static inline __attribute__((always_inline)) bool room_ok(struct thread *self,
+                                                          const uint64_t *regs, uint64_t *uaddr,
+                                                          SMsgHdr *cap)
+{
+    uint64_t *k = self->ipc.room_key;
+    uint64_t u = regs[REG_BUF], w = regs[REG_CAP], a = regs[REG_ARENA];
+    if (__builtin_expect(k[0] != u || k[1] != w || k[2] != a, 0)) {
+        if (ipc_regs_capacity(regs, uaddr, cap))
+            return false;
+        k[0] = u;
+        k[1] = w;
+        k[2] = a;
+        return true;
+    }
+    DEBUG_ASSERT(ipc_regs_capacity(regs, uaddr, cap) == rcOk);
+    *uaddr = u;
+    cap->size = (uint32_t)w;                  /* as ipc_regs_capacity writes them */
+    cap->arena_cap = (uint32_t)(w >> 32);
+    cap->arena = a;
+    return true;
+}
+
+/*
+ * The register calls' straight lines: the usual case (the handle in the
+ * cache, the header word's verdict an unconditional grant, the receiver
+ * taking its messages in registers) with no call before the switch, so no
+ * callee-saved register is spent on the way. Any guard that fails sends the
+ * whole call to call_reg / reply_recv_reg, which test everything again.
+ */
+
+/* Call with the message and the receive room in registers (uapi/msg.h). */
+Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    const uint64_t *regs = self->frame->x;
+    uint64_t w = regs[REG_HDR];
+    if (__builtin_expect(!cache_hit(c, self, h) || c->hot != w, 0))
+        return call_reg(self, h);
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL) && frame_ok(self));
+    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    struct ipc_listener *s = ch->listener;
+    struct thread *server = wait_queue_first(&s->receivers);
+    uint32_t size = MSG_REG_SIZE(w);          /* <= MSG_REG_CONST: the verdict's fill checked */
+    uint64_t in_uaddr;
+    if (__builtin_expect(!s->connected || !server || !server->ipc.recv_regs ||
+                         size > server->ipc.recv_cap.size ||
+                         !room_ok(self, regs, &in_uaddr, &self->ipc.in_cap), 0))
+        return call_reg(self, h);             /* (in_cap is rewritten there) */
+    struct fast_msg m;
+    m.riid = MSG_REG_RIID(w);
+    m.mid = MSG_REG_MID(w);
+    m.size = size;
+    m.data = (const uint8_t *)&regs[REG_DATA];
+    return call_commit(self, ch, server, in_uaddr, true, server->frame->x, NULL, &m, 0);
+}
+
+/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
+Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
+                         sysarg_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    const uint64_t *regs = self->frame->x;
+    struct thread *client = self->ipc.serving;
+    /* (a client that called through memory, with an arena or a buffer on
+     * its stack, leaves at once: its reply goes to memory) */
+    if (__builtin_expect(!cache_hit(c, self, h) || !client || !client->ipc.in_regs, 0))
+        return reply_recv_reg(self, h);
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV) && frame_ok(self));
+    struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
+    uint64_t w = regs[REG_HDR];
+    uint32_t size = MSG_REG_SIZE(w);
+    uint64_t method = (uint64_t)self->ipc.serving_mid << 32 | self->ipc.serving_riid;
+    uint64_t peer = client->task->sec_subject << 32 | size;
+    uint64_t in_uaddr;
+    if (__builtin_expect(!s->connected || regs[REG_TIMEOUT] != INFINITE_TIMEOUT ||
+                         !thread_is_blocked(client) || wait_queue_first(&s->callers) ||
+                         !list_empty(&s->gone) ||     /* fast_reply_ok; ipc_fastpath_on: in hot */
+                         size > MSG_REG_CONST || MSG_REG_MID(w) == MSG_MID_ERROR ||
+                         c->hot != method || c->peer != peer ||
+                         size > client->ipc.in_cap.size ||
+                         !room_ok(self, regs, &in_uaddr, &self->ipc.recv_cap), 0))
+        return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */
+    struct fast_msg m;
     m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
     m.mid = self->ipc.serving_mid;
-    const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
-    return fast_reply_recv(s, client, 0, regs, &m, v, false, rc);
+    m.size = size;
+    m.data = (const uint8_t *)&regs[REG_DATA];
+    return reply_commit(self, s, client, in_uaddr, true, client->frame->x, NULL, &m, 0);
 }

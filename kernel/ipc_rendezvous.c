@@ -47,22 +47,27 @@ static inline __attribute__((always_inline)) Retcode
 deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs, uint64_t uaddr,
         const SMsgHdr *cap, uint32_t badge)
 {
-    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles) && ipc_regs_on)
+    if (regs && ipc_regs_fit(m->hdr.size, m->hdr.arena_size, m->hdr.nhandles))
         return deliver_regs(m, to, cap, badge);
     return ipc_deliver(from, m, to->task, uaddr, cap, badge);
 }
 
 /* ---- client side ----------------------------------------------------------- */
 
+/* The client end behind h, through the thread's call cache (a hit is the
+ * lookup's answer: kernel/ipc_fastpath.c). */
 static Retcode lookup_client(sysarg_t h, struct ipc_client **out)
 {
-    struct cap *c;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument
-                                 : handle_lookup(&current_task()->handles, (Handle)h,
-                                                 KOBJ_IPC_CLIENT, RIGHT_IPC_CALL, &c);
-    if (rc == rcOk)
-        *out = container_of(c->obj, struct ipc_client, obj);
-    return rc;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    if (__builtin_expect(!ipc_cache_hit(c, self, h), 0)) {
+        Retcode rc = ipc_cache_fill(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL));
+    *out = container_of(c->obj, struct ipc_client, obj);
+    return rcOk;
 }
 
 /* CallReg's message and receive room from its registers (out of line: the
@@ -102,7 +107,7 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     self->ipc.in_uaddr = in_uaddr;
     if (kcall_is_kernel(s))
         return kcall_serve(self);             /* the kernel answers in the caller's context */
-    self->ipc.in_regs = regs != NULL;         /* (the kernel's replies go to memory) */
+    self->ipc.in_regs = regs != NULL && ipc_regs_on;   /* (the kernel's replies go to memory) */
     thread_hold(&s->obj);                     /* the client handle may close meanwhile */
 
     struct thread *server = wait_queue_first(&s->receivers);
@@ -142,23 +147,17 @@ Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4
         return rc;
     /* The common case, or nothing changed. The kernel's endpoint (no owner
      * task) has its own (kernel/kcall_fastpath.c). */
-    if (ch->listener->class_owner ? ipc_fast_call(ch, out, in, NULL, &rc)
+    if (ch->listener->class_owner ? ipc_fast_call(ch, out, in, &rc)
                                   : kcall_fast_call(ch, out, in, &rc))
         return rc;
     return do_call(ch, out, in, INFINITE_TIMEOUT, NULL);
 }
 
-/* Call with the message and the receive room in registers (uapi/msg.h). */
-Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+/* CallReg past its fast path (kernel/ipc_fastpath.c: sys_CallReg, which
+ * resolved the handle). */
+Retcode ipc_call_reg_general(struct ipc_client *ch)
 {
-    struct ipc_client *ch;
-    Retcode rc = lookup_client(h, &ch);
-    if (rc)
-        return rc;
-    const uint64_t *regs = my_regs();
-    if (ch->listener->class_owner && ipc_fast_call(ch, 0, 0, regs, &rc))
-        return rc;
-    return do_call(ch, 0, 0, INFINITE_TIMEOUT, regs);
+    return do_call(ch, 0, 0, INFINITE_TIMEOUT, my_regs());
 }
 
 Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
@@ -170,12 +169,17 @@ Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysa
 
 /* ---- server side ------------------------------------------------------------ */
 
-static Retcode lookup_listener(Handle h, struct ipc_listener **out)
+/* The listener behind h, through the thread's recv cache, if connected. */
+static Retcode lookup_listener(sysarg_t h, struct ipc_listener **out)
 {
-    struct cap *c;
-    Retcode rc = handle_lookup(&current_task()->handles, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV, &c);
-    if (rc)
-        return rc;
+    struct thread *self = current;
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    if (__builtin_expect(!ipc_cache_hit(c, self, h), 0)) {
+        Retcode rc = ipc_cache_fill(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV);
+        if (rc)
+            return rc;
+    }
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV));
     *out = container_of(c->obj, struct ipc_listener, obj);
     return (*out)->connected ? rcOk : rcNotConnected;
 }
@@ -193,7 +197,7 @@ static Retcode do_recv(struct ipc_listener *s, uint64_t in_uaddr, uint64_t timeo
     if (rc)
         goto fail;
     self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs != NULL;
+    self->ipc.recv_regs = regs != NULL && ipc_regs_on;
     for (;;) {
         struct thread *client = wait_queue_first(&s->callers);
         if (!client)
@@ -236,7 +240,7 @@ fail:
 static Retcode recv_common(sysarg_t h, uint64_t in, uint64_t timeout, const uint64_t *regs)
 {
     struct ipc_listener *s;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
     if (current->ipc.serving)
@@ -304,7 +308,7 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
 {
     struct ipc_listener *s;
     struct thread *client;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
     rc = do_reply(out, &client, NULL);
@@ -317,35 +321,39 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
     return rc;
 }
 
-static Retcode reply_recv(sysarg_t h, uint64_t out, uint64_t in, uint64_t timeout,
-                          const uint64_t *regs)
+Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
 {
     struct ipc_listener *s;
     struct thread *client = NULL;
-    Retcode rc = h > 0xffffffffu ? rcInvalidArgument : lookup_listener((Handle)h, &s);
+    Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
-    if (ipc_fast_reply_recv(s, out, in, timeout, regs, &rc))   /* the common case, or no change */
+    if (ipc_fast_reply_recv(s, out, in, timeout, &rc))   /* the common case, or no change */
         return rc;
     if (current->ipc.serving) {
-        rc = do_reply(out, &client, regs);
+        rc = do_reply(out, &client, NULL);
         if (rc && !client)
             return rc;                        /* reply not sent: let the server fix it */
     }
-    return do_recv(s, in, timeout, client, regs);
+    return do_recv(s, in, timeout, client, NULL);
 }
 
-Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
-{
-    return reply_recv(h, out, in, timeout, NULL);
-}
-
-/* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
-Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t a4,
-                         sysarg_t a5)
+/* ReplyRecvReg past its fast path (kernel/ipc_fastpath.c: sys_ReplyRecvReg,
+ * which resolved the handle but left lookup_listener's connected test to
+ * here, in the same order). */
+Retcode ipc_reply_recv_reg_general(struct ipc_listener *s)
 {
     const uint64_t *regs = my_regs();
-    return reply_recv(h, 0, 0, regs[REG_TIMEOUT], regs);
+    struct thread *client = NULL;
+    Retcode rc;
+    if (!s->connected)
+        return rcNotConnected;
+    if (current->ipc.serving) {
+        rc = do_reply(0, &client, regs);
+        if (rc && !client)
+            return rc;                        /* reply not sent: let the server fix it */
+    }
+    return do_recv(s, 0, regs[REG_TIMEOUT], client, regs);
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

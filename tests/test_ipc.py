@@ -22,7 +22,7 @@ IPC_CHECKS = [
     "request_too_big_for_busy_server", "server_serves_after_queued_too_big_request",
     "callex_times_out",
     "call_after_timeout", "server_exit_mid_call", "handle_closed_mid_call",
-    "call_on_closed_handle",
+    "call_on_closed_handle", "call_cache_follows_handles",
 ]
 
 

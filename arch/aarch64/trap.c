@@ -130,6 +130,7 @@ void arm64_trap_dispatch(struct trap_frame *tf, unsigned long kind)
         struct cpu *c = this_cpu();
         kernel_enter(c);              /* the big kernel lock, until the eret */
         struct thread *self = c->cur;
+        DEBUG_ASSERT(self->frame == tf);   /* the stack's top (arm64_svc_entry relies on it) */
         self->frame = tf;
         /* A core that kills this thread sets need_resched here (thread_kill):
          * the "killed" test hides behind that flag. */

@@ -112,11 +112,15 @@ END(arm64_trap_common)
  * The system call, dispatched here (issue 19): no C frame between the vector
  * and the handler in the usual case. What arm64_svc_dispatch (trap.c) does
  * in C, in the same order: the big kernel lock when more than one core runs
- * (arm64_svc_lock), current->frame, the "killed by another core" test (only
+ * (arm64_svc_lock), the "killed by another core" test (only
  * when a reschedule is pending: the C path then does it all), the table
  * call with x0..x5 from the frame, x0 into the frame, and on the way out the
  * preemption point and the lock's release (arm64_svc_exit) when either is
  * needed. x9..x12 are scratch here: their user values are in the frame.
+ * current->frame is not written: an exception from EL0 always finds the
+ * thread's kernel stack empty, so its frame is always the one at the
+ * stack's top that arch_thread_init_user set (debug kernels assert it in
+ * arm64_trap_dispatch and on the IPC fast path).
  */
 LOCAL_FUNC(arm64_svc_entry)
     SAVE_X2_TO_X17
@@ -129,10 +133,7 @@ LOCAL_FUNC(arm64_svc_entry)
     mrs     x9, tpidr_el1                 /* this core's struct cpu */
     ldrb    w10, [x9, #CPU_SHARED]        /* (smp_ncpus > 1, kept per core) */
     cbnz    w10, 3f                       /* several cores: take the BKL first */
-1:  ldr     x10, [x9, #CPU_CUR]
-    ldrb    w11, [x9, #CPU_RESCHED]
-    mov     x12, sp
-    str     x12, [x10, #THREAD_FRAME]     /* current->frame */
+1:  ldrb    w11, [x9, #CPU_RESCHED]
     cmp     x8, #SYSCALL_MAX
     ccmp    w11, #0, #0, lo               /* nr out of range (flags 0: ne) or resched */
     b.ne    4f

@@ -44,11 +44,13 @@ typedef uint16_t __attribute__((may_alias)) word16_t;
 static const struct { uintptr_t lo, hi; } rw_area = { (uintptr_t)__data_start,
                                                      (uintptr_t)__bss_end };
 
-/* A buffer at p, 8-byte aligned, with `room` bytes from it in data or bss. */
+/* A buffer at p, 8-byte aligned, with `room` bytes from it in data or bss.
+ * (hi - room cannot wrap: hi is an address above the first page and room
+ * at most a header and a short message.) */
 static inline bool known_rw(const void *p, uint64_t room)
 {
     uintptr_t a = (uintptr_t)p;
-    return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi && room <= rw_area.hi - a;
+    return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi - room;
 }
 
 /* A message that may go in registers, from a buffer the library may read. */
@@ -107,32 +109,40 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     h[3] = capw & 0xffffffff00000000ull;      /* arena_size 0, arena_cap */
     h[4] = h[5] = h[6] = h[7] = 0;            /* handles[] */
     word_t *d = h + 8;
-    switch (size / 8) {                       /* the whole words */
-    case 6: d[5] = x7; __attribute__((fallthrough));
-    case 5: d[4] = x6; __attribute__((fallthrough));
-    case 4: d[3] = x5; __attribute__((fallthrough));
-    case 3: d[2] = x4; __attribute__((fallthrough));
-    case 2: d[1] = x3; __attribute__((fallthrough));
-    case 1: d[0] = x2; break;
-    default: break;
+    uint64_t v = x2;                          /* the word that holds the last bytes */
+    uint8_t *b = (uint8_t *)(void *)d;        /* where they go */
+    if (size >= 8) {                          /* the whole words, short messages first */
+        d[0] = x2, v = x3;
+        if (size >= 16) {
+            d[1] = x3, v = x4;
+            if (size >= 24) {
+                d[2] = x4, v = x5;
+                if (size >= 32) {
+                    d[3] = x5, v = x6;
+                    if (size >= 40) {
+                        d[4] = x6, v = x7;
+                        if (size >= 48)
+                            d[5] = x7;
+                    }
+                }
+            }
+        }
+        b = (uint8_t *)(void *)(d + size / 8);
     }
-    if (size % 8) {                           /* and the bytes of the last one */
-        unsigned k = size / 8;
-        uint64_t v = k == 0 ? x2 : k == 1 ? x3 : k == 2 ? x4 : k == 3 ? x5 : k == 4 ? x6 : x7;
-        uint8_t *b = (uint8_t *)(void *)(d + k);
-        if (size & 4)
-            *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
-        if (size & 2)
-            *(word16_t *)(void *)b = (uint16_t)v, b += 2, v >>= 16;
-        if (size & 1)
-            *b = (uint8_t)v;
-    }
+    if (size & 4)
+        *(word32_t *)(void *)b = (uint32_t)v, b += 4, v >>= 32;
+    if (size & 2)
+        *(word16_t *)(void *)b = (uint16_t)v, b += 2, v >>= 16;
+    if (size & 1)
+        *b = (uint8_t)v;
     return rc;
 }
 
-/* Out of line, so that the memory way of Call keeps its registers. */
-static __attribute__((noinline)) Retcode call_regs(Handle handle, const SMsgHdr *msgOut,
-                                                   SMsgHdr *msgIn)
+/* Inline: Call needs no stack frame either way (the system call clobbers
+ * only caller-saved registers), and the checks' loads are shared. */
+static inline __attribute__((always_inline)) Retcode call_regs(Handle handle,
+                                                               const SMsgHdr *msgOut,
+                                                               SMsgHdr *msgIn)
 {
     return reg_ipc(SYS_CallReg, handle, msgOut, msgIn, 0);
 }
@@ -176,8 +186,10 @@ Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs)
     return kos_sys_RecvEx(handle, U(msgIn), timeoutNs);
 }
 
-static __attribute__((noinline)) Retcode reply_recv_regs(Handle handle, const SMsgHdr *msgOut,
-                                                         SMsgHdr *msgIn, uint64_t timeoutNs)
+static inline __attribute__((always_inline)) Retcode reply_recv_regs(Handle handle,
+                                                                     const SMsgHdr *msgOut,
+                                                                     SMsgHdr *msgIn,
+                                                                     uint64_t timeoutNs)
 {
     return reg_ipc(SYS_ReplyRecvReg, handle, msgOut, msgIn, timeoutNs);
 }

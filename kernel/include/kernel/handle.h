@@ -39,6 +39,14 @@ struct handle_table {
     struct hslot *slots;     /* slots[0] unused: index 0 is never a handle */
     uint32_t nslots;
     uint32_t used;           /* slots not free: live, revoked or retired */
+    /* Bumped whenever a live slot stops naming its capability (close,
+     * revoke, the table's end), never decreases, starts at 1. While it is
+     * unchanged, every handle that resolved keeps resolving to the same
+     * capability (object, type, rights): the IPC fast path's per-thread
+     * handle cache (kernel/ipc_fastpath.c) relies on it. Installing does
+     * not bump it: it only fills free slots, whose values resolved to
+     * nothing. */
+    uint64_t gen;
 };
 
 Retcode handle_table_init(struct handle_table *ht, uint32_t quota);

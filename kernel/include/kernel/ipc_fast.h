@@ -28,13 +28,33 @@ void ipc_fastpath_report(void);
  * changed then. */
 struct ipc_client;
 struct ipc_listener;
-/* Call on channel ch (its handle already looked up with RIGHT_IPC_CALL). */
-/* regs: the caller's saved registers when the message and the receive room
- * are in them (CallReg, ReplyRecvReg: uapi/msg.h), else NULL (out, in). */
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, const uint64_t *regs,
-                   Retcode *rc);
+/* Call on channel ch (its handle already looked up with RIGHT_IPC_CALL),
+ * the message in the caller's buffer out, the reply's in in. (CallReg's
+ * fast path is sys_CallReg itself, kernel/ipc_fastpath.c.) */
+bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, Retcode *rc);
 /* ReplyRecv on listener s (looked up with RIGHT_IPC_RECV, connected). */
 bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
-                         const uint64_t *regs, Retcode *rc);
+                         Retcode *rc);
+
+/* The per-thread handle caches (struct ipc_hcache, kernel/ipc_fastpath.c):
+ * a hit is exactly handle_lookup's answer while the task's handle table keeps
+ * its generation. ipc_cache_fill does the lookup (type, rights) on a miss;
+ * ipc_cache_valid is the debug kernel's check of a hit. */
+#include <kernel/ipc_types.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
+static inline __attribute__((always_inline)) bool ipc_cache_hit(const struct ipc_hcache *c,
+                                                                const struct thread *self,
+                                                                sysarg_t h)
+{
+    return c->h == h && c->gen == self->task->handles.gen;
+}
+Retcode ipc_cache_fill(struct ipc_hcache *c, sysarg_t h, uint32_t type, uint32_t need);
+bool ipc_cache_valid(const struct ipc_hcache *c, sysarg_t h, uint32_t type, uint32_t need);
+
+/* CallReg and ReplyRecvReg past their fast paths (kernel/ipc_rendezvous.c),
+ * the handle resolved: the general path, with every check it makes. */
+Retcode ipc_call_reg_general(struct ipc_client *ch);
+Retcode ipc_reply_recv_reg_general(struct ipc_listener *s);
 
 #endif

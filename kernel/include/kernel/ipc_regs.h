@@ -35,21 +35,23 @@ static inline bool ipc_regs_fit(uint32_t size, uint32_t arena_size, uint32_t nha
 
 /* The constant part of `size` (<= MSG_REG_CONST) bytes at s into d[0..5],
  * zero past `size` (a policy decided on `size` bytes: no byte past them may
- * travel). Unrolled, without a loop or a call (the kernel's memcpy is one). */
+ * travel). The whole words, then the bytes of the last one under a mask:
+ * no compare chain, no call (the kernel's memcpy is one). */
 static inline void ipc_regs_copy(uint64_t *d, const uint64_t *s, uint32_t size)
 {
-    d[0] = d[1] = d[2] = d[3] = d[4] = d[5] = 0;
-    switch ((size + 7) / 8) {
-    case 6: d[5] = s[5]; __attribute__((fallthrough));
-    case 5: d[4] = s[4]; __attribute__((fallthrough));
-    case 4: d[3] = s[3]; __attribute__((fallthrough));
-    case 3: d[2] = s[2]; __attribute__((fallthrough));
-    case 2: d[1] = s[1]; __attribute__((fallthrough));
-    case 1: d[0] = s[0]; break;
-    default: return;
+    d[1] = d[2] = d[3] = d[4] = d[5] = 0;
+    if (size <= 8) {                          /* the usual short message: one word */
+        d[0] = size ? s[0] & (~0ull >> (64 - 8 * size)) : 0;
+        return;
     }
-    if (size % 8)
-        d[size / 8] &= ~0ull >> (64 - 8 * (size % 8));
+    d[0] = 0;
+    if (size > MSG_REG_CONST)
+        return;
+    uint32_t k = size / 8, r = size % 8;
+    for (uint32_t i = 0; i < k; i++)
+        d[i] = s[i];
+    if (r)
+        d[k] = s[k] & ~(~0ull << (8 * r));
 }
 
 /* The message in x1..x7 into m (header as a memory sender's would be after

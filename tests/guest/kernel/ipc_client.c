@@ -196,6 +196,31 @@ int main(void)
     rc = call(IPC_ECHO, 7);
     CHECK("call_after_timeout", rc == rcOk && in.value[0] == 8, "rc %d value %u", rc, in.value[0]);
 
+    /* The register calls' per-thread handle cache (kernel/ipc_fastpath.c):
+     * a copy is resolved on its own, a copy without RIGHT_IPC_CALL is refused
+     * after a call on another handle filled the cache, and a handle closed by
+     * this thread after its Call filled the cache is refused at once. */
+    Handle c1 = 0, c2 = 0, saved = ch;
+    Retcode r1 = KnHandleCopy(ch, RIGHT_IPC_CALL | RIGHT_COPY, &c1);
+    Retcode r2 = r1 ? r1 : KnHandleCopy(c1, RIGHT_COPY, &c2);
+    ch = c1;
+    Retcode via_copy = call(IPC_ECHO, 10);
+    uint32_t copy_value = in.value[0];
+    ch = c2;
+    Retcode no_right = call(IPC_ECHO, 1);
+    ch = c1;
+    Retcode again = call(IPC_ECHO, 20);
+    Retcode closed = KnHandleClose(c1);
+    Retcode after_close = call(IPC_ECHO, 1);
+    ch = saved;
+    rc = call(IPC_ECHO, 30);
+    CHECK("call_cache_follows_handles", r1 == rcOk && r2 == rcOk && via_copy == rcOk &&
+          copy_value == 11 && no_right == rcNoCapability && again == rcOk && closed == rcOk &&
+          after_close == rcInvalidArgument && rc == rcOk && in.value[0] == 31,
+          "copy %d/%d call %d (%u) no right %d again %d close %d after %d orig %d",
+          r1, r2, via_copy, copy_value, no_right, again, closed, after_close, rc);
+    KnHandleClose(c2);
+
     /* Another thread closes the only client handle while this thread's Call
      * waits in the server (issue 19: the fast path takes no reference on the
      * channel for a call). The client end goes at once (its disconnect notice

@@ -105,15 +105,35 @@ static Retcode put_path(struct nk_arena *a, nk_ptr_t *d, const char *path, size_
     struct nk_arena name = NK_ARENA_INITIALIZER(name##_buf, name##_buf + sizeof name##_buf)
 
 
+/* Does the word hold a zero byte? (exact: no false hit, no miss) */
+static inline int has_zero_byte(uint64_t x)
+{
+    return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
+}
+
 /* The length of `path` when it may be sent (its bytes before the NUL), else -errno.
- * A byte loop: paths are short, and the C library's strnlen costs more to set up. */
+ * Bytes up to an 8-byte boundary, then aligned words until one holds the NUL (an
+ * aligned word never crosses into the next page, so nothing past the string's page
+ * is touched), then that word's bytes: the C library's strnlen costs more to set up,
+ * and a byte loop ~5 instructions a byte. */
 static int64_t path_len(const char *path)
 {
     if (!path)
         return -EFAULT;
     size_t n = 0;
-    while (n < PATH_LIMIT && path[n])
+    while (((uintptr_t)(path + n) & 7) && n < PATH_LIMIT && path[n])
         n++;
+    if (((uintptr_t)(path + n) & 7) == 0) {
+        uint64_t w;
+        while (n < PATH_LIMIT) {
+            __builtin_memcpy(&w, path + n, sizeof w);   /* aligned: one ldr */
+            if (has_zero_byte(w))
+                break;
+            n += 8;
+        }
+        while (n < PATH_LIMIT && path[n])
+            n++;
+    }
     if (n == 0)
         return -ENOENT;
     if (n >= PATH_LIMIT)
@@ -437,10 +457,21 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t offset)
 
 static void from_wire(const struct kl_VfsFilesystem_StatInfo *w, struct stat *st)
 {
-    /* one assignment: the compiler stores the zeros inline, no memset call */
-    *st = (struct stat){ .st_dev = w->dev, .st_ino = w->ino, .st_mode = w->mode,
-                         .st_nlink = w->nlink, .st_size = w->size, .st_blksize = w->blksize,
-                         .st_blocks = w->blocks };
+    /* Field by field: a compound literal of the 120-byte struct became a memset
+     * call (~26 instructions); padding bytes are left as they were. */
+    st->st_dev = w->dev;
+    st->st_ino = w->ino;
+    st->st_mode = w->mode;
+    st->st_nlink = w->nlink;
+    st->st_uid = 0;
+    st->st_gid = 0;
+    st->st_rdev = 0;
+    st->st_size = w->size;
+    st->st_blksize = w->blksize;
+    st->st_blocks = w->blocks;
+    st->st_atim = (struct timespec){ 0, 0 };
+    st->st_mtim = (struct timespec){ 0, 0 };
+    st->st_ctim = (struct timespec){ 0, 0 };
 }
 
 /* fstat: replaces libkos's weak ENOSYS one. */

@@ -192,6 +192,39 @@ static void test_path_normalisation(void)
     }
     CHECK_EQ(vfs_path_normalize(P("/deep"), in, k, out, sizeof out, &n, &md), 0);
     CHECK(strcmp(out, "/") == 0);
+
+    /* The one-pass check skips eight name bytes at a time: a '/', "/.", "/..", "//",
+     * a NUL or a trailing '/' at every offset of a 70-byte name (words, tails, and a
+     * component one past VFS_NAME_MAX) must give what the general way gives for the
+     * same path behind "/." (which is never normal already). */
+    static const char *const marks[] = { "/", "/.", "/..", "//", "/./", NULL, "/a", "/.a" };
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        for (size_t at = 1; at < 70; at++) {
+            char p[128], q[130], o1[VFS_PATH_MAX], o2[VFS_PATH_MAX];
+            memset(p, 'y', sizeof p);
+            p[0] = '/';
+            size_t ml = marks[m] ? strlen(marks[m]) : 1;     /* NULL: one NUL byte */
+            memcpy(p + at, marks[m] ? marks[m] : "", ml);
+            for (size_t len = at + ml; len <= 72; len += 7) {
+                q[0] = '/';
+                q[1] = '.';
+                memcpy(q + 2, p, len);
+                size_t n1 = 0, n2 = 0;
+                int md1 = -1, md2 = -1;
+                int r1 = vfs_path_normalize(P("/"), p, len, o1, sizeof o1, &n1, &md1);
+                int r2 = vfs_path_normalize(P("/"), q, len + 2, o2, sizeof o2, &n2, &md2);
+                if (r1 != r2 || (r1 == 0 && (n1 != n2 || memcmp(o1, o2, n1) != 0 || md1 != md2)))
+                    fprintf(stderr, "mark %zu at %zu len %zu: %d '%s' vs %d '%s'\n", m, at, len,
+                            r1, r1 ? "" : o1, r2, r2 ? "" : o2);
+                CHECK_EQ(r1, r2);
+                if (r1 == 0 && r2 == 0) {
+                    CHECK_EQ(n1, n2);
+                    CHECK(memcmp(o1, o2, n1) == 0);
+                    CHECK_EQ(md1, md2);
+                }
+            }
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- table-driven calls */

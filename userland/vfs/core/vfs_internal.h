@@ -42,6 +42,37 @@ struct vfs_client {
     size_t cwd_len;
 };
 
+/* Path bytes eight at a time (vfs_path.c, vfs_walk): paths are short and most of their
+ * bytes are plain name bytes, which a byte loop pays ~5-8 instructions each for. */
+static inline uint64_t vfs_word_at(const char *p)
+{
+    uint64_t w;
+    __builtin_memcpy(&w, p, sizeof w);      /* an unaligned load, inline */
+    return w;
+}
+
+/* Does w hold a zero byte? (exact: no false hit, no miss) */
+static inline int vfs_word_has_zero(uint64_t w)
+{
+    return ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0;
+}
+
+/* Does w hold a '/' or a NUL? */
+static inline int vfs_word_has_slash_or_nul(uint64_t w)
+{
+    return vfs_word_has_zero(w) || vfs_word_has_zero(w ^ 0x2f2f2f2f2f2f2f2full);
+}
+
+/* The index of the first '/' in p[i..len), or len. */
+static inline size_t vfs_next_slash(const char *p, size_t i, size_t len)
+{
+    while (i + 8 <= len && !vfs_word_has_zero(vfs_word_at(p + i) ^ 0x2f2f2f2f2f2f2f2full))
+        i += 8;
+    while (i < len && p[i] != '/')
+        i++;
+    return i;
+}
+
 struct fstype {
     char name[FSTYPE_NAME_MAX + 1];
     vfs_fstype_fn fn;

@@ -121,8 +121,7 @@ int vfs_walk(struct vfs_mount *m, const char *p, size_t len, void **out)
     size_t i = 0;
     while (i < len) {
         size_t start = i;
-        while (i < len && p[i] != '/')
-            i++;
+        i = vfs_next_slash(p, i, len);
         int rc = vfs_check_search(m, node);
         if (rc)
             return rc;

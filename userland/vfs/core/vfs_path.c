@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vfs.h"
+#include "vfs_internal.h"
 
 /* Appends the components of src to the absolute path held in buf[0..*n) ("" = "/"). */
 static int push_components(char *buf, size_t size, size_t *n, const char *src, size_t len,
@@ -73,6 +74,12 @@ static int already_normal(const char *path, size_t len)
         return 0;
     size_t start = 1;
     for (size_t i = 1; i < len; i++) {
+        /* Eight name bytes at once: '.' matters only first in a component, which
+         * the byte after a '/' is, and the component's length is checked at its end. */
+        while (i + 8 <= len && !vfs_word_has_slash_or_nul(vfs_word_at(path + i)))
+            i += 8;
+        if (i >= len)
+            break;
         char ch = path[i];
         if (ch == '/') {
             if (!plain_component(path + start, i - start))

@@ -183,7 +183,11 @@ __attribute__((destructor(101))) static void release_at_exit(void)
  * every header field the kernel reads (nk_kos_prepare_req: riid, mid, size, badge,
  * nhandles = 0; the transport: the arena fields), no handle slot is read with
  * nhandles 0, and each constant-part field is assigned, so no byte of our stack
- * travels. Clearing the 72-byte request cost a memset call (~22 instructions). */
+ * travels. Clearing the 72-byte request cost a memset call (~22 instructions).
+ * Requests with padding (Pread, Pwrite) clear their constant part only: a few
+ * inline stores. */
+#define CLEAR_CONST_PART(rq) \
+    __builtin_memset((char *)&(rq) + sizeof(rq).base_, 0, sizeof(rq) - sizeof(rq).base_)
 
 /* One Read (off < 0) or Pread of at most IO_MAX bytes into buf: the generated
  * _into proxies take buf as the response arena, so the data lands in place. */
@@ -196,7 +200,11 @@ static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int posit
     int64_t res = 0;
     Retcode rc;
     if (positional) {
-        kl_VfsFilesystem_Pread_req rq = { .fd = sfd, .offset = off, .count = n };
+        kl_VfsFilesystem_Pread_req rq;      /* header: the proxy's (REQ_FIELDS) */
+        CLEAR_CONST_PART(rq);               /* its padding travels too */
+        rq.fd = sfd;
+        rq.offset = off;
+        rq.count = n;
         kl_VfsFilesystem_Pread_res rs;
         rc = kl_VfsFilesystem_Pread_into(p, &rq, NK_NULL, &rs, buf, n, &got);
         res = rs.res;
@@ -231,7 +239,11 @@ static int64_t write_chunk(int sfd, const void *buf, uint32_t n, int64_t off, in
     int64_t res = 0;
     Retcode rc;
     if (positional) {
-        kl_VfsFilesystem_Pwrite_req rq = { .fd = sfd, .offset = off, .data = d };
+        kl_VfsFilesystem_Pwrite_req rq;     /* header: the proxy's (REQ_FIELDS) */
+        CLEAR_CONST_PART(rq);               /* its padding travels too */
+        rq.fd = sfd;
+        rq.offset = off;
+        rq.data = d;
         kl_VfsFilesystem_Pwrite_res rs;
         rc = kl_VfsFilesystem_Pwrite(p, &rq, n ? &arena : NK_NULL, &rs, NK_NULL);
         res = rs.res;

@@ -135,13 +135,20 @@ static struct vfs_client *first_request_locked(uint32_t badge, int *slot_out, in
 /* The caller of `req`: the descriptor table of the client behind the badge in
  * its header (created on its first request) and its slot, or NULL with *err =
  * -errno. Under fs_lock. */
+static int last_slot;                /* the slot client_of found last: tried first */
+
 static struct vfs_client *client_of(const struct nk_message *req, int *slot, int *err)
 {
     uint32_t badge = req->hdr.badge;
+    int i = last_slot;
+    if (badges[i] == badge && tables[i]) {
+        *slot = i;
+        return tables[i];
+    }
     *slot = -1;
-    for (int i = 0; i < CLIENTS_MAX; i++) {
+    for (i = 0; i < CLIENTS_MAX; i++) {
         if (badges[i] == badge && tables[i]) {
-            *slot = i;
+            *slot = last_slot = i;
             return tables[i];
         }
     }

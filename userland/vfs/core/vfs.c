@@ -579,7 +579,8 @@ int vfs_chdir(struct vfs_client *c, const char *path, size_t len)
         rc = vfs_check_search(r.mnt, node);
     if (rc)
         return rc;
-    memcpy(c->cwd, r.path, r.len + 1);
+    memcpy(c->cwd, r.path, r.len);      /* r.path: not NUL-terminated */
+    c->cwd[r.len] = '\0';
     c->cwd_len = r.len;
     return 0;
 }

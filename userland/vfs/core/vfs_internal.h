@@ -97,7 +97,9 @@ struct vfs {
 
 /* A path resolved to its mount: rest is the part inside the mount ("" = its root). */
 struct resolved {
-    char path[VFS_PATH_MAX];
+    const char *path;               /* the caller's path when normal already, else buf;
+                                       len bytes, not NUL-terminated */
+    char buf[VFS_PATH_MAX];
     size_t len;
     int must_dir;
     struct vfs_mount *mnt;

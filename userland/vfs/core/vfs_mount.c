@@ -151,10 +151,18 @@ int vfs_walk_parent(const struct resolved *r, void **dir, const char **name, siz
 int vfs_resolve(struct vfs *vfs, const char *cwd, size_t cwd_len, const char *path,
                    size_t len, struct resolved *r)
 {
-    int rc = vfs_path_normalize(cwd, cwd_len, path, len, r->path, sizeof r->path, &r->len,
-                                &r->must_dir);
-    if (rc)
-        return rc;
+    /* The common case (an absolute path, normal already) is used where it lies: no copy. */
+    if (path && len > 0 && len < VFS_PATH_MAX && vfs_path_is_normal(path, len)) {
+        r->path = path;
+        r->len = len;
+        r->must_dir = 0;
+    } else {
+        int rc = vfs_path_normalize(cwd, cwd_len, path, len, r->buf, sizeof r->buf, &r->len,
+                                    &r->must_dir);
+        if (rc)
+            return rc;
+        r->path = r->buf;
+    }
     r->mnt = find_mount(vfs, r->path, r->len, &r->rest, &r->rest_len);
     return r->mnt ? 0 : -ENOENT;        /* "/" is always mounted: never taken */
 }
@@ -396,7 +404,8 @@ int vfs_internal_read_file(struct vfs *vfs, const char *path, size_t len, char *
             return rc;
         memset(&tmp, 0, sizeof tmp);
         tmp.fs = fs;
-        rc = vfs_path_normalize("/", 1, path, len, r.path, sizeof r.path, &r.len, &r.must_dir);
+        rc = vfs_path_normalize("/", 1, path, len, r.buf, sizeof r.buf, &r.len, &r.must_dir);
+        r.path = r.buf;
         if (!rc) {
             r.mnt = &tmp;
             r.rest = r.path + 1;

@@ -68,7 +68,7 @@ static int plain_component(const char *c, size_t n)
 /* Is path[0..len) (len > 0) absolute and normal already: no NUL, every component plain,
  * no trailing '/', not "/" itself? The common case, checked in one pass; anything else
  * takes the general way. */
-static int already_normal(const char *path, size_t len)
+int vfs_path_is_normal(const char *path, size_t len)
 {
     if (path[0] != '/' || len < 2 || path[len - 1] == '/')
         return 0;
@@ -107,7 +107,7 @@ int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t
         return -ENOENT;                 /* POSIX: the empty path names nothing */
     if (len >= VFS_PATH_MAX)            /* before scanning: len may be anything */
         return -ENAMETOOLONG;
-    if (already_normal(path, len)) {
+    if (vfs_path_is_normal(path, len)) {
         memcpy(out, path, len);
         out[len] = '\0';
         *out_len = len;

@@ -118,9 +118,13 @@ static int open_node(struct vfs_mount *m, void *node, const struct resolved *r, 
 {
     struct vfs_stat st;
     int acc = flags & VFS_O_ACCMODE;
-    int rc = vfs_node_stat(m, node, &st);
-    if (rc)
-        return rc;
+    if (m->fs->ops->mode) {             /* the mode alone, as vfs_check_search takes it */
+        st.st_mode = m->fs->ops->mode(m->fs, node);
+    } else {
+        int rc = vfs_node_stat(m, node, &st);
+        if (rc)
+            return rc;
+    }
     *is_dir = vfs_st_is_dir(&st);
     int want_write = acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC);
     if ((r->must_dir || (flags & VFS_O_DIRECTORY)) && !*is_dir)

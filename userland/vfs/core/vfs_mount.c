@@ -138,6 +138,8 @@ int vfs_walk(struct vfs_mount *m, const char *p, size_t len, void **out)
 int vfs_walk_parent(const struct resolved *r, void **dir, const char **name, size_t *nlen)
 {
     size_t cut = r->rest_len;
+    while (cut >= 8 && !vfs_word_has_zero(vfs_word_at(r->rest + cut - 8) ^ 0x2f2f2f2f2f2f2f2full))
+        cut -= 8;                       /* eight bytes without a '/' at once */
     while (cut > 0 && r->rest[cut - 1] != '/')
         cut--;
     *name = r->rest + cut;

@@ -79,8 +79,23 @@ struct fstype {
     void *ctx;
 };
 
+/* A name cache entry (vfs_mount.c, "name cache"): an absolute normal path that
+ * resolved to mnt's node while the namespace generation was gen. */
+#define VFS_NAME_CACHE 4
+struct vfs_name_entry {
+    uint64_t gen;                   /* 0: empty */
+    struct vfs_mount *mnt;
+    void *node;
+    size_t len;
+    char path[VFS_PATH_MAX];
+};
+
 struct vfs {
     struct vfs_alloc a;
+    /* The namespace generation: bumped by every call that can remove a name, move one
+     * or change the mounts (vfs_names_changed), which empties the name cache. */
+    uint64_t ns_gen;
+    struct vfs_name_entry names[VFS_NAME_CACHE];
     int have_alloc;
     vfs_image_fn image;
     void *image_ctx;
@@ -94,6 +109,12 @@ struct vfs {
     struct fstype types[FSTYPE_MAX];
     struct vfs_client *clients;
 };
+
+/* The name cache (vfs_mount.c): paths that resolved before, without their walk. */
+void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt);
+void vfs_name_put(struct vfs *vfs, const char *path, size_t len, struct vfs_mount *mnt,
+                  void *node);
+static inline void vfs_names_changed(struct vfs *vfs) { vfs->ns_gen++; }
 
 /* A path resolved to its mount: rest is the part inside the mount ("" = its root). */
 struct resolved {

@@ -33,6 +33,7 @@ const struct vfs_alloc *vfs_allocator(struct vfs *vfs)
 /* Rebuilds vfs->by_len after a mount table change (an insertion sort: 16 entries). */
 static void mounts_changed(struct vfs *vfs)
 {
+    vfs_names_changed(vfs);
     int n = 0;
     for (int i = 0; i < VFS_MOUNT_MAX; i++) {
         struct vfs_mount *m = &vfs->mounts[i];
@@ -46,6 +47,59 @@ static void mounts_changed(struct vfs *vfs)
         vfs->by_len[j] = m;
     }
     vfs->nmounts = n;
+}
+
+/* ---------------------------------------------------------------- name cache
+ * A few absolute normal paths that resolved to a node, looked up by their bytes before
+ * any resolution (~200 instructions of normalisation check, mount search and walk for
+ * a one-component path). An entry holds while the namespace generation it was made in
+ * lasts: every call that can take a name away, move one or change the mounts (unlink,
+ * rmdir, rename, mount, umount) starts a new generation, so a cached node is never one
+ * whose name is gone (nodes are freed only after their last name is). Adding names
+ * (open with O_CREAT, mkdir) changes no resolution that succeeded. What a walk checks
+ * on the way (each directory a search right) cannot change either: no call changes a
+ * node's mode. A call that could (a chmod) would have to start a generation too.
+ * Failures are not cached. */
+static size_t name_slot(const char *path, size_t len)
+{
+    return (len ^ (unsigned char)path[len - 1]) & (VFS_NAME_CACHE - 1);
+}
+
+static int same_bytes(const char *a, const char *b, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        if (vfs_word_at(a + i) != vfs_word_at(b + i))
+            return 0;
+    for (; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt)
+{
+    if (!path || len == 0 || len >= VFS_PATH_MAX || path[0] != '/')
+        return NULL;                /* relative paths depend on the cwd: never cached */
+    const struct vfs_name_entry *e = &vfs->names[name_slot(path, len)];
+    if (e->gen != vfs->ns_gen || e->len != len || !same_bytes(e->path, path, len))
+        return NULL;
+    *mnt = e->mnt;
+    return e->node;
+}
+
+/* path: absolute and normal (a resolved path). */
+void vfs_name_put(struct vfs *vfs, const char *path, size_t len, struct vfs_mount *mnt,
+                  void *node)
+{
+    if (len == 0 || len >= VFS_PATH_MAX)
+        return;
+    struct vfs_name_entry *e = &vfs->names[name_slot(path, len)];
+    memcpy(e->path, path, len);
+    e->len = len;
+    e->mnt = mnt;
+    e->node = node;
+    e->gen = vfs->ns_gen;
 }
 
 /* The mount p (normalised) resolves to: the longest mount path that is p or a directory
@@ -354,6 +408,7 @@ int vfs_create(const struct vfs_config *cfg, struct vfs **out)
         vfs->fstab_from_vfs = cfg->fstab_from_vfs;
     }
     vfs->next_mount_id = 1;
+    vfs->ns_gen = 1;                    /* entries of generation 0 are empty */
     vfs_register_fstype(vfs, "ramfs", ramfs_type, NULL);
     vfs_register_fstype(vfs, "romfs", romfs_type, NULL);
 

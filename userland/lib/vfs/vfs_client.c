@@ -187,7 +187,7 @@ __attribute__((destructor(101))) static void release_at_exit(void)
  * Requests with padding (Pread, Pwrite) clear their constant part only: a few
  * inline stores. */
 #define CLEAR_CONST_PART(rq) \
-    __builtin_memset((char *)&(rq) + sizeof(rq).base_, 0, sizeof(rq) - sizeof(rq).base_)
+    __builtin_memset((char *)&(rq) + sizeof((rq).base_), 0, sizeof(rq) - sizeof((rq).base_))
 
 /* One Read (off < 0) or Pread of at most IO_MAX bytes into buf: the generated
  * _into proxies take buf as the response arena, so the data lands in place. */

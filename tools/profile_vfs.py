@@ -20,6 +20,7 @@ and the functions taking at least --min of them, with their side.
 
     python3 tools/profile_vfs.py [--kernel build/virt-echo/kernel.img]
                                  [--bin build/shared/virt/user/bin] [--min 8]
+                                 [--detail files_serve,stat]
 """
 import argparse
 import os
@@ -50,8 +51,9 @@ def hmp(sock_path, command):
     s.close()
 
 
-def profile(fifo, kernel, client, server):
-    """Counts per (class, side, function); returns (counts, ops per class)."""
+def profile(fifo, kernel, client, server, detail=()):
+    """Counts per (class, side, function); returns (counts, ops per class). For the
+    user functions named in `detail`, also per address: key (side, name, pc)."""
     counts = {}
     ops = {}
     cur = {}                # the round trip in progress: (side, function) -> n
@@ -111,6 +113,8 @@ def profile(fifo, kernel, client, server):
                     name = fn_cache[key] = (server if side == "server" else client).name(pc)
                 if side == "server" and name in OPS:
                     seen_op = name
+                if name in detail:
+                    cur[(side, name, pc)] = cur.get((side, name, pc), 0) + 1
                 k = (side, name)
             cur[k] = cur.get(k, 0) + 1
     if nlines == 0:
@@ -123,6 +127,8 @@ def main():
     ap.add_argument("--kernel", default="build/virt-echo/kernel.img")
     ap.add_argument("--bin", default="build/shared/virt/user/bin")
     ap.add_argument("--min", type=float, default=8.0, help="show functions with at least this many")
+    ap.add_argument("--detail", default="", help="FN[,FN]: per-address counts of these user "
+                    "functions (match them with objdump -d of bench_vfs or VfsFsnet)")
     args = ap.parse_args()
     elf = os.path.splitext(args.kernel)[0] + ".elf"
     bins = [os.path.join(args.bin, b) for b in ("bench_vfs", "VfsFsnet")]
@@ -148,7 +154,8 @@ def main():
 
         def reader():
             try:
-                result["r"] = profile(fifo, kernel, client, server)
+                result["r"] = profile(fifo, kernel, client, server,
+                                      tuple(x for x in args.detail.split(",") if x))
             except (OSError, ValueError) as e:
                 result["err"] = str(e)
 
@@ -181,7 +188,8 @@ def main():
         if not n:
             print(f"{cls}: none seen")
             continue
-        agg = counts[cls]
+        pcs = {k: v for k, v in counts[cls].items() if len(k) == 3}
+        agg = {k: v for k, v in counts[cls].items() if len(k) == 2}
         total = sum(agg.values())
         print(f"\n{cls}: {total / n:.0f} instructions per operation ({n} operations)")
         by_side = {}
@@ -191,6 +199,8 @@ def main():
         for (s, name), v in sorted(agg.items(), key=lambda kv: -kv[1]):
             if v / n >= args.min:
                 print(f"{v / n:8.1f}  {s:7} {name}")
+        for (s, name, pc), v in sorted(pcs.items()):
+            print(f"    {s:7} {name} {pc:#x}: {v / n:.1f}")
 
 
 if __name__ == "__main__":

@@ -152,6 +152,12 @@ def simple(lay):
                    for f in lay.fields)
 
 
+def reset_of(lay):
+    """The header reset of a message before it is received or filled: without
+    handles its handles[] table is left alone (nk_kos_reset_plain, nk/dispatch.h)."""
+    return "nk_kos_reset_plain" if lay.max_handles == 0 else "nk_msg_reset"
+
+
 def ref_checks(c, lay, msg, arena, indent):
     """The arena references of a simple layout: rc = NK_EBADMSG unless each is ok."""
     refs = [f for f in lay.fields if f.kind == "arena"]
@@ -295,7 +301,7 @@ def iface_code(c, iface):
         c("    struct %s_req *rq = (struct %s_req *)(uintptr_t)req;" % (q, q))
         c("    nk_kos_prepare_req(&rq->base_, px->iid, %s_mid, %du, %s_req_handles);"
           % (q, m.request.size, q))
-        c("    nk_msg_reset(&res->base_, sizeof(*res));")
+        c("    %s(&res->base_, sizeof(*res));" % reset_of(m.response))
         c("    nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);")
         c("    if (rc != NK_EOK)")
         c("        return rc;")
@@ -374,7 +380,7 @@ def iface_code(c, iface):
         c("            rc = NK_ENOSYS;")
         c("            break;")
         c("        }")
-        c("        nk_msg_reset(res, sizeof(struct %s_res));" % q)
+        c("        %s(res, sizeof(struct %s_res));" % (reset_of(m.response), q))
         c("        rc = impl->ops->%s(impl, (const struct %s_req *)req, req_arena," % (cid(m.name), q))
         c("                (struct %s_res *)res, res_arena);" % q)
         c("        if (rc != NK_EOK)")

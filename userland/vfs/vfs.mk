@@ -128,6 +128,9 @@ VFS_TEST_SRCS += $(NETSOCK_TEST_SRCS)
 VFS_GP_OBJS := $(VFS_CORE_OBJS) $(VFS_CLIENT_OBJS) \
                $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard userland/vfs/server/*.c \
                                                      userland/vfs/server/files/*.c))
+# The C library's descriptor table (libc/fd.c: every read, write, open and close of a
+# file goes through it) is built the same way.
+VFS_GP_OBJS += $(USER_OBJ)/userland/lib/libc/fd.o
 # Atomics inline (LL/SC on the A72) rather than through libgcc's outlined helpers.
 $(VFS_GP_OBJS): USER_CFLAGS += -mgeneral-regs-only -mno-outline-atomics
 

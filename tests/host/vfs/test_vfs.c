@@ -192,6 +192,39 @@ static void test_path_normalisation(void)
     }
     CHECK_EQ(vfs_path_normalize(P("/deep"), in, k, out, sizeof out, &n, &md), 0);
     CHECK(strcmp(out, "/") == 0);
+
+    /* The one-pass check skips eight name bytes at a time: a '/', "/.", "/..", "//",
+     * a NUL or a trailing '/' at every offset of a 70-byte name (words, tails, and a
+     * component one past VFS_NAME_MAX) must give what the general way gives for the
+     * same path behind "/." (which is never normal already). */
+    static const char *const marks[] = { "/", "/.", "/..", "//", "/./", NULL, "/a", "/.a" };
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        for (size_t at = 1; at < 70; at++) {
+            char p[128], q[130], o1[VFS_PATH_MAX], o2[VFS_PATH_MAX];
+            memset(p, 'y', sizeof p);
+            p[0] = '/';
+            size_t ml = marks[m] ? strlen(marks[m]) : 1;     /* NULL: one NUL byte */
+            memcpy(p + at, marks[m] ? marks[m] : "", ml);
+            for (size_t len = at + ml; len <= 72; len += 7) {
+                q[0] = '/';
+                q[1] = '.';
+                memcpy(q + 2, p, len);
+                size_t n1 = 0, n2 = 0;
+                int md1 = -1, md2 = -1;
+                int r1 = vfs_path_normalize(P("/"), p, len, o1, sizeof o1, &n1, &md1);
+                int r2 = vfs_path_normalize(P("/"), q, len + 2, o2, sizeof o2, &n2, &md2);
+                if (r1 != r2 || (r1 == 0 && (n1 != n2 || memcmp(o1, o2, n1) != 0 || md1 != md2)))
+                    fprintf(stderr, "mark %zu at %zu len %zu: %d '%s' vs %d '%s'\n", m, at, len,
+                            r1, r1 ? "" : o1, r2, r2 ? "" : o2);
+                CHECK_EQ(r1, r2);
+                if (r1 == 0 && r2 == 0) {
+                    CHECK_EQ(n1, n2);
+                    CHECK(memcmp(o1, o2, n1) == 0);
+                    CHECK_EQ(md1, md2);
+                }
+            }
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- table-driven calls */
@@ -749,6 +782,96 @@ static void test_unlink_while_open(void)
     CHECK_EQ(st.st_nlink, 0);
     CHECK_EQ(vfs_chdir(c, P("/")), 0);
     /* the descriptors above stay open: vfs_destroy closes them */
+    vfs_destroy(v);
+}
+
+/* ---------------------------------------------------------------- name cache
+ * stat and open look a path that resolved before up in a small cache (vfs_mount.c): every
+ * call that takes a name away, moves one or changes the mounts must be seen at once. Each
+ * case first makes the path cached (two stats), then changes the namespace. */
+static uint64_t ino_of(struct vfs_client *c, const char *path)
+{
+    struct vfs_stat st;
+    return vfs_stat(c, P(path), &st) == 0 ? st.st_ino : 0;
+}
+
+static void test_name_cache(void)
+{
+    struct vfs *v = new_vfs(0);
+    struct vfs_client *c = new_client(v), *c2 = new_client(v);
+    struct vfs_stat st;
+    char buf[16];
+
+    /* unlink by another client, then a new file of the same name */
+    CHECK_EQ(put(c, "/n", "one"), 0);
+    uint64_t first = ino_of(c, "/n");
+    CHECK(first != 0);
+    CHECK_EQ(ino_of(c, "/n"), first);
+    CHECK_EQ(vfs_unlink(c2, P("/n")), 0);
+    CHECK_EQ(vfs_stat(c, P("/n"), &st), -ENOENT);
+    CHECK_EQ(vfs_open(c, P("/n"), VFS_O_RDONLY, 0), -ENOENT);
+    CHECK_EQ(put(c2, "/n", "two!"), 0);
+    CHECK(ino_of(c, "/n") != first);
+    CHECK_EQ(get(c, "/n", buf, sizeof buf), 4);
+    CHECK(memcmp(buf, "two!", 4) == 0);
+
+    /* O_CREAT | O_EXCL on a cached name */
+    CHECK_EQ(vfs_open(c, P("/n"), VFS_O_RDWR | VFS_O_CREAT | VFS_O_EXCL, 0644), -EEXIST);
+
+    /* rename of the file itself, over it, and of a directory above it */
+    CHECK_EQ(ino_of(c, "/n"), ino_of(c, "/n"));
+    CHECK_EQ(vfs_rename(c2, P("/n"), P("/m")), 0);
+    CHECK_EQ(vfs_stat(c, P("/n"), &st), -ENOENT);
+    CHECK_EQ(put(c, "/n", "three"), 0);
+    uint64_t m = ino_of(c, "/m");
+    CHECK_EQ(ino_of(c, "/n"), ino_of(c, "/n"));
+    CHECK_EQ(vfs_rename(c2, P("/m"), P("/n")), 0);          /* over the cached one */
+    CHECK_EQ(ino_of(c, "/n"), m);
+    CHECK_EQ(vfs_mkdir(c, P("/d"), 0755), 0);
+    CHECK_EQ(put(c, "/d/f", "x"), 0);
+    uint64_t f = ino_of(c, "/d/f");
+    CHECK_EQ(ino_of(c, "/d/f"), f);
+    CHECK_EQ(vfs_rename(c2, P("/d"), P("/e")), 0);
+    CHECK_EQ(vfs_stat(c, P("/d/f"), &st), -ENOENT);
+    CHECK_EQ(vfs_open(c, P("/d/f"), VFS_O_RDONLY, 0), -ENOENT);
+    CHECK_EQ(ino_of(c, "/e/f"), f);
+
+    /* rmdir of a cached directory */
+    CHECK_EQ(vfs_mkdir(c, P("/g"), 0755), 0);
+    CHECK(ino_of(c, "/g") != 0);
+    CHECK_EQ(vfs_rmdir(c2, P("/g")), 0);
+    CHECK_EQ(vfs_stat(c, P("/g"), &st), -ENOENT);
+
+    /* a mount over a cached path's directory, and its umount */
+    CHECK_EQ(vfs_mkdir(c, P("/mnt"), 0755), 0);
+    CHECK_EQ(put(c, "/mnt/under", "u"), 0);
+    CHECK(ino_of(c, "/mnt/under") != 0);
+    CHECK(ino_of(c, "/mnt/under") != 0);
+    struct vfs_mount_args a = { P("none"), P("/mnt"), P("ramfs"), 0, 0 };
+    CHECK_EQ(vfs_mount(v, &a), 0);
+    CHECK_EQ(vfs_stat(c, P("/mnt/under"), &st), -ENOENT);   /* shadowed by the mount */
+    CHECK_EQ(put(c, "/mnt/over", "o"), 0);
+    CHECK(ino_of(c, "/mnt/over") != 0);
+    CHECK(ino_of(c, "/mnt/over") != 0);
+    CHECK_EQ(vfs_umount(v, P("/mnt")), 0);                   /* its nodes are freed (ASan) */
+    CHECK_EQ(vfs_stat(c, P("/mnt/over"), &st), -ENOENT);
+    CHECK(ino_of(c, "/mnt/under") != 0);
+
+    /* relative paths depend on the cwd: never answered from the cache */
+    CHECK_EQ(vfs_mkdir(c, P("/r1"), 0755), 0);
+    CHECK_EQ(vfs_mkdir(c, P("/r2"), 0755), 0);
+    CHECK_EQ(put(c, "/r1/x", "1"), 0);
+    CHECK_EQ(put(c, "/r2/x", "22"), 0);
+    CHECK_EQ(vfs_chdir(c, P("/r1")), 0);
+    CHECK_EQ(vfs_stat(c, P("x"), &st), 0);
+    CHECK_EQ(st.st_size, 1);
+    CHECK_EQ(vfs_chdir(c, P("/r2")), 0);
+    CHECK_EQ(vfs_stat(c, P("x"), &st), 0);
+    CHECK_EQ(st.st_size, 2);
+
+    /* a path with a trailing '/' names a directory only, cached or not */
+    CHECK(ino_of(c, "/r1/x") != 0);
+    CHECK_EQ(vfs_stat(c, P("/r1/x/"), &st), -ENOTDIR);
     vfs_destroy(v);
 }
 
@@ -1395,6 +1518,7 @@ int main(int argc, char **argv)
     test_enospc();
     test_client_isolation();
     test_unlink_while_open();
+    test_name_cache();
     test_deep_nesting();
     test_allocator();
     test_space_returns_after_unlink();

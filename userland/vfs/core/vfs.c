@@ -113,17 +113,21 @@ static struct vfs_file *get_file(struct vfs_client *c, int fd)
 static int acc_mode(const struct vfs_file *f) { return f->flags & VFS_O_ACCMODE; }
 
 /* The checks of open once the node exists (or was just created by this call). */
-static int open_node(struct vfs_mount *m, void *node, const struct resolved *r, int flags,
+static int open_node(struct vfs_mount *m, void *node, int must_dir, int flags,
                      int created, int *is_dir)
 {
     struct vfs_stat st;
     int acc = flags & VFS_O_ACCMODE;
-    int rc = vfs_node_stat(m, node, &st);
-    if (rc)
-        return rc;
+    if (m->fs->ops->mode) {             /* the mode alone, as vfs_check_search takes it */
+        st.st_mode = m->fs->ops->mode(m->fs, node);
+    } else {
+        int rc = vfs_node_stat(m, node, &st);
+        if (rc)
+            return rc;
+    }
     *is_dir = vfs_st_is_dir(&st);
     int want_write = acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC);
-    if ((r->must_dir || (flags & VFS_O_DIRECTORY)) && !*is_dir)
+    if ((must_dir || (flags & VFS_O_DIRECTORY)) && !*is_dir)
         return -ENOTDIR;
     if (*is_dir && want_write)
         return -EISDIR;
@@ -137,6 +141,25 @@ static int open_node(struct vfs_mount *m, void *node, const struct resolved *r, 
     if (flags & VFS_O_TRUNC)
         return m->fs->ops->truncate(m->fs, node, 0);
     return 0;
+}
+
+/* The end of vfs_open: f becomes descriptor fd on node, or is given back with rc. */
+static int open_finish(struct vfs_client *c, struct vfs_file *f, int fd, struct vfs_mount *m,
+                       void *node, int flags, int is_dir, int rc)
+{
+    if (rc) {
+        file_free(c, f);
+        return rc;
+    }
+    memset(f, 0, sizeof *f);
+    f->mnt = m;
+    f->node = node;
+    f->flags = flags;
+    f->is_dir = is_dir;
+    m->fs->ops->ref(m->fs, node);
+    m->opens++;
+    c->fds[fd] = f;
+    return fd;
 }
 
 int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint32_t mode)
@@ -155,10 +178,21 @@ int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint
         ;
     if (fd == VFS_FD_MAX)
         return -EMFILE;
+    struct vfs_mount *m;
+    node = vfs_name_find(c->vfs, path, len, &m);
+    if (node) {                         /* a path that resolved before: no walk */
+        struct vfs_file *f = file_alloc(c);
+        if (!f)
+            return -ENOMEM;
+        rc = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL) ? -EEXIST : 0;
+        if (rc == 0)
+            rc = open_node(m, node, 0, flags, 0, &is_dir);
+        return open_finish(c, f, fd, m, node, flags, is_dir, rc);
+    }
     rc = resolve_c(c, path, len, &r);
     if (rc)
         return rc;
-    struct vfs_mount *m = r.mnt;
+    m = r.mnt;
     struct vfs_fs *fs = m->fs;
     /* Allocated first: once a file is created, nothing but its own checks can fail. */
     struct vfs_file *f = file_alloc(c);
@@ -184,20 +218,10 @@ int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint
         }
     }
     if (rc == 0)
-        rc = open_node(m, node, &r, flags, created, &is_dir);
-    if (rc) {
-        file_free(c, f);
-        return rc;
-    }
-    memset(f, 0, sizeof *f);
-    f->mnt = m;
-    f->node = node;
-    f->flags = flags;
-    f->is_dir = is_dir;
-    fs->ops->ref(fs, node);
-    m->opens++;
-    c->fds[fd] = f;
-    return fd;
+        rc = open_node(m, node, r.must_dir, flags, created, &is_dir);
+    if (rc == 0)
+        vfs_name_put(c->vfs, r.path, r.len, m, node);
+    return open_finish(c, f, fd, m, node, flags, is_dir, rc);
 }
 
 int vfs_close(struct vfs_client *c, int fd)
@@ -388,6 +412,9 @@ int vfs_stat(struct vfs_client *c, const char *path, size_t len, struct vfs_stat
     void *node;
     if (!st)
         return -EFAULT;
+    struct vfs_mount *m;
+    if ((node = vfs_name_find(c->vfs, path, len, &m)) != NULL)
+        return vfs_node_stat(m, node, st);      /* a path that resolved before: no walk */
     int rc = resolve_c(c, path, len, &r);
     if (!rc)
         rc = vfs_walk(r.mnt, r.rest, r.rest_len, &node);
@@ -395,6 +422,8 @@ int vfs_stat(struct vfs_client *c, const char *path, size_t len, struct vfs_stat
         rc = vfs_node_stat(r.mnt, node, st);
     if (!rc && r.must_dir && !vfs_st_is_dir(st))
         rc = -ENOTDIR;
+    if (!rc && !r.must_dir)
+        vfs_name_put(c->vfs, r.path, r.len, r.mnt, node);
     return rc;
 }
 
@@ -437,6 +466,7 @@ static int name_op(struct vfs_client *c, const char *path, size_t len, struct re
 
 int vfs_unlink(struct vfs_client *c, const char *path, size_t len)
 {
+    vfs_names_changed(c->vfs);          /* a name may go: the name cache empties */
     struct resolved r;
     void *dir, *node;
     const char *name;
@@ -460,6 +490,7 @@ int vfs_unlink(struct vfs_client *c, const char *path, size_t len)
 
 int vfs_rmdir(struct vfs_client *c, const char *path, size_t len)
 {
+    vfs_names_changed(c->vfs);
     struct resolved r;
     void *dir;
     const char *name;
@@ -501,6 +532,8 @@ int vfs_rename(struct vfs_client *c, const char *from, size_t from_len, const ch
     const char *oname, *nname;
     size_t olen, nlen;
     struct vfs_stat st;
+
+    vfs_names_changed(c->vfs);          /* names may move or go */
 
     int rc = resolve_c(c, from, from_len, &o);
     if (!rc)
@@ -579,7 +612,8 @@ int vfs_chdir(struct vfs_client *c, const char *path, size_t len)
         rc = vfs_check_search(r.mnt, node);
     if (rc)
         return rc;
-    memcpy(c->cwd, r.path, r.len + 1);
+    memcpy(c->cwd, r.path, r.len);      /* r.path: not NUL-terminated */
+    c->cwd[r.len] = '\0';
     c->cwd_len = r.len;
     return 0;
 }

@@ -144,6 +144,9 @@ int vfs_parse_args(struct vfs *vfs, int argc, char *const argv[], struct vfs_err
  * NUL-terminated absolute path of *out_len bytes; out_size must be >= VFS_PATH_MAX. */
 int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t len,
                        char *out, size_t out_size, size_t *out_len, int *must_dir);
+/* Is path[0..len) (0 < len < VFS_PATH_MAX) absolute and normal already (what
+ * vfs_path_normalize would give back unchanged, with *must_dir 0)? One pass. */
+int vfs_path_is_normal(const char *path, size_t len);
 
 /* ---------------------------------------------------------------- file calls */
 int vfs_open(struct vfs_client *c, const char *path, size_t len, int flags, uint32_t mode);

@@ -42,14 +42,60 @@ struct vfs_client {
     size_t cwd_len;
 };
 
+/* Path bytes eight at a time (vfs_path.c, vfs_walk): paths are short and most of their
+ * bytes are plain name bytes, which a byte loop pays ~5-8 instructions each for. */
+static inline uint64_t vfs_word_at(const char *p)
+{
+    uint64_t w;
+    __builtin_memcpy(&w, p, sizeof w);      /* an unaligned load, inline */
+    return w;
+}
+
+/* Does w hold a zero byte? (exact: no false hit, no miss) */
+static inline int vfs_word_has_zero(uint64_t w)
+{
+    return ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0;
+}
+
+/* Does w hold a '/' or a NUL? */
+static inline int vfs_word_has_slash_or_nul(uint64_t w)
+{
+    return vfs_word_has_zero(w) || vfs_word_has_zero(w ^ 0x2f2f2f2f2f2f2f2full);
+}
+
+/* The index of the first '/' in p[i..len), or len. */
+static inline size_t vfs_next_slash(const char *p, size_t i, size_t len)
+{
+    while (i + 8 <= len && !vfs_word_has_zero(vfs_word_at(p + i) ^ 0x2f2f2f2f2f2f2f2full))
+        i += 8;
+    while (i < len && p[i] != '/')
+        i++;
+    return i;
+}
+
 struct fstype {
     char name[FSTYPE_NAME_MAX + 1];
     vfs_fstype_fn fn;
     void *ctx;
 };
 
+/* A name cache entry (vfs_mount.c, "name cache"): an absolute normal path that
+ * resolved to mnt's node while the namespace generation was gen. */
+#define VFS_NAME_CACHE 4
+struct vfs_name_entry {
+    uint64_t gen;                   /* 0: empty */
+    struct vfs_mount *mnt;
+    void *node;
+    size_t len;
+    char path[VFS_PATH_MAX];
+};
+
 struct vfs {
     struct vfs_alloc a;
+    /* The namespace generation: bumped by every call that can remove a name, move one
+     * or change the mounts (vfs_names_changed), which empties the name cache. */
+    uint64_t ns_gen;
+    struct vfs_name_entry names[VFS_NAME_CACHE];
     int have_alloc;
     vfs_image_fn image;
     void *image_ctx;
@@ -64,9 +110,17 @@ struct vfs {
     struct vfs_client *clients;
 };
 
+/* The name cache (vfs_mount.c): paths that resolved before, without their walk. */
+void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt);
+void vfs_name_put(struct vfs *vfs, const char *path, size_t len, struct vfs_mount *mnt,
+                  void *node);
+static inline void vfs_names_changed(struct vfs *vfs) { vfs->ns_gen++; }
+
 /* A path resolved to its mount: rest is the part inside the mount ("" = its root). */
 struct resolved {
-    char path[VFS_PATH_MAX];
+    const char *path;               /* the caller's path when normal already, else buf;
+                                       len bytes, not NUL-terminated */
+    char buf[VFS_PATH_MAX];
     size_t len;
     int must_dir;
     struct vfs_mount *mnt;

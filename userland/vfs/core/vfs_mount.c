@@ -33,6 +33,7 @@ const struct vfs_alloc *vfs_allocator(struct vfs *vfs)
 /* Rebuilds vfs->by_len after a mount table change (an insertion sort: 16 entries). */
 static void mounts_changed(struct vfs *vfs)
 {
+    vfs_names_changed(vfs);
     int n = 0;
     for (int i = 0; i < VFS_MOUNT_MAX; i++) {
         struct vfs_mount *m = &vfs->mounts[i];
@@ -46,6 +47,59 @@ static void mounts_changed(struct vfs *vfs)
         vfs->by_len[j] = m;
     }
     vfs->nmounts = n;
+}
+
+/* ---------------------------------------------------------------- name cache
+ * A few absolute normal paths that resolved to a node, looked up by their bytes before
+ * any resolution (~200 instructions of normalisation check, mount search and walk for
+ * a one-component path). An entry holds while the namespace generation it was made in
+ * lasts: every call that can take a name away, move one or change the mounts (unlink,
+ * rmdir, rename, mount, umount) starts a new generation, so a cached node is never one
+ * whose name is gone (nodes are freed only after their last name is). Adding names
+ * (open with O_CREAT, mkdir) changes no resolution that succeeded. What a walk checks
+ * on the way (each directory a search right) cannot change either: no call changes a
+ * node's mode. A call that could (a chmod) would have to start a generation too.
+ * Failures are not cached. */
+static size_t name_slot(const char *path, size_t len)
+{
+    return (len ^ (unsigned char)path[len - 1]) & (VFS_NAME_CACHE - 1);
+}
+
+static int same_bytes(const char *a, const char *b, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        if (vfs_word_at(a + i) != vfs_word_at(b + i))
+            return 0;
+    for (; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt)
+{
+    if (!path || len == 0 || len >= VFS_PATH_MAX || path[0] != '/')
+        return NULL;                /* relative paths depend on the cwd: never cached */
+    const struct vfs_name_entry *e = &vfs->names[name_slot(path, len)];
+    if (e->gen != vfs->ns_gen || e->len != len || !same_bytes(e->path, path, len))
+        return NULL;
+    *mnt = e->mnt;
+    return e->node;
+}
+
+/* path: absolute and normal (a resolved path). */
+void vfs_name_put(struct vfs *vfs, const char *path, size_t len, struct vfs_mount *mnt,
+                  void *node)
+{
+    if (len == 0 || len >= VFS_PATH_MAX)
+        return;
+    struct vfs_name_entry *e = &vfs->names[name_slot(path, len)];
+    memcpy(e->path, path, len);
+    e->len = len;
+    e->mnt = mnt;
+    e->node = node;
+    e->gen = vfs->ns_gen;
 }
 
 /* The mount p (normalised) resolves to: the longest mount path that is p or a directory
@@ -121,8 +175,7 @@ int vfs_walk(struct vfs_mount *m, const char *p, size_t len, void **out)
     size_t i = 0;
     while (i < len) {
         size_t start = i;
-        while (i < len && p[i] != '/')
-            i++;
+        i = vfs_next_slash(p, i, len);
         int rc = vfs_check_search(m, node);
         if (rc)
             return rc;
@@ -139,6 +192,8 @@ int vfs_walk(struct vfs_mount *m, const char *p, size_t len, void **out)
 int vfs_walk_parent(const struct resolved *r, void **dir, const char **name, size_t *nlen)
 {
     size_t cut = r->rest_len;
+    while (cut >= 8 && !vfs_word_has_zero(vfs_word_at(r->rest + cut - 8) ^ 0x2f2f2f2f2f2f2f2full))
+        cut -= 8;                       /* eight bytes without a '/' at once */
     while (cut > 0 && r->rest[cut - 1] != '/')
         cut--;
     *name = r->rest + cut;
@@ -152,10 +207,18 @@ int vfs_walk_parent(const struct resolved *r, void **dir, const char **name, siz
 int vfs_resolve(struct vfs *vfs, const char *cwd, size_t cwd_len, const char *path,
                    size_t len, struct resolved *r)
 {
-    int rc = vfs_path_normalize(cwd, cwd_len, path, len, r->path, sizeof r->path, &r->len,
-                                &r->must_dir);
-    if (rc)
-        return rc;
+    /* The common case (an absolute path, normal already) is used where it lies: no copy. */
+    if (path && len > 0 && len < VFS_PATH_MAX && vfs_path_is_normal(path, len)) {
+        r->path = path;
+        r->len = len;
+        r->must_dir = 0;
+    } else {
+        int rc = vfs_path_normalize(cwd, cwd_len, path, len, r->buf, sizeof r->buf, &r->len,
+                                    &r->must_dir);
+        if (rc)
+            return rc;
+        r->path = r->buf;
+    }
     r->mnt = find_mount(vfs, r->path, r->len, &r->rest, &r->rest_len);
     return r->mnt ? 0 : -ENOENT;        /* "/" is always mounted: never taken */
 }
@@ -345,6 +408,7 @@ int vfs_create(const struct vfs_config *cfg, struct vfs **out)
         vfs->fstab_from_vfs = cfg->fstab_from_vfs;
     }
     vfs->next_mount_id = 1;
+    vfs->ns_gen = 1;                    /* entries of generation 0 are empty */
     vfs_register_fstype(vfs, "ramfs", ramfs_type, NULL);
     vfs_register_fstype(vfs, "romfs", romfs_type, NULL);
 
@@ -397,7 +461,8 @@ int vfs_internal_read_file(struct vfs *vfs, const char *path, size_t len, char *
             return rc;
         memset(&tmp, 0, sizeof tmp);
         tmp.fs = fs;
-        rc = vfs_path_normalize("/", 1, path, len, r.path, sizeof r.path, &r.len, &r.must_dir);
+        rc = vfs_path_normalize("/", 1, path, len, r.buf, sizeof r.buf, &r.len, &r.must_dir);
+        r.path = r.buf;
         if (!rc) {
             r.mnt = &tmp;
             r.rest = r.path + 1;

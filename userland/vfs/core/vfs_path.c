@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vfs.h"
+#include "vfs_internal.h"
 
 /* Appends the components of src to the absolute path held in buf[0..*n) ("" = "/"). */
 static int push_components(char *buf, size_t size, size_t *n, const char *src, size_t len,
@@ -67,12 +68,18 @@ static int plain_component(const char *c, size_t n)
 /* Is path[0..len) (len > 0) absolute and normal already: no NUL, every component plain,
  * no trailing '/', not "/" itself? The common case, checked in one pass; anything else
  * takes the general way. */
-static int already_normal(const char *path, size_t len)
+int vfs_path_is_normal(const char *path, size_t len)
 {
     if (path[0] != '/' || len < 2 || path[len - 1] == '/')
         return 0;
     size_t start = 1;
     for (size_t i = 1; i < len; i++) {
+        /* Eight name bytes at once: '.' matters only first in a component, which
+         * the byte after a '/' is, and the component's length is checked at its end. */
+        while (i + 8 <= len && !vfs_word_has_slash_or_nul(vfs_word_at(path + i)))
+            i += 8;
+        if (i >= len)
+            break;
         char ch = path[i];
         if (ch == '/') {
             if (!plain_component(path + start, i - start))
@@ -100,7 +107,7 @@ int vfs_path_normalize(const char *cwd, size_t cwd_len, const char *path, size_t
         return -ENOENT;                 /* POSIX: the empty path names nothing */
     if (len >= VFS_PATH_MAX)            /* before scanning: len may be anything */
         return -ENAMETOOLONG;
-    if (already_normal(path, len)) {
+    if (vfs_path_is_normal(path, len)) {
         memcpy(out, path, len);
         out[len] = '\0';
         *out_len = len;

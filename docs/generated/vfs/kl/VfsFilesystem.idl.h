@@ -692,7 +692,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Open_prox
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Open_req *rq = (struct kl_VfsFilesystem_Open_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Open_mid, 16u, kl_VfsFilesystem_Open_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -707,7 +707,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Close_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Close_req *rq = (struct kl_VfsFilesystem_Close_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Close_mid, 4u, kl_VfsFilesystem_Close_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -722,7 +722,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Read_prox
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Read_req *rq = (struct kl_VfsFilesystem_Read_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Read_mid, 8u, kl_VfsFilesystem_Read_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -739,7 +739,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Write_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Write_req *rq = (struct kl_VfsFilesystem_Write_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Write_mid, 12u, kl_VfsFilesystem_Write_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -754,7 +754,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Pread_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Pread_req *rq = (struct kl_VfsFilesystem_Pread_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Pread_mid, 24u, kl_VfsFilesystem_Pread_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -771,7 +771,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Pwrite_pr
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Pwrite_req *rq = (struct kl_VfsFilesystem_Pwrite_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Pwrite_mid, 24u, kl_VfsFilesystem_Pwrite_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -786,7 +786,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Lseek_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Lseek_req *rq = (struct kl_VfsFilesystem_Lseek_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Lseek_mid, 24u, kl_VfsFilesystem_Lseek_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -801,7 +801,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Fstat_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Fstat_req *rq = (struct kl_VfsFilesystem_Fstat_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Fstat_mid, 4u, kl_VfsFilesystem_Fstat_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -816,7 +816,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Stat_prox
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Stat_req *rq = (struct kl_VfsFilesystem_Stat_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Stat_mid, 8u, kl_VfsFilesystem_Stat_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -831,7 +831,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Ftruncate
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Ftruncate_req *rq = (struct kl_VfsFilesystem_Ftruncate_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Ftruncate_mid, 16u, kl_VfsFilesystem_Ftruncate_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -846,7 +846,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Fsync_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Fsync_req *rq = (struct kl_VfsFilesystem_Fsync_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Fsync_mid, 4u, kl_VfsFilesystem_Fsync_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -861,7 +861,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Unlink_pr
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Unlink_req *rq = (struct kl_VfsFilesystem_Unlink_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Unlink_mid, 8u, kl_VfsFilesystem_Unlink_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -876,7 +876,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Rename_pr
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Rename_req *rq = (struct kl_VfsFilesystem_Rename_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Rename_mid, 16u, kl_VfsFilesystem_Rename_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -891,7 +891,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Mkdir_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Mkdir_req *rq = (struct kl_VfsFilesystem_Mkdir_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Mkdir_mid, 12u, kl_VfsFilesystem_Mkdir_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -906,7 +906,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Rmdir_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Rmdir_req *rq = (struct kl_VfsFilesystem_Rmdir_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Rmdir_mid, 8u, kl_VfsFilesystem_Rmdir_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -921,7 +921,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Opendir_p
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Opendir_req *rq = (struct kl_VfsFilesystem_Opendir_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Opendir_mid, 8u, kl_VfsFilesystem_Opendir_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -936,7 +936,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Readdir_p
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Readdir_req *rq = (struct kl_VfsFilesystem_Readdir_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Readdir_mid, 4u, kl_VfsFilesystem_Readdir_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -951,7 +951,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Getcwd_pr
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Getcwd_req *rq = (struct kl_VfsFilesystem_Getcwd_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Getcwd_mid, 0u, kl_VfsFilesystem_Getcwd_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -969,7 +969,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Chdir_pro
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Chdir_req *rq = (struct kl_VfsFilesystem_Chdir_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Chdir_mid, 8u, kl_VfsFilesystem_Chdir_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -984,7 +984,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_Release_p
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_Release_req *rq = (struct kl_VfsFilesystem_Release_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_Release_mid, 0u, kl_VfsFilesystem_Release_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -999,7 +999,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_ReadDirec
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_ReadDirect_req *rq = (struct kl_VfsFilesystem_ReadDirect_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_ReadDirect_mid, 24u, kl_VfsFilesystem_ReadDirect_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -1014,7 +1014,7 @@ static inline __attribute__((always_inline)) nk_err_t kl_VfsFilesystem_WriteDire
     struct kl_VfsFilesystem_proxy *px = (struct kl_VfsFilesystem_proxy *)self;
     struct kl_VfsFilesystem_WriteDirect_req *rq = (struct kl_VfsFilesystem_WriteDirect_req *)(uintptr_t)req;
     nk_kos_prepare_req(&rq->base_, px->iid, kl_VfsFilesystem_WriteDirect_mid, 24u, kl_VfsFilesystem_WriteDirect_req_handles);
-    nk_msg_reset(&res->base_, sizeof(*res));
+    nk_kos_reset_plain(&res->base_, sizeof(*res));
     nk_err_t rc = nk_transport_call(px->transport, &rq->base_, req_arena, &res->base_, res_arena);
     if (rc != NK_EOK)
         return rc;
@@ -1413,7 +1413,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Open_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Open_res));
         rc = impl->ops->Open(impl, (const struct kl_VfsFilesystem_Open_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Open_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1428,7 +1428,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Close_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Close_res));
         rc = impl->ops->Close(impl, (const struct kl_VfsFilesystem_Close_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Close_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1443,7 +1443,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Read_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Read_res));
         rc = impl->ops->Read(impl, (const struct kl_VfsFilesystem_Read_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Read_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1460,7 +1460,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Write_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Write_res));
         rc = impl->ops->Write(impl, (const struct kl_VfsFilesystem_Write_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Write_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1475,7 +1475,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Pread_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Pread_res));
         rc = impl->ops->Pread(impl, (const struct kl_VfsFilesystem_Pread_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Pread_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1492,7 +1492,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Pwrite_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Pwrite_res));
         rc = impl->ops->Pwrite(impl, (const struct kl_VfsFilesystem_Pwrite_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Pwrite_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1507,7 +1507,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Lseek_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Lseek_res));
         rc = impl->ops->Lseek(impl, (const struct kl_VfsFilesystem_Lseek_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Lseek_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1522,7 +1522,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Fstat_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Fstat_res));
         rc = impl->ops->Fstat(impl, (const struct kl_VfsFilesystem_Fstat_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Fstat_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1540,7 +1540,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Stat_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Stat_res));
         rc = impl->ops->Stat(impl, (const struct kl_VfsFilesystem_Stat_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Stat_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1555,7 +1555,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Ftruncate_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Ftruncate_res));
         rc = impl->ops->Ftruncate(impl, (const struct kl_VfsFilesystem_Ftruncate_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Ftruncate_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1570,7 +1570,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Fsync_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Fsync_res));
         rc = impl->ops->Fsync(impl, (const struct kl_VfsFilesystem_Fsync_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Fsync_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1588,7 +1588,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Unlink_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Unlink_res));
         rc = impl->ops->Unlink(impl, (const struct kl_VfsFilesystem_Unlink_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Unlink_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1608,7 +1608,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Rename_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Rename_res));
         rc = impl->ops->Rename(impl, (const struct kl_VfsFilesystem_Rename_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Rename_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1626,7 +1626,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Mkdir_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Mkdir_res));
         rc = impl->ops->Mkdir(impl, (const struct kl_VfsFilesystem_Mkdir_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Mkdir_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1644,7 +1644,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Rmdir_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Rmdir_res));
         rc = impl->ops->Rmdir(impl, (const struct kl_VfsFilesystem_Rmdir_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Rmdir_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1662,7 +1662,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Opendir_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Opendir_res));
         rc = impl->ops->Opendir(impl, (const struct kl_VfsFilesystem_Opendir_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Opendir_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1677,7 +1677,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Readdir_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Readdir_res));
         rc = impl->ops->Readdir(impl, (const struct kl_VfsFilesystem_Readdir_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Readdir_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1692,7 +1692,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Getcwd_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Getcwd_res));
         rc = impl->ops->Getcwd(impl, (const struct kl_VfsFilesystem_Getcwd_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Getcwd_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1710,7 +1710,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Chdir_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Chdir_res));
         rc = impl->ops->Chdir(impl, (const struct kl_VfsFilesystem_Chdir_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Chdir_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1725,7 +1725,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_Release_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_Release_res));
         rc = impl->ops->Release(impl, (const struct kl_VfsFilesystem_Release_req *)req, req_arena,
                 (struct kl_VfsFilesystem_Release_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1740,7 +1740,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_ReadDirect_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_ReadDirect_res));
         rc = impl->ops->ReadDirect(impl, (const struct kl_VfsFilesystem_ReadDirect_req *)req, req_arena,
                 (struct kl_VfsFilesystem_ReadDirect_res *)res, res_arena);
         if (rc != NK_EOK)
@@ -1755,7 +1755,7 @@ static inline nk_err_t kl_VfsFilesystem_interface_dispatch(struct kl_VfsFilesyst
             rc = NK_ENOSYS;
             break;
         }
-        nk_msg_reset(res, sizeof(struct kl_VfsFilesystem_WriteDirect_res));
+        nk_kos_reset_plain(res, sizeof(struct kl_VfsFilesystem_WriteDirect_res));
         rc = impl->ops->WriteDirect(impl, (const struct kl_VfsFilesystem_WriteDirect_req *)req, req_arena,
                 (struct kl_VfsFilesystem_WriteDirect_res *)res, res_arena);
         if (rc != NK_EOK)

@@ -135,13 +135,20 @@ static struct vfs_client *first_request_locked(uint32_t badge, int *slot_out, in
 /* The caller of `req`: the descriptor table of the client behind the badge in
  * its header (created on its first request) and its slot, or NULL with *err =
  * -errno. Under fs_lock. */
+static int last_slot;                /* the slot client_of found last: tried first */
+
 static struct vfs_client *client_of(const struct nk_message *req, int *slot, int *err)
 {
     uint32_t badge = req->hdr.badge;
+    int i = last_slot;
+    if (badges[i] == badge && tables[i]) {
+        *slot = i;
+        return tables[i];
+    }
     *slot = -1;
-    for (int i = 0; i < CLIENTS_MAX; i++) {
+    for (i = 0; i < CLIENTS_MAX; i++) {
         if (badges[i] == badge && tables[i]) {
-            *slot = i;
+            *slot = last_slot = i;
             return tables[i];
         }
     }
@@ -199,9 +206,10 @@ static const char *str(const struct nk_arena *a, const nk_ptr_t *p, size_t *len)
     return s ? s : "";
 }
 
+/* Every field of the answer's StatInfo (no padding: no memset needed). */
+_Static_assert(sizeof(struct kl_VfsFilesystem_StatInfo) == 40, "StatInfo: seven fields, no padding");
 static void to_wire(const struct vfs_stat *s, struct kl_VfsFilesystem_StatInfo *st)
 {
-    memset(st, 0, sizeof *st);
     st->ino = s->st_ino;
     st->dev = s->st_dev;
     st->mode = s->st_mode;
@@ -356,27 +364,36 @@ OP(op_lseek, Lseek)
     return NK_EOK;
 }
 
+/* The answer of Fstat and Stat: the attributes, or zeros with an error. */
+static void stat_answer(int rc, const struct vfs_stat *s, struct kl_VfsFilesystem_StatInfo *st)
+{
+    static const struct vfs_stat none;
+    to_wire(rc == 0 ? s : &none, st);
+}
+
 OP(op_fstat, Fstat)
 {
-    memset(&res->st, 0, sizeof res->st);
-    CLIENT();
     struct vfs_stat s;
-    res->res = vfs_fstat(cur, req->fd, &s);
-    if (res->res == 0)
-        to_wire(&s, &res->st);
+    int slot_, err_ = 0;
+    struct vfs_client *cur = client_of(&req->base_, &slot_, &err_);
+    (void)self, (void)req_arena, (void)res_arena;
+    int rc = cur ? vfs_fstat(cur, req->fd, &s) : err_;
+    stat_answer(rc, &s, &res->st);
+    res->res = rc;
     return NK_EOK;
 }
 
 OP(op_stat, Stat)
 {
-    memset(&res->st, 0, sizeof res->st);
-    CLIENT();
+    struct vfs_stat s;
+    int slot_, err_ = 0;
+    struct vfs_client *cur = client_of(&req->base_, &slot_, &err_);
+    (void)self, (void)res_arena;
     size_t n;
     const char *path = str(req_arena, &req->path, &n);
-    struct vfs_stat s;
-    res->res = vfs_stat(cur, path, n, &s);
-    if (res->res == 0)
-        to_wire(&s, &res->st);
+    int rc = cur ? vfs_stat(cur, path, n, &s) : err_;
+    stat_answer(rc, &s, &res->st);
+    res->res = rc;
     return NK_EOK;
 }
 

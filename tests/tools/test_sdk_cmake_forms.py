@@ -113,3 +113,17 @@ def test_bad_board_or_definition_stops_the_configuration(tmp_path, defines, extr
     res, _ = configure(tmp_path, *defines, extra=extra)
     assert res.returncode != 0
     assert message in " ".join(res.stderr.split()), res.stderr
+
+
+def test_documentation_library_is_accepted_and_says_it_makes_nothing(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.12)\nproject(docs)\ninclude(platform)\n"
+        "initialize_platform(FORCE_STATIC)\ninclude(platform/install)\ninclude(platform/doxygen)\n"
+        "add_project_documentation_main_target()\n")
+    res = subprocess.run(["cmake", "-S", str(src), "-B", str(tmp_path / "build"),
+                          f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN}"], capture_output=True, text=True,
+                         timeout=300, env=dict(os.environ, MAKEFLAGS=""))
+    assert res.returncode == 0, res.stderr
+    assert "add_project_documentation_main_target(): KOS-A64 makes no documentation target" in res.stdout

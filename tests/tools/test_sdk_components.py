@@ -175,3 +175,15 @@ def test_einit_refuses_to_start_an_sdk_program_that_is_not_here(tmp_path):
     res = subprocess.run([PYTHON, "-m", "tools.einit", "--list-classes", str(tmp_path / "init.yaml")],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and res.stdout.split() == ["demo.Client", "kl.VfsSdCardFs"]
+
+
+def test_a_connection_to_an_sdk_program_that_is_not_here_says_so(tmp_path):
+    # the SDK adds its drivers with @INIT_EXTERNAL_ENTITIES@; here there are none
+    text = ("entities:\n- name: server.Server\n  path: Client\n  connections:\n"
+            "  - target: kl.drivers.GPIO\n    id: kl.drivers.GPIO\n")
+    res = einit(tmp_path, text)
+    assert res.returncode == 1
+    assert res.stderr.strip() == (
+        "%s:5:13: error: connection target `kl.drivers.GPIO` is a KasperskyOS SDK program that is "
+        "not part of KOS-A64 (%s; docs/SDK.md, \"Program classes\")"
+        % (tmp_path / "init.yaml", sdk.ABSENT["kl.drivers.GPIO"]))

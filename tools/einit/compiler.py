@@ -299,6 +299,11 @@ def parse(src, text, include_dirs, programs):
                       "priority": priority, "mem_pages": mem_pages})
     seen = set()
     for client, target, chan, tnode, inode in conns:
+        if target not in index and sdk.absent(target):
+            # a real init.yaml connects to the SDK's programs @INIT_EXTERNAL_ENTITIES@ adds
+            raise src.error(tnode, f"connection target `{target}` is a KasperskyOS SDK program "
+                                   f"that is not part of KOS-A64 ({sdk.absent(target)}; "
+                                   f"docs/SDK.md, \"Program classes\")")
         if target not in index:
             names = [t["task"] for t in tasks]
             raise src.error(tnode, f"connection target `{target}` is not a task of this solution "

@@ -32,6 +32,10 @@ ABSENT = {
                       "(DHCP or static, docs/NET.md)",
     "kl.Ntpd": "the NTP client: the time comes from the RTC (kl.core.Sys GetRealTime)",
     "kl.bc.BlobContainer": "the shared library loader: programs are static",
+    "kl.core.NameServer": "the name server: channels here are the static ones of init.yaml, found "
+                          "with ServiceLocatorConnect",
+    "execution_manager.ExecMgrEntity": "the execution manager: the tasks here are init.yaml's, "
+                                       "started by Einit",
     "logrr.Server": "the log server: programs write to the console",
     "logrr.FsOutputChannel": "the log server's file output: programs write to the console",
 }

@@ -17,6 +17,7 @@ project(forms)
 include(platform)
 initialize_platform()
 include(platform/image)
+find_package(precompiled_vfs REQUIRED)
 add_executable(App app.c)
 set(GINGER_DEFINITIONS "BOARD=${CMAKE_SYSTEM_BOARD}" {extra})
 if (NOT "${CMAKE_SYSTEM_BOARD}" STREQUAL "QEMU")
@@ -34,7 +35,7 @@ else ()
                          SECURITY_PSL security.psl
                          GINGER_ENABLE TRUE
                          GINGER_DEFINITIONS ${GINGER_DEFINITIONS}
-                         IMAGE_FILES App)
+                         IMAGE_FILES App ${precompiled_vfsVfsNet})
 endif ()
 """
 INIT = "entities:\n- name: demo.App\n  path: @INIT_App_PATH@\n"
@@ -89,6 +90,9 @@ def test_default_board_is_qemu_and_ginger_definitions_reach_the_templates(tmp_pa
     sol = build / "kos-a64/kos-qemu-image/solution"
     lines = (sol / "solution.vars").read_text().splitlines()
     assert "BOARD=QEMU" in lines and "MODE=x y" in lines
+    # the SDK programs of the image: entities for init.yaml.in, `use EDL` for the policy
+    assert "INIT_EXTERNAL_ENTITIES_PSL=use EDL kl.VfsNet" in lines
+    assert any(l.startswith("INIT_EXTERNAL_ENTITIES=- name: kl.VfsNet\\n  path: VfsFsnet") for l in lines)
     assert "kl.drivers.Bcm2711MboxArmToVc" not in policy_classes(sol)
     # the lint prints its warnings but does not fail an SDK image (KOS_A64_LINT_WERROR)
     assert "PSL_LINT=--lint --init %s/init.yaml.in" % sol in image_command(build, "kos-qemu-image")

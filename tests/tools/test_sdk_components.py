@@ -187,3 +187,27 @@ def test_a_connection_to_an_sdk_program_that_is_not_here_says_so(tmp_path):
         "%s:5:13: error: connection target `kl.drivers.GPIO` is a KasperskyOS SDK program that is "
         "not part of KOS-A64 (%s; docs/SDK.md, \"Program classes\")"
         % (tmp_path / "init.yaml", sdk.ABSENT["kl.drivers.GPIO"]))
+
+
+def test_external_entities_marker_declares_the_sdk_programs_in_a_policy(tmp_path):
+    # a real security.psl.in carries @INIT_EXTERNAL_ENTITIES@ where the SDK declares the
+    # classes of its programs in the image; SDK mode writes the init.yaml entities and the
+    # policy's `use EDL` lines to one variables file (cmake/Modules/platform/image.cmake)
+    (tmp_path / "solution.vars").write_text(
+        "INIT_EXTERNAL_ENTITIES=- name: kl.VfsNet\\n  path: VfsFsnet\n"
+        "INIT_EXTERNAL_ENTITIES_PSL=use EDL kl.VfsNet\n")
+    text = ("execute: kl.core.Execute\nuse nk.base._\nuse EDL Einit\nuse EDL kl.core.Core\n"
+            "use EDL demo.Panel\n\n@INIT_EXTERNAL_ENTITIES@\n\nexecute { grant () }\n"
+            "request src=demo.Panel dst=kl.VfsNet { grant () }\n")
+    res = psl(tmp_path, text, "-I", str(ROOT / "userland/idl/vfs"), "--vars",
+              str(tmp_path / "solution.vars"), "-Werror", "--list-classes", name="security.psl.in")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["kl.core.Core", "Einit", "demo.Panel", "kl.VfsNet"]
+    # init.yaml.in gets the entities from the same file
+    (tmp_path / "init.yaml.in").write_text("entities:\n- name: demo.Panel\n  path: Client\n"
+                                          "@INIT_EXTERNAL_ENTITIES@\n")
+    res = subprocess.run([PYTHON, "-m", "tools.einit", "--vars", str(tmp_path / "solution.vars"),
+                          "--json", str(tmp_path / "init.yaml.in")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert '"program": "VfsFsnet"' in res.stdout and '"class": "kl.VfsNet"' in res.stdout

@@ -233,7 +233,12 @@ class Source:
 
     def __init__(self, include_dirs, defines, warn):
         self.include_dirs = list(include_dirs)
-        self.defines = defines
+        # @INIT_EXTERNAL_ENTITIES@ in a policy declares the SDK programs of the image
+        # (`use EDL kl.VfsNet` ...); SDK mode gives that text as INIT_EXTERNAL_ENTITIES_PSL,
+        # beside the init.yaml entities of INIT_EXTERNAL_ENTITIES (docs/POLICY.md).
+        self.defines = dict(defines)
+        if "INIT_EXTERNAL_ENTITIES_PSL" in defines:
+            self.defines["INIT_EXTERNAL_ENTITIES"] = defines["INIT_EXTERNAL_ENTITIES_PSL"]
         self.warn = warn
         self.seen = set()
         self.depth = 0                 # `use` chain being read

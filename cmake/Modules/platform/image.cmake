@@ -123,6 +123,7 @@ function(kos_a64_image command platform name)
     # The programs and the SDK markers of init.yaml.in.
     set(vars "")
     set(external "")
+    set(external_psl "")
     set(deps "")
     foreach(item IN LISTS files)
         if(NOT TARGET "${item}")
@@ -215,15 +216,18 @@ function(kos_a64_image command platform name)
             endif()
             list(APPEND vars "INIT_${marker}_${mark}=${whole}" "INIT_${marker}_${mark}+=${value}")
         endforeach()
-        # The SDK's system programs are the entities of @INIT_EXTERNAL_ENTITIES@.
+        # The SDK's system programs are the entities of @INIT_EXTERNAL_ENTITIES@; in the
+        # policy the same marker declares their classes.
         if(imported)
             if(external)
                 string(APPEND external "\\n")
+                string(APPEND external_psl "\\n")
             endif()
             string(APPEND external "${entity}")
+            string(APPEND external_psl "use EDL ${class}")
         endif()
     endforeach()
-    list(APPEND vars "INIT_EXTERNAL_ENTITIES=${external}")
+    list(APPEND vars "INIT_EXTERNAL_ENTITIES=${external}" "INIT_EXTERNAL_ENTITIES_PSL=${external_psl}")
 
     # The CMake variables the templates name: @NAME@ and the names of {% %} lines.
     set(names "")

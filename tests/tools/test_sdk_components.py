@@ -211,3 +211,14 @@ def test_external_entities_marker_declares_the_sdk_programs_in_a_policy(tmp_path
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert '"program": "VfsFsnet"' in res.stdout and '"class": "kl.VfsNet"' in res.stdout
+
+
+def test_a_connection_to_a_vfs_class_without_its_entity_says_how_to_add_it(tmp_path):
+    text = ("entities:\n- name: demo.Client\n  path: Client\n  connections:\n"
+            "  - target: kl.VfsRamFs\n    id: kl.VfsRamFs\n")
+    res = einit(tmp_path, text)
+    assert res.returncode == 1
+    assert res.stderr.strip() == (
+        "%s:5:13: error: connection target `kl.VfsRamFs` is not a task of this solution (tasks: "
+        "demo.Client); add an entity `- name: kl.VfsRamFs`, or in SDK mode put its program in "
+        "IMAGE_FILES and @INIT_EXTERNAL_ENTITIES@ in init.yaml.in (docs/SDK.md)" % (tmp_path / "init.yaml"))

@@ -306,8 +306,12 @@ def parse(src, text, include_dirs, programs):
                                    f"docs/SDK.md, \"Program classes\")")
         if target not in index:
             names = [t["task"] for t in tasks]
+            hint = ""
+            if target in SDK_PROGRAMS:          # the SDK adds it with @INIT_EXTERNAL_ENTITIES@
+                hint = (f"; add an entity `- name: {target}`, or in SDK mode put its program in "
+                        f"IMAGE_FILES and @INIT_EXTERNAL_ENTITIES@ in init.yaml.in (docs/SDK.md)")
             raise src.error(tnode, f"connection target `{target}` is not a task of this solution "
-                                   f"(tasks: {limits.shown(', '.join(names), 300)})")
+                                   f"(tasks: {limits.shown(', '.join(names), 300)}){hint}")
         if (client, chan) in seen:
             raise src.error(inode, f"task `{client}` has two connections named `{chan}`")
         seen.add((client, chan))

@@ -10,8 +10,8 @@ import os
 import re
 
 from tools import cli, limits, template
-from tools.nk.errors import NkError, Pos as NkPos
 from tools.einit import sdk
+from tools.nk.errors import NkError, Pos as NkPos
 from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
 from tools.psl.lexer import tokenize
@@ -323,7 +323,7 @@ class Compiler:
 
     def note(self, text):
         """Printed like a warning, not counted by -Werror: a fact about this system, not a
-        fault of the policy (docs/POLICY.md, "SDK classes without a program")."""
+        fault of the policy (docs/SDK.md, "SDK programs that are not here")."""
         self.notes.append(text)
         self._warn_sink(text)
 

@@ -28,6 +28,9 @@ ABSENT = {
     "kl.drivers.Bcm2711MboxArmToVc": "the VideoCore mailbox driver: the kernel and the firmware's "
                                      "config.txt set the board up",
     "kl.drivers.DNetSrv": "the network driver server: the NIC driver is in kl.VfsNet (VfsFsnet)",
+    "kl.drivers.DNetSrvMbim": "the cellular modem (MBIM) network driver server: there is none",
+    "kl.drivers.USB": "the USB driver: there is none",
+    "kl.drivers.PCIE": "the PCIe driver: there is none",
     "kl.rump.Dhcpcd": "the DHCP client: kl.VfsNet (VfsFsnet) configures its network itself "
                       "(DHCP or static, docs/NET.md)",
     "kl.Ntpd": "the NTP client: the time comes from the RTC (kl.core.Sys GetRealTime)",
@@ -36,6 +39,7 @@ ABSENT = {
                           "with ServiceLocatorConnect",
     "execution_manager.ExecMgrEntity": "the execution manager: the tasks here are init.yaml's, "
                                        "started by Einit",
+    "python.Python3": "the Python interpreter: programs are C",
     "logrr.Server": "the log server: programs write to the console",
     "logrr.FsOutputChannel": "the log server's file output: programs write to the console",
 }

@@ -32,3 +32,15 @@ set(CMAKE_CXX_COMPILER_ID_RUN TRUE)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 list(APPEND CMAKE_MODULE_PATH "${KOS_A64_ROOT}/cmake/Modules")
+
+# The SDK's board name (SDK 1.3+): projects test it (`if (NOT CMAKE_SYSTEM_BOARD STREQUAL
+# "QEMU")` to choose build_kos_hw_image) and give it to their templates
+# (GINGER_DEFINITIONS "BOARD=${CMAKE_SYSTEM_BOARD}"). Here both images can be built from
+# one configuration; the board says which one such a project asks for.
+set(KOS_A64_BOARDS QEMU RPI4_BCM2711)
+set(CMAKE_SYSTEM_BOARD QEMU CACHE STRING "the board: QEMU (virt) or RPI4_BCM2711 (Raspberry Pi 4)")
+set_property(CACHE CMAKE_SYSTEM_BOARD PROPERTY STRINGS ${KOS_A64_BOARDS})
+if(NOT CMAKE_SYSTEM_BOARD IN_LIST KOS_A64_BOARDS)
+    message(FATAL_ERROR "CMAKE_SYSTEM_BOARD=${CMAKE_SYSTEM_BOARD} is not a board of KOS-A64 "
+            "(boards: ${KOS_A64_BOARDS}; docs/SDK.md)")
+endif()

@@ -16,6 +16,7 @@ import re
 import yaml
 
 from tools import cli, limits, template
+from tools.einit import sdk
 
 # libyaml when there (linear and fast on big inputs), the same rules without it.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,12 +28,10 @@ PRIORITY_DEFAULT = limits.header(SYSCALL_H, "THREAD_PRIORITY_DEFAULT")
 PRIORITY_MAX = limits.header(SYSCALL_H, "THREAD_PRIORITY_MAX")
 PAGE_SIZE = 4096
 MEMORY_LIMIT_MAX = 1 << 48  # far above any RAM, far below UInt64 (Task.Create memPages)
-# The SDK's system programs under their class names (docs/SDK.md, "Program classes"):
-# an entity of such a class without `path:`, or with the SDK's program name
-# (`path: VfsNet`), runs the program that answers to it here.
-# VfsFsnet serves files (romfs, ramfs) and sockets in one process, so it is what
-# KasperskyOS's VfsNet, VfsRamFs and VfsEntity programs are on this system.
-SDK_PROGRAMS = {"kl.VfsNet": "VfsFsnet", "kl.VfsRamFs": "VfsFsnet", "kl.VfsEntity": "VfsFsnet"}
+# The SDK's system programs under their class names (tools/einit/sdk.py): an entity
+# of such a class without `path:`, or with the SDK's program name (`path: VfsNet`),
+# runs the program that answers to it here.
+SDK_PROGRAMS = sdk.PROGRAMS
 MEMORY_UNITS = {"": 1, "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20,
                 "g": 1 << 30, "G": 1 << 30}
 
@@ -249,6 +248,11 @@ def parse(src, text, include_dirs, programs):
         check_name(src, fields.get("path", fields["name"]), prog, "program name",
                    min(name_max, limits.header("kernel/uapi/bootimage.h", "BOOTIMAGE_NAME_MAX")),
                    "BOOTIMAGE_NAME_MAX and kl.core.Task NameMax")
+        if programs is not None and prog not in programs and sdk.absent(cls):
+            raise src.error(fields["name"],
+                            f"no task can start with class `{cls}`: its KasperskyOS SDK program is "
+                            f"not part of KOS-A64 ({sdk.absent(cls)}; docs/SDK.md, "
+                            f"\"Program classes\")")
         if programs is not None and prog not in programs:
             raise src.error(fields.get("path", fields["name"]),
                             f"no program `{prog}` in the boot image (programs: "
@@ -295,10 +299,19 @@ def parse(src, text, include_dirs, programs):
                       "priority": priority, "mem_pages": mem_pages})
     seen = set()
     for client, target, chan, tnode, inode in conns:
+        if target not in index and sdk.absent(target):
+            # a real init.yaml connects to the SDK's programs @INIT_EXTERNAL_ENTITIES@ adds
+            raise src.error(tnode, f"connection target `{target}` is a KasperskyOS SDK program "
+                                   f"that is not part of KOS-A64 ({sdk.absent(target)}; "
+                                   f"docs/SDK.md, \"Program classes\")")
         if target not in index:
             names = [t["task"] for t in tasks]
+            hint = ""
+            if target in SDK_PROGRAMS:          # the SDK adds it with @INIT_EXTERNAL_ENTITIES@
+                hint = (f"; add an entity `- name: {target}`, or in SDK mode put its program in "
+                        f"IMAGE_FILES and @INIT_EXTERNAL_ENTITIES@ in init.yaml.in (docs/SDK.md)")
             raise src.error(tnode, f"connection target `{target}` is not a task of this solution "
-                                   f"(tasks: {limits.shown(', '.join(names), 300)})")
+                                   f"(tasks: {limits.shown(', '.join(names), 300)}){hint}")
         if (client, chan) in seen:
             raise src.error(inode, f"task `{client}` has two connections named `{chan}`")
         seen.add((client, chan))

@@ -41,6 +41,19 @@ KOS_DIR = "kos"      # under --out: add -I<out>/kos before -I<out> (Makefile)
 SL_HEADER = "nk_kos_sl.h"
 
 
+def err_members(m, lay):
+    """The `error` parameters of method m as they are in its response layout lay, when
+    they can also be the struct `err_` (docs/IDL.md, "Error parameters"): the first one's
+    offset a multiple of their widest alignment, so a struct of them lays them out the
+    same. [] otherwise, or when m has none."""
+    names = {p.name for p in m.params if p.direction == "error"}
+    errs = [(n, t, off) for n, t, off in lay.members if n in names]
+    if not errs:
+        return []
+    widest = max(t.align for _, t, _ in errs)
+    return errs if errs[0][2] % widest == 0 else []
+
+
 def kos_name(rel):
     return KOS_DIR + "/" + rel
 
@@ -242,13 +255,24 @@ def iface_code(c, iface):
     c("    %s_res_handles = %d," % (p, max([m.response.max_handles for m in ms] + [0])))
     c("    %s_err_handles = 0," % p)
     c("};\n")
+    if any(err_members(m, m.response) for m in ms):
+        c("#ifndef nk_err_reset")
+        c("/* The SDK's call before an op sets its `error` parameters: they start from 0. */")
+        c("#define nk_err_reset(res) ((void)memset(&(res)->err_, 0, sizeof((res)->err_)))")
+        c("#endif\n")
     for m in ms:
         q = "%s_%s" % (p, m.name)
         for kind, lay in (("req", m.request), ("res", m.response)):
             c("typedef struct %s_%s {" % (q, kind))
             c("    struct nk_message base_;")
+            errs = err_members(m, lay) if kind == "res" else []
             for name, t, _ in lay.members:
-                c("    %s;" % decl(t, cid(name)))
+                if errs and name == errs[0][0]:
+                    # the `error` parameters, also as res->err_ (the SDK's name)
+                    body = " ".join("%s;" % decl(et, cid(en)) for en, et, _ in errs)
+                    c("    union { struct { %s }; struct { %s } err_; };" % (body, body))
+                if not any(name == en for en, _, _ in errs):
+                    c("    %s;" % decl(t, cid(name)))
             if kind == "res" and lay.size < 4:
                 # room for an error reply (an int32 after the header): the
                 # proxy offers sizeof(res) as the response's capacity
@@ -381,6 +405,9 @@ def iface_code(c, iface):
         c("            break;")
         c("        }")
         c("        %s(res, sizeof(struct %s_res));" % (reset_of(m.response), q))
+        if err_members(m, m.response):         # no error unless the op sets one
+            c("        memset(&((struct %s_res *)res)->err_, 0, sizeof(((struct %s_res *)res)->err_));"
+              % (q, q))
         c("        rc = impl->ops->%s(impl, (const struct %s_req *)req, req_arena," % (cid(m.name), q))
         c("                (struct %s_res *)res, res_arena);" % q)
         c("        if (rc != NK_EOK)")

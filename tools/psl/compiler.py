@@ -10,6 +10,7 @@ import os
 import re
 
 from tools import cli, limits, template
+from tools.einit import sdk
 from tools.nk.errors import NkError, Pos as NkPos
 from tools.nk.model import SYSROOT, Loader
 from tools.psl.errors import PslError, Pos, unsupported, print_warning
@@ -213,6 +214,11 @@ class Tables:
         return None
 
 
+def is_sysroot(path):
+    """True for a file of tools/sysroot (not a project's file of the same name)."""
+    return os.path.dirname(os.path.abspath(path)).startswith(SYSROOT + os.sep)
+
+
 def nkpos(p):
     return NkPos(p.file, p.line, p.col)
 
@@ -227,7 +233,12 @@ class Source:
 
     def __init__(self, include_dirs, defines, warn):
         self.include_dirs = list(include_dirs)
-        self.defines = defines
+        # @INIT_EXTERNAL_ENTITIES@ in a policy declares the SDK programs of the image
+        # (`use EDL kl.VfsNet` ...); SDK mode gives that text as INIT_EXTERNAL_ENTITIES_PSL,
+        # beside the init.yaml entities of INIT_EXTERNAL_ENTITIES (docs/POLICY.md).
+        self.defines = dict(defines)
+        if "INIT_EXTERNAL_ENTITIES_PSL" in defines:
+            self.defines["INIT_EXTERNAL_ENTITIES"] = defines["INIT_EXTERNAL_ENTITIES_PSL"]
         self.warn = warn
         self.seen = set()
         self.depth = 0                 # `use` chain being read
@@ -294,6 +305,7 @@ class Compiler:
         self.include_dirs = list(include_dirs)
         self.defines = defines or {}
         self.warnings = []
+        self.notes = []
         self._warn_sink = warn if warn is not None else print_warning
         self.loader = Loader(self.include_dirs, on_warning=lambda w: self.warn(str(w)))
         self.t = Tables()
@@ -307,6 +319,12 @@ class Compiler:
 
     def warn(self, text):
         self.warnings.append(text)
+        self._warn_sink(text)
+
+    def note(self, text):
+        """Printed like a warning, not counted by -Werror: a fact about this system, not a
+        fault of the policy (docs/SDK.md, "SDK programs that are not here")."""
+        self.notes.append(text)
         self._warn_sink(text)
 
     # ------------------------------------------------------------ classes
@@ -787,6 +805,8 @@ class Compiler:
         if event == "security":
             servers = [self.by_name(x.value) for x in ctx.get("src", [])] or self.t.classes
             for s in sels:
+                if s.key in ("method", "interface") and self.absent_only(ctx.get("src"), s):
+                    continue
                 if s.key == "method":
                     if not any(m.name == s.value for c in servers for m in c.security):
                         raise PslError(s.vpos, "no security method `%s` in %s" % (s.value, self.names(servers)))
@@ -797,7 +817,12 @@ class Compiler:
             given = ctx.get(server_key, [])
             servers = [self.by_name(x.value) for x in given] if given else self.t.classes
             eps = [(c, ep) for c in servers for ep in c.tc.endpoints]
+            absent = False
             for s in sels:
+                if s.key in ("endpoint", "component", "interface", "method") and \
+                        self.absent_only(given, s):
+                    absent = True
+                    continue
                 if s.key == "endpoint":
                     if not any(ep.path == s.value for _, ep in eps):
                         raise PslError(s.vpos, "no endpoint `%s` in %s" % (s.value, self.names(servers)))
@@ -808,7 +833,7 @@ class Compiler:
                     if not any(ep.interface.name == s.value for _, ep in eps):
                         raise PslError(s.vpos, "no endpoint of interface `%s` in %s" % (s.value, self.names(servers)))
             for s in sels:
-                if s.key == "method":
+                if s.key == "method" and not absent:
                     cand = [(c, ep) for c, ep in eps if self.ep_ok(ctx, ep)]
                     if not any(m.name == s.value for _, ep in cand for m in ep.interface.methods):
                         where = ", ".join(sorted({"%s.%s" % (c.name, ep.path) for c, ep in cand})) \
@@ -830,6 +855,28 @@ class Compiler:
                             raise unsupported(x.pos, "`match` inside a `choice` branch (put the "
                                                      "`choice` inside the `match`)")
                     self.check_selectors(event, [], body, ctx)
+
+    @staticmethod
+    def absent(c):
+        """True for an SDK class whose program is not here (tools/einit/sdk.py ABSENT)
+        declared by the sysroot's header-only EDL."""
+        return bool(sdk.absent(c.name)) and is_sysroot(c.tc.file)
+
+    def absent_only(self, given, sel):
+        """True (after a note) when the classes `given` selects are all SDK classes
+        whose program is not here (tools/einit/sdk.py ABSENT) with the sysroot's
+        header-only EDL: their endpoints and methods are not known, so a name in
+        `sel` cannot be checked, and the rule can never apply (no such task starts)."""
+        if not given:
+            return False
+        classes = [self.by_name(x.value) for x in given]
+        if not all(self.absent(c) for c in classes):
+            return False
+        self.note("%s: note: `%s=%s`: class `%s` is a KasperskyOS SDK program that KOS-A64 "
+                  "does not have (%s; docs/SDK.md): its %ss are not known here, and this rule "
+                  "never applies" % (sel.vpos, sel.key, sel.value, classes[0].name,
+                                     sdk.absent(classes[0].name), sel.key))
+        return True
 
     @staticmethod
     def names(classes):

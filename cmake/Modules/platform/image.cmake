@@ -35,8 +35,14 @@ find_program(KOS_A64_QEMU NAMES qemu-system-aarch64)
 
 set(KOS_A64_IMAGE_OPTIONS PERFCNT_KERNEL GDBSTUB_KERNEL NO_AUTO_BLOB_CONTAINER)
 set(KOS_A64_IMAGE_ONE EINIT_ENTITY CONNECTIONS_CFG SECURITY_PSL SECURITY_CFG KLOG_ENTITY QEMU_FLAGS
-    IMAGE_BINARY_DIR_BIN PACK_DEPS PACK_DEPS_COPY_ONLY PACK_DEPS_LIBS_PATH PACK_DEPS_COPY_TARGET)
-set(KOS_A64_IMAGE_MULTI IMAGE_FILES EXTRA_XDL_DIR QEMU_DEPENDENCIES PACK_DEPS_EXTRA_LIBRARIES)
+    IMAGE_BINARY_DIR_BIN PACK_DEPS PACK_DEPS_COPY_ONLY PACK_DEPS_LIBS_PATH PACK_DEPS_COPY_TARGET
+    GINGER_ENABLE)
+set(KOS_A64_IMAGE_MULTI IMAGE_FILES EXTRA_XDL_DIR QEMU_DEPENDENCIES PACK_DEPS_EXTRA_LIBRARIES
+    GINGER_DEFINITIONS)
+# The policy lint (tools/psl --lint) prints its warnings; ON makes them fatal, as in the
+# Make flow. Off by default: SDK examples grant wide (`match dst = X { grant () }`), which
+# the lint rightly warns about, and KasperskyOS builds them (docs/SDK.md).
+option(KOS_A64_LINT_WERROR "SDK mode: policy lint warnings fail the image build" OFF)
 
 # kos_a64_escape(<out> <value>): a value for a variables file (tools/template.py).
 function(kos_a64_escape out value)
@@ -117,6 +123,7 @@ function(kos_a64_image command platform name)
     # The programs and the SDK markers of init.yaml.in.
     set(vars "")
     set(external "")
+    set(external_psl "")
     set(deps "")
     foreach(item IN LISTS files)
         if(NOT TARGET "${item}")
@@ -209,15 +216,18 @@ function(kos_a64_image command platform name)
             endif()
             list(APPEND vars "INIT_${marker}_${mark}=${whole}" "INIT_${marker}_${mark}+=${value}")
         endforeach()
-        # The SDK's system programs are the entities of @INIT_EXTERNAL_ENTITIES@.
+        # The SDK's system programs are the entities of @INIT_EXTERNAL_ENTITIES@; in the
+        # policy the same marker declares their classes.
         if(imported)
             if(external)
                 string(APPEND external "\\n")
+                string(APPEND external_psl "\\n")
             endif()
             string(APPEND external "${entity}")
+            string(APPEND external_psl "use EDL ${class}")
         endif()
     endforeach()
-    list(APPEND vars "INIT_EXTERNAL_ENTITIES=${external}")
+    list(APPEND vars "INIT_EXTERNAL_ENTITIES=${external}" "INIT_EXTERNAL_ENTITIES_PSL=${external_psl}")
 
     # The CMake variables the templates name: @NAME@ and the names of {% %} lines.
     set(names "")
@@ -243,6 +253,15 @@ function(kos_a64_image command platform name)
             list(APPEND vars "${n}=${value}")
         endif()
     endforeach()
+    # GINGER_DEFINITIONS: NAME=VALUE items for the templates (the SDK's Ginger engine;
+    # tools/template.py here, whatever GINGER_ENABLE says), over the CMake variables.
+    foreach(def IN LISTS ARG_GINGER_DEFINITIONS)
+        if(NOT def MATCHES "^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+            message(FATAL_ERROR "${where}: GINGER_DEFINITIONS `${def}` is not NAME=VALUE")
+        endif()
+        kos_a64_escape(value "${CMAKE_MATCH_2}")
+        list(APPEND vars "${CMAKE_MATCH_1}=${value}")
+    endforeach()
     list(JOIN vars "\n" text)
     file(WRITE "${sol}/solution.vars" "# Written by ${command}() (cmake/Modules/platform/image.cmake)\n${text}\n")
 
@@ -255,9 +274,14 @@ function(kos_a64_image command platform name)
     if(platform STREQUAL "rpi4")
         set(copy_extra COMMAND "${CMAKE_COMMAND}" -E copy "${work}/build/config.txt" "${bindir}/${name}.config.txt")
     endif()
+    set(lint "")
+    if(ARG_SECURITY_PSL AND NOT KOS_A64_LINT_WERROR)
+        set(lint "PSL_LINT=--lint --init ${sol}/init.yaml.in")
+    endif()
     add_custom_target(${name}
         COMMAND "${KOS_A64_MAKE}" -C "${KOS_A64_ROOT}" --no-print-directory PLATFORM=${platform}
-                SOLUTION=sdk-${name} "SOL_DIR=${sol}" "BUILD=${work}/build" "PYTHON=${KOS_A64_PYTHON}" kernel
+                SOLUTION=sdk-${name} "SOL_DIR=${sol}" "BUILD=${work}/build" "PYTHON=${KOS_A64_PYTHON}"
+                ${lint} kernel
         COMMAND "${CMAKE_COMMAND}" -E copy "${out_image}" "${bindir}/${name}"
         ${copy_extra}
         BYPRODUCTS "${bindir}/${name}"

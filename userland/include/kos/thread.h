@@ -7,6 +7,8 @@
 #ifndef KOS_THREAD_H
 #define KOS_THREAD_H
 
+#include <coresrv/thread/thread_api.h>   /* KnSleep & co.: KasperskyOS's kos/thread.h */
+#include <coresrv/time/time_api.h>       /* includes both, and programs rely on it */
 #include <kos/sync_types.h>   /* KOS_INFINITE_TIMEOUT */
 #include <rtl/types.h>
 #include <uapi/retcode.h>

@@ -15,7 +15,7 @@ import pytest
 import boards
 from programs import assert_reported_ok
 
-CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_kernel_value", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
+CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_kernel_value", "call_cache_edges_refused", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
           "freed_reply_page_not_written", "request_from_fresh_buffer",
           "request_from_freed_buffer_refused", "reply_into_rw_mapping", "remapped_read_only",
           "reply_into_read_only_refused", "read_only_page_unchanged", "arena_into_fresh_page",

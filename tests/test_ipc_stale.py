@@ -23,7 +23,8 @@ CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_ke
           "reply_after_free_refused", "reply_after_free_not_written", "grab_setup",
           "reply_into_page_of_other_task_refused", "page_of_other_task_not_written",
           "futex_setup", "futex_on_freed_page_not_woken_by_next_owner",
-          "futex_shared_woken_across_tasks", "server_armed",
+          "futex_shared_woken_across_tasks", "futex_own_task_remapped_woken",
+          "server_armed",
           "server_wait_on_freed_buffer_fails", "server_recv_into_freed_buffer_refused",
           "server_freed_page_not_written", "client_and_server_end_well",
           "pages_back_after_both_exit"]

@@ -500,6 +500,40 @@ static void futex_shared_across_tasks(void)
     KnHandleClose(h);
 }
 
+/* The waiter's own task maps a shared buffer twice and drops the mapping the
+ * thread waits through: the word still exists (the other mapping), so a wake
+ * through that mapping by the same task must reach the waiter, else nothing
+ * ever can and it waits until its timeout. */
+static void futex_own_task_remapped(void)
+{
+    Handle h = 0;
+    void *p1 = NULL, *p2 = NULL;
+    Retcode rc = KnPmmMdlCreate(PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, PAGE, &p1, VM_READ | VM_WRITE);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, PAGE, &p2, VM_READ | VM_WRITE);
+    static struct waiter w;
+    w = (struct waiter){ .word = p1, .rc = rcTimeout };
+    Tid tid;
+    if (rc == rcOk)
+        rc = KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, futex_waiter, &w, 0);
+    if (rc) {
+        CHECK("futex_own_task_remapped_woken", 0, "setup rc %d", rc);
+        return;
+    }
+    KosThreadSleep(100);                   /* it waits by now */
+    Retcode un = KnPmmMdlUnmap(p1, PAGE);
+    uint32_t woken = 0xff;
+    Retcode wr = KnFutexWake(p2, 0, &woken);
+    KosThreadWait(tid, 10000);
+    CHECK("futex_own_task_remapped_woken",
+          un == rcOk && wr == rcOk && woken == 1 && w.rc == rcOk,
+          "unmap %d wake %d woken %u wait %d", un, wr, woken, w.rc);
+    KnPmmMdlUnmap(p2, PAGE);
+    KnHandleClose(h);
+}
+
 /* The server's receive buffer freed while it waits in ReplyRecv on it. */
 static void server_buffer_freed(void)
 {
@@ -703,6 +737,7 @@ static int client(void)
     freed_page_goes_to_server();
     futex_on_freed_page();
     futex_shared_across_tasks();
+    futex_own_task_remapped();
     server_buffer_freed();
     static struct msg in;
     call(S_EXIT, &in.hdr, 0, NULL);

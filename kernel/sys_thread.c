@@ -55,16 +55,20 @@ Retcode sys_FutexWait(sysarg_t addr, sysarg_t expected, sysarg_t timeout, sysarg
     return rc;
 }
 
-/* Whether t waits on the word at physical address key and its task still
- * maps that word where t waited: once the task has unmapped the page, the
- * page's next owner (another task, say) must neither wake t nor learn by the
- * count that anyone waits there. Tasks sharing a buffer (an MDL) still wake
- * each other: each maps the same word. */
-static bool futex_waits_on(const struct thread *t, uint64_t key)
+/* Whether t waits on the word at physical address key, for a wake by task
+ * `waker` (which maps key now): t's own task always reaches it (it maps the
+ * word, maybe elsewhere: a shared buffer it mapped twice and unmapped where t
+ * waits; at worst a spurious wake inside one task), another task only while
+ * t's task still maps the word where t waited: once the page is unmapped, its
+ * next owner must neither wake t nor learn by the count that anyone waits
+ * there. Tasks sharing a buffer (an MDL) still wake each other: each maps the
+ * same word. */
+static bool futex_waits_on(const struct thread *t, uint64_t key, const struct task *waker)
 {
     uint64_t pa;
-    return t->wait_key == key && vm_user_phys(&t->task->vm, t->wait_va, false, &pa) == rcOk &&
-           pa == key;
+    return t->wait_key == key &&
+           (t->task == waker ||
+            (vm_user_phys(&t->task->vm, t->wait_va, false, &pa) == rcOk && pa == key));
 }
 
 Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, sysarg_t a4, sysarg_t a5)
@@ -80,7 +84,7 @@ Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, 
     struct thread *t = wait_queue_first(wq), *next;
     for (; t && (!count || woken < count); t = next) {
         next = wait_queue_next(wq, t);        /* before the wake takes t off the queue */
-        if (futex_waits_on(t, key)) {
+        if (futex_waits_on(t, key, current_task())) {
             thread_wake(t, rcOk);
             woken++;
         }

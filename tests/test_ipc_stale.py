@@ -15,7 +15,7 @@ import pytest
 import boards
 from programs import assert_reported_ok
 
-CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_kernel_value", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
+CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_kernel_value", "call_cache_edges_refused", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
           "freed_reply_page_not_written", "request_from_fresh_buffer",
           "request_from_freed_buffer_refused", "reply_into_rw_mapping", "remapped_read_only",
           "reply_into_read_only_refused", "read_only_page_unchanged", "arena_into_fresh_page",
@@ -23,7 +23,8 @@ CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_ke
           "reply_after_free_refused", "reply_after_free_not_written", "grab_setup",
           "reply_into_page_of_other_task_refused", "page_of_other_task_not_written",
           "futex_setup", "futex_on_freed_page_not_woken_by_next_owner",
-          "futex_shared_woken_across_tasks", "server_armed",
+          "futex_shared_woken_across_tasks", "futex_own_task_remapped_woken",
+          "server_armed",
           "server_wait_on_freed_buffer_fails", "server_recv_into_freed_buffer_refused",
           "server_freed_page_not_written", "client_and_server_end_well",
           "pages_back_after_both_exit"]

@@ -304,30 +304,66 @@ def mutate(rng, data):
     return bytes(data)
 
 
+# Seeds beyond the solutions' files, for the forms the tools special-case: the SDK's
+# program classes (tools/einit/sdk.py: here under another name, or absent) in init.yaml
+# and in a policy, and IDL `error` parameters (kosgen's err_). Each with the include
+# directory it needs (in_process).
+FUZZ = ROOT / "tests/tools/data/fuzz"
+NK_ERR = ROOT / "tests/tools/data/nk/err"
+EXTRA_SEEDS = {
+    "einit": [FUZZ / "sdk_init.yaml", FUZZ / "sdk_absent.yaml"],
+    "psl": [FUZZ / "sdk_classes.psl"],
+    "nk": [NK_ERR / "errs/ISum.idl", NK_ERR / "errs/Server.edl"],
+}
+
+
 def fuzz_inputs(tool):
     if tool == "einit":
-        return sorted(ROOT.glob("solutions/*/init.yaml")) + [ROOT / "tests/tools/data/einit/init.yaml.in"]
-    if tool == "psl":
-        return sorted(ROOT.glob("solutions/*/security.psl"))
-    if tool == "nk":
-        return sorted(p for ext in ("idl", "edl", "cdl") for p in ROOT.glob("solutions/*/idl/**/*." + ext))
-    return [ROOT / "tests/tools/data/einit/init.yaml.in"]
+        found = sorted(ROOT.glob("solutions/*/init.yaml")) + [ROOT / "tests/tools/data/einit/init.yaml.in"]
+    elif tool == "psl":
+        found = sorted(ROOT.glob("solutions/*/security.psl"))
+    elif tool == "nk":
+        found = sorted(p for ext in ("idl", "edl", "cdl") for p in ROOT.glob("solutions/*/idl/**/*." + ext))
+    else:
+        found = [ROOT / "tests/tools/data/einit/init.yaml.in"]
+    return found + EXTRA_SEEDS.get(tool, [])
+
+
+def test_extra_seeds_are_accepted(tmp_path):
+    """The extra seeds compile as they are (exit 0), so the mutations start from inputs
+    that reach the special cases, not from an early error; sdk_absent.yaml is the
+    exception by design: it is the ABSENT error itself."""
+    for tool, seeds in EXTRA_SEEDS.items():
+        for src in seeds:
+            main, argv = in_process(tool, src, src, tmp_path)
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                rc = main(argv)
+            if src.name == "sdk_absent.yaml":
+                assert rc == 1 and "is not part of KOS-A64" in err.getvalue(), err.getvalue()
+            else:
+                assert rc == 0, (src, err.getvalue())
 
 
 def in_process(tool, src, path, tmp):
     """argv for the tool's main(), run in this process (a subprocess each would be slow)."""
     sol = next((p for p in src.parents if p.parent.name == "solutions"), src.parent)
+    if src.parent == FUZZ:
+        sol = ROOT / "solutions/echo"       # the seeds' own classes are echo's
+    if src.parent.parent == NK_ERR:
+        sol = NK_ERR                         # errs.Server, errs.ISum
     if tool == "einit":
         from tools.einit.__main__ import main
+        programs = ["--programs", "Client,VfsFsnet"] if src.parent == FUZZ else []
         return main, ["-I", str(ROOT / "userland/include"), "-I", str(ROOT / "tests/tools/data/einit/include"),
-                      "-I", str(sol), "-o", str(tmp / "out.c"), str(path)]
+                      "-I", str(sol), *programs, "-o", str(tmp / "out.c"), str(path)]
     if tool == "psl":
         from tools.psl.__main__ import main
         return main, ["-I", str(sol / "idl"), "-I", str(sol), "-I", str(ROOT / "userland/idl/vfs"),
                       "-o", str(tmp / "out.c"), str(path)]
     if tool == "nk":
         from tools.nk.__main__ import main
-        return main, ["-I", str(sol / "idl"), "--out", str(tmp / "gen"), str(path)]
+        return main, ["-I", str(sol / "idl"), "-I", str(sol), "--out", str(tmp / "gen"), str(path)]
     from tools.template import main
     return main, ["-D", "A=1", "-o", str(tmp / "out"), str(path)]
 

@@ -500,6 +500,40 @@ static void futex_shared_across_tasks(void)
     KnHandleClose(h);
 }
 
+/* The waiter's own task maps a shared buffer twice and drops the mapping the
+ * thread waits through: the word still exists (the other mapping), so a wake
+ * through that mapping by the same task must reach the waiter, else nothing
+ * ever can and it waits until its timeout. */
+static void futex_own_task_remapped(void)
+{
+    Handle h = 0;
+    void *p1 = NULL, *p2 = NULL;
+    Retcode rc = KnPmmMdlCreate(PAGE, VM_READ | VM_WRITE, &h);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, PAGE, &p1, VM_READ | VM_WRITE);
+    if (rc == rcOk)
+        rc = KnPmmMdlMap(h, 0, PAGE, &p2, VM_READ | VM_WRITE);
+    static struct waiter w;
+    w = (struct waiter){ .word = p1, .rc = rcTimeout };
+    Tid tid;
+    if (rc == rcOk)
+        rc = KosThreadCreate(&tid, THREAD_PRIORITY_DEFAULT, 0, futex_waiter, &w, 0);
+    if (rc) {
+        CHECK("futex_own_task_remapped_woken", 0, "setup rc %d", rc);
+        return;
+    }
+    KosThreadSleep(100);                   /* it waits by now */
+    Retcode un = KnPmmMdlUnmap(p1, PAGE);
+    uint32_t woken = 0xff;
+    Retcode wr = KnFutexWake(p2, 0, &woken);
+    KosThreadWait(tid, 10000);
+    CHECK("futex_own_task_remapped_woken",
+          un == rcOk && wr == rcOk && woken == 1 && w.rc == rcOk,
+          "unmap %d wake %d woken %u wait %d", un, wr, woken, w.rc);
+    KnPmmMdlUnmap(p2, PAGE);
+    KnHandleClose(h);
+}
+
 /* The server's receive buffer freed while it waits in ReplyRecv on it. */
 static void server_buffer_freed(void)
 {
@@ -609,6 +643,84 @@ static void ipc_registers(void)
           "calls %d %d %d %d, server saw %u wrong", rc, rc1, rc2, rc3, in.value[0]);
 }
 
+/* The register calls' handle cache (kernel/ipc_fastpath.c) at its edges. A
+ * handle resolved by a memory Call (raw svc: libkos would use CallReg) has
+ * the cache's "no" word ~0 as its remembered header word: CallReg with the
+ * header word ~0 must still be refused (the straight line lets it past its
+ * first guard). A value equal to the cached one in its low 32 bits but with
+ * higher bits set names no handle. Both rcInvalidArgument with no register
+ * changed, and the handle then works as before. */
+static void call_cache_edges(void)
+{
+    static struct msg out, in;
+    uint64_t rin[PROBE_REGS], rout[PROBE_REGS];
+    Handle c2 = 0;
+    Retcode copy = KnHandleCopy(ch, RIGHT_IPC_CALL, &c2);
+    memset(&out, 0, sizeof(out));
+    out.hdr.mid = S_ECHO;
+    out.hdr.size = sizeof(out.value);
+    memset(&in, 0, sizeof(in));
+    in.hdr.size = sizeof(in.value);
+    reg_probe_fill(rin, 0);                          /* Call through memory: the fill */
+    rin[0] = c2;
+    rin[1] = (uint64_t)(uintptr_t)&out;
+    rin[2] = (uint64_t)(uintptr_t)&in;
+    reg_probe_svc(rin, rout);
+    Retcode filled = (Retcode)(int32_t)rout[0];
+
+    static const uint64_t words[] = { ~0ull, ~0ull >> 32 | 0xffffull << 48 };
+    Retcode word_rc[2];
+    int changed = -1;
+    for (int i = 0; i < 2; i++) {                    /* CallReg, header word ~0 and kin */
+        reg_probe_fill(rin, 10);
+        rin[0] = c2;
+        rin[1] = words[i];
+        rin[9] = 0;
+        rin[10] = (uint64_t)(uintptr_t)&in;
+        rin[11] = MSG_REG_CAP(sizeof(in.value), 0);
+        rin[12] = 0;
+        reg_probe_svc(rin, rout);
+        word_rc[i] = (Retcode)(int32_t)rout[0];
+        if (changed < 0)
+            changed = reg_probe_changed(rin, rout, 0);
+    }
+
+    static const uint64_t high[] = { 1ull << 32, 1ull << 63, 0xffffffffull << 32 };
+    Retcode high_rc[3];
+    for (int i = 0; i < 3; i++) {                    /* CallReg, the value's high bits set */
+        reg_probe_fill(rin, 10);
+        rin[0] = (uint64_t)c2 | high[i];
+        rin[1] = MSG_REG_HDR(0, S_ECHO, 32);
+        rin[9] = 0;
+        rin[10] = (uint64_t)(uintptr_t)&in;
+        rin[11] = MSG_REG_CAP(sizeof(in.value), 0);
+        rin[12] = 0;
+        reg_probe_svc(rin, rout);
+        high_rc[i] = (Retcode)(int32_t)rout[0];
+        if (changed < 0)
+            changed = reg_probe_changed(rin, rout, 0);
+    }
+
+    reg_probe_fill(rin, 10);                         /* and the handle itself still calls */
+    rin[0] = c2;
+    rin[1] = MSG_REG_HDR(0, S_ECHO, 32);
+    rin[9] = 0;
+    rin[10] = (uint64_t)(uintptr_t)&in;
+    rin[11] = MSG_REG_CAP(sizeof(in.value), 0);
+    rin[12] = 0;
+    reg_probe_svc(rin, rout);
+    Retcode after = (Retcode)(int32_t)rout[0];
+    uint32_t echoed = (uint32_t)rout[2];
+    KnHandleClose(c2);
+    CHECK("call_cache_edges_refused",
+          copy == rcOk && filled == rcOk && word_rc[0] == rcInvalidArgument &&
+          word_rc[1] == rcInvalidArgument && high_rc[0] == rcInvalidArgument &&
+          high_rc[1] == rcInvalidArgument && high_rc[2] == rcInvalidArgument && changed < 0 &&
+          after == rcOk && echoed >> 24 == 0xA5,
+          "copy %d fill %d words %d %d high %d %d %d x%d changed, after %d (%#x)", copy, filled,
+          word_rc[0], word_rc[1], high_rc[0], high_rc[1], high_rc[2], changed, after, echoed);
+}
+
 static int client(void)
 {
     if (KnChannelLookup("stale", SERVICE_CLIENT, &ch)) {
@@ -616,6 +728,7 @@ static int client(void)
         return 1;
     }
     ipc_registers();
+    call_cache_edges();
     freed_reply_buffer();
     freed_request_buffer();
     read_only_again();
@@ -624,6 +737,7 @@ static int client(void)
     freed_page_goes_to_server();
     futex_on_freed_page();
     futex_shared_across_tasks();
+    futex_own_task_remapped();
     server_buffer_freed();
     static struct msg in;
     call(S_EXIT, &in.hdr, 0, NULL);

@@ -872,6 +872,43 @@ static void test_name_cache(void)
     /* a path with a trailing '/' names a directory only, cached or not */
     CHECK(ino_of(c, "/r1/x") != 0);
     CHECK_EQ(vfs_stat(c, P("/r1/x/"), &st), -ENOTDIR);
+
+    /* O_TRUNC through a cached name truncates; O_WRONLY checks the mode as a walk does */
+    CHECK_EQ(put(c, "/t", "0123456789"), 0);
+    CHECK_EQ(ino_of(c, "/t"), ino_of(c, "/t"));
+    int fd = vfs_open(c2, P("/t"), VFS_O_WRONLY | VFS_O_TRUNC, 0);
+    CHECK(fd >= 0);
+    vfs_close(c2, fd);
+    CHECK_EQ(vfs_stat(c, P("/t"), &st), 0);
+    CHECK_EQ(st.st_size, 0);
+    CHECK(vfs_open(c, P("/ro"), VFS_O_CREAT | VFS_O_WRONLY, 0444) >= 0);   /* the creator may */
+    CHECK(ino_of(c, "/ro") != 0);
+    CHECK_EQ(vfs_open(c2, P("/ro"), VFS_O_WRONLY, 0), -EACCES);
+    CHECK_EQ(vfs_open(c2, P("/ro"), VFS_O_WRONLY, 0), -EACCES);
+
+    /* names that share a cache slot (VFS_NAME_CACHE ways) and prefixes of cached names */
+    static const char *const names[] = { "/s1", "/s2", "/s3", "/s4", "/s5", "/s", "/s1x" };
+    uint64_t inos[7];
+    for (int i = 0; i < 7; i++) {
+        CHECK_EQ(put(c, names[i], names[i]), 0);
+        inos[i] = ino_of(c, names[i]);
+    }
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 7; i++)
+            CHECK_EQ(ino_of(c2, names[i]), inos[i]);
+    CHECK(vfs_stat(c, "/s1\0", 4, &st) != 0);            /* an embedded NUL: not "/s1" */
+
+    /* "/" replaced by a new file system while names below it are cached (ASan: the old
+     * root's nodes are freed) */
+    struct vfs_mount_args root = { P("none"), P("/"), P("ramfs"), 0, 0 };
+    vfs_client_destroy(c);                             /* no descriptor open: "/" unused */
+    vfs_client_destroy(c2);
+    c = new_client(v);
+    CHECK(ino_of(c, "/s1") != 0);
+    CHECK(ino_of(c, "/e/f") != 0);
+    CHECK_EQ(vfs_mount(v, &root), 0);
+    CHECK_EQ(vfs_stat(c, P("/s1"), &st), -ENOENT);
+    CHECK_EQ(vfs_open(c, P("/e/f"), VFS_O_RDONLY, 0), -ENOENT);
     vfs_destroy(v);
 }
 

@@ -44,3 +44,20 @@ def equiv_lines(text, keep):
     lines = text.replace("\r", "").splitlines()
     return ([line for line in lines if keep.match(line)] +
             sorted(line for line in lines if line.startswith(("Einit: ", "kernel: init task "))))
+
+
+# The counts the kernel prints at power off for each fast path (kernel/ipc_fastpath.c,
+# kernel/kcall_fastpath.c).
+FAST_PATH_LINE = {
+    "ipc": re.compile(r"ipc: fast path took (\d+) calls and (\d+) replies \((\d+) with an arena\)"),
+    "kcall": re.compile(r"kcall: fast path took (\d+) calls"),
+}
+
+
+def fast_path_counts(text, path):
+    """The numbers of the `path` ("ipc" or "kcall") fast path's power-off line in a
+    console text, as ints."""
+    m = FAST_PATH_LINE[path].search(text)
+    assert m, text[-2000:]
+    return tuple(int(g) for g in m.groups())
+

@@ -19,7 +19,7 @@ import re
 import pytest
 
 import boards
-from programs import equiv_lines
+from programs import equiv_lines, fast_path_counts
 
 IMAGE = "build/virt-ipc_equiv/kernel.img"
 KEEP = re.compile(r"^(EQ |audit: )")
@@ -30,10 +30,7 @@ def run(boot, smp, bootargs):
     con.expect(r"EQ client: done \(finish: rc 0\)", timeout=120)
     assert con.read_until_exit(timeout=30) == 0
     text = con.text.replace("\r", "")
-    fast = re.search(r"ipc: fast path took (\d+) calls and (\d+) replies \((\d+) with an arena\)",
-                     text)
-    assert fast, text[-2000:]
-    return equiv_lines(text, KEEP), int(fast.group(1)), int(fast.group(2)), int(fast.group(3))
+    return (equiv_lines(text, KEEP), *fast_path_counts(text, "ipc"))
 
 
 @pytest.mark.qemu_only

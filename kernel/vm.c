@@ -57,6 +57,7 @@ Retcode vm_create(struct vmspace *vm)
         return rcOutOfMemory;
     }
     vm->asid = (uint16_t)asid;
+    vm->root = arch_user_space_root(vm->l1, vm->asid);
     arch_tlb_flush_asid(vm->asid);     /* a recycled ASID may have stale entries */
     return rcOk;
 }

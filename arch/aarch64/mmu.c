@@ -386,7 +386,7 @@ void arch_switch_user_space(const pte_t *l1, uint16_t asid)
         l1 = empty_user_l1;
         asid = 0;
     }
-    arch_set_user_space(l1, asid);
+    arch_set_user_space(arch_user_space_root(l1, asid));
     isb();
 }
 

@@ -33,25 +33,26 @@ FUNC(arch_context_switch_wait)
     cset    w5, eq                        /* EL0 access wanted: next owns them */
     cmp     w4, w5
     b.eq    arm64_cpu_switch              /* already so: the usual case */
-    cbnz    w5, 2f
-    cmp     x3, x0                        /* disabling: the owner leaves */
-    b.eq    3f
-1:  mov     x6, #(1 << 20)                /* FPEN 01: EL0 traps */
-    msr     cpacr_el1, x6
-    strb    wzr, [x2, #CPU_FP_ENABLED]
-    b       arm64_cpu_switch
-2:  mov     x6, #(3 << 20)                /* FPEN 11: nothing traps */
+    cbz     w5, 2f
+    mov     x6, #(3 << 20)                /* FPEN 11: nothing traps */
     msr     cpacr_el1, x6
     strb    w5, [x2, #CPU_FP_ENABLED]
     b       arm64_cpu_switch
-3:  ldrb    w6, [x2, #CPU_SHARED]         /* one core: saved at the next trap */
-    cbz     w6, 1b
+2:  ldrb    w6, [x2, #CPU_SHARED]         /* one core: the owner is saved at the next trap */
+    cbnz    w6, 3f
+4:  mov     x6, #(1 << 20)                /* FPEN 01: EL0 traps */
+    msr     cpacr_el1, x6
+    strb    w5, [x2, #CPU_FP_ENABLED]
+    b       arm64_cpu_switch
+3:  cmp     x3, x0                        /* several cores: the owner leaving saves */
+    b.ne    4b
     mov     x7, x30                       /* arm64_fpsimd_save keeps x0, x1 */
     mov     x8, x2
     bl      arm64_fpsimd_save
     mov     x30, x7
     mov     x2, x8
-    b       1b
+    mov     w5, #0
+    b       4b
 END(arch_context_switch_wait)
 
 FUNC(arm64_cpu_switch)

@@ -50,6 +50,7 @@ struct vm_tlb_entry {
 struct vmspace {
     pte_t *l1;
     uint16_t asid;
+    uint64_t root;                 /* arch_user_space_root(l1, asid): for vm_activate */
     struct vm_region *regions;     /* sorted by start, non-overlapping */
     uint64_t pages;                /* pages owned (accounting) */
     uint64_t limit;                /* most pages it may own; vm_alloc* beyond: rcOutOfMemory */
@@ -97,7 +98,7 @@ static inline void vm_activate(const struct vmspace *vm)
 {
     DEBUG_ASSERT(vm->l1 && vm->asid);     /* a live user space: page tables and an ASID */
     this_cpu()->user_vm = vm;             /* vm.c: active_vm */
-    arch_set_user_space(vm->l1, vm->asid);
+    arch_set_user_space(vm->root);
 }
 
 /* Kernel-side access to user memory; rcInvalidArgument on any bad byte. */

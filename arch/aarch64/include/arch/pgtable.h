@@ -38,18 +38,22 @@ uint64_t pt_user_attrs(uint32_t prot, int device);
 int pt_user_access_ok(pte_t e, int write);
 /* Installs the address space for EL0 (l1 NULL: none), synchronised at once. */
 void arch_switch_user_space(const pte_t *l1, uint16_t asid);
-/*
- * TTBR0 for the user space (l1, asid): inline, it is on every context switch
- * between tasks. TTBR0 walks are enabled from boot (mmu_init_kernel_map). No
- * ISB: the kernel never reaches user memory through TTBR0 (kernel/vm.c goes
- * through the linear map), and EL0 is entered only by an eret, which
- * synchronises the write.
- */
-static inline void arch_set_user_space(const pte_t *l1, uint16_t asid)
+/* What the MMU is given for the user space (l1, asid): TTBR0's value. Kept
+ * with the space (struct vmspace's `root`), so a switch loads one word. */
+static inline uint64_t arch_user_space_root(const pte_t *l1, uint16_t asid)
 {
-    __asm__ volatile("msr ttbr0_el1, %0"
-                     :: "r"((uint64_t)virt_to_phys(l1) | (uint64_t)asid << 48)
-                     : "memory");
+    return (uint64_t)virt_to_phys(l1) | (uint64_t)asid << 48;
+}
+/*
+ * Installs a root from arch_user_space_root: inline, it is on every context
+ * switch between tasks. TTBR0 walks are enabled from boot
+ * (mmu_init_kernel_map). No ISB: the kernel never reaches user memory
+ * through TTBR0 (kernel/vm.c goes through the linear map), and EL0 is
+ * entered only by an eret, which synchronises the write.
+ */
+static inline void arch_set_user_space(uint64_t root)
+{
+    __asm__ volatile("msr ttbr0_el1, %0" :: "r"(root) : "memory");
 }
 /* Drops the TLB entries of an ASID on every core. */
 void arch_tlb_flush_asid(uint16_t asid);

@@ -341,9 +341,12 @@ static __attribute__((noinline)) Retcode wait_switch_general(struct wait_queue *
  * first (a zombie is reaped by the next switch instead: the general path
  * takes this one), and the switch is a tail call that returns this thread's
  * wake code when it resumes (arch_context_switch_wait), so the function
- * keeps no frame and no callee-saved register.
+ * keeps no frame and no callee-saved register. Three instances (sched.h:
+ * thread_wait_switch picks one), so the usual calls pass no timeout and the
+ * call without a queue no queue either.
  */
-Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
+static inline __attribute__((always_inline)) Retcode
+wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
 {
     struct cpu *c = this_cpu();
     struct thread *t = c->cur;
@@ -360,10 +363,27 @@ Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t 
     if (next->slice == 0)
         next->slice = TIME_SLICE_TICKS;
     if (next->task != t->task)
-        vm_activate(&next->task->vm);
+        vm_activate_on(c, &next->task->vm);
     next->cpu = c;
     c->cur = next;
-    return arch_context_switch_wait(&t->ctx, &next->ctx);
+    return arch_context_switch_wait(&t->ctx, &next->ctx, c);
+}
+
+Retcode thread_wait_switch_any(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
+{
+    return wait_switch(wq, next, timeout_ns);
+}
+
+Retcode thread_wait_switch_on(struct wait_queue *wq, struct thread *next)
+{
+    if (!wq)
+        __builtin_unreachable();           /* (sched.h passes a queue here) */
+    return wait_switch(wq, next, INFINITE_TIMEOUT);
+}
+
+Retcode thread_wait_switch_alone(struct thread *next)
+{
+    return wait_switch(NULL, next, INFINITE_TIMEOUT);
 }
 
 void thread_hand_over(struct thread *next)

@@ -15,7 +15,7 @@
 #include <asm-offsets.h>
 
 /*
- * arch_context_switch_wait(prev, next) (arch/context.h): arch_context_switch
+ * arch_context_switch_wait(prev, next, here) (arch/context.h): arch_context_switch
  * with the lazy FP/SIMD hand-over done here, so that thread_wait_switch
  * (kernel/sched.c) can end in a tail call and keep no frame. What
  * context.c's arch_context_switch does, in the same order: the owner leaving
@@ -25,8 +25,7 @@
  * FP/SIMD use, the save and load, is never trapped), and the thread reaches
  * EL0 only through an eret, which synchronises the write.
  */
-FUNC(arch_context_switch_wait)
-    mrs     x2, tpidr_el1                 /* this core's struct cpu */
+FUNC(arch_context_switch_wait)                /* x2: this core's struct cpu */
     ldr     x3, [x2, #CPU_FP_OWNER]
     ldrb    w4, [x2, #CPU_FP_ENABLED]
     cmp     x3, x1

@@ -92,14 +92,15 @@ Retcode vm_share_region(struct vmspace *vm, uint64_t addr, uint64_t size, uint64
 Retcode vm_unmap_shared(struct vmspace *vm, uint64_t addr, uint64_t size);
 /* Changes the protection of a whole region (ELF loader: write, then seal). */
 Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t prot);
-/* Makes vm this core's user space (TTBR0 with its ASID). Inline: it is on
- * every context switch between tasks (kernel/sched.c). */
-static inline void vm_activate(const struct vmspace *vm)
+/* Makes vm the user space (TTBR0 with its ASID) of core c, the caller's.
+ * Inline: it is on every context switch between tasks (kernel/sched.c). */
+static inline void vm_activate_on(struct cpu *c, const struct vmspace *vm)
 {
-    DEBUG_ASSERT(vm->l1 && vm->asid);     /* a live user space: page tables and an ASID */
-    this_cpu()->user_vm = vm;             /* vm.c: active_vm */
+    DEBUG_ASSERT(vm->l1 && vm->asid && c == this_cpu());   /* a live user space */
+    c->user_vm = vm;                      /* vm.c: active_vm */
     arch_set_user_space(vm->root);
 }
+static inline void vm_activate(const struct vmspace *vm) { vm_activate_on(this_cpu(), vm); }
 
 /* Kernel-side access to user memory; rcInvalidArgument on any bad byte. */
 Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t n);

@@ -355,13 +355,15 @@ wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
         return wait_switch_general(wq, next, timeout_ns);
     DEBUG_ASSERT(!list_linked(&t->run_link) && next != t && thread_is_off_queues(next) &&
                  next->state != THREAD_DEAD);
+    /* No wake_rc = rcOk: whatever resumes a thread from this wait sets it
+     * (thread_release, thread_wake). No slice refill: a thread that blocked
+     * was running, and a running thread's slice is never 0 outside an
+     * interrupt's exit, which schedules before anything can block. */
+    DEBUG_ASSERT(next->slice != 0);
     t->state = THREAD_BLOCKED;
-    t->wake_rc = rcOk;
     if (wq)
         list_add_tail(&wq->waiters, &t->run_link);
     next->state = THREAD_RUNNING;
-    if (next->slice == 0)
-        next->slice = TIME_SLICE_TICKS;
     if (next->task != t->task)
         vm_activate_on(c, &next->task->vm);
     next->cpu = c;

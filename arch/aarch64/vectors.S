@@ -147,8 +147,7 @@ LOCAL_FUNC(arm64_svc_entry)
     b.ne    3f
 1:  adrp    x9, syscall_table
     add     x9, x9, :lo12:syscall_table
-    ldr     x9, [x9, x8, lsl #3]
-    cbz     x9, 4f
+    ldr     x9, [x9, x8, lsl #3]              /* (never NULL: kernel/syscall.c) */
     ldr     x0, [sp, #TF_X0]              /* (x1..x5: still the caller's) */
     blr     x9
     sxtw    x0, w0                        /* Retcode, sign-extended into x0 */
@@ -159,7 +158,7 @@ LOCAL_FUNC(arm64_svc_entry)
     ldr     x18, [sp, #TF_X18]
     add     sp, sp, #TF_SIZE
     eret
-3:  tbz     w10, #8, 4f                   /* one core: a reschedule pending, or no such nr */
+3:  tbz     w10, #8, 4f                   /* one core: a reschedule pending, or nr too large */
     bl      arm64_svc_lock                /* several cores: take the BKL first */
     ldp     x0, x1, [sp, #TF_X0]          /* the arguments again: the C call clobbered them */
     ldp     x2, x3, [sp, #TF_X2]

@@ -314,7 +314,10 @@ static bool not_here(struct thread *next)
 
 static void add_sleeper(struct thread *t, uint64_t timeout_ns);
 
-Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
+/* thread_wait_switch when it cannot take the leaf below. */
+static __attribute__((noinline)) Retcode wait_switch_general(struct wait_queue *wq,
+                                                             struct thread *next,
+                                                             uint64_t timeout_ns)
 {
     struct thread *t = current;
     DEBUG_ASSERT(!list_linked(&t->run_link));  /* the running thread is on no queue */
@@ -329,6 +332,60 @@ Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t 
     else
         switch_to(next);
     return t->wake_rc;
+}
+
+/*
+ * The IPC switch (every round trip makes two): no timeout, `next` may run on
+ * this core and no exited thread waits to be reaped. Then it is switch_to
+ * with no call before the switch and none after it: the zombie test comes
+ * first (a zombie is reaped by the next switch instead: the general path
+ * takes this one), and the switch is a tail call that returns this thread's
+ * wake code when it resumes (arch_context_switch_wait), so the function
+ * keeps no frame and no callee-saved register. Three instances (sched.h:
+ * thread_wait_switch picks one), so the usual calls pass no timeout and the
+ * call without a queue no queue either.
+ */
+static inline __attribute__((always_inline)) Retcode
+wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
+{
+    struct cpu *c = this_cpu();
+    struct thread *t = c->cur;
+    if (__builtin_expect(timeout_ns != INFINITE_TIMEOUT || zombie != NULL ||
+                         !((next->affinity >> c->id) & 1), 0))
+        return wait_switch_general(wq, next, timeout_ns);
+    DEBUG_ASSERT(!list_linked(&t->run_link) && next != t && thread_is_off_queues(next) &&
+                 next->state != THREAD_DEAD);
+    /* No wake_rc = rcOk: whatever resumes a thread from this wait sets it
+     * (thread_release, thread_wake). No slice refill: a thread that blocked
+     * was running, and a running thread's slice is never 0 outside an
+     * interrupt's exit, which schedules before anything can block. */
+    DEBUG_ASSERT(next->slice != 0);
+    t->state = THREAD_BLOCKED;
+    if (wq)
+        list_add_tail(&wq->waiters, &t->run_link);
+    next->state = THREAD_RUNNING;
+    if (next->task != t->task)
+        vm_activate_on(c, &next->task->vm);
+    next->cpu = c;
+    c->cur = next;
+    return arch_context_switch_wait(&t->ctx, &next->ctx, c);
+}
+
+Retcode thread_wait_switch_any(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
+{
+    return wait_switch(wq, next, timeout_ns);
+}
+
+Retcode thread_wait_switch_on(struct wait_queue *wq, struct thread *next)
+{
+    if (!wq)
+        __builtin_unreachable();           /* (sched.h passes a queue here) */
+    return wait_switch(wq, next, INFINITE_TIMEOUT);
+}
+
+Retcode thread_wait_switch_alone(struct thread *next)
+{
+    return wait_switch(NULL, next, INFINITE_TIMEOUT);
 }
 
 void thread_hand_over(struct thread *next)

@@ -18,7 +18,7 @@
 #define ASID_MAX 65536
 static uint64_t asid_bitmap[ASID_MAX / 64] = { 1 };   /* ASID 0: kernel/none */
 static struct kmem_cache region_cache;
-/* The address space in this core's TTBR0 (vm_activate), so that destroying
+/* The address space in this core's TTBR0 (vm_activate, vm.h), so that destroying
  * another task's space does not take the caller's away before it returns to
  * EL0. Per core (struct cpu). */
 #define active_vm (this_cpu()->user_vm)
@@ -57,6 +57,7 @@ Retcode vm_create(struct vmspace *vm)
         return rcOutOfMemory;
     }
     vm->asid = (uint16_t)asid;
+    vm->root = arch_user_space_root(vm->l1, vm->asid);
     arch_tlb_flush_asid(vm->asid);     /* a recycled ASID may have stale entries */
     return rcOk;
 }
@@ -467,13 +468,6 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
     tlb_flush(vm);
     arch_tlb_flush_asid(vm->asid);
     return rc;
-}
-
-void vm_activate(const struct vmspace *vm)
-{
-    DEBUG_ASSERT(vm->l1 && vm->asid);     /* a live user space: page tables and an ASID */
-    active_vm = vm;
-    arch_switch_user_space(vm->l1, vm->asid);
 }
 
 Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, uint64_t *pa)

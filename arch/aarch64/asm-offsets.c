@@ -53,6 +53,8 @@ int main(void)
     OFFSET(CTX_SP, arch_context, sp);
     OFFSET(CTX_FPCR, arch_context, fpcr);
     OFFSET(CTX_V, arch_context, v);
+    /* a switch returns the resumed thread's wake code (arm64_cpu_switch) */
+    DEFINE(CTX_WAKE_RC, offsetof(struct thread, wake_rc) - offsetof(struct thread, ctx));
 
     /* struct trap_frame: the exception entry and return (vectors.S) */
     DEFINE(TF_SIZE, sizeof(struct trap_frame));
@@ -78,6 +80,9 @@ int main(void)
     OFFSET(CPU_CUR, cpu, cur);
     OFFSET(CPU_RESCHED, cpu, resched);
     OFFSET(CPU_SHARED, cpu, shared);
+    /* the lazy FP/SIMD hand-over of the blocking switch (switch.S) */
+    OFFSET(CPU_FP_OWNER, cpu, fp_owner);
+    OFFSET(CPU_FP_ENABLED, cpu, fp_enabled);
     OFFSET(THREAD_FRAME, thread, frame);
     DEFINE(SYSCALL_MAX, SYS_MAX);
     return 0;

@@ -7,6 +7,8 @@
 #include <arch/mmu.h>
 #include <stdbool.h>
 
+struct arch_cpu_token arch_cpu_token;    /* arch/percpu.h */
+
 /* Private to the port (switch.S): the portable kernel calls arch_* only. */
 void arm64_cpu_switch(struct arch_context *prev, struct arch_context *next);
 void arm64_fpsimd_save(struct arch_context *ctx);
@@ -59,8 +61,6 @@ static void set_fp_access(struct cpu *c, bool enable)
     isb();
     c->fp_enabled = enable;
 }
-
-struct arch_cpu_token arch_cpu_token;    /* arch/percpu.h */
 
 /* The owner leaves its core with more than one online: out of line, so only
  * FP-using threads pay for it and the common switch keeps no stack frame. */

@@ -23,6 +23,8 @@ extern char _start[], _etext[], _erodata[], _end[];
 #define POOL_TABLES  48        /* tables needed before the page allocator exists */
 
 static pte_t kernel_l1[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+/* TTBR0 while no user space is active (reserved ASID 0): walks find nothing. */
+static const pte_t empty_user_l1[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static pte_t table_pool[POOL_TABLES][ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static int pool_used;
 
@@ -177,8 +179,12 @@ void mmu_init_kernel_map(const uint64_t (*ram)[2], int nram, uint64_t dtb_pa, ui
     }
 
     write_sysreg(ttbr1_el1, virt_to_phys(kernel_l1));
-    /* No user space yet: stop TTBR0 walks (the early identity map goes away). */
-    write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
+    /* No user space yet: TTBR0 gets the empty table with the reserved ASID 0
+     * (the early identity map goes away), and its walks stay enabled from now
+     * on, so that activating a user space is one TTBR0 write
+     * (arch_set_user_space). */
+    write_sysreg(ttbr0_el1, virt_to_phys(empty_user_l1));
+    write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
     isb();
     __asm__ volatile("tlbi vmalle1\n dsb ish\n isb" ::: "memory");
 }
@@ -376,17 +382,11 @@ int pt_user_access_ok(pte_t e, int write)
 
 void arch_switch_user_space(const pte_t *l1, uint16_t asid)
 {
-    static const pte_t empty_l1[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
     if (!l1) {                 /* no user space: an empty table, reserved ASID 0 */
-        l1 = empty_l1;
+        l1 = empty_user_l1;
         asid = 0;
     }
-    write_sysreg(ttbr0_el1, virt_to_phys(l1) | ((uint64_t)asid << 48));
-    static int ttbr0_enabled;
-    if (!ttbr0_enabled) {
-        write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
-        ttbr0_enabled = 1;
-    }
+    arch_set_user_space(arch_user_space_root(l1, asid));
     isb();
 }
 

@@ -4,9 +4,55 @@
  * registers are switched lazily (context.c): only when a thread that does
  * not own them touches them. arm64_fpsimd_save/load move them to and from an
  * arch_context. Offsets: CTX_* generated from struct arch_context.
+ *
+ * Every switch returns, in the thread that resumes, the wake code of that
+ * thread (x0 = its struct thread's wake_rc, CTX_WAKE_RC bytes from its
+ * context; every context switched to is a thread's): a thread that blocked
+ * in arch_context_switch_wait returns it to its caller that way, whichever
+ * switch resumes it; the others ignore x0.
  */
 #include <arch/asm.h>
 #include <asm-offsets.h>
+
+/*
+ * arch_context_switch_wait(prev, next, here) (arch/context.h): arch_context_switch
+ * with the lazy FP/SIMD hand-over done here, so that thread_wait_switch
+ * (kernel/sched.c) can end in a tail call and keep no frame. What
+ * context.c's arch_context_switch does, in the same order: the owner leaving
+ * a core shared with others is saved first (arm64_fpsimd_save); then EL0's
+ * access is enabled exactly when next owns the registers. No ISB after the
+ * CPACR_EL1 write: FPEN 01 and 11 both leave EL1 untrapped (the kernel's own
+ * FP/SIMD use, the save and load, is never trapped), and the thread reaches
+ * EL0 only through an eret, which synchronises the write.
+ */
+FUNC(arch_context_switch_wait)                /* x2: this core's struct cpu */
+    ldr     x3, [x2, #CPU_FP_OWNER]
+    ldrb    w4, [x2, #CPU_FP_ENABLED]
+    cmp     x3, x1
+    cset    w5, eq                        /* EL0 access wanted: next owns them */
+    cmp     w4, w5
+    b.eq    arm64_cpu_switch              /* already so: the usual case */
+    cbz     w5, 2f
+    mov     x6, #(3 << 20)                /* FPEN 11: nothing traps */
+    msr     cpacr_el1, x6
+    strb    w5, [x2, #CPU_FP_ENABLED]
+    b       arm64_cpu_switch
+2:  ldrb    w6, [x2, #CPU_SHARED]         /* one core: the owner is saved at the next trap */
+    cbnz    w6, 3f
+4:  mov     x6, #(1 << 20)                /* FPEN 01: EL0 traps */
+    msr     cpacr_el1, x6
+    strb    w5, [x2, #CPU_FP_ENABLED]
+    b       arm64_cpu_switch
+3:  cmp     x3, x0                        /* several cores: the owner leaving saves */
+    b.ne    4b
+    mov     x7, x30                       /* arm64_fpsimd_save keeps x0, x1 */
+    mov     x8, x2
+    bl      arm64_fpsimd_save
+    mov     x30, x7
+    mov     x2, x8
+    mov     w5, #0
+    b       4b
+END(arch_context_switch_wait)
 
 FUNC(arm64_cpu_switch)
     stp     x19, x20, [x0, #CTX_X19]
@@ -27,6 +73,7 @@ FUNC(arm64_cpu_switch)
     ldp     x25, x26, [x1, #CTX_X25]
     ldp     x27, x28, [x1, #CTX_X27]
     ldp     x29, x30, [x1, #CTX_FP]
+    ldrsw   x0, [x1, #CTX_WAKE_RC]        /* the resumed thread's wake code */
     ret
 END(arm64_cpu_switch)
 

@@ -43,13 +43,17 @@
  * x0..x17 from the frame. Then arm64_trap_return restores x18..x29 (a trap may
  * interrupt any code) and the svc exit x18 only (x19..x29 are callee-saved:
  * the C dispatch kept them). */
-.macro RESTORE_EL0_CALLER_SAVED
+.macro RESTORE_EL0_CALLER_SAVED keep_x0=0
     ldp     x2, x3, [sp, #TF_ELR]
     msr     elr_el1, x2
     msr     spsr_el1, x3
     ldp     x30, x2, [sp, #TF_X30]
     msr     sp_el0, x2
+  .if \keep_x0                            /* the system call's result is in x0 */
+    ldr     x1, [sp, #TF_X0 + 8]
+  .else
     ldp     x0, x1, [sp, #TF_X0]
+  .endif
     ldp     x2, x3, [sp, #TF_X2]
     ldp     x4, x5, [sp, #TF_X4]
     ldp     x6, x7, [sp, #TF_X6]
@@ -116,7 +120,13 @@ END(arm64_trap_common)
  * when a reschedule is pending: the C path then does it all), the table
  * call with x0..x5 from the frame, x0 into the frame, and on the way out the
  * preemption point and the lock's release (arm64_svc_exit) when either is
- * needed. x9..x12 are scratch here: their user values are in the frame.
+ * needed. x9..x11, x16 and x17 are scratch here (their user values are in
+ * the frame), so x1..x5 still hold the arguments at the call and only x0
+ * (the vector's scratch) is reloaded; the result stays in x0 on the way out
+ * (stored into the frame only where C runs after the handler: the frame's x0
+ * is written by the C dispatch itself, and read back after the exit's C).
+ * One halfword holds the core's `resched` and `shared` flags: either sends
+ * the call off the straight line (to the lock first when shared).
  * current->frame is not written: an exception from EL0 always finds the
  * thread's kernel stack empty, so its frame is always the one at the
  * stack's top that arch_thread_init_user set (debug kernels assert it in
@@ -124,44 +134,48 @@ END(arm64_trap_common)
  */
 LOCAL_FUNC(arm64_svc_entry)
     SAVE_X2_TO_X17
+    mrs     x16, sp_el0
+    stp     x30, x16, [sp, #TF_X30]       /* x30, sp */
+    mrs     x16, elr_el1
+    mrs     x17, spsr_el1
+    stp     x16, x17, [sp, #TF_ELR]       /* elr, spsr */
     str     x18, [sp, #TF_X18]
-    mrs     x2, sp_el0
-    stp     x30, x2, [sp, #TF_X30]        /* x30, sp */
-    mrs     x2, elr_el1
-    mrs     x3, spsr_el1
-    stp     x2, x3, [sp, #TF_ELR]         /* elr, spsr */
     mrs     x9, tpidr_el1                 /* this core's struct cpu */
-    ldrb    w10, [x9, #CPU_SHARED]        /* (smp_ncpus > 1, kept per core) */
-    cbnz    w10, 3f                       /* several cores: take the BKL first */
-1:  ldrb    w11, [x9, #CPU_RESCHED]
+    ldrh    w10, [x9, #CPU_RESCHED]       /* resched, and shared (the next byte) */
     cmp     x8, #SYSCALL_MAX
-    ccmp    w11, #0, #0, lo               /* nr out of range (flags 0: ne) or resched */
-    b.ne    4f
-    adrp    x9, syscall_table
+    ccmp    w10, #0, #0, lo               /* nr out of range (flags 0: ne) or either flag */
+    b.ne    3f
+1:  adrp    x9, syscall_table
     add     x9, x9, :lo12:syscall_table
-    ldr     x9, [x9, x8, lsl #3]
-    cbz     x9, 4f
-    ldp     x0, x1, [sp, #TF_X0]
-    ldp     x2, x3, [sp, #TF_X2]
-    ldp     x4, x5, [sp, #TF_X4]
+    ldr     x9, [x9, x8, lsl #3]              /* (never NULL: kernel/syscall.c) */
+    ldr     x0, [sp, #TF_X0]              /* (x1..x5: still the caller's) */
     blr     x9
     sxtw    x0, w0                        /* Retcode, sign-extended into x0 */
-    str     x0, [sp, #TF_X0]
     mrs     x9, tpidr_el1                 /* (it may have moved to another core) */
     ldrh    w11, [x9, #CPU_RESCHED]       /* resched, and shared (the next byte) */
     cbnz    w11, 5f                       /* either: the C exit */
-2:  RESTORE_EL0_CALLER_SAVED
+2:  RESTORE_EL0_CALLER_SAVED keep_x0=1
     ldr     x18, [sp, #TF_X18]
     add     sp, sp, #TF_SIZE
     eret
-3:  bl      arm64_svc_lock
-    ldr     x8, [sp, #TF_X8]              /* the number again: the C call clobbered it */
-    mrs     x9, tpidr_el1                 /* and the core's block */
-    b       1b
+3:  tbz     w10, #8, 4f                   /* one core: a reschedule pending, or nr too large */
+    bl      arm64_svc_lock                /* several cores: take the BKL first */
+    ldp     x0, x1, [sp, #TF_X0]          /* the arguments again: the C call clobbered them */
+    ldp     x2, x3, [sp, #TF_X2]
+    ldp     x4, x5, [sp, #TF_X4]
+    ldr     x8, [sp, #TF_X8]
+    mrs     x9, tpidr_el1
+    ldrb    w11, [x9, #CPU_RESCHED]
+    cmp     x8, #SYSCALL_MAX
+    ccmp    w11, #0, #0, lo
+    b.eq    1b
 4:  mov     x0, sp                        /* anything unusual: all of it in C */
     bl      arm64_svc_dispatch
+    ldr     x0, [sp, #TF_X0]
     b       2b
-5:  bl      arm64_svc_exit
+5:  str     x0, [sp, #TF_X0]              /* C runs: the result into the frame */
+    bl      arm64_svc_exit
+    ldr     x0, [sp, #TF_X0]
     b       2b
 END(arm64_svc_entry)
 

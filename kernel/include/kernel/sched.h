@@ -18,6 +18,7 @@
 #include <kernel/panic.h>
 #include <kernel/smp.h>
 #include <uapi/retcode.h>
+#include <uapi/syscall.h>
 
 #define KSTACK_PAGES 4
 #define TIME_SLICE_TICKS 10
@@ -95,10 +96,22 @@ void wait_queue_init(struct wait_queue *wq);
 /* Blocks the caller on wq (or only on the timer when wq is NULL) until woken or
  * until timeout_ns (INFINITE_TIMEOUT: none). Returns the waker's Retcode or rcTimeout. */
 Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns);
+/* Its instances (sched.c): any arguments; a queue and no timeout; neither. */
+Retcode thread_wait_switch_any(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns);
+Retcode thread_wait_switch_on(struct wait_queue *wq, struct thread *next);
+Retcode thread_wait_switch_alone(struct thread *next);
 /* Blocks the caller like thread_wait_on (wq may be NULL: the timeout only) but
  * runs `next` at once, skipping the run queue: the IPC fast path. `next` must
- * be off every queue (thread_release). Returns the caller's wake Retcode. */
-Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns);
+ * be off every queue (thread_release). Returns the caller's wake Retcode.
+ * Inline only to pick the instance: a constant infinite timeout (and queue)
+ * are not passed. */
+static inline Retcode thread_wait_switch(struct wait_queue *wq, struct thread *next,
+                                         uint64_t timeout_ns)
+{
+    if (__builtin_constant_p(timeout_ns) && timeout_ns == INFINITE_TIMEOUT)
+        return wq ? thread_wait_switch_on(wq, next) : thread_wait_switch_alone(next);
+    return thread_wait_switch_any(wq, next, timeout_ns);
+}
 /* Makes `next` (off every queue) run now; the caller stays runnable. */
 void thread_hand_over(struct thread *next);
 /* Keep `obj` (whose wait queue the caller is about to block on) alive while

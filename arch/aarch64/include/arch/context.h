@@ -18,10 +18,18 @@ struct arch_context {
 };
 
 struct trap_frame;
+struct cpu;
 
 /* Switches kernel stacks and user register state from `prev` to `next`, with
  * lazy FP/SIMD ownership (switch.S does the registers, context.c the rest). */
 void arch_context_switch(struct arch_context *prev, struct arch_context *next);
+/* arch_context_switch as the last step of a thread that blocks: a tail call
+ * that returns, in the thread that resumes (whichever switch resumes it),
+ * that thread's wake code (struct thread's wake_rc; switch.S says how), so
+ * its caller keeps no frame across the switch (kernel/sched.c). `here` is
+ * this core's struct cpu (this_cpu()), which the caller has at hand. */
+int arch_context_switch_wait(struct arch_context *prev, struct arch_context *next,
+                             struct cpu *here);
 /* The context is going away: forget it as the FP/SIMD owner. */
 void arch_context_release(struct arch_context *ctx);
 /* EL0 touched FP/SIMD without owning the registers: hand them over. */

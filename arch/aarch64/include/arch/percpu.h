@@ -14,15 +14,18 @@ struct cpu;
  * The fake read of a global of its own type makes it read again after any
  * call or compiler barrier (a context switch is a call, and a thread may
  * resume on another core), but not after ordinary stores, which by type can
- * never alias it.
+ * never alias it (nothing in the kernel stores an unsigned __int128 in C).
+ * The "X" constraint takes the global as it is: no address is computed for
+ * an operand the instruction never names (an "m" operand cost an adrp,
+ * often kept in a callee-saved register).
  */
-struct arch_cpu_token { int never_used; };
+struct arch_cpu_token { unsigned __int128 never_used; };
 extern struct arch_cpu_token arch_cpu_token;
 
 static inline struct cpu *arch_this_cpu(void)
 {
     uint64_t c;
-    __asm__("mrs %0, tpidr_el1" : "=r"(c) : "m"(arch_cpu_token));
+    __asm__("mrs %0, tpidr_el1" : "=r"(c) : "X"(arch_cpu_token));
     return (struct cpu *)c;
 }
 

@@ -1,4 +1,5 @@
-/* ipc_hammer <id>: 2000 echo calls on channel "ipc", each answer checked; exit 0 if all right. */
+/* ipc_hammer <id>: 2000 echo calls on channel "ipc", each answer checked (and the
+ * thread's FP/SIMD register v20 across each call); exit 0 if all right. */
 #include <coresrv/channel/channel_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,10 @@ int main(int argc, char **argv)
         out.hdr.mid = IPC_ECHO;
         out.value[0] = (id << 16) | i;
         in.hdr.size = sizeof(in.value);
-        if (Call(ch, &out.hdr, &in.hdr) != rcOk || in.value[0] != ((id << 16) | i) + 1)
+        uint64_t fp = 0x1234500000000000ull | (uint64_t)id << 32 | i;
+        ipc_v20_set(fp);
+        if (Call(ch, &out.hdr, &in.hdr) != rcOk || in.value[0] != ((id << 16) | i) + 1 ||
+            !ipc_v20_is(fp))
             bad++;
     }
     printf("ipc_hammer %u: %u wrong answers\n", id, bad);

@@ -23,4 +23,20 @@ struct ipc_msg {
     uint32_t value[64];
 };
 
+/* FP/SIMD register v20, both halves set to v: the server writes it on every
+ * request and each client checks its own value survived the Call, so a switch
+ * that hands the FP/SIMD state over wrongly (the lazy switch on the IPC fast
+ * path) gives wrong answers. */
+static inline void ipc_v20_set(uint64_t v)
+{
+    __asm__ volatile("fmov d20, %0\n\tmov v20.d[1], %0" : : "r"(v) : "v20");
+}
+
+static inline int ipc_v20_is(uint64_t v)
+{
+    uint64_t lo, hi;
+    __asm__ volatile("fmov %0, d20\n\tmov %1, v20.d[1]" : "=r"(lo), "=r"(hi));
+    return lo == v && hi == v;
+}
+
 #endif

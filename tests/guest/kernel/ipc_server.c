@@ -20,7 +20,9 @@ int main(void)
     static uint32_t gone[64];                /* badges of the disconnect notices */
     uint32_t notices = 0;
     Retcode rc = Recv(listener, &in.hdr);
+    uint64_t requests = 0;
     while (rc == rcOk) {
+        ipc_v20_set(0xdead000000000000ull | ++requests);   /* not the client's (ipc_proto.h) */
         if (in.hdr.mid == MSG_MID_DISCONNECT) {  /* a client end is gone: nothing to answer */
             if (notices < 64)
                 gone[notices] = in.hdr.badge;

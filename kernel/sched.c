@@ -13,6 +13,7 @@
 #include <kernel/printk.h>
 #include <kernel/slab.h>
 #include <kernel/task.h>
+#include <kernel/vm_activate.h>
 #include <kernel/time.h>
 #include <kernel/ipc.h>
 #include <kernel/notice.h>

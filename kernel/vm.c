@@ -18,7 +18,7 @@
 #define ASID_MAX 65536
 static uint64_t asid_bitmap[ASID_MAX / 64] = { 1 };   /* ASID 0: kernel/none */
 static struct kmem_cache region_cache;
-/* The address space in this core's TTBR0 (vm_activate, vm.h), so that destroying
+/* The address space in this core's TTBR0 (vm_activate, vm_activate.h), so that destroying
  * another task's space does not take the caller's away before it returns to
  * EL0. Per core (struct cpu). */
 #define active_vm (this_cpu()->user_vm)

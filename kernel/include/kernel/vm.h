@@ -14,7 +14,6 @@
 #include <arch/pgtable.h>
 #include <uapi/retcode.h>
 #include <kernel/panic.h>
-#include <kernel/smp.h>
 
 #define USER_BASE        0x400000UL           /* below: never mapped (NULL guard) */
 #define USER_STACK_TOP   0x7FFFFF0000UL
@@ -92,15 +91,7 @@ Retcode vm_share_region(struct vmspace *vm, uint64_t addr, uint64_t size, uint64
 Retcode vm_unmap_shared(struct vmspace *vm, uint64_t addr, uint64_t size);
 /* Changes the protection of a whole region (ELF loader: write, then seal). */
 Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t prot);
-/* Makes vm the user space (TTBR0 with its ASID) of core c, the caller's.
- * Inline: it is on every context switch between tasks (kernel/sched.c). */
-static inline void vm_activate_on(struct cpu *c, const struct vmspace *vm)
-{
-    DEBUG_ASSERT(vm->l1 && vm->asid && c == this_cpu());   /* a live user space */
-    c->user_vm = vm;                      /* vm.c: active_vm */
-    arch_set_user_space(vm->root);
-}
-static inline void vm_activate(const struct vmspace *vm) { vm_activate_on(this_cpu(), vm); }
+/* vm_activate / vm_activate_on: kernel/vm_activate.h (the context switch's). */
 
 /* Kernel-side access to user memory; rcInvalidArgument on any bad byte. */
 Retcode copy_from_user(const struct vmspace *vm, void *dst, uint64_t src, size_t n);

@@ -25,6 +25,7 @@
 #include <coresrv/vmm/vmm_api.h>
 #include <VfsFsnet.edl.h>
 #include "../../core/vfs.h"
+#include "../../core/vfs_pin.h"
 #include "../clients.h"
 #include "../pool.h"
 #include "files.h"
@@ -235,15 +236,23 @@ OP(op_close, Close)
     return NK_EOK;
 }
 
+/* A read answered in place (vfs_read_ref): the bytes in the file system's memory,
+ * for files_serve to pin and name as the reply's arena. Under fs_lock. */
+static const void *read_ref;
+
 /* Read or Pread into the response arena, first in it (offset 0: the client's
- * Read_into takes its own buffer as the arena). */
+ * Read_into takes its own buffer as the arena); or, a read that lies in one
+ * chunk of a RAM fs, in place (read_ref: files_serve answers with the chunk). */
 static int64_t read_into(struct vfs_client *cur, int32_t fd, uint32_t count, int64_t off,
                          int positional, nk_ptr_t *data, struct nk_arena *a)
 {
     nk_size_t cap = nk_arena_capacity(a);
     uint32_t want = count < cap ? count : (uint32_t)cap;
     uint8_t *d = (uint8_t *)a->start;
-    int64_t n = positional ? vfs_pread(cur, fd, d, want, off) : vfs_read(cur, fd, d, want);
+    const void *ref = NULL;
+    int64_t n = positional && off < 0 ? vfs_pread(cur, fd, d, want, off)   /* EINVAL */
+                                      : vfs_read_ref(cur, fd, d, want, positional ? off : -1, &ref);
+    read_ref = n > 0 ? ref : NULL;
     uint32_t got = n > 0 ? (uint32_t)n : 0;
     data->offset = 0;
     data->size = got;
@@ -517,15 +526,34 @@ void files_serve(struct pool_msg *m)
     struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
     struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
     fs_lock_take();
+    read_ref = NULL;
     /* Any other interface or method gets its error reply here. */
     VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
                              (struct nk_message *)(void *)&m->res.hdr, &ra);
+    const void *ref = read_ref;
+    uint32_t n = (uint32_t)(ra.current - ra.start);
+    /* A read in place: the answer's arena is the chunk itself, pinned (under the
+     * lock) until the kernel has copied it (ReplyRecvRelease ends the pin, pool.c):
+     * meanwhile nothing changes or frees those bytes (vfs_pin_wait). */
+    if (ref)
+        m->release = vfs_pin_set(m->id, ref, n);
     fs_lock_give();
     nk_kos_send_arena(&m->res.hdr, &ra);
+    if (ref)
+        m->res.hdr.arena = (uint64_t)(uintptr_t)ref;
+}
+
+_Static_assert(POOL_MAX <= VFS_PINS_MAX, "a pin slot for every worker");
+
+/* A server thread waits for a pin's end (vfs_pin.h): the kernel stores 0 and wakes it. */
+static void pin_block(uint32_t *word)
+{
+    KnFutexWait(word, 1, INFINITE_TIMEOUT);
 }
 
 int files_start(int argc, char **argv)
 {
+    vfs_pin_block = pin_block;
     kl_Vfs_component_init(&files_component, &files_if, NK_NULL);
     VfsFsnet_entity_init(&files_entity, &files_component);
     struct vfs_config cfg = { .image = image_of, .alloc = &vfs_memory };

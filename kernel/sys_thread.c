@@ -69,7 +69,8 @@ static bool futex_waits_on(const struct thread *t, uint64_t key)
 }
 
 /* Wakes up to count (0: all) threads waiting on the word at physical key. */
-static uint32_t futex_wake_key(uint64_t key, uint32_t count)
+static inline __attribute__((always_inline)) uint32_t futex_wake_key(uint64_t key,
+                                                                     uint32_t count)
 {
     struct wait_queue *wq = futex_queue(key);
     uint32_t woken = 0;

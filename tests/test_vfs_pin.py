@@ -1,7 +1,7 @@
 """Reads answered from the file's chunk (docs/VFS.md, "Small reads answer from the
 file's chunk"): tests/guest/vfs/test_vfs_pin_run.c. Two writers overwrite,
 truncate-and-rewrite and unlink-and-recreate one-chunk files (each write a whole
-chunk of one tag byte naming the file) while three readers read them (4 KiB, 100
+chunk of one tag byte naming the file) while three readers read them (4 KiB, 300
 bytes, 1 byte): every answer must be one version of the reader's own file. On one
 core and four."""
 import pytest

@@ -5,7 +5,7 @@
  * which the kernel copies after VfsFsnet has let go of its lock; the chunk is pinned
  * until then. Writers (W) overwrite, truncate and rewrite, unlink and recreate the
  * files, every write a whole chunk of one tag byte naming the file (and a generation);
- * readers (R) read them (4 KiB, a byte, 100 bytes) and check that every answer is one
+ * readers (R) read them (4 KiB, 300 bytes, a byte) and check that every answer is one
  * version of their own file: all bytes one tag, of that file. Without the pins a reply
  * copied from a chunk that a write is changing is mixed, and one copied from a chunk
  * freed and given to another file carries that file's tag.
@@ -102,8 +102,8 @@ static int reader(void)
             ssize_t n;
             off_t off = 0;
             if (k == 8) {
-                off = (off_t)(rnd() % (CHUNK - 100));
-                n = pread(fd, buf, 100, off);
+                off = (off_t)(rnd() % (CHUNK - 300));
+                n = pread(fd, buf, 300, off);
             } else if (k == 9) {
                 off = (off_t)(rnd() % CHUNK);
                 n = pread(fd, buf, 1, off);

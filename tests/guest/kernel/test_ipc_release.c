@@ -94,6 +94,7 @@ static int server(void)
     CHECK("released_without_request", r == rcOk && in.hdr.mid == M_HANG && released(),
           "rc %d mid %u word %u waiter %d/%d", r, in.hdr.mid, word, waiter_done, waiter_rc);
 
+    int oks = 0;
     for (int done = 0; !done;) {
         uint32_t mid = in.hdr.mid;
         arm_in(&in);
@@ -109,7 +110,8 @@ static int server(void)
         case M_SMALL:                                /* the client's arena is too small */
             arm();
             r = ReplyRecvRelease(l, &out.hdr, &in.hdr, INFINITE_TIMEOUT, &word);
-            CHECK(mid == M_OK ? "released_after_reply_copied" : "released_when_reply_too_big",
+            CHECK(mid == M_SMALL ? "released_when_reply_too_big"
+                  : oks++ ? "released_after_reply_copied_again" : "released_after_reply_copied",
                   r == rcOk && released(), "rc %d word %u waiter %d/%d", r, word, waiter_done,
                   waiter_rc);
             break;
@@ -197,12 +199,18 @@ static int client(void)
     static uint8_t buf[PAGE];
     if (KnChannelLookup("rel", SERVICE_CLIENT, &ch))
         return 1;
-    Retcode r = call(ch, M_OK, buf, sizeof buf);
-    int all = 1;
-    for (size_t i = 0; i < sizeof buf; i++)
-        all &= buf[i] == 0x5a;
-    CHECK("reply_arena_received", r == rcOk && all, "rc %d", r);
-    r = call(ch, M_SMALL, buf, 16);
+    /* Twice: the victim's disconnect notice still pending at the first keeps its
+     * reply off the fast path (docs/ABI.md); the second takes it, when it is on. */
+    for (int k = 0; k < 2; k++) {
+        memset(buf, 0, sizeof buf);
+        Retcode r = call(ch, M_OK, buf, sizeof buf);
+        int all = 1;
+        for (size_t i = 0; i < sizeof buf; i++)
+            all &= buf[i] == 0x5a;
+        CHECK(k ? "reply_arena_received_again" : "reply_arena_received", r == rcOk && all,
+              "rc %d", r);
+    }
+    Retcode r = call(ch, M_SMALL, buf, 16);
     CHECK("small_arena_rcBufferTooSmall", r == rcBufferTooSmall, "rc %d", r);
     r = call(ch, M_MALFORMED, buf, sizeof buf);
     CHECK("answered_after_malformed_reply", r == rcOk, "rc %d", r);

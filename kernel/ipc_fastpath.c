@@ -361,7 +361,7 @@ reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client,
 static inline __attribute__((always_inline)) bool
 fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *client,
                 uint64_t in_uaddr, const uint64_t *regs, const struct fast_msg *m,
-                const void *verdict, bool mem, Retcode *rc)
+                const void *verdict, bool mem, uint64_t release, Retcode *rc)
 {
     struct task *t = self->task;
     uint32_t asz = mem ? m->arena_size : 0;
@@ -378,6 +378,10 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
         (regs ? ipc_regs_capacity(regs, &in_uaddr, cap) : ipc_fetch_capacity(t, in_uaddr, cap)) ||
         (asz && !fast_arena(t, m, client->task, &client->ipc.in_cap)))
         return false;
+    /* ReplyRecvRelease: the arena is copied, the server may reuse it now
+     * (a constant 0 in the register instance, and from sys_ReplyRecv). */
+    if (mem && release)
+        futex_release_word(t, release);
 
     *rc = reply_commit(self, s, client, in_uaddr, regs != NULL, regs_to, to, m, asz);
     return true;
@@ -386,7 +390,7 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
 /* ReplyRecv with the reply in the server's buffer (sys_ReplyRecv). */
 static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, struct thread *client,
                                                      uint64_t out_uaddr, uint64_t in_uaddr,
-                                                     Retcode *rc)
+                                                     uint64_t release, Retcode *rc)
 {
     struct thread *self = current;
     struct fast_msg m;
@@ -399,7 +403,7 @@ static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, str
     if (v == MEMO_NO)
         return false;
     fast_message_data(&m, h);
-    return fast_reply_recv(self, s, client, in_uaddr, NULL, &m, v, true, rc);
+    return fast_reply_recv(self, s, client, in_uaddr, NULL, &m, v, true, release, rc);
 }
 
 /* The guards of ReplyRecv on s that do not depend on the message. */
@@ -412,12 +416,12 @@ static inline __attribute__((always_inline)) bool fast_reply_ok(struct ipc_liste
 }
 
 bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
-                         uint64_t timeout, Retcode *rc)
+                         uint64_t timeout, uint64_t release, Retcode *rc)
 {
     struct thread *client = current->ipc.serving;
     if (!fast_reply_ok(s, client, timeout))
         return false;
-    return fast_reply_mem(s, client, out_uaddr, in_uaddr, rc);
+    return fast_reply_mem(s, client, out_uaddr, in_uaddr, release, rc);
 }
 
 /* ---- CallReg and ReplyRecvReg: the handle cache ------------------------- */
@@ -563,7 +567,7 @@ static __attribute__((noinline)) Retcode reply_recv_reg(struct thread *self, sys
         if (__builtin_expect(c->hdr != method || c->peer != peer, 0))
             reply_verdict(self, c, client, &m, method, peer);
         Retcode rc;
-        if (fast_reply_recv(self, s, client, 0, regs, &m, c->verdict, false, &rc))
+        if (fast_reply_recv(self, s, client, 0, regs, &m, c->verdict, false, 0, &rc))
             return rc;
     }
     return ipc_reply_recv_reg_general(s);

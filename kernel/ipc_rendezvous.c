@@ -328,13 +328,44 @@ Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, s
     Retcode rc = lookup_listener(h, &s);
     if (rc)
         return rc;
-    if (ipc_fast_reply_recv(s, out, in, timeout, &rc))   /* the common case, or no change */
+    if (ipc_fast_reply_recv(s, out, in, timeout, 0, &rc))   /* the common case, or no change */
         return rc;
     if (current->ipc.serving) {
         rc = do_reply(out, &client, NULL);
         if (rc && !client)
             return rc;                        /* reply not sent: let the server fix it */
     }
+    return do_recv(s, in, timeout, client, NULL);
+}
+
+/*
+ * ReplyRecv that also releases a word of the server's (docs/ABI.md,
+ * "ReplyRecvRelease"): 0 is stored there, and its futex waiters woken, once
+ * the reply is finished (copied, refused or undeliverable) and before this
+ * thread waits for the next request; also when no reply went out (no
+ * request held, a bad listener handle or a malformed reply), so a server
+ * that pins memory for the reply's arena can never leave a pin behind. The
+ * one exception: a word that is misaligned or outside user space is
+ * rcInvalidArgument before anything is done. 0 names no word.
+ */
+Retcode sys_ReplyRecvRelease(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout,
+                             sysarg_t release, sysarg_t a5)
+{
+    (void)a5;
+    struct ipc_listener *s = NULL;
+    struct thread *client = NULL;
+    struct task *t = current->task;
+    if (release && ((release & 3) || !user_range_ok(release, sizeof(uint32_t))))
+        return rcInvalidArgument;
+    Retcode rc = lookup_listener(h, &s);
+    if (rc == rcOk && ipc_fast_reply_recv(s, out, in, timeout, release, &rc))
+        return rc;                            /* (the fast path released it) */
+    if (rc == rcOk && current->ipc.serving)
+        rc = do_reply(out, &client, NULL);
+    if (release)
+        futex_release_word(t, release);
+    if (rc && !client)
+        return rc;                            /* reply not sent: let the server fix it */
     return do_recv(s, in, timeout, client, NULL);
 }
 

@@ -4,6 +4,7 @@
  * word, keyed by its physical address) behind uncontended-fast user locks.
  */
 #include <kernel/syscall.h>
+#include <kernel/ipc_transfer.h>
 #include <kernel/task.h>
 #include <kernel/time.h>
 #include <kernel/lib.h>
@@ -71,14 +72,10 @@ static bool futex_waits_on(const struct thread *t, uint64_t key, const struct ta
             (vm_user_phys(&t->task->vm, t->wait_va, false, &pa) == rcOk && pa == key));
 }
 
-Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+/* Wakes up to count (0: all) threads waiting on the word at physical key. */
+static inline __attribute__((always_inline)) uint32_t futex_wake_key(uint64_t key,
+                                                                     uint32_t count)
 {
-    uint64_t key;
-    if (addr & 3)
-        return rcInvalidArgument;
-    Retcode rc = vm_user_phys(&current_task()->vm, addr, false, &key);
-    if (rc)
-        return rc;
     struct wait_queue *wq = futex_queue(key);
     uint32_t woken = 0;
     struct thread *t = wait_queue_first(wq), *next;
@@ -89,5 +86,30 @@ Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, 
             woken++;
         }
     }
+    return woken;
+}
+
+Retcode sys_FutexWake(sysarg_t addr, sysarg_t count, sysarg_t out, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    uint64_t key;
+    if (addr & 3)
+        return rcInvalidArgument;
+    Retcode rc = vm_user_phys(&current_task()->vm, addr, false, &key);
+    if (rc)
+        return rc;
+    uint32_t woken = futex_wake_key(key, (uint32_t)count);
     return out ? copy_to_user(&current_task()->vm, out, &woken, sizeof(woken)) : rcOk;
+}
+
+/* ReplyRecvRelease's word (kernel/include/kernel/ipc_transfer.h). The store
+ * is a release: the kernel's reads of the reply's arena (the copy to the
+ * client) are done before another core of the task can see the 0 and reuse
+ * the memory. */
+void futex_release_word(struct task *t, uint64_t uaddr)
+{
+    uint64_t key;
+    if (vm_user_phys(&t->vm, uaddr, true, &key))
+        return;                               /* not mapped writable now: left alone */
+    __atomic_store_n((uint32_t *)phys_to_virt(key), 0, __ATOMIC_RELEASE);
+    futex_wake_key(key, 0);
 }

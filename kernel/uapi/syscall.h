@@ -26,6 +26,8 @@
     X(10, CallReg,           1)  /* Call, short message in registers (uapi/msg.h) */ \
     X(11, RecvReg,           1)  /* RecvEx, receiving in registers */ \
     X(12, ReplyRecvReg,      1)  /* ReplyRecv, short reply and next request in registers */ \
+    X(13, ReplyRecvRelease,  5)  /* ReplyRecv + (uint32 *release): 0 written (and woken) once
+                                    the reply is done (docs/ABI.md) */ \
     X(21, ThreadExit,        1)  /* (int64 value) never returns */ \
     X(23, ThreadYield,       0)  \
     X(30, FutexWait,         3)  /* (const uint32 *addr, uint32 expected, uint64 timeout_ns) */ \

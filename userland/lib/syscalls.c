@@ -11,7 +11,8 @@
 
 _Static_assert(KOS_SYS_ARGC_Call == 3 && KOS_SYS_ARGC_Recv == 2 && KOS_SYS_ARGC_Reply == 2 &&
                KOS_SYS_ARGC_CallEx == 4 && KOS_SYS_ARGC_RecvEx == 3 &&
-               KOS_SYS_ARGC_ReplyRecv == 4 && KOS_SYS_ARGC_ThreadExit == 1 &&
+               KOS_SYS_ARGC_ReplyRecv == 4 && KOS_SYS_ARGC_ReplyRecvRelease == 5 &&
+               KOS_SYS_ARGC_ThreadExit == 1 &&
                KOS_SYS_ARGC_ThreadYield == 0 && KOS_SYS_ARGC_FutexWait == 3 &&
                KOS_SYS_ARGC_FutexWake == 3 && KOS_SYS_ARGC_TaskExit == 1 &&
                KOS_SYS_ARGC_DebugWrite == 2,
@@ -199,6 +200,12 @@ Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t
     if (out_ok(msgOut) && in_ok(msgIn))
         return reply_recv_regs(handle, msgOut, msgIn, timeoutNs);
     return kos_sys_ReplyRecv(handle, U(msgOut), U(msgIn), timeoutNs);
+}
+
+Retcode ReplyRecvRelease(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs,
+                         uint32_t *release)
+{
+    return kos_sys_ReplyRecvRelease(handle, U(msgOut), U(msgIn), timeoutNs, U(release));
 }
 
 #pragma GCC pop_options

@@ -32,9 +32,10 @@ struct ipc_listener;
  * the message in the caller's buffer out, the reply's in in. (CallReg's
  * fast path is sys_CallReg itself, kernel/ipc_fastpath.c.) */
 bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, Retcode *rc);
-/* ReplyRecv on listener s (looked up with RIGHT_IPC_RECV, connected). */
+/* ReplyRecv on listener s (looked up with RIGHT_IPC_RECV, connected);
+ * release: ReplyRecvRelease's word (checked), 0 for none. */
 bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
-                         Retcode *rc);
+                         uint64_t release, Retcode *rc);
 
 /* The per-thread handle caches (struct ipc_hcache, kernel/ipc_fastpath.c):
  * a hit is exactly handle_lookup's answer while the task's handle table keeps

@@ -15,6 +15,12 @@
 struct task;
 struct thread;
 
+/* ReplyRecvRelease's word (docs/ABI.md): 0 stored into the u32 at uaddr of t
+ * (a store-release: every read of the reply's arena before it) and every
+ * thread FutexWait-ing on it woken. A word that is not mapped writable now is
+ * left alone (the call checked alignment and range on entry). kernel/sys_thread.c. */
+void futex_release_word(struct task *t, uint64_t uaddr);
+
 /* Copies and validates the header and constant part at uaddr of t into m
  * (alignment, limits, arena range, every transferred handle and its rights). */
 Retcode ipc_fetch_message(struct task *t, uint64_t uaddr, struct kmsg *m);

@@ -100,6 +100,13 @@ Retcode CallEx(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t ti
 Retcode RecvEx(Handle handle, SMsgHdr *msgIn, uint64_t timeoutNs);
 /* Reply to the held request (if any), then receive the next one. */
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
+/* ReplyRecv that also stores 0 into *release (and wakes its FutexWait-ers) once the
+ * reply is finished (copied to the client, refused or undeliverable), before this
+ * thread waits for the next request: a server may pin the memory its reply's arena
+ * names until then (docs/ABI.md, "ReplyRecvRelease"). release NULL: plain ReplyRecv
+ * through memory. rcInvalidArgument (nothing done) for a misaligned word. */
+Retcode ReplyRecvRelease(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs,
+                         uint32_t *release);
 
 /* ---- the other direct calls -------------------------------------------- */
 

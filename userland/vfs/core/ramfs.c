@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vfs_fs.h"
+#include "vfs_pin.h"
 
 /*
  * File data lives in 4 KiB chunks under a radix tree of 128-way nodes whose height grows
@@ -339,6 +340,7 @@ static void tree_trim(struct ramfs *fs, struct rnode *f, void **slot, unsigned l
         return;
     if (lvl == 0) {
         if (base >= first) {
+            vfs_pin_wait(*slot, CHUNK_SIZE);     /* a reply may still be copied from it */
             chunk_free(fs, *slot);
             f->chunks--;
             *slot = NULL;
@@ -368,8 +370,10 @@ static void file_trim(struct ramfs *fs, struct rnode *f, int64_t size)
     if (size & (CHUNK_SIZE - 1)) {
         uint8_t *c = chunk_get(fs, f, (uint64_t)size >> CHUNK_SHIFT, CHUNK_LOOKUP);
         size_t in = (size_t)(size & (CHUNK_SIZE - 1));
-        if (c)
+        if (c) {
+            vfs_pin_wait(c + in, CHUNK_SIZE - in);
             memset(c + in, 0, CHUNK_SIZE - in);
+        }
     }
 }
 
@@ -515,6 +519,9 @@ static void ram_unref(struct vfs_fs *vfs_fs, void *node)
     maybe_free((struct ramfs *)vfs_fs, n);
 }
 
+/* What holes read as (never written). */
+static const uint8_t zero_chunk[CHUNK_SIZE];
+
 /* What a read of len bytes at off may return: -EISDIR, 0 at or past the end,
  * else 1 with len cut at the end of the file. */
 static int64_t read_span(const struct rnode *f, size_t *len, int64_t off)
@@ -552,6 +559,24 @@ static int64_t ram_read(struct vfs_fs *vfs_fs, void *node, void *buf, size_t len
     return (int64_t)done;
 }
 
+/* A read that lies in one chunk, answered with the chunk itself (a hole: zeros
+ * that never change); -EAGAIN for any other (ram_read copies it). */
+static int64_t ram_read_ref(struct vfs_fs *vfs_fs, void *node, size_t len, int64_t off,
+                            const void **ref)
+{
+    struct ramfs *fs = (struct ramfs *)vfs_fs;
+    struct rnode *f = node;
+    int64_t span = read_span(f, &len, off);
+    if (span <= 0)
+        return span;
+    size_t in = (size_t)(off & (CHUNK_SIZE - 1));
+    if (in + len > CHUNK_SIZE)
+        return -EAGAIN;
+    const uint8_t *c = chunk_find(fs, f, (uint64_t)off >> CHUNK_SHIFT);
+    *ref = (c ? c : zero_chunk) + in;
+    return (int64_t)len;
+}
+
 static int64_t ram_write(struct vfs_fs *vfs_fs, void *node, const void *buf, size_t len,
                          int64_t off)
 {
@@ -571,6 +596,7 @@ static int64_t ram_write(struct vfs_fs *vfs_fs, void *node, const void *buf, siz
         uint8_t *c = (uint8_t *)(uintptr_t)chunk_find(fs, f, pos >> CHUNK_SHIFT);
         if (!c && !(c = chunk_get(fs, f, pos >> CHUNK_SHIFT, mode)))
             break;
+        vfs_pin_wait(c + in, n);        /* no reply copies bytes a write changes */
         memcpy(c + in, (const uint8_t *)buf + done, n);
         done += n;
     }
@@ -584,8 +610,6 @@ static int64_t ram_write(struct vfs_fs *vfs_fs, void *node, const void *buf, siz
 /* ---------------------------------------------------------------- direct I/O
  * The file's chunks as segments for io->move (docs/VFS.md, "Large reads and writes"):
  * neighbouring chunks of one slab merge into one segment, holes read as zero_chunk. */
-static const uint8_t zero_chunk[CHUNK_SIZE];
-
 struct seg_batch {
     struct vfs_seg seg[VFS_IO_SEGS];
     size_t n;
@@ -783,6 +807,7 @@ static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_
             c = chunk_get(fs, f, pos >> CHUNK_SHIFT, n == CHUNK_SIZE ? CHUNK_WHOLE : CHUNK_ZEROED);
         if (!c)
             break;
+        vfs_pin_wait(c + in, n);
         batch_add(&b, io, c + in, n);       /* room was kept: no move here */
         done += n;
     }
@@ -940,6 +965,7 @@ static void ram_destroy(struct vfs_fs *vfs_fs)
 {
     struct ramfs *fs = (struct ramfs *)vfs_fs;
     struct rnode *list = fs->root;
+    vfs_pin_wait_all();                 /* no reply copies from a slab released here */
     if (list)
         list->next = NULL;
     while (list) {
@@ -970,6 +996,7 @@ static const struct vfs_fs_ops ramfs_ops = {
     .ref = ram_ref,
     .unref = ram_unref,
     .read = ram_read,
+    .read_ref = ram_read_ref,
     .write = ram_write,
     .read_io = ram_read_io,
     .write_io = ram_write_io,

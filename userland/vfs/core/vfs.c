@@ -234,8 +234,10 @@ int vfs_close(struct vfs_client *c, int fd)
     return 0;
 }
 
-static int64_t do_read(struct vfs_file *f, void *buf, const struct vfs_io *io, size_t len,
-                       int64_t off)
+/* Inline in each caller: a read request runs one of them. */
+static inline __attribute__((always_inline)) int64_t
+do_read(struct vfs_file *f, void *buf, const struct vfs_io *io, size_t len, int64_t off,
+        const void **ref)
 {
     if (acc_mode(f) == VFS_O_WRONLY)
         return -EBADF;
@@ -255,6 +257,11 @@ static int64_t do_read(struct vfs_file *f, void *buf, const struct vfs_io *io, s
         len = (size_t)(VFS_FILE_MAX - off);
     if (io)
         return f->mnt->fs->ops->read_io(f->mnt->fs, f->node, io, len, off);
+    if (ref && f->mnt->fs->ops->read_ref) {
+        int64_t n = f->mnt->fs->ops->read_ref(f->mnt->fs, f->node, len, off, ref);
+        if (n != -EAGAIN)
+            return n;
+    }
     return f->mnt->fs->ops->read(f->mnt->fs, f->node, buf, len, off);
 }
 
@@ -287,12 +294,12 @@ static int64_t do_write(struct vfs_file *f, const void *buf, const struct vfs_io
 }
 
 static int64_t read_at_pos(struct vfs_client *c, int fd, void *buf, const struct vfs_io *io,
-                           size_t len)
+                           size_t len, const void **ref)
 {
     struct vfs_file *f = get_file(c, fd);
     if (!f)
         return -EBADF;
-    int64_t n = do_read(f, buf, io, len, f->pos);
+    int64_t n = do_read(f, buf, io, len, f->pos, ref);
     if (n > 0)
         f->pos += n;
     return n;
@@ -300,7 +307,16 @@ static int64_t read_at_pos(struct vfs_client *c, int fd, void *buf, const struct
 
 int64_t vfs_read(struct vfs_client *c, int fd, void *buf, size_t len)
 {
-    return read_at_pos(c, fd, buf, NULL, len);
+    return read_at_pos(c, fd, buf, NULL, len, NULL);
+}
+
+int64_t vfs_read_ref(struct vfs_client *c, int fd, void *buf, size_t len, int64_t off,
+                     int positional, const void **ref)
+{
+    if (!positional)
+        return read_at_pos(c, fd, buf, NULL, len, ref);
+    struct vfs_file *f = get_file(c, fd);
+    return f ? do_read(f, buf, NULL, len, off, ref) : -EBADF;
 }
 
 static int64_t write_at_pos(struct vfs_client *c, int fd, const void *buf,
@@ -332,9 +348,9 @@ int64_t vfs_read_io(struct vfs_client *c, int fd, const struct vfs_io *io, size_
                     int64_t off)
 {
     if (off < 0)
-        return read_at_pos(c, fd, NULL, io, len);
+        return read_at_pos(c, fd, NULL, io, len, NULL);
     struct vfs_file *f = get_file(c, fd);
-    return f ? do_read(f, NULL, io, len, off) : -EBADF;
+    return f ? do_read(f, NULL, io, len, off, NULL) : -EBADF;
 }
 
 int64_t vfs_write_io(struct vfs_client *c, int fd, const struct vfs_io *io, size_t len,
@@ -349,7 +365,7 @@ int64_t vfs_write_io(struct vfs_client *c, int fd, const struct vfs_io *io, size
 int64_t vfs_pread(struct vfs_client *c, int fd, void *buf, size_t len, int64_t off)
 {
     struct vfs_file *f = get_file(c, fd);
-    return f ? do_read(f, buf, NULL, len, off) : -EBADF;
+    return f ? do_read(f, buf, NULL, len, off, NULL) : -EBADF;
 }
 
 int64_t vfs_pwrite(struct vfs_client *c, int fd, const void *buf, size_t len, int64_t off)

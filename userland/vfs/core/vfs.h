@@ -179,6 +179,12 @@ int64_t vfs_write_io(struct vfs_client *c, int fd, const struct vfs_io *io, size
 int64_t vfs_read(struct vfs_client *c, int fd, void *buf, size_t len);
 int64_t vfs_write(struct vfs_client *c, int fd, const void *buf, size_t len);
 int64_t vfs_pread(struct vfs_client *c, int fd, void *buf, size_t len, int64_t off);
+/* read (!positional: at the descriptor's position, off ignored) or pread, answered in
+ * place when ref and the file system can (*ref, NULL before the call: the bytes in its
+ * memory, for the caller to pin before it lets go of the lock: vfs_pin.h), else copied
+ * into buf (*ref left NULL). */
+int64_t vfs_read_ref(struct vfs_client *c, int fd, void *buf, size_t len, int64_t off,
+                     int positional, const void **ref);
 int64_t vfs_pwrite(struct vfs_client *c, int fd, const void *buf, size_t len, int64_t off);
 int64_t vfs_lseek(struct vfs_client *c, int fd, int64_t off, int whence);
 int vfs_fstat(struct vfs_client *c, int fd, struct vfs_stat *st);

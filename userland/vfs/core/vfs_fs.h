@@ -26,6 +26,12 @@ struct vfs_fs_ops {
     /* off >= 0 and off + len <= VFS_FILE_MAX are guaranteed by the caller. */
     int64_t (*read)(struct vfs_fs *fs, void *node, void *buf, size_t len, int64_t off);
     int64_t (*write)(struct vfs_fs *fs, void *node, const void *buf, size_t len, int64_t off);
+    /* Optional: a read answered in place: the bytes read, *ref their address in the
+     * file system's own memory (valid until the next change: the caller pins it,
+     * vfs_pin.h, and the file system waits for pins before changing or freeing
+     * memory), or -EAGAIN when not in one piece (read copies it then). */
+    int64_t (*read_ref)(struct vfs_fs *fs, void *node, size_t len, int64_t off,
+                        const void **ref);
     /* Optional: read/write with the data moved by io->move between the file's own
      * memory and the client (one copy, docs/VFS.md "Large reads and writes"). */
     int64_t (*read_io)(struct vfs_fs *fs, void *node, const struct vfs_io *io, size_t len,

@@ -53,6 +53,7 @@ static void grow(void)
     }
     /* Counted idle before it exists, so concurrent takers do not all start one. */
     __atomic_add_fetch(&idle, 1, __ATOMIC_ACQ_REL);
+    ((struct pool_msg *)mem)->id = (unsigned)n;   /* 1 .. POOL_MAX-1: the main thread is 0 */
     Tid tid;
     if (KosThreadCreate(&tid, ThreadPriorityNormal, 64 * 1024, worker_main, mem, 0) != rcOk) {
         __atomic_sub_fetch(&idle, 1, __ATOMIC_ACQ_REL);
@@ -83,7 +84,15 @@ static __attribute__((noreturn)) void work(struct pool_msg *m)
         arm_receive(m);
         /* A reply that cannot be delivered (the client died or gave a short buffer) is
          * the client's problem; ReplyRecv goes on receiving either way. */
-        r = ReplyRecv(the_listener, &m->res.hdr, &m->req.hdr, INFINITE_TIMEOUT);
+        if (m->release) {
+            /* The kernel ends the pin once the answer is copied (or fails), before
+             * this thread waits: on every outcome (docs/ABI.md). */
+            uint32_t *w = m->release;
+            m->release = NULL;
+            r = ReplyRecvRelease(the_listener, &m->res.hdr, &m->req.hdr, INFINITE_TIMEOUT, w);
+        } else {
+            r = ReplyRecv(the_listener, &m->res.hdr, &m->req.hdr, INFINITE_TIMEOUT);
+        }
     }
 }
 

@@ -27,9 +27,14 @@ struct pool_msg {
         SMsgHdr hdr;
         uint8_t raw[POOL_MSG_MAX];
     } res;
+    unsigned id;                    /* the worker's number, 0 .. POOL_MAX-1 */
+    /* Set by serve when the answer's arena names memory it pinned: the word the
+     * kernel clears once the answer is copied (ReplyRecvRelease). NULL: none. */
+    uint32_t *release;
 };
 
-/* Builds the answer to m->req in m->res (always: a reply or an error reply), or
+/* Builds the answer to m->req in m->res (always: a reply or an error reply; m->release
+ * set when the answer's arena is pinned memory), or
  * nothing for a kernel notice (MSG_MID_DISCONNECT: ReplyRecv then sends no answer). */
 typedef void (*pool_serve_fn)(void *ctx, struct pool_msg *m);
 

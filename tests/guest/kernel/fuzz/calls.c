@@ -496,7 +496,7 @@ static void kernel_call(struct fuzz_ctx *c, bool mangle)
 static void direct_call(struct fuzz_ctx *c)
 {
     static const uint8_t nrs[] = { SYS_Call, SYS_Recv, SYS_Reply, SYS_CallEx, SYS_RecvEx,
-                                   SYS_ReplyRecv, SYS_ThreadYield, SYS_FutexWait, SYS_FutexWake,
+                                   SYS_ReplyRecv, SYS_ReplyRecvRelease, SYS_ThreadYield, SYS_FutexWait, SYS_FutexWake,
                                    SYS_DebugWrite, SYS_ThreadExit, SYS_TaskExit, 6, 22, 63, 64 };
     uint64_t nr = nrs[rng_below(&c->rng, sizeof nrs)];
     if (rng_chance(&c->rng, 5))
@@ -511,7 +511,7 @@ static void direct_call(struct fuzz_ctx *c)
         a[i] = rng_chance(&c->rng, 50) ? fz_ptr(c) : fz_u64(c);
     switch (nr) {
     case SYS_Call: case SYS_CallEx: case SYS_Recv: case SYS_RecvEx:
-    case SYS_Reply: case SYS_ReplyRecv: {
+    case SYS_Reply: case SYS_ReplyRecv: case SYS_ReplyRecvRelease: {
         a[0] = fz_handle(c);
         uint8_t *msg = c->scratch + REQ_OFF;
         if (parent && !keep_alive(c, msg))
@@ -530,6 +530,8 @@ static void direct_call(struct fuzz_ctx *c)
         if (parent && nr == SYS_Recv)
             nr = SYS_RecvEx;
         a[nr == SYS_RecvEx ? 2 : 3] = fz_timeout(c);
+        if (nr == SYS_ReplyRecvRelease)     /* the word: 0 into scratch, or refused */
+            a[4] = rng_chance(&c->rng, 20) ? 0 : fz_ptr(c);
         break;
     }
     case SYS_FutexWait: {

@@ -25,6 +25,7 @@
 #include <coresrv/vmm/vmm_api.h>
 #include <VfsFsnet.edl.h>
 #include "../../core/vfs.h"
+#include "../../core/vfs_pin.h"
 #include "../clients.h"
 #include "../pool.h"
 #include "files.h"
@@ -235,15 +236,33 @@ OP(op_close, Close)
     return NK_EOK;
 }
 
+/* Reads shorter than this are copied through the arena: the pin and its release in
+ * the kernel (~50 instructions) cost more than such a copy saves. */
+#define IN_PLACE_MIN 256
+
+/* A read answered in place (vfs_read_ref): the bytes in the file system's memory,
+ * for files_serve to pin and name as the reply's arena (answer_in_place, which sets
+ * it back to NULL). Under fs_lock. */
+static const void *read_ref;
+
 /* Read or Pread into the response arena, first in it (offset 0: the client's
- * Read_into takes its own buffer as the arena). */
-static int64_t read_into(struct vfs_client *cur, int32_t fd, uint32_t count, int64_t off,
-                         int positional, nk_ptr_t *data, struct nk_arena *a)
+ * Read_into takes its own buffer as the arena); or, a read that lies in one
+ * chunk of a RAM fs, in place (read_ref: files_serve answers with the chunk). */
+static inline __attribute__((always_inline)) int64_t
+read_into(struct vfs_client *cur, int32_t fd, uint32_t count, int64_t off, int positional,
+          nk_ptr_t *data, struct nk_arena *a)
 {
     nk_size_t cap = nk_arena_capacity(a);
     uint32_t want = count < cap ? count : (uint32_t)cap;
     uint8_t *d = (uint8_t *)a->start;
-    int64_t n = positional ? vfs_pread(cur, fd, d, want, off) : vfs_read(cur, fd, d, want);
+    int64_t n;
+    if (want < IN_PLACE_MIN) {      /* (positional is a constant in each op) */
+        n = positional ? vfs_pread(cur, fd, d, want, off) : vfs_read(cur, fd, d, want);
+    } else {
+        const void *ref = NULL;
+        n = vfs_read_ref(cur, fd, d, want, off, positional, &ref);
+        read_ref = ref;
+    }
     uint32_t got = n > 0 ? (uint32_t)n : 0;
     data->offset = 0;
     data->size = got;
@@ -510,7 +529,23 @@ static struct kl_VfsFilesystem files_if = { &files_ops };
 static struct kl_Vfs_component files_component;
 static VfsFsnet_entity files_entity;
 
-void files_serve(struct pool_msg *m)
+/* A read in place (read_ref, under fs_lock): the answer's arena is the chunk itself,
+ * pinned (under the lock) until the kernel has copied it (ReplyRecvRelease ends the
+ * pin, pool.c): meanwhile nothing changes or frees those bytes (vfs_pin_wait). Out
+ * of line: files_serve stays small enough for the dispatcher to be inlined there. */
+static __attribute__((noinline)) void answer_in_place(struct pool_msg *m, const struct nk_arena *ra)
+{
+    const void *ref = read_ref;
+    read_ref = NULL;                /* NULL outside a read's request: none is reset */
+    m->release = vfs_pin_set(m->id, ref, (size_t)(ra->current - ra->start));
+    fs_lock_give();
+    nk_kos_send_arena(&m->res.hdr, ra);
+    m->res.hdr.arena = (uint64_t)(uintptr_t)ref;
+}
+
+/* flatten: the generated dispatcher inlined here, as it was before answer_in_place
+ * (gcc stopped inlining it on its own: ~30 instructions a request). */
+__attribute__((flatten)) void files_serve(struct pool_msg *m)
 {
     uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
     nk_char_t *q = (nk_char_t *)m->req_arena;
@@ -520,12 +555,25 @@ void files_serve(struct pool_msg *m)
     /* Any other interface or method gets its error reply here. */
     VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
                              (struct nk_message *)(void *)&m->res.hdr, &ra);
+    if (__builtin_expect(read_ref != NULL, 0)) {
+        answer_in_place(m, &ra);
+        return;
+    }
     fs_lock_give();
     nk_kos_send_arena(&m->res.hdr, &ra);
 }
 
+_Static_assert(POOL_MAX <= VFS_PINS_MAX, "a pin slot for every worker");
+
+/* A server thread waits for a pin's end (vfs_pin.h): the kernel stores 0 and wakes it. */
+static void pin_block(uint32_t *word)
+{
+    KnFutexWait(word, 1, INFINITE_TIMEOUT);
+}
+
 int files_start(int argc, char **argv)
 {
+    vfs_pin_block = pin_block;
     kl_Vfs_component_init(&files_component, &files_if, NK_NULL);
     VfsFsnet_entity_init(&files_entity, &files_component);
     struct vfs_config cfg = { .image = image_of, .alloc = &vfs_memory };

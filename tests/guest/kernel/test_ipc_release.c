@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
+#include "../spawn_role.h"
 
 #define PAGE KOS_PAGE_SIZE
 #define UNMAPPED ((uint32_t *)0x3100000000ull)     /* a user address nothing maps */
@@ -223,13 +224,7 @@ static int client(void)
 
 static Handle spawn(const char *role)
 {
-    const char *argv[] = { "test_ipc_release", role, NULL };
-    Handle h = 0;
-    Retcode rc = KnTaskCreate(role, "test_ipc_release", "test_ipc_release", argv, NULL,
-                              THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &h);
-    if (rc)
-        check_fail("spawn", "%s: rc %d", role, rc);
-    return h;
+    return spawn_role("test_ipc_release", role);
 }
 
 int main(int argc, char **argv)

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
+#include "../spawn_role.h"
 #include "../reg_probe.h"
 
 #define PAGE KOS_PAGE_SIZE
@@ -748,13 +749,7 @@ static int client(void)
 
 static Handle spawn(const char *role)
 {
-    const char *argv[] = { "test_ipc_stale", role, NULL };
-    Handle h = 0;
-    Retcode rc = KnTaskCreate(role, "test_ipc_stale", "test_ipc_stale", argv, NULL,
-                              THREAD_PRIORITY_DEFAULT, TASK_SUSPENDED, &h);
-    if (rc)
-        check_fail("spawn", "%s: rc %d", role, rc);
-    return h;
+    return spawn_role("test_ipc_stale", role);
 }
 
 int main(int argc, char **argv)

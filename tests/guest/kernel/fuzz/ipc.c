@@ -73,8 +73,9 @@ static void prepare_in(struct fuzz_ctx *c, SMsgHdr *in)
     }
 }
 
-/* Received handles are closed at once: a server must not collect them. */
-static void close_received(const SMsgHdr *in)
+/* Received handles are closed at once: a server must not collect them (the
+ * first task's direct calls do the same, calls.c). */
+void fuzz_close_received(const SMsgHdr *in)
 {
     uint16_t n = in->nhandles < MSG_MAX_HANDLES ? in->nhandles : MSG_MAX_HANDLES;
     for (unsigned i = 0; i < n; i++)
@@ -104,7 +105,7 @@ void fuzz_ipc_one(struct fuzz_ctx *c)
         fuzz_print_call(c, "call");
     Retcode rc = kos_syscall6(c->cur.nr, h, out_p, in_p, c->cur.a[3], 0, 0);
     if (rc == rcOk && in_p == (uint64_t)(uintptr_t)in)
-        close_received(in);
+        fuzz_close_received(in);
 }
 
 /* The server: one listener, looked up as "fz.srv"; random replies. Ends when
@@ -163,7 +164,7 @@ int fuzz_server_main(uint64_t seed, int clients)
             holding = false;
             continue;
         }
-        close_received(in);
+        fuzz_close_received(in);
         holding = true;
     }
     return 0;

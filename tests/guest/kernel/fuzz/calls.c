@@ -489,6 +489,8 @@ static void kernel_call(struct fuzz_ctx *c, bool mangle)
         rc = issue(c, SYS_Call, handle, out_p, in_p, 0, 0, 0);
     if (handle == KERNEL_HANDLE && in_p == (uint64_t)(uintptr_t)in)
         note_result(c, method_of(h->riid, h->mid), req, in, rc);
+    else if (c->role == FUZZ_PARENT && rc == rcOk && in_p == (uint64_t)(uintptr_t)in)
+        fuzz_close_received(in);        /* a reply of its own server thread (direct_call) */
 }
 
 /* ---- direct system calls ----------------------------------------------- */
@@ -512,27 +514,54 @@ static void direct_call(struct fuzz_ctx *c)
     switch (nr) {
     case SYS_Call: case SYS_CallEx: case SYS_Recv: case SYS_RecvEx:
     case SYS_Reply: case SYS_ReplyRecv: case SYS_ReplyRecvRelease: {
-        a[0] = fz_handle(c);
+        /* The reply family sends a reply, never a request to a kernel
+         * endpoint: its message and handle stay hostile for the first task
+         * too (any pointer, any value); only its wait is capped. */
+        bool reply = nr == SYS_Reply || nr == SYS_ReplyRecv || nr == SYS_ReplyRecvRelease;
+        a[0] = reply && rng_chance(&c->rng, 10) ? fz_u64(c) : fz_handle(c);
         uint8_t *msg = c->scratch + REQ_OFF;
-        if (parent && !keep_alive(c, msg))
+        if (reply && rng_chance(&c->rng, 30)) {     /* a reply that transfers handles */
+            SMsgHdr *rh = (SMsgHdr *)msg;
+            rh->nhandles = (uint16_t)(rng_chance(&c->rng, 80) ? 1 + rng_below(&c->rng, MSG_MAX_HANDLES)
+                                                             : fz_u32(c));
+            for (unsigned i = 0; i < MSG_MAX_HANDLES; i++) {
+                rh->handles[i].handle = fz_handle(c);
+                rh->handles[i].rights = rng_chance(&c->rng, 50) ? RIGHT_TRANSFER | RIGHT_COPY : fz_u32(c);
+            }
+        }
+        if (parent && !reply && !keep_alive(c, msg))
             return;
         a[1] = rng_chance(&c->rng, 60) ? (uint64_t)(uintptr_t)msg : fz_ptr(c);
-        if (parent && a[1] >= (uint64_t)(uintptr_t)c->scratch &&
+        if (parent && !reply && a[1] >= (uint64_t)(uintptr_t)c->scratch &&
             a[1] < (uint64_t)(uintptr_t)c->scratch + FUZZ_SCRATCH_PAGES * PAGE - 600 &&
             a[1] != (uint64_t)(uintptr_t)msg)
-            a[1] = (uint64_t)(uintptr_t)msg;   /* only messages keep_alive() has seen */
+            a[1] = (uint64_t)(uintptr_t)msg;   /* only requests keep_alive() has seen */
         a[2] = rng_chance(&c->rng, 60) ? (uint64_t)(uintptr_t)(c->scratch + IN_OFF) : fz_ptr(c);
         if (nr == SYS_Recv || nr == SYS_RecvEx)
             a[1] = a[2];
         const SMsgHdr *mh = (const SMsgHdr *)msg;
-        if (parent && creates(method_of(mh->riid, mh->mid)) && mh->size == method_of(mh->riid, mh->mid)->size)
+        if (parent && !reply && creates(method_of(mh->riid, mh->mid)) &&
+            mh->size == method_of(mh->riid, mh->mid)->size)
             return;                     /* kernel_call() sends those, reading the reply */
         if (parent && nr == SYS_Recv)
             nr = SYS_RecvEx;
+        /* The first task waits at most 1 ms (docs/TESTING.md): a Recv on a
+         * listener of its own with a hostile timeout would block it for good. */
         a[nr == SYS_RecvEx ? 2 : 3] = fz_timeout(c);
         if (nr == SYS_ReplyRecvRelease)     /* the word: 0 into scratch, or refused */
             a[4] = rng_chance(&c->rng, 20) ? 0 : fz_ptr(c);
-        break;
+        c->cur.riid = 0, c->cur.mid = 0, c->cur.size = 0, c->cur.nhandles = 0;
+        Retcode rc = issue(c, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        /* What the kernel gave the first task in a message (a request on a
+         * listener of its own, or a reply) is its to close: handles derived
+         * into its table that no bookkeeping of it knows. Read only from its
+         * own scratch, where no other thread writes. */
+        uint64_t got = nr == SYS_Recv || nr == SYS_RecvEx ? a[1] : a[2];
+        uint64_t s = (uint64_t)(uintptr_t)c->scratch;
+        if (parent && rc == rcOk && nr != SYS_Reply && got >= s &&
+            got <= s + FUZZ_SCRATCH_PAGES * PAGE - sizeof(SMsgHdr))
+            fuzz_close_received((const SMsgHdr *)(uintptr_t)got);
+        return;
     }
     case SYS_FutexWait: {
         uint64_t s = (uint64_t)(uintptr_t)c->scratch;

@@ -104,6 +104,7 @@ void fuzz_ctx_release(struct fuzz_ctx *c);     /* closes and frees what it creat
 void fuzz_pool_add(struct fuzz_ctx *c, Handle h);
 bool fuzz_pool_has(const struct fuzz_ctx *c, Handle h);
 void fuzz_pool_drop(struct fuzz_ctx *c, Handle h);  /* closed: keep it as a stale value */
+void fuzz_close_received(const SMsgHdr *in);   /* the handles a message brought */
 void fuzz_mem_add(struct fuzz_ctx *c, uint64_t addr, uint64_t size);
 void fuzz_mem_add_plain(struct fuzz_ctx *c, uint64_t addr, uint64_t size);
 void fuzz_mem_drop(struct fuzz_ctx *c, int i);   /* mem[i] is unmapped now */

@@ -73,8 +73,9 @@ static void prepare_in(struct fuzz_ctx *c, SMsgHdr *in)
     }
 }
 
-/* Received handles are closed at once: a server must not collect them. */
-static void close_received(const SMsgHdr *in)
+/* Received handles are closed at once: a server must not collect them (the
+ * first task's direct calls do the same, calls.c). */
+void fuzz_close_received(const SMsgHdr *in)
 {
     uint16_t n = in->nhandles < MSG_MAX_HANDLES ? in->nhandles : MSG_MAX_HANDLES;
     for (unsigned i = 0; i < n; i++)
@@ -104,7 +105,7 @@ void fuzz_ipc_one(struct fuzz_ctx *c)
         fuzz_print_call(c, "call");
     Retcode rc = kos_syscall6(c->cur.nr, h, out_p, in_p, c->cur.a[3], 0, 0);
     if (rc == rcOk && in_p == (uint64_t)(uintptr_t)in)
-        close_received(in);
+        fuzz_close_received(in);
 }
 
 /* The server: one listener, looked up as "fz.srv"; random replies. Ends when
@@ -130,8 +131,28 @@ int fuzz_server_main(uint64_t seed, int clients)
         if (holding && rng_chance(&c->rng, 90)) {
             fill_msg(c, out, true);
             uint64_t out_p = rng_chance(&c->rng, 5) ? fz_ptr(c) : (uint64_t)(uintptr_t)out;
-            if (rng_chance(&c->rng, 50)) {
-                rc = ReplyRecv(l, (const SMsgHdr *)(uintptr_t)out_p, in, timeout);
+            /* The next request's buffer: sometimes one the kernel cannot write
+             * (NULL, kernel, code, straddling the unmapped page after scratch),
+             * so that nothing is delivered there: the server must still see
+             * every disconnect notice in `in`. */
+            uint64_t in_p = (uint64_t)(uintptr_t)in;
+            if (rng_chance(&c->rng, 5)) {
+                static const uint64_t bad[] = { 0, 0xffff000000001000ull };
+                unsigned k = rng_below(&c->rng, 4);
+                in_p = k < 2 ? bad[k] : k == 2 ? (uint64_t)(uintptr_t)&fuzz_exit_stub
+                     : (uint64_t)(uintptr_t)c->scratch + FUZZ_SCRATCH_PAGES * PAGE - 16;
+            }
+            unsigned how = rng_below(&c->rng, 4);
+            if (how == 0) {
+                rc = ReplyRecv(l, (const SMsgHdr *)(uintptr_t)out_p, (SMsgHdr *)(uintptr_t)in_p,
+                               timeout);
+            } else if (how == 1) {
+                /* The release word: 0 (none), a word of scratch, or hostile
+                 * (misaligned, kernel, unmapped: refused or stored to nothing). */
+                uint64_t word = rng_chance(&c->rng, 30) ? 0 : rng_chance(&c->rng, 50)
+                                    ? (uint64_t)(uintptr_t)(c->scratch + MSG_OFF - 8)
+                                    : fz_ptr(c);
+                rc = kos_syscall6(SYS_ReplyRecvRelease, l, out_p, in_p, timeout, word, 0);
             } else {
                 Reply(l, (const SMsgHdr *)(uintptr_t)out_p);
                 rc = RecvEx(l, in, timeout);
@@ -163,7 +184,7 @@ int fuzz_server_main(uint64_t seed, int clients)
             holding = false;
             continue;
         }
-        close_received(in);
+        fuzz_close_received(in);
         holding = true;
     }
     return 0;

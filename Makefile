@@ -307,6 +307,10 @@ $(BUILD)/config.txt: arch/aarch64/board/rpi4-config.txt
 QEMU      ?= qemu-system-aarch64
 QEMU_MEM  ?= 512M
 QEMU_SMP  ?= 4
+# Every core in one host thread, as the console tests boot (tests/boards.py):
+# with one big kernel lock, multi-threaded TCG on a host with fewer cores than
+# QEMU_SMP stalls whenever the host deschedules the lock holder's vCPU.
+QEMU_ACCEL ?= tcg,thread=single
 GIC       ?= 2
 QEMU_EXTRA ?=
 BOOTARGS  ?=
@@ -325,7 +329,7 @@ endif
 # An entropy source for getentropy (kernel/entropy.c), on the lowest virtio-mmio
 # transport so that a NIC keeps the top one whatever the order of the devices.
 RUN_RNG := -device virtio-rng-device,bus=virtio-mmio-bus.0
-QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) \
+QEMU_ARGS := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(QEMU_MEM) -smp $(QEMU_SMP) -accel $(QEMU_ACCEL) \
              -nographic $(RUN_NIC) $(RUN_RNG) -semihosting-config enable=on,target=native \
              -kernel $(VIRT_BUILD)/kernel.img -append "$(RUN_BOOTARGS)" $(QEMU_EXTRA)
 
@@ -438,7 +442,7 @@ FUZZ_ARGS := calls=$(FUZZ_CALLS) seed=$(FUZZ_SEED) trace=$(FUZZ_TRACE) \
 fuzz: deps-check
 	@$(MAKE) --no-print-directory PLATFORM=virt SOLUTION=$(TEST_SOLUTION) kernel
 	timeout --foreground -k 5 $(FUZZ_TIMEOUT) $(QEMU) -M virt,gic-version=$(GIC) -cpu cortex-a72 \
-	    -m $(QEMU_MEM) -smp $(QEMU_SMP) -nographic -nic none \
+	    -m $(QEMU_MEM) -smp $(QEMU_SMP) -accel $(QEMU_ACCEL) -nographic -nic none \
 	    -semihosting-config enable=on,target=native -kernel $(call image_dir,virt,$(TEST_SOLUTION))/kernel.img \
 	    -append "exit=semihosting panic=poweroff init=fuzz -- $(FUZZ_ARGS)" </dev/null; \
 	    st=$$?; if [ $$st = 124 ]; then echo "fuzz: FAIL hang: no end after $(FUZZ_TIMEOUT) s" \

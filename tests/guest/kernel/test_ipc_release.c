@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
-#include "../spawn_role.h"
+#include "../spawn.h"
 
 #define PAGE KOS_PAGE_SIZE
 #define UNMAPPED ((uint32_t *)0x3100000000ull)     /* a user address nothing maps */
@@ -222,11 +222,6 @@ static int client(void)
     return check_done("test_ipc_release client");
 }
 
-static Handle spawn(const char *role)
-{
-    return spawn_role("test_ipc_release", role);
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1) {
@@ -234,7 +229,9 @@ int main(int argc, char **argv)
             return server();
         return strcmp(argv[1], "victim") == 0 ? victim() : client();
     }
-    Handle srv = spawn("server"), vic = spawn("victim"), cl = spawn("client");
+    Handle srv = spawn_suspended("test_ipc_release", "server", "server");
+    Handle vic = spawn_suspended("test_ipc_release", "victim", "victim");
+    Handle cl = spawn_suspended("test_ipc_release", "client", "client");
     Retcode rc = srv && vic && cl ? KnChannelCreate(vic, srv, "rel") : rcInvalidArgument;
     if (rc == rcOk)
         rc = KnChannelCreate(cl, srv, "rel");

@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
-#include "../spawn_role.h"
+#include "../spawn.h"
 #include "../reg_probe.h"
 
 #define PAGE KOS_PAGE_SIZE
@@ -747,18 +747,14 @@ static int client(void)
 
 /* ---- first task ------------------------------------------------------------ */
 
-static Handle spawn(const char *role)
-{
-    return spawn_role("test_ipc_stale", role);
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1)
         return strcmp(argv[1], "server") == 0 ? server() : client();
     KnSysInfo before, after;
     KnSysGetInfo(&before);
-    Handle srv = spawn("server"), cl = spawn("client");
+    Handle srv = spawn_suspended("test_ipc_stale", "server", "server");
+    Handle cl = spawn_suspended("test_ipc_stale", "client", "client");
     Retcode rc = srv && cl ? KnChannelCreate(cl, srv, "stale") : rcInvalidArgument;
     int32_t ss = -1, sc = -1;
     if (rc == rcOk) {

@@ -17,18 +17,8 @@
 #include <string.h>
 #include <time.h>
 #include "../check.h"
+#include "../spawn.h"
 #include "shm_proto.h"
-
-static Handle spawn(const char *program, const char *name, const char *arg)
-{
-    const char *argv[] = { name, arg, NULL };
-    Handle h = 0;
-    Retcode rc = KnTaskCreate(name, program, program, argv, NULL, THREAD_PRIORITY_DEFAULT,
-                              TASK_SUSPENDED, &h);
-    if (rc)
-        check_fail("spawn", "%s: rc %d", name, rc);
-    return h;
-}
 
 /* One event, waiting up to msec: its id and mask, or the Retcode. */
 static Retcode one(Notice n, uint64_t msec, uint64_t *id, uint32_t *mask)
@@ -66,7 +56,7 @@ static void scenarios(void)
     CHECK_RC("create", KnNoticeCreate(&n), rcOk);
 
     /* A task that ends. */
-    Handle t = spawn("printer", "printer", "N");
+    Handle t = spawn_suspended("printer", "printer", "N");
     CHECK_RC("subscribe_task", KnNoticeSubscribeToObject(n, t, EVENT_TASK_COMPLETED, 11), rcOk);
     KnTaskStart(t);
     Retcode rc = one(n, INFINITE_TIMEOUT, &id, &mask);
@@ -226,8 +216,8 @@ int main(int argc, char **argv)
           "kernel objects %lu -> %lu", (unsigned long)before.kobjects,
           (unsigned long)after.kobjects);
 
-    Handle peer = spawn("shm_peer", "shm_peer", NULL);
-    Handle cl = spawn("test_notice", "test_notice", "client");
+    Handle peer = spawn_suspended("shm_peer", "shm_peer", NULL);
+    Handle cl = spawn_suspended("test_notice", "test_notice", "client");
     int32_t sc = -1, sp = -1;
     Retcode rc = KnChannelCreate(cl, peer, "shm");
     KnTaskStart(peer);

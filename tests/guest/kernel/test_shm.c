@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../check.h"
+#include "../spawn.h"
 #include "shm_proto.h"
 
 #define PAGE KOS_PAGE_SIZE
@@ -38,17 +39,6 @@ static Retcode call(uint32_t mid, Handle h, uint32_t rights, uint32_t value)
     memset(&in, 0, sizeof(in));
     in.hdr.size = sizeof(in.value);
     return Call(peer_ch, &out.hdr, &in.hdr);
-}
-
-static Handle spawn(const char *program, const char *name, const char *arg)
-{
-    const char *argv[] = { name, arg, NULL };
-    Handle h = 0;
-    Retcode rc = KnTaskCreate(name, program, program, argv, NULL, THREAD_PRIORITY_DEFAULT,
-                              TASK_SUSPENDED, &h);
-    if (rc)
-        check_fail("spawn", "%s: rc %d", name, rc);
-    return h;
 }
 
 static KnSysInfo settle(uint64_t want)
@@ -179,8 +169,8 @@ static void run_pair(const char *mode)
 {
     KnSysInfo before;
     KnSysGetInfo(&before);
-    Handle peer = spawn("shm_peer", "shm_peer", NULL);
-    Handle cl = spawn("test_shm", "test_shm", mode);
+    Handle peer = spawn_suspended("shm_peer", "shm_peer", NULL);
+    Handle cl = spawn_suspended("test_shm", "test_shm", mode);
     Retcode rc = KnChannelCreate(cl, peer, "shm");
     int32_t sp = -1, sc = -1;
     if (rc == rcOk) {

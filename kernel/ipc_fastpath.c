@@ -36,7 +36,11 @@
  * The register calls (CallReg, ReplyRecvReg) are entered here from the
  * system-call table (sys_CallReg, sys_ReplyRecvReg, at the end): each
  * thread's handle cache replaces the handle lookup, and the usual case runs
- * as a straight line with no call before the switch.
+ * as a straight line with no call before the switch. The memory calls
+ * (Call, ReplyRecv, ReplyRecvRelease) come from their system calls
+ * (kernel/ipc_rendezvous.c) by a tail call once the handle cache hit:
+ * ipc_call_mem and ipc_reply_recv_mem hold the whole fast path and end in a
+ * tail call of the general path when a guard fails.
  */
 #include <kernel/ipc_fast.h>
 #include <kernel/ipc.h>

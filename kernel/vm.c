@@ -484,8 +484,10 @@ Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, ui
         tag &= ~VM_TLB_WRITE;
     }
     struct vm_tlb_set *set = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_SETS];
-    set->way[1] = set->way[0];                /* the older entry of the set leaves */
-    set->way[0] = (struct vm_tlb_entry){ tag, e & PTE_ADDR_MASK };
+    set->tag[1] = set->tag[0];                /* the older entry of the set leaves */
+    set->pa[1] = set->pa[0];
+    set->tag[0] = tag;
+    set->pa[0] = e & PTE_ADDR_MASK;
     *pa = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
     return rcOk;
 }

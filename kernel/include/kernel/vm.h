@@ -48,13 +48,10 @@ struct vm_region {
 #define VM_TLB_SETS 16
 #define VM_TLB_VALID 1ull          /* tag bits below the page address */
 #define VM_TLB_WRITE 2ull          /* the page is writable by the task */
-struct vm_tlb_entry {
-    uint64_t tag;                  /* page address | VM_TLB_VALID [| VM_TLB_WRITE]; 0: empty */
-    uint64_t pa;                   /* physical page address */
-};
 struct vm_tlb_set {
-    struct vm_tlb_entry way[2];
-};
+    uint64_t tag[2];               /* page address | VM_TLB_VALID [| VM_TLB_WRITE]; 0: empty */
+    uint64_t pa[2];                /* physical page address of each way */
+};                                 /* (both tags first: one ldp for a lookup) */
 
 struct vmspace {
     pte_t *l1;
@@ -132,13 +129,13 @@ static inline Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool w
     /* A read takes an entry with or without VM_TLB_WRITE, a write only one with it. */
     uint64_t want = (va & ~(uint64_t)(PAGE_SIZE - 1)) | VM_TLB_VALID | VM_TLB_WRITE;
     uint64_t any = write ? 0 : VM_TLB_WRITE;
-    const struct vm_tlb_entry *t = &set->way[0];
-    if ((t->tag | any) != want) {
-        t = &set->way[1];
-        if (__builtin_expect((t->tag | any) != want, 0))
-            return vm_user_phys_walk(vm, va, write, pa);
-    }
-    *pa = t->pa | (va & (PAGE_SIZE - 1));
+    uint64_t t0 = set->tag[0], t1 = set->tag[1];
+    if ((t0 | any) == want)
+        *pa = set->pa[0] | (va & (PAGE_SIZE - 1));
+    else if (__builtin_expect((t1 | any) == want, 1))
+        *pa = set->pa[1] | (va & (PAGE_SIZE - 1));
+    else
+        return vm_user_phys_walk(vm, va, write, pa);
     /* A stale entry (an unmap or protection change that did not empty the
      * cache) would let the kernel reach a page the task no longer owns. */
     DEBUG_ASSERT(vm_translation_ok(vm, va, write, *pa));

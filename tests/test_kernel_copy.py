@@ -8,10 +8,11 @@ docs/ARCHITECTURE.md "FP/SIMD in the kernel: the bulk copy only").
 - tests/guest/kernel/test_kernel_copy.c: a user thread fills v0..v31 with
   known patterns, then sends and receives IPC messages whose arenas (1 KiB,
   4 KiB, 64 KiB, odd sizes, misaligned addresses) the kernel copies, and
-  checks every vector register after each call; its server never touches
-  FP/SIMD, so on one core the client still owns the registers while the
-  kernel copies the server's reply, and a copy that did not restore them
-  would show. On one core and four, with the IPC fast path on and off.
+  checks every vector register after each call; once with a server that
+  never touches FP/SIMD, once with a server that checks its own registers
+  around its ReplyRecv (the kernel copies the reply with the server's
+  registers live, the request with the client's). On one core and four,
+  with the IPC fast path on and off.
 """
 import re
 
@@ -48,3 +49,19 @@ def test_every_boot_checks_the_copy(boot):
     con = boot(bootargs="init=hello")
     cases, top, pairs = _selftest(con)
     assert top == 700 and pairs == 2 and cases == 3 * 701 * 2
+
+
+@pytest.mark.qemu_only
+@pytest.mark.boards("virt")
+@pytest.mark.parametrize("smp", [1, 4])
+@pytest.mark.parametrize("fastpath", ["on", "off"])
+def test_ipc_arena_copies_keep_every_vector_register(boot, smp, fastpath):
+    args = "init=test_kernel_copy" + (" ipc_fastpath=off" if fastpath == "off" else "")
+    con = boot(smp=smp, bootargs=args)
+    con.expect(r"test_kernel_copy: done \((\d+) failures?\)", timeout=120)
+    assert con.read_until_exit(timeout=30) == 0
+    results = assert_reported_ok(con.text, ["pair_with_gpr_server_passes",
+                                            "pair_with_simd_server_passes"])
+    for client in ("client_gpr", "client_simd"):
+        cases = [k for k in results if k.startswith(client + "_regs_kept_")]
+        assert len(cases) == 15, cases

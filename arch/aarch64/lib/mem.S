@@ -11,15 +11,18 @@
  *   that never uses floating point never takes the lazy FP/SIMD trap nor
  *   pays for its context (docs/PERFORMANCE.md).
  * - the kernel (Makefile: MEM_SIMD_BULK defined for this object only): the
- *   same code, plus a bulk path for memcpy and both directions of memmove
- *   from MEM_SIMD_MIN bytes on, which moves 64 bytes per instruction each
- *   way through v0..v3 (ld1/st1 of four registers; ldp/stp of q registers
- *   backward): 256 bytes per 10 instructions instead of 64. It saves
- *   v0..v3 on the kernel stack (64 bytes) first and restores them before
- *   the general-register tail, so the registers are left bit for bit as
- *   they were. MEM_SIMD_MIN = 128: counted instruction by instruction,
- *   the bulk path costs what the 64-byte loop does at 64 bytes (22 each)
- *   and less from 128 on (24 vs 32; 4 KiB: ~180 vs ~700).
+ *   same entry and tail, but memcpy and both directions of memmove copy
+ *   every whole 64-byte block through v0..v3, 64 bytes per instruction
+ *   each way (ld1/st1 of four registers; ldp/stp of q registers backward):
+ *   256 bytes per 10 instructions instead of 64. It saves v0..v3 on the
+ *   kernel stack (64 bytes) first and restores them before the
+ *   general-register tail, so the registers are left bit for bit as they
+ *   were. The threshold is one block (64 bytes), counted instruction by
+ *   instruction: below it the code is the same as libkos's; a 64-byte copy
+ *   takes 19 instructions instead of 20 (save and restore cost what the
+ *   64-byte loop's own bookkeeping did), 128 bytes 21 instead of 30, 4 KiB
+ *   177 instead of 650 (docs/PERFORMANCE.md, "Kernel bulk copy in SIMD
+ *   registers"). memmove backward: 64 bytes per 6 instructions instead of 24.
  *
  * Why the kernel may use v0..v3 here (docs/ARCHITECTURE.md, "FP/SIMD in the
  * kernel: the bulk copy only"):
@@ -55,8 +58,6 @@
  * 700 at every alignment (boot argument selftest=copy) and that v0..v31 keep
  * their values; tests/test_kernel_copy.py checks the registers across IPC.
  */
-#define MEM_SIMD_MIN 128            /* bytes: the bulk path from here on (kernel) */
-
     .text
 
 /* void *memcpy(void *dst x0, const void *src x1, size_t n x2); returns dst. */
@@ -68,50 +69,11 @@ memcpy:
     subs    x2, x2, #64             /* x2: bytes left past this block (its low 6 bits */
     b.lo    .Lfwd_tail              /* are those of n - copied, so the tail reads them) */
 #ifdef MEM_SIMD_BULK
-    cmp     x2, #(MEM_SIMD_MIN - 64)
-    b.hs    .Lfwd_bulk
-#endif
-.Lfwd_64:                           /* 10 instructions a block: the last pair moves the pointers */
-    ldp     x6, x7, [x1, #16]
-    ldp     x8, x9, [x1, #32]
-    ldp     x10, x11, [x1, #48]
-    ldp     x4, x5, [x1], #64
-    stp     x6, x7, [x3, #16]
-    stp     x8, x9, [x3, #32]
-    stp     x10, x11, [x3, #48]
-    stp     x4, x5, [x3], #64
-    subs    x2, x2, #64
-    b.hs    .Lfwd_64
-.Lfwd_tail:                         /* < 64 left: 32, 16, 8, 4, 2, 1 by the low bits of x2 */
-    tbz     x2, #5, 1f
-    ldp     x4, x5, [x1], #16
-    ldp     x6, x7, [x1], #16
-    stp     x4, x5, [x3], #16
-    stp     x6, x7, [x3], #16
-1:  tbz     x2, #4, 1f
-    ldp     x4, x5, [x1], #16
-    stp     x4, x5, [x3], #16
-1:  tbz     x2, #3, 1f
-    ldr     x4, [x1], #8
-    str     x4, [x3], #8
-1:  tbz     x2, #2, 1f
-    ldr     w4, [x1], #4
-    str     w4, [x3], #4
-1:  tbz     x2, #1, 1f
-    ldrh    w4, [x1], #2
-    strh    w4, [x3], #2
-1:  tbz     x2, #0, 1f
-    ldrb    w4, [x1]
-    strb    w4, [x3]
-1:  ret
-
-#ifdef MEM_SIMD_BULK
-/* n >= MEM_SIMD_MIN, x2 = n - 64. 256 bytes a round in 10 instructions, then
+/* The kernel: n >= 64 (x2 = n - 64). 256 bytes a round in 10 instructions, then
  * 128 and 64 by bits 7 and 6 of x2 (x2 stays n - 256k, so its low 8 bits are
  * n's), then the general-register tail for the last < 64. Each 64-byte block
  * is loaded whole before it is stored and the blocks go upward, which keeps
  * memmove's forward case (dst below src, overlapping) correct. */
-.Lfwd_bulk:
     sub     sp, sp, #64             /* the caller's v0..v3, bit for bit */
     st1     {v0.16b-v3.16b}, [sp]
     subs    x2, x2, #192            /* x2 = n - 256 */
@@ -134,9 +96,42 @@ memcpy:
 3:  tbz     x2, #6, 4f
     ld1     {v0.16b-v3.16b}, [x1], #64
     st1     {v0.16b-v3.16b}, [x3], #64
-4:  ld1     {v0.16b-v3.16b}, [sp], #64   /* restored, sp back */
-    b       .Lfwd_tail
+4:  ld1     {v0.16b-v3.16b}, [sp], #64   /* restored, sp back; on to the tail */
+#else
+.Lfwd_64:                           /* 10 instructions a block: the last pair moves the pointers */
+    ldp     x6, x7, [x1, #16]
+    ldp     x8, x9, [x1, #32]
+    ldp     x10, x11, [x1, #48]
+    ldp     x4, x5, [x1], #64
+    stp     x6, x7, [x3, #16]
+    stp     x8, x9, [x3, #32]
+    stp     x10, x11, [x3, #48]
+    stp     x4, x5, [x3], #64
+    subs    x2, x2, #64
+    b.hs    .Lfwd_64
 #endif
+.Lfwd_tail:                         /* < 64 left: 32, 16, 8, 4, 2, 1 by the low bits of x2 */
+    tbz     x2, #5, 1f
+    ldp     x4, x5, [x1], #16
+    ldp     x6, x7, [x1], #16
+    stp     x4, x5, [x3], #16
+    stp     x6, x7, [x3], #16
+1:  tbz     x2, #4, 1f
+    ldp     x4, x5, [x1], #16
+    stp     x4, x5, [x3], #16
+1:  tbz     x2, #3, 1f
+    ldr     x4, [x1], #8
+    str     x4, [x3], #8
+1:  tbz     x2, #2, 1f
+    ldr     w4, [x1], #4
+    str     w4, [x3], #4
+1:  tbz     x2, #1, 1f
+    ldrh    w4, [x1], #2
+    strh    w4, [x3], #2
+1:  tbz     x2, #0, 1f
+    ldrb    w4, [x1]
+    strb    w4, [x3]
+1:  ret
     .size   memcpy, . - memcpy
 
 /* void *memmove(void *dst, const void *src, size_t n): forward unless dst lies
@@ -153,7 +148,7 @@ memmove:
     add     x1, x1, x2              /* backward from the ends */
     add     x3, x0, x2
 #ifdef MEM_SIMD_BULK
-    cmp     x2, #MEM_SIMD_MIN
+    cmp     x2, #64
     b.hs    .Lback_bulk
 #endif
 1:  cmp     x2, #16
@@ -170,7 +165,7 @@ memmove:
 2:  ret
 
 #ifdef MEM_SIMD_BULK
-/* n >= MEM_SIMD_MIN, backward: 64 bytes a round in 6 instructions, each block
+/* n >= 64, backward: 64 bytes a round in 6 instructions, each block
  * loaded whole (higher half first) before it is stored, blocks going down;
  * the last < 64 bytes by the loop above. */
 .Lback_bulk:

@@ -85,8 +85,8 @@ static void test_linear_map(void)
 /* ---- the kernel's memcpy and memmove (arch/aarch64/lib/mem.S) ----------------
  * Every size 0..COPY_MAX: a plain memcpy, and memmove with the destination
  * overlapping the source below (forward) and above (backward) at distances
- * of 1 to ~140 bytes, so that the general-register paths, the SIMD bulk
- * path (from 128 bytes) and their seams all run. Each copy is checked
+ * of 1 to 159 bytes, so that the general-register tails, the SIMD bulk
+ * path (every whole 64-byte block) and their seams all run. Each copy is checked
  * against a pristine copy of the pattern, with 32 guard bytes either side
  * of the destination. Every boot checks two source/destination alignment
  * pairs; the boot argument selftest=copy checks all 256 (mod 16). The
@@ -168,8 +168,8 @@ static void test_copy_keeps_simd(uint8_t *buf)
     static const struct { bool move; size_t d, s, n; } cases[] = {
         { false, PAGE_SIZE + 64, 32, PAGE_SIZE },   /* an IPC arena page */
         { false, 4096 + 5, 300 + 11, 1000 },
-        { false, 4096, 256, 128 },             /* the smallest bulk copy */
-        { false, 4096, 256, 64 },              /* general registers only */
+        { false, 4096, 256, 64 },              /* the smallest bulk copy */
+        { false, 4096, 256, 63 },              /* general registers only */
         { true, 2048 - 40, 2048, 1000 },       /* forward, overlapping */
         { true, 2048 + 40, 2048, 1000 },       /* backward, overlapping */
         { true, 2048 + 3, 2048, 200 },
@@ -196,7 +196,7 @@ static void test_copies(void)
         return;
     }
     uint8_t *buf = phys_to_virt(pa);
-    for (size_t i = 0; i < 2 * COPY_AREA; i++) {  /* no shift by < COPY_AREA matches */
+    for (size_t i = 0; i < 2 * COPY_AREA; i++) {  /* a shifted copy differs in every 256 */
         size_t p = i % COPY_AREA;
         buf[i] = (uint8_t)(p * 131 + (p >> 8) * 29 + 0x3b);
     }

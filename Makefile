@@ -223,6 +223,10 @@ ifeq ($(CONSOLE_LOG),)
 endif
 	$(PYTHON) -m tools.psl --coverage --console $(COV_LOG) $(PSL_FLAGS) $(SOL_PSL)
 endif
+# The kernel's memcpy/memmove: the same source as libkos's, with the bulk copy
+# through v0..v3 (arch/aarch64/lib/mem.S says why the kernel may use them).
+$(OBJ)/arch/aarch64/lib/mem.S.o: KASFLAGS += -DMEM_SIMD_BULK
+$(OBJ)/arch/aarch64/lib/mem.S.o: Makefile
 $(IOBJ)/bootimage.S.o: KASFLAGS += -DBOOTIMAGE_PATH='"$(BOOTIMAGE)"'
 $(IOBJ)/bootimage.S.o: kernel/bootimage.S $(BOOTIMAGE)
 	@mkdir -p $(dir $@)

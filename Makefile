@@ -494,7 +494,7 @@ C_SOURCES = $(shell git ls-files '*.c' '*.h')
 format:
 	clang-format -i $(C_SOURCES)
 
-lint:
+lint: $(KGEN_STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	    --suppress=missingIncludeSystem -U__ASSEMBLER__ -D__aarch64__ $(INCLUDES) -I$(KGEN) kernel arch drivers
 

@@ -12,7 +12,7 @@ addresses by bench_vfs's symbols when the client runs and by VfsFsnet's when
 the server runs (both programs are linked at the same base). Which side runs
 is known from the kernel: after an entry into `sys_Call` (its first
 instruction; a thread resuming in it does not count) the server runs, after an
-entry into `sys_ReplyRecv` the client. A round trip is the stretch from one client
+entry into `sys_ReplyRecv` or `sys_ReplyRecvRelease` the client. A round trip is the stretch from one client
 `sys_Call` to the next; it is classed by the server's op that ran in it
 (op_read, op_pread, op_write, op_open, op_close, op_stat), and an `open` and
 the `close` after it are one open+close. Per class: instructions per operation
@@ -63,7 +63,9 @@ def profile(fifo, kernel, client, server, detail=()):
     pending_open = None     # the open's counts, waiting for its close
     nlines = 0
     call_entry = kernel.addrs[kernel.names.index("sys_Call")]
-    reply_entry = kernel.addrs[kernel.names.index("sys_ReplyRecv")]
+    # a server's answer: ReplyRecv, or ReplyRecvRelease (reads answered from a chunk)
+    reply_entries = {kernel.addrs[kernel.names.index(n)]
+                     for n in ("sys_ReplyRecv", "sys_ReplyRecvRelease") if n in kernel.names}
     with open(fifo, errors="replace") as f:
         for line in f:
             if not line.startswith("Trace"):
@@ -97,7 +99,7 @@ def profile(fifo, kernel, client, server, detail=()):
                     cur = {}
                     seen_op = None
                     side = "kernel-call"
-                elif pc == reply_entry:
+                elif pc in reply_entries:
                     side = "kernel-reply"
                 k = ("kernel", name)
             else:

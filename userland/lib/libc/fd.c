@@ -70,7 +70,10 @@ int kos_fd_install(int fd, const struct kos_fd_ops *ops, void *ctx)
     return fd < KOS_FD_MAX ? fd : -EMFILE;
 }
 
-int kos_fd_get(int fd, const struct kos_fd_ops **ops, void **ctx)
+/* The slot's backend under the sequence count: 0, or -EBADF. Inline in read, write and
+ * lseek (a call and its frame cost ~15 instructions of a small read's ~250 on this side). */
+static inline __attribute__((always_inline)) int slot_get(int fd, const struct kos_fd_ops **ops,
+                                                          void **ctx)
 {
     if (fd < 0 || fd >= KOS_FD_MAX)
         return -EBADF;
@@ -85,6 +88,11 @@ int kos_fd_get(int fd, const struct kos_fd_ops **ops, void **ctx)
         }
         KnThreadYield();
     }
+}
+
+int kos_fd_get(int fd, const struct kos_fd_ops **ops, void **ctx)
+{
+    return slot_get(fd, ops, ctx);
 }
 
 int kos_fd_release(int fd)
@@ -102,7 +110,7 @@ ssize_t read(int fd, void *buf, size_t n)
 {
     const struct kos_fd_ops *ops;
     void *ctx;
-    int rc = kos_fd_get(fd, &ops, &ctx);
+    int rc = slot_get(fd, &ops, &ctx);
     if (rc == 0 && !ops->read)
         rc = -EBADF;
     return kos_posix_result(rc ? rc : ops->read(ctx, buf, n));
@@ -112,7 +120,7 @@ ssize_t write(int fd, const void *buf, size_t n)
 {
     const struct kos_fd_ops *ops;
     void *ctx;
-    int rc = kos_fd_get(fd, &ops, &ctx);
+    int rc = slot_get(fd, &ops, &ctx);
     if (rc == 0 && !ops->write)
         rc = -EBADF;
     return kos_posix_result(rc ? rc : ops->write(ctx, buf, n));
@@ -122,7 +130,7 @@ off_t lseek(int fd, off_t offset, int whence)
 {
     const struct kos_fd_ops *ops;
     void *ctx;
-    int rc = kos_fd_get(fd, &ops, &ctx);
+    int rc = slot_get(fd, &ops, &ctx);
     if (rc == 0 && !ops->lseek)
         rc = -ESPIPE;
     return (off_t)kos_posix_result(rc ? rc : ops->lseek(ctx, offset, whence));

@@ -43,6 +43,7 @@
 /* Reads and writes of at least this many bytes go through a window (one copy);
  * shorter ones through the message arena (docs/VFS.md, "Large reads and writes"). */
 #define VFS_DIRECT_MIN (64u * 1024)
+_Static_assert(VFS_DIRECT_MIN <= IO_MAX, "a transfer shorter than VFS_DIRECT_MIN is one chunk");
 
 /* ---- the channel ------------------------------------------------------------------- */
 
@@ -97,6 +98,24 @@ struct kl_VfsFilesystem *vfs_proxy(void)
 static Retcode put_path(struct nk_arena *a, nk_ptr_t *d, const char *path, size_t n)
 {
     return nk_arena_store(char, a, d, path, n + 1) == NK_EOK ? rcOk : rcBufferTooLarge;
+}
+
+/* The request arena of a call with one path: the caller's string itself, NUL included
+ * (n bytes before it, from path_len: n + 1 <= PathMax, the arena's limit), sent in
+ * place as write_chunk sends its buffer: no copy to the stack. `d` names it. */
+static inline struct nk_arena path_in_place(const char *path, size_t n, nk_ptr_t *d)
+{
+    _Static_assert(kl_VfsFilesystem_Open_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Stat_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Unlink_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Mkdir_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Rmdir_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Chdir_req_arena_size >= PATH_LIMIT,
+                   "a path shorter than PathMax fits each path call's arena");
+    nk_char_t *b = (nk_char_t *)(uintptr_t)path;
+    d->offset = 0;
+    d->size = (nk_uint32_t)(n + 1);
+    return (struct nk_arena){ b, b + n + 1, b + n + 1 };
 }
 
 /* A path arena on the stack: PATH_BUF(name) declares name_buf and name. */
@@ -314,6 +333,11 @@ static int64_t direct(int sfd, void *buf, size_t n, int64_t off, int positional,
  * bytes already moved, if any). off < 0 with !positional: the descriptor's offset. */
 int64_t vfs_transfer(int sfd, void *buf, size_t n, int64_t off, int positional, int writing)
 {
+    /* Shorter than a window's minimum: one chunk, the loop below once (a small read's
+     * common case, without the loop's frame). */
+    if (n < VFS_DIRECT_MIN)
+        return writing ? write_chunk(sfd, buf, (uint32_t)n, off, positional)
+                       : read_chunk(sfd, buf, (uint32_t)n, off, positional);
     if (n > LONGEST_IO)
         n = LONGEST_IO;
     if (n >= VFS_DIRECT_MIN && !__atomic_load_n(&direct_off, __ATOMIC_RELAXED)) {
@@ -427,14 +451,12 @@ int open(const char *path, int flags, ...)
     if (r >= 0 && !p)
         r = -ENOSYS;
     if (r >= 0) {
-        PATH_ARENA(a, kl_VfsFilesystem_Open_req_arena_size);
         kl_VfsFilesystem_Open_req rq;       /* header: the proxy's (REQ_FIELDS) */
         kl_VfsFilesystem_Open_res rs;
         rq.flags = flags;
         rq.mode = mode;
-        Retcode rc = put_path(&a, &rq.path, path, (size_t)r);
-        if (rc == rcOk)
-            rc = kl_VfsFilesystem_Open(p, &rq, &a, &rs, NK_NULL);
+        const struct nk_arena a = path_in_place(path, (size_t)r, &rq.path);
+        Retcode rc = kl_VfsFilesystem_Open(p, &rq, &a, &rs, NK_NULL);
         r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r >= 0)
             r = vfs_install((int)r);
@@ -524,12 +546,10 @@ int stat(const char *path, struct stat *st)
     if (r >= 0 && !st)
         r = -EFAULT;
     if (r >= 0) {
-        PATH_ARENA(a, kl_VfsFilesystem_Stat_req_arena_size);
         kl_VfsFilesystem_Stat_req rq;       /* header: the proxy's (REQ_FIELDS) */
         kl_VfsFilesystem_Stat_res rs;
-        Retcode rc = put_path(&a, &rq.path, path, (size_t)r);
-        if (rc == rcOk)
-            rc = kl_VfsFilesystem_Stat(p, &rq, &a, &rs, NK_NULL);
+        const struct nk_arena a = path_in_place(path, (size_t)r, &rq.path);
+        Retcode rc = kl_VfsFilesystem_Stat(p, &rq, &a, &rs, NK_NULL);
         r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r == 0)
             from_wire(&rs.st, st);
@@ -605,12 +625,10 @@ int fdatasync(int fd)
         if (r_ >= 0 && !p_)                                                    \
             r_ = -ENOSYS;                                                      \
         if (r_ >= 0) {                                                         \
-            PATH_ARENA(a_, kl_VfsFilesystem_##M##_req_arena_size);             \
             kl_VfsFilesystem_##M##_req rq_ = { __VA_ARGS__ };                  \
             kl_VfsFilesystem_##M##_res rs_;                                    \
-            Retcode rc_ = put_path(&a_, &rq_.path, path, (size_t)r_);          \
-            if (rc_ == rcOk)                                                   \
-                rc_ = kl_VfsFilesystem_##M(p_, &rq_, &a_, &rs_, NK_NULL);      \
+            const struct nk_arena a_ = path_in_place(path, (size_t)r_, &rq_.path); \
+            Retcode rc_ = kl_VfsFilesystem_##M(p_, &rq_, &a_, &rs_, NK_NULL);  \
             r_ = kos_call_result(rc_, rc_ == rcOk ? rs_.res : 0);              \
         }                                                                      \
         return (int)kos_posix_result(r_);                                      \

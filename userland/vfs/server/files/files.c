@@ -138,14 +138,10 @@ static struct vfs_client *first_request_locked(uint32_t badge, int *slot_out, in
  * -errno. Under fs_lock. */
 static int last_slot;                /* the slot client_of found last: tried first */
 
-static struct vfs_client *client_of(const struct nk_message *req, int *slot, int *err)
+static __attribute__((noinline)) struct vfs_client *client_search(uint32_t badge, int *slot,
+                                                                    int *err)
 {
-    uint32_t badge = req->hdr.badge;
-    int i = last_slot;
-    if (badges[i] == badge && tables[i]) {
-        *slot = i;
-        return tables[i];
-    }
+    int i;
     *slot = -1;
     for (i = 0; i < CLIENTS_MAX; i++) {
         if (badges[i] == badge && tables[i]) {
@@ -154,6 +150,19 @@ static struct vfs_client *client_of(const struct nk_message *req, int *slot, int
         }
     }
     return first_request_locked(badge, slot, err);
+}
+
+/* Inline in each op: the last slot's check (the common case) without a call's frame. */
+static inline __attribute__((always_inline)) struct vfs_client *
+client_of(const struct nk_message *req, int *slot, int *err)
+{
+    uint32_t badge = req->hdr.badge;
+    int i = last_slot;
+    if (badges[i] == badge && tables[i]) {
+        *slot = i;
+        return tables[i];
+    }
+    return client_search(badge, slot, err);
 }
 
 /* Closes every descriptor of the client in `slot`. Under fs_lock. */
@@ -199,7 +208,7 @@ void files_client_gone(int slot)
 
 /* A string of the request: its bytes and length without the NUL (checked by
  * the dispatcher: inside the arena, its one NUL last). */
-static const char *str(const struct nk_arena *a, const nk_ptr_t *p, size_t *len)
+static inline __attribute__((always_inline)) const char *str(const struct nk_arena *a, const nk_ptr_t *p, size_t *len)
 {
     nk_size_t n = 0;
     const char *s = nk_arena_get(nk_char_t, a, p, &n);

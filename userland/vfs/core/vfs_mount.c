@@ -65,16 +65,21 @@ static size_t name_slot(const char *path, size_t len)
     return (len ^ (unsigned char)path[len - 1]) & (VFS_NAME_CACHE - 1);
 }
 
+/* Eight bytes at a time; from 8 bytes on, a tail of 1..7 is the word ending at the last
+ * byte (it overlaps bytes already found equal and reads nothing past either string). */
 static int same_bytes(const char *a, const char *b, size_t len)
 {
     size_t i = 0;
+    if (len < 8) {
+        for (; i < len; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
     for (; i + 8 <= len; i += 8)
         if (vfs_word_at(a + i) != vfs_word_at(b + i))
             return 0;
-    for (; i < len; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
+    return i == len || vfs_word_at(a + len - 8) == vfs_word_at(b + len - 8);
 }
 
 void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt)

@@ -528,7 +528,7 @@ static const struct kl_VfsFilesystem_ops files_ops = {
 
 /* Every answer of this class fits the pool's buffers. */
 _Static_assert(sizeof(VfsFsnet_entity_res) <= POOL_MSG_MAX, "file answers fit a worker's buffer");
-_Static_assert(VfsFsnet_entity_res_arena_size <= sizeof(((struct pool_msg *)0)->res_arena),
+_Static_assert(VfsFsnet_entity_res_arena_size <= POOL_ARENA_SIZE,
                "file answers' arenas fit a worker's buffer");
 
 /* The interface object the ops get as self, and the class around it: only the file
@@ -556,10 +556,10 @@ static __attribute__((noinline)) void answer_in_place(struct pool_msg *m, const 
  * (gcc stopped inlining it on its own: ~30 instructions a request). */
 __attribute__((flatten)) void files_serve(struct pool_msg *m)
 {
-    uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
+    uint32_t got = m->req.hdr.arena_size <= POOL_ARENA_SIZE ? m->req.hdr.arena_size : 0;
     nk_char_t *q = (nk_char_t *)m->req_arena;
-    struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
-    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
+    struct nk_arena qa = { q, q + got, q + POOL_ARENA_SIZE };
+    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + POOL_ARENA_SIZE);
     fs_lock_take();
     /* Any other interface or method gets its error reply here. */
     VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,

@@ -37,8 +37,13 @@ static void arm_receive(struct pool_msg *m)
     m->req.hdr.arena_cap = POOL_ARENA_SIZE;
 }
 
-/* The headers of workers 0 .. POOL_STATIC-1: in bss, where libkos may use registers. */
-static struct pool_msg static_msgs[POOL_STATIC];
+/* The headers of workers 0 .. POOL_STATIC-1: in bss, where libkos may use registers.
+ * 2 KiB apart, so that no header buffer (576 bytes each, 1.2 KiB in all) crosses a
+ * page: the kernel's fast path reads and writes a header only within one page. */
+static struct pool_slot {
+    _Alignas(2048) struct pool_msg m;
+} static_msgs[POOL_STATIC];
+_Static_assert(sizeof(struct pool_msg) <= 2048, "a worker's headers fit their 2 KiB");
 
 /* Worker n's buffers from one KnVmAllocate: its two arenas first (page-aligned, as the
  * kernel's arena copy prefers), then its headers, unless they are in bss (the first
@@ -54,7 +59,7 @@ static struct pool_msg *msg_new(unsigned n)
     if (KnVmAllocate(NULL, msg_bytes(n), VM_READ | VM_WRITE, 0, &mem) != rcOk)
         return NULL;
     uint8_t *b = mem;
-    struct pool_msg *m = n < POOL_STATIC ? &static_msgs[n]
+    struct pool_msg *m = n < POOL_STATIC ? &static_msgs[n].m
                                          : (struct pool_msg *)(void *)(b + 2 * POOL_ARENA_SIZE);
     m->req_arena = b;
     m->res_arena = b + POOL_ARENA_SIZE;

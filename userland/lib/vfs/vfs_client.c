@@ -208,6 +208,45 @@ __attribute__((destructor(101))) static void release_at_exit(void)
 #define CLEAR_CONST_PART(rq) \
     __builtin_memset((char *)&(rq) + sizeof((rq).base_), 0, sizeof(rq) - sizeof((rq).base_))
 
+/* ---- message buffers in bss ----------------------------------------------------------
+ * libkos sends a request without arena of at most MSG_REG_CONST bytes in registers
+ * (CallReg), and takes the answer's room from registers, only when both buffers lie in
+ * the program's data or bss (docs/ABI.md, "Short messages in registers"): then the
+ * kernel reads neither header from memory (~100 instructions of a Read's round trip).
+ * One pair of such buffers serves whichever thread takes it first; a thread that finds
+ * it taken uses buffers on its own stack, through memory, as before. */
+union small_req {
+    kl_VfsFilesystem_Read_req read;
+    kl_VfsFilesystem_Pread_req pread;
+    kl_VfsFilesystem_Close_req close;
+    uint8_t room[sizeof(SMsgHdr) + MSG_REG_CONST];  /* all that libkos may read */
+};
+union small_res {
+    kl_VfsFilesystem_Read_res read;
+    kl_VfsFilesystem_Pread_res pread;
+    kl_VfsFilesystem_Close_res close;
+};
+struct small_msg {
+    union small_req rq;
+    union small_res rs;
+};
+static struct small_msg bss_msg __attribute__((section(".data"), aligned(256)));
+static uint32_t bss_msg_busy;
+
+/* The bss pair if free (then bss_msg_give after the call), else `local`. */
+static inline struct small_msg *small_msg_take(struct small_msg *local)
+{
+    if (__atomic_exchange_n(&bss_msg_busy, 1, __ATOMIC_ACQUIRE) == 0)
+        return &bss_msg;
+    return local;
+}
+
+static inline void small_msg_give(const struct small_msg *m)
+{
+    if (m == &bss_msg)
+        __atomic_store_n(&bss_msg_busy, 0, __ATOMIC_RELEASE);
+}
+
 /* One Read (off < 0) or Pread of at most IO_MAX bytes into buf: the generated
  * _into proxies take buf as the response arena, so the data lands in place. */
 static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int positional)
@@ -218,23 +257,24 @@ static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int posit
     nk_size_t got = 0;
     int64_t res = 0;
     Retcode rc;
+    struct small_msg local;
+    struct small_msg *m = small_msg_take(&local);
     if (positional) {
-        kl_VfsFilesystem_Pread_req rq;      /* header: the proxy's (REQ_FIELDS) */
-        CLEAR_CONST_PART(rq);               /* its padding travels too */
-        rq.fd = sfd;
-        rq.offset = off;
-        rq.count = n;
-        kl_VfsFilesystem_Pread_res rs;
-        rc = kl_VfsFilesystem_Pread_into(p, &rq, NK_NULL, &rs, buf, n, &got);
-        res = rs.res;
+        kl_VfsFilesystem_Pread_req *rq = &m->rq.pread;   /* header: the proxy's (REQ_FIELDS) */
+        CLEAR_CONST_PART(*rq);              /* its padding travels too */
+        rq->fd = sfd;
+        rq->offset = off;
+        rq->count = n;
+        rc = kl_VfsFilesystem_Pread_into(p, rq, NK_NULL, &m->rs.pread, buf, n, &got);
+        res = m->rs.pread.res;
     } else {
-        kl_VfsFilesystem_Read_req rq;       /* header: the proxy's (REQ_FIELDS) */
-        rq.fd = sfd;
-        rq.count = n;
-        kl_VfsFilesystem_Read_res rs;
-        rc = kl_VfsFilesystem_Read_into(p, &rq, NK_NULL, &rs, buf, n, &got);
-        res = rs.res;
+        kl_VfsFilesystem_Read_req *rq = &m->rq.read;     /* header: the proxy's (REQ_FIELDS) */
+        rq->fd = sfd;
+        rq->count = n;
+        rc = kl_VfsFilesystem_Read_into(p, rq, NK_NULL, &m->rs.read, buf, n, &got);
+        res = m->rs.read.res;
     }
+    small_msg_give(m);
     if (rc != rcOk)
         return kos_call_result(rc, 0);          /* a refusal is EACCES, as everywhere */
     if (res < 0)
@@ -403,11 +443,13 @@ int64_t vfs_remote_close(int sfd)
     struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return -ENOSYS;
-    kl_VfsFilesystem_Close_req rq;          /* header: the proxy's (REQ_FIELDS) */
-    kl_VfsFilesystem_Close_res rs;
-    rq.fd = sfd;
-    Retcode rc = kl_VfsFilesystem_Close(p, &rq, NK_NULL, &rs, NK_NULL);
-    return kos_call_result(rc, rc == rcOk ? rs.res : 0);
+    struct small_msg local;
+    struct small_msg *m = small_msg_take(&local);
+    m->rq.close.fd = sfd;                   /* header: the proxy's (REQ_FIELDS) */
+    Retcode rc = kl_VfsFilesystem_Close(p, &m->rq.close, NK_NULL, &m->rs.close, NK_NULL);
+    int64_t res = m->rs.close.res;
+    small_msg_give(m);
+    return kos_call_result(rc, rc == rcOk ? res : 0);
 }
 
 int vfs_install(int sfd)

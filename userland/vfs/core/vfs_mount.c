@@ -76,10 +76,10 @@ static int same_bytes(const char *a, const char *b, size_t len)
                 return 0;
         return 1;
     }
-    for (; i + 8 <= len; i += 8)
+    for (; i + 8 < len; i += 8)     /* every word but the last, which ends at len */
         if (vfs_word_at(a + i) != vfs_word_at(b + i))
             return 0;
-    return i == len || vfs_word_at(a + len - 8) == vfs_word_at(b + len - 8);
+    return vfs_word_at(a + len - 8) == vfs_word_at(b + len - 8);
 }
 
 void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt)
@@ -148,13 +148,6 @@ int vfs_mnt_ro(const struct vfs_mount *m)
 }
 
 /* ---------------------------------------------------------------- resolution */
-int vfs_node_stat(struct vfs_mount *m, void *node, struct vfs_stat *st)
-{
-    int rc = m->fs->ops->getattr(m->fs, node, st);
-    st->st_dev = m->id;
-    return rc;
-}
-
 /* Can we look names up in node? ENOTDIR when it is a file, EACCES without search right. */
 int vfs_check_search(struct vfs_mount *m, void *node)
 {

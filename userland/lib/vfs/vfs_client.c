@@ -124,35 +124,31 @@ static inline struct nk_arena path_in_place(const char *path, size_t n, nk_ptr_t
     struct nk_arena name = NK_ARENA_INITIALIZER(name##_buf, name##_buf + sizeof name##_buf)
 
 
-/* Does the word hold a zero byte? (exact: no false hit, no miss) */
-static inline int has_zero_byte(uint64_t x)
-{
-    return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
-}
-
 /* The length of `path` when it may be sent (its bytes before the NUL), else -errno.
- * Bytes up to an 8-byte boundary, then aligned words until one holds the NUL (an
- * aligned word never crosses into the next page, so nothing past the string's page
- * is touched), then that word's bytes: the C library's strnlen costs more to set up,
- * and a byte loop ~5 instructions a byte. */
+ * Aligned words from the one holding the first byte (an aligned word never crosses
+ * into the next page, so nothing past the string's page is touched; the bytes before
+ * the string in its first word count as non-zero), until one holds the NUL, whose
+ * place is the lowest zero byte's: the C library's strnlen costs more to set up, and a
+ * byte loop ~5 instructions a byte. */
 static int64_t path_len(const char *path)
 {
     if (!path)
         return -EFAULT;
-    size_t n = 0;
-    while (((uintptr_t)(path + n) & 7) && n < PATH_LIMIT && path[n])
-        n++;
-    if (((uintptr_t)(path + n) & 7) == 0) {
-        uint64_t w;
-        while (n < PATH_LIMIT) {
-            __builtin_memcpy(&w, path + n, sizeof w);   /* aligned: one ldr */
-            if (has_zero_byte(w))
-                break;
-            n += 8;
-        }
-        while (n < PATH_LIMIT && path[n])
-            n++;
+    uintptr_t a = (uintptr_t)path, skip = a & 7;
+    const char *w = path - skip;            /* the aligned word holding path[0] */
+    uint64_t x, z;
+    __builtin_memcpy(&x, w, sizeof x);      /* aligned: one ldr */
+    x |= (1ull << (skip * 8)) - 1;          /* (skip 0: nothing) */
+    size_t at = 0;                          /* w + at: the word in x */
+    for (;;) {
+        z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+        if (z || at + 8 > PATH_LIMIT + skip)
+            break;
+        at += 8;
+        __builtin_memcpy(&x, w + at, sizeof x);
     }
+    /* the lowest set bit of z marks the first zero byte (exact below any other) */
+    size_t n = z ? at + (size_t)(__builtin_ctzll(z) >> 3) - skip : PATH_LIMIT;
     if (n == 0)
         return -ENOENT;
     if (n >= PATH_LIMIT)

@@ -256,7 +256,7 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
  */
 static inline __attribute__((always_inline)) Retcode
 call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
-            bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+            bool in_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
     struct ipc_listener *s = ch->listener;
     fast_calls++;
@@ -266,7 +266,7 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
     self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
-    self->ipc.in_regs = regs && ipc_regs_on;
+    self->ipc.in_regs = in_regs;
     /* No reference on the listener for the call (issue 19): another thread
      * may close the client handle meanwhile, dropping ch and its reference on
      * s, but s stays pinned by its own server-side handles for as long as this
@@ -278,10 +278,18 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
     thread_dequeue(server);
     thread_release(server, rcOk);
     ipc_bind(self, server, s);
+    /* A tail call: the thread resumes straight into the system call's exit.
+     * The general path unbinds a caller woken by rcTimeout or rcIpcInterrupt;
+     * neither can end this wait (no timeout, so never among the sleepers; on
+     * no wait queue; nothing wakes with rcIpcInterrupt), so nothing is left
+     * to do after it (debug kernels check). */
+#ifdef KDEBUG
     Retcode r = thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
-    if (__builtin_expect(r == rcTimeout || r == rcIpcInterrupt, 0))
-        ipc_unbind(current);                  /* (current: nothing kept across the switch) */
+    DEBUG_ASSERT(r != rcTimeout && r != rcIpcInterrupt);
     return r;
+#else
+    return thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
+#endif
 }
 
 /*
@@ -307,7 +315,7 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
         (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
 
-    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL, regs_to, to, m, asz);
+    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz);
     return true;
 }
 
@@ -345,7 +353,7 @@ bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
  * the next request and the client runs now. */
 static inline __attribute__((always_inline)) Retcode
 reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
-             bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+             bool recv_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
     fast_replies++;
     fast_arenas += asz != 0;
@@ -353,7 +361,7 @@ reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client,
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs && ipc_regs_on;
+    self->ipc.recv_regs = recv_regs;
     return thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
 }
 
@@ -383,7 +391,7 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
     if (mem && release)
         futex_release_word(t, release);
 
-    *rc = reply_commit(self, s, client, in_uaddr, regs != NULL, regs_to, to, m, asz);
+    *rc = reply_commit(self, s, client, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz);
     return true;
 }
 
@@ -631,7 +639,12 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
     m.mid = MSG_REG_MID(w);
     m.size = size;
     m.data = (const uint8_t *)&regs[REG_DATA];
-    return call_commit(self, ch, server, in_uaddr, true, server->frame->x, NULL, &m, 0);
+    uint64_t *to = server->frame->x;
+    if (!to)
+        __builtin_unreachable();              /* (a thread's frame: gcc would test for NULL) */
+    /* (in_regs: true, for server->ipc.recv_regs is, and both are set only as
+     * "registers asked for and ipc_regs_on") */
+    return call_commit(self, ch, server, in_uaddr, true, to, NULL, &m, 0);
 }
 
 /* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
@@ -667,5 +680,9 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
     m.mid = self->ipc.serving_mid;
     m.size = size;
     m.data = (const uint8_t *)&regs[REG_DATA];
-    return reply_commit(self, s, client, in_uaddr, true, client->frame->x, NULL, &m, 0);
+    uint64_t *to = client->frame->x;
+    if (!to)
+        __builtin_unreachable();              /* (as in sys_CallReg) */
+    /* (recv_regs: true, for client->ipc.in_regs is: see sys_CallReg) */
+    return reply_commit(self, s, client, in_uaddr, true, to, NULL, &m, 0);
 }

@@ -28,7 +28,7 @@
  * before the commit (ipc_copy_arena: a page that faults sends the message
  * to the general path, which copies the same bytes and fails the same way);
  * then the CPU switches to the receiver without the run queue
- * (thread_wait_switch). With registers on both sides the fast path
+ * (thread_wait_switch_from, inline). With registers on both sides the fast path
  * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
@@ -51,6 +51,7 @@
 #include <kernel/lib.h>
 #include <kernel/printk.h>
 #include <kernel/security.h>
+#include <kernel/sched_switch.h>
 #include <kernel/task.h>
 #include <kernel/vm.h>
 #include <arch/mmu.h>
@@ -284,11 +285,11 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
      * no wait queue; nothing wakes with rcIpcInterrupt), so nothing is left
      * to do after it (debug kernels check). */
 #ifdef KDEBUG
-    Retcode r = thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
+    Retcode r = thread_wait_switch_from(this_cpu(), self, NULL, server);
     DEBUG_ASSERT(r != rcTimeout && r != rcIpcInterrupt);
     return r;
 #else
-    return thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
+    return thread_wait_switch_from(this_cpu(), self, NULL, server);
 #endif
 }
 
@@ -362,7 +363,7 @@ reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client,
     thread_release(client, rcOk);
     self->ipc.recv_uaddr = in_uaddr;
     self->ipc.recv_regs = recv_regs;
-    return thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
+    return thread_wait_switch_from(this_cpu(), self, &s->receivers, client);
 }
 
 /* ReplyRecv after the guards, in two instances like fast_call. */

@@ -39,21 +39,17 @@
     stp     x16, x17, [sp, #TF_X16]
 .endm
 
-/* The part of the return to EL0 both exits share: ELR, SPSR, SP_EL0, x30 and
- * x0..x17 from the frame. Then arm64_trap_return restores x18..x29 (a trap may
- * interrupt any code) and the svc exit x18 only (x19..x29 are callee-saved:
- * the C dispatch kept them). */
-.macro RESTORE_EL0_CALLER_SAVED keep_x0=0
+/* The return to EL0 of a trap (arm64_trap_return): ELR, SPSR, SP_EL0, x30
+ * and x0..x17 from the frame; then x18..x29 (a trap may interrupt any code).
+ * The svc exit has its own: x1..x18 in pairs, x0 the result, x19..x29 kept
+ * by the C dispatch (callee-saved). */
+.macro RESTORE_EL0_CALLER_SAVED
     ldp     x2, x3, [sp, #TF_ELR]
     msr     elr_el1, x2
     msr     spsr_el1, x3
     ldp     x30, x2, [sp, #TF_X30]
     msr     sp_el0, x2
-  .if \keep_x0                            /* the system call's result is in x0 */
-    ldr     x1, [sp, #TF_X0 + 8]
-  .else
     ldp     x0, x1, [sp, #TF_X0]
-  .endif
     ldp     x2, x3, [sp, #TF_X2]
     ldp     x4, x5, [sp, #TF_X4]
     ldp     x6, x7, [sp, #TF_X6]
@@ -162,8 +158,20 @@ LOCAL_FUNC(arm64_svc_entry)
     mrs     x9, tpidr_el1                 /* (it may have moved to another core) */
     ldrh    w11, [x9, #CPU_RESCHED]       /* resched, and shared (the next byte) */
     cbnz    w11, 5f                       /* either: the C exit */
-2:  RESTORE_EL0_CALLER_SAVED keep_x0=1
-    ldr     x18, [sp, #TF_X18]
+2:  ldp     x2, x3, [sp, #TF_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x30, x2, [sp, #TF_X30]
+    msr     sp_el0, x2
+    ldp     x1, x2, [sp, #TF_X0 + 8]      /* x1..x18 in pairs (x0: the result) */
+    ldp     x3, x4, [sp, #TF_X0 + 24]
+    ldp     x5, x6, [sp, #TF_X0 + 40]
+    ldp     x7, x8, [sp, #TF_X0 + 56]
+    ldp     x9, x10, [sp, #TF_X0 + 72]
+    ldp     x11, x12, [sp, #TF_X0 + 88]
+    ldp     x13, x14, [sp, #TF_X0 + 104]
+    ldp     x15, x16, [sp, #TF_X0 + 120]
+    ldp     x17, x18, [sp, #TF_X0 + 136]
     add     sp, sp, #TF_SIZE
     eret
 3:  tbz     w10, #8, 4f                   /* one core: a reschedule pending, or nr too large */

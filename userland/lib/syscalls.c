@@ -124,10 +124,8 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
         return rc;                            /* an error, or the message is in the buffer */
     word_t *h = (word_t *)(void *)in;         /* the SMsgHdr, word by word (uapi/msg.h) */
     uint64_t size = MSG_REG_SIZE(x1);
-    uint64_t h0 = x1 & 0xffffffff0000ffffull; /* riid, nhandles 0, mid */
-    uint64_t h1 = size | x9 << 32;            /* size, badge (x9's bit 32 shifts out) */
-    h[0] = h0;
-    h[1] = h1;
+    h[0] = x1 & 0xffffffff0000ffffull;        /* riid, nhandles 0, mid */
+    h[1] = size | x9 << 32;                   /* size, badge (x9's bit 32 shifts out) */
     h[2] = arena;
     h[3] = capw & 0xffffffff00000000ull;      /* arena_size 0, arena_cap */
     h[4] = h[5] = h[6] = h[7] = 0;            /* handles[] */

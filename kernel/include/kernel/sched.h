@@ -172,7 +172,10 @@ static inline void thread_dequeue(struct thread *t)
 static inline void thread_release(struct thread *t, Retcode rc)
 {
     DEBUG_ASSERT(thread_is_blocked(t) && !list_linked(&t->run_link));
-    list_del(&t->timer_link);
+    /* A wait without a timeout (every IPC fast path's) leaves timer_link
+     * pointing at itself: one compare instead of unlinking it from itself. */
+    if (t->timer_link.next != &t->timer_link)
+        list_del(&t->timer_link);
     t->wake_rc = rc;
 }
 

@@ -677,8 +677,11 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
                          !room_ok(self, regs, &in_uaddr, &self->ipc.recv_cap), 0))
         return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */
     struct fast_msg m;
-    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
-    m.mid = self->ipc.serving_mid;
+    m.riid = (uint32_t)method;                /* a reply answers the request's method */
+    m.mid = (uint32_t)(method >> 32);
+    DEBUG_ASSERT(m.riid <= 0xffff);           /* ipc_bind took it from a header's uint16_t */
+    if (m.riid > 0xffff)
+        __builtin_unreachable();              /* (so gcc builds x1 with one orr) */
     m.size = size;
     m.data = (const uint8_t *)&regs[REG_DATA];
     uint64_t *to = client->frame->x;

@@ -33,22 +33,13 @@ FUNC(arch_context_switch_wait)                /* x2: this core's struct cpu */
     ldrb    w6, [x2, #CPU_SHARED]
     cmp     x3, x1
     cset    w5, eq                        /* EL0 access wanted: next owns them */
-    cbnz    w6, 3f                        /* several cores: the owner leaving saves */
-1:  mov     x6, #(1 << 20)                /* FPEN 01 (EL0 traps) or 11 (nothing traps) */
+    cbnz    w6, arm64_switch_shared_fp    /* several cores: the owner leaving saves */
+.Lset_fp:
+    mov     x6, #(1 << 20)                /* FPEN 01 (EL0 traps) or 11 (nothing traps) */
     orr     x6, x6, x5, lsl #21
     msr     cpacr_el1, x6                 /* (written even when unchanged: no test) */
     strb    w5, [x2, #CPU_FP_ENABLED]
-    b       arm64_cpu_switch
-3:  ldrb    w4, [x2, #CPU_FP_ENABLED]
-    cmp     x3, x0
-    ccmp    w4, #0, #4, eq                /* the owner leaves with access on? (else Z) */
-    b.eq    1b
-    mov     x7, x30                       /* arm64_fpsimd_save keeps x0, x1 (and x5: 0) */
-    mov     x8, x2
-    bl      arm64_fpsimd_save
-    mov     x30, x7
-    mov     x2, x8
-    b       1b
+    /* falls through into arm64_cpu_switch, which follows */
 END(arch_context_switch_wait)
 
 FUNC(arm64_cpu_switch)
@@ -73,6 +64,21 @@ FUNC(arm64_cpu_switch)
     ldrsw   x0, [x1, #CTX_WAKE_RC]        /* the resumed thread's wake code */
     ret
 END(arm64_cpu_switch)
+
+/* arch_context_switch_wait with more than one core: the owner of the
+ * registers that leaves with EL0 access on is saved first. */
+LOCAL_FUNC(arm64_switch_shared_fp)
+    ldrb    w4, [x2, #CPU_FP_ENABLED]
+    cmp     x3, x0
+    ccmp    w4, #0, #4, eq                /* the owner leaves with access on? (else Z) */
+    b.eq    .Lset_fp
+    mov     x7, x30                       /* arm64_fpsimd_save keeps x0, x1 (and x5: 0) */
+    mov     x8, x2
+    bl      arm64_fpsimd_save
+    mov     x30, x7
+    mov     x2, x8
+    b       .Lset_fp
+END(arm64_switch_shared_fp)
 
 FUNC(arm64_fpsimd_save)
     mrs     x2, fpcr

@@ -591,7 +591,7 @@ static inline __attribute__((always_inline)) bool room_ok(struct thread *self,
 {
     uint64_t *k = self->ipc.room_key;
     uint64_t u = regs[REG_BUF], w = regs[REG_CAP], a = regs[REG_ARENA];
-    if (__builtin_expect(k[0] != u || k[1] != w || k[2] != a, 0)) {
+    if (__builtin_expect(((k[0] ^ u) | (k[1] ^ w) | (k[2] ^ a)) != 0, 0)) {   /* one branch */
         if (ipc_regs_capacity(regs, uaddr, cap))
             return false;
         k[0] = u;

@@ -28,7 +28,7 @@
  * before the commit (ipc_copy_arena: a page that faults sends the message
  * to the general path, which copies the same bytes and fails the same way);
  * then the CPU switches to the receiver without the run queue
- * (thread_wait_switch). With registers on both sides the fast path
+ * (thread_wait_switch_from, inline). With registers on both sides the fast path
  * touches no user memory. Everything runs under the big kernel lock, taken on
  * kernel entry like for any system call: on SMP the fast path is as
  * serialised as the general one.
@@ -55,6 +55,7 @@
 #include <kernel/lib.h>
 #include <kernel/printk.h>
 #include <kernel/security.h>
+#include <kernel/sched_switch.h>
 #include <kernel/task.h>
 #include <kernel/vm.h>
 #include <arch/mmu.h>
@@ -298,7 +299,7 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
  */
 static inline __attribute__((always_inline)) Retcode
 call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
-            bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+            bool in_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
     struct ipc_listener *s = ch->listener;
     fast_calls++;
@@ -308,7 +309,7 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
     self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
-    self->ipc.in_regs = regs && ipc_regs_on;
+    self->ipc.in_regs = in_regs;
     /* No reference on the listener for the call (issue 19): another thread
      * may close the client handle meanwhile, dropping ch and its reference on
      * s, but s stays pinned by its own server-side handles for as long as this
@@ -320,10 +321,18 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
     thread_dequeue(server);
     thread_release(server, rcOk);
     ipc_bind(self, server, s);
-    Retcode r = thread_wait_switch(NULL, server, INFINITE_TIMEOUT);
-    if (__builtin_expect(r == rcTimeout || r == rcIpcInterrupt, 0))
-        ipc_unbind(current);                  /* (current: nothing kept across the switch) */
+    /* A tail call: the thread resumes straight into the system call's exit.
+     * The general path unbinds a caller woken by rcTimeout or rcIpcInterrupt;
+     * neither can end this wait (no timeout, so never among the sleepers; on
+     * no wait queue; nothing wakes with rcIpcInterrupt), so nothing is left
+     * to do after it (debug kernels check). */
+#ifdef KDEBUG
+    Retcode r = thread_wait_switch_from(this_cpu(), self, NULL, server);
+    DEBUG_ASSERT(r != rcTimeout && r != rcIpcInterrupt);
     return r;
+#else
+    return thread_wait_switch_from(this_cpu(), self, NULL, server);
+#endif
 }
 
 /*
@@ -349,7 +358,7 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
         (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
 
-    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL, regs_to, to, m, asz);
+    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz);
     return true;
 }
 
@@ -454,7 +463,7 @@ Retcode ipc_call_mem(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uadd
  * the next request and the client runs now. */
 static inline __attribute__((always_inline)) Retcode
 reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
-             bool regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+             bool recv_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
     fast_replies++;
     fast_arenas += asz != 0;
@@ -462,8 +471,8 @@ reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client,
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_uaddr = in_uaddr;
-    self->ipc.recv_regs = regs && ipc_regs_on;
-    return thread_wait_switch(&s->receivers, client, INFINITE_TIMEOUT);
+    self->ipc.recv_regs = recv_regs;
+    return thread_wait_switch_from(this_cpu(), self, &s->receivers, client);
 }
 
 /* ReplyRecv after the guards, in two instances like fast_call. */
@@ -492,7 +501,7 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
     if (mem && release)
         futex_release_word(t, release);
 
-    *rc = reply_commit(self, s, client, in_uaddr, regs != NULL, regs_to, to, m, asz);
+    *rc = reply_commit(self, s, client, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz);
     return true;
 }
 
@@ -691,7 +700,7 @@ static inline __attribute__((always_inline)) bool room_ok(struct thread *self,
 {
     uint64_t *k = self->ipc.room_key;
     uint64_t u = regs[REG_BUF], w = regs[REG_CAP], a = regs[REG_ARENA];
-    if (__builtin_expect(k[0] != u || k[1] != w || k[2] != a, 0)) {
+    if (__builtin_expect(((k[0] ^ u) | (k[1] ^ w) | (k[2] ^ a)) != 0, 0)) {   /* one branch */
         if (ipc_regs_capacity(regs, uaddr, cap))
             return false;
         k[0] = u;
@@ -740,7 +749,12 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
     m.mid = MSG_REG_MID(w);
     m.size = size;
     m.data = (const uint8_t *)&regs[REG_DATA];
-    return call_commit(self, ch, server, in_uaddr, true, server->frame->x, NULL, &m, 0);
+    uint64_t *to = server->frame->x;
+    if (!to)
+        __builtin_unreachable();              /* (a thread's frame: gcc would test for NULL) */
+    /* (in_regs: true, for server->ipc.recv_regs is, and both are set only as
+     * "registers asked for and ipc_regs_on") */
+    return call_commit(self, ch, server, in_uaddr, true, to, NULL, &m, 0);
 }
 
 /* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */
@@ -772,9 +786,16 @@ Retcode sys_ReplyRecvReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysa
                          !room_ok(self, regs, &in_uaddr, &self->ipc.recv_cap), 0))
         return reply_recv_reg(self, h);       /* (recv_cap: see fast_reply_recv) */
     struct fast_msg m;
-    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
-    m.mid = self->ipc.serving_mid;
+    m.riid = (uint32_t)method;                /* a reply answers the request's method */
+    m.mid = (uint32_t)(method >> 32);
+    DEBUG_ASSERT(m.riid <= 0xffff);           /* ipc_bind took it from a header's uint16_t */
+    if (m.riid > 0xffff)
+        __builtin_unreachable();              /* (so gcc builds x1 with one orr) */
     m.size = size;
     m.data = (const uint8_t *)&regs[REG_DATA];
-    return reply_commit(self, s, client, in_uaddr, true, client->frame->x, NULL, &m, 0);
+    uint64_t *to = client->frame->x;
+    if (!to)
+        __builtin_unreachable();              /* (as in sys_CallReg) */
+    /* (recv_regs: true, for client->ipc.in_regs is: see sys_CallReg) */
+    return reply_commit(self, s, client, in_uaddr, true, to, NULL, &m, 0);
 }

@@ -7,6 +7,7 @@
  * priority below its own, through a reschedule IPI.
  */
 #include <kernel/sched.h>
+#include <kernel/sched_switch.h>
 #include <kernel/lib.h>
 #include <kernel/panic.h>
 #include <kernel/pmm.h>
@@ -25,7 +26,7 @@ static uint32_t runq_bitmap;
 static struct list_node sleepers = LIST_INIT(sleepers);
 static struct thread idle_threads[SMP_MAX_CPUS];
 #define idle_thread (idle_threads[0])
-static struct thread *zombie;        /* exited thread whose stack is freed after the switch */
+struct thread *sched_zombie;         /* exited thread whose stack is freed after the switch */
 static uint64_t next_tid = 1;
 static uint64_t nthreads;
 
@@ -240,9 +241,9 @@ void thread_start(struct thread *t)
 
 static void reap_zombie(void)
 {
-    if (zombie && zombie != current) {
-        struct thread *z = zombie;
-        zombie = NULL;
+    if (sched_zombie && sched_zombie != current) {
+        struct thread *z = sched_zombie;
+        sched_zombie = NULL;
         pmm_free_pages(virt_to_phys(z->kstack), KSTACK_PAGES);
         z->kstack = NULL;
         kobject_put(&z->obj);          /* drop the "alive" reference */
@@ -297,7 +298,7 @@ static inline __attribute__((always_inline)) void switch_to(struct thread *next)
     next->cpu = c;
     c->cur = next;
     arch_context_switch(&prev->ctx, &next->ctx);
-    if (__builtin_expect(zombie != NULL, 0))   /* the test inline: a call per IPC switch */
+    if (__builtin_expect(sched_zombie != NULL, 0))   /* the test inline: a call per IPC switch */
         reap_zombie();
 }
 
@@ -315,10 +316,8 @@ static bool not_here(struct thread *next)
 
 static void add_sleeper(struct thread *t, uint64_t timeout_ns);
 
-/* thread_wait_switch when it cannot take the leaf below. */
-static __attribute__((noinline)) Retcode wait_switch_general(struct wait_queue *wq,
-                                                             struct thread *next,
-                                                             uint64_t timeout_ns)
+/* thread_wait_switch when it cannot take the leaf (sched_switch.h). */
+Retcode thread_wait_switch_slow(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
 {
     struct thread *t = current;
     DEBUG_ASSERT(!list_linked(&t->run_link));  /* the running thread is on no queue */
@@ -338,38 +337,20 @@ static __attribute__((noinline)) Retcode wait_switch_general(struct wait_queue *
 /*
  * The IPC switch (every round trip makes two): no timeout, `next` may run on
  * this core and no exited thread waits to be reaped. Then it is switch_to
- * with no call before the switch and none after it: the zombie test comes
- * first (a zombie is reaped by the next switch instead: the general path
- * takes this one), and the switch is a tail call that returns this thread's
- * wake code when it resumes (arch_context_switch_wait), so the function
+ * with no call before the switch and none after it (thread_wait_switch_from,
+ * sched_switch.h: the zombie test comes first, a zombie is reaped by the
+ * next switch instead, as the general path takes this one), so the function
  * keeps no frame and no callee-saved register. Three instances (sched.h:
  * thread_wait_switch picks one), so the usual calls pass no timeout and the
- * call without a queue no queue either.
+ * call without a queue no queue either; the register fast path inlines it.
  */
 static inline __attribute__((always_inline)) Retcode
 wait_switch(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
 {
+    if (__builtin_expect(timeout_ns != INFINITE_TIMEOUT, 0))
+        return thread_wait_switch_slow(wq, next, timeout_ns);
     struct cpu *c = this_cpu();
-    struct thread *t = c->cur;
-    if (__builtin_expect(timeout_ns != INFINITE_TIMEOUT || zombie != NULL ||
-                         !((next->affinity >> c->id) & 1), 0))
-        return wait_switch_general(wq, next, timeout_ns);
-    DEBUG_ASSERT(!list_linked(&t->run_link) && next != t && thread_is_off_queues(next) &&
-                 next->state != THREAD_DEAD);
-    /* No wake_rc = rcOk: whatever resumes a thread from this wait sets it
-     * (thread_release, thread_wake). No slice refill: a thread that blocked
-     * was running, and a running thread's slice is never 0 outside an
-     * interrupt's exit, which schedules before anything can block. */
-    DEBUG_ASSERT(next->slice != 0);
-    t->state = THREAD_BLOCKED;
-    if (wq)
-        list_add_tail(&wq->waiters, &t->run_link);
-    next->state = THREAD_RUNNING;
-    if (next->task != t->task)
-        vm_activate_on(c, &next->task->vm);
-    next->cpu = c;
-    c->cur = next;
-    return arch_context_switch_wait(&t->ctx, &next->ctx, c);
+    return thread_wait_switch_from(c, c->cur, wq, next);
 }
 
 Retcode thread_wait_switch_any(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns)
@@ -406,7 +387,7 @@ Retcode sched_yield(void)
     /* Nothing of its priority or above is runnable and no exited thread
      * waits to be reaped: schedule() would requeue and pop this same thread
      * and give it a fresh slice. Do just that, without the queue trip. */
-    if (!(runq_bitmap >> self->priority) && !zombie) {
+    if (!(runq_bitmap >> self->priority) && !sched_zombie) {
         c->resched = false;
         self->slice = TIME_SLICE_TICKS;
         return rcOk;
@@ -527,7 +508,7 @@ void thread_exit(int64_t value)
      * call) would otherwise overwrite it, and that thread's stack and
      * object were never freed. */
     reap_zombie();
-    zombie = t;
+    sched_zombie = t;
     schedule();
     panic("dead thread %llu was scheduled", (unsigned long long)t->tid);
 }
@@ -550,7 +531,7 @@ void thread_die_killed(void)
     struct thread *t = current;
     DEBUG_ASSERT(t->state == THREAD_DEAD);
     reap_zombie();
-    zombie = t;
+    sched_zombie = t;
     schedule();
     panic("killed thread %llu was scheduled", (unsigned long long)t->tid);
 }

@@ -10,10 +10,10 @@ FIFO to this script, which stops QEMU when `vfs_stat_instr` is reported.
 Every instruction is named: kernel addresses by kernel.elf's symbols; user
 addresses by bench_vfs's symbols when the client runs and by VfsFsnet's when
 the server runs (both programs are linked at the same base). Which side runs
-is known from the kernel: after an entry into `sys_Call` (its first
-instruction; a thread resuming in it does not count) the server runs, after an
-entry into `sys_ReplyRecv` the client. A round trip is the stretch from one client
-`sys_Call` to the next; it is classed by the server's op that ran in it
+is known from the kernel: after an entry into `sys_Call` or `sys_CallReg` (its
+first instruction; a thread resuming in it does not count) the server runs, after
+an entry into `sys_ReplyRecv`, `sys_ReplyRecvReg` or `sys_ReplyRecvRelease` the
+client. A round trip is the stretch from one client call to the next; it is classed by the server's op that ran in it
 (op_read, op_pread, op_write, op_open, op_close, op_stat), and an `open` and
 the `close` after it are one open+close. Per class: instructions per operation
 and the functions taking at least --min of them, with their side.
@@ -62,8 +62,14 @@ def profile(fifo, kernel, client, server, detail=()):
     fn_cache = {}
     pending_open = None     # the open's counts, waiting for its close
     nlines = 0
-    call_entry = kernel.addrs[kernel.names.index("sys_Call")]
-    reply_entry = kernel.addrs[kernel.names.index("sys_ReplyRecv")]
+    # a client's request: Call through memory or in registers (CallReg)
+    call_entries = {kernel.addrs[kernel.names.index(n)]
+                    for n in ("sys_Call", "sys_CallReg") if n in kernel.names}
+    # a server's answer: ReplyRecv through memory or in registers (ReplyRecvReg), or
+    # ReplyRecvRelease (reads answered from a chunk)
+    reply_entries = {kernel.addrs[kernel.names.index(n)]
+                     for n in ("sys_ReplyRecv", "sys_ReplyRecvReg", "sys_ReplyRecvRelease")
+                     if n in kernel.names}
     with open(fifo, errors="replace") as f:
         for line in f:
             if not line.startswith("Trace"):
@@ -78,7 +84,7 @@ def profile(fifo, kernel, client, server, detail=()):
                 name = fn_cache.get(key)
                 if name is None:
                     name = fn_cache[key] = kernel.name(pc)
-                if pc == call_entry:
+                if pc in call_entries:
                     # a client Call: the round trip in progress ends here
                     if side is not None and seen_op:
                         if seen_op == "op_open":
@@ -97,7 +103,7 @@ def profile(fifo, kernel, client, server, detail=()):
                     cur = {}
                     seen_op = None
                     side = "kernel-call"
-                elif pc == reply_entry:
+                elif pc in reply_entries:
                     side = "kernel-reply"
                 if name in detail:
                     cur[("kernel", name, pc)] = cur.get(("kernel", name, pc), 0) + 1

@@ -20,38 +20,26 @@
  * (kernel/sched.c) can end in a tail call and keep no frame. What
  * context.c's arch_context_switch does, in the same order: the owner leaving
  * a core shared with others is saved first (arm64_fpsimd_save); then EL0's
- * access is enabled exactly when next owns the registers. No ISB after the
+ * access is enabled exactly when next owns the registers. CPACR_EL1 is
+ * written on every switch without testing whether it changes: the test and
+ * its branches cost more than the write, and in a ping-pong where one side
+ * owns the registers (the IPC benchmark) it changes every time. No ISB after the
  * CPACR_EL1 write: FPEN 01 and 11 both leave EL1 untrapped (the kernel's own
  * FP/SIMD use, the save and load, is never trapped), and the thread reaches
  * EL0 only through an eret, which synchronises the write.
  */
 FUNC(arch_context_switch_wait)                /* x2: this core's struct cpu */
     ldr     x3, [x2, #CPU_FP_OWNER]
-    ldrb    w4, [x2, #CPU_FP_ENABLED]
+    ldrb    w6, [x2, #CPU_SHARED]
     cmp     x3, x1
     cset    w5, eq                        /* EL0 access wanted: next owns them */
-    cmp     w4, w5
-    b.eq    arm64_cpu_switch              /* already so: the usual case */
-    cbz     w5, 2f
-    mov     x6, #(3 << 20)                /* FPEN 11: nothing traps */
-    msr     cpacr_el1, x6
+    cbnz    w6, arm64_switch_shared_fp    /* several cores: the owner leaving saves */
+.Lset_fp:
+    mov     x6, #(1 << 20)                /* FPEN 01 (EL0 traps) or 11 (nothing traps) */
+    orr     x6, x6, x5, lsl #21
+    msr     cpacr_el1, x6                 /* (written even when unchanged: no test) */
     strb    w5, [x2, #CPU_FP_ENABLED]
-    b       arm64_cpu_switch
-2:  ldrb    w6, [x2, #CPU_SHARED]         /* one core: the owner is saved at the next trap */
-    cbnz    w6, 3f
-4:  mov     x6, #(1 << 20)                /* FPEN 01: EL0 traps */
-    msr     cpacr_el1, x6
-    strb    w5, [x2, #CPU_FP_ENABLED]
-    b       arm64_cpu_switch
-3:  cmp     x3, x0                        /* several cores: the owner leaving saves */
-    b.ne    4b
-    mov     x7, x30                       /* arm64_fpsimd_save keeps x0, x1 */
-    mov     x8, x2
-    bl      arm64_fpsimd_save
-    mov     x30, x7
-    mov     x2, x8
-    mov     w5, #0
-    b       4b
+    /* falls through into arm64_cpu_switch, which follows */
 END(arch_context_switch_wait)
 
 FUNC(arm64_cpu_switch)
@@ -76,6 +64,21 @@ FUNC(arm64_cpu_switch)
     ldrsw   x0, [x1, #CTX_WAKE_RC]        /* the resumed thread's wake code */
     ret
 END(arm64_cpu_switch)
+
+/* arch_context_switch_wait with more than one core: the owner of the
+ * registers that leaves with EL0 access on is saved first. */
+LOCAL_FUNC(arm64_switch_shared_fp)
+    ldrb    w4, [x2, #CPU_FP_ENABLED]
+    cmp     x3, x0
+    ccmp    w4, #0, #4, eq                /* the owner leaves with access on? (else Z) */
+    b.eq    .Lset_fp
+    mov     x7, x30                       /* arm64_fpsimd_save keeps x0, x1 (and x5: 0) */
+    mov     x8, x2
+    bl      arm64_fpsimd_save
+    mov     x30, x7
+    mov     x2, x8
+    b       .Lset_fp
+END(arm64_switch_shared_fp)
 
 FUNC(arm64_fpsimd_save)
     mrs     x2, fpcr

@@ -39,21 +39,17 @@
     stp     x16, x17, [sp, #TF_X16]
 .endm
 
-/* The part of the return to EL0 both exits share: ELR, SPSR, SP_EL0, x30 and
- * x0..x17 from the frame. Then arm64_trap_return restores x18..x29 (a trap may
- * interrupt any code) and the svc exit x18 only (x19..x29 are callee-saved:
- * the C dispatch kept them). */
-.macro RESTORE_EL0_CALLER_SAVED keep_x0=0
+/* The return to EL0 of a trap (arm64_trap_return): ELR, SPSR, SP_EL0, x30
+ * and x0..x17 from the frame; then x18..x29 (a trap may interrupt any code).
+ * The svc exit has its own: x1..x18 in pairs, x0 the result, x19..x29 kept
+ * by the C dispatch (callee-saved). */
+.macro RESTORE_EL0_CALLER_SAVED
     ldp     x2, x3, [sp, #TF_ELR]
     msr     elr_el1, x2
     msr     spsr_el1, x3
     ldp     x30, x2, [sp, #TF_X30]
     msr     sp_el0, x2
-  .if \keep_x0                            /* the system call's result is in x0 */
-    ldr     x1, [sp, #TF_X0 + 8]
-  .else
     ldp     x0, x1, [sp, #TF_X0]
-  .endif
     ldp     x2, x3, [sp, #TF_X2]
     ldp     x4, x5, [sp, #TF_X4]
     ldp     x6, x7, [sp, #TF_X6]
@@ -79,11 +75,13 @@ arm64_exception_vectors:
     /* lower EL, AArch64: sync. svc goes straight to arm64_svc_entry. */
     .balign 128
     sub     sp, sp, #TF_SIZE
+    stp     x16, x17, [sp, #TF_X16]       /* x16, x17: the scratch of both ways */
+    mrs     x16, esr_el1
+    lsr     x16, x16, #26                 /* ESR.EC */
+    cmp     x16, #0x15                    /* EC_SVC64 */
+    b.eq    arm64_svc_entry               /* (x0..x15 untouched) */
     stp     x0, x1, [sp, #TF_X0]
-    mrs     x0, esr_el1
-    lsr     x0, x0, #26                   /* ESR.EC */
-    cmp     x0, #0x15                     /* EC_SVC64 */
-    b.eq    arm64_svc_entry
+    ldr     x16, [sp, #TF_X16]            /* the user's again: arm64_trap_common saves it */
     mov     x1, #8
     b       arm64_trap_common
     VENTRY  9
@@ -121,8 +119,9 @@ END(arm64_trap_common)
  * call with x0..x5 from the frame, x0 into the frame, and on the way out the
  * preemption point and the lock's release (arm64_svc_exit) when either is
  * needed. x9..x11, x16 and x17 are scratch here (their user values are in
- * the frame), so x1..x5 still hold the arguments at the call and only x0
- * (the vector's scratch) is reloaded; the result stays in x0 on the way out
+ * the frame; the vector stored x16 and x17 and tested the syndrome in x16),
+ * so x0..x5 still hold the arguments at the call, and the table's address is
+ * one literal load; the result stays in x0 on the way out
  * (stored into the frame only where C runs after the handler: the frame's x0
  * is written by the C dispatch itself, and read back after the exit's C).
  * One halfword holds the core's `resched` and `shared` flags: either sends
@@ -133,7 +132,14 @@ END(arm64_trap_common)
  * arm64_trap_dispatch and on the IPC fast path).
  */
 LOCAL_FUNC(arm64_svc_entry)
-    SAVE_X2_TO_X17
+    stp     x0, x1, [sp, #TF_X0]
+    stp     x2, x3, [sp, #TF_X2]
+    stp     x4, x5, [sp, #TF_X4]
+    stp     x6, x7, [sp, #TF_X6]
+    stp     x8, x9, [sp, #TF_X8]
+    stp     x10, x11, [sp, #TF_X10]
+    stp     x12, x13, [sp, #TF_X12]
+    stp     x14, x15, [sp, #TF_X14]       /* (x16, x17: the vector stored them) */
     mrs     x16, sp_el0
     stp     x30, x16, [sp, #TF_X30]       /* x30, sp */
     mrs     x16, elr_el1
@@ -145,17 +151,27 @@ LOCAL_FUNC(arm64_svc_entry)
     cmp     x8, #SYSCALL_MAX
     ccmp    w10, #0, #0, lo               /* nr out of range (flags 0: ne) or either flag */
     b.ne    3f
-1:  adrp    x9, syscall_table
-    add     x9, x9, :lo12:syscall_table
-    ldr     x9, [x9, x8, lsl #3]              /* (never NULL: kernel/syscall.c) */
-    ldr     x0, [sp, #TF_X0]              /* (x1..x5: still the caller's) */
-    blr     x9
+1:  ldr     x9, =syscall_table            /* (one literal load: adrp + add is two) */
+    ldr     x9, [x9, x8, lsl #3]          /* (never NULL: kernel/syscall.c) */
+    blr     x9                            /* (x0..x5: still the caller's) */
     sxtw    x0, w0                        /* Retcode, sign-extended into x0 */
     mrs     x9, tpidr_el1                 /* (it may have moved to another core) */
     ldrh    w11, [x9, #CPU_RESCHED]       /* resched, and shared (the next byte) */
     cbnz    w11, 5f                       /* either: the C exit */
-2:  RESTORE_EL0_CALLER_SAVED keep_x0=1
-    ldr     x18, [sp, #TF_X18]
+2:  ldp     x2, x3, [sp, #TF_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x30, x2, [sp, #TF_X30]
+    msr     sp_el0, x2
+    ldp     x1, x2, [sp, #TF_X0 + 8]      /* x1..x18 in pairs (x0: the result) */
+    ldp     x3, x4, [sp, #TF_X0 + 24]
+    ldp     x5, x6, [sp, #TF_X0 + 40]
+    ldp     x7, x8, [sp, #TF_X0 + 56]
+    ldp     x9, x10, [sp, #TF_X0 + 72]
+    ldp     x11, x12, [sp, #TF_X0 + 88]
+    ldp     x13, x14, [sp, #TF_X0 + 104]
+    ldp     x15, x16, [sp, #TF_X0 + 120]
+    ldp     x17, x18, [sp, #TF_X0 + 136]
     add     sp, sp, #TF_SIZE
     eret
 3:  tbz     w10, #8, 4f                   /* one core: a reschedule pending, or nr too large */
@@ -177,6 +193,7 @@ LOCAL_FUNC(arm64_svc_entry)
     bl      arm64_svc_exit
     ldr     x0, [sp, #TF_X0]
     b       2b
+    .ltorg
 END(arm64_svc_entry)
 
 FUNC(arm64_trap_return)

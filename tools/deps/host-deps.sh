@@ -45,6 +45,11 @@ REQUIRED="$REQUIRED
 cmake:cmake
 "
 
+# The kernel's static check (make lint; tests/tools/test_lint.py): Debian's cppcheck.
+REQUIRED="$REQUIRED
+cppcheck:cppcheck
+"
+
 mode=${1:-}
 missing=""
 for entry in $REQUIRED; do

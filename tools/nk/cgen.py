@@ -581,7 +581,8 @@ class InterfaceGen:
         c("    nk_out->arena_size = 0;")
         c("    nk_out->arena_cap = 0;")
         c("    memset(nk_out->handles, 0, sizeof(nk_out->handles));")
-        c("    memset(nk_out + 1, 0, %s_res_size);" % q)
+        if m.response.size:                 # no memset of 0 bytes (cppcheck's memsetZeroBytes)
+            c("    memset(nk_out + 1, 0, %s_res_size);" % q)
         if commits:
             c("    nk_aw.used = 0;")
         c.extend(commits, 1)

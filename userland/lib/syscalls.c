@@ -54,11 +54,23 @@ static inline bool known_rw(const void *p, uint64_t room)
     return !(a & 7) && a >= rw_area.lo && a <= rw_area.hi - room;
 }
 
+/* The header's first word: riid, nhandles, mid (uapi/msg.h). With nhandles
+ * 0 it is the MSG_REG_HDR word but for the size, which goes in nhandles'
+ * place: one load and one orr build x1. */
+static inline uint64_t hdr_word(const SMsgHdr *h)
+{
+    return *(const word_t *)(const void *)h;
+}
+
+_Static_assert(MSG_REG_HDR(0xffff, 0, 0) == 0xffff && MSG_REG_HDR(0, 0xffffffffu, 0) ==
+               0xffffffff00000000ull && MSG_REG_HDR(0, 0, 0xffff) == 0xffff0000ull,
+               "MSG_REG_HDR is the header's first word with the size for nhandles");
+
 /* A message that may go in registers, from a buffer the library may read. */
 static inline bool out_ok(const SMsgHdr *out)
 {
     return known_rw(out, sizeof(SMsgHdr) + MSG_REG_CONST) &&
-           !(out->nhandles | out->arena_size) && out->size <= MSG_REG_CONST;
+           !(hdr_word(out) & 0xffff0000u) && !out->arena_size && out->size <= MSG_REG_CONST;
 }
 
 /* A receive buffer the library may fill (all of its stated room). */
@@ -81,7 +93,7 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     const word_t *o = (const word_t *)(const void *)(out + 1);
     uint64_t capw = MSG_REG_CAP(in->size, in->arena_cap), arena = in->arena;
     register uint64_t x0 __asm__("x0") = handle;
-    register uint64_t x1 __asm__("x1") = out ? MSG_REG_HDR(out->riid, out->mid, out->size) : 0;
+    register uint64_t x1 __asm__("x1") = out ? hdr_word(out) | (uint64_t)out->size << 16 : 0;
     register uint64_t x2 __asm__("x2") = out ? o[0] : 0;   /* bytes past size: ignored */
     register uint64_t x3 __asm__("x3") = out ? o[1] : 0;
     register uint64_t x4 __asm__("x4") = out ? o[2] : 0;
@@ -93,17 +105,25 @@ static inline __attribute__((always_inline)) Retcode reg_ipc(uint64_t nr, Handle
     register uint64_t x10 __asm__("x10") = (uint64_t)(uintptr_t)in;
     register uint64_t x11 __asm__("x11") = capw;
     register uint64_t x12 __asm__("x12") = arena;
-    register uint64_t x13 __asm__("x13") = timeout;
-    __asm__ volatile("svc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                       "+r"(x7), "+r"(x9)
-                     : "r"(x8), "r"(x10), "r"(x11), "r"(x12), "r"(x13)
-                     : "memory");
+    if (nr == SYS_CallReg) {                  /* (no timeout: x13 is not read) */
+        __asm__ volatile("svc #0"
+                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                           "+r"(x7), "+r"(x9)
+                         : "r"(x8), "r"(x10), "r"(x11), "r"(x12)
+                         : "memory");
+    } else {
+        register uint64_t x13 __asm__("x13") = timeout;
+        __asm__ volatile("svc #0"
+                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                           "+r"(x7), "+r"(x9)
+                         : "r"(x8), "r"(x10), "r"(x11), "r"(x12), "r"(x13)
+                         : "memory");
+    }
     Retcode rc = (Retcode)(int32_t)x0;
     if (rc != rcOk || !x9)
         return rc;                            /* an error, or the message is in the buffer */
     word_t *h = (word_t *)(void *)in;         /* the SMsgHdr, word by word (uapi/msg.h) */
-    uint32_t size = MSG_REG_SIZE(x1);
+    uint64_t size = MSG_REG_SIZE(x1);
     h[0] = x1 & 0xffffffff0000ffffull;        /* riid, nhandles 0, mid */
     h[1] = size | x9 << 32;                   /* size, badge (x9's bit 32 shifts out) */
     h[2] = arena;

@@ -85,6 +85,12 @@ $(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)): | $(NET_LWIP_DIR)/VERSION
 else
 VFS_SERVER_SRCS += userland/vfs/server/sockets/none/sockets_none.c
 endif
+# The server's objects are built differently with NET=0 and NET=1: a flag file
+# named after the value (the other one removed) makes a switch rebuild them.
+VFS_NET_FLAG := $(USER_OBJ)/userland/vfs/server/net-$(NET).flag
+$(VFS_NET_FLAG):
+	$(Q)mkdir -p $(dir $@) && rm -f $(dir $@)net-*.flag && touch $@
+$(patsubst %.c,$(USER_OBJ)/%.o,$(VFS_SERVER_SRCS)): $(VFS_NET_FLAG)
 $(eval $(call user_program,VfsFsnet,$(VFS_SERVER_SRCS),$(VFS_ROMFS_OBJ) $(VFS_CORE_LIB) $(NET_LIBS)))
 ifneq ($(VFS_ROMFS_DIR),$(VFS_ROMFS_DEFAULT))
 $(eval $(call vfs_romfs,$(BUILD)/vfs,$(IUSER_OBJ),$(VFS_ROMFS_DIR)))

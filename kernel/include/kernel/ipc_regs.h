@@ -41,7 +41,10 @@ static inline void ipc_regs_copy(uint64_t *d, const uint64_t *s, uint32_t size)
 {
     d[1] = d[2] = d[3] = d[4] = d[5] = 0;
     if (size <= 8) {                          /* the usual short message: one word */
-        d[0] = size ? s[0] & (~0ull >> (64 - 8 * size)) : 0;
+        /* the mask of `size` bytes, 0 to 8, without a test for 0: two shifts
+         * of 4 * size bits (one of 64 would shift by 0 on AArch64, and is
+         * undefined in C) */
+        d[0] = s[0] & ~((~0ull << 4 * size) << 4 * size);
         return;
     }
     d[0] = 0;

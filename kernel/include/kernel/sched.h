@@ -96,8 +96,10 @@ void wait_queue_init(struct wait_queue *wq);
 /* Blocks the caller on wq (or only on the timer when wq is NULL) until woken or
  * until timeout_ns (INFINITE_TIMEOUT: none). Returns the waker's Retcode or rcTimeout. */
 Retcode thread_wait_on(struct wait_queue *wq, uint64_t timeout_ns);
-/* Its instances (sched.c): any arguments; a queue and no timeout; neither. */
+/* Its instances (sched.c): any arguments; a queue and no timeout; neither;
+ * and the general way that they (and sched_switch.h's inline) leave to. */
 Retcode thread_wait_switch_any(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns);
+Retcode thread_wait_switch_slow(struct wait_queue *wq, struct thread *next, uint64_t timeout_ns);
 Retcode thread_wait_switch_on(struct wait_queue *wq, struct thread *next);
 Retcode thread_wait_switch_alone(struct thread *next);
 /* Blocks the caller like thread_wait_on (wq may be NULL: the timeout only) but
@@ -170,7 +172,10 @@ static inline void thread_dequeue(struct thread *t)
 static inline void thread_release(struct thread *t, Retcode rc)
 {
     DEBUG_ASSERT(thread_is_blocked(t) && !list_linked(&t->run_link));
-    list_del(&t->timer_link);
+    /* A wait without a timeout (every IPC fast path's) leaves timer_link
+     * pointing at itself: one compare instead of unlinking it from itself. */
+    if (t->timer_link.next != &t->timer_link)
+        list_del(&t->timer_link);
     t->wake_rc = rc;
 }
 

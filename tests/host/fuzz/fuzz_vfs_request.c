@@ -143,6 +143,7 @@ void sockets_client_gone(int slot) { (void)slot; }
 #define BUDGET (256u << 10)                       /* bytes the ramfs at "/" may use */
 #define MAX_REQUESTS 64
 static struct pool_msg msg;                     /* one worker's buffers */
+static _Alignas(8) uint8_t msg_arenas[2][POOL_ARENA_SIZE];
 
 static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t *cp,
                       uint32_t size, const uint8_t *arena, uint32_t arena_size,
@@ -150,6 +151,9 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
 {
     struct pool_msg *m = &msg;
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
+    ASAN_UNPOISON_MEMORY_REGION(msg_arenas, sizeof msg_arenas);
+    m->req_arena = msg_arenas[0];
+    m->res_arena = msg_arenas[1];
     memset(&m->req.hdr, 0, sizeof m->req.hdr);
     m->req.hdr.riid = riid;
     m->req.hdr.mid = mid;
@@ -160,23 +164,24 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
         m->req.hdr.handles[i].handle = 100 + i;
     m->req.hdr.arena = (uintptr_t)m->req_arena;
     m->req.hdr.arena_size = arena_size;
-    m->req.hdr.arena_cap = sizeof m->req_arena;
+    m->req.hdr.arena_cap = POOL_ARENA_SIZE;
     memcpy(m->req.raw + sizeof(SMsgHdr), cp, size);
     memcpy(m->req_arena, arena, arena_size);
     /* Nothing past the received bytes may be read. */
     ASAN_POISON_MEMORY_REGION(m->req.raw + sizeof(SMsgHdr) + size,
                               sizeof m->req.raw - sizeof(SMsgHdr) - size);
-    ASAN_POISON_MEMORY_REGION(m->req_arena + arena_size, sizeof m->req_arena - arena_size);
+    ASAN_POISON_MEMORY_REGION(m->req_arena + arena_size, POOL_ARENA_SIZE - arena_size);
     int closed = handles_closed;
     serve(NULL, m);
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
+    ASAN_UNPOISON_MEMORY_REGION(msg_arenas, sizeof msg_arenas);
     if (mid == MSG_MID_DISCONNECT)
         return;                                    /* a notice: no answer, no handles */
     /* Every request is answered, with a reply of the method or an error reply. */
     SMsgHdr *res = &m->res.hdr;
     check(res->size <= sizeof m->res.raw - sizeof(SMsgHdr));
     check(res->mid == MSG_MID_ERROR ? res->size == 4 : res->mid == mid && res->riid == riid);
-    check(res->arena_size <= sizeof m->res_arena);
+    check(res->arena_size <= POOL_ARENA_SIZE);
     /* Handles a client sends are never kept. */
     check(handles_closed - closed == (int)nhandles);       /* nhandles <= MSG_MAX_HANDLES */
 }

@@ -183,21 +183,32 @@ static inline int nk_kos_str_ok(const struct nk_message *m, const struct nk_aren
     const nk_char_t *s = a->start + d.offset;
     if (s[d.size - 1] != 0)
         return 0;
-    /* Short strings (paths, names) eight bytes at a time, the tail byte by byte:
-     * the C library's memchr costs ~70 instructions of set-up and alignment for
-     * a 10-byte path. A word holds a zero byte when (x - 0x01..01) & ~x &
-     * 0x80..80 is not 0 (exact: no false hit, no miss). */
+    /* Short strings (paths, names) eight bytes at a time: the C library's memchr
+     * costs ~70 instructions of set-up and alignment for a 10-byte path. A word
+     * holds a zero byte when (x - 0x01..01) & ~x & 0x80..80 is not 0 (exact: no
+     * false hit, no miss). A tail of 1..7 bytes is checked with the word ending
+     * at the string's last byte before the NUL: it overlaps bytes already found
+     * non-zero and reads nothing outside the string; only a string shorter than
+     * a word goes byte by byte. */
     if (d.size <= 256) {
         nk_uint32_t n = d.size - 1, i = 0;
+        nk_uint64_t x;
+        if (n < 8) {
+            for (; i < n; i++)
+                if (s[i] == 0)
+                    return 0;
+            return 1;
+        }
         for (; i + 8 <= n; i += 8) {
-            nk_uint64_t x;
             memcpy(&x, s + i, sizeof x);        /* an unaligned load, inline */
             if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)
                 return 0;
         }
-        for (; i < n; i++)
-            if (s[i] == 0)
+        if (i < n) {
+            memcpy(&x, s + n - 8, sizeof x);
+            if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)
                 return 0;
+        }
         return 1;
     }
     return memchr(s, 0, d.size - 1) == NK_NULL;

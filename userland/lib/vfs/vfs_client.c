@@ -43,6 +43,7 @@
 /* Reads and writes of at least this many bytes go through a window (one copy);
  * shorter ones through the message arena (docs/VFS.md, "Large reads and writes"). */
 #define VFS_DIRECT_MIN (64u * 1024)
+_Static_assert(VFS_DIRECT_MIN <= IO_MAX, "a transfer shorter than VFS_DIRECT_MIN is one chunk");
 
 /* ---- the channel ------------------------------------------------------------------- */
 
@@ -99,41 +100,55 @@ static Retcode put_path(struct nk_arena *a, nk_ptr_t *d, const char *path, size_
     return nk_arena_store(char, a, d, path, n + 1) == NK_EOK ? rcOk : rcBufferTooLarge;
 }
 
+/* The request arena of a call with one path: the caller's string itself, NUL included
+ * (n bytes before it, from path_len: n + 1 <= PathMax, the arena's limit), sent in
+ * place as write_chunk sends its buffer: no copy to the stack. `d` names it. */
+static inline struct nk_arena path_in_place(const char *path, size_t n, nk_ptr_t *d)
+{
+    _Static_assert(kl_VfsFilesystem_Open_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Stat_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Unlink_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Mkdir_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Rmdir_req_arena_size >= PATH_LIMIT &&
+                   kl_VfsFilesystem_Chdir_req_arena_size >= PATH_LIMIT,
+                   "a path shorter than PathMax fits each path call's arena");
+    nk_char_t *b = (nk_char_t *)(uintptr_t)path;
+    d->offset = 0;
+    d->size = (nk_uint32_t)(n + 1);
+    return (struct nk_arena){ b, b + n + 1, b + n + 1 };
+}
+
 /* A path arena on the stack: PATH_BUF(name) declares name_buf and name. */
 #define PATH_ARENA(name, bytes)                                                \
     _Alignas(8) char name##_buf[bytes];                                         \
     struct nk_arena name = NK_ARENA_INITIALIZER(name##_buf, name##_buf + sizeof name##_buf)
 
 
-/* Does the word hold a zero byte? (exact: no false hit, no miss) */
-static inline int has_zero_byte(uint64_t x)
-{
-    return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
-}
-
 /* The length of `path` when it may be sent (its bytes before the NUL), else -errno.
- * Bytes up to an 8-byte boundary, then aligned words until one holds the NUL (an
- * aligned word never crosses into the next page, so nothing past the string's page
- * is touched), then that word's bytes: the C library's strnlen costs more to set up,
- * and a byte loop ~5 instructions a byte. */
+ * Aligned words from the one holding the first byte (an aligned word never crosses
+ * into the next page, so nothing past the string's page is touched; the bytes before
+ * the string in its first word count as non-zero), until one holds the NUL, whose
+ * place is the lowest zero byte's: the C library's strnlen costs more to set up, and a
+ * byte loop ~5 instructions a byte. */
 static int64_t path_len(const char *path)
 {
     if (!path)
         return -EFAULT;
-    size_t n = 0;
-    while (((uintptr_t)(path + n) & 7) && n < PATH_LIMIT && path[n])
-        n++;
-    if (((uintptr_t)(path + n) & 7) == 0) {
-        uint64_t w;
-        while (n < PATH_LIMIT) {
-            __builtin_memcpy(&w, path + n, sizeof w);   /* aligned: one ldr */
-            if (has_zero_byte(w))
-                break;
-            n += 8;
-        }
-        while (n < PATH_LIMIT && path[n])
-            n++;
+    uintptr_t a = (uintptr_t)path, skip = a & 7;
+    const char *w = path - skip;            /* the aligned word holding path[0] */
+    uint64_t x, z;
+    __builtin_memcpy(&x, w, sizeof x);      /* aligned: one ldr */
+    x |= (1ull << (skip * 8)) - 1;          /* (skip 0: nothing) */
+    size_t at = 0;                          /* w + at: the word in x */
+    for (;;) {
+        z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+        if (z || at + 8 > PATH_LIMIT + skip)
+            break;
+        at += 8;
+        __builtin_memcpy(&x, w + at, sizeof x);
     }
+    /* the lowest set bit of z marks the first zero byte (exact below any other) */
+    size_t n = z ? at + (size_t)(__builtin_ctzll(z) >> 3) - skip : PATH_LIMIT;
     if (n == 0)
         return -ENOENT;
     if (n >= PATH_LIMIT)
@@ -189,6 +204,45 @@ __attribute__((destructor(101))) static void release_at_exit(void)
 #define CLEAR_CONST_PART(rq) \
     __builtin_memset((char *)&(rq) + sizeof((rq).base_), 0, sizeof(rq) - sizeof((rq).base_))
 
+/* ---- message buffers in bss ----------------------------------------------------------
+ * libkos sends a request without arena of at most MSG_REG_CONST bytes in registers
+ * (CallReg), and takes the answer's room from registers, only when both buffers lie in
+ * the program's data or bss (docs/ABI.md, "Short messages in registers"): then the
+ * kernel reads neither header from memory (~100 instructions of a Read's round trip).
+ * One pair of such buffers serves whichever thread takes it first; a thread that finds
+ * it taken uses buffers on its own stack, through memory, as before. */
+union small_req {
+    kl_VfsFilesystem_Read_req read;
+    kl_VfsFilesystem_Pread_req pread;
+    kl_VfsFilesystem_Close_req close;
+    uint8_t room[sizeof(SMsgHdr) + MSG_REG_CONST];  /* all that libkos may read */
+};
+union small_res {
+    kl_VfsFilesystem_Read_res read;
+    kl_VfsFilesystem_Pread_res pread;
+    kl_VfsFilesystem_Close_res close;
+};
+struct small_msg {
+    union small_req rq;
+    union small_res rs;
+};
+static struct small_msg bss_msg __attribute__((section(".data"), aligned(256)));
+static uint32_t bss_msg_busy;
+
+/* The bss pair if free (then bss_msg_give after the call), else `local`. */
+static inline struct small_msg *small_msg_take(struct small_msg *local)
+{
+    if (__atomic_exchange_n(&bss_msg_busy, 1, __ATOMIC_ACQUIRE) == 0)
+        return &bss_msg;
+    return local;
+}
+
+static inline void small_msg_give(const struct small_msg *m)
+{
+    if (m == &bss_msg)
+        __atomic_store_n(&bss_msg_busy, 0, __ATOMIC_RELEASE);
+}
+
 /* One Read (off < 0) or Pread of at most IO_MAX bytes into buf: the generated
  * _into proxies take buf as the response arena, so the data lands in place. */
 static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int positional)
@@ -199,23 +253,24 @@ static int64_t read_chunk(int sfd, void *buf, uint32_t n, int64_t off, int posit
     nk_size_t got = 0;
     int64_t res = 0;
     Retcode rc;
+    struct small_msg local;
+    struct small_msg *m = small_msg_take(&local);
     if (positional) {
-        kl_VfsFilesystem_Pread_req rq;      /* header: the proxy's (REQ_FIELDS) */
-        CLEAR_CONST_PART(rq);               /* its padding travels too */
-        rq.fd = sfd;
-        rq.offset = off;
-        rq.count = n;
-        kl_VfsFilesystem_Pread_res rs;
-        rc = kl_VfsFilesystem_Pread_into(p, &rq, NK_NULL, &rs, buf, n, &got);
-        res = rs.res;
+        kl_VfsFilesystem_Pread_req *rq = &m->rq.pread;   /* header: the proxy's (REQ_FIELDS) */
+        CLEAR_CONST_PART(*rq);              /* its padding travels too */
+        rq->fd = sfd;
+        rq->offset = off;
+        rq->count = n;
+        rc = kl_VfsFilesystem_Pread_into(p, rq, NK_NULL, &m->rs.pread, buf, n, &got);
+        res = m->rs.pread.res;
     } else {
-        kl_VfsFilesystem_Read_req rq;       /* header: the proxy's (REQ_FIELDS) */
-        rq.fd = sfd;
-        rq.count = n;
-        kl_VfsFilesystem_Read_res rs;
-        rc = kl_VfsFilesystem_Read_into(p, &rq, NK_NULL, &rs, buf, n, &got);
-        res = rs.res;
+        kl_VfsFilesystem_Read_req *rq = &m->rq.read;     /* header: the proxy's (REQ_FIELDS) */
+        rq->fd = sfd;
+        rq->count = n;
+        rc = kl_VfsFilesystem_Read_into(p, rq, NK_NULL, &m->rs.read, buf, n, &got);
+        res = m->rs.read.res;
     }
+    small_msg_give(m);
     if (rc != rcOk)
         return kos_call_result(rc, 0);          /* a refusal is EACCES, as everywhere */
     if (res < 0)
@@ -314,6 +369,11 @@ static int64_t direct(int sfd, void *buf, size_t n, int64_t off, int positional,
  * bytes already moved, if any). off < 0 with !positional: the descriptor's offset. */
 int64_t vfs_transfer(int sfd, void *buf, size_t n, int64_t off, int positional, int writing)
 {
+    /* Shorter than a window's minimum: one chunk, the loop below once (a small read's
+     * common case, without the loop's frame). */
+    if (n < VFS_DIRECT_MIN)
+        return writing ? write_chunk(sfd, buf, (uint32_t)n, off, positional)
+                       : read_chunk(sfd, buf, (uint32_t)n, off, positional);
     if (n > LONGEST_IO)
         n = LONGEST_IO;
     if (n >= VFS_DIRECT_MIN && !__atomic_load_n(&direct_off, __ATOMIC_RELAXED)) {
@@ -379,11 +439,13 @@ int64_t vfs_remote_close(int sfd)
     struct kl_VfsFilesystem *p = vfs_proxy();
     if (!p)
         return -ENOSYS;
-    kl_VfsFilesystem_Close_req rq;          /* header: the proxy's (REQ_FIELDS) */
-    kl_VfsFilesystem_Close_res rs;
-    rq.fd = sfd;
-    Retcode rc = kl_VfsFilesystem_Close(p, &rq, NK_NULL, &rs, NK_NULL);
-    return kos_call_result(rc, rc == rcOk ? rs.res : 0);
+    struct small_msg local;
+    struct small_msg *m = small_msg_take(&local);
+    m->rq.close.fd = sfd;                   /* header: the proxy's (REQ_FIELDS) */
+    Retcode rc = kl_VfsFilesystem_Close(p, &m->rq.close, NK_NULL, &m->rs.close, NK_NULL);
+    int64_t res = m->rs.close.res;
+    small_msg_give(m);
+    return kos_call_result(rc, rc == rcOk ? res : 0);
 }
 
 int vfs_install(int sfd)
@@ -427,14 +489,12 @@ int open(const char *path, int flags, ...)
     if (r >= 0 && !p)
         r = -ENOSYS;
     if (r >= 0) {
-        PATH_ARENA(a, kl_VfsFilesystem_Open_req_arena_size);
         kl_VfsFilesystem_Open_req rq;       /* header: the proxy's (REQ_FIELDS) */
         kl_VfsFilesystem_Open_res rs;
         rq.flags = flags;
         rq.mode = mode;
-        Retcode rc = put_path(&a, &rq.path, path, (size_t)r);
-        if (rc == rcOk)
-            rc = kl_VfsFilesystem_Open(p, &rq, &a, &rs, NK_NULL);
+        const struct nk_arena a = path_in_place(path, (size_t)r, &rq.path);
+        Retcode rc = kl_VfsFilesystem_Open(p, &rq, &a, &rs, NK_NULL);
         r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r >= 0)
             r = vfs_install((int)r);
@@ -524,12 +584,10 @@ int stat(const char *path, struct stat *st)
     if (r >= 0 && !st)
         r = -EFAULT;
     if (r >= 0) {
-        PATH_ARENA(a, kl_VfsFilesystem_Stat_req_arena_size);
         kl_VfsFilesystem_Stat_req rq;       /* header: the proxy's (REQ_FIELDS) */
         kl_VfsFilesystem_Stat_res rs;
-        Retcode rc = put_path(&a, &rq.path, path, (size_t)r);
-        if (rc == rcOk)
-            rc = kl_VfsFilesystem_Stat(p, &rq, &a, &rs, NK_NULL);
+        const struct nk_arena a = path_in_place(path, (size_t)r, &rq.path);
+        Retcode rc = kl_VfsFilesystem_Stat(p, &rq, &a, &rs, NK_NULL);
         r = kos_call_result(rc, rc == rcOk ? rs.res : 0);
         if (r == 0)
             from_wire(&rs.st, st);
@@ -605,12 +663,10 @@ int fdatasync(int fd)
         if (r_ >= 0 && !p_)                                                    \
             r_ = -ENOSYS;                                                      \
         if (r_ >= 0) {                                                         \
-            PATH_ARENA(a_, kl_VfsFilesystem_##M##_req_arena_size);             \
             kl_VfsFilesystem_##M##_req rq_ = { __VA_ARGS__ };                  \
             kl_VfsFilesystem_##M##_res rs_;                                    \
-            Retcode rc_ = put_path(&a_, &rq_.path, path, (size_t)r_);          \
-            if (rc_ == rcOk)                                                   \
-                rc_ = kl_VfsFilesystem_##M(p_, &rq_, &a_, &rs_, NK_NULL);      \
+            const struct nk_arena a_ = path_in_place(path, (size_t)r_, &rq_.path); \
+            Retcode rc_ = kl_VfsFilesystem_##M(p_, &rq_, &a_, &rs_, NK_NULL);  \
             r_ = kos_call_result(rc_, rc_ == rcOk ? rs_.res : 0);              \
         }                                                                      \
         return (int)kos_posix_result(r_);                                      \

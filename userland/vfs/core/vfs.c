@@ -422,15 +422,13 @@ int vfs_fstat(struct vfs_client *c, int fd, struct vfs_stat *st)
     return vfs_node_stat(f->mnt, f->node, st);
 }
 
-int vfs_stat(struct vfs_client *c, const char *path, size_t len, struct vfs_stat *st)
+/* stat of a path the name cache does not hold: resolution and walk (out of line: its
+ * 300-byte frame is not set up for a cached path). */
+static __attribute__((noinline)) int stat_walk(struct vfs_client *c, const char *path, size_t len,
+                                               struct vfs_stat *st)
 {
     struct resolved r;
     void *node;
-    if (!st)
-        return -EFAULT;
-    struct vfs_mount *m;
-    if ((node = vfs_name_find(c->vfs, path, len, &m)) != NULL)
-        return vfs_node_stat(m, node, st);      /* a path that resolved before: no walk */
     int rc = resolve_c(c, path, len, &r);
     if (!rc)
         rc = vfs_walk(r.mnt, r.rest, r.rest_len, &node);
@@ -441,6 +439,17 @@ int vfs_stat(struct vfs_client *c, const char *path, size_t len, struct vfs_stat
     if (!rc && !r.must_dir)
         vfs_name_put(c->vfs, r.path, r.len, r.mnt, node);
     return rc;
+}
+
+int vfs_stat(struct vfs_client *c, const char *path, size_t len, struct vfs_stat *st)
+{
+    void *node;
+    if (!st)
+        return -EFAULT;
+    struct vfs_mount *m;
+    if ((node = vfs_name_find(c->vfs, path, len, &m)) != NULL)
+        return vfs_node_stat(m, node, st);      /* a path that resolved before: no walk */
+    return stat_walk(c, path, len, st);
 }
 
 int vfs_ftruncate(struct vfs_client *c, int fd, int64_t size)

@@ -60,41 +60,13 @@ static void mounts_changed(struct vfs *vfs)
  * on the way (each directory a search right) cannot change either: no call changes a
  * node's mode. A call that could (a chmod) would have to start a generation too.
  * Failures are not cached. */
-static size_t name_slot(const char *path, size_t len)
-{
-    return (len ^ (unsigned char)path[len - 1]) & (VFS_NAME_CACHE - 1);
-}
-
-static int same_bytes(const char *a, const char *b, size_t len)
-{
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8)
-        if (vfs_word_at(a + i) != vfs_word_at(b + i))
-            return 0;
-    for (; i < len; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
-void *vfs_name_find(struct vfs *vfs, const char *path, size_t len, struct vfs_mount **mnt)
-{
-    if (!path || len == 0 || len >= VFS_PATH_MAX || path[0] != '/')
-        return NULL;                /* relative paths depend on the cwd: never cached */
-    const struct vfs_name_entry *e = &vfs->names[name_slot(path, len)];
-    if (e->gen != vfs->ns_gen || e->len != len || !same_bytes(e->path, path, len))
-        return NULL;
-    *mnt = e->mnt;
-    return e->node;
-}
-
 /* path: absolute and normal (a resolved path). */
 void vfs_name_put(struct vfs *vfs, const char *path, size_t len, struct vfs_mount *mnt,
                   void *node)
 {
     if (len == 0 || len >= VFS_PATH_MAX)
         return;
-    struct vfs_name_entry *e = &vfs->names[name_slot(path, len)];
+    struct vfs_name_entry *e = &vfs->names[vfs_name_slot(path, len)];
     memcpy(e->path, path, len);
     e->len = len;
     e->mnt = mnt;
@@ -143,13 +115,6 @@ int vfs_mnt_ro(const struct vfs_mount *m)
 }
 
 /* ---------------------------------------------------------------- resolution */
-int vfs_node_stat(struct vfs_mount *m, void *node, struct vfs_stat *st)
-{
-    int rc = m->fs->ops->getattr(m->fs, node, st);
-    st->st_dev = m->id;
-    return rc;
-}
-
 /* Can we look names up in node? ENOTDIR when it is a file, EACCES without search right. */
 int vfs_check_search(struct vfs_mount *m, void *node)
 {

@@ -64,13 +64,17 @@ static void serve(void *ctx, struct pool_msg *m)
         disconnect(rq->badge);              /* a notice: ReplyRecv sends no answer */
         return;
     }
+    uint32_t nh = rq->nhandles;             /* (serving leaves the request as it came) */
     if (rq->riid == VfsFsnet_vfs_net_iid)
         sockets_serve(m);                   /* may block: this worker only */
-    else
+    else if (nh == 0) {
+        files_serve(m);                     /* a tail call: the common case, no frame here */
+        return;
+    } else
         files_serve(m);                     /* any other riid gets its error reply there */
     /* Drop every handle a request brought (ReadDirect/WriteDirect windows, or any
      * a client sent anyway): nothing of a client is kept past its call. */
-    for (uint32_t i = 0; i < rq->nhandles && i < MSG_MAX_HANDLES; i++)
+    for (uint32_t i = 0; i < nh && i < MSG_MAX_HANDLES; i++)
         KnHandleClose(rq->handles[i].handle);
 }
 

@@ -6,7 +6,9 @@
  * ReplyRecv; when a worker takes a request and no other is left waiting,
  * it starts one more (up to POOL_MAX), so a client blocked in recv or
  * accept never keeps others waiting. Workers are never stopped. Buffers
- * (two 64 KiB arenas each) come from KnVmAllocate, not the heap.
+ * (two 64 KiB arenas each) come from KnVmAllocate, not the heap; the headers
+ * of the first POOL_STATIC workers are in bss (pool.h: short answers travel in
+ * registers).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,7 +34,43 @@ static void arm_receive(struct pool_msg *m)
     m->req.hdr.nhandles = 0;
     m->req.hdr.arena = (uintptr_t)m->req_arena;
     m->req.hdr.arena_size = 0;
-    m->req.hdr.arena_cap = sizeof m->req_arena;
+    m->req.hdr.arena_cap = POOL_ARENA_SIZE;
+}
+
+/* The headers of workers 0 .. POOL_STATIC-1: in bss, where libkos may use registers.
+ * 2 KiB apart, so that no header buffer (576 bytes each, 1.2 KiB in all) crosses a
+ * page: the kernel's fast path reads and writes a header only within one page. */
+static struct pool_slot {
+    _Alignas(2048) struct pool_msg m;
+} static_msgs[POOL_STATIC];
+_Static_assert(sizeof(struct pool_msg) <= 2048, "a worker's headers fit their 2 KiB");
+
+/* Worker n's buffers from one KnVmAllocate: its two arenas first (page-aligned, as the
+ * kernel's arena copy prefers), then its headers, unless they are in bss (the first
+ * POOL_STATIC workers). NULL without memory. */
+static size_t msg_bytes(unsigned n)
+{
+    return 2 * (size_t)POOL_ARENA_SIZE + (n < POOL_STATIC ? 0 : sizeof(struct pool_msg));
+}
+
+static struct pool_msg *msg_new(unsigned n)
+{
+    void *mem = NULL;
+    if (KnVmAllocate(NULL, msg_bytes(n), VM_READ | VM_WRITE, 0, &mem) != rcOk)
+        return NULL;
+    uint8_t *b = mem;
+    struct pool_msg *m = n < POOL_STATIC ? &static_msgs[n].m
+                                         : (struct pool_msg *)(void *)(b + 2 * POOL_ARENA_SIZE);
+    m->req_arena = b;
+    m->res_arena = b + POOL_ARENA_SIZE;
+    m->id = n;
+    m->release = NULL;
+    return m;
+}
+
+static void msg_free(struct pool_msg *m)
+{
+    KnVmFree(m->req_arena, msg_bytes(m->id));
 }
 
 static int worker_main(void *arg);
@@ -46,19 +84,18 @@ static void grow(void)
             return;
     } while (!__atomic_compare_exchange_n(&workers, &n, n + 1, false, __ATOMIC_ACQ_REL,
                                           __ATOMIC_RELAXED));
-    void *mem = NULL;
-    if (KnVmAllocate(NULL, sizeof(struct pool_msg), VM_READ | VM_WRITE, 0, &mem) != rcOk) {
+    struct pool_msg *m = msg_new((unsigned)n);     /* 1 .. POOL_MAX-1: the main thread is 0 */
+    if (!m) {
         __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
         return;
     }
     /* Counted idle before it exists, so concurrent takers do not all start one. */
     __atomic_add_fetch(&idle, 1, __ATOMIC_ACQ_REL);
-    ((struct pool_msg *)mem)->id = (unsigned)n;   /* 1 .. POOL_MAX-1: the main thread is 0 */
     Tid tid;
-    if (KosThreadCreate(&tid, ThreadPriorityNormal, 64 * 1024, worker_main, mem, 0) != rcOk) {
+    if (KosThreadCreate(&tid, ThreadPriorityNormal, 64 * 1024, worker_main, m, 0) != rcOk) {
         __atomic_sub_fetch(&idle, 1, __ATOMIC_ACQ_REL);
         __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
-        KnVmFree(mem, sizeof(struct pool_msg));
+        msg_free(m);
     }
 }
 
@@ -84,15 +121,17 @@ static __attribute__((noreturn)) void work(struct pool_msg *m)
         arm_receive(m);
         /* A reply that cannot be delivered (the client died or gave a short buffer) is
          * the client's problem; ReplyRecv goes on receiving either way. */
-        if (m->release) {
-            /* The kernel ends the pin once the answer is copied (or fails), before
-             * this thread waits: on every outcome (docs/ABI.md). */
-            uint32_t *w = m->release;
-            m->release = NULL;
+        /* With a pin (m->release), the kernel ends it once the answer is copied (or
+         * fails), before this thread waits: on every outcome (docs/ABI.md). Without
+         * one: ReplyRecv, in registers when the answer is short and has no arena and
+         * the headers are in bss (the first POOL_STATIC workers); the others'
+         * headers never qualify, so they skip libkos's register-path checks. */
+        uint32_t *w = m->release;
+        m->release = NULL;
+        if (w || m->id >= POOL_STATIC)
             r = ReplyRecvRelease(the_listener, &m->res.hdr, &m->req.hdr, INFINITE_TIMEOUT, w);
-        } else {
+        else
             r = ReplyRecv(the_listener, &m->res.hdr, &m->req.hdr, INFINITE_TIMEOUT);
-        }
     }
 }
 
@@ -106,8 +145,8 @@ void pool_run(Handle listener, pool_serve_fn serve, void *ctx)
     the_listener = listener;
     the_serve = serve;
     the_ctx = ctx;
-    void *mem = NULL;
-    if (KnVmAllocate(NULL, sizeof(struct pool_msg), VM_READ | VM_WRITE, 0, &mem) != rcOk) {
+    struct pool_msg *mem = msg_new(0);
+    if (!mem) {
         fprintf(stderr, "pool: no memory for the worker buffers\n");
         KnTaskExit(4);
     }

@@ -14,11 +14,16 @@
 /* The largest message the kernel delivers or takes: header, constant part, arena. */
 #define POOL_MSG_MAX (sizeof(SMsgHdr) + MSG_MAX_CONST)
 
+/* Bytes of each arena buffer of a worker: the largest arena the kernel moves. */
+#define POOL_ARENA_SIZE MSG_MAX_ARENA
+
 /* One worker's message buffers: any request the kernel can deliver, any answer it takes.
- * A server checks its own largest answer against POOL_MSG_MAX (a _Static_assert). */
+ * A server checks its own largest answer against POOL_MSG_MAX (a _Static_assert).
+ * The headers of the first POOL_STATIC workers lie in the program's bss: libkos then
+ * sends a short answer without arena in registers and takes the receive room from
+ * registers (ReplyRecvReg), so the kernel reads neither buffer's header (docs/ABI.md,
+ * "Short messages in registers"); the arenas, 64 KiB each, come from the kernel. */
 struct pool_msg {
-    _Alignas(8) uint8_t req_arena[MSG_MAX_ARENA];
-    _Alignas(8) uint8_t res_arena[MSG_MAX_ARENA];
     union {
         SMsgHdr hdr;
         uint8_t raw[POOL_MSG_MAX];
@@ -27,6 +32,8 @@ struct pool_msg {
         SMsgHdr hdr;
         uint8_t raw[POOL_MSG_MAX];
     } res;
+    uint8_t *req_arena;             /* POOL_ARENA_SIZE bytes each, 8-byte aligned */
+    uint8_t *res_arena;
     unsigned id;                    /* the worker's number, 0 .. POOL_MAX-1 */
     /* Set by serve when the answer's arena names memory it pinned: the word the
      * kernel clears once the answer is copied (ReplyRecvRelease). NULL: none. */
@@ -40,6 +47,7 @@ typedef void (*pool_serve_fn)(void *ctx, struct pool_msg *m);
 
 #define POOL_START 4                /* workers at start (the main thread is one) */
 #define POOL_MAX 64                 /* at most: requests in service at once */
+#define POOL_STATIC 8               /* workers whose headers are in bss (registers) */
 
 /* Serves `listener` forever with serve(ctx, m): the calling thread is the first
  * worker; another is started whenever none is left waiting, up to POOL_MAX. */

@@ -138,14 +138,10 @@ static struct vfs_client *first_request_locked(uint32_t badge, int *slot_out, in
  * -errno. Under fs_lock. */
 static int last_slot;                /* the slot client_of found last: tried first */
 
-static struct vfs_client *client_of(const struct nk_message *req, int *slot, int *err)
+static __attribute__((noinline)) struct vfs_client *client_search(uint32_t badge, int *slot,
+                                                                    int *err)
 {
-    uint32_t badge = req->hdr.badge;
-    int i = last_slot;
-    if (badges[i] == badge && tables[i]) {
-        *slot = i;
-        return tables[i];
-    }
+    int i;
     *slot = -1;
     for (i = 0; i < CLIENTS_MAX; i++) {
         if (badges[i] == badge && tables[i]) {
@@ -154,6 +150,19 @@ static struct vfs_client *client_of(const struct nk_message *req, int *slot, int
         }
     }
     return first_request_locked(badge, slot, err);
+}
+
+/* Inline in each op: the last slot's check (the common case) without a call's frame. */
+static inline __attribute__((always_inline)) struct vfs_client *
+client_of(const struct nk_message *req, int *slot, int *err)
+{
+    uint32_t badge = req->hdr.badge;
+    int i = last_slot;
+    if (badges[i] == badge && tables[i]) {
+        *slot = i;
+        return tables[i];
+    }
+    return client_search(badge, slot, err);
 }
 
 /* Closes every descriptor of the client in `slot`. Under fs_lock. */
@@ -199,7 +208,7 @@ void files_client_gone(int slot)
 
 /* A string of the request: its bytes and length without the NUL (checked by
  * the dispatcher: inside the arena, its one NUL last). */
-static const char *str(const struct nk_arena *a, const nk_ptr_t *p, size_t *len)
+static inline __attribute__((always_inline)) const char *str(const struct nk_arena *a, const nk_ptr_t *p, size_t *len)
 {
     nk_size_t n = 0;
     const char *s = nk_arena_get(nk_char_t, a, p, &n);
@@ -519,7 +528,7 @@ static const struct kl_VfsFilesystem_ops files_ops = {
 
 /* Every answer of this class fits the pool's buffers. */
 _Static_assert(sizeof(VfsFsnet_entity_res) <= POOL_MSG_MAX, "file answers fit a worker's buffer");
-_Static_assert(VfsFsnet_entity_res_arena_size <= sizeof(((struct pool_msg *)0)->res_arena),
+_Static_assert(VfsFsnet_entity_res_arena_size <= POOL_ARENA_SIZE,
                "file answers' arenas fit a worker's buffer");
 
 /* The interface object the ops get as self, and the class around it: only the file
@@ -547,10 +556,10 @@ static __attribute__((noinline)) void answer_in_place(struct pool_msg *m, const 
  * (gcc stopped inlining it on its own: ~30 instructions a request). */
 __attribute__((flatten)) void files_serve(struct pool_msg *m)
 {
-    uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
+    uint32_t got = m->req.hdr.arena_size <= POOL_ARENA_SIZE ? m->req.hdr.arena_size : 0;
     nk_char_t *q = (nk_char_t *)m->req_arena;
-    struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
-    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
+    struct nk_arena qa = { q, q + got, q + POOL_ARENA_SIZE };
+    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + POOL_ARENA_SIZE);
     fs_lock_take();
     /* Any other interface or method gets its error reply here. */
     VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,

@@ -649,10 +649,10 @@ void sockets_serve(struct pool_msg *m)
     VfsFsnet_entity entity;
     kl_Vfs_component_init(&vfs, NK_NULL, &net);
     VfsFsnet_entity_init(&entity, &vfs);
-    uint32_t got = m->req.hdr.arena_size <= sizeof m->req_arena ? m->req.hdr.arena_size : 0;
+    uint32_t got = m->req.hdr.arena_size <= POOL_ARENA_SIZE ? m->req.hdr.arena_size : 0;
     nk_char_t *q = (nk_char_t *)m->req_arena;
-    struct nk_arena qa = { q, q + got, q + sizeof m->req_arena };
-    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + sizeof m->res_arena);
+    struct nk_arena qa = { q, q + got, q + POOL_ARENA_SIZE };
+    struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + POOL_ARENA_SIZE);
     VfsFsnet_entity_dispatch(&entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,
                              (struct nk_message *)(void *)&m->res.hdr, &ra);
     nk_kos_send_arena(&m->res.hdr, &ra);

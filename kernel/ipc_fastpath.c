@@ -36,7 +36,11 @@
  * The register calls (CallReg, ReplyRecvReg) are entered here from the
  * system-call table (sys_CallReg, sys_ReplyRecvReg, at the end): each
  * thread's handle cache replaces the handle lookup, and the usual case runs
- * as a straight line with no call before the switch.
+ * as a straight line with no call before the switch. The memory calls
+ * (Call, ReplyRecv, ReplyRecvRelease) come from their system calls
+ * (kernel/ipc_rendezvous.c) by a tail call once the handle cache hit:
+ * ipc_call_mem and ipc_reply_recv_mem hold the whole fast path and end in a
+ * tail call of the general path when a guard fails.
  */
 #include <kernel/ipc_fast.h>
 #include <kernel/ipc.h>
@@ -82,14 +86,18 @@ void ipc_fastpath_report(void)
 }
 
 /* A short message as the fast path holds it: the kernel's copy of what it
- * decides on and delivers. data points at the copy: the local buffer (a
- * message from memory) or the sender's saved registers (kernel memory that
- * does not change during the system call). */
+ * decides on and delivers. data points at the copy: a local buffer of the
+ * caller's (struct fast_buf: a message from memory) or the sender's saved
+ * registers (kernel memory that does not change during the system call).
+ * The buffer is not a member: the verdict's layout check takes its address,
+ * and a struct whose address escapes is kept in memory, fields and all. */
 struct fast_msg {
     uint32_t riid, mid, size, arena_size;
     uint64_t arena;                           /* the sender's, when arena_size */
     const uint8_t *data;
-    uint64_t buf[IPC_FAST_MAX_CONST / 8];
+};
+struct fast_buf {
+    uint64_t w[IPC_FAST_MAX_CONST / 8];
 };
 
 /* The sender's message into *m from its saved registers (CallReg,
@@ -112,7 +120,8 @@ static inline __attribute__((always_inline)) bool fast_message_regs(const uint64
  * part, no handles, an arena within the limits ipc_fetch_message checks.
  * *h: the sender's header, for fast_message_data. */
 static inline __attribute__((always_inline)) bool
-fast_header_mem(const struct vmspace *vm, uint64_t uaddr, struct fast_msg *m, const SMsgHdr **h)
+fast_header_mem(const struct vmspace *vm, uint64_t uaddr, struct fast_msg *m, struct fast_buf *buf,
+                const SMsgHdr **h)
 {
     if (uaddr & 7)
         return false;
@@ -132,17 +141,18 @@ fast_header_mem(const struct vmspace *vm, uint64_t uaddr, struct fast_msg *m, co
     m->riid = hdr.riid;
     m->mid = hdr.mid;
     m->size = hdr.size;
-    m->data = (const uint8_t *)m->buf;        /* filled by fast_message_data */
+    m->data = (const uint8_t *)buf->w;        /* filled by fast_message_data */
     *h = u;
     return true;
 }
 
-/* The constant part after the header h into the kernel's copy (m->buf):
- * what the verdict reads and the receiver gets. */
-static inline __attribute__((always_inline)) void fast_message_data(struct fast_msg *m,
+/* The constant part after the header h into the kernel's copy (buf, which
+ * m->data names): what the verdict reads and the receiver gets. */
+static inline __attribute__((always_inline)) void fast_message_data(const struct fast_msg *m,
+                                                                    struct fast_buf *buf,
                                                                     const SMsgHdr *h)
 {
-    memcpy(m->buf, h + 1, m->size);
+    ipc_copy_short(buf->w, h + 1, m->size);   /* (size <= IPC_FAST_MAX_CONST) */
 }
 
 /* Where the message goes: the receiver's saved registers when it receives
@@ -188,7 +198,39 @@ fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t as
     for (unsigned i = 0; i < MSG_MAX_HANDLES; i++)
         out.handles[i] = (SMsgHandle){ 0, 0 };
     *to = out;
-    memcpy(to + 1, m->data, m->size);
+    ipc_copy_short(to + 1, m->data, m->size);
+}
+
+/*
+ * The receive room of the buffer at uaddr of vm (Call: the caller's reply
+ * buffer; ReplyRecv: the server's next receive buffer) into cap, as
+ * ipc_fetch_capacity accepts it, when its header lies in one page: only the
+ * three fields the kernel ever reads of a room (size, arena, arena_cap: the
+ * general path copies the whole header, ~20 instructions more), each read
+ * once. False sends the call to the general path, which reads the room again
+ * and gives the error (or takes a header across a page end).
+ */
+static inline __attribute__((always_inline)) bool fast_capacity(const struct vmspace *vm,
+                                                                uint64_t uaddr, SMsgHdr *cap)
+{
+    if (uaddr & 7)
+        return false;
+    const volatile SMsgHdr *w = vm_user_window(vm, uaddr, HDR_SIZE, true);
+    if (!w)
+        return false;
+    uint32_t size = w->size, acap = w->arena_cap;
+    uint64_t arena = w->arena;
+    if (size > MSG_MAX_CONST || acap > MSG_MAX_ARENA || (acap && !user_range_ok(arena, acap)))
+        return false;
+    /* The whole buffer writable now (ipc_fetch_capacity): the window proved
+     * it when the room ends in the same page. */
+    if ((uaddr & (PAGE_SIZE - 1)) + HDR_SIZE + size > PAGE_SIZE &&
+        vm_check_user_range(vm, uaddr, HDR_SIZE + size, true))
+        return false;
+    cap->size = size;
+    cap->arena_cap = acap;
+    cap->arena = arena;
+    return true;
 }
 
 /*
@@ -244,7 +286,7 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
     const void *src = vm_user_window(&from->vm, m->arena, n, false);
     void *dst = src ? vm_user_window(&to->vm, cap->arena, n, true) : NULL;
     if (dst) {
-        memcpy(dst, src, n);
+        ipc_copy_short(dst, src, n);         /* (a short path, a stat answer: no call) */
         return true;
     }
     return !ipc_copy_arena(from, m->arena, to, cap->arena, n);
@@ -312,7 +354,7 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
                      m->size, asz, &regs_to, &to) ||
         (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
-              : ipc_fetch_capacity(t, in_uaddr, &self->ipc.in_cap)) ||
+              : !fast_capacity(&t->vm, in_uaddr, &self->ipc.in_cap)) ||
         (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
 
@@ -320,33 +362,100 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     return true;
 }
 
-/* Call with the message in the caller's buffer (sys_Call). */
-static __attribute__((noinline)) bool fast_call_mem(struct ipc_client *ch, struct thread *server,
-                                                    uint64_t out_uaddr, uint64_t in_uaddr,
-                                                    Retcode *rc)
+/* NO_HDR: a "no" for every header word of the handle caches (the size
+ * field 0xffff is over MSG_REG_CONST; below, "CallReg and ReplyRecvReg"). */
+#define NO_HDR (~0ull)
+
+/*
+ * The verdict of a request from memory, through the call cache when the
+ * message could have come in registers (size <= MSG_REG_CONST): the cache's
+ * verdict is for the MSG_REG_HDR word (riid, mid, size), and is the one
+ * fast_memo gives for that word from this thread's task to the channel's
+ * destination class, which neither the way the message came nor its
+ * contents change. So a memory call fills it as call_verdict does for a
+ * register call (ipc_fastpath_on, a user server and no kernel marker as mid
+ * are given here), and either way's fill serves both; ipc_cache_fill resets
+ * it when the cache takes another handle. A longer message asks the memo.
+ * The fill is inline: a client that alternates two methods (open, close)
+ * misses every time and must not pay a call for it.
+ */
+static inline __attribute__((always_inline)) const void *
+call_verdict_mem(struct thread *self, struct ipc_client *ch, const struct fast_msg *m)
 {
-    struct thread *self = current;
-    struct task *t = self->task;
-    struct fast_msg m;
-    const SMsgHdr *h;
-    if (!fast_header_mem(&t->vm, out_uaddr, &m, &h) || m.mid == MSG_MID_DISCONNECT ||
-        m.mid == MSG_MID_ERROR)
-        return false;
-    /* a remembered "no" (a rule, an audit) goes to the engine before any copy */
-    const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, t, ch->listener->class_owner, &m);
-    if (v == MEMO_NO)
-        return false;
-    fast_message_data(&m, h);
-    return fast_call(self, ch, server, in_uaddr, NULL, &m, v, true, rc);
+    struct ipc_hcache *c = &self->ipc.call_cache;
+    DEBUG_ASSERT(c->obj == &ch->obj);         /* sys_Call resolved ch through it */
+    if (__builtin_expect(m->size > MSG_REG_CONST, 0))
+        return fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, ch->listener->class_owner,
+                         m);
+    uint64_t w = MSG_REG_HDR(m->riid, m->mid, m->size);
+    if (__builtin_expect(c->hdr != w, 0)) {
+        const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task,
+                                  ch->listener->class_owner, m);
+        c->hdr = w;
+        c->verdict = v;
+        c->hot = v == MEMO_GRANT ? w : NO_HDR;
+        return v;
+    }
+    /* debug kernels: a hit is the memo's answer (the fill asked it) */
+    DEBUG_ASSERT(c->verdict == fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task,
+                                         ch->listener->class_owner, m));
+    return c->verdict;
 }
 
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr, Retcode *rc)
+/*
+ * The verdict of a reply from memory through the recv cache, keyed as
+ * ReplyRecvReg keys it (reply_verdict): the method answered, the client's
+ * class and the size decide it (fast_memo's key, for this thread's task),
+ * whichever way the reply comes, so either way's fill serves both. Inline
+ * fill, as call_verdict_mem (the fast path is on: hot as reply_verdict sets it).
+ */
+static inline __attribute__((always_inline)) const void *
+reply_verdict_mem(struct thread *self, const struct thread *client, const struct fast_msg *m)
+{
+    struct ipc_hcache *c = &self->ipc.recv_cache;
+    uint64_t method = (uint64_t)m->mid << 32 | m->riid;
+    uint64_t peer = client->task->sec_subject << 32 | m->size;
+    if (__builtin_expect(c->hdr != method || c->peer != peer, 0)) {
+        const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task,
+                                  m);
+        c->hdr = method;
+        c->peer = peer;
+        c->verdict = v;
+        c->hot = v == MEMO_GRANT ? method : NO_HDR;
+        return v;
+    }
+    DEBUG_ASSERT(c->verdict == fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task,
+                                         client->task, m));
+    return c->verdict;
+}
+
+/* Call with the message in the caller's buffer (sys_Call, the handle
+ * resolved to a channel whose listener has an owner task: not the kernel's
+ * endpoint): the fast path, or, at its first guard that fails, before
+ * anything changed, the general path (a tail call). */
+Retcode ipc_call_mem(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_uaddr,
+                     struct thread *self)
 {
     struct ipc_listener *s = ch->listener;
     struct thread *server = wait_queue_first(&s->receivers);
-    if (!ipc_fastpath_on || !s->connected || !server || !s->class_owner)
-        return false;                         /* (the kernel's listeners have no owner task) */
-    return fast_call_mem(ch, server, out_uaddr, in_uaddr, rc);
+    struct task *t = self->task;
+    struct fast_msg m;
+    struct fast_buf buf;
+    const SMsgHdr *h;
+    Retcode rc;
+    DEBUG_ASSERT(s->class_owner && self == current);
+    if (__builtin_expect(ipc_fastpath_on && s->connected && server &&
+                         fast_header_mem(&t->vm, out_uaddr, &m, &buf, &h) &&
+                         m.mid != MSG_MID_DISCONNECT && m.mid != MSG_MID_ERROR, 1)) {
+        /* a remembered "no" (a rule, an audit) goes to the engine before any copy */
+        const void *v = call_verdict_mem(self, ch, &m);
+        if (v != MEMO_NO) {
+            fast_message_data(&m, &buf, h);
+            if (fast_call(self, ch, server, in_uaddr, NULL, &m, v, true, &rc))
+                return rc;
+        }
+    }
+    return ipc_call_general(ch, out_uaddr, in_uaddr);
 }
 
 /* The commit of a fast ReplyRecv, every guard passed (its receive room
@@ -384,7 +493,7 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
     SMsgHdr *cap = &self->ipc.recv_cap;
     if (!fast_target(client, client->ipc.in_regs, client->ipc.in_uaddr, &client->ipc.in_cap,
                      m->size, asz, &regs_to, &to) ||
-        (regs ? ipc_regs_capacity(regs, &in_uaddr, cap) : ipc_fetch_capacity(t, in_uaddr, cap)) ||
+        (regs ? ipc_regs_capacity(regs, &in_uaddr, cap) : !fast_capacity(&t->vm, in_uaddr, cap)) ||
         (asz && !fast_arena(t, m, client->task, &client->ipc.in_cap)))
         return false;
     /* ReplyRecvRelease: the arena is copied, the server may reuse it now
@@ -396,25 +505,6 @@ fast_reply_recv(struct thread *self, struct ipc_listener *s, struct thread *clie
     return true;
 }
 
-/* ReplyRecv with the reply in the server's buffer (sys_ReplyRecv). */
-static __attribute__((noinline)) bool fast_reply_mem(struct ipc_listener *s, struct thread *client,
-                                                     uint64_t out_uaddr, uint64_t in_uaddr,
-                                                     uint64_t release, Retcode *rc)
-{
-    struct thread *self = current;
-    struct fast_msg m;
-    const SMsgHdr *h;
-    if (!fast_header_mem(&self->task->vm, out_uaddr, &m, &h) || m.mid == MSG_MID_ERROR)
-        return false;
-    m.riid = self->ipc.serving_riid;          /* a reply answers the request's method */
-    m.mid = self->ipc.serving_mid;
-    const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, &m);
-    if (v == MEMO_NO)
-        return false;
-    fast_message_data(&m, h);
-    return fast_reply_recv(self, s, client, in_uaddr, NULL, &m, v, true, release, rc);
-}
-
 /* The guards of ReplyRecv on s that do not depend on the message. */
 static inline __attribute__((always_inline)) bool fast_reply_ok(struct ipc_listener *s,
                                                                 const struct thread *client,
@@ -424,13 +514,32 @@ static inline __attribute__((always_inline)) bool fast_reply_ok(struct ipc_liste
            !wait_queue_first(&s->callers) && list_empty(&s->gone);
 }
 
-bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
-                         uint64_t timeout, uint64_t release, Retcode *rc)
+/* ReplyRecv(Release) with the reply in the server's buffer (sys_ReplyRecv,
+ * sys_ReplyRecvRelease: the listener resolved and connected): the fast path,
+ * or, at its first guard that fails, before anything changed, the general
+ * path (a tail call). */
+Retcode ipc_reply_recv_mem(struct ipc_listener *s, uint64_t out_uaddr, uint64_t in_uaddr,
+                           uint64_t timeout, uint64_t release, struct thread *self)
 {
-    struct thread *client = current->ipc.serving;
-    if (!fast_reply_ok(s, client, timeout))
-        return false;
-    return fast_reply_mem(s, client, out_uaddr, in_uaddr, release, rc);
+    struct thread *client = self->ipc.serving;
+    struct fast_msg m;
+    struct fast_buf buf;
+    const SMsgHdr *h;
+    Retcode rc;
+    DEBUG_ASSERT(s->connected && self == current);
+    if (__builtin_expect(fast_reply_ok(s, client, timeout) &&
+                         fast_header_mem(&self->task->vm, out_uaddr, &m, &buf, &h) &&
+                         m.mid != MSG_MID_ERROR, 1)) {
+        m.riid = self->ipc.serving_riid;      /* a reply answers the request's method */
+        m.mid = self->ipc.serving_mid;
+        const void *v = reply_verdict_mem(self, client, &m);
+        if (v != MEMO_NO) {
+            fast_message_data(&m, &buf, h);
+            if (fast_reply_recv(self, s, client, in_uaddr, NULL, &m, v, true, release, &rc))
+                return rc;
+        }
+    }
+    return ipc_reply_recv_general(s, out_uaddr, in_uaddr, timeout, release);
 }
 
 /* ---- CallReg and ReplyRecvReg: the handle cache ------------------------- */
@@ -459,8 +568,8 @@ static bool frame_ok(const struct thread *t)
     return t->frame == (struct trap_frame *)((char *)t->kstack + KSTACK_PAGES * PAGE_SIZE) - 1;
 }
 
-/* A "no" for every header word: the size field 0xffff is over MSG_REG_CONST. */
-#define NO_HDR (~0ull)
+/* NO_HDR (above): a "no" for every header word, the size field 0xffff is
+ * over MSG_REG_CONST. */
 
 #define cache_hit ipc_cache_hit
 #define cache_fill ipc_cache_fill

@@ -55,8 +55,9 @@ deliver(struct task *from, const struct kmsg *m, struct thread *to, bool regs, u
 /* ---- client side ----------------------------------------------------------- */
 
 /* The client end behind h, through the thread's call cache (a hit is the
- * lookup's answer: kernel/ipc_fastpath.c). */
-static Retcode lookup_client(sysarg_t h, struct ipc_client **out)
+ * lookup's answer: kernel/ipc_fastpath.c). Inline: sys_Call's hit is a
+ * compare pair before its tail call. */
+static inline __attribute__((always_inline)) Retcode lookup_client(sysarg_t h, struct ipc_client **out)
 {
     struct thread *self = current;
     struct ipc_hcache *c = &self->ipc.call_cache;
@@ -139,17 +140,49 @@ static Retcode do_call(struct ipc_client *ch, uint64_t out_uaddr, uint64_t in_ua
     return rc;
 }
 
-Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+/* Call on the kernel's endpoint (no owner task): its own fast path
+ * (kernel/kcall_fastpath.c), else the general one. */
+static __attribute__((noinline)) Retcode call_kernel(struct ipc_client *ch, uint64_t out,
+                                                     uint64_t in)
+{
+    Retcode rc;
+    if (kcall_fast_call(ch, out, in, &rc))
+        return rc;
+    return do_call(ch, out, in, INFINITE_TIMEOUT, NULL);
+}
+
+/* Call whose handle is not in the call cache: the lookup, then as sys_Call. */
+static __attribute__((noinline)) Retcode call_lookup(sysarg_t h, uint64_t out, uint64_t in)
 {
     struct ipc_client *ch;
     Retcode rc = lookup_client(h, &ch);
     if (rc)
         return rc;
-    /* The common case, or nothing changed. The kernel's endpoint (no owner
-     * task) has its own (kernel/kcall_fastpath.c). */
-    if (ch->listener->class_owner ? ipc_fast_call(ch, out, in, &rc)
-                                  : kcall_fast_call(ch, out, in, &rc))
-        return rc;
+    if (ch->listener->class_owner)
+        return ipc_call_mem(ch, out, in, current);
+    return call_kernel(ch, out, in);
+}
+
+/* The usual case (the handle in the call cache, a user server) is a leaf
+ * that ends in a tail call of the fast path, which falls back to
+ * ipc_call_general itself: no frame here. */
+Retcode sys_Call(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t a3, sysarg_t a4, sysarg_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct thread *self = current;
+    const struct ipc_hcache *c = &self->ipc.call_cache;
+    if (__builtin_expect(!ipc_cache_hit(c, self, h), 0))
+        return call_lookup(h, out, in);
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_CLIENT, RIGHT_IPC_CALL));
+    struct ipc_client *ch = container_of(c->obj, struct ipc_client, obj);
+    if (__builtin_expect(ch->listener->class_owner != NULL, 1))
+        return ipc_call_mem(ch, out, in, self);
+    return call_kernel(ch, out, in);
+}
+
+/* Call from memory past its fast path (kernel/ipc_fastpath.c, ipc_call_mem). */
+Retcode ipc_call_general(struct ipc_client *ch, uint64_t out, uint64_t in)
+{
     return do_call(ch, out, in, INFINITE_TIMEOUT, NULL);
 }
 
@@ -169,8 +202,9 @@ Retcode sys_CallEx(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysa
 
 /* ---- server side ------------------------------------------------------------ */
 
-/* The listener behind h, through the thread's recv cache, if connected. */
-static Retcode lookup_listener(sysarg_t h, struct ipc_listener **out)
+/* The listener behind h, through the thread's recv cache, if connected.
+ * Inline, as lookup_client. */
+static inline __attribute__((always_inline)) Retcode lookup_listener(sysarg_t h, struct ipc_listener **out)
 {
     struct thread *self = current;
     struct ipc_hcache *c = &self->ipc.recv_cache;
@@ -321,20 +355,60 @@ Retcode sys_Reply(sysarg_t h, sysarg_t out, sysarg_t a2, sysarg_t a3, sysarg_t a
     return rc;
 }
 
-Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
+/* ReplyRecv(Release) whose handle is not in the recv cache or whose
+ * listener is not connected: the lookup (and its error), then as
+ * reply_recv. A failed lookup sends no reply but still releases the word. */
+static __attribute__((noinline)) Retcode reply_recv_lookup(sysarg_t h, uint64_t out, uint64_t in,
+                                                           uint64_t timeout, uint64_t release)
 {
     struct ipc_listener *s;
-    struct thread *client = NULL;
     Retcode rc = lookup_listener(h, &s);
-    if (rc)
+    if (rc) {
+        if (release)
+            futex_release_word(current->task, release);
         return rc;
-    if (ipc_fast_reply_recv(s, out, in, timeout, 0, &rc))   /* the common case, or no change */
-        return rc;
-    if (current->ipc.serving) {
-        rc = do_reply(out, &client, NULL);
-        if (rc && !client)
-            return rc;                        /* reply not sent: let the server fix it */
     }
+    return ipc_reply_recv_mem(s, out, in, timeout, release, current);
+}
+
+/* The usual case (the handle in the recv cache, connected) is a leaf that
+ * ends in a tail call of the fast path, which falls back to
+ * ipc_reply_recv_general itself. */
+static inline __attribute__((always_inline)) Retcode reply_recv(sysarg_t h, uint64_t out,
+                                                                uint64_t in, uint64_t timeout,
+                                                                uint64_t release)
+{
+    struct thread *self = current;
+    const struct ipc_hcache *c = &self->ipc.recv_cache;
+    if (__builtin_expect(!ipc_cache_hit(c, self, h), 0))
+        return reply_recv_lookup(h, out, in, timeout, release);
+    DEBUG_ASSERT(ipc_cache_valid(c, h, KOBJ_IPC_LISTENER, RIGHT_IPC_RECV));
+    struct ipc_listener *s = container_of(c->obj, struct ipc_listener, obj);
+    if (__builtin_expect(!s->connected, 0))
+        return reply_recv_lookup(h, out, in, timeout, release);
+    return ipc_reply_recv_mem(s, out, in, timeout, release, self);
+}
+
+Retcode sys_ReplyRecv(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t timeout, sysarg_t a4, sysarg_t a5)
+{
+    (void)a4, (void)a5;
+    return reply_recv(h, out, in, timeout, 0);
+}
+
+/* ReplyRecv(Release) from memory past its fast path (kernel/ipc_fastpath.c,
+ * ipc_reply_recv_mem): s resolved and connected; release as in
+ * sys_ReplyRecvRelease, 0 for sys_ReplyRecv. */
+Retcode ipc_reply_recv_general(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
+                               uint64_t release)
+{
+    struct thread *client = NULL;
+    Retcode rc = rcOk;
+    if (current->ipc.serving)
+        rc = do_reply(out, &client, NULL);
+    if (release)
+        futex_release_word(current->task, release);
+    if (rc && !client)
+        return rc;                            /* reply not sent: let the server fix it */
     return do_recv(s, in, timeout, client, NULL);
 }
 
@@ -352,21 +426,9 @@ Retcode sys_ReplyRecvRelease(sysarg_t h, sysarg_t out, sysarg_t in, sysarg_t tim
                              sysarg_t release, sysarg_t a5)
 {
     (void)a5;
-    struct ipc_listener *s = NULL;
-    struct thread *client = NULL;
-    struct task *t = current->task;
     if (release && ((release & 3) || !user_range_ok(release, sizeof(uint32_t))))
         return rcInvalidArgument;
-    Retcode rc = lookup_listener(h, &s);
-    if (rc == rcOk && ipc_fast_reply_recv(s, out, in, timeout, release, &rc))
-        return rc;                            /* (the fast path released it) */
-    if (rc == rcOk && current->ipc.serving)
-        rc = do_reply(out, &client, NULL);
-    if (release)
-        futex_release_word(t, release);
-    if (rc && !client)
-        return rc;                            /* reply not sent: let the server fix it */
-    return do_recv(s, in, timeout, client, NULL);
+    return reply_recv(h, out, in, timeout, release);
 }
 
 /* ReplyRecvReg past its fast path (kernel/ipc_fastpath.c: sys_ReplyRecvReg,

@@ -473,17 +473,22 @@ Retcode vm_protect(struct vmspace *vm, uint64_t addr, uint64_t size, uint32_t pr
 Retcode vm_user_phys_walk(const struct vmspace *cvm, uint64_t va, bool write, uint64_t *pa)
 {
     struct vmspace *vm = (struct vmspace *)cvm;     /* the cache is not part of the state */
-    uint64_t page = ALIGN_DOWN(va, PAGE_SIZE), off = va & (PAGE_SIZE - 1);
-    struct vm_tlb_entry *t = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_ENTRIES];
     if (va >= USER_VA_END || !vm->l1)
         return rcInvalidArgument;
     pte_t e = pt_lookup(vm->l1, va, NULL);
-    if (!pt_user_access_ok(e, write))
-        return rcInvalidArgument;
-    t->va = page + 1;
-    t->pa = e & PTE_ADDR_MASK;
-    t->writable = pt_user_access_ok(e, true);
-    *pa = t->pa | off;
+    /* One test for a writable page (the usual IPC buffer), two for another. */
+    uint64_t tag = ALIGN_DOWN(va, PAGE_SIZE) | VM_TLB_VALID | VM_TLB_WRITE;
+    if (!pt_user_access_ok(e, true)) {
+        if (write || !pt_user_access_ok(e, false))
+            return rcInvalidArgument;
+        tag &= ~VM_TLB_WRITE;
+    }
+    struct vm_tlb_set *set = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_SETS];
+    set->tag[1] = set->tag[0];                /* the older entry of the set leaves */
+    set->pa[1] = set->pa[0];
+    set->tag[0] = tag;
+    set->pa[0] = e & PTE_ADDR_MASK;
+    *pa = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
     return rcOk;
 }
 

@@ -1,6 +1,7 @@
 """IPC buffers that stop being the task's after the kernel's translation cache
 (kernel/vm.c, struct vmspace's tlb) learnt them: tests/guest/kernel/test_ipc_stale.c.
-A reply or request buffer freed, a shared buffer mapped again read-only at the
+A reply or request buffer freed (also one whose translation sits in the cache's
+second way), a shared buffer mapped again read-only at the
 same address, a reply arena's page freed, a reply buffer freed by another thread
 while its Call waits (its page then taken by the same task, or by the server
 before it replies), and a server's receive buffer freed while it waits on it:
@@ -16,7 +17,9 @@ import boards
 from programs import assert_reported_ok
 
 CHECKS = ["ipc_registers_hold_no_kernel_value", "ipc_server_registers_hold_no_kernel_value", "call_cache_edges_refused", "reply_into_fresh_buffer", "reply_into_freed_buffer_refused",
-          "freed_reply_page_not_written", "request_from_fresh_buffer",
+          "freed_reply_page_not_written", "way1_replies_into_two_buffers_of_one_set",
+          "way1_reply_into_freed_buffer_refused", "way1_freed_page_not_written",
+          "way1_other_buffer_still_served", "request_from_fresh_buffer",
           "request_from_freed_buffer_refused", "reply_into_rw_mapping", "remapped_read_only",
           "reply_into_read_only_refused", "read_only_page_unchanged", "arena_into_fresh_page",
           "arena_into_freed_page_refused", "freed_arena_page_not_written", "waiting_setup",

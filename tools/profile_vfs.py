@@ -105,6 +105,8 @@ def profile(fifo, kernel, client, server, detail=()):
                     side = "kernel-call"
                 elif pc in reply_entries:
                     side = "kernel-reply"
+                if name in detail:
+                    cur[("kernel", name, pc)] = cur.get(("kernel", name, pc), 0) + 1
                 k = ("kernel", name)
             else:
                 if side == "kernel-call":
@@ -133,8 +135,8 @@ def main():
     ap.add_argument("--kernel", default="build/virt-echo/kernel.img")
     ap.add_argument("--bin", default="build/shared/virt/user/bin")
     ap.add_argument("--min", type=float, default=8.0, help="show functions with at least this many")
-    ap.add_argument("--detail", default="", help="FN[,FN]: per-address counts of these user "
-                    "functions (match them with objdump -d of bench_vfs or VfsFsnet)")
+    ap.add_argument("--detail", default="", help="FN[,FN]: per-address counts of these functions, user or "
+                    "kernel (match them with objdump -d of bench_vfs, VfsFsnet or kernel.elf)")
     args = ap.parse_args()
     elf = os.path.splitext(args.kernel)[0] + ".elf"
     bins = [os.path.join(args.bin, b) for b in ("bench_vfs", "VfsFsnet")]

@@ -23,19 +23,26 @@ void ipc_fastpath_init(void);
 /* One console line: how many calls and replies took the fast path (power off). */
 void ipc_fastpath_report(void);
 
-/* Each returns true when it handled the call (*rc: its result, after the
- * whole rendezvous), false when the general path must run it: nothing was
- * changed then. */
 struct ipc_client;
 struct ipc_listener;
-/* Call on channel ch (its handle already looked up with RIGHT_IPC_CALL),
- * the message in the caller's buffer out, the reply's in in. (CallReg's
- * fast path is sys_CallReg itself, kernel/ipc_fastpath.c.) */
-bool ipc_fast_call(struct ipc_client *ch, uint64_t out, uint64_t in, Retcode *rc);
-/* ReplyRecv on listener s (looked up with RIGHT_IPC_RECV, connected);
- * release: ReplyRecvRelease's word (checked), 0 for none. */
-bool ipc_fast_reply_recv(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
-                         uint64_t release, Retcode *rc);
+struct thread;
+/* Call on channel ch (its handle resolved with RIGHT_IPC_CALL; its listener
+ * has an owner task: not the kernel's endpoint), the message in the caller's
+ * buffer out, the reply's in in: the fast path, else the general path
+ * (ipc_call_general) from its first guard that fails, before anything
+ * changed. self is current (last: the system call's own arguments keep
+ * their registers on the way in). (CallReg's fast path is sys_CallReg itself,
+ * kernel/ipc_fastpath.c.) */
+Retcode ipc_call_mem(struct ipc_client *ch, uint64_t out, uint64_t in, struct thread *self);
+/* ReplyRecv on listener s (resolved with RIGHT_IPC_RECV, connected), the
+ * reply in the server's buffer out; release: ReplyRecvRelease's word
+ * (checked), 0 for none. The fast path, else ipc_reply_recv_general. */
+Retcode ipc_reply_recv_mem(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
+                           uint64_t release, struct thread *self);
+/* The general paths of those two (kernel/ipc_rendezvous.c). */
+Retcode ipc_call_general(struct ipc_client *ch, uint64_t out, uint64_t in);
+Retcode ipc_reply_recv_general(struct ipc_listener *s, uint64_t out, uint64_t in, uint64_t timeout,
+                               uint64_t release);
 
 /* The per-thread handle caches (struct ipc_hcache, kernel/ipc_fastpath.c):
  * a hit is exactly handle_lookup's answer while the task's handle table keeps

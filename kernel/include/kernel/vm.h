@@ -36,15 +36,22 @@ struct vm_region {
 };
 
 /* Recently translated user pages, so IPC buffers need no page-table walk.
- * Direct-mapped by page number: a lookup is one compare (the IPC path makes
- * about eight per round trip). Only positive results are kept; every unmap or
- * protection change empties it. */
-#define VM_TLB_ENTRIES 16
-struct vm_tlb_entry {
-    uint64_t va;                   /* page address + 1 (0: empty) */
-    uint64_t pa;
-    bool writable;
-};
+ * Two-way set associative, the set chosen by the page number: a lookup is
+ * one or two compares (the IPC path makes about eight per round trip). Two
+ * ways because the buffers of one thread often lie a multiple of 16 pages
+ * apart (a server worker's receive arena at the bottom of its stack and its
+ * reply message near the top, issue 19): in a direct-mapped cache those two
+ * evicted each other on every request. A fill goes into way 0 and moves
+ * way 0's entry to way 1 (the older one leaves). Only positive results are
+ * kept; every unmap or protection change empties it (tlb_flush, kernel/vm.c),
+ * so an entry is what the page tables say (debug kernels check every hit). */
+#define VM_TLB_SETS 16
+#define VM_TLB_VALID 1ull          /* tag bits below the page address */
+#define VM_TLB_WRITE 2ull          /* the page is writable by the task */
+struct vm_tlb_set {
+    uint64_t tag[2];               /* page address | VM_TLB_VALID [| VM_TLB_WRITE]; 0: empty */
+    uint64_t pa[2];                /* physical page address of each way */
+};                                 /* (both tags first: one ldp for a lookup) */
 
 struct vmspace {
     pte_t *l1;
@@ -53,7 +60,7 @@ struct vmspace {
     struct vm_region *regions;     /* sorted by start, non-overlapping */
     uint64_t pages;                /* pages owned (accounting) */
     uint64_t limit;                /* most pages it may own; vm_alloc* beyond: rcOutOfMemory */
-    struct vm_tlb_entry tlb[VM_TLB_ENTRIES];
+    struct vm_tlb_set tlb[VM_TLB_SETS];
 };
 
 Retcode vm_create(struct vmspace *vm);
@@ -118,15 +125,21 @@ Retcode vm_user_run(const struct vmspace *vm, uint64_t va, bool write, uint64_t 
 static inline Retcode vm_user_phys(const struct vmspace *vm, uint64_t va, bool write,
                                    uint64_t *pa)
 {
-    const struct vm_tlb_entry *t = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_ENTRIES];
-    if (t->va == (va & ~(PAGE_SIZE - 1)) + 1 && (t->writable || !write)) {
-        *pa = t->pa | (va & (PAGE_SIZE - 1));
-        /* A stale entry (an unmap or protection change that did not empty the
-         * cache) would let the kernel reach a page the task no longer owns. */
-        DEBUG_ASSERT(vm_translation_ok(vm, va, write, *pa));
-        return rcOk;
-    }
-    return vm_user_phys_walk(vm, va, write, pa);
+    const struct vm_tlb_set *set = &vm->tlb[(va / PAGE_SIZE) % VM_TLB_SETS];
+    /* A read takes an entry with or without VM_TLB_WRITE, a write only one with it. */
+    uint64_t want = (va & ~(uint64_t)(PAGE_SIZE - 1)) | VM_TLB_VALID | VM_TLB_WRITE;
+    uint64_t any = write ? 0 : VM_TLB_WRITE;
+    uint64_t t0 = set->tag[0], t1 = set->tag[1];
+    if ((t0 | any) == want)
+        *pa = set->pa[0] | (va & (PAGE_SIZE - 1));
+    else if (__builtin_expect((t1 | any) == want, 1))
+        *pa = set->pa[1] | (va & (PAGE_SIZE - 1));
+    else
+        return vm_user_phys_walk(vm, va, write, pa);
+    /* A stale entry (an unmap or protection change that did not empty the
+     * cache) would let the kernel reach a page the task no longer owns. */
+    DEBUG_ASSERT(vm_translation_ok(vm, va, write, *pa));
+    return rcOk;
 }
 
 /* Kernel view of [uaddr, uaddr+len) when it lies in one accessible page, else

@@ -286,6 +286,34 @@ static void freed_reply_buffer(void)
     KnVmFree(keep, PAGE);
 }
 
+/* The kernel's translation cache has two ways per set (kernel/vm.h): two reply
+ * buffers 16 pages apart share a set, the older one in way 1. Freeing it must
+ * drop that entry too (the page's physical frame mapped elsewhere meanwhile),
+ * while the newer one, in way 0, still works. */
+static void freed_reply_buffer_way1(void)
+{
+    uint8_t *x = alloc_at(AREA), *y = alloc_at(AREA + 16 * PAGE);
+    Retcode rc = x && y ? call(S_ECHO, (SMsgHdr *)x, 0, NULL) : rcOutOfMemory;
+    Retcode rc2 = rc ? rc : call(S_ECHO, (SMsgHdr *)y, 0, NULL);
+    CHECK("way1_replies_into_two_buffers_of_one_set",
+          rc == rcOk && rc2 == rcOk && ((struct msg *)x)->value[0] >> 24 == 0xA5 &&
+              ((struct msg *)y)->value[0] >> 24 == 0xA5,
+          "rc %d %d", rc, rc2);
+    if (rc || rc2)
+        return;
+    KnVmFree(x, PAGE);
+    uint8_t *fresh = alloc_at(AREA + 2 * PAGE);
+    rc = call_raw(S_ECHO, (SMsgHdr *)(void *)x);
+    CHECK("way1_reply_into_freed_buffer_refused", rc == rcInvalidArgument, "rc %d", rc);
+    CHECK("way1_freed_page_not_written", fresh && all_zero(fresh, PAGE), "fresh %p", fresh);
+    memset(y, 0, PAGE);
+    rc = call(S_ECHO, (SMsgHdr *)y, 0, NULL);
+    CHECK("way1_other_buffer_still_served", rc == rcOk && ((struct msg *)y)->value[0] >> 24 == 0xA5,
+          "rc %d", rc);
+    KnVmFree(fresh, PAGE);
+    KnVmFree(y, PAGE);
+}
+
 /* The same for a request: sent from a page that has gone. */
 static void freed_request_buffer(void)
 {
@@ -731,6 +759,7 @@ static int client(void)
     ipc_registers();
     call_cache_edges();
     freed_reply_buffer();
+    freed_reply_buffer_way1();
     freed_request_buffer();
     read_only_again();
     freed_reply_arena();

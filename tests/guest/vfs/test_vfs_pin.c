@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <kos/thread.h>
 #include "../check.h"
 
 #define NF 4                        /* files /pin/f0 .. f3 */
@@ -89,15 +90,39 @@ static int consistent(const uint8_t *b, ssize_t n, int i)
 static int reader(void)
 {
     static uint8_t buf[CHUNK];
-    unsigned full = 0, mixed = 0, bytes = 0;
+    unsigned full = 0, mixed = 0, bytes = 0, no_open = 0, empty = 0;
+    int open_errno = 0, found = 0, waited = 0;
     char first[96] = "";
-    for (int r = 0; r < R_ROUNDS; r++) {
+    /* The writers start with the readers: wait (up to ~10 s) until one has made a file.
+     * On one core the readers could otherwise run all their rounds before any file
+     * exists, each open failing: no read at all (reads_exercised failed so, -smp 1). */
+    for (; !found && waited < 10000; waited++) {
+        for (int i = 0; i < NF && !found; i++) {
+            char p[32];
+            path_of(i, p, sizeof p);
+            int fd = open(p, O_RDONLY);
+            if (fd >= 0) {
+                close(fd);
+                found = 1;
+            }
+        }
+        if (!found)
+            KosThreadSleep(1);
+    }
+    /* R_ROUNDS rounds, more (up to 20 times as many) while fewer than 100 reads got a
+     * whole chunk: on one core a reader can run many rounds in one time slice while
+     * a writer, preempted between its truncate and its write, leaves the only file
+     * made so far empty (every answer 0 bytes, consistent but exercising nothing). */
+    for (int r = 0; r < R_ROUNDS || (full < 100 && r < 20 * R_ROUNDS); r++) {
         int i = (int)(rnd() % NF);
         char p[32];
         path_of(i, p, sizeof p);
         int fd = open(p, O_RDONLY);
-        if (fd < 0)
+        if (fd < 0) {
+            if (!no_open++)
+                open_errno = errno;
             continue;               /* between unlink and recreate */
+        }
         for (int k = 0; k < 10; k++) {
             ssize_t n;
             off_t off = 0;
@@ -121,11 +146,14 @@ static int reader(void)
                 full++;
             }
             bytes += n > 0 ? (unsigned)n : 0;
+            empty += n == 0;
         }
         close(fd);
     }
     CHECK("reads_consistent", mixed == 0, "%u inconsistent answers, first %s", mixed, first);
-    CHECK("reads_exercised", full >= 100, "only %u whole-chunk reads", full);
+    CHECK("reads_exercised", full >= 100,
+          "only %u whole-chunk reads (%u opens failed, first errno %d; %u empty answers; "
+          "a file found after %d waits: %d)", full, no_open, open_errno, empty, waited, found);
     printf("test_vfs_pin: %u whole-chunk reads, %u bytes\n", full, bytes);
     return 0;
 }

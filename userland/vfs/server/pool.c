@@ -75,6 +75,31 @@ static void msg_free(struct pool_msg *m)
 
 static int worker_main(void *arg);
 
+/* The worker numbers in use (bit n: worker n; 0 is the main thread's). A number picks
+ * a worker's headers (static_msgs) and its pin slot, so no two live workers may share
+ * one. Not the count `workers` before a start: a start that fails gives its count back
+ * while another grow, on another core, has counted past it and runs with the next
+ * number, which the following start would then take again. */
+static uint64_t ids_used = 1;
+_Static_assert(POOL_MAX <= 64, "one bit of ids_used per worker");
+
+/* The lowest free worker number, now taken (grow has counted one more worker, so one
+ * of POOL_MAX is free); -1 if none. */
+static int id_take(void)
+{
+    uint64_t u = __atomic_load_n(&ids_used, __ATOMIC_RELAXED);
+    int n;
+    do {
+        if (u == ~0ull)
+            return -1;
+        n = __builtin_ctzll(~u);
+        if (n >= POOL_MAX)
+            return -1;
+    } while (!__atomic_compare_exchange_n(&ids_used, &u, u | 1ull << n, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_RELAXED));
+    return n;
+}
+
 /* Starts one more worker unless there are POOL_MAX already. */
 static void grow(void)
 {
@@ -84,8 +109,11 @@ static void grow(void)
             return;
     } while (!__atomic_compare_exchange_n(&workers, &n, n + 1, false, __ATOMIC_ACQ_REL,
                                           __ATOMIC_RELAXED));
-    struct pool_msg *m = msg_new((unsigned)n);     /* 1 .. POOL_MAX-1: the main thread is 0 */
+    int id = id_take();                            /* 1 .. POOL_MAX-1 */
+    struct pool_msg *m = id > 0 ? msg_new((unsigned)id) : NULL;
     if (!m) {
+        if (id > 0)
+            __atomic_and_fetch(&ids_used, ~(1ull << id), __ATOMIC_ACQ_REL);
         __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
         return;
     }
@@ -94,8 +122,9 @@ static void grow(void)
     Tid tid;
     if (KosThreadCreate(&tid, ThreadPriorityNormal, 64 * 1024, worker_main, m, 0) != rcOk) {
         __atomic_sub_fetch(&idle, 1, __ATOMIC_ACQ_REL);
-        __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
         msg_free(m);
+        __atomic_and_fetch(&ids_used, ~(1ull << id), __ATOMIC_ACQ_REL);   /* then the count */
+        __atomic_sub_fetch(&workers, 1, __ATOMIC_ACQ_REL);
     }
 }
 

@@ -19,6 +19,11 @@ int files_start(int argc, char **argv);
  * table is full) every op answers -ENFILE. */
 void files_serve(struct pool_msg *m);
 
+/* Whether files_serve takes the request rq with its arena deferred (pool.h): Write
+ * and Pwrite do, reading the data straight into the file; for any other request
+ * serve pulls the arena first. */
+int files_takes_deferred(const SMsgHdr *rq);
+
 /* Closes every descriptor of the client in `slot` (the kernel's "client gone"). */
 void files_client_gone(int slot);
 

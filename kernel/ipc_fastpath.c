@@ -358,10 +358,9 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     if (!fast_granted(verdict, m, asz))
         return false;
     /* A verdict that no byte of the arena changes: the receiver may take it
-     * later from the client's memory, if it asked to (kernel/ipc_pull.c).
-     * (defer_min 0, off, never passes: asz != 0 here.) */
-    uint32_t dmin = server->ipc.defer_min;
-    bool defer = asz && dmin && asz >= dmin;
+     * later from the client's memory, if it asked to (kernel/ipc_pull.c:
+     * asz >= its threshold; a key of 0, off, never passes: asz <= MSG_MAX_ARENA). */
+    bool defer = asz + server->ipc.defer_key > MSG_MAX_ARENA;
     uint64_t *regs_to;
     SMsgHdr *to = NULL;
     if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
@@ -371,8 +370,13 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
         (asz && !defer && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
 
-    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz,
-                      defer);
+    /* Two instances of the commit, so the usual one carries no test of defer. */
+    if (__builtin_expect(defer, 0))
+        *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m,
+                          asz, true);
+    else
+        *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m,
+                          asz, false);
     return true;
 }
 

@@ -30,7 +30,10 @@ Retcode sys_ArenaDefer(sysarg_t threshold, sysarg_t a1, sysarg_t a2, sysarg_t a3
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     if (threshold > 0xffffffffu)
         return rcInvalidArgument;
-    current->ipc.defer_min = (uint32_t)threshold;   /* from the next request on */
+    /* (ipc_types.h: 0, or a threshold over the largest arena, is off) */
+    current->ipc.defer_key = threshold && threshold <= MSG_MAX_ARENA
+                                 ? MSG_MAX_ARENA + 1 - (uint32_t)threshold
+                                 : 0;                  /* from the next request on */
     return rcOk;
 }
 

@@ -65,18 +65,12 @@ static void serve(void *ctx, struct pool_msg *m)
         return;
     }
     uint32_t nh = rq->nhandles;             /* (serving leaves the request as it came) */
-    /* A deferred arena (pool.h): a file write takes it straight into the file; every
-     * other request gets it copied here first, as the kernel would have. */
-    if (__builtin_expect(KnArenaDeferred(rq), 0) && !files_takes_deferred(rq)) {
-        if (pool_arena_pull(m) != rcOk) {  /* answered with the error */
-            for (uint32_t i = 0; i < nh && i < MSG_MAX_HANDLES; i++)
-                KnHandleClose(rq->handles[i].handle);
-            return;
-        }
-    }
-    if (rq->riid == VfsFsnet_vfs_net_iid)
-        sockets_serve(m);                   /* may block: this worker only */
-    else if (nh == 0) {
+    if (rq->riid == VfsFsnet_vfs_net_iid) {
+        /* A deferred arena (pool.h) copied here first, as the kernel would have
+         * (files_serve does so for the file requests that do not take it). */
+        if (!__builtin_expect(KnArenaDeferred(rq), 0) || pool_arena_pull(m) == rcOk)
+            sockets_serve(m);               /* may block: this worker only */
+    } else if (nh == 0) {
         files_serve(m);                     /* a tail call: the common case, no frame here */
         return;
     } else

@@ -301,10 +301,20 @@ OP(op_pread, Pread)
  * size (it reads no byte of the arena); the file system takes its chunks, pins and all,
  * as for WriteDirect (vfs_write_io), and asks for each batch of them to be filled. */
 
-int files_takes_deferred(const SMsgHdr *rq)
+/* The requests that take their arena deferred (files_serve pulls it for the others). */
+static int takes_deferred(const SMsgHdr *rq)
 {
     return rq->riid == VfsFsnet_vfs_fs_iid &&
            (rq->mid == kl_VfsFilesystem_Write_mid || rq->mid == kl_VfsFilesystem_Pwrite_mid);
+}
+
+/* A deferred arena that the request does not take (takes_deferred) pulled whole into
+ * the worker's arena: false when that failed (the error reply is in m->res). Out of
+ * line: files_serve's usual path pays one test of the arena's address. */
+static __attribute__((noinline)) int pulled(struct pool_msg *m)
+{
+    return !KnArenaDeferred(&m->req.hdr) || takes_deferred(&m->req.hdr) ||
+           pool_arena_pull(m) == rcOk;
 }
 
 /* The data's place in the deferred arena: `at` of the transfer is base + at there. */
@@ -626,6 +636,8 @@ __attribute__((flatten)) void files_serve(struct pool_msg *m)
     nk_char_t *q = (nk_char_t *)m->req_arena;
     struct nk_arena qa = { q, q + got, q + POOL_ARENA_SIZE };
     struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + POOL_ARENA_SIZE);
+    if (__builtin_expect(got && !m->req.hdr.arena, 0) && !pulled(m))
+        return;                     /* a deferred arena that could not be read: answered */
     fs_lock_take();
     /* Any other interface or method gets its error reply here. */
     VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,

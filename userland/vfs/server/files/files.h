@@ -13,16 +13,13 @@
 int files_start(int argc, char **argv);
 
 /* Answers the request in m (any interface but the socket one: others get an error
- * reply) under the service's lock, for the client behind its badge. A client's first
+ * reply) under the service's lock, for the client behind its badge. An arena that
+ * came deferred (pool.h) is read straight into the file by Write and Pwrite, and
+ * pulled whole first for any other request. A client's first
  * request takes it a slot in the client table (clients.h) and creates its descriptor
  * table, which holds the slot until Release or "client gone"; with no slot (the
  * table is full) every op answers -ENFILE. */
 void files_serve(struct pool_msg *m);
-
-/* Whether files_serve takes the request rq with its arena deferred (pool.h): Write
- * and Pwrite do, reading the data straight into the file; for any other request
- * serve pulls the arena first. */
-int files_takes_deferred(const SMsgHdr *rq);
 
 /* Closes every descriptor of the client in `slot` (the kernel's "client gone"). */
 void files_client_gone(int slot);

@@ -357,26 +357,28 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     uint32_t asz = mem ? m->arena_size : 0;
     if (!fast_granted(verdict, m, asz))
         return false;
-    /* A verdict that no byte of the arena changes: the receiver may take it
-     * later from the client's memory, if it asked to (kernel/ipc_pull.c:
-     * asz >= its threshold; a key of 0, off, never passes: asz <= MSG_MAX_ARENA). */
-    bool defer = asz + server->ipc.defer_key > MSG_MAX_ARENA;
     uint64_t *regs_to;
     SMsgHdr *to = NULL;
     if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
                      m->size, asz, &regs_to, &to) ||
         (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
-              : !fast_capacity(&t->vm, in_uaddr, &self->ipc.in_cap)) ||
-        (asz && !defer && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
+              : !fast_capacity(&t->vm, in_uaddr, &self->ipc.in_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
-
-    /* Two instances of the commit, so the usual one carries no test of defer. */
-    if (__builtin_expect(defer, 0))
-        *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m,
-                          asz, true);
-    else
-        *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m,
-                          asz, false);
+    if (asz) {
+        /* A verdict that no byte of the arena changes: the receiver may take it
+         * later from the client's memory, if it asked to (kernel/ipc_pull.c:
+         * asz >= its threshold; a key of 0, off, never passes: asz <= MSG_MAX_ARENA).
+         * Its own instance of the commit: the usual one tests nothing more. */
+        if (__builtin_expect(asz + server->ipc.defer_key > MSG_MAX_ARENA, 0)) {
+            *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to,
+                              m, asz, true);
+            return true;
+        }
+        if (!fast_arena(t, m, server->task, &server->ipc.recv_cap))
+            return false;
+    }
+    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz,
+                      false);
     return true;
 }
 

@@ -805,7 +805,8 @@ static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_
         /* The batch is moved before it would take another segment: keep it room. */
         if (b.n == VFS_IO_SEGS && (rc = batch_flush(&b, io)) < 0)
             break;
-        if (!c)
+        /* An existing chunk (a write over data) without chunk_get's frame, as ram_write. */
+        if (!c && !(c = (uint8_t *)(uintptr_t)chunk_find(fs, f, pos >> CHUNK_SHIFT)))
             c = chunk_get(fs, f, pos >> CHUNK_SHIFT, n == CHUNK_SIZE ? CHUNK_WHOLE : CHUNK_ZEROED);
         if (!c)
             break;

@@ -74,7 +74,7 @@ struct ipc_thread {
      * defer_key, this thread's threshold T (ArenaDefer) as one add and one
      * compare can test it: MSG_MAX_ARENA + 1 - T, 0 when off (a new thread's
      * zeroed state): an arena of asz bytes is deferred when asz + defer_key >
-     * MSG_MAX_ARENA, i.e. asz >= T (IPC_DEFERRED). pull_size != 0: the
+     * MSG_MAX_ARENA, i.e. asz >= T (kernel/ipc_fastpath.c). pull_size != 0: the
      * request held now was delivered so, its arena [pull_arena, +pull_size)
      * in the client's memory (ArenaRead); ipc_bind clears it, the fast path
      * sets it after. */

@@ -27,6 +27,8 @@
  * its buffer's page. An arena goes user to user, once, as the last step
  * before the commit (ipc_copy_arena: a page that faults sends the message
  * to the general path, which copies the same bytes and fails the same way);
+ * (a request to a receiver that asked for deferred arenas, ArenaDefer, at
+ * or above its threshold is not copied at all: kernel/ipc_pull.c);
  * then the CPU switches to the receiver without the run queue
  * (thread_wait_switch_from, inline). With registers on both sides the fast path
  * touches no user memory. Everything runs under the big kernel lock, taken on
@@ -177,10 +179,11 @@ fast_target(const struct thread *rcv, bool regs, uint64_t uaddr, const SMsgHdr *
 }
 
 /* The message, with the receiver's badge and its arena fields, into its
- * registers or its buffer (as ipc_deliver writes it). */
+ * registers or its buffer (as ipc_deliver writes it). defer: the arena was
+ * not copied (ArenaDefer): arena 0 with its size says so (kernel/ipc_pull.c). */
 static inline __attribute__((always_inline)) void
 fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz,
-           const SMsgHdr *cap, uint32_t badge)
+           const SMsgHdr *cap, uint32_t badge, bool defer)
 {
     if (regs_to) {
         ipc_regs_put(regs_to, m->riid, m->mid, m->size, m->data, badge);
@@ -192,7 +195,7 @@ fast_write(uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t as
     out.mid = m->mid;
     out.size = m->size;
     out.badge = badge;
-    out.arena = cap->arena;
+    out.arena = defer ? 0 : cap->arena;
     out.arena_size = asz;
     out.arena_cap = cap->arena_cap;
     for (unsigned i = 0; i < MSG_MAX_HANDLES; i++)
@@ -299,12 +302,13 @@ fast_arena(struct task *from, const struct fast_msg *m, struct task *to, const S
  */
 static inline __attribute__((always_inline)) Retcode
 call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, uint64_t in_uaddr,
-            bool in_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
+            bool in_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz,
+            bool defer)
 {
     struct ipc_listener *s = ch->listener;
     fast_calls++;
     fast_arenas += asz != 0;
-    fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge);
+    fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge, defer);
     self->ipc.badge = ch->badge;
     self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
     self->ipc.msg.hdr.mid = m->mid;
@@ -321,6 +325,10 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
     thread_dequeue(server);
     thread_release(server, rcOk);
     ipc_bind(self, server, s);
+    if (defer) {                              /* (a constant false without an arena) */
+        server->ipc.pull_arena = m->arena;
+        server->ipc.pull_size = asz;
+    }
     /* A tail call: the thread resumes straight into the system call's exit.
      * The general path unbinds a caller woken by rcTimeout or rcIpcInterrupt;
      * neither can end this wait (no timeout, so never among the sleepers; on
@@ -354,11 +362,23 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
     if (!fast_target(server, server->ipc.recv_regs, server->ipc.recv_uaddr, &server->ipc.recv_cap,
                      m->size, asz, &regs_to, &to) ||
         (regs ? ipc_regs_capacity(regs, &in_uaddr, &self->ipc.in_cap)
-              : !fast_capacity(&t->vm, in_uaddr, &self->ipc.in_cap)) ||
-        (asz && !fast_arena(t, m, server->task, &server->ipc.recv_cap)))
+              : !fast_capacity(&t->vm, in_uaddr, &self->ipc.in_cap)))
         return false;                         /* (in_cap is rewritten by the general path) */
-
-    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz);
+    if (asz) {
+        /* A verdict that no byte of the arena changes: the receiver may take it
+         * later from the client's memory, if it asked to (kernel/ipc_pull.c:
+         * asz >= its threshold; a key of 0, off, never passes: asz <= MSG_MAX_ARENA).
+         * Its own instance of the commit: the usual one tests nothing more. */
+        if (__builtin_expect(asz + server->ipc.defer_key > MSG_MAX_ARENA, 0)) {
+            *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to,
+                              m, asz, true);
+            return true;
+        }
+        if (!fast_arena(t, m, server->task, &server->ipc.recv_cap))
+            return false;
+    }
+    *rc = call_commit(self, ch, server, in_uaddr, regs != NULL && ipc_regs_on, regs_to, to, m, asz,
+                      false);
     return true;
 }
 
@@ -467,7 +487,7 @@ reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client,
 {
     fast_replies++;
     fast_arenas += asz != 0;
-    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0);
+    fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0, false);
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_uaddr = in_uaddr;
@@ -754,7 +774,7 @@ Retcode sys_CallReg(sysarg_t h, sysarg_t a1, sysarg_t a2, sysarg_t a3, sysarg_t 
         __builtin_unreachable();              /* (a thread's frame: gcc would test for NULL) */
     /* (in_regs: true, for server->ipc.recv_regs is, and both are set only as
      * "registers asked for and ipc_regs_on") */
-    return call_commit(self, ch, server, in_uaddr, true, to, NULL, &m, 0);
+    return call_commit(self, ch, server, in_uaddr, true, to, NULL, &m, 0, false);
 }
 
 /* ReplyRecv with the reply and the next request in registers (uapi/msg.h). */

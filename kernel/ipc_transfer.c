@@ -126,6 +126,9 @@ Retcode ipc_deliver(struct task *from, const struct kmsg *m, struct task *to, ui
                      : ipc_copy_arena(from, m->hdr.arena, to, cap->arena, m->hdr.arena_size);
     if (rc)
         return rc;
+    /* a copied arena is never at 0 (no page there): arena 0 with a size says
+     * "deferred", which only the fast path delivers (kernel/ipc_pull.c) */
+    DEBUG_ASSERT(!m->hdr.arena_size || cap->arena);
     SMsgHdr out = m->hdr;
     out.badge = badge;
     out.arena = cap->arena;

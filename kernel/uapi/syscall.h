@@ -28,6 +28,10 @@
     X(12, ReplyRecvReg,      1)  /* ReplyRecv, short reply and next request in registers */ \
     X(13, ReplyRecvRelease,  5)  /* ReplyRecv + (uint32 *release): 0 written (and woken) once
                                     the reply is done (docs/ABI.md) */ \
+    X(14, ArenaDefer,        1)  /* (uint32 threshold): requests with an arena of >= threshold
+                                    bytes arrive without it (0: off; docs/ABI.md) */ \
+    X(15, ArenaRead,         3)  /* (void *dst, uint32 offset, uint32 size): from the held
+                                    request's deferred arena */ \
     X(21, ThreadExit,        1)  /* (int64 value) never returns */ \
     X(23, ThreadYield,       0)  \
     X(30, FutexWait,         3)  /* (const uint32 *addr, uint32 expected, uint64 timeout_ns) */ \

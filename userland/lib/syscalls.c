@@ -15,7 +15,8 @@ _Static_assert(KOS_SYS_ARGC_Call == 3 && KOS_SYS_ARGC_Recv == 2 && KOS_SYS_ARGC_
                KOS_SYS_ARGC_ThreadExit == 1 &&
                KOS_SYS_ARGC_ThreadYield == 0 && KOS_SYS_ARGC_FutexWait == 3 &&
                KOS_SYS_ARGC_FutexWake == 3 && KOS_SYS_ARGC_TaskExit == 1 &&
-               KOS_SYS_ARGC_DebugWrite == 2,
+               KOS_SYS_ARGC_DebugWrite == 2 && KOS_SYS_ARGC_ArenaDefer == 1 &&
+               KOS_SYS_ARGC_ArenaRead == 3,
                "typed system calls out of step with SYSCALL_LIST");
 
 /*
@@ -260,4 +261,14 @@ void KnTaskExit(int32_t status)
 Retcode KnDebugWrite(const void *buf, size_t len)
 {
     return kos_sys_DebugWrite(U(buf), len);
+}
+
+Retcode KnArenaDefer(uint32_t threshold)
+{
+    return kos_sys_ArenaDefer(threshold);
+}
+
+Retcode KnArenaRead(void *dst, uint32_t offset, uint32_t size)
+{
+    return kos_sys_ArenaRead(U(dst), offset, size);
 }

@@ -21,6 +21,7 @@ static inline void ipc_bind(struct thread *client, struct thread *server, struct
     server->ipc.serving = client;
     server->ipc.serving_riid = client->ipc.msg.hdr.riid;
     server->ipc.serving_mid = client->ipc.msg.hdr.mid;
+    server->ipc.pull_size = 0;               /* copied, unless the fast path defers it */
 }
 
 static inline void ipc_unbind(struct thread *client)

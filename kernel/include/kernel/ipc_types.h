@@ -70,6 +70,17 @@ struct ipc_thread {
     SMsgHdr recv_cap;
     bool recv_regs;                  /* RecvReg / ReplyRecvReg (and ipc_regs_on): a short
                                         request goes to its registers */
+    /* Deferred arenas (kernel/ipc_pull.c, docs/ABI.md "Deferred arenas"):
+     * defer_key, this thread's threshold T (ArenaDefer) as one add and one
+     * compare can test it: MSG_MAX_ARENA + 1 - T, 0 when off (a new thread's
+     * zeroed state): an arena of asz bytes is deferred when asz + defer_key >
+     * MSG_MAX_ARENA, i.e. asz >= T (kernel/ipc_fastpath.c). pull_size != 0: the
+     * request held now was delivered so, its arena [pull_arena, +pull_size)
+     * in the client's memory (ArenaRead); ipc_bind clears it, the fast path
+     * sets it after. */
+    uint32_t defer_key;
+    uint32_t pull_size;
+    uint64_t pull_arena;
     /* The fast path's last verdicts (kernel/ipc_fastpath.c): of this
      * thread's requests (as a client) and of its replies (as a server),
      * one per (riid + mid) % IPC_MEMO_WAYS, so that a client alternating

@@ -108,6 +108,27 @@ Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t
 Retcode ReplyRecvRelease(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs,
                          uint32_t *release);
 
+/* Deferred arenas (docs/ABI.md, "Deferred arenas"). From now on, a request this
+ * thread receives whose arena has >= threshold bytes may arrive without its arena
+ * copied: hdr.arena 0 with hdr.arena_size the arena's size (only then is arena 0
+ * with a size); the thread reads what it wants of it with KnArenaRead while it
+ * holds the request. Below the threshold, or when the kernel's security path
+ * must see the arena, it is copied as usual. 0: off (the default). */
+Retcode KnArenaDefer(uint32_t threshold);
+/* Bytes [offset, offset+size) of the deferred arena of the request held into dst.
+ * rcNotConnected: no request held (none received, replied, or its client is gone);
+ * rcInvalidOperation: its arena was copied (or it had none); rcInvalidArgument:
+ * the range is not inside the arena (nothing copied); rcTargetFault: dst is not
+ * writable user memory; rcSourceFault: the client's arena page is gone. On the two
+ * faults a part of dst may have been written. */
+Retcode KnArenaRead(void *dst, uint32_t offset, uint32_t size);
+
+/* A request received with its arena deferred (KnArenaDefer). */
+static inline int KnArenaDeferred(const SMsgHdr *h)
+{
+    return h->arena == 0 && h->arena_size != 0;
+}
+
 /* ---- the other direct calls -------------------------------------------- */
 
 /* Ends the calling thread; Thread.Wait gives `value` to the joiner. */

@@ -660,7 +660,8 @@ static int64_t ram_read_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_i
     int64_t ok = read_span(f, &len, off);
     if (ok <= 0)
         return ok;
-    struct seg_batch b = { .n = 0 };
+    struct seg_batch b;             /* not `= { 0 }`: that clears seg[], 1 KiB, a memset */
+    b.n = 0, b.at = 0, b.bytes = 0;
     int rc = 0;
     /* One walk per leaf node: the slots of its chunks follow each other. */
     for (size_t done = 0; done < len && rc == 0;) {
@@ -767,7 +768,8 @@ static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_
     struct rnode *f = node;
     if (is_dir(f))
         return -EISDIR;
-    struct seg_batch b = { .n = 0 };
+    struct seg_batch b;             /* not `= { 0 }`: that clears seg[], 1 KiB, a memset */
+    b.n = 0, b.at = 0, b.bytes = 0;
     size_t done = 0;
     int rc = 0, try_fill = io->fill != NULL;
     while (done < len) {
@@ -803,7 +805,8 @@ static int64_t ram_write_io(struct vfs_fs *vfs_fs, void *node, const struct vfs_
         /* The batch is moved before it would take another segment: keep it room. */
         if (b.n == VFS_IO_SEGS && (rc = batch_flush(&b, io)) < 0)
             break;
-        if (!c)
+        /* An existing chunk (a write over data) without chunk_get's frame, as ram_write. */
+        if (!c && !(c = (uint8_t *)(uintptr_t)chunk_find(fs, f, pos >> CHUNK_SHIFT)))
             c = chunk_get(fs, f, pos >> CHUNK_SHIFT, n == CHUNK_SIZE ? CHUNK_WHOLE : CHUNK_ZEROED);
         if (!c)
             break;

@@ -65,9 +65,12 @@ static void serve(void *ctx, struct pool_msg *m)
         return;
     }
     uint32_t nh = rq->nhandles;             /* (serving leaves the request as it came) */
-    if (rq->riid == VfsFsnet_vfs_net_iid)
-        sockets_serve(m);                   /* may block: this worker only */
-    else if (nh == 0) {
+    if (rq->riid == VfsFsnet_vfs_net_iid) {
+        /* A deferred arena (pool.h) copied here first, as the kernel would have
+         * (files_serve does so for the file requests that do not take it). */
+        if (!__builtin_expect(KnArenaDeferred(rq), 0) || pool_arena_pull(m) == rcOk)
+            sockets_serve(m);               /* may block: this worker only */
+    } else if (nh == 0) {
         files_serve(m);                     /* a tail call: the common case, no frame here */
         return;
     } else

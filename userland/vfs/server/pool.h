@@ -53,6 +53,18 @@ typedef void (*pool_serve_fn)(void *ctx, struct pool_msg *m);
  * worker; another is started whenever none is left waiting, up to POOL_MAX. */
 __attribute__((noreturn)) void pool_run(Handle listener, pool_serve_fn serve, void *ctx);
 
+/* Every worker asks for deferred arenas (KnArenaDefer, docs/ABI.md "Deferred arenas")
+ * from this size on: a request with an arena that large may come with hdr.arena 0
+ * (KnArenaDeferred), its arena still in the client's memory. Paths and small requests
+ * stay copied. serve takes such a request either by reading what it wants of the arena
+ * itself (KnArenaRead: a write, straight into the file) or by pool_arena_pull first. */
+#define POOL_DEFER_MIN 1024
+
+/* A deferred arena of m->req, whole, into m->req_arena, and the request then as if
+ * the kernel had copied it (hdr.arena = m->req_arena): rcOk; else KnArenaRead's code
+ * (rcSourceFault: the client's arena page is gone) with the error reply in m->res. */
+Retcode pool_arena_pull(struct pool_msg *m);
+
 /* Workers running now (statistics). */
 int pool_workers(void);
 

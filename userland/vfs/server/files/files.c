@@ -295,9 +295,78 @@ OP(op_pread, Pread)
     return NK_EOK;
 }
 
+/* ---- writes with the arena deferred: the data straight from the client's arena into
+ * the file's chunks, with the kernel's one copy (KnArenaRead; docs/VFS.md, "Writes
+ * copied once"). The dispatcher has checked the data's reference against the arena's
+ * size (it reads no byte of the arena); the file system takes its chunks, pins and all,
+ * as for WriteDirect (vfs_write_io), and asks for each batch of them to be filled. */
+
+/* The requests that take their arena deferred (files_serve pulls it for the others). */
+static int takes_deferred(const SMsgHdr *rq)
+{
+    return rq->riid == VfsFsnet_vfs_fs_iid &&
+           (rq->mid == kl_VfsFilesystem_Write_mid || rq->mid == kl_VfsFilesystem_Pwrite_mid);
+}
+
+/* A deferred arena that the request does not take (takes_deferred) pulled whole into
+ * the worker's arena: false when that failed (the error reply is in m->res). Out of
+ * line: files_serve's usual path pays one test of the arena's address. */
+static __attribute__((noinline)) int pulled(struct pool_msg *m)
+{
+    return !KnArenaDeferred(&m->req.hdr) || takes_deferred(&m->req.hdr) ||
+           pool_arena_pull(m) == rcOk;
+}
+
+/* The data's place in the deferred arena: `at` of the transfer is base + at there. */
+struct pull {
+    uint32_t base;
+};
+
+static int pull_move(void *ctx, const struct vfs_seg *seg, size_t n, uint64_t at)
+{
+    const struct pull *p = ctx;
+    for (size_t i = 0; i < n; i++) {
+        if (KnArenaRead((void *)(uintptr_t)seg[i].addr, p->base + (uint32_t)at,
+                        (uint32_t)seg[i].len) != rcOk)
+            return -EFAULT;         /* the client's arena page is gone */
+        at += seg[i].len;
+    }
+    return 0;
+}
+
+/* Fresh whole pages holding bytes [at, at+size) of the data (a write of a run of new
+ * chunks: one copy, no zeroing), freed by mem_free like the ramfs's own slabs. */
+static int pull_fill(void *ctx, size_t size, uint64_t at, void **out)
+{
+    const struct pull *p = ctx;
+    void *mem;
+    if (KnVmAllocate(NULL, size, VM_READ | VM_WRITE, 0, &mem) != rcOk)
+        return -ENOMEM;
+    if (KnArenaRead(mem, p->base + (uint32_t)at, (uint32_t)size) != rcOk) {
+        KnVmFree(mem, size);
+        return -EFAULT;
+    }
+    *out = mem;
+    return 0;
+}
+
+/* Write (off < 0: at the descriptor's position) or Pwrite of the data d of a deferred
+ * arena. Out of line: the copied arena's ops keep their shape. */
+static __attribute__((noinline)) int64_t write_deferred(struct vfs_client *cur, int32_t fd,
+                                                        const nk_arena_desc *d, int64_t off)
+{
+    struct pull p = { d->offset };
+    struct vfs_io io = { pull_move, &p, pull_fill };
+    return vfs_write_io(cur, fd, &io, d->size, off);
+}
+
 OP(op_write, Write)
 {
     CLIENT();
+    if (__builtin_expect(KnArenaDeferred(&req->base_.hdr), 0)) {
+        res->res = write_deferred(cur, req->fd, &req->data, -1);
+        return NK_EOK;
+    }
     nk_size_t n = 0;
     const void *d = nk_arena_get(nk_uint8_t, req_arena, &req->data, &n);
     res->res = vfs_write(cur, req->fd, d, d ? n : 0);
@@ -307,8 +376,15 @@ OP(op_write, Write)
 OP(op_pwrite, Pwrite)
 {
     CLIENT();
+    /* (a negative offset is -EINVAL for a pwrite; to vfs_write_io it means "at the
+     * position": answered here, as vfs_pwrite does, after the descriptor's checks) */
+    if (__builtin_expect(KnArenaDeferred(&req->base_.hdr), 0) && req->offset >= 0) {
+        res->res = write_deferred(cur, req->fd, &req->data, req->offset);
+        return NK_EOK;
+    }
     nk_size_t n = 0;
-    const void *d = nk_arena_get(nk_uint8_t, req_arena, &req->data, &n);
+    const void *d = KnArenaDeferred(&req->base_.hdr) ? NULL
+                                                     : nk_arena_get(nk_uint8_t, req_arena, &req->data, &n);
     res->res = vfs_pwrite(cur, req->fd, d, d ? n : 0, req->offset);
     return NK_EOK;
 }
@@ -560,6 +636,8 @@ __attribute__((flatten)) void files_serve(struct pool_msg *m)
     nk_char_t *q = (nk_char_t *)m->req_arena;
     struct nk_arena qa = { q, q + got, q + POOL_ARENA_SIZE };
     struct nk_arena ra = NK_ARENA_INITIALIZER(m->res_arena, m->res_arena + POOL_ARENA_SIZE);
+    if (__builtin_expect(got && !m->req.hdr.arena, 0) && !pulled(m))
+        return;                     /* a deferred arena that could not be read: answered */
     fs_lock_take();
     /* Any other interface or method gets its error reply here. */
     VfsFsnet_entity_dispatch(&files_entity, (const struct nk_message *)(const void *)&m->req.hdr, &qa,

@@ -13,7 +13,9 @@
 int files_start(int argc, char **argv);
 
 /* Answers the request in m (any interface but the socket one: others get an error
- * reply) under the service's lock, for the client behind its badge. A client's first
+ * reply) under the service's lock, for the client behind its badge. An arena that
+ * came deferred (pool.h) is read straight into the file by Write and Pwrite, and
+ * pulled whole first for any other request. A client's first
  * request takes it a slot in the client table (clients.h) and creates its descriptor
  * table, which holds the slot until Release or "client gone"; with no slot (the
  * table is full) every op answers -ENFILE. */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../userland/vfs/server/pool_pull.c"
 #define main vfs_server_main
 #include "../../../userland/vfs/server/main.c"
 #undef main
@@ -131,6 +132,24 @@ Retcode KnPmmMdlReadNew(Handle handle, rtl_size_t offset, rtl_size_t size, void 
     *addr = p;
     return rcOk;
 }
+/* The kernel's part of a deferred arena (docs/ABI.md, "Deferred arenas"): the
+ * request being served, when its arena stayed with the client. */
+static const uint8_t *held_arena;               /* NULL: no deferred arena held */
+static uint32_t held_size;
+static bool held;                               /* a request is being served */
+Retcode KnArenaDefer(uint32_t threshold) { (void)threshold; return rcOk; }
+Retcode KnArenaRead(void *dst, uint32_t offset, uint32_t size)
+{
+    if (!held)
+        return rcNotConnected;
+    if (!held_arena)
+        return rcInvalidOperation;
+    if ((uint64_t)offset + size > held_size)
+        return rcInvalidArgument;
+    ASAN_UNPOISON_MEMORY_REGION(dst, size);       /* written by the kernel */
+    memcpy(dst, held_arena + offset, size);
+    return rcOk;
+}
 void pool_run(Handle listener, pool_serve_fn fn, void *ctx) { (void)listener, (void)fn, (void)ctx; abort(); }
 void sockets_start(int argc, char **argv) { (void)argc, (void)argv; }
 /* The socket service is not fuzzed here (it needs lwIP): its requests are not sent. */
@@ -147,7 +166,7 @@ static _Alignas(8) uint8_t msg_arenas[2][POOL_ARENA_SIZE];
 
 static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t *cp,
                       uint32_t size, const uint8_t *arena, uint32_t arena_size,
-                      uint32_t nhandles)
+                      uint32_t nhandles, bool deferred)
 {
     struct pool_msg *m = &msg;
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
@@ -162,17 +181,24 @@ static void serve_one(uint32_t badge, uint8_t riid, uint32_t mid, const uint8_t 
     m->req.hdr.nhandles = (uint16_t)nhandles;
     for (uint32_t i = 0; i < MSG_MAX_HANDLES; i++)
         m->req.hdr.handles[i].handle = 100 + i;
-    m->req.hdr.arena = (uintptr_t)m->req_arena;
+    /* A deferred arena (only from POOL_DEFER_MIN bytes, as the kernel does it) stays
+     * with the "client": the worker reads it through KnArenaRead or not at all. */
+    deferred = deferred && arena_size >= POOL_DEFER_MIN;
+    m->req.hdr.arena = deferred ? 0 : (uintptr_t)m->req_arena;
     m->req.hdr.arena_size = arena_size;
     m->req.hdr.arena_cap = POOL_ARENA_SIZE;
     memcpy(m->req.raw + sizeof(SMsgHdr), cp, size);
-    memcpy(m->req_arena, arena, arena_size);
+    if (!deferred)
+        memcpy(m->req_arena, arena, arena_size);
     /* Nothing past the received bytes may be read. */
     ASAN_POISON_MEMORY_REGION(m->req.raw + sizeof(SMsgHdr) + size,
                               sizeof m->req.raw - sizeof(SMsgHdr) - size);
-    ASAN_POISON_MEMORY_REGION(m->req_arena + arena_size, POOL_ARENA_SIZE - arena_size);
+    uint32_t copied = deferred ? 0 : arena_size;
+    ASAN_POISON_MEMORY_REGION(m->req_arena + copied, POOL_ARENA_SIZE - copied);
+    held = true, held_arena = deferred ? arena : NULL, held_size = arena_size;
     int closed = handles_closed;
     serve(NULL, m);
+    held = false, held_arena = NULL;
     ASAN_UNPOISON_MEMORY_REGION(m, sizeof *m);
     ASAN_UNPOISON_MEMORY_REGION(msg_arenas, sizeof msg_arenas);
     if (mid == MSG_MID_DISCONNECT)
@@ -258,7 +284,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         uint32_t arena = (d[5] | (uint32_t)d[6] << 8) % (MSG_MAX_ARENA + 1);
         uint8_t riid = d[1];
         uint32_t mid = (d[0] & 0x80) ? MSG_MID_DISCONNECT : d[2] == 0xff ? MSG_MID_ERROR : d[2];
-        uint32_t nh = d[7] % (MSG_MAX_HANDLES + 1);
+        uint32_t nh = (d[7] & 0x7f) % (MSG_MAX_HANDLES + 1);
+        bool deferred = d[7] & 0x80;              /* the arena left with the client */
         d += 8, n -= 8;
         if (size > n)
             size = (uint32_t)n;
@@ -269,9 +296,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         const uint8_t *ar = d;
         d += arena, n -= arena;
         if (mid == MSG_MID_DISCONNECT)            /* as the kernel sends it (ipc.c) */
-            serve_one(badge, 0, mid, cp, 0, ar, 0, 0);
+            serve_one(badge, 0, mid, cp, 0, ar, 0, 0, false);
         else if (riid != VfsFsnet_vfs_net_iid)
-            serve_one(badge, riid, mid, cp, size, ar, arena, nh);
+            serve_one(badge, riid, mid, cp, size, ar, arena, nh, deferred);
     }
     for (uint32_t b = 1; b <= NBADGES; b++)
         disconnect(b);
@@ -320,7 +347,7 @@ Retcode Call(Handle h, const SMsgHdr *out, SMsgHdr *in)
     p[2] = (uint8_t)out->mid;
     p[3] = (uint8_t)out->size, p[4] = (uint8_t)(out->size >> 8);
     p[5] = (uint8_t)out->arena_size, p[6] = (uint8_t)(out->arena_size >> 8);
-    p[7] = (uint8_t)out->nhandles;
+    p[7] = (uint8_t)(out->nhandles | (out->arena_size >= POOL_DEFER_MIN ? 0x80 : 0));
     memcpy(p + 8, out + 1, out->size);
     if (out->arena_size)
         memcpy(p + 8 + out->size, (const void *)(uintptr_t)out->arena, out->arena_size);

@@ -69,6 +69,12 @@ Retcode ReplyRecvRelease(Handle h, const SMsgHdr *out, SMsgHdr *in, rtl_uint64_t
     (void)h, (void)out, (void)in, (void)t, (void)release;
     return rcInvalidArgument;
 }
+Retcode KnArenaDefer(rtl_uint32_t threshold) { (void)threshold; return rcOk; }
+Retcode KnArenaRead(void *dst, rtl_uint32_t offset, rtl_uint32_t size)
+{
+    (void)dst, (void)offset, (void)size;
+    return rcNotConnected;
+}
 void KnTaskExit(int status) { exit(status); }
 
 /* ---- the test ------------------------------------------------------------------ */

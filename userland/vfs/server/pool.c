@@ -128,19 +128,6 @@ static void grow(void)
     }
 }
 
-Retcode pool_arena_pull(struct pool_msg *m)
-{
-    uint32_t n = m->req.hdr.arena_size;
-    if (n > POOL_ARENA_SIZE)
-        return nk_reply_error(&m->res.hdr, sizeof m->res, m->req.hdr.riid, rcBufferTooSmall);
-    Retcode r = KnArenaRead(m->req_arena, 0, n);
-    if (r == rcOk)
-        m->req.hdr.arena = (uintptr_t)m->req_arena;
-    else
-        nk_reply_error(&m->res.hdr, sizeof m->res, m->req.hdr.riid, r);
-    return r;
-}
-
 static __attribute__((noreturn)) void work(struct pool_msg *m)
 {
     KnArenaDefer(POOL_DEFER_MIN);                   /* (a kernel without it: copied, as before) */

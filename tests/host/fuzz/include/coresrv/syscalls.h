@@ -14,4 +14,11 @@ Retcode Recv(Handle handle, SMsgHdr *msgIn);
 Retcode ReplyRecv(Handle handle, const SMsgHdr *msgOut, SMsgHdr *msgIn, uint64_t timeoutNs);
 Retcode KnFutexWait(const uint32_t *addr, uint32_t expected, uint64_t timeoutNs);
 Retcode KnFutexWake(const uint32_t *addr, uint32_t count, uint32_t *woken);
+/* Deferred arenas (docs/ABI.md): the harness plays the kernel's part. */
+Retcode KnArenaDefer(uint32_t threshold);
+Retcode KnArenaRead(void *dst, uint32_t offset, uint32_t size);
+static inline int KnArenaDeferred(const SMsgHdr *h)
+{
+    return h->arena == 0 && h->arena_size != 0;
+}
 #endif

@@ -66,52 +66,6 @@ void kcall_fastpath_report(void)
     printk("kcall: fast path took %llu calls\n", (unsigned long long)fast_calls);
 }
 
-/* n bytes, exactly (a reply in the caller's buffer: no byte past it is
- * written), up to 64 by two overlapping loads and stores of the largest
- * width that fits, so without a loop or a chain of compares; a longer one (a
- * reply can be up to MSG_MAX_CONST) with memcpy. */
-static inline void copy_short(void *to, const void *from, uint32_t n)
-{
-    uint8_t *d = to;
-    const uint8_t *s = from;
-    if (n > 64) {
-        memcpy(to, from, n);
-    } else if (n >= 16) {
-        /* 16 to 64: the first and last 16 (or 32) bytes */
-        uint32_t h = n > 32 ? 32 : 16;
-        __uint128_t a = 0, b = 0, c, e;
-        if (h == 32) {
-            __builtin_memcpy(&a, s + 16, 16);
-            __builtin_memcpy(&b, s + n - 32, 16);
-        }
-        __builtin_memcpy(&c, s, 16);
-        __builtin_memcpy(&e, s + n - 16, 16);
-        if (h == 32) {
-            __builtin_memcpy(d + 16, &a, 16);
-            __builtin_memcpy(d + n - 32, &b, 16);
-        }
-        __builtin_memcpy(d, &c, 16);
-        __builtin_memcpy(d + n - 16, &e, 16);
-    } else if (n >= 8) {
-        uint64_t a, b;
-        __builtin_memcpy(&a, s, 8);
-        __builtin_memcpy(&b, s + n - 8, 8);
-        __builtin_memcpy(d, &a, 8);
-        __builtin_memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        __builtin_memcpy(&a, s, 4);
-        __builtin_memcpy(&b, s + n - 4, 4);
-        __builtin_memcpy(d, &a, 4);
-        __builtin_memcpy(d + n - 4, &b, 4);
-    } else if (n) {
-        uint8_t a = s[0], b = s[n >> 1], c = s[n - 1];
-        d[0] = a;
-        d[n >> 1] = b;
-        d[n - 1] = c;
-    }
-}
-
 /* The memo key of a request (riid, mid < 256, size <= 64) from task t. */
 static inline uint64_t memo_key(const struct task *t, uint32_t riid, uint32_t mid, uint32_t size)
 {
@@ -192,7 +146,7 @@ static inline Retcode fast_reply(struct thread *self, struct kmsg *m, const SMsg
     m->hdr.arena = cap->arena;
     m->hdr.arena_cap = cap->arena_cap;
     *to = m->hdr;
-    copy_short(to + 1, m->data, size);
+    ipc_copy_short(to + 1, m->data, size);   /* exactly size bytes */
     return rcOk;
 }
 

@@ -229,22 +229,6 @@ int main(int argc, char **argv)
             return server();
         return strcmp(argv[1], "victim") == 0 ? victim() : client();
     }
-    Handle srv = spawn_suspended("test_ipc_release", "server", "server");
-    Handle vic = spawn_suspended("test_ipc_release", "victim", "victim");
-    Handle cl = spawn_suspended("test_ipc_release", "client", "client");
-    Retcode rc = srv && vic && cl ? KnChannelCreate(vic, srv, "rel") : rcInvalidArgument;
-    if (rc == rcOk)
-        rc = KnChannelCreate(cl, srv, "rel");
-    int32_t ss = -1, sv = -1, sc = -1;
-    if (rc == rcOk) {
-        KnTaskStart(srv);
-        KnTaskStart(vic);
-        KnTaskWait(vic, INFINITE_TIMEOUT, &sv);
-        KnTaskStart(cl);
-        KnTaskWait(cl, INFINITE_TIMEOUT, &sc);
-        KnTaskWait(srv, INFINITE_TIMEOUT, &ss);
-    }
-    CHECK("victim_died_server_and_client_pass", rc == rcOk && sv == 0 && sc == 0 && ss == 0,
-          "channel %d, victim %d, client %d, server %d", rc, sv, sc, ss);
+    run_server_victim_client("test_ipc_release", "rel", 0);
     return check_done("test_ipc_release");
 }

@@ -174,30 +174,33 @@ static uint32_t defer_set(struct fuzz_ctx *c, uint32_t now)
  * range inside it into scratch rcOk or rcSourceFault (the client's arena
  * hostile or freed: its other threads may have unmapped it). Some reads land
  * on the server's own receive buffer (its header already taken). 0 when all
- * held, else the failing check's number (printed). */
+ * held (or the client died: rcNotConnected), else the failing check's
+ * number (printed). */
 static int arena_reads(struct fuzz_ctx *c, const SMsgHdr *in, uint32_t threshold)
 {
     uint8_t *dst = c->scratch + ARENA_OFF;
     uint32_t room = FUZZ_SCRATCH_PAGES * PAGE - ARENA_OFF;
     uint32_t n = in->arena_size;
     uint64_t d = (uint64_t)(uintptr_t)dst;
+    Retcode rc;
+    /* rcNotConnected at any point: the client died meanwhile (children do) */
+#define GONE_OR(expr, ok) ((rc = (expr)) == rcNotConnected || (ok))
     if (!KnArenaDeferred(in))
-        return kos_syscall6(SYS_ArenaRead, d, 0, 0, 0, 0, 0) == rcInvalidOperation ? 0 : 1;
+        return GONE_OR(kos_syscall6(SYS_ArenaRead, d, 0, 0, 0, 0, 0), rc == rcInvalidOperation) ? 0 : 1;
     if (!threshold || n < threshold || n > MSG_MAX_ARENA || threshold == 0xdead)
         return 2;                                 /* deferred without being asked to */
-    Retcode rc = kos_syscall6(SYS_ArenaRead, d, n, 0, 0, 0, 0);   /* empty, at the end */
-    if (rc != rcOk)
+    if (!GONE_OR(kos_syscall6(SYS_ArenaRead, d, n, 0, 0, 0, 0), rc == rcOk))   /* empty, at the end */
         return 3;
     uint64_t off = rng_chance(&c->rng, 50) ? n + 1 + rng_below(&c->rng, 8) : fz_u64(c);
     uint64_t size = rng_chance(&c->rng, 50) ? fz_u64(c) : n + 1;
     if (off <= n && size <= n - off)
         size = n - off + 1 + rng_below(&c->rng, 4);   /* always outside */
-    if (kos_syscall6(SYS_ArenaRead, d, off, size, 0, 0, 0) != rcInvalidArgument)
+    if (!GONE_OR(kos_syscall6(SYS_ArenaRead, d, off, size, 0, 0, 0), rc == rcInvalidArgument))
         return 4;
     static const uint64_t kernel[] = { 0xffff000000000000ull, 0xffffff8000000000ull,
                                        0x8000000000ull, ~0ull - 7 };
-    if (kos_syscall6(SYS_ArenaRead, kernel[rng_below(&c->rng, 4)], 0, 1 + rng_below(&c->rng, n),
-                     0, 0, 0) != rcTargetFault)
+    if (!GONE_OR(kos_syscall6(SYS_ArenaRead, kernel[rng_below(&c->rng, 4)], 0,
+                              1 + rng_below(&c->rng, n), 0, 0, 0), rc == rcTargetFault))
         return 5;
     for (int k = 0; k < 3; k++) {
         uint32_t o = rng_below(&c->rng, n + 1), s = rng_below(&c->rng, n - o + 1);
@@ -214,12 +217,13 @@ static int arena_reads(struct fuzz_ctx *c, const SMsgHdr *in, uint32_t threshold
         } else {
             rc = kos_syscall6(SYS_ArenaRead, d, o, s, 0, 0, 0);
         }
-        if (rc != rcOk && rc != rcSourceFault)
+        if (rc != rcOk && rc != rcSourceFault && rc != rcNotConnected)
             return 6 + k;
     }
     /* and anything at all */
     kos_syscall6(SYS_ArenaRead, fz_ptr(c), fz_u64(c), fz_u64(c), 0, 0, 0);
     return 0;
+#undef GONE_OR
 }
 
 /* The server: one listener, looked up as "fz.srv"; random replies. Ends when

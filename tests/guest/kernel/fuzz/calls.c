@@ -499,7 +499,8 @@ static void direct_call(struct fuzz_ctx *c)
 {
     static const uint8_t nrs[] = { SYS_Call, SYS_Recv, SYS_Reply, SYS_CallEx, SYS_RecvEx,
                                    SYS_ReplyRecv, SYS_ReplyRecvRelease, SYS_ThreadYield, SYS_FutexWait, SYS_FutexWake,
-                                   SYS_DebugWrite, SYS_ThreadExit, SYS_TaskExit, 6, 22, 63, 64 };
+                                   SYS_DebugWrite, SYS_ThreadExit, SYS_TaskExit, SYS_ArenaDefer,
+                                   SYS_ArenaRead, 6, 22, 63, 64 };
     uint64_t nr = nrs[rng_below(&c->rng, sizeof nrs)];
     if (rng_chance(&c->rng, 5))
         nr = rng_chance(&c->rng, 50) ? rng_below(&c->rng, 256) : fz_u64(c);
@@ -593,6 +594,14 @@ static void direct_call(struct fuzz_ctx *c)
         }
         break;
     }
+    case SYS_ArenaDefer:                /* any threshold: off, the arena sizes, hostile */
+        a[0] = rng_chance(&c->rng, 50) ? rng_below(&c->rng, 3) * 2048 + rng_below(&c->rng, 2)
+                                       : fz_u64(c);
+        break;
+    case SYS_ArenaRead:                 /* held or not, deferred or not: any range, any dst */
+        a[1] = rng_chance(&c->rng, 50) ? rng_below(&c->rng, 600) : fz_u64(c);
+        a[2] = fz_size(c);
+        break;
     default:
         break;
     }
@@ -607,7 +616,7 @@ void fuzz_one(struct fuzz_ctx *c)
         kernel_call(c, false);
         return;
     }
-    if (c->nipc && r < 20)
+    if (c->nipc && r < 35)           /* children: a third IPC, some of it deferred */
         fuzz_ipc_one(c);
     else if (r < 60)
         kernel_call(c, false);

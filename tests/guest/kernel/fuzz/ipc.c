@@ -8,6 +8,8 @@
 #include <coresrv/channel/channel_api.h>
 #include <coresrv/handle/handle_api.h>
 #include <coresrv/syscalls.h>
+#include <coresrv/vmm/vmm_api.h>
+#include <stdio.h>
 #include <string.h>
 #include <uapi/handle.h>
 #include <uapi/syscall.h>
@@ -83,10 +85,48 @@ void fuzz_close_received(const SMsgHdr *in)
             KnHandleClose(in->handles[i].handle);
 }
 
+/* Fresh pages one client thread of a child calls with as its arena and
+ * another may free meanwhile (Vmm.Free by the other thread while the server
+ * holds the request, deferred or not): a deferred arena read then must fail,
+ * never reach the freed page or its next owner (docs/ABI.md "Deferred
+ * arenas"). One slot per child task, taken by an atomic exchange. */
+static uint64_t shared_arena;
+#define SHARED_ARENA_SIZE (2 * PAGE)
+
+/* A request the IPC fast path takes (a short constant part, no handles, an
+ * arena in one piece), with an arena of a size around the thresholds the
+ * server sets: such requests are the ones delivered deferred. */
+static void fast_shape(struct fuzz_ctx *c, SMsgHdr *h)
+{
+    static const uint32_t n[] = { 1, 2, 63, 64, 511, 512, 513, 2048, 4095, 4096 };
+    h->size = rng_below(&c->rng, 17) * 4;
+    h->nhandles = 0;
+    h->arena = (uint64_t)(uintptr_t)(c->scratch + ARENA_OFF) + rng_below(&c->rng, 64);
+    h->arena_size = n[rng_below(&c->rng, sizeof n / sizeof n[0])];
+    if (c->role == FUZZ_CHILD && rng_chance(&c->rng, 20)) {
+        uint64_t a = __atomic_exchange_n(&shared_arena, 0, __ATOMIC_ACQ_REL);
+        if (a && rng_chance(&c->rng, 50)) {
+            KnVmFree((void *)(uintptr_t)a, SHARED_ARENA_SIZE);   /* maybe held right now */
+            return;
+        }
+        void *m = NULL;
+        if (!a && KnVmAllocate(NULL, SHARED_ARENA_SIZE, VM_READ | VM_WRITE, 0, &m) == rcOk)
+            a = (uint64_t)(uintptr_t)m;
+        if (a) {
+            h->arena = a + PAGE - rng_below(&c->rng, 64);   /* across its page end */
+            if (h->arena_size > SHARED_ARENA_SIZE - (h->arena - a))
+                h->arena_size = (uint32_t)(SHARED_ARENA_SIZE - (h->arena - a));
+            __atomic_store_n(&shared_arena, a, __ATOMIC_RELEASE);
+        }
+    }
+}
+
 void fuzz_ipc_one(struct fuzz_ctx *c)
 {
     SMsgHdr *out = (SMsgHdr *)(c->scratch + MSG_OFF), *in = (SMsgHdr *)(c->scratch + IN_OFF);
     fill_msg(c, out, false);
+    if (rng_chance(&c->rng, 40))
+        fast_shape(c, out);
     prepare_in(c, in);
     Handle h = c->ipc[rng_below(&c->rng, (uint32_t)c->nipc)];
     uint64_t out_p = (uint64_t)(uintptr_t)out, in_p = (uint64_t)(uintptr_t)in;
@@ -108,6 +148,84 @@ void fuzz_ipc_one(struct fuzz_ctx *c)
         fuzz_close_received(in);
 }
 
+/* ---- deferred arenas (docs/ABI.md "Deferred arenas") on the server ------ */
+
+/* A threshold for ArenaDefer: off, small, at the usual arena sizes, the
+ * largest arena and over it, or hostile (over 32 bits: refused). Returns the
+ * threshold in force after the call (0: off), as the kernel keeps it. */
+static uint32_t defer_set(struct fuzz_ctx *c, uint32_t now)
+{
+    static const uint64_t t[] = { 0, 1, 2, 64, 511, 512, 4096, 65536, 65537, 0xffffffffull,
+                                  1ull << 32, ~0ull };
+    uint64_t v = rng_chance(&c->rng, 70) ? t[rng_below(&c->rng, sizeof t / sizeof t[0])]
+                                         : fz_u64(c);
+    Retcode rc = kos_syscall6(SYS_ArenaDefer, v, fz_u64(c), 0, 0, 0, 0);
+    if (v > 0xffffffffull)
+        return rc == rcInvalidArgument ? now : 0xdead;   /* unchanged; else fails below */
+    if (rc != rcOk)
+        return 0xdead;
+    return v <= MSG_MAX_ARENA ? (uint32_t)v : 0;
+}
+
+/* ArenaRead's codes for the request just received (in), each one the ABI's:
+ * after a copied delivery rcInvalidOperation; on a deferred arena (only at or
+ * above the threshold in force, never with it off) a range outside it
+ * rcInvalidArgument, a destination outside user space rcTargetFault, and a
+ * range inside it into scratch rcOk or rcSourceFault (the client's arena
+ * hostile or freed: its other threads may have unmapped it). Some reads land
+ * on the server's own receive buffer (its header already taken). 0 when all
+ * held (or the client died: rcNotConnected), else the failing check's
+ * number (printed). */
+static int arena_reads(struct fuzz_ctx *c, const SMsgHdr *in, uint32_t threshold)
+{
+    uint8_t *dst = c->scratch + ARENA_OFF;
+    uint32_t room = FUZZ_SCRATCH_PAGES * PAGE - ARENA_OFF;
+    uint32_t n = in->arena_size;
+    uint64_t d = (uint64_t)(uintptr_t)dst;
+    Retcode rc;
+    /* rcNotConnected at any point: the client died meanwhile (children do) */
+#define GONE_OR(expr, ok) ((rc = (expr)) == rcNotConnected || (ok))
+    if (!KnArenaDeferred(in))
+        return GONE_OR(kos_syscall6(SYS_ArenaRead, d, 0, 0, 0, 0, 0), rc == rcInvalidOperation) ? 0 : 1;
+    if (!threshold || n < threshold || n > MSG_MAX_ARENA || threshold == 0xdead)
+        return 2;                                 /* deferred without being asked to */
+    if (!GONE_OR(kos_syscall6(SYS_ArenaRead, d, n, 0, 0, 0, 0), rc == rcOk))   /* empty, at the end */
+        return 3;
+    uint64_t off = rng_chance(&c->rng, 50) ? n + 1 + rng_below(&c->rng, 8) : fz_u64(c);
+    uint64_t size = rng_chance(&c->rng, 50) ? fz_u64(c) : n + 1;
+    if (off <= n && size <= n - off)
+        size = n - off + 1 + rng_below(&c->rng, 4);   /* always outside */
+    if (!GONE_OR(kos_syscall6(SYS_ArenaRead, d, off, size, 0, 0, 0), rc == rcInvalidArgument))
+        return 4;
+    static const uint64_t kernel[] = { 0xffff000000000000ull, 0xffffff8000000000ull,
+                                       0x8000000000ull, ~0ull - 7 };
+    if (!GONE_OR(kos_syscall6(SYS_ArenaRead, kernel[rng_below(&c->rng, 4)], 0,
+                              1 + rng_below(&c->rng, n), 0, 0, 0), rc == rcTargetFault))
+        return 5;
+    for (int k = 0; k < 3; k++) {
+        uint32_t o = rng_below(&c->rng, n + 1), s = rng_below(&c->rng, n - o + 1);
+        if (s > room)
+            s = room;
+        if (k == 2) {
+            /* the server's own message buffers (scratch, before ARENA_OFF): the
+             * header of `in` was read above, the next Recv rewrites it */
+            uint64_t at = (uint64_t)(uintptr_t)c->scratch + MSG_OFF + rng_below(&c->rng, 4 * PAGE);
+            uint64_t end = d + room;
+            if (s > end - at)
+                s = (uint32_t)(end - at);
+            rc = kos_syscall6(SYS_ArenaRead, at, o, s, 0, 0, 0);
+        } else {
+            rc = kos_syscall6(SYS_ArenaRead, d, o, s, 0, 0, 0);
+        }
+        if (rc != rcOk && rc != rcSourceFault && rc != rcNotConnected)
+            return 6 + k;
+    }
+    /* and anything at all */
+    kos_syscall6(SYS_ArenaRead, fz_ptr(c), fz_u64(c), fz_u64(c), 0, 0, 0);
+    return 0;
+#undef GONE_OR
+}
+
 /* The server: one listener, looked up as "fz.srv"; random replies. Ends when
  * every client's disconnect notice came, or when idle for a while after the
  * first one (a client end copied into another task may outlive its child). */
@@ -123,7 +241,16 @@ int fuzz_server_main(uint64_t seed, int clients)
     int gone = 0;
     bool holding = false;
     uint64_t idle_ns = 0;
-    while (gone < clients) {
+    uint32_t threshold = 0;                      /* ArenaDefer's, as the kernel keeps it */
+    uint64_t nreq = 0, ndeferred = 0;
+    for (bool first = true; gone < clients; first = false) {
+        if (rng_chance(&c->rng, first ? 80 : 10)) {
+            threshold = defer_set(c, threshold);
+            if (threshold == 0xdead) {
+                printf("fuzz: server: ArenaDefer's code is not the ABI's\n");
+                return 5;
+            }
+        }
         prepare_in(c, in);
         in->size = 512;
         Retcode rc;
@@ -154,7 +281,15 @@ int fuzz_server_main(uint64_t seed, int clients)
                                     : fz_ptr(c);
                 rc = kos_syscall6(SYS_ReplyRecvRelease, l, out_p, in_p, timeout, word, 0);
             } else {
-                Reply(l, (const SMsgHdr *)(uintptr_t)out_p);
+                Retcode r = Reply(l, (const SMsgHdr *)(uintptr_t)out_p);
+                /* replied: no request held any more (a refused reply keeps it) */
+                Retcode a = kos_syscall6(SYS_ArenaRead, (uint64_t)(uintptr_t)(c->scratch + ARENA_OFF),
+                                         0, 0, 0, 0, 0);
+                if (r == rcOk ? a != rcNotConnected
+                              : a != rcNotConnected && a != rcInvalidOperation && a != rcOk) {
+                    printf("fuzz: server: ArenaRead after Reply: rc %d\n", a);
+                    return 5;
+                }
                 rc = RecvEx(l, in, timeout);
             }
         } else {
@@ -186,6 +321,17 @@ int fuzz_server_main(uint64_t seed, int clients)
         }
         fuzz_close_received(in);
         holding = true;
+        nreq++;
+        ndeferred += KnArenaDeferred(in);
+        SMsgHdr got = *in;                       /* (arena_reads may write over in) */
+        int bad = rng_chance(&c->rng, 60) ? arena_reads(c, &got, threshold) : 0;
+        if (bad) {
+            printf("fuzz: server: ArenaRead check %d failed (threshold %u, arena %#llx size %u)\n",
+                   bad, threshold, (unsigned long long)got.arena, got.arena_size);
+            return 5;
+        }
     }
+    printf("fuzz: server: %llu requests, %llu with the arena deferred\n",
+           (unsigned long long)nreq, (unsigned long long)ndeferred);
     return 0;
 }

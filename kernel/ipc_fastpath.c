@@ -318,8 +318,6 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
     cpu->ipc_fast_arenas += asz != 0;
     fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge, defer);
     self->ipc.badge = ch->badge;
-    self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
-    self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
     self->ipc.in_regs = in_regs;
     /* No reference on the listener for the call (issue 19): another thread
@@ -332,7 +330,9 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
      * (ipc_unbind of an unbound thread changes only the thread). */
     thread_dequeue(server);
     thread_release(server, rcOk);
-    ipc_bind(self, server, s);
+    /* (the method straight from m: self->ipc.msg, the general path's copy
+     * of a request, is not written, for nothing reads it after a fast call) */
+    ipc_bind_method(self, server, s, (uint16_t)m->riid, m->mid);
     if (defer) {                              /* (a constant false without an arena) */
         server->ipc.pull_arena = m->arena;
         server->ipc.pull_size = asz;

@@ -58,6 +58,7 @@
 #include <kernel/printk.h>
 #include <kernel/security.h>
 #include <kernel/sched_switch.h>
+#include <kernel/smp.h>
 #include <kernel/task.h>
 #include <kernel/vm.h>
 #include <arch/mmu.h>
@@ -66,7 +67,6 @@
 
 bool ipc_fastpath_on = true;
 bool ipc_regs_on = true;
-static uint64_t fast_calls, fast_replies, fast_arenas;   /* taken, for ipc_fastpath_report */
 
 void ipc_fastpath_init(void)
 {
@@ -82,9 +82,16 @@ void ipc_fastpath_init(void)
 
 void ipc_fastpath_report(void)
 {
+    /* Counted per core (struct cpu): the sums over every core that ever
+     * ran, so threads that have exited are in them too. */
+    uint64_t calls = 0, replies = 0, arenas = 0;
+    for (unsigned i = 0; i < SMP_MAX_CPUS; i++) {
+        calls += cpus[i].ipc_fast_calls;
+        replies += cpus[i].ipc_fast_replies;
+        arenas += cpus[i].ipc_fast_arenas;
+    }
     printk("ipc: fast path took %llu calls and %llu replies (%llu with an arena)\n",
-           (unsigned long long)fast_calls, (unsigned long long)fast_replies,
-           (unsigned long long)fast_arenas);
+           (unsigned long long)calls, (unsigned long long)replies, (unsigned long long)arenas);
 }
 
 /* A short message as the fast path holds it: the kernel's copy of what it
@@ -306,12 +313,11 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
             bool defer)
 {
     struct ipc_listener *s = ch->listener;
-    fast_calls++;
-    fast_arenas += asz != 0;
+    struct cpu *cpu = this_cpu();
+    cpu->ipc_fast_calls++;
+    cpu->ipc_fast_arenas += asz != 0;
     fast_write(regs_to, to, m, asz, &server->ipc.recv_cap, ch->badge, defer);
     self->ipc.badge = ch->badge;
-    self->ipc.msg.hdr.riid = (uint16_t)m->riid;   /* what ipc_bind reads */
-    self->ipc.msg.hdr.mid = m->mid;
     self->ipc.in_uaddr = in_uaddr;
     self->ipc.in_regs = in_regs;
     /* No reference on the listener for the call (issue 19): another thread
@@ -324,7 +330,9 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
      * (ipc_unbind of an unbound thread changes only the thread). */
     thread_dequeue(server);
     thread_release(server, rcOk);
-    ipc_bind(self, server, s);
+    /* (the method straight from m: self->ipc.msg, the general path's copy
+     * of a request, is not written, for nothing reads it after a fast call) */
+    ipc_bind_method(self, server, s, (uint16_t)m->riid, m->mid);
     if (defer) {                              /* (a constant false without an arena) */
         server->ipc.pull_arena = m->arena;
         server->ipc.pull_size = asz;
@@ -335,11 +343,11 @@ call_commit(struct thread *self, struct ipc_client *ch, struct thread *server, u
      * no wait queue; nothing wakes with rcIpcInterrupt), so nothing is left
      * to do after it (debug kernels check). */
 #ifdef KDEBUG
-    Retcode r = thread_wait_switch_from(this_cpu(), self, NULL, server);
+    Retcode r = thread_wait_switch_from(cpu, self, NULL, server);
     DEBUG_ASSERT(r != rcTimeout && r != rcIpcInterrupt);
     return r;
 #else
-    return thread_wait_switch_from(this_cpu(), self, NULL, server);
+    return thread_wait_switch_from(cpu, self, NULL, server);
 #endif
 }
 
@@ -485,14 +493,15 @@ static inline __attribute__((always_inline)) Retcode
 reply_commit(struct thread *self, struct ipc_listener *s, struct thread *client, uint64_t in_uaddr,
              bool recv_regs, uint64_t *regs_to, SMsgHdr *to, const struct fast_msg *m, uint32_t asz)
 {
-    fast_replies++;
-    fast_arenas += asz != 0;
+    struct cpu *cpu = this_cpu();
+    cpu->ipc_fast_replies++;
+    cpu->ipc_fast_arenas += asz != 0;
     fast_write(regs_to, to, m, asz, &client->ipc.in_cap, 0, false);
     ipc_unbind(client);
     thread_release(client, rcOk);
     self->ipc.recv_uaddr = in_uaddr;
     self->ipc.recv_regs = recv_regs;
-    return thread_wait_switch_from(this_cpu(), self, &s->receivers, client);
+    return thread_wait_switch_from(cpu, self, &s->receivers, client);
 }
 
 /* ReplyRecv after the guards, in two instances like fast_call. */

@@ -11,17 +11,26 @@
 #include <kernel/panic.h>
 #include <kernel/sched.h>
 
-/* Pairs a client with the server thread that now holds its request. */
-static inline void ipc_bind(struct thread *client, struct thread *server, struct ipc_listener *s)
+/* Pairs a client with the server thread that now holds its request, whose
+ * method (riid, mid) the server's reply answers. The fast path passes them
+ * from its registers; the rendezvous, from the client's kmsg (ipc_bind). */
+static inline void ipc_bind_method(struct thread *client, struct thread *server,
+                                   struct ipc_listener *s, uint16_t riid, uint32_t mid)
 {
     DEBUG_ASSERT(!client->ipc.served_by && !list_linked(&client->ipc.served_link));
     DEBUG_ASSERT(!server->ipc.serving);       /* one request held at a time */
     client->ipc.served_by = server;
     list_add_tail(&s->served, &client->ipc.served_link);
     server->ipc.serving = client;
-    server->ipc.serving_riid = client->ipc.msg.hdr.riid;
-    server->ipc.serving_mid = client->ipc.msg.hdr.mid;
+    server->ipc.serving_riid = riid;
+    server->ipc.serving_mid = mid;
     server->ipc.pull_size = 0;               /* copied, unless the fast path defers it */
+}
+
+/* ipc_bind_method for the request in the client's kmsg. */
+static inline void ipc_bind(struct thread *client, struct thread *server, struct ipc_listener *s)
+{
+    ipc_bind_method(client, server, s, client->ipc.msg.hdr.riid, client->ipc.msg.hdr.mid);
 }
 
 static inline void ipc_unbind(struct thread *client)

@@ -40,6 +40,10 @@ struct cpu {
     const struct vmspace *user_vm;  /* what TTBR0 holds (vm.c: active_vm) */
     struct arch_context *fp_owner;  /* whose FP/SIMD state this core's registers hold */
     bool fp_enabled;                /* CPACR_EL1.FPEN state (EL0 FP untrapped) */
+    /* The IPC fast path's counts on this core (ipc_fastpath_report sums the
+     * cores): per core, so the count is one load, add and store from the
+     * core block the switch reads anyway, no address to build. */
+    uint64_t ipc_fast_calls, ipc_fast_replies, ipc_fast_arenas;
 };
 
 extern struct cpu cpus[SMP_MAX_CPUS];

@@ -394,6 +394,18 @@ fast_call(struct thread *self, struct ipc_client *ch, struct thread *server, uin
  * field 0xffff is over MSG_REG_CONST; below, "CallReg and ReplyRecvReg"). */
 #define NO_HDR (~0ull)
 
+/* A handle cache's verdict for the header word (or method) hdr, and the one
+ * word the straight lines test: hot is hdr only for an unconditional grant
+ * (callers that can run with the fast path off give MEMO_NO then, or clear
+ * hot). Every fill and reset goes through here. */
+static inline __attribute__((always_inline)) void hcache_verdict(struct ipc_hcache *c,
+                                                                 uint64_t hdr, const void *v)
+{
+    c->hdr = hdr;
+    c->verdict = v;
+    c->hot = v == MEMO_GRANT ? hdr : NO_HDR;
+}
+
 /*
  * The verdict of a request from memory, through the call cache when the
  * message could have come in registers (size <= MSG_REG_CONST): the cache's
@@ -419,9 +431,7 @@ call_verdict_mem(struct thread *self, struct ipc_client *ch, const struct fast_m
     if (__builtin_expect(c->hdr != w, 0)) {
         const void *v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task,
                                   ch->listener->class_owner, m);
-        c->hdr = w;
-        c->verdict = v;
-        c->hot = v == MEMO_GRANT ? w : NO_HDR;
+        hcache_verdict(c, w, v);
         return v;
     }
     /* debug kernels: a hit is the memo's answer (the fill asked it) */
@@ -446,10 +456,8 @@ reply_verdict_mem(struct thread *self, const struct thread *client, const struct
     if (__builtin_expect(c->hdr != method || c->peer != peer, 0)) {
         const void *v = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task,
                                   m);
-        c->hdr = method;
         c->peer = peer;
-        c->verdict = v;
-        c->hot = v == MEMO_GRANT ? method : NO_HDR;
+        hcache_verdict(c, method, v);
         return v;
     }
     DEBUG_ASSERT(c->verdict == fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task,
@@ -615,10 +623,8 @@ __attribute__((noinline)) Retcode ipc_cache_fill(struct ipc_hcache *c, sysarg_t 
     c->h = h;
     c->gen = ht->gen;
     c->obj = cap->obj;
-    c->hdr = NO_HDR;
     c->peer = 0;
-    c->verdict = MEMO_NO;
-    c->hot = NO_HDR;
+    hcache_verdict(c, NO_HDR, MEMO_NO);
     return rcOk;
 }
 
@@ -641,12 +647,11 @@ static __attribute__((noinline)) void call_verdict(struct thread *self, struct i
 {
     struct task *dst = ch->listener->class_owner;
     struct fast_msg m;
-    c->hdr = regs[REG_HDR];
-    c->verdict = MEMO_NO;
+    const void *v = MEMO_NO;
     if (ipc_fastpath_on && dst && fast_message_regs(regs, &m) && m.mid != MSG_MID_DISCONNECT &&
         m.mid != MSG_MID_ERROR)
-        c->verdict = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, dst, &m);
-    c->hot = c->verdict == MEMO_GRANT ? c->hdr : NO_HDR;
+        v = fast_memo(self->ipc.req_memo, SEC_EV_REQUEST, self->task, dst, &m);
+    hcache_verdict(c, regs[REG_HDR], v);
 }
 
 /* The verdict of a reply (method, client class and size in the keys) into
@@ -656,10 +661,11 @@ static __attribute__((noinline)) void reply_verdict(struct thread *self, struct 
                                                     const struct fast_msg *m, uint64_t method,
                                                     uint64_t peer)
 {
-    c->hdr = method;
     c->peer = peer;
-    c->verdict = fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, m);
-    c->hot = c->verdict == MEMO_GRANT && ipc_fastpath_on ? method : NO_HDR;
+    hcache_verdict(c, method,
+                   fast_memo(self->ipc.rep_memo, SEC_EV_RESPONSE, self->task, client->task, m));
+    if (!ipc_fastpath_on)
+        c->hot = NO_HDR;                      /* the memo may grant; the straight line may not */
 }
 
 /* CallReg whole: the cache's fill, a new header word, a verdict with a
